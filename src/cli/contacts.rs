@@ -1,0 +1,281 @@
+//! `rapport contacts ...` and `rapport note`.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use clap::{Args, Subcommand};
+
+use super::{Ctx, cell, print_json};
+use crate::core::model::{InteractionKind, Tier};
+use crate::store::{ContactPatch, NewContact, NewInteraction};
+
+#[derive(Subcommand, Debug)]
+pub enum ContactsCmd {
+    /// Add a contact.
+    Add {
+        email: String,
+        #[command(flatten)]
+        fields: Fields,
+    },
+    /// List contacts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a contact with their timeline and drafts.
+    Show {
+        contact: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a contact.
+    Edit {
+        contact: String,
+        #[command(flatten)]
+        fields: Fields,
+        /// Add an address.
+        #[arg(long = "email", value_name = "ADDRESS")]
+        add_email: Vec<String>,
+        /// Remove an address.
+        #[arg(long, value_name = "ADDRESS")]
+        remove_email: Vec<String>,
+        /// Remove a tag.
+        #[arg(long, value_name = "T")]
+        untag: Vec<String>,
+        /// Never email this contact again (supersedes their open drafts).
+        #[arg(long, conflicts_with = "contact_again")]
+        do_not_contact: bool,
+        /// Lift do-not-contact.
+        #[arg(long)]
+        contact_again: bool,
+    },
+    /// Remove a contact, their timeline and their drafts.
+    Remove { contact: String },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct Fields {
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    company: Option<String>,
+    #[arg(long)]
+    role: Option<String>,
+    #[arg(long, value_parser = parse_tier)]
+    tier: Option<Tier>,
+    /// A tag (repeatable).
+    #[arg(long = "tag", value_name = "T")]
+    tags: Vec<String>,
+    /// A profile link.
+    #[arg(long, value_name = "URL")]
+    link: Option<String>,
+}
+
+fn parse_tier(s: &str) -> Result<Tier, String> {
+    s.parse()
+}
+
+fn clean(field: &str, v: &Option<String>) -> Result<Option<String>> {
+    match v {
+        Some(s) if s.chars().any(|c| c.is_control()) => {
+            bail!("--{field} contains a line break or control character; write it on one line")
+        }
+        Some(s) => Ok(Some(s.trim().to_string())),
+        None => Ok(None),
+    }
+}
+
+pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
+    match cmd {
+        ContactsCmd::Add { email, fields } => {
+            if !crate::config::looks_like_address(&email) {
+                bail!("{email:?} is not an email address (expected name@domain.tld)");
+            }
+            if let Some(id) = ctx.store.contact_id_by_address(&email)? {
+                bail!("{email} is already contact #{id}; `rapport contacts edit {id}` changes it");
+            }
+            let new = NewContact {
+                name: clean("name", &fields.name)?.unwrap_or_default(),
+                emails: vec![email],
+                company: clean("company", &fields.company)?.unwrap_or_default(),
+                role: clean("role", &fields.role)?.unwrap_or_default(),
+                tier: fields.tier,
+                tags: fields.tags,
+                link: clean("link", &fields.link)?.unwrap_or_default(),
+                source: "manual".into(),
+            };
+            let id = ctx.store.add_contact(&new, ctx.now)?;
+            println!("Added contact #{id}.");
+            Ok(ExitCode::SUCCESS)
+        }
+        ContactsCmd::List { json } => {
+            let contacts = ctx.store.contacts()?;
+            if json {
+                return print_json(&serde_json::json!({ "contacts": contacts }))
+                    .map(|_| ExitCode::SUCCESS);
+            }
+            if contacts.is_empty() {
+                println!(
+                    "No contacts yet: `rapport contacts add EMAIL` or `rapport contacts import FILE`."
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!(
+                "{:>4}  {:<24} {:<32} {:<20} TIER",
+                "ID", "NAME", "EMAIL", "COMPANY"
+            );
+            for c in &contacts {
+                let email = c.emails.first().map(|e| e.address.as_str()).unwrap_or("-");
+                let flag = if c.do_not_contact {
+                    "  (do not contact)"
+                } else {
+                    ""
+                };
+                println!(
+                    "{:>4}  {:<24} {:<32} {:<20} {}{flag}",
+                    c.id,
+                    cell(&c.name, 24),
+                    cell(email, 32),
+                    cell(&c.company, 20),
+                    c.tier
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ContactsCmd::Show { contact, json } => show(&ctx, &contact, json),
+        ContactsCmd::Edit {
+            contact,
+            fields,
+            add_email,
+            remove_email,
+            untag,
+            do_not_contact,
+            contact_again,
+        } => {
+            let c = ctx.one_contact(&contact)?;
+            for e in &add_email {
+                if !crate::config::looks_like_address(e) {
+                    bail!("{e:?} is not an email address");
+                }
+            }
+            let patch = ContactPatch {
+                name: clean("name", &fields.name)?,
+                company: clean("company", &fields.company)?,
+                role: clean("role", &fields.role)?,
+                tier: fields.tier,
+                link: clean("link", &fields.link)?,
+                do_not_contact: if do_not_contact {
+                    Some(true)
+                } else if contact_again {
+                    Some(false)
+                } else {
+                    None
+                },
+                add_emails: add_email,
+                remove_emails: remove_email,
+                add_tags: fields.tags,
+                remove_tags: untag,
+            };
+            ctx.store.update_contact(c.id, &patch)?;
+            if do_not_contact {
+                let n = ctx
+                    .store
+                    .supersede_for_contact(c.id, "marked do-not-contact", ctx.now)?;
+                if n > 0 {
+                    println!("Withdrew {n} open draft(s) to {}.", c.display_name());
+                }
+            }
+            println!("Updated contact #{}.", c.id);
+            Ok(ExitCode::SUCCESS)
+        }
+        ContactsCmd::Remove { contact } => {
+            let c = ctx.one_contact(&contact)?;
+            ctx.store.remove_contact(c.id)?;
+            println!("Removed contact #{} ({}).", c.id, c.display_name());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
+    let c = ctx.one_contact(query)?;
+    let timeline = ctx.store.interactions(c.id)?;
+    let drafts = ctx.store.drafts_for_contact(c.id)?;
+    if json {
+        print_json(&serde_json::json!({
+            "contact": c,
+            "timeline": timeline,
+            "drafts": drafts,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("#{} {}", c.id, c.display_name());
+    for e in &c.emails {
+        match &e.bounced_at {
+            Some(at) => println!("  email    {} (bounced {at})", e.address),
+            None => println!("  email    {}", e.address),
+        }
+    }
+    match (c.role.is_empty(), c.company.is_empty()) {
+        (false, false) => println!("  works    {} at {}", c.role, c.company),
+        (false, true) => println!("  works    {}", c.role),
+        (true, false) => println!("  works at {}", c.company),
+        (true, true) => {}
+    }
+    println!("  tier     {}", c.tier);
+    if !c.tags.is_empty() {
+        println!("  tags     {}", c.tags.join(", "));
+    }
+    if !c.link.is_empty() {
+        println!("  link     {}", c.link);
+    }
+    if c.do_not_contact {
+        println!("  do not contact");
+    }
+    println!();
+    if timeline.is_empty() {
+        println!("No interactions yet.");
+    } else {
+        println!("Timeline:");
+        for i in &timeline {
+            let day = i.at.get(..16).unwrap_or(&i.at).replace('T', " ");
+            println!("  {day}  {:<18} {}", i.kind, cell(&i.summary, 70));
+        }
+    }
+    let open: Vec<_> = drafts.iter().filter(|d| d.status.is_open()).collect();
+    if !open.is_empty() {
+        println!();
+        println!("In the queue:");
+        for d in open {
+            println!(
+                "  {:>4}  {:<15} {:<9} due {}  {}",
+                d.id,
+                d.kind,
+                d.status,
+                d.effective_due(),
+                d.reason
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn note(ctx: &Ctx, query: &str, text: &str) -> Result<ExitCode> {
+    let c = ctx.one_contact(query)?;
+    let text = text.trim();
+    if text.is_empty() {
+        bail!("the note is empty");
+    }
+    ctx.store.add_interaction(&NewInteraction {
+        contact_id: c.id,
+        at: ctx.now,
+        kind: InteractionKind::Note,
+        summary: text,
+        message_key: "",
+        draft_id: None,
+        detail: serde_json::json!({}),
+        source: "user",
+    })?;
+    println!("Noted on {}'s timeline.", c.display_name());
+    Ok(ExitCode::SUCCESS)
+}

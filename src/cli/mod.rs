@@ -1,0 +1,183 @@
+//! The command line: one binary, `rapport`, with subcommands.
+//!
+//! Data goes to stdout (tables for people, one JSON document with `--json` for scripts);
+//! logs and errors go to stderr. Every error says what happened and what to do. The CLI
+//! talks to the daemon only through the database.
+
+mod contacts;
+mod queue;
+mod setup;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use jiff::Timestamp;
+
+use crate::config::{self, Loaded};
+use crate::store::Store;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "rapport",
+    version,
+    about = "Keeps your professional network alive: drafts follow-ups from your mailbox, sends only what you approve"
+)]
+pub struct Cli {
+    /// The config file (default: $RAPPORT_CONFIG, else ~/.config/rapport/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// More log output on stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Write a commented config file and create the data directory.
+    Init(setup::InitArgs),
+    /// Manage contacts: add, list, show, edit, remove, import.
+    #[command(subcommand)]
+    Contacts(contacts::ContactsCmd),
+    /// Record the gist of a conversation on a contact's timeline.
+    Note {
+        /// An id, an email address, or part of a name.
+        contact: String,
+        /// The note.
+        text: String,
+    },
+    /// Draft the meeting request to a contact (it waits in the queue for approval).
+    Request {
+        contact: String,
+        /// Use another template than `meeting-request`.
+        #[arg(long, value_name = "NAME")]
+        template: Option<String>,
+    },
+    /// The approval queue: list, show, edit, approve, reject, snooze, resolve.
+    Queue(queue::QueueArgs),
+    /// Send every approved draft that is due (inside the send window, under the cap).
+    Send {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check or preview templates.
+    #[command(subcommand)]
+    Templates(setup::TemplatesCmd),
+}
+
+/// Entry point for the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// What most commands need: the config, the store, and the time.
+pub(crate) struct Ctx {
+    pub cfg: Loaded,
+    pub store: Store,
+    pub now: Timestamp,
+}
+
+impl Ctx {
+    fn open(config_flag: Option<&std::path::Path>) -> Result<Ctx> {
+        let path = config::config_path(config_flag).map_err(anyhow::Error::msg)?;
+        let cfg = config::load(&path)?;
+        let store = Store::open(&cfg.store_path)?;
+        let now = crate::clock::now()?;
+        Ok(Ctx { cfg, store, now })
+    }
+
+    /// Exactly one contact for CONTACT, or an error listing the candidates.
+    pub fn one_contact(&self, query: &str) -> Result<crate::store::Contact> {
+        let found = self.store.find_contacts(query)?;
+        match found.len() {
+            1 => Ok(found.into_iter().next().context("one contact")?),
+            0 => anyhow::bail!(
+                "no contact matches {query:?}; `rapport contacts list` shows them, `rapport contacts add EMAIL` adds one"
+            ),
+            _ => {
+                let lines: Vec<String> = found
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "  {:>4}  {}  {}",
+                            c.id,
+                            c.display_name(),
+                            c.emails.first().map(|e| e.address.as_str()).unwrap_or("")
+                        )
+                    })
+                    .collect();
+                anyhow::bail!(
+                    "{query:?} matches {} contacts; use the id or the address:\n{}",
+                    found.len(),
+                    lines.join("\n")
+                )
+            }
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let config_flag = cli.config.as_deref();
+    match cli.command {
+        Command::Init(args) => setup::init(config_flag, &args),
+        Command::Contacts(cmd) => contacts::run(Ctx::open(config_flag)?, cmd),
+        Command::Note { contact, text } => {
+            let ctx = Ctx::open(config_flag)?;
+            contacts::note(&ctx, &contact, &text)
+        }
+        Command::Request { contact, template } => {
+            let ctx = Ctx::open(config_flag)?;
+            queue::request(&ctx, &contact, template.as_deref())
+        }
+        Command::Queue(args) => queue::run(Ctx::open(config_flag)?, args),
+        Command::Send { json } => queue::send(Ctx::open(config_flag)?, json),
+        Command::Templates(cmd) => setup::templates(config_flag, cmd),
+    }
+}
+
+/// Prints one JSON document.
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// Shortens text to `max` characters for a table cell.
+pub(crate) fn cell(s: &str, max: usize) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if s.chars().count() <= max {
+        s
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}

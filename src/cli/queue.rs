@@ -1,0 +1,530 @@
+//! `rapport request`, `rapport queue ...` and `rapport send`.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use jiff::{Timestamp, Zoned};
+
+use super::{Ctx, cell, print_json};
+use crate::core::model::{DraftKind, DraftStatus};
+use crate::drafting;
+use crate::store::{Draft, fmt_ts};
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct QueueArgs {
+    #[command(subcommand)]
+    cmd: Option<QueueCmd>,
+    /// One JSON document instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Include sent, rejected and superseded drafts.
+    #[arg(long)]
+    all: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum QueueCmd {
+    /// Print the whole email as it will be sent.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+        /// The exact bytes (the Date header is added when it is sent).
+        #[arg(long, conflicts_with = "json")]
+        raw: bool,
+    },
+    /// Edit a draft's subject and body in $VISUAL or $EDITOR.
+    Edit { id: i64 },
+    /// Approve drafts: they go out when due, inside the send window.
+    Approve {
+        #[arg(required_unless_present = "all")]
+        ids: Vec<i64>,
+        /// Approve every pending draft.
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
+    },
+    /// Reject drafts: they will not be sent, nor drafted again for the same reason.
+    Reject {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Put a draft off; it comes back as pending.
+    Snooze {
+        id: i64,
+        /// A date (2026-12-01) or time (2026-12-01T09:00).
+        #[arg(long, conflicts_with = "for_", required_unless_present = "for_")]
+        until: Option<String>,
+        /// A duration: 3d, 2w, 1mo.
+        #[arg(long = "for", value_name = "DURATION")]
+        for_: Option<String>,
+    },
+    /// Settle a draft whose sending was interrupted (`unknown`) or that failed.
+    Resolve {
+        id: i64,
+        #[arg(value_enum)]
+        outcome: Outcome,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum Outcome {
+    /// It did go out (you found it in your Sent folder): record it as sent.
+    Sent,
+    /// It did not go out: back to pending, to approve again.
+    NotSent,
+}
+
+pub fn request(ctx: &Ctx, query: &str, template: Option<&str>) -> Result<ExitCode> {
+    let c = ctx.one_contact(query)?;
+    let open = ctx.store.drafts_for_contact(c.id)?.into_iter().find(|d| {
+        d.kind == DraftKind::MeetingRequest
+            && matches!(
+                d.status,
+                DraftStatus::Pending
+                    | DraftStatus::Approved
+                    | DraftStatus::Snoozed
+                    | DraftStatus::Sending
+                    | DraftStatus::Unknown
+            )
+    });
+    if let Some(d) = open {
+        bail!(
+            "a meeting request to {} is already in the queue (draft {}, {}); `rapport queue show {}`",
+            c.display_name(),
+            d.id,
+            d.status,
+            d.id
+        );
+    }
+    let templates = drafting::load_templates(&ctx.cfg.templates_dir)?;
+    let template = template.unwrap_or("meeting-request");
+    let day = ctx.now.to_zoned(ctx.cfg.tz.clone()).date();
+    let id = drafting::create(
+        &ctx.store,
+        &ctx.cfg,
+        &templates,
+        &drafting::Request {
+            contact: &c,
+            kind: DraftKind::MeetingRequest,
+            template,
+            reason: format!("you asked on {day}"),
+            reason_key: format!("request:{}", fmt_ts(ctx.now)),
+            due: ctx.now,
+            thread: None,
+            meeting_day: String::new(),
+        },
+        ctx.now,
+    )?
+    .context("a request with the same key exists; try again in a second")?;
+    println!(
+        "Drafted meeting request {id} to {}. Read it with `rapport queue show {id}`, approve it with `rapport queue approve {id}`.",
+        c.display_name()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "now", "today 17:00", "tomorrow 09:00" or the date, in the user's zone.
+fn due_label(due: &str, now: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    let Ok(t) = due.parse::<Timestamp>() else {
+        return due.to_string();
+    };
+    if t <= now {
+        return "now".into();
+    }
+    let local = t.to_zoned(tz.clone());
+    let today = now.to_zoned(tz.clone()).date();
+    let time = local.strftime("%H:%M");
+    if local.date() == today {
+        format!("today {time}")
+    } else if today.tomorrow().ok() == Some(local.date()) {
+        format!("tomorrow {time}")
+    } else {
+        local.date().to_string()
+    }
+}
+
+fn what_to_do(d: &Draft) -> &'static str {
+    match d.status {
+        DraftStatus::Pending => "approve, edit, reject or snooze",
+        DraftStatus::Approved => "goes out when due",
+        DraftStatus::Snoozed => "snoozed",
+        DraftStatus::Sending => "being sent",
+        DraftStatus::Unknown => {
+            "interrupted while sending: check your Sent folder, then `rapport queue resolve ID sent|not-sent`"
+        }
+        DraftStatus::Failed => {
+            "refused by the server: see `queue show`, then `queue resolve ID not-sent` to retry"
+        }
+        DraftStatus::Sent | DraftStatus::Rejected | DraftStatus::Superseded => "",
+    }
+}
+
+pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
+    ctx.store.wake_snoozed(ctx.now)?;
+    let Some(cmd) = args.cmd else {
+        return list(&ctx, args.json, args.all);
+    };
+    match cmd {
+        QueueCmd::Show { id, json, raw } => show(&ctx, id, json, raw),
+        QueueCmd::Edit { id } => edit(&ctx, id),
+        QueueCmd::Approve { ids, all } => {
+            let ids = if all {
+                ctx.store
+                    .drafts(false)?
+                    .into_iter()
+                    .filter(|d| d.status == DraftStatus::Pending)
+                    .map(|d| d.id)
+                    .collect()
+            } else {
+                ids
+            };
+            if ids.is_empty() {
+                println!("Nothing pending to approve.");
+            }
+            let mut failed = false;
+            for id in ids {
+                match ctx.store.approve(id, ctx.now) {
+                    Ok(()) => {
+                        let d = ctx.store.draft_or_err(id)?;
+                        println!(
+                            "Approved {id}: {} to {} — goes out {}.",
+                            d.kind,
+                            d.to_addr,
+                            due_label(d.effective_due(), ctx.now, &ctx.cfg.tz)
+                                .replace("now", "at the next send")
+                        );
+                    }
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("error: {e:#}");
+                    }
+                }
+            }
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        QueueCmd::Reject { ids, reason } => {
+            let reason = reason.unwrap_or_else(|| "rejected by you".into());
+            let mut failed = false;
+            for id in ids {
+                match ctx.store.reject(id, &reason, ctx.now) {
+                    Ok(()) => println!("Rejected {id}."),
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("error: {e:#}");
+                    }
+                }
+            }
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        QueueCmd::Snooze { id, until, for_ } => {
+            let until = snooze_until(ctx.now, &ctx.cfg, until.as_deref(), for_.as_deref())?;
+            if until <= ctx.now {
+                bail!("{} is not in the future", fmt_ts(until));
+            }
+            ctx.store.snooze(id, until, ctx.now)?;
+            println!(
+                "Snoozed {id} until {}; it will need approval again.",
+                until
+                    .to_zoned(ctx.cfg.tz.clone())
+                    .strftime("%Y-%m-%d %H:%M %Z")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        QueueCmd::Resolve { id, outcome } => {
+            let sent = matches!(outcome, Outcome::Sent);
+            ctx.store.resolve(id, sent, ctx.now)?;
+            if sent {
+                println!("Recorded draft {id} as sent.");
+            } else {
+                println!("Draft {id} is pending again; approve it to send it.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn snooze_until(
+    now: Timestamp,
+    cfg: &crate::config::Loaded,
+    until: Option<&str>,
+    dur: Option<&str>,
+) -> Result<Timestamp> {
+    let local = now.to_zoned(cfg.tz.clone());
+    if let Some(d) = dur {
+        let span: jiff::Span = d.trim().parse().with_context(|| {
+            format!("--for {d:?} is not a duration; write e.g. 3d, 2w, 1mo or \"2 weeks\"")
+        })?;
+        return Ok(local
+            .checked_add(span)
+            .with_context(|| format!("--for {d:?} is out of range"))?
+            .timestamp());
+    }
+    let Some(u) = until else {
+        bail!("give --until DATE or --for DURATION");
+    };
+    let u = u.trim();
+    if let Ok(t) = u.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    if let Ok(dt) = u.parse::<jiff::civil::DateTime>() {
+        return Ok(dt.to_zoned(cfg.tz.clone())?.timestamp());
+    }
+    if let Ok(date) = u.parse::<jiff::civil::Date>() {
+        return Ok(date
+            .to_datetime(cfg.window.start)
+            .to_zoned(cfg.tz.clone())?
+            .timestamp());
+    }
+    bail!("--until {u:?} is not a date; write 2026-12-01 or 2026-12-01T09:00")
+}
+
+fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
+    let drafts = ctx.store.drafts(all)?;
+    if json {
+        let items: Vec<serde_json::Value> =
+            drafts.iter().map(|d| draft_json(ctx, d, false)).collect();
+        print_json(&serde_json::json!({ "drafts": items }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if drafts.is_empty() {
+        println!("The queue is empty.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:>4}  {:<12} {:<15} {:<9} {:<20} {:<28} WHY",
+        "ID", "DUE", "KIND", "STATUS", "TO", "SUBJECT"
+    );
+    for d in &drafts {
+        let to = if d.to_name.is_empty() {
+            &d.to_addr
+        } else {
+            &d.to_name
+        };
+        println!(
+            "{:>4}  {:<12} {:<15} {:<9} {:<20} {:<28} {}",
+            d.id,
+            due_label(d.effective_due(), ctx.now, &ctx.cfg.tz),
+            d.kind,
+            d.status,
+            cell(to, 20),
+            cell(&d.subject, 28),
+            d.reason
+        );
+        let todo = what_to_do(d);
+        if matches!(d.status, DraftStatus::Unknown | DraftStatus::Failed) {
+            println!("      ! {}", todo.replace("ID", &d.id.to_string()));
+            if !d.last_error.is_empty() {
+                println!("      ! {}", cell(&d.last_error, 100));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn draft_json(ctx: &Ctx, d: &Draft, with_message: bool) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "id": d.id,
+        "contact_id": d.contact_id,
+        "kind": d.kind,
+        "status": d.status,
+        "due": d.effective_due(),
+        "due_label": due_label(d.effective_due(), ctx.now, &ctx.cfg.tz),
+        "to": d.to_addr,
+        "to_name": d.to_name,
+        "subject": d.subject,
+        "why": d.reason,
+        "message_id": d.message_id,
+        "in_reply_to": d.in_reply_to,
+        "created_at": d.created_at,
+        "approved_at": d.approved_at,
+        "sent_at": d.sent_at,
+        "attempts": d.attempts,
+        "last_error": d.last_error,
+        "note": d.status_note,
+        "todo": what_to_do(d).replace("ID", &d.id.to_string()),
+    });
+    if with_message && let Some(obj) = v.as_object_mut() {
+        obj.insert("body".into(), d.body.clone().into());
+        obj.insert(
+            "message".into(),
+            String::from_utf8_lossy(&d.message).into_owned().into(),
+        );
+    }
+    v
+}
+
+fn show(ctx: &Ctx, id: i64, json: bool, raw: bool) -> Result<ExitCode> {
+    let d = ctx.store.draft_or_err(id)?;
+    if json {
+        print_json(&draft_json(ctx, &d, true))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if raw {
+        use std::io::Write;
+        std::io::stdout().write_all(&d.message)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // A readable view, decoded from the very bytes that will be sent.
+    let parsed = mail_parser::MessageParser::default().parse(&d.message);
+    let subject = parsed
+        .as_ref()
+        .and_then(|m| m.subject())
+        .unwrap_or(&d.subject)
+        .to_string();
+    let body = parsed
+        .as_ref()
+        .and_then(|m| m.body_text(0))
+        .map(|b| b.into_owned())
+        .unwrap_or_else(|| d.body.clone());
+    println!(
+        "Draft {} · {} · {} · due {}",
+        d.id,
+        d.kind,
+        d.status,
+        due_label(d.effective_due(), ctx.now, &ctx.cfg.tz)
+    );
+    println!("Why: {}", d.reason);
+    if !d.status_note.is_empty() {
+        println!("Note: {}", d.status_note);
+    }
+    if !d.last_error.is_empty() {
+        println!("Last error: {}", d.last_error);
+    }
+    println!();
+    let id = &ctx.cfg.config.identity;
+    println!("From: {} <{}>", id.name, id.email);
+    if d.to_name.is_empty() {
+        println!("To: {}", d.to_addr);
+    } else {
+        println!("To: {} <{}>", d.to_name, d.to_addr);
+    }
+    println!("Subject: {subject}");
+    println!("Message-ID: <{}>", d.message_id);
+    if !d.in_reply_to.is_empty() {
+        println!("In-Reply-To: <{}>", d.in_reply_to);
+    }
+    println!();
+    print!("{}", body.replace("\r\n", "\n"));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn edit(ctx: &Ctx, id: i64) -> Result<ExitCode> {
+    let d = ctx.store.draft_or_err(id)?;
+    if !matches!(
+        d.status,
+        DraftStatus::Pending | DraftStatus::Approved | DraftStatus::Snoozed
+    ) {
+        bail!("draft {id} is {}, so it cannot be edited", d.status);
+    }
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
+        .context("set $VISUAL or $EDITOR to the editor to use, e.g. `export EDITOR=nano`")?;
+    let dir = tempfile::Builder::new().prefix("rapport-edit").tempdir()?;
+    let path = dir.path().join(format!("draft-{id}.txt"));
+    let original = format!("Subject: {}\n\n{}", d.subject, d.body);
+    std::fs::write(&path, &original)?;
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("rapport-edit")
+        .arg(&path)
+        .status()
+        .with_context(|| format!("Starting the editor {editor:?}"))?;
+    if !status.success() {
+        bail!("the editor exited with {status}; draft {id} is unchanged");
+    }
+    let edited = std::fs::read_to_string(&path).context("Reading the edited draft")?;
+    if edited == original {
+        println!("No change to draft {id}.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rendered = crate::core::render::parse_edited(&edited)
+        .map_err(|e| anyhow::anyhow!("the edited draft is not usable, so nothing changed: {e}"))?;
+    let message = drafting::recompose(&ctx.cfg, &d, &rendered.subject, &rendered.body)
+        .context("The edited draft is not usable, so nothing changed")?;
+    ctx.store
+        .edit(id, &rendered.subject, &rendered.body, &message, ctx.now)?;
+    let again = if d.status == DraftStatus::Approved {
+        " It was approved before; approve it again to send the new text."
+    } else {
+        ""
+    };
+    println!("Saved draft {id}.{again}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
+    let Some(lock) = crate::send::try_lock(&ctx.cfg.store_path)? else {
+        bail!(
+            "another rapport (probably the daemon) is sending right now; it will send what is due"
+        );
+    };
+    let cfg = ctx.cfg.clone();
+    let report = crate::send::send_due(&mut ctx.store, &cfg, ctx.now, &lock, &mut |_, _| Ok(None))?;
+    if json {
+        print_json(&report)?;
+    } else {
+        print_report(&report, &ctx.now.to_zoned(cfg.tz.clone()));
+    }
+    let bad = !report.failed.is_empty() || !report.unknown.is_empty();
+    Ok(if bad {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_report(r: &crate::send::Report, _now: &Zoned) {
+    for id in &r.recovered_unknown {
+        println!(
+            "Draft {id} was interrupted while sending; it will not be resent on its own. See `rapport queue`."
+        );
+    }
+    for id in &r.sent {
+        println!("Sent {id}.");
+    }
+    for (id, e) in &r.retrying {
+        println!("Not sent {id} yet, will retry: {e}");
+    }
+    for (id, e) in &r.failed {
+        println!("Failed {id}: {e}");
+    }
+    for (id, e) in &r.unknown {
+        println!(
+            "Unknown {id}: {e}; check your Sent folder, then `rapport queue resolve {id} sent|not-sent`."
+        );
+    }
+    for (id, e) in &r.skipped {
+        println!("Withdrew {id}: {e}");
+    }
+    if let Some(h) = &r.held {
+        println!("Held back: {h}.");
+    }
+    if r.sent.is_empty()
+        && r.retrying.is_empty()
+        && r.failed.is_empty()
+        && r.unknown.is_empty()
+        && r.held.is_none()
+        && r.skipped.is_empty()
+    {
+        println!("Nothing to send.");
+    }
+}

@@ -1,0 +1,195 @@
+//! `rapport init` and `rapport templates`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+
+use super::Ctx;
+use crate::config;
+use crate::drafting;
+
+/// The example config, with every key and its default; `init` fills in the identity.
+pub const EXAMPLE_CONFIG: &str = include_str!("../../config.example.toml");
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Your name, as it appears in the From line.
+    #[arg(long)]
+    name: Option<String>,
+    /// The address you send from.
+    #[arg(long)]
+    email: Option<String>,
+    /// Your IANA time zone (default: $TZ or /etc/timezone, else UTC).
+    #[arg(long)]
+    timezone: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TemplatesCmd {
+    /// Render every template against a sample contact and report problems.
+    Check,
+    /// Print template NAME rendered for CONTACT.
+    Preview { name: String, contact: String },
+}
+
+fn guess_timezone() -> String {
+    if let Ok(tz) = std::env::var("TZ") {
+        let tz = tz.trim_start_matches(':').to_string();
+        if jiff::tz::TimeZone::get(&tz).is_ok() {
+            return tz;
+        }
+    }
+    if let Ok(text) = std::fs::read_to_string("/etc/timezone") {
+        let tz = text.trim().to_string();
+        if jiff::tz::TimeZone::get(&tz).is_ok() {
+            return tz;
+        }
+    }
+    jiff::tz::TimeZone::system()
+        .iana_name()
+        .map(str::to_string)
+        .unwrap_or_else(|| "UTC".to_string())
+}
+
+/// Fills the identity into the example config.
+pub fn config_text(name: &str, email: &str, timezone: &str) -> String {
+    let esc = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    EXAMPLE_CONFIG
+        .replacen(
+            "name = \"Ada Lovelace\"",
+            &format!("name = \"{}\"", esc(name)),
+            1,
+        )
+        .replacen(
+            "email = \"ada@example.org\"",
+            &format!("email = \"{}\"", esc(email)),
+            1,
+        )
+        .replacen(
+            "timezone = \"Europe/London\"",
+            &format!("timezone = \"{}\"", esc(timezone)),
+            1,
+        )
+}
+
+pub fn init(flag: Option<&Path>, args: &InitArgs) -> Result<ExitCode> {
+    let path = config::config_path(flag).map_err(anyhow::Error::msg)?;
+    if path.exists() {
+        bail!(
+            "{} already exists; rapport init never overwrites a config. Edit it, or pass --config NEW_PATH",
+            path.display()
+        );
+    }
+    let name = args.name.clone().unwrap_or_else(|| "Ada Lovelace".into());
+    let email = args
+        .email
+        .clone()
+        .unwrap_or_else(|| "ada@example.org".into());
+    let timezone = args.timezone.clone().unwrap_or_else(guess_timezone);
+    let text = config_text(&name, &email, &timezone);
+    // Validate what we are about to write, so init never leaves a broken file behind.
+    let loaded = config::parse(&path, &text)?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("Creating {}", dir.display()))?;
+    }
+    write_private(&path, &text)?;
+    let data_dir = loaded
+        .store_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    create_private_dir(&data_dir)?;
+    println!("Wrote {} (mode 600).", path.display());
+    println!("Data directory: {} (mode 700).", data_dir.display());
+    if args.email.is_none() {
+        println!(
+            "Next: edit [identity] (your name and address), then [smtp] and [imap] for your provider."
+        );
+    } else {
+        println!(
+            "Next: edit [smtp] and [imap] for your provider, then run `rapport templates check`."
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("Creating {}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .with_context(|| format!("Writing {}", path.display()))?;
+    f.sync_all()?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).with_context(|| format!("Writing {}", path.display()))
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.as_os_str().is_empty() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("Creating {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("Setting permissions on {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+pub fn templates(flag: Option<&Path>, cmd: TemplatesCmd) -> Result<ExitCode> {
+    match cmd {
+        TemplatesCmd::Check => {
+            let path = config::config_path(flag).map_err(anyhow::Error::msg)?;
+            let cfg = config::load(&path)?;
+            let templates = drafting::load_templates(&cfg.templates_dir)?;
+            let sample = crate::core::render::sample_data();
+            let mut bad = 0;
+            for name in templates.names() {
+                match templates.render(name, &sample) {
+                    Ok(r) => println!("ok     {name:<16} Subject: {}", r.subject),
+                    Err(e) => {
+                        bad += 1;
+                        println!("error  {e}");
+                    }
+                }
+            }
+            if bad > 0 {
+                eprintln!(
+                    "{bad} template(s) failed; fix them in {}",
+                    cfg.templates_dir.display()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        TemplatesCmd::Preview { name, contact } => {
+            let ctx = Ctx::open(flag)?;
+            let c = ctx.one_contact(&contact)?;
+            let templates = drafting::load_templates(&ctx.cfg.templates_dir)?;
+            let to = c.sendable_address().unwrap_or("(no address)");
+            let data = drafting::template_data(&ctx.cfg, &c, to);
+            let r = templates.render(&name, &data)?;
+            println!(
+                "To: {} <{to}>\nSubject: {}\n\n{}",
+                c.display_name(),
+                r.subject,
+                r.body
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! The domain vocabulary shared by the core and the edges: tiers, draft kinds and
+//! states, interaction kinds. Plain data with stable string names (they are stored in
+//! SQLite and printed in `--json` output, so renaming one is a migration).
+//!
+//! Nothing here does I/O or reads the clock.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                        format!("{s:?} is not one of: {}", names.join(", "))
+                    })
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// How close a relationship is; sets the check-in cadence.
+    Tier {
+        Close => "close",
+        Regular => "regular",
+        Acquaintance => "acquaintance",
+    }
+}
+
+string_enum! {
+    /// What a draft is for; also the name of the template that renders it.
+    DraftKind {
+        MeetingRequest => "meeting-request",
+        Nudge => "nudge",
+        ThankYou => "thank-you",
+        CheckIn => "check-in",
+    }
+}
+
+string_enum! {
+    /// Where a draft stands. Only `approved` drafts are ever sent.
+    DraftStatus {
+        Pending => "pending",
+        Approved => "approved",
+        Sending => "sending",
+        Sent => "sent",
+        Rejected => "rejected",
+        Snoozed => "snoozed",
+        Superseded => "superseded",
+        Failed => "failed",
+        Unknown => "unknown",
+    }
+}
+
+impl DraftStatus {
+    /// States in which a draft may still go out (after approval) or be acted on.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            DraftStatus::Pending | DraftStatus::Approved | DraftStatus::Snoozed
+        )
+    }
+}
+
+string_enum! {
+    /// A dated event on a contact's timeline.
+    InteractionKind {
+        RequestSent => "request-sent",
+        Reply => "reply",
+        MeetingScheduled => "meeting-scheduled",
+        MeetingMoved => "meeting-moved",
+        MeetingCancelled => "meeting-cancelled",
+        MeetingDeclined => "meeting-declined",
+        ThankYouSent => "thank-you-sent",
+        ThankYouReceived => "thank-you-received",
+        NudgeSent => "nudge-sent",
+        CheckInSent => "check-in-sent",
+        EmailSent => "email-sent",
+        EmailReceived => "email-received",
+        Note => "note",
+        AutoReply => "auto-reply",
+        Bounce => "bounce",
+    }
+}
+
+impl InteractionKind {
+    /// The interaction recorded when rapport sends a draft of this kind.
+    pub fn for_sent_draft(kind: DraftKind) -> InteractionKind {
+        match kind {
+            DraftKind::MeetingRequest => InteractionKind::RequestSent,
+            DraftKind::Nudge => InteractionKind::NudgeSent,
+            DraftKind::ThankYou => InteractionKind::ThankYouSent,
+            DraftKind::CheckIn => InteractionKind::CheckInSent,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_errors_list_choices() {
+        for k in DraftKind::ALL {
+            assert_eq!(k.as_str().parse::<DraftKind>().unwrap(), *k);
+        }
+        for k in InteractionKind::ALL {
+            assert_eq!(k.as_str().parse::<InteractionKind>().unwrap(), *k);
+        }
+        let e = "friend".parse::<Tier>().unwrap_err();
+        assert!(e.contains("close, regular, acquaintance"), "{e}");
+        assert_eq!(
+            serde_json::to_string(&DraftKind::ThankYou).unwrap(),
+            "\"thank-you\""
+        );
+    }
+}

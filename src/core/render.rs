@@ -1,0 +1,524 @@
+//! Templates → email text, and email text → the exact message bytes that get approved.
+//!
+//! A template is a Handlebars file: header lines (`Subject:` at least), a blank line,
+//! the body. Rendering is strict: a variable that does not exist is an error, never an
+//! email with a hole in it. Defaults are built into the binary (from `templates/`) and a
+//! file of the same name in the user's template directory overrides one.
+//!
+//! [`compose`] turns a rendered draft into RFC 5322 bytes with the Message-ID fixed; the
+//! `Date` header is left out on purpose and stamped at the moment of sending (see
+//! [`stamp_date`]), so an email approved on Friday and sent on Monday is not dated Friday.
+//!
+//! Pure: no I/O (the caller reads override files), no clock.
+
+use std::collections::BTreeMap;
+
+use handlebars::Handlebars;
+use serde::Serialize;
+
+use crate::core::model::DraftKind;
+
+/// The templates that ship with rapport, built into the binary.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "meeting-request",
+        include_str!("../../templates/meeting-request.hbs"),
+    ),
+    ("nudge", include_str!("../../templates/nudge.hbs")),
+    ("thank-you", include_str!("../../templates/thank-you.hbs")),
+    ("check-in", include_str!("../../templates/check-in.hbs")),
+];
+
+/// What a template can use. Every field always exists (empty when unknown), so
+/// `{{#if contact.company}}` is how a template handles a missing value.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateData {
+    pub contact: ContactData,
+    pub me: MeData,
+    pub request: RequestData,
+    pub meeting: MeetingData,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactData {
+    pub name: String,
+    pub first_name: String,
+    pub email: String,
+    pub company: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeData {
+    pub name: String,
+    pub first_name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestData {
+    /// Meeting length asked for, e.g. 25.
+    pub minutes: u32,
+    /// The window asked about, e.g. "2-3".
+    pub weeks: String,
+    /// Subject of the original request (for nudges in the same thread).
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct MeetingData {
+    /// The day of the meeting in the user's words, e.g. "Tuesday" or "2026-12-01".
+    pub day: String,
+    /// Whether a meeting happened (thank-you) — false otherwise.
+    pub held: bool,
+}
+
+/// A rendered template: what the person will read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub body: String,
+}
+
+/// A template problem, with the template's name and the line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("template `{name}`{}: {message}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
+pub struct TemplateError {
+    pub name: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// The set of templates in force: built-ins overlaid by the user's files.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    sources: BTreeMap<String, String>,
+}
+
+impl Templates {
+    /// The built-in templates, overlaid by `(name, text)` pairs read from the user's
+    /// template directory.
+    pub fn new(overrides: Vec<(String, String)>) -> Templates {
+        let mut sources: BTreeMap<String, String> = BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        for (name, text) in overrides {
+            sources.insert(name, text);
+        }
+        Templates { sources }
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.sources.keys().map(String::as_str)
+    }
+
+    pub fn source(&self, name: &str) -> Option<&str> {
+        self.sources.get(name).map(String::as_str)
+    }
+
+    /// Renders template `name` with `data`, strictly.
+    pub fn render(&self, name: &str, data: &TemplateData) -> Result<Rendered, TemplateError> {
+        let source = self.sources.get(name).ok_or_else(|| TemplateError {
+            name: name.to_string(),
+            line: None,
+            message: format!(
+                "no such template; known: {}",
+                self.names().collect::<Vec<_>>().join(", ")
+            ),
+        })?;
+        render_source(name, source, data)
+    }
+}
+
+/// Renders one template text strictly and splits it into subject and body.
+pub fn render_source(
+    name: &str,
+    source: &str,
+    data: &TemplateData,
+) -> Result<Rendered, TemplateError> {
+    let err = |line: Option<usize>, message: String| TemplateError {
+        name: name.to_string(),
+        line,
+        message,
+    };
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.register_escape_fn(handlebars::no_escape);
+    hb.register_template_string(name, source).map_err(|e| {
+        err(
+            e.pos().map(|(line, _)| line),
+            e.reason()
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        )
+    })?;
+    let text = hb.render(name, data).map_err(|e| {
+        let reason = e.reason().to_string();
+        let message = if reason.contains("strict mode") || reason.contains("not found") {
+            format!("{reason}; the variables a template may use are listed in the README")
+        } else {
+            reason
+        };
+        err(e.line_no, message)
+    })?;
+    split_headers(name, &text)
+}
+
+/// Reads back a draft the user edited: `Subject:` line, blank line, body.
+pub fn parse_edited(text: &str) -> Result<Rendered, TemplateError> {
+    split_headers("edited draft", text)
+}
+
+fn split_headers(name: &str, text: &str) -> Result<Rendered, TemplateError> {
+    let text = text.replace("\r\n", "\n");
+    let mut subject = None;
+    let mut lines = text.lines().enumerate();
+    let mut body_start = None;
+    for (i, line) in lines.by_ref() {
+        if line.trim().is_empty() {
+            body_start = Some(i + 1);
+            break;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            return Err(TemplateError {
+                name: name.to_string(),
+                line: Some(i + 1),
+                message: format!(
+                    "{line:?} is not a header line; a template starts with `Subject: ...`, then a blank line, then the body"
+                ),
+            });
+        };
+        if key.trim().eq_ignore_ascii_case("subject") {
+            subject = Some(value.trim().to_string());
+        } else {
+            return Err(TemplateError {
+                name: name.to_string(),
+                line: Some(i + 1),
+                message: format!(
+                    "unknown header `{}`; templates set only `Subject:` (rapport sets From, To and threading)",
+                    key.trim()
+                ),
+            });
+        }
+    }
+    let subject = subject.filter(|s| !s.is_empty()).ok_or(TemplateError {
+        name: name.to_string(),
+        line: Some(1),
+        message: "no `Subject:` line (or it renders empty); start the template with `Subject: ...` and a blank line".into(),
+    })?;
+    let Some(start) = body_start else {
+        return Err(TemplateError {
+            name: name.to_string(),
+            line: None,
+            message: "no blank line after the headers, so there is no body".into(),
+        });
+    };
+    let body: Vec<&str> = text.lines().skip(start).collect();
+    let body = body.join("\n").trim_matches('\n').to_string() + "\n";
+    if body.trim().is_empty() {
+        return Err(TemplateError {
+            name: name.to_string(),
+            line: None,
+            message: "the body renders empty".into(),
+        });
+    }
+    Ok(Rendered { subject, body })
+}
+
+/// Sample data for `rapport templates check`.
+pub fn sample_data() -> TemplateData {
+    TemplateData {
+        contact: ContactData {
+            name: "Jessica Park".into(),
+            first_name: "Jessica".into(),
+            email: "jessica@example.com".into(),
+            company: "Example Corp".into(),
+            role: "Product Manager".into(),
+        },
+        me: MeData {
+            name: "Ada Lovelace".into(),
+            first_name: "Ada".into(),
+            email: "ada@example.org".into(),
+        },
+        request: RequestData {
+            minutes: 25,
+            weeks: "2-3".into(),
+            subject: "25 minutes in the next few weeks?".into(),
+        },
+        meeting: MeetingData {
+            day: "Tuesday".into(),
+            held: true,
+        },
+    }
+}
+
+/// The first word of a name, for greetings ("Jessica" from "Jessica Park").
+pub fn first_name(name: &str) -> String {
+    name.split_whitespace().next().unwrap_or("").to_string()
+}
+
+/// Everything needed to turn a rendered draft into message bytes.
+#[derive(Debug, Clone)]
+pub struct Envelope<'a> {
+    pub from_name: &'a str,
+    pub from_addr: &'a str,
+    pub to_name: &'a str,
+    pub to_addr: &'a str,
+    /// Without angle brackets.
+    pub message_id: &'a str,
+    /// Without angle brackets; empty when the email starts a thread.
+    pub in_reply_to: &'a str,
+    /// Without angle brackets.
+    pub references: &'a [String],
+}
+
+/// Why a message could not be composed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ComposeError {
+    #[error(
+        "{field} contains a line break or control character ({value:?}); remove it — rapport never writes one into a header"
+    )]
+    ControlCharacter { field: &'static str, value: String },
+    #[error("{field} {value:?} is not a usable email address")]
+    BadAddress { field: &'static str, value: String },
+    #[error("the message could not be built: {0}")]
+    Build(String),
+}
+
+/// Builds the RFC 5322 message (CRLF line ends, no `Date` header) for `rendered`.
+/// Refuses control characters in names, addresses, ids and the subject.
+pub fn compose(env: &Envelope<'_>, rendered: &Rendered) -> Result<Vec<u8>, ComposeError> {
+    use lettre::message::header::{ContentType, Date};
+    use lettre::message::{Mailbox, Message};
+
+    let check = |field: &'static str, value: &str| {
+        if value.chars().any(|c| c.is_control()) {
+            Err(ComposeError::ControlCharacter {
+                field,
+                value: value.to_string(),
+            })
+        } else {
+            Ok(())
+        }
+    };
+    check("From name", env.from_name)?;
+    check("From address", env.from_addr)?;
+    check("To name", env.to_name)?;
+    check("To address", env.to_addr)?;
+    check("Subject", &rendered.subject)?;
+    check("Message-ID", env.message_id)?;
+    check("In-Reply-To", env.in_reply_to)?;
+    for r in env.references {
+        check("References", r)?;
+    }
+    let mailbox = |field: &'static str, name: &str, addr: &str| -> Result<Mailbox, ComposeError> {
+        let address = addr.parse().map_err(|_| ComposeError::BadAddress {
+            field,
+            value: addr.to_string(),
+        })?;
+        let name = (!name.trim().is_empty()).then(|| name.trim().to_string());
+        Ok(Mailbox::new(name, address))
+    };
+    let mut builder = Message::builder()
+        .from(mailbox("From", env.from_name, env.from_addr)?)
+        .to(mailbox("To", env.to_name, env.to_addr)?)
+        .subject(rendered.subject.clone())
+        .message_id(Some(format!("<{}>", env.message_id)))
+        .date(std::time::SystemTime::UNIX_EPOCH)
+        .header(ContentType::TEXT_PLAIN);
+    if !env.in_reply_to.is_empty() {
+        builder = builder.in_reply_to(format!("<{}>", env.in_reply_to));
+    }
+    if !env.references.is_empty() {
+        let refs: Vec<String> = env.references.iter().map(|r| format!("<{r}>")).collect();
+        builder = builder.references(refs.join(" "));
+    }
+    let body = rendered.body.replace("\r\n", "\n").replace('\n', "\r\n");
+    let mut message = builder
+        .body(body)
+        .map_err(|e| ComposeError::Build(e.to_string()))?;
+    message.headers_mut().remove::<Date>();
+    Ok(message.formatted())
+}
+
+/// Prepends a `Date:` header for the moment of sending to approved message bytes.
+pub fn stamp_date(message: &[u8], now: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> Vec<u8> {
+    let zoned = now.to_zoned(tz.clone());
+    let date = jiff::fmt::rfc2822::to_string(&zoned).unwrap_or_else(|_| {
+        jiff::fmt::rfc2822::to_string(&now.to_zoned(jiff::tz::TimeZone::UTC)).unwrap_or_default()
+    });
+    let mut out = Vec::with_capacity(message.len() + 40);
+    out.extend_from_slice(b"Date: ");
+    out.extend_from_slice(date.as_bytes());
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(message);
+    out
+}
+
+/// The subject a reply in a thread gets: `Re: ` once, never `Re: Re: `.
+pub fn reply_subject(subject: &str) -> String {
+    let trimmed = subject.trim();
+    if trimmed.len() >= 3 && trimmed[..3].eq_ignore_ascii_case("re:") {
+        trimmed.to_string()
+    } else {
+        format!("Re: {trimmed}")
+    }
+}
+
+/// The template a draft kind uses unless told otherwise.
+pub fn default_template(kind: DraftKind) -> &'static str {
+    kind.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn templates() -> Templates {
+        Templates::new(Vec::new())
+    }
+
+    #[test]
+    fn every_builtin_renders_against_the_sample() {
+        let t = templates();
+        for (name, _) in BUILTIN {
+            let r = t.render(name, &sample_data()).unwrap();
+            assert!(!r.subject.is_empty(), "{name}");
+            assert!(r.body.contains("Jessica"), "{name}: {}", r.body);
+            assert!(!r.body.contains("{{"), "{name}");
+        }
+    }
+
+    #[test]
+    fn meeting_request_asks_for_availability_and_25_minutes() {
+        let r = templates()
+            .render("meeting-request", &sample_data())
+            .unwrap();
+        assert!(r.body.contains("available"), "{}", r.body);
+        assert!(r.body.contains("25-minute"), "{}", r.body);
+        assert!(r.body.contains("2-3 weeks"), "{}", r.body);
+        assert!(r.body.contains("Ada"), "{}", r.body);
+    }
+
+    #[test]
+    fn missing_variable_is_an_error_with_line() {
+        let src = "Subject: Hi\n\nHello {{contact.nickname}}\n";
+        let e = render_source("custom", src, &sample_data()).unwrap_err();
+        assert_eq!(e.name, "custom");
+        assert_eq!(e.line, Some(3), "{e}");
+    }
+
+    #[test]
+    fn syntax_error_has_line() {
+        let src = "Subject: Hi\n\nHello {{#if contact.name}}\n";
+        let e = render_source("custom", src, &sample_data()).unwrap_err();
+        assert!(e.line.is_some(), "{e}");
+    }
+
+    #[test]
+    fn header_rules() {
+        let d = sample_data();
+        assert!(render_source("t", "Hello\n\nBody\n", &d).is_err());
+        assert!(render_source("t", "Bcc: x@y.z\nSubject: a\n\nBody\n", &d).is_err());
+        assert!(render_source("t", "Subject: a\n", &d).is_err());
+        assert!(render_source("t", "Subject: \n\nBody\n", &d).is_err());
+        let r = render_source("t", "Subject: a {{contact.first_name}}\n\nBody\n", &d).unwrap();
+        assert_eq!(r.subject, "a Jessica");
+        assert_eq!(r.body, "Body\n");
+    }
+
+    #[test]
+    fn no_html_escaping() {
+        let mut d = sample_data();
+        d.contact.company = "Smith & Sons <UK>".into();
+        let r = render_source("t", "Subject: x\n\n{{contact.company}}\n", &d).unwrap();
+        assert_eq!(r.body, "Smith & Sons <UK>\n");
+    }
+
+    fn env<'a>(refs: &'a [String]) -> Envelope<'a> {
+        Envelope {
+            from_name: "Ada Lovelace",
+            from_addr: "ada@example.org",
+            to_name: "Jessica Park",
+            to_addr: "jessica@example.com",
+            message_id: "abc.123@example.org",
+            in_reply_to: "",
+            references: refs,
+        }
+    }
+
+    #[test]
+    fn compose_fixes_message_id_and_leaves_out_date() {
+        let r = Rendered {
+            subject: "Coffee?".into(),
+            body: "Hi\nthere\n".into(),
+        };
+        let bytes = compose(&env(&[]), &r).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.contains("Message-ID: <abc.123@example.org>\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("Subject: Coffee?\r\n"), "{text}");
+        assert!(!text.contains("Date:"), "{text}");
+        assert!(text.contains("Hi\r\nthere\r\n"), "{text}");
+        let stamped = stamp_date(
+            text.as_bytes(),
+            "2026-11-23T09:00:00Z".parse().unwrap(),
+            &jiff::tz::TimeZone::UTC,
+        );
+        assert!(
+            String::from_utf8(stamped)
+                .unwrap()
+                .starts_with("Date: Mon, 23 Nov 2026 09:00:00 +0000\r\n")
+        );
+    }
+
+    #[test]
+    fn compose_refuses_header_injection() {
+        let r = Rendered {
+            subject: "Hi\r\nBcc: victim@example.com".into(),
+            body: "x\n".into(),
+        };
+        assert!(matches!(
+            compose(&env(&[]), &r),
+            Err(ComposeError::ControlCharacter {
+                field: "Subject",
+                ..
+            })
+        ));
+        let ok = Rendered {
+            subject: "Hi".into(),
+            body: "x\n".into(),
+        };
+        let mut e = env(&[]);
+        e.to_name = "Eve\nBcc: x@y.z";
+        assert!(compose(&e, &ok).is_err());
+        let mut e = env(&[]);
+        e.to_addr = "not an address";
+        assert!(matches!(
+            compose(&e, &ok),
+            Err(ComposeError::BadAddress { .. })
+        ));
+    }
+
+    #[test]
+    fn compose_threads_replies() {
+        let refs = vec!["first@example.org".to_string()];
+        let mut e = env(&refs);
+        e.in_reply_to = "first@example.org";
+        let r = Rendered {
+            subject: reply_subject("Coffee?"),
+            body: "x\n".into(),
+        };
+        let text = String::from_utf8(compose(&e, &r).unwrap()).unwrap();
+        assert!(text.contains("In-Reply-To: <first@example.org>"), "{text}");
+        assert!(text.contains("References: <first@example.org>"), "{text}");
+        assert!(text.contains("Subject: Re: Coffee?"), "{text}");
+        assert_eq!(reply_subject("RE: x"), "RE: x");
+    }
+}

@@ -1,0 +1,199 @@
+//! Turning "this email should exist" into a draft in the queue: pick the recipient,
+//! render the template, fix the Message-ID, compose the bytes once, store them.
+//!
+//! Used by `rapport request` and by the planner. It never sends anything.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use jiff::Timestamp;
+
+use crate::config::Loaded;
+use crate::core::model::DraftKind;
+use crate::core::render::{
+    self, ContactData, MeData, MeetingData, RequestData, TemplateData, Templates,
+};
+use crate::store::{Contact, NewDraft, Store};
+
+/// Loads the templates in force: built-ins overlaid by `*.hbs` files in `dir`.
+pub fn load_templates(dir: &Path) -> Result<Templates> {
+    let mut overrides = Vec::new();
+    if dir.is_dir() {
+        let entries = std::fs::read_dir(dir)
+            .with_context(|| format!("Reading templates in {}", dir.display()))?;
+        for entry in entries {
+            let path = entry?.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("hbs") {
+                continue;
+            }
+            let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("Reading template {}", path.display()))?;
+            overrides.push((name.to_string(), text));
+        }
+    }
+    Ok(Templates::new(overrides))
+}
+
+/// What to draft.
+pub struct Request<'a> {
+    pub contact: &'a Contact,
+    pub kind: DraftKind,
+    pub template: &'a str,
+    pub reason: String,
+    pub reason_key: String,
+    pub due: Timestamp,
+    /// The thread to reply in: (Message-ID it replies to, References, subject).
+    pub thread: Option<(String, Vec<String>, String)>,
+    pub meeting_day: String,
+}
+
+/// The data a template sees for `contact`.
+pub fn template_data(cfg: &Loaded, contact: &Contact, to_addr: &str) -> TemplateData {
+    let identity = &cfg.config.identity;
+    let policy = &cfg.config.policy;
+    TemplateData {
+        contact: ContactData {
+            name: contact.name.clone(),
+            first_name: {
+                let f = render::first_name(&contact.name);
+                if f.is_empty() { "there".to_string() } else { f }
+            },
+            email: to_addr.to_string(),
+            company: contact.company.clone(),
+            role: contact.role.clone(),
+        },
+        me: MeData {
+            name: identity.name.clone(),
+            first_name: render::first_name(&identity.name),
+            email: identity.email.clone(),
+        },
+        request: RequestData {
+            minutes: policy.meeting_minutes,
+            weeks: policy.request_weeks.clone(),
+            subject: String::new(),
+        },
+        meeting: MeetingData::default(),
+    }
+}
+
+/// A new Message-ID (without angle brackets) in the user's domain.
+pub fn new_message_id(cfg: &Loaded, now: Timestamp) -> String {
+    let domain = cfg
+        .config
+        .identity
+        .email
+        .rsplit('@')
+        .next()
+        .unwrap_or("rapport.invalid");
+    format!(
+        "rapport.{}.{:016x}{:08x}@{domain}",
+        now.as_second(),
+        fastrand::u64(..),
+        fastrand::u32(..)
+    )
+}
+
+/// Renders and stores a draft. Returns its id, or `None` when a draft for this reason
+/// already exists.
+pub fn create(
+    store: &Store,
+    cfg: &Loaded,
+    templates: &Templates,
+    req: &Request<'_>,
+    now: Timestamp,
+) -> Result<Option<i64>> {
+    let c = req.contact;
+    if c.do_not_contact {
+        bail!(
+            "{} is marked do-not-contact; `rapport contacts edit {} --contact-again` lifts it",
+            c.display_name(),
+            c.id
+        );
+    }
+    let Some(to_addr) = c.sendable_address() else {
+        bail!(
+            "{} has no email address that has not bounced; add one with `rapport contacts edit {} --email ADDRESS`",
+            c.display_name(),
+            c.id
+        );
+    };
+    let mut data = template_data(cfg, c, to_addr);
+    data.meeting.day = req.meeting_day.clone();
+    if let Some((_, _, subject)) = &req.thread {
+        data.request.subject = render::reply_subject(subject);
+    }
+    let rendered = templates
+        .render(req.template, &data)
+        .map_err(anyhow::Error::new)?;
+    let message_id = new_message_id(cfg, now);
+    let (in_reply_to, references) = match &req.thread {
+        Some((parent, refs, _)) => {
+            let mut refs = refs.clone();
+            if !refs.contains(parent) {
+                refs.push(parent.clone());
+            }
+            (parent.clone(), refs)
+        }
+        None => (String::new(), Vec::new()),
+    };
+    let identity = &cfg.config.identity;
+    let envelope = render::Envelope {
+        from_name: &identity.name,
+        from_addr: &identity.email,
+        to_name: &c.name,
+        to_addr,
+        message_id: &message_id,
+        in_reply_to: &in_reply_to,
+        references: &references,
+    };
+    let message = render::compose(&envelope, &rendered)?;
+    store.insert_draft(
+        &NewDraft {
+            contact_id: c.id,
+            kind: req.kind,
+            template: req.template.to_string(),
+            reason: req.reason.clone(),
+            reason_key: req.reason_key.clone(),
+            due_at: req.due,
+            to_addr: to_addr.to_string(),
+            to_name: c.name.clone(),
+            subject: rendered.subject,
+            body: rendered.body,
+            message_id,
+            in_reply_to,
+            references,
+            message,
+        },
+        now,
+    )
+}
+
+/// Rebuilds a draft's bytes after the user edited its subject or body, keeping its
+/// recipient, Message-ID and thread.
+pub fn recompose(
+    cfg: &Loaded,
+    d: &crate::store::Draft,
+    subject: &str,
+    body: &str,
+) -> Result<Vec<u8>> {
+    let identity = &cfg.config.identity;
+    let envelope = render::Envelope {
+        from_name: &identity.name,
+        from_addr: &identity.email,
+        to_name: &d.to_name,
+        to_addr: &d.to_addr,
+        message_id: &d.message_id,
+        in_reply_to: &d.in_reply_to,
+        references: &d.references,
+    };
+    Ok(render::compose(
+        &envelope,
+        &render::Rendered {
+            subject: subject.to_string(),
+            body: body.to_string(),
+        },
+    )?)
+}

@@ -1,0 +1,13 @@
+//! rapport: a local-first daemon and command line for professional-networking follow-up.
+//!
+//! The pure core (`core`: classify, plan, render) decides; the edges (`config`, `store`,
+//! `send`, `mail`) do I/O; `cli` and `daemon` drive them. See DESIGN.md for the picture.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod core;
+pub mod drafting;
+pub mod secrets;
+pub mod send;
+pub mod store;

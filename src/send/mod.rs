@@ -1,0 +1,384 @@
+//! Sending approved drafts, exactly once.
+//!
+//! `approved → sending` is committed (and on disk) before the first byte goes to the
+//! server; then `sent`, `approved` again with a retry time (the server accepted nothing:
+//! 4xx or a connection failure before the message was handed over), `failed` (5xx), or
+//! `unknown` (the connection broke after the message went out: never resent on its own).
+//! Only one process sends at a time: a lock file beside the database.
+//!
+//! Every email also obeys the send window and the daily cap, and goes to one recipient.
+//! `rapport send` and the daemon both call [`send_due`].
+
+pub mod smtp;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use jiff::{Timestamp, ToSpan, Zoned};
+
+use crate::config::{Loaded, Transport, Window};
+use crate::core::model::DraftStatus;
+use crate::store::{Draft, Store, fmt_ts};
+
+/// One message for one recipient.
+pub struct Delivery<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub message: &'a [u8],
+}
+
+/// How a delivery failed; callers branch on the kind.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum DeliveryError {
+    /// Nothing was accepted; trying again later is safe.
+    #[error("temporary failure: {message}")]
+    Transient { message: String },
+    /// The server refused the message for good.
+    #[error("refused: {message}")]
+    Permanent { message: String },
+    /// The message may or may not have arrived.
+    #[error("outcome unknown: {message}")]
+    Unknown { message: String },
+    /// The setup is wrong (TLS, login, config); nothing was sent and retrying will not help
+    /// until the user fixes it.
+    #[error("{message}")]
+    Config { message: String },
+}
+
+/// What one run did, for printing.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Report {
+    pub sent: Vec<i64>,
+    pub retrying: Vec<(i64, String)>,
+    pub failed: Vec<(i64, String)>,
+    pub unknown: Vec<(i64, String)>,
+    pub recovered_unknown: Vec<i64>,
+    pub skipped: Vec<(i64, String)>,
+    /// Why nothing more could be sent, if something held it back.
+    pub held: Option<String>,
+}
+
+/// The exclusive right to send, held for the length of a run (or the daemon's life).
+pub struct SendLock {
+    _file: File,
+}
+
+/// Takes the send lock beside the database; `Ok(None)` when another process holds it.
+pub fn try_lock(store_path: &Path) -> Result<Option<SendLock>> {
+    let path = lock_path(store_path);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("Opening the lock file {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(SendLock { _file: file })),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("Locking {}", path.display()))
+        }
+    }
+}
+
+fn lock_path(store_path: &Path) -> PathBuf {
+    let mut name = store_path.file_name().unwrap_or_default().to_os_string();
+    name.push(".send.lock");
+    store_path.with_file_name(name)
+}
+
+/// Whether `now` is inside the send window; otherwise when it next opens.
+pub fn window_check(window: &Window, tz: &jiff::tz::TimeZone, now: Timestamp) -> Result<(), Zoned> {
+    let local = now.to_zoned(tz.clone());
+    let t = local.time();
+    if window.days.contains(&local.weekday()) && t >= window.start && t < window.end {
+        return Ok(());
+    }
+    // Find the next opening, at most 8 days ahead.
+    let mut day = local.date();
+    for _ in 0..8 {
+        if window.days.contains(&day.weekday())
+            && let Ok(open) = day.to_datetime(window.start).to_zoned(tz.clone())
+            && open.timestamp() > now
+        {
+            return Err(open);
+        }
+        day = match day.tomorrow() {
+            Ok(d) => d,
+            Err(_) => break,
+        };
+    }
+    Err(local)
+}
+
+/// The start and end of the local day holding `now`.
+fn local_day(tz: &jiff::tz::TimeZone, now: Timestamp) -> Result<(Timestamp, Timestamp)> {
+    let local = now.to_zoned(tz.clone());
+    let start = local.start_of_day()?;
+    let end = start.checked_add(1.day())?;
+    Ok((start.timestamp(), end.timestamp()))
+}
+
+/// A check made just before a draft goes out; returning `Some(reason)` supersedes it.
+pub type PreSendCheck<'a> = dyn FnMut(&Store, &Draft) -> Result<Option<String>> + 'a;
+
+/// Sends every approved draft that is due, inside the window and under the cap.
+/// The caller holds the send lock.
+pub fn send_due(
+    store: &mut Store,
+    cfg: &Loaded,
+    now: Timestamp,
+    _lock: &SendLock,
+    pre_send: &mut PreSendCheck<'_>,
+) -> Result<Report> {
+    let mut report = Report {
+        recovered_unknown: store.recover_interrupted(now)?,
+        ..Report::default()
+    };
+    store.wake_snoozed(now)?;
+    let due = store.due_approved(now)?;
+    if due.is_empty() {
+        return Ok(report);
+    }
+    if let Err(next) = window_check(&cfg.window, &cfg.tz, now) {
+        report.held = Some(format!(
+            "outside the send window; it next opens {}",
+            next.strftime("%a %Y-%m-%d %H:%M %Z")
+        ));
+        return Ok(report);
+    }
+    let (day_start, day_end) = local_day(&cfg.tz, now)?;
+    let cap = i64::from(cfg.config.policy.daily_send_cap);
+    let mut sent_today = store.sent_between(day_start, day_end)?;
+
+    let identity = &cfg.config.identity;
+    let from = identity.email.as_str();
+    let mut session: Option<smtp::Session> = None;
+    for draft in due {
+        if sent_today >= cap {
+            report.held = Some(format!(
+                "the daily cap of {cap} emails is reached; the rest go tomorrow (policy.daily_send_cap)"
+            ));
+            break;
+        }
+        // Hard rules that hold whatever was approved.
+        if let Some(why) = blocked_recipient(store, &draft)?.or(pre_send(store, &draft)?) {
+            store.supersede(draft.id, &why, now)?;
+            report.skipped.push((draft.id, why));
+            continue;
+        }
+        let Some(claimed) = store.claim_for_sending(draft.id, now)? else {
+            report.skipped.push((
+                draft.id,
+                "changed since approval or taken by another process; see `rapport queue`".into(),
+            ));
+            continue;
+        };
+        let bytes = crate::core::render::stamp_date(&claimed.message, now, &cfg.tz);
+        let delivery = Delivery {
+            from,
+            to: &claimed.to_addr,
+            message: &bytes,
+        };
+        let result = match cfg.config.smtp.transport {
+            Transport::File => write_file(cfg, &claimed, &bytes),
+            Transport::Smtp => {
+                if session.as_ref().is_none_or(|s| !s.is_usable()) {
+                    let username = cfg
+                        .config
+                        .smtp
+                        .username
+                        .clone()
+                        .unwrap_or_else(|| identity.email.clone());
+                    let hello = identity.email.rsplit('@').next().unwrap_or("localhost");
+                    match smtp::Session::connect(&cfg.config.smtp, &username, hello) {
+                        Ok(s) => session = Some(s),
+                        Err(e) => {
+                            // Nothing left the machine: the draft goes back to approved.
+                            settle(store, cfg, &claimed, Err(e.clone()), now, &mut report)?;
+                            if matches!(e, DeliveryError::Config { .. }) {
+                                report.held = Some(e.to_string());
+                                break;
+                            }
+                            continue;
+                        }
+                    }
+                }
+                match session.as_mut() {
+                    Some(s) => s.deliver(&delivery),
+                    None => Err(DeliveryError::Transient {
+                        message: "no SMTP session".into(),
+                    }),
+                }
+            }
+        };
+        if result.is_ok() {
+            sent_today += 1;
+        }
+        settle(store, cfg, &claimed, result, now, &mut report)?;
+    }
+    if let Some(s) = session {
+        s.quit();
+    }
+    Ok(report)
+}
+
+/// Records the outcome of one delivery.
+fn settle(
+    store: &mut Store,
+    cfg: &Loaded,
+    d: &Draft,
+    result: Result<(), DeliveryError>,
+    now: Timestamp,
+    report: &mut Report,
+) -> Result<()> {
+    match result {
+        Ok(()) => {
+            store.mark_sent(d.id, now)?;
+            tracing::info!(draft = d.id, to = %d.to_addr, "sent");
+            report.sent.push(d.id);
+        }
+        Err(DeliveryError::Permanent { message }) => {
+            store.mark_failed(d.id, &message, now)?;
+            tracing::warn!(draft = d.id, %message, "refused by the server");
+            report.failed.push((d.id, message));
+        }
+        Err(DeliveryError::Unknown { message }) => {
+            store.mark_unknown(d.id, &message, now)?;
+            tracing::error!(draft = d.id, %message, "outcome unknown");
+            report.unknown.push((d.id, message));
+        }
+        Err(e @ (DeliveryError::Transient { .. } | DeliveryError::Config { .. })) => {
+            let message = e.to_string();
+            let policy = &cfg.config.policy;
+            if d.attempts >= i64::from(policy.max_attempts) {
+                let message = format!("gave up after {} attempts: {message}", d.attempts);
+                store.mark_failed(d.id, &message, now)?;
+                report.failed.push((d.id, message));
+            } else {
+                let exp = (d.attempts.max(1) - 1).min(10) as u32;
+                let wait = policy.retry_seconds.saturating_mul(1 << exp).min(3600);
+                let retry_at = now
+                    .checked_add(jiff::SignedDuration::from_secs(wait as i64))
+                    .unwrap_or(now);
+                store.mark_retry(d.id, &message, retry_at, now)?;
+                tracing::warn!(draft = d.id, %message, retry_at = %fmt_ts(retry_at), "will retry");
+                report.retrying.push((d.id, message));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A reason never to send to this draft's recipient, whatever was approved.
+fn blocked_recipient(store: &Store, d: &Draft) -> Result<Option<String>> {
+    let Some(c) = store.contact(d.contact_id)? else {
+        return Ok(Some("the contact was removed".into()));
+    };
+    if c.do_not_contact {
+        return Ok(Some(format!(
+            "{} is marked do-not-contact",
+            c.display_name()
+        )));
+    }
+    let bounced = c
+        .emails
+        .iter()
+        .any(|e| e.address == d.to_addr && e.bounced_at.is_some());
+    if bounced {
+        return Ok(Some(format!("{} has bounced", d.to_addr)));
+    }
+    if !c.emails.iter().any(|e| e.address == d.to_addr) {
+        return Ok(Some(format!(
+            "{} is no longer one of {}'s addresses",
+            d.to_addr,
+            c.display_name()
+        )));
+    }
+    Ok(None)
+}
+
+/// The file transport: one `.eml` per draft, written whole or not at all.
+fn write_file(cfg: &Loaded, d: &Draft, bytes: &[u8]) -> Result<(), DeliveryError> {
+    let Some(dir) = &cfg.config.smtp.file_dir else {
+        return Err(DeliveryError::Config {
+            message: "[smtp] transport = \"file\" needs file_dir".into(),
+        });
+    };
+    let dir = crate::config::expand_tilde(dir);
+    let io = |e: std::io::Error| DeliveryError::Transient {
+        message: format!("writing into {}: {e}", dir.display()),
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let safe: String = d
+        .message_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_@".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = dir.join(format!("{:05}-{safe}.eml", d.id));
+    let tmp = dir.join(format!(".{:05}-{safe}.eml.tmp", d.id));
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)?;
+    Ok(())
+}
+
+/// Whether a draft can still go out by itself.
+pub fn is_waiting(d: &Draft) -> bool {
+    matches!(d.status, DraftStatus::Approved | DraftStatus::Sending)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::{Time, Weekday};
+    use jiff::tz::TimeZone;
+
+    fn window() -> Window {
+        Window {
+            days: vec![
+                Weekday::Monday,
+                Weekday::Tuesday,
+                Weekday::Wednesday,
+                Weekday::Thursday,
+                Weekday::Friday,
+            ],
+            start: Time::new(9, 0, 0, 0).unwrap(),
+            end: Time::new(17, 0, 0, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn window_respects_days_hours_and_zone() {
+        let tz = TimeZone::get("Europe/Berlin").unwrap();
+        // Monday 2026-11-23 08:30 UTC is 09:30 in Berlin.
+        assert!(window_check(&window(), &tz, "2026-11-23T08:30:00Z".parse().unwrap()).is_ok());
+        // 07:30 UTC is 08:30 Berlin: closed, opens 09:00 the same day.
+        let next =
+            window_check(&window(), &tz, "2026-11-23T07:30:00Z".parse().unwrap()).unwrap_err();
+        assert_eq!(next.timestamp().to_string(), "2026-11-23T08:00:00Z");
+        // Saturday: opens Monday.
+        let next =
+            window_check(&window(), &tz, "2026-11-21T10:00:00Z".parse().unwrap()).unwrap_err();
+        assert_eq!(next.weekday(), Weekday::Monday);
+        // 17:00 is outside (end is exclusive).
+        assert!(window_check(&window(), &tz, "2026-11-23T16:00:00Z".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn lock_is_exclusive() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("r.db");
+        let a = try_lock(&db).unwrap();
+        assert!(a.is_some());
+        assert!(try_lock(&db).unwrap().is_none());
+        drop(a);
+        assert!(try_lock(&db).unwrap().is_some());
+    }
+}

@@ -1,0 +1,470 @@
+//! Contacts and their addresses and tags.
+
+use anyhow::{Context, Result, bail};
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Store, fmt_ts};
+use crate::core::model::Tier;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ContactEmail {
+    pub address: String,
+    pub bounced_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Contact {
+    pub id: i64,
+    pub name: String,
+    pub emails: Vec<ContactEmail>,
+    pub company: String,
+    pub role: String,
+    pub tier: Tier,
+    pub tags: Vec<String>,
+    pub link: String,
+    pub do_not_contact: bool,
+    pub source: String,
+    pub created_at: String,
+}
+
+impl Contact {
+    /// The address to write to: the first one that has not bounced.
+    pub fn sendable_address(&self) -> Option<&str> {
+        self.emails
+            .iter()
+            .find(|e| e.bounced_at.is_none())
+            .map(|e| e.address.as_str())
+    }
+
+    /// The name to show: the name, else the first address, else `#id`.
+    pub fn display_name(&self) -> String {
+        if !self.name.is_empty() {
+            self.name.clone()
+        } else if let Some(e) = self.emails.first() {
+            e.address.clone()
+        } else {
+            format!("#{}", self.id)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewContact {
+    pub name: String,
+    pub emails: Vec<String>,
+    pub company: String,
+    pub role: String,
+    pub tier: Option<Tier>,
+    pub tags: Vec<String>,
+    pub link: String,
+    pub source: String,
+}
+
+/// Changes to a contact; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ContactPatch {
+    pub name: Option<String>,
+    pub company: Option<String>,
+    pub role: Option<String>,
+    pub tier: Option<Tier>,
+    pub link: Option<String>,
+    pub do_not_contact: Option<bool>,
+    pub add_emails: Vec<String>,
+    pub remove_emails: Vec<String>,
+    pub add_tags: Vec<String>,
+    pub remove_tags: Vec<String>,
+}
+
+impl Store {
+    /// Adds a contact. Fails, naming the owner, when an address already belongs to
+    /// another contact.
+    pub fn add_contact(&mut self, c: &NewContact, now: Timestamp) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        let source = if c.source.is_empty() {
+            "manual"
+        } else {
+            c.source.as_str()
+        };
+        tx.execute(
+            "INSERT INTO contacts (name, company, role, tier, link, source, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                c.name,
+                c.company,
+                c.role,
+                c.tier.unwrap_or(Tier::Regular).as_str(),
+                c.link,
+                source,
+                fmt_ts(now)
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        for (pos, addr) in c.emails.iter().enumerate() {
+            insert_email(&tx, id, addr, pos as i64)?;
+        }
+        for tag in &c.tags {
+            tx.execute(
+                "INSERT OR IGNORE INTO contact_tags (contact_id, tag) VALUES (?1, ?2)",
+                params![id, tag],
+            )?;
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The contact owning `address` (case-insensitive).
+    pub fn contact_id_by_address(&self, address: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT contact_id FROM contact_emails WHERE address = ?1",
+                [address.trim().to_lowercase()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn contact(&self, id: i64) -> Result<Option<Contact>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, name, company, role, tier, link, do_not_contact, source, created_at
+                 FROM contacts WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, bool>(6)?,
+                        r.get::<_, String>(7)?,
+                        r.get::<_, String>(8)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((id, name, company, role, tier, link, dnc, source, created_at)) = row else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT address, bounced_at FROM contact_emails WHERE contact_id = ?1 ORDER BY position, address",
+        )?;
+        let emails = stmt
+            .query_map([id], |r| {
+                Ok(ContactEmail {
+                    address: r.get(0)?,
+                    bounced_at: r.get(1)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT tag FROM contact_tags WHERE contact_id = ?1 ORDER BY tag")?;
+        let tags = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(Some(Contact {
+            id,
+            name,
+            emails,
+            company,
+            role,
+            tier: tier.parse().unwrap_or(Tier::Regular),
+            tags,
+            link,
+            do_not_contact: dnc,
+            source,
+            created_at,
+        }))
+    }
+
+    /// Every contact, by name.
+    pub fn contacts(&self) -> Result<Vec<Contact>> {
+        let ids: Vec<i64> = self
+            .conn
+            .prepare("SELECT id FROM contacts ORDER BY lower(name), id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(c) = self.contact(id)? {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Contacts matching CONTACT as the CLI takes it: an id, an address, or a name
+    /// fragment (case-insensitive). Exact address or id matches win outright.
+    pub fn find_contacts(&self, query: &str) -> Result<Vec<Contact>> {
+        let q = query.trim();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        if let Ok(id) = q.trim_start_matches('#').parse::<i64>()
+            && let Some(c) = self.contact(id)?
+        {
+            return Ok(vec![c]);
+        }
+        if let Some(id) = self.contact_id_by_address(q)? {
+            return Ok(self.contact(id)?.into_iter().collect());
+        }
+        let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
+        let ids: Vec<i64> = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT c.id FROM contacts c LEFT JOIN contact_emails e ON e.contact_id = c.id
+                 WHERE lower(c.name) LIKE ?1 OR e.address LIKE ?1 ORDER BY c.id",
+            )?
+            .query_map([pattern], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(c) = self.contact(id)? {
+                out.push(c);
+            }
+        }
+        // A name that matches one contact exactly beats fragments of others.
+        let exact: Vec<Contact> = out
+            .iter()
+            .filter(|c| c.name.eq_ignore_ascii_case(q))
+            .cloned()
+            .collect();
+        if exact.len() == 1 {
+            return Ok(exact);
+        }
+        Ok(out)
+    }
+
+    /// Applies a patch in one transaction.
+    pub fn update_contact(&mut self, id: i64, p: &ContactPatch) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            bail!("no contact #{id}");
+        }
+        let set = |col: &str, v: &dyn rusqlite::ToSql| -> Result<()> {
+            tx.execute(
+                &format!("UPDATE contacts SET {col} = ?1 WHERE id = ?2"),
+                params![v, id],
+            )?;
+            Ok(())
+        };
+        if let Some(v) = &p.name {
+            set("name", v)?;
+        }
+        if let Some(v) = &p.company {
+            set("company", v)?;
+        }
+        if let Some(v) = &p.role {
+            set("role", v)?;
+        }
+        if let Some(v) = p.tier {
+            set("tier", &v.as_str())?;
+        }
+        if let Some(v) = &p.link {
+            set("link", v)?;
+        }
+        if let Some(v) = p.do_not_contact {
+            set("do_not_contact", &v)?;
+        }
+        for addr in &p.remove_emails {
+            tx.execute(
+                "DELETE FROM contact_emails WHERE contact_id = ?1 AND address = ?2",
+                params![id, addr.trim().to_lowercase()],
+            )?;
+        }
+        let next: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM contact_emails WHERE contact_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        for (i, addr) in p.add_emails.iter().enumerate() {
+            insert_email(&tx, id, addr, next + i as i64)?;
+        }
+        for tag in &p.remove_tags {
+            tx.execute(
+                "DELETE FROM contact_tags WHERE contact_id = ?1 AND tag = ?2",
+                params![id, tag],
+            )?;
+        }
+        for tag in &p.add_tags {
+            tx.execute(
+                "INSERT OR IGNORE INTO contact_tags (contact_id, tag) VALUES (?1, ?2)",
+                params![id, tag],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes a contact with its timeline and drafts. Refuses while a draft to them is
+    /// being sent.
+    pub fn remove_contact(&mut self, id: i64) -> Result<()> {
+        let sending: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM drafts WHERE contact_id = ?1 AND status IN ('sending', 'unknown')",
+            [id],
+            |r| r.get(0),
+        )?;
+        if sending > 0 {
+            bail!(
+                "a draft to this contact is being sent or in an unknown state; resolve it in `rapport queue` first"
+            );
+        }
+        let n = self
+            .conn
+            .execute("DELETE FROM contacts WHERE id = ?1", [id])?;
+        if n == 0 {
+            bail!("no contact #{id}");
+        }
+        Ok(())
+    }
+
+    /// Marks an address as bounced (a hard bounce named it).
+    pub fn mark_bounced(&self, address: &str, at: Timestamp) -> Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE contact_emails SET bounced_at = ?1 WHERE address = ?2 AND bounced_at IS NULL",
+            params![fmt_ts(at), address.trim().to_lowercase()],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Every address that is the user's contacts', lowercased, with its contact.
+    pub fn all_contact_addresses(&self) -> Result<Vec<(String, i64)>> {
+        Ok(self
+            .conn
+            .prepare("SELECT address, contact_id FROM contact_emails")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?)
+    }
+}
+
+fn insert_email(tx: &rusqlite::Transaction<'_>, id: i64, addr: &str, pos: i64) -> Result<()> {
+    let addr = addr.trim().to_lowercase();
+    if !crate::config::looks_like_address(&addr) {
+        bail!("{addr:?} is not an email address");
+    }
+    let owner: Option<i64> = tx
+        .query_row(
+            "SELECT contact_id FROM contact_emails WHERE address = ?1",
+            [&addr],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match owner {
+        Some(o) if o == id => Ok(()),
+        Some(o) => bail!("{addr} already belongs to contact #{o}"),
+        None => {
+            tx.execute(
+                "INSERT INTO contact_emails (address, contact_id, position) VALUES (?1, ?2, ?3)",
+                params![addr, id, pos],
+            )
+            .context("Saving an address")?;
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> Timestamp {
+        "2026-11-22T09:00:00Z".parse().unwrap()
+    }
+
+    fn jessica() -> NewContact {
+        NewContact {
+            name: "Jessica Park".into(),
+            emails: vec!["Jessica@Example.com".into()],
+            company: "Example".into(),
+            tags: vec!["fintech".into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn add_find_update_remove() {
+        let mut s = Store::open_in_memory().unwrap();
+        let id = s.add_contact(&jessica(), now()).unwrap();
+        let c = s.contact(id).unwrap().unwrap();
+        assert_eq!(c.emails[0].address, "jessica@example.com");
+        assert_eq!(c.tier, Tier::Regular);
+        assert_eq!(c.tags, vec!["fintech"]);
+
+        assert_eq!(s.find_contacts("JESSICA@example.com").unwrap().len(), 1);
+        assert_eq!(s.find_contacts(&id.to_string()).unwrap()[0].id, id);
+        assert_eq!(s.find_contacts("park").unwrap()[0].id, id);
+        assert!(s.find_contacts("nobody").unwrap().is_empty());
+
+        let id2 = s
+            .add_contact(
+                &NewContact {
+                    name: "Jess Parker".into(),
+                    emails: vec!["jp@example.org".into()],
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+        assert_eq!(s.find_contacts("park").unwrap().len(), 2, "ambiguous");
+        assert_eq!(s.find_contacts("jess parker").unwrap()[0].id, id2);
+
+        // Addresses are unique across contacts.
+        let e = s
+            .update_contact(
+                id2,
+                &ContactPatch {
+                    add_emails: vec!["jessica@example.com".into()],
+                    ..Default::default()
+                },
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains(&format!("#{id}")), "{e}");
+
+        s.update_contact(
+            id,
+            &ContactPatch {
+                tier: Some(Tier::Close),
+                do_not_contact: Some(true),
+                add_emails: vec!["jp2@example.com".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let c = s.contact(id).unwrap().unwrap();
+        assert!(c.do_not_contact);
+        assert_eq!(c.tier, Tier::Close);
+        assert_eq!(c.emails.len(), 2);
+
+        assert!(s.mark_bounced("jessica@example.com", now()).unwrap());
+        let c = s.contact(id).unwrap().unwrap();
+        assert_eq!(c.sendable_address(), Some("jp2@example.com"));
+
+        s.remove_contact(id).unwrap();
+        assert!(s.contact(id).unwrap().is_none());
+        assert!(
+            s.contact_id_by_address("jp2@example.com")
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn bad_address_is_refused() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut c = jessica();
+        c.emails = vec!["not-an-address".into()];
+        assert!(s.add_contact(&c, now()).is_err());
+        assert!(s.contacts().unwrap().is_empty(), "nothing half-written");
+    }
+}

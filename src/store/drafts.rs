@@ -1,0 +1,658 @@
+//! The approval queue. Every state change is one guarded `UPDATE ... WHERE status = ...`,
+//! so the CLI and the daemon can act on the same draft at once and only one wins.
+
+use anyhow::{Result, bail};
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{NewInteraction, Store, fmt_ts};
+use crate::core::model::{DraftKind, DraftStatus, InteractionKind};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Draft {
+    pub id: i64,
+    pub contact_id: i64,
+    pub kind: DraftKind,
+    pub template: String,
+    pub reason: String,
+    pub reason_key: String,
+    pub due_at: String,
+    pub status: DraftStatus,
+    pub to_addr: String,
+    pub to_name: String,
+    pub subject: String,
+    pub body: String,
+    pub message_id: String,
+    pub in_reply_to: String,
+    pub references: Vec<String>,
+    #[serde(skip)]
+    pub message: Vec<u8>,
+    pub approved_digest: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub approved_at: Option<String>,
+    pub sent_at: Option<String>,
+    pub snoozed_until: Option<String>,
+    pub attempts: i64,
+    pub next_attempt_at: Option<String>,
+    pub last_error: String,
+    pub status_note: String,
+}
+
+impl Draft {
+    /// When it may go out: the due time, or the end of a snooze, or the next retry.
+    pub fn effective_due(&self) -> &str {
+        let mut due = self.due_at.as_str();
+        if let Some(s) = &self.snoozed_until
+            && s.as_str() > due
+        {
+            due = s;
+        }
+        if let Some(n) = &self.next_attempt_at
+            && n.as_str() > due
+        {
+            due = n;
+        }
+        due
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDraft {
+    pub contact_id: i64,
+    pub kind: DraftKind,
+    pub template: String,
+    pub reason: String,
+    pub reason_key: String,
+    pub due_at: Timestamp,
+    pub to_addr: String,
+    pub to_name: String,
+    pub subject: String,
+    pub body: String,
+    pub message_id: String,
+    pub in_reply_to: String,
+    pub references: Vec<String>,
+    pub message: Vec<u8>,
+}
+
+/// SHA-256 of the bytes, hex: what approval binds to.
+pub fn digest(bytes: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(bytes);
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const COLUMNS: &str =
+    "id, contact_id, kind, template, reason, reason_key, due_at, status, to_addr, to_name,
+    subject, body, message_id, in_reply_to, refs, message, approved_digest, created_at, updated_at,
+    approved_at, sent_at, snoozed_until, attempts, next_attempt_at, last_error, status_note";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Draft> {
+    let kind: String = r.get(2)?;
+    let status: String = r.get(7)?;
+    let refs: String = r.get(14)?;
+    let bad = |i: usize, e: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    };
+    Ok(Draft {
+        id: r.get(0)?,
+        contact_id: r.get(1)?,
+        kind: kind.parse().map_err(|e| bad(2, e))?,
+        template: r.get(3)?,
+        reason: r.get(4)?,
+        reason_key: r.get(5)?,
+        due_at: r.get(6)?,
+        status: status.parse().map_err(|e| bad(7, e))?,
+        to_addr: r.get(8)?,
+        to_name: r.get(9)?,
+        subject: r.get(10)?,
+        body: r.get(11)?,
+        message_id: r.get(12)?,
+        in_reply_to: r.get(13)?,
+        references: refs.split_whitespace().map(str::to_string).collect(),
+        message: r.get(15)?,
+        approved_digest: r.get(16)?,
+        created_at: r.get(17)?,
+        updated_at: r.get(18)?,
+        approved_at: r.get(19)?,
+        sent_at: r.get(20)?,
+        snoozed_until: r.get(21)?,
+        attempts: r.get(22)?,
+        next_attempt_at: r.get(23)?,
+        last_error: r.get(24)?,
+        status_note: r.get(25)?,
+    })
+}
+
+impl Store {
+    /// Adds a pending draft. Returns `None`, changing nothing, when a draft for the same
+    /// contact and reason already exists (re-planning is idempotent).
+    pub fn insert_draft(&self, d: &NewDraft, now: Timestamp) -> Result<Option<i64>> {
+        let n = self.conn.execute(
+            "INSERT INTO drafts (contact_id, kind, template, reason, reason_key, due_at, to_addr, to_name,
+                subject, body, message_id, in_reply_to, refs, message, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)
+             ON CONFLICT (contact_id, reason_key) DO NOTHING",
+            params![
+                d.contact_id,
+                d.kind.as_str(),
+                d.template,
+                d.reason,
+                d.reason_key,
+                fmt_ts(d.due_at),
+                d.to_addr,
+                d.to_name,
+                d.subject,
+                d.body,
+                d.message_id,
+                d.in_reply_to,
+                d.references.join(" "),
+                d.message,
+                fmt_ts(now),
+            ],
+        )?;
+        Ok((n == 1).then(|| self.conn.last_insert_rowid()))
+    }
+
+    pub fn draft(&self, id: i64) -> Result<Option<Draft>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM drafts WHERE id = ?1"),
+                [id],
+                from_row,
+            )
+            .optional()?)
+    }
+
+    /// The draft with this id, or an error that says how to find one.
+    pub fn draft_or_err(&self, id: i64) -> Result<Draft> {
+        match self.draft(id)? {
+            Some(d) => Ok(d),
+            None => bail!("no draft {id}; `rapport queue --all` lists them"),
+        }
+    }
+
+    /// Drafts by due time; with `all` false only those that still need the user or
+    /// are on their way (pending, approved, snoozed, sending, unknown, failed).
+    pub fn drafts(&self, all: bool) -> Result<Vec<Draft>> {
+        let filter = if all {
+            ""
+        } else {
+            "WHERE status IN ('pending', 'approved', 'snoozed', 'sending', 'unknown', 'failed')"
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM drafts {filter} ORDER BY due_at, id"
+        ))?;
+        let rows = stmt.query_map([], from_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Drafts to one contact, newest first.
+    pub fn drafts_for_contact(&self, contact_id: i64) -> Result<Vec<Draft>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM drafts WHERE contact_id = ?1 ORDER BY created_at DESC, id DESC"
+        ))?;
+        let rows = stmt.query_map([contact_id], from_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Moves a draft between states when it is in one of `from`; returns whether it did.
+    fn transition(
+        &self,
+        id: i64,
+        from: &[DraftStatus],
+        to: DraftStatus,
+        extra_sql: &str,
+        extra: &[&dyn rusqlite::ToSql],
+        now: Timestamp,
+    ) -> Result<bool> {
+        let from_list: Vec<String> = from.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        let sql = format!(
+            "UPDATE drafts SET status = ?1, updated_at = ?2 {extra_sql} WHERE id = ?3 AND status IN ({})",
+            from_list.join(", ")
+        );
+        let now = fmt_ts(now);
+        let to = to.as_str();
+        let mut args: Vec<&dyn rusqlite::ToSql> = vec![&to, &now, &id];
+        args.extend_from_slice(extra);
+        Ok(self.conn.execute(&sql, args.as_slice())? == 1)
+    }
+
+    fn explain_refusal(&self, id: i64, action: &str) -> anyhow::Error {
+        match self.draft(id) {
+            Ok(Some(d)) => anyhow::anyhow!(
+                "draft {id} is {}, so it cannot be {action}",
+                d.status.as_str()
+            ),
+            Ok(None) => anyhow::anyhow!("no draft {id}; `rapport queue --all` lists them"),
+            Err(e) => e,
+        }
+    }
+
+    /// Approves the exact bytes the draft holds now.
+    pub fn approve(&self, id: i64, now: Timestamp) -> Result<()> {
+        let d = self.draft_or_err(id)?;
+        let dig = digest(&d.message);
+        let ok = self.transition(
+            id,
+            &[DraftStatus::Pending, DraftStatus::Snoozed],
+            DraftStatus::Approved,
+            ", approved_digest = ?4, approved_at = ?5, snoozed_until = NULL",
+            &[&dig, &fmt_ts(now)],
+            now,
+        )?;
+        if !ok {
+            return Err(self.explain_refusal(id, "approved"));
+        }
+        Ok(())
+    }
+
+    pub fn reject(&self, id: i64, reason: &str, now: Timestamp) -> Result<()> {
+        let ok = self.transition(
+            id,
+            &[
+                DraftStatus::Pending,
+                DraftStatus::Approved,
+                DraftStatus::Snoozed,
+                DraftStatus::Failed,
+                DraftStatus::Unknown,
+            ],
+            DraftStatus::Rejected,
+            ", status_note = ?4, approved_digest = ''",
+            &[&reason],
+            now,
+        )?;
+        if !ok {
+            return Err(self.explain_refusal(id, "rejected"));
+        }
+        Ok(())
+    }
+
+    /// Puts a draft off until `until`; it comes back as pending and needs approval again.
+    pub fn snooze(&self, id: i64, until: Timestamp, now: Timestamp) -> Result<()> {
+        let ok = self.transition(
+            id,
+            &[
+                DraftStatus::Pending,
+                DraftStatus::Approved,
+                DraftStatus::Snoozed,
+            ],
+            DraftStatus::Snoozed,
+            ", snoozed_until = ?4, approved_digest = ''",
+            &[&fmt_ts(until)],
+            now,
+        )?;
+        if !ok {
+            return Err(self.explain_refusal(id, "snoozed"));
+        }
+        Ok(())
+    }
+
+    /// Snoozed drafts whose time has come go back to pending.
+    pub fn wake_snoozed(&self, now: Timestamp) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE drafts SET status = 'pending', updated_at = ?1
+             WHERE status = 'snoozed' AND snoozed_until <= ?1",
+            [fmt_ts(now)],
+        )?)
+    }
+
+    /// Replaces the text of a draft after `queue edit`. The draft goes back to pending:
+    /// what was approved before is not what is there now.
+    pub fn edit(
+        &self,
+        id: i64,
+        subject: &str,
+        body: &str,
+        message: &[u8],
+        now: Timestamp,
+    ) -> Result<()> {
+        let ok = self.transition(
+            id,
+            &[
+                DraftStatus::Pending,
+                DraftStatus::Approved,
+                DraftStatus::Snoozed,
+            ],
+            DraftStatus::Pending,
+            ", subject = ?4, body = ?5, message = ?6, approved_digest = '', approved_at = NULL",
+            &[&subject, &body, &message],
+            now,
+        )?;
+        if !ok {
+            return Err(self.explain_refusal(id, "edited"));
+        }
+        Ok(())
+    }
+
+    /// `approved → sending`, committed before any byte goes to the server. Refuses a
+    /// draft whose bytes are not the approved ones.
+    pub fn claim_for_sending(&self, id: i64, now: Timestamp) -> Result<Option<Draft>> {
+        let Some(d) = self.draft(id)? else {
+            return Ok(None);
+        };
+        if d.status != DraftStatus::Approved {
+            return Ok(None);
+        }
+        if d.approved_digest != digest(&d.message) {
+            self.transition(
+                id,
+                &[DraftStatus::Approved],
+                DraftStatus::Pending,
+                ", status_note = 'its text changed after approval; approve it again', approved_digest = ''",
+                &[],
+                now,
+            )?;
+            return Ok(None);
+        }
+        let ok = self.transition(
+            id,
+            &[DraftStatus::Approved],
+            DraftStatus::Sending,
+            ", attempts = attempts + 1",
+            &[],
+            now,
+        )?;
+        if !ok {
+            return Ok(None);
+        }
+        self.draft(id)
+    }
+
+    /// `sending → sent` and the timeline entry, in one transaction.
+    pub fn mark_sent(&mut self, id: i64, now: Timestamp) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE drafts SET status = 'sent', sent_at = ?1, updated_at = ?1, last_error = '', next_attempt_at = NULL
+             WHERE id = ?2 AND status IN ('sending', 'unknown')",
+            params![fmt_ts(now), id],
+        )?;
+        if n != 1 {
+            bail!("draft {id} was not being sent");
+        }
+        let (contact_id, kind, subject, message_id): (i64, String, String, String) = tx.query_row(
+            "SELECT contact_id, kind, subject, message_id FROM drafts WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let kind: DraftKind = kind.parse().map_err(anyhow::Error::msg)?;
+        super::insert_interaction(
+            &tx,
+            &NewInteraction {
+                contact_id,
+                at: now,
+                kind: InteractionKind::for_sent_draft(kind),
+                summary: &subject,
+                message_key: &message_id,
+                draft_id: Some(id),
+                detail: serde_json::json!({ "draft": id }),
+                source: "send",
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A temporary failure: back to approved, to retry at `retry_at`.
+    pub fn mark_retry(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.transition(
+            id,
+            &[DraftStatus::Sending],
+            DraftStatus::Approved,
+            ", last_error = ?4, next_attempt_at = ?5",
+            &[&error, &fmt_ts(retry_at)],
+            now,
+        )?;
+        Ok(())
+    }
+
+    /// A permanent failure: the server refused the message.
+    pub fn mark_failed(&self, id: i64, error: &str, now: Timestamp) -> Result<()> {
+        self.transition(
+            id,
+            &[DraftStatus::Sending],
+            DraftStatus::Failed,
+            ", last_error = ?4",
+            &[&error],
+            now,
+        )?;
+        Ok(())
+    }
+
+    /// The conversation broke after the message was handed over: nobody knows whether
+    /// it arrived, so it is never sent again on its own.
+    pub fn mark_unknown(&self, id: i64, note: &str, now: Timestamp) -> Result<()> {
+        self.transition(
+            id,
+            &[DraftStatus::Sending],
+            DraftStatus::Unknown,
+            ", status_note = ?4",
+            &[&note],
+            now,
+        )?;
+        Ok(())
+    }
+
+    /// At start-up (holding the send lock): drafts left in `sending` by a process that
+    /// died become `unknown`. Returns their ids.
+    pub fn recover_interrupted(&self, now: Timestamp) -> Result<Vec<i64>> {
+        let ids: Vec<i64> = self
+            .conn
+            .prepare("SELECT id FROM drafts WHERE status = 'sending'")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for id in &ids {
+            self.mark_unknown(
+                *id,
+                "rapport stopped while sending this; check your Sent folder, then `rapport queue resolve ID sent` or `... not-sent`",
+                now,
+            )?;
+        }
+        Ok(ids)
+    }
+
+    /// The user's verdict on an `unknown` (or `failed`) draft.
+    pub fn resolve(&mut self, id: i64, was_sent: bool, now: Timestamp) -> Result<()> {
+        if was_sent {
+            let d = self.draft_or_err(id)?;
+            if d.status != DraftStatus::Unknown {
+                bail!("draft {id} is {}, not unknown", d.status.as_str());
+            }
+            return self.mark_sent(id, now);
+        }
+        let ok = self.transition(
+            id,
+            &[DraftStatus::Unknown, DraftStatus::Failed],
+            DraftStatus::Pending,
+            ", approved_digest = '', next_attempt_at = NULL, status_note = 'back in the queue after a failed send'",
+            &[],
+            now,
+        )?;
+        if !ok {
+            return Err(self.explain_refusal(id, "put back in the queue"));
+        }
+        Ok(())
+    }
+
+    /// Supersedes every open draft to a contact (the reason went away).
+    pub fn supersede_for_contact(
+        &self,
+        contact_id: i64,
+        why: &str,
+        now: Timestamp,
+    ) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE drafts SET status = 'superseded', status_note = ?1, updated_at = ?2, approved_digest = ''
+             WHERE contact_id = ?3 AND status IN ('pending', 'approved', 'snoozed')",
+            params![why, fmt_ts(now), contact_id],
+        )?)
+    }
+
+    /// Supersedes one open draft.
+    pub fn supersede(&self, id: i64, why: &str, now: Timestamp) -> Result<bool> {
+        self.transition(
+            id,
+            &[
+                DraftStatus::Pending,
+                DraftStatus::Approved,
+                DraftStatus::Snoozed,
+            ],
+            DraftStatus::Superseded,
+            ", status_note = ?4, approved_digest = ''",
+            &[&why],
+            now,
+        )
+    }
+
+    /// Emails sent (or possibly sent) in `[from, to)`: what counts against the daily cap.
+    pub fn sent_between(&self, from: Timestamp, to: Timestamp) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM drafts WHERE status IN ('sent', 'unknown', 'sending')
+             AND COALESCE(sent_at, updated_at) >= ?1 AND COALESCE(sent_at, updated_at) < ?2",
+            params![fmt_ts(from), fmt_ts(to)],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Approved drafts whose time has come, oldest due first.
+    pub fn due_approved(&self, now: Timestamp) -> Result<Vec<Draft>> {
+        let now = fmt_ts(now);
+        Ok(self
+            .drafts(false)?
+            .into_iter()
+            .filter(|d| d.status == DraftStatus::Approved && d.effective_due() <= now.as_str())
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::NewContact;
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn setup() -> (Store, i64) {
+        let mut s = Store::open_in_memory().unwrap();
+        let c = s
+            .add_contact(
+                &NewContact {
+                    name: "Jessica Park".into(),
+                    emails: vec!["jessica@example.com".into()],
+                    ..Default::default()
+                },
+                t("2026-11-22T09:00:00Z"),
+            )
+            .unwrap();
+        (s, c)
+    }
+
+    fn new_draft(contact_id: i64, key: &str) -> NewDraft {
+        NewDraft {
+            contact_id,
+            kind: DraftKind::MeetingRequest,
+            template: "meeting-request".into(),
+            reason: "you asked".into(),
+            reason_key: key.into(),
+            due_at: t("2026-11-22T09:00:00Z"),
+            to_addr: "jessica@example.com".into(),
+            to_name: "Jessica Park".into(),
+            subject: "Coffee?".into(),
+            body: "Hi\n".into(),
+            message_id: format!("{key}@example.org"),
+            in_reply_to: String::new(),
+            references: vec![],
+            message: b"Subject: Coffee?\r\n\r\nHi\r\n".to_vec(),
+        }
+    }
+
+    #[test]
+    fn same_reason_never_makes_a_second_draft() {
+        let (s, c) = setup();
+        let now = t("2026-11-22T09:00:00Z");
+        assert!(s.insert_draft(&new_draft(c, "r1"), now).unwrap().is_some());
+        let mut again = new_draft(c, "r1");
+        again.message_id = "other@example.org".into();
+        assert!(s.insert_draft(&again, now).unwrap().is_none());
+        assert_eq!(s.drafts(true).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn only_approved_bytes_are_claimed_and_claimed_once() {
+        let (mut s, c) = setup();
+        let now = t("2026-11-22T09:00:00Z");
+        let id = s.insert_draft(&new_draft(c, "r1"), now).unwrap().unwrap();
+        assert!(
+            s.claim_for_sending(id, now).unwrap().is_none(),
+            "pending is not sendable"
+        );
+        s.approve(id, now).unwrap();
+        // Tamper with the bytes behind the queue's back: the claim must refuse.
+        s.conn
+            .execute("UPDATE drafts SET message = X'00' WHERE id = ?1", [id])
+            .unwrap();
+        assert!(s.claim_for_sending(id, now).unwrap().is_none());
+        assert_eq!(s.draft(id).unwrap().unwrap().status, DraftStatus::Pending);
+
+        s.edit(id, "Coffee?", "Hi\n", b"new bytes", now).unwrap();
+        s.approve(id, now).unwrap();
+        let d = s.claim_for_sending(id, now).unwrap().unwrap();
+        assert_eq!(d.status, DraftStatus::Sending);
+        assert!(
+            s.claim_for_sending(id, now).unwrap().is_none(),
+            "second claim loses"
+        );
+        s.mark_sent(id, now).unwrap();
+        let tl = s.interactions(c).unwrap();
+        assert_eq!(tl.len(), 1);
+        assert_eq!(tl[0].kind, "request-sent");
+        assert_eq!(tl[0].message_key, "r1@example.org");
+    }
+
+    #[test]
+    fn interrupted_send_becomes_unknown_and_is_not_resent() {
+        let (mut s, c) = setup();
+        let now = t("2026-11-22T09:00:00Z");
+        let id = s.insert_draft(&new_draft(c, "r1"), now).unwrap().unwrap();
+        s.approve(id, now).unwrap();
+        s.claim_for_sending(id, now).unwrap().unwrap();
+        assert_eq!(s.recover_interrupted(now).unwrap(), vec![id]);
+        assert_eq!(s.draft(id).unwrap().unwrap().status, DraftStatus::Unknown);
+        assert!(s.due_approved(now).unwrap().is_empty());
+        assert!(
+            s.approve(id, now).is_err(),
+            "unknown cannot be approved blindly"
+        );
+        s.resolve(id, false, now).unwrap();
+        assert_eq!(s.draft(id).unwrap().unwrap().status, DraftStatus::Pending);
+    }
+
+    #[test]
+    fn snooze_and_reject() {
+        let (s, c) = setup();
+        let now = t("2026-11-22T09:00:00Z");
+        let id = s.insert_draft(&new_draft(c, "r1"), now).unwrap().unwrap();
+        s.approve(id, now).unwrap();
+        s.snooze(id, t("2026-12-01T09:00:00Z"), now).unwrap();
+        let d = s.draft(id).unwrap().unwrap();
+        assert_eq!(d.status, DraftStatus::Snoozed);
+        assert_eq!(d.effective_due(), "2026-12-01T09:00:00Z");
+        assert_eq!(s.wake_snoozed(t("2026-11-30T09:00:00Z")).unwrap(), 0);
+        assert_eq!(s.wake_snoozed(t("2026-12-01T09:00:00Z")).unwrap(), 1);
+        assert_eq!(s.draft(id).unwrap().unwrap().status, DraftStatus::Pending);
+        s.reject(id, "not now", now).unwrap();
+        let e = s.approve(id, now).unwrap_err().to_string();
+        assert!(e.contains("rejected"), "{e}");
+    }
+}

@@ -1,0 +1,304 @@
+//! The SQLite store: contacts, the timeline, the approval queue, and what sync saw.
+//!
+//! The CLI and the daemon open the same file at the same time and talk only through it:
+//! WAL, a busy timeout, `foreign_keys=on`, `synchronous=FULL` (a draft marked `sending`
+//! is on disk before the SMTP conversation starts). Schema changes are numbered `.sql`
+//! files in `migrations/`, applied in one transaction that bumps `user_version`; a
+//! database from a newer rapport is refused.
+//!
+//! This module must never store a password or a message body beyond the drafts rapport
+//! itself wrote.
+
+mod contacts;
+mod drafts;
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension};
+
+pub use contacts::{Contact, ContactEmail, ContactPatch, NewContact};
+pub use drafts::{Draft, NewDraft};
+
+/// The migrations, in order. Their position is their version number.
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_foundation",
+    include_str!("migrations/0001_foundation.sql"),
+)];
+
+/// The schema version this build of rapport writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+}
+
+/// A timeline entry.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Interaction {
+    pub id: i64,
+    pub contact_id: i64,
+    pub at: String,
+    pub kind: String,
+    pub summary: String,
+    pub message_key: String,
+    pub draft_id: Option<i64>,
+    pub detail: serde_json::Value,
+    pub source: String,
+}
+
+/// A timeline entry to record.
+#[derive(Debug, Clone)]
+pub struct NewInteraction<'a> {
+    pub contact_id: i64,
+    pub at: Timestamp,
+    pub kind: crate::core::model::InteractionKind,
+    pub summary: &'a str,
+    pub message_key: &'a str,
+    pub draft_id: Option<i64>,
+    pub detail: serde_json::Value,
+    pub source: &'a str,
+}
+
+/// Formats a timestamp the one way the store keeps them: RFC 3339, UTC, whole seconds,
+/// so text order is time order.
+pub fn fmt_ts(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Parses a stored timestamp.
+pub fn parse_ts(s: &str) -> Result<Timestamp> {
+    s.parse::<Timestamp>()
+        .with_context(|| format!("Stored time {s:?} is not RFC 3339"))
+}
+
+impl Store {
+    /// Opens (creating if needed, mode 0600 in a 0700 directory) and migrates the
+    /// database at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        create_private_file(path)?;
+        let conn = Connection::open(path)
+            .with_context(|| format!("Opening the database {}", path.display()))?;
+        Store::setup(conn).with_context(|| format!("Preparing the database {}", path.display()))
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            bail!(
+                "the database was written by a newer rapport (schema {version}, this one knows {SCHEMA_VERSION}); upgrade rapport, or point [store] path at another file"
+            );
+        }
+        if version == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Re-read inside the write lock: another process may have migrated meanwhile.
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate() {
+            let number = i as i64 + 1;
+            if number <= version {
+                continue;
+            }
+            tx.execute_batch(sql)
+                .with_context(|| format!("Applying migration {name}"))?;
+            tx.pragma_update(None, "user_version", number)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The underlying connection, for modules that own their own queries.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Records a timeline entry; returns false when the same (contact, kind, message)
+    /// was already recorded.
+    pub fn add_interaction(&self, i: &NewInteraction<'_>) -> Result<bool> {
+        insert_interaction(&self.conn, i)
+    }
+
+    /// A contact's timeline, oldest first.
+    pub fn interactions(&self, contact_id: i64) -> Result<Vec<Interaction>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, contact_id, at, kind, summary, message_key, draft_id, detail, source
+             FROM interactions WHERE contact_id = ?1 ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map([contact_id], |r| {
+            let detail: String = r.get(7)?;
+            Ok(Interaction {
+                id: r.get(0)?,
+                contact_id: r.get(1)?,
+                at: r.get(2)?,
+                kind: r.get(3)?,
+                summary: r.get(4)?,
+                message_key: r.get(5)?,
+                draft_id: r.get(6)?,
+                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+                source: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// A value from the small key/value table the daemon uses for its state.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
+    }
+}
+
+/// Inserts a timeline entry on any connection or transaction.
+pub(crate) fn insert_interaction(conn: &Connection, i: &NewInteraction<'_>) -> Result<bool> {
+    let n = conn.execute(
+        "INSERT INTO interactions (contact_id, at, kind, summary, message_key, draft_id, detail, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT DO NOTHING",
+        rusqlite::params![
+            i.contact_id,
+            fmt_ts(i.at),
+            i.kind.as_str(),
+            i.summary,
+            i.message_key,
+            i.draft_id,
+            i.detail.to_string(),
+            i.source,
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("Creating the data directory {}", dir.display()))
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("Creating the data directory {}", dir.display()))
+}
+
+/// Creates the database file 0600 before SQLite does (SQLite would use the umask).
+#[cfg(unix)]
+fn create_private_file(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if path.exists() {
+        return Ok(());
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(|_| ())
+        .or_else(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })
+        .with_context(|| format!("Creating the database file {}", path.display()))
+}
+
+#[cfg(not(unix))]
+fn create_private_file(_path: &Path) -> Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_to_current_version_and_refuses_newer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/rapport.db");
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        drop(store);
+        // Opening again is a no-op.
+        Store::open(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+            let mode = std::fs::metadata(path.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(mode, 0o700);
+        }
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        let err = format!("{:#}", Store::open(&path).err().unwrap());
+        assert!(err.contains("newer rapport"), "{err}");
+    }
+
+    #[test]
+    fn tables_are_strict() {
+        let store = Store::open_in_memory().unwrap();
+        let err = store.conn().execute(
+            "INSERT INTO contacts (name, created_at) VALUES (42, 'x')",
+            [],
+        );
+        // STRICT coerces nothing into TEXT from INTEGER? It does allow lossless
+        // conversion; what it refuses is a wrong type that cannot convert.
+        assert!(err.is_ok());
+        let err = store.conn().execute(
+            "INSERT INTO contacts (name, created_at, do_not_contact) VALUES ('a', 'x', 'yes')",
+            [],
+        );
+        assert!(err.is_err());
+    }
+
+    #[test]
+    fn timestamps_sort_as_text() {
+        let a: Timestamp = "2026-11-22T09:00:00.5Z".parse().unwrap();
+        let b: Timestamp = "2026-11-22T09:00:01Z".parse().unwrap();
+        assert!(fmt_ts(a) < fmt_ts(b));
+        assert_eq!(fmt_ts(a), "2026-11-22T09:00:00Z");
+        assert_eq!(parse_ts(&fmt_ts(b)).unwrap(), b);
+    }
+}
