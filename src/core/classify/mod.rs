@@ -1,0 +1,631 @@
+//! `classify`: one raw email (or a bare `.ics` file) → what it is.
+//!
+//! Decides whether a message is a meeting invitation, update, cancellation
+//! or reply, a scheduling-tool confirmation, a human reply (and whether it
+//! means yes, no or later), a thank-you note, an auto-reply, a bounce, bulk
+//! mail, or something else — and records the evidence for each decision so
+//! `rapport why` can explain it.
+//!
+//! This module is pure: no I/O, no clock (the caller passes `now`), no
+//! async, no global state beyond jiff's read-only time-zone database. It
+//! never panics and never recurses per level of input nesting: mail bytes
+//! are hostile (see `mime` for how nested messages are kept flat).
+//!
+//! Precedence when several signals are present:
+//! bounce > auto-reply > calendar (invite/update/cancel/reply) >
+//! scheduling-tool confirmation > bulk > thank-you > human reply > other.
+//! Machine reports that are not failures (read receipts, abuse and TLS
+//! reports, success DSNs) and challenge-response notices are `other`
+//! before anything else is considered.
+
+mod calendar;
+mod dates;
+mod detect;
+mod ical;
+mod intent;
+mod mime;
+mod text;
+mod tz;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+/// What the caller knows that the message does not say.
+pub struct Context<'a> {
+    /// The current time; relative dates fall back to it when the message has
+    /// no usable Date header.
+    pub now: Timestamp,
+    /// The user's own addresses, lowercase.
+    pub user_addresses: &'a [String],
+    /// True if a Message-ID (without `<>`) was sent by the user or rapport
+    /// (including the aliases a server rewrote it to).
+    pub sent_message_ids: &'a dyn Fn(&str) -> bool,
+    /// The user's zone: for floating and all-day times and for relative
+    /// dates.
+    pub default_tz: TimeZone,
+}
+
+/// What a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Label {
+    MeetingInvite,
+    MeetingUpdate,
+    MeetingCancel,
+    MeetingAccept,
+    MeetingDecline,
+    MeetingTentative,
+    MeetingConfirmation,
+    HumanReply,
+    ThankYou,
+    AutoReply,
+    Bounce,
+    Bulk,
+    Other,
+}
+
+impl Label {
+    pub const ALL: [Label; 13] = [
+        Label::MeetingInvite,
+        Label::MeetingUpdate,
+        Label::MeetingCancel,
+        Label::MeetingAccept,
+        Label::MeetingDecline,
+        Label::MeetingTentative,
+        Label::MeetingConfirmation,
+        Label::HumanReply,
+        Label::ThankYou,
+        Label::AutoReply,
+        Label::Bounce,
+        Label::Bulk,
+        Label::Other,
+    ];
+
+    /// The snake_case name, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::MeetingInvite => "meeting_invite",
+            Label::MeetingUpdate => "meeting_update",
+            Label::MeetingCancel => "meeting_cancel",
+            Label::MeetingAccept => "meeting_accept",
+            Label::MeetingDecline => "meeting_decline",
+            Label::MeetingTentative => "meeting_tentative",
+            Label::MeetingConfirmation => "meeting_confirmation",
+            Label::HumanReply => "human_reply",
+            Label::ThankYou => "thank_you",
+            Label::AutoReply => "auto_reply",
+            Label::Bounce => "bounce",
+            Label::Bulk => "bulk",
+            Label::Other => "other",
+        }
+    }
+
+    /// Parses the snake_case name.
+    pub fn from_name(s: &str) -> Option<Label> {
+        Label::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// What a human reply means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    Yes,
+    No,
+    Later,
+    Other,
+}
+
+impl Intent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Intent::Yes => "yes",
+            Intent::No => "no",
+            Intent::Later => "later",
+            Intent::Other => "other",
+        }
+    }
+}
+
+/// One reason for a classification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// "header", "part", "phrase", "ics" or "structure".
+    pub kind: String,
+    /// E.g. "Auto-Submitted: auto-replied", "METHOD:REQUEST in text/calendar part".
+    pub detail: String,
+}
+
+pub(crate) fn ev(kind: &str, detail: impl Into<String>) -> Evidence {
+    Evidence {
+        kind: kind.to_string(),
+        detail: detail.into(),
+    }
+}
+
+/// A meeting read from calendar content or from a scheduling tool's text.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Meeting {
+    /// The iCalendar UID; empty for scheduling-tool mail without calendar.
+    pub uid: String,
+    /// RECURRENCE-ID of one occurrence: UTC RFC 3339, or the date
+    /// (`YYYYMMDD`) for all-day occurrences.
+    pub recurrence_id: Option<String>,
+    pub sequence: i64,
+    pub start: Option<Timestamp>,
+    pub end: Option<Timestamp>,
+    pub all_day: bool,
+    pub summary: String,
+    /// Organizer address, lowercase.
+    pub organizer: Option<String>,
+    /// (attendee address lowercase, PARTSTAT uppercase).
+    pub attendee_status: Vec<(String, String)>,
+    /// The iTIP method (REQUEST, REPLY, CANCEL, PUBLISH …); empty if none.
+    pub method: String,
+}
+
+/// A delivery failure.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Bounce {
+    /// Permanent failure (5.x.x or a failure without status); false for
+    /// delays and 4.x.x.
+    pub hard: bool,
+    pub failed_recipients: Vec<String>,
+    /// Message-ID (without `<>`) of the message that failed.
+    pub original_message_id: Option<String>,
+    /// Enhanced status code, e.g. "5.1.1".
+    pub status: Option<String>,
+    pub diagnostic: Option<String>,
+}
+
+/// An address with its display name.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Address {
+    /// Lowercase.
+    pub address: String,
+    pub name: Option<String>,
+}
+
+/// The header facts a store keeps about every message.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Envelope {
+    /// Without `<>`.
+    pub message_id: Option<String>,
+    /// The first In-Reply-To id, without `<>`.
+    pub in_reply_to: Option<String>,
+    /// Without `<>`, in order.
+    pub references: Vec<String>,
+    pub from: Option<Address>,
+    /// Lowercase addresses.
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub subject: Option<String>,
+    pub date: Option<Timestamp>,
+    /// First ~200 characters of the fresh text, whitespace collapsed.
+    pub snippet: String,
+    /// True when From is one of the user's addresses.
+    pub from_user: bool,
+}
+
+/// The verdict on one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    pub label: Label,
+    /// For `human_reply` (and `thank_you` when the thanks come with a clear
+    /// yes).
+    pub intent: Option<Intent>,
+    /// For intent `later`, when a date is stated or derivable.
+    pub later_until: Option<Date>,
+    pub evidence: Vec<Evidence>,
+    pub meeting: Option<Meeting>,
+    /// The return date stated in an out-of-office.
+    pub auto_reply_until: Option<Date>,
+    pub bounce: Option<Bounce>,
+    pub envelope: Envelope,
+}
+
+impl Classification {
+    fn new(label: Label, envelope: Envelope) -> Self {
+        Classification {
+            label,
+            intent: None,
+            later_until: None,
+            evidence: Vec::new(),
+            meeting: None,
+            auto_reply_until: None,
+            bounce: None,
+            envelope,
+        }
+    }
+}
+
+/// Light repairs before MIME parsing: CR-only line endings become LF, and
+/// leading blank lines, whitespace-only lines and an mbox `From ` line are
+/// skipped (all three occur in stored mail).
+fn prepare(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let raw = raw.get(..mime::MAX_INPUT).unwrap_or(raw);
+    let mut start = 0;
+    loop {
+        let rest = raw.get(start..).unwrap_or_default();
+        let line_end = rest.iter().position(|&b| b == b'\n' || b == b'\r');
+        let line = match line_end {
+            Some(e) => rest.get(..e).unwrap_or_default(),
+            None => rest,
+        };
+        // An mbox separator "From sender date" (never "From:" or "From :").
+        let mbox = line.starts_with(b"From ") && !matches!(line.get(5), Some(b':') | Some(b' '));
+        let skip = line.iter().all(|b| *b == b' ' || *b == b'\t') || mbox;
+        if !skip || line_end.is_none() {
+            break;
+        }
+        let mut next = start + line.len();
+        if raw.get(next) == Some(&b'\r') {
+            next += 1;
+        }
+        if raw.get(next) == Some(&b'\n') {
+            next += 1;
+        }
+        if next == start {
+            break;
+        }
+        start = next;
+        if start > 64 * 1024 {
+            break;
+        }
+    }
+    let body = raw.get(start..).unwrap_or_default();
+    let has_lf = body.contains(&b'\n');
+    if !has_lf && body.contains(&b'\r') {
+        return std::borrow::Cow::Owned(
+            body.iter()
+                .map(|&b| if b == b'\r' { b'\n' } else { b })
+                .collect(),
+        );
+    }
+    std::borrow::Cow::Borrowed(body)
+}
+
+/// The date relative phrases are read against: the message's Date in the
+/// user's zone, unless missing or implausibly far in the future; else `now`.
+fn reference_date(date: Option<Timestamp>, ctx: &Context<'_>) -> Date {
+    let now = ctx.now;
+    let ts = match date {
+        Some(d) if d.as_second() <= now.as_second().saturating_add(2 * 86_400) => d,
+        _ => now,
+    };
+    ctx.default_tz.to_datetime(ts).date()
+}
+
+/// Classifies one raw message (RFC 5322 bytes) or a bare iCalendar file.
+pub fn classify(raw: &[u8], ctx: &Context<'_>) -> Classification {
+    if mime::looks_like_vcalendar(raw) {
+        return classify_ics(raw, ctx);
+    }
+    let prepared = prepare(raw);
+    let mail = mime::parse_mail(&prepared);
+    classify_mail(&mail, ctx)
+}
+
+fn classify_ics(raw: &[u8], ctx: &Context<'_>) -> Classification {
+    let text = String::from_utf8_lossy(raw.get(..mime::MAX_INPUT).unwrap_or(raw));
+    let mut c = Classification::new(Label::Other, Envelope::default());
+    c.evidence
+        .push(ev("structure", "bare iCalendar file (no mail headers)"));
+    if let Some(f) = calendar::from_ics(&text, &ctx.default_tz) {
+        c.label = f.label;
+        c.evidence.extend(f.evidence);
+        if let Some(m) = &f.meeting {
+            c.envelope.subject = Some(m.summary.clone()).filter(|s| !s.is_empty());
+            c.envelope.snippet = text::snippet(&m.summary);
+        }
+        c.meeting = f.meeting;
+    }
+    c
+}
+
+fn envelope(mail: &mime::Mail, fresh: &str, ctx: &Context<'_>) -> Envelope {
+    let from = mail.from.as_ref().map(|f| Address {
+        address: f.address.clone(),
+        name: f.name.clone(),
+    });
+    let from_user = from.as_ref().is_some_and(|f| {
+        !f.address.is_empty()
+            && ctx
+                .user_addresses
+                .iter()
+                .any(|u| u.eq_ignore_ascii_case(&f.address))
+    });
+    Envelope {
+        message_id: mail.message_id.clone(),
+        in_reply_to: mail.in_reply_to.first().cloned(),
+        references: mail.references.clone(),
+        from,
+        to: mail.to.clone(),
+        cc: mail.cc.clone(),
+        subject: mail.subject.clone(),
+        date: mail.date,
+        snippet: text::snippet(fresh),
+        from_user,
+    }
+}
+
+fn classify_mail(mail: &mime::Mail, ctx: &Context<'_>) -> Classification {
+    let fresh_all = text::fresh_text(&mail.body_text);
+    let fresh = fresh_all.text.as_str();
+    let mut c = Classification::new(Label::Other, envelope(mail, fresh, ctx));
+    let r = reference_date(mail.date, ctx);
+    let subject = mail.subject.clone().unwrap_or_default();
+
+    if mail.headerless {
+        c.evidence.push(ev("structure", "no parsable header"));
+    }
+
+    // Challenge-response notices and non-failure machine reports first.
+    if let Some(e) = detect::detect_challenge(mail) {
+        c.evidence.push(ev(
+            "structure",
+            "challenge-response notice (asks the sender to verify): not a bounce or a reply",
+        ));
+        c.evidence.extend(e);
+        return c;
+    }
+    match detect::detect_bounce(mail, ctx.user_addresses) {
+        detect::BounceOutcome::Bounce(b, e) => {
+            c.label = Label::Bounce;
+            c.evidence.extend(e);
+            if let Some(id) = b
+                .original_message_id
+                .as_deref()
+                .filter(|id| (ctx.sent_message_ids)(id))
+            {
+                c.evidence.push(ev(
+                    "part",
+                    format!("the failed message was sent by the user (<{id}>)"),
+                ));
+            }
+            c.bounce = Some(b);
+            return c;
+        }
+        detect::BounceOutcome::NotABounce(e) => {
+            c.evidence.extend(e);
+            return c;
+        }
+        detect::BounceOutcome::None => {}
+    }
+
+    let auto = detect::detect_auto_reply(mail, fresh);
+    if let Some((detect::AutoStrength::Strong, e)) = &auto {
+        c.label = Label::AutoReply;
+        c.evidence.extend(e.iter().cloned());
+        if let Some((d, t)) = detect::auto_reply_until(mail, fresh, r) {
+            c.evidence
+                .push(ev("phrase", format!("return date \"{t}\"")));
+            c.auto_reply_until = Some(d);
+        }
+        add_sent_evidence(mail, ctx, &mut c);
+        return c;
+    }
+
+    if let Some(f) = calendar::from_mail(mail, &ctx.default_tz, &subject, fresh) {
+        c.label = f.label;
+        c.evidence.extend(f.evidence);
+        c.meeting = f.meeting;
+        if c.envelope.snippet.is_empty()
+            && let Some(m) = &c.meeting
+        {
+            c.envelope.snippet = text::snippet(&m.summary);
+        }
+        // A calendar object that is not a meeting message (PUBLISH notice,
+        // free/busy, iTIP stream) does not end the analysis when the mail
+        // itself is something else (a human writing about it): only stop
+        // for meeting labels and for mail with no human signal.
+        if c.label != Label::Other || !is_reply(mail, &fresh_all) {
+            return c;
+        }
+    }
+
+    if let Some((label, meeting, e)) = detect::detect_scheduling(mail, fresh, r, &ctx.default_tz) {
+        c.label = label;
+        c.evidence.extend(e);
+        c.meeting = Some(meeting);
+        return c;
+    }
+
+    if let Some((detect::AutoStrength::Generated, e)) = auto {
+        c.label = Label::AutoReply;
+        c.evidence.extend(e);
+        c.evidence
+            .push(ev("structure", "automated message with no human signal"));
+        add_sent_evidence(mail, ctx, &mut c);
+        if let Some((d, t)) = detect::auto_reply_until(mail, fresh, r) {
+            c.evidence
+                .push(ev("phrase", format!("return date \"{t}\"")));
+            c.auto_reply_until = Some(d);
+        }
+        return c;
+    }
+
+    let reply = is_reply(mail, &fresh_all);
+    match detect::detect_bulk(mail, fresh, reply) {
+        detect::BulkOutcome::Bulk(e) => {
+            c.label = Label::Bulk;
+            c.evidence.extend(e);
+            return c;
+        }
+        detect::BulkOutcome::Transactional(e) => {
+            c.evidence.extend(e);
+            return c;
+        }
+        detect::BulkOutcome::None => {}
+    }
+
+    let from = mail.sender_address();
+    if detect::is_machine_sender(from) {
+        c.evidence
+            .push(ev("header", format!("From: {from} (an automated sender)")));
+        return c;
+    }
+
+    let judgement = intent::judge(fresh, r);
+    if let Some(t) = intent::thanks_phrase(fresh) {
+        if !matches!(judgement.intent, Intent::No | Intent::Later) {
+            c.label = Label::ThankYou;
+            c.evidence
+                .push(ev("phrase", format!("thanks for the time: \"{t}\"")));
+            if c.envelope.from_user {
+                c.evidence.push(ev("header", "sent by the user"));
+            }
+            if judgement.intent == Intent::Yes {
+                c.intent = Some(Intent::Yes);
+            }
+            add_sent_evidence(mail, ctx, &mut c);
+            return c;
+        }
+        c.evidence.push(ev(
+            "phrase",
+            format!(
+                "thanks (\"{t}\") but the reply says {}",
+                judgement.intent.as_str()
+            ),
+        ));
+    }
+
+    if reply {
+        c.label = Label::HumanReply;
+        reply_evidence(mail, &fresh_all, &mut c);
+        add_sent_evidence(mail, ctx, &mut c);
+        c.intent = Some(judgement.intent);
+        if let Some(p) = &judgement.phrase {
+            c.evidence.push(ev(
+                "phrase",
+                format!("intent {}: \"{p}\"", judgement.intent.as_str()),
+            ));
+        }
+        if judgement.intent == Intent::Later {
+            c.later_until = judgement.later_until.map(|f| f.date);
+        }
+        return c;
+    }
+    c.evidence.push(ev(
+        "structure",
+        "no reply, calendar, automation or list signal",
+    ));
+    c
+}
+
+/// Signals that a message answers another one.
+fn is_reply(mail: &mime::Mail, fresh: &text::Fresh) -> bool {
+    !mail.in_reply_to.is_empty()
+        || !mail.references.is_empty()
+        || detect::reply_prefix(mail.subject.as_deref().unwrap_or("")).is_some()
+        || fresh.quote_found
+}
+
+fn reply_evidence(mail: &mime::Mail, fresh: &text::Fresh, c: &mut Classification) {
+    if let Some(id) = mail.in_reply_to.first() {
+        c.evidence
+            .push(ev("header", format!("In-Reply-To: <{id}>")));
+    } else if !mail.references.is_empty() {
+        c.evidence.push(ev("header", "References present"));
+    }
+    if let Some(p) = detect::reply_prefix(mail.subject.as_deref().unwrap_or("")) {
+        c.evidence
+            .push(ev("header", format!("Subject reply prefix \"{p}\"")));
+    }
+    if let Some(q) = &fresh.quote_kind {
+        c.evidence.push(ev(
+            "structure",
+            format!("quoted text below the fresh text ({q})"),
+        ));
+    }
+}
+
+fn add_sent_evidence(mail: &mime::Mail, ctx: &Context<'_>, c: &mut Classification) {
+    let ours = mail
+        .in_reply_to
+        .iter()
+        .chain(mail.references.iter())
+        .find(|id| (ctx.sent_message_ids)(id));
+    if let Some(id) = ours {
+        c.evidence.push(ev(
+            "header",
+            format!("in reply to a message the user sent (<{id}>)"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx_with<T>(f: impl FnOnce(&Context<'_>) -> T) -> T {
+        let users = vec!["me@example.com".to_string()];
+        let sent = |id: &str| id == "mine@example.com";
+        let ctx = Context {
+            now: "2026-11-22T12:00:00Z".parse().unwrap(),
+            user_addresses: &users,
+            sent_message_ids: &sent,
+            default_tz: TimeZone::get("Europe/Berlin").unwrap(),
+        };
+        f(&ctx)
+    }
+
+    #[test]
+    fn prepare_repairs_stored_mail() {
+        assert_eq!(
+            prepare(b"a: 1\rb: 2\r\rbody").as_ref(),
+            b"a: 1\nb: 2\n\nbody"
+        );
+        assert_eq!(prepare(b"   \n\nFrom: x\n").as_ref(), b"From: x\n");
+        assert_eq!(
+            prepare(b"From MAILER-DAEMON  Mon Sep 20 19:29:27 2021\nFrom: x\n").as_ref(),
+            b"From: x\n"
+        );
+        assert_eq!(prepare(b"From : x\n").as_ref(), b"From : x\n");
+    }
+
+    #[test]
+    fn relative_dates_fall_back_to_now_without_a_date() {
+        ctx_with(|ctx| {
+            let c = classify(b"From: a@x.org\r\nSubject: Re: coffee\r\nIn-Reply-To: <mine@example.com>\r\n\r\nPing me next month.\r\n", ctx);
+            assert_eq!(c.label, Label::HumanReply);
+            assert_eq!(c.intent, Some(Intent::Later));
+            assert_eq!(c.later_until, Some(jiff::civil::date(2026, 12, 1)));
+            assert!(
+                c.evidence
+                    .iter()
+                    .any(|e| e.detail.contains("in reply to a message the user sent"))
+            );
+        });
+    }
+
+    #[test]
+    fn polite_refusal_with_thanks_is_a_reply_not_a_thank_you() {
+        ctx_with(|ctx| {
+            let c = classify(b"From: a@x.org\r\nSubject: Re: coffee\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n\r\nThank you for taking the time to write, but I'm not interested.\r\n", ctx);
+            assert_eq!(c.label, Label::HumanReply);
+            assert_eq!(c.intent, Some(Intent::No));
+        });
+    }
+
+    #[test]
+    fn future_dates_are_not_trusted_as_reference() {
+        ctx_with(|ctx| {
+            let far = "2030-01-01T00:00:00Z".parse().ok();
+            assert_eq!(reference_date(far, ctx), jiff::civil::date(2026, 11, 22));
+            let past = "2026-10-06T12:00:00Z".parse().ok();
+            assert_eq!(reference_date(past, ctx), jiff::civil::date(2026, 10, 6));
+        });
+    }
+
+    #[test]
+    fn outbound_mail_is_marked() {
+        ctx_with(|ctx| {
+            let c = classify(b"From: Me <ME@example.com>\r\nTo: a@x.org\r\nSubject: hello\r\n\r\nWould you be available?\r\n", ctx);
+            assert!(c.envelope.from_user);
+            assert_eq!(c.label, Label::Other);
+        });
+    }
+}
