@@ -4,5 +4,7 @@
 //! `now` (and everything else it needs) as arguments, so it can be tested exhaustively
 //! without servers or sleeping.
 
+pub mod classify;
 pub mod model;
+pub mod plan;
 pub mod render;
