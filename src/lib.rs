@@ -6,8 +6,13 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod contacts;
 pub mod core;
+pub mod daemon;
+pub mod demo;
 pub mod drafting;
+pub mod mail;
+pub mod planning;
 pub mod secrets;
 pub mod send;
 pub mod store;

@@ -51,6 +51,12 @@ pub enum ContactsCmd {
     },
     /// Remove a contact, their timeline and their drafts.
     Remove { contact: String },
+    /// Import LinkedIn Connections.csv, vCard (.vcf) or CSV with a header.
+    Import {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug, Default)]
@@ -105,7 +111,14 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
                 source: "manual".into(),
             };
             let id = ctx.store.add_contact(&new, ctx.now)?;
-            println!("Added contact #{id}.");
+            let linked = crate::mail::timeline::link_history(&mut ctx.store, id, ctx.now)?;
+            if linked > 0 {
+                println!(
+                    "Added contact #{id}, with {linked} earlier interaction(s) from your mail."
+                );
+            } else {
+                println!("Added contact #{id}.");
+            }
             Ok(ExitCode::SUCCESS)
         }
         ContactsCmd::List { json } => {
@@ -143,6 +156,7 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ContactsCmd::Show { contact, json } => show(&ctx, &contact, json),
+        ContactsCmd::Import { file, json } => import(&mut ctx, &file, json),
         ContactsCmd::Edit {
             contact,
             fields,
@@ -239,7 +253,13 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
         println!("Timeline:");
         for i in &timeline {
             let day = i.at.get(..16).unwrap_or(&i.at).replace('T', " ");
-            println!("  {day}  {:<18} {}", i.kind, cell(&i.summary, 70));
+            let msg = i
+                .detail
+                .get("message")
+                .and_then(serde_json::Value::as_i64)
+                .map(|m| format!("  [message {m}]"))
+                .unwrap_or_default();
+            println!("  {day}  {:<18} {}{msg}", i.kind, cell(&i.summary, 70));
         }
     }
     let open: Vec<_> = drafts.iter().filter(|d| d.status.is_open()).collect();
@@ -277,5 +297,46 @@ pub fn note(ctx: &Ctx, query: &str, text: &str) -> Result<ExitCode> {
         source: "user",
     })?;
     println!("Noted on {}'s timeline.", c.display_name());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(ctx: &mut Ctx, file: &std::path::Path, json: bool) -> Result<ExitCode> {
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let parsed = crate::contacts::import::parse_import(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let report = crate::contacts::merge::merge(&mut ctx.store, &parsed, ctx.now)?;
+    let mut linked = 0;
+    for id in &report.added_ids {
+        linked += crate::mail::timeline::link_history(&mut ctx.store, *id, ctx.now)?;
+    }
+    if json {
+        print_json(&report)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} ({}): added {}, merged {}, unchanged {}, skipped {}.",
+        file.display(),
+        report.format,
+        report.added,
+        report.merged,
+        report.unchanged,
+        report.skipped.len()
+    );
+    if report.without_email > 0 {
+        println!(
+            "{} of the added contacts have no email address yet; add one with `rapport contacts edit ID --email ADDRESS`.",
+            report.without_email
+        );
+    }
+    if linked > 0 {
+        println!("Linked {linked} earlier interaction(s) from your mail.");
+    }
+    for p in &report.skipped {
+        println!("  skipped line {}: {}", p.line, p.message);
+    }
+    for p in &report.problems {
+        println!("  line {}: {}", p.line, p.message);
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,9 @@
 //! talks to the daemon only through the database.
 
 mod contacts;
+mod mailbox;
 mod queue;
+mod service;
 mod setup;
 
 use std::path::PathBuf;
@@ -37,6 +39,12 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// See rapport at work on a bundled sample mailbox, in a temporary directory.
+    Demo {
+        /// Keep the demo's files (config, database, Maildir, sent .eml files) here.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Write a commented config file and create the data directory.
     Init(setup::InitArgs),
     /// Manage contacts: add, list, show, edit, remove, import.
@@ -63,9 +71,63 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read the mailbox once: new messages, classified, onto the timelines.
+    Sync {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Explain how a message was classified, and the evidence.
+    Why {
+        /// A Message-ID or the message id the timeline prints.
+        message: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Correct a message's label; the timeline is re-derived and later syncs keep it.
+    Mark {
+        message: String,
+        /// meeting_invite, human_reply, thank_you, auto_reply, bounce, bulk, other, ...
+        label: String,
+        /// For human_reply: yes, no, later or other.
+        #[arg(long)]
+        intent: Option<String>,
+        /// For intent later: the date to come back (2027-01-15).
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Run the daemon: sync, plan, send what is approved and due (for systemd).
+    Daemon,
+    /// Is the daemon running, when did each folder last sync, what is queued.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the config, permissions, passwords, IMAP and SMTP logins, folders, templates.
+    Doctor,
+    /// Draft what is due now (the daemon does this every turn).
+    Plan {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Meetings agreed outside email.
+    #[command(subcommand)]
+    Meeting(MeetingCmd),
     /// Check or preview templates.
     #[command(subcommand)]
     Templates(setup::TemplatesCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum MeetingCmd {
+    /// Record a meeting (a call, an event) with a contact.
+    Add {
+        contact: String,
+        /// Local date and time, e.g. 2026-12-01T15:00.
+        #[arg(long)]
+        at: String,
+        #[arg(long, default_value_t = 25)]
+        minutes: u32,
+    },
 }
 
 /// Entry point for the binary.
@@ -146,6 +208,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let config_flag = cli.config.as_deref();
     match cli.command {
         Command::Init(args) => setup::init(config_flag, &args),
+        Command::Demo { dir } => crate::demo::run(dir.as_deref()).map(|_| ExitCode::SUCCESS),
         Command::Contacts(cmd) => contacts::run(Ctx::open(config_flag)?, cmd),
         Command::Note { contact, text } => {
             let ctx = Ctx::open(config_flag)?;
@@ -158,6 +221,50 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Queue(args) => queue::run(Ctx::open(config_flag)?, args),
         Command::Send { json } => queue::send(Ctx::open(config_flag)?, json),
         Command::Templates(cmd) => setup::templates(config_flag, cmd),
+        Command::Daemon => service::daemon(config_flag),
+        Command::Status { json } => service::status(&Ctx::open(config_flag)?, json),
+        Command::Doctor => service::doctor(config_flag),
+        Command::Plan { json } => {
+            let mut ctx = Ctx::open(config_flag)?;
+            let cfg = ctx.cfg.clone();
+            let r = crate::planning::plan_all(&mut ctx.store, &cfg, ctx.now)?;
+            if json {
+                print_json(&r)?;
+            } else {
+                for id in &r.created {
+                    println!("Drafted {id}.");
+                }
+                for (id, why) in &r.superseded {
+                    println!("Withdrew {id}: {why}");
+                }
+                for e in &r.errors {
+                    println!("Could not draft: {e}");
+                }
+                if r.created.is_empty() && r.superseded.is_empty() {
+                    println!("Nothing new to draft.");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sync { json } => mailbox::sync(Ctx::open(config_flag)?, json),
+        Command::Why { message, json } => mailbox::why(&Ctx::open(config_flag)?, &message, json),
+        Command::Mark {
+            message,
+            label,
+            intent,
+            until,
+        } => mailbox::mark(
+            Ctx::open(config_flag)?,
+            &message,
+            &label,
+            intent.as_deref(),
+            until.as_deref(),
+        ),
+        Command::Meeting(MeetingCmd::Add {
+            contact,
+            at,
+            minutes,
+        }) => mailbox::meeting_add(&Ctx::open(config_flag)?, &contact, &at, minutes),
     }
 }
 

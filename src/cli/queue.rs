@@ -478,7 +478,37 @@ pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
         );
     };
     let cfg = ctx.cfg.clone();
-    let report = crate::send::send_due(&mut ctx.store, &cfg, ctx.now, &lock, &mut |_, _| Ok(None))?;
+    // Nudges and check-ins go only after a look at the mailbox for news from the contact.
+    let due = ctx.store.due_approved(ctx.now)?;
+    let needs_look = due
+        .iter()
+        .any(|d| matches!(d.kind, DraftKind::Nudge | DraftKind::CheckIn));
+    let mut looked: Result<(), String> = Ok(());
+    if needs_look && (cfg.config.imap.is_some() || cfg.config.maildir.is_some()) {
+        match super::mailbox::sync_all(&mut ctx) {
+            Ok(reports) => {
+                if let Some(r) = reports.iter().find(|r| r.error.is_some()) {
+                    looked = Err(format!(
+                        "{}: {}",
+                        r.folder,
+                        r.error.clone().unwrap_or_default()
+                    ));
+                }
+                crate::planning::plan_all(&mut ctx.store, &cfg, ctx.now)?;
+            }
+            Err(e) => looked = Err(format!("{e:#}")),
+        }
+    }
+    let mut check = |_: &crate::store::Store, d: &Draft| -> Result<crate::send::Verdict> {
+        Ok(match (&looked, d.kind) {
+            (Err(e), DraftKind::Nudge | DraftKind::CheckIn) => crate::send::Verdict::Hold(format!(
+                "could not check the mailbox for a reply first ({e}); it stays approved"
+            )),
+            _ => crate::send::Verdict::Proceed,
+        })
+    };
+    let report =
+        crate::send::send_due(&mut ctx.store, &cfg, ctx.now, &lock, &mut check, &|| false)?;
     if json {
         print_json(&report)?;
     } else {
@@ -514,6 +544,9 @@ fn print_report(r: &crate::send::Report, _now: &Zoned) {
     }
     for (id, e) in &r.skipped {
         println!("Withdrew {id}: {e}");
+    }
+    for (id, e) in &r.held_drafts {
+        println!("Kept {id} for later: {e}");
     }
     if let Some(h) = &r.held {
         println!("Held back: {h}.");

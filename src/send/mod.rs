@@ -55,6 +55,8 @@ pub struct Report {
     pub unknown: Vec<(i64, String)>,
     pub recovered_unknown: Vec<i64>,
     pub skipped: Vec<(i64, String)>,
+    /// Drafts kept back this time, still approved.
+    pub held_drafts: Vec<(i64, String)>,
     /// Why nothing more could be sent, if something held it back.
     pub held: Option<String>,
 }
@@ -120,8 +122,36 @@ fn local_day(tz: &jiff::tz::TimeZone, now: Timestamp) -> Result<(Timestamp, Time
     Ok((start.timestamp(), end.timestamp()))
 }
 
-/// A check made just before a draft goes out; returning `Some(reason)` supersedes it.
-pub type PreSendCheck<'a> = dyn FnMut(&Store, &Draft) -> Result<Option<String>> + 'a;
+/// The verdict of a check made just before a draft goes out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Proceed,
+    /// Not now (e.g. the mailbox could not be checked); it stays approved.
+    Hold(String),
+    /// Never: the reason for the draft went away.
+    Supersede(String),
+}
+
+/// A check made just before a draft goes out.
+pub type PreSendCheck<'a> = dyn FnMut(&Store, &Draft) -> Result<Verdict> + 'a;
+
+/// The interaction kinds that mean the contact wrote to the user.
+pub const INBOUND_HUMAN: &[&str] = &["reply", "thank-you-received", "email-received"];
+
+/// The hard rule: nothing goes to a contact who wrote since the draft was made.
+pub fn replied_since(store: &Store, d: &Draft) -> Result<Verdict> {
+    let wrote = store.interactions(d.contact_id)?.into_iter().find(|i| {
+        INBOUND_HUMAN.contains(&i.kind.as_str()) && i.at.as_str() > d.created_at.as_str()
+    });
+    Ok(match wrote {
+        Some(i) => Verdict::Supersede(format!(
+            "they wrote on {} after this was drafted ({})",
+            i.at.get(..10).unwrap_or(&i.at),
+            i.summary
+        )),
+        None => Verdict::Proceed,
+    })
+}
 
 /// Sends every approved draft that is due, inside the window and under the cap.
 /// The caller holds the send lock.
@@ -131,6 +161,7 @@ pub fn send_due(
     now: Timestamp,
     _lock: &SendLock,
     pre_send: &mut PreSendCheck<'_>,
+    stop: &dyn Fn() -> bool,
 ) -> Result<Report> {
     let mut report = Report {
         recovered_unknown: store.recover_interrupted(now)?,
@@ -156,6 +187,10 @@ pub fn send_due(
     let from = identity.email.as_str();
     let mut session: Option<smtp::Session> = None;
     for draft in due {
+        if stop() {
+            report.held = Some("rapport is stopping; the rest go at the next start".into());
+            break;
+        }
         if sent_today >= cap {
             report.held = Some(format!(
                 "the daily cap of {cap} emails is reached; the rest go tomorrow (policy.daily_send_cap)"
@@ -163,10 +198,30 @@ pub fn send_due(
             break;
         }
         // Hard rules that hold whatever was approved.
-        if let Some(why) = blocked_recipient(store, &draft)?.or(pre_send(store, &draft)?) {
+        if let Some(why) = blocked_recipient(store, &draft)? {
             store.supersede(draft.id, &why, now)?;
             report.skipped.push((draft.id, why));
             continue;
+        }
+        match replied_since(store, &draft)? {
+            Verdict::Proceed => {}
+            Verdict::Hold(why) | Verdict::Supersede(why) => {
+                store.supersede(draft.id, &why, now)?;
+                report.skipped.push((draft.id, why));
+                continue;
+            }
+        }
+        match pre_send(store, &draft)? {
+            Verdict::Proceed => {}
+            Verdict::Hold(why) => {
+                report.held_drafts.push((draft.id, why));
+                continue;
+            }
+            Verdict::Supersede(why) => {
+                store.supersede(draft.id, &why, now)?;
+                report.skipped.push((draft.id, why));
+                continue;
+            }
         }
         let Some(claimed) = store.claim_for_sending(draft.id, now)? else {
             report.skipped.push((

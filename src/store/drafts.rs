@@ -513,6 +513,16 @@ impl Store {
         )
     }
 
+    /// Moves an open draft's due time (an auto-reply said they are away).
+    pub fn reschedule(&self, id: i64, due: Timestamp, why: &str, now: Timestamp) -> Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE drafts SET due_at = ?1, status_note = ?2, updated_at = ?3
+             WHERE id = ?4 AND status IN ('pending', 'approved', 'snoozed') AND due_at != ?1",
+            params![fmt_ts(due), why, fmt_ts(now), id],
+        )?;
+        Ok(n == 1)
+    }
+
     /// Emails sent (or possibly sent) in `[from, to)`: what counts against the daily cap.
     pub fn sent_between(&self, from: Timestamp, to: Timestamp) -> Result<i64> {
         Ok(self.conn.query_row(

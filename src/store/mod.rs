@@ -11,6 +11,7 @@
 
 mod contacts;
 mod drafts;
+mod messages;
 
 use std::path::Path;
 
@@ -20,12 +21,19 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub use contacts::{Contact, ContactEmail, ContactPatch, NewContact};
 pub use drafts::{Draft, NewDraft};
+pub use messages::{
+    Cursor, NewMessage, StoredMessage, SyncState, add_location, message_by_message_id, set_cursor,
+    upsert_message,
+};
 
 /// The migrations, in order. Their position is their version number.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_foundation",
-    include_str!("migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_foundation",
+        include_str!("migrations/0001_foundation.sql"),
+    ),
+    ("0002_mailbox", include_str!("migrations/0002_mailbox.sql")),
+];
 
 /// The schema version this build of rapport writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -166,7 +174,29 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// A value from the small key/value table the daemon uses for its state.
+    /// Sets a value in the small key/value table the daemon keeps its state in.
+    pub fn set_state(&self, key: &str, value: &str, now: Timestamp) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO state (key, value, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET value = ?2, updated_at = ?3",
+            rusqlite::params![key, value, fmt_ts(now)],
+        )?;
+        Ok(())
+    }
+
+    /// A state value and when it was set.
+    pub fn state(&self, key: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value, updated_at FROM state WHERE key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
             .conn

@@ -46,3 +46,10 @@ CREATE TABLE sync_cursors (
     last_error   TEXT    NOT NULL DEFAULT '',
     PRIMARY KEY (account, folder)
 ) STRICT;
+
+-- Small daemon state for `rapport status`: last error, last loop, next wake-up.
+CREATE TABLE state (
+    key        TEXT NOT NULL PRIMARY KEY,
+    value      TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+) STRICT;

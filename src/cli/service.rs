@@ -1,0 +1,356 @@
+//! `rapport daemon`, `rapport status` and `rapport doctor`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use serde_json::json;
+
+use super::{Ctx, print_json};
+use crate::config;
+use crate::core::model::DraftStatus;
+
+pub fn daemon(config_flag: Option<&Path>) -> Result<ExitCode> {
+    let path = config::config_path(config_flag).map_err(anyhow::Error::msg)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("Starting the async runtime")?;
+    let result = rt.block_on(async move {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .context("Installing the SIGTERM handler")?;
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            tracing::info!("stopping");
+            let _ = tx.send(true);
+        });
+        crate::daemon::run(path, rx).await
+    });
+    // A blocking IMAP IDLE may still be waiting; it holds nothing that needs finishing.
+    rt.shutdown_timeout(std::time::Duration::from_secs(2));
+    result.map(|_| ExitCode::SUCCESS)
+}
+
+pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
+    let running = crate::daemon::running(&ctx.cfg.store_path)?;
+    let folders = ctx.store.sync_states()?;
+    let drafts = ctx.store.drafts(true)?;
+    let mut by_state = std::collections::BTreeMap::<String, usize>::new();
+    for d in &drafts {
+        *by_state.entry(d.status.to_string()).or_default() += 1;
+    }
+    let next_due = drafts
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.status,
+                DraftStatus::Approved | DraftStatus::Pending | DraftStatus::Snoozed
+            )
+        })
+        .map(|d| d.effective_due().to_string())
+        .min();
+    let last_error = ctx.store.state("last_error")?;
+    let last_turn = ctx.store.state("last_turn")?;
+    let goals = goals(ctx)?;
+    if json_out {
+        print_json(&json!({
+            "daemon": { "running": running.is_some(), "pid": running, "last_turn": last_turn.map(|t| t.0) },
+            "folders": folders,
+            "last_error": last_error.as_ref().map(|(e, at)| json!({ "error": e, "at": at })),
+            "drafts": by_state,
+            "next_due": next_due,
+            "messages": ctx.store.message_count()?,
+            "goals": goals,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    match &running {
+        Some(pid) => println!("Daemon: running (pid {pid})"),
+        None => println!("Daemon: not running (systemctl --user start rapport)"),
+    }
+    if let Some((t, _)) = &last_turn {
+        println!("Last turn: {t}");
+    }
+    if folders.is_empty() {
+        println!("Mailbox: never synced (rapport sync)");
+    }
+    for f in &folders {
+        let at = f.last_sync_at.as_deref().unwrap_or("never");
+        if f.last_error.is_empty() {
+            println!("Folder {} ({}): last synced {at}", f.folder, f.account);
+        } else {
+            println!(
+                "Folder {} ({}): last synced {at}; error: {}",
+                f.folder, f.account, f.last_error
+            );
+        }
+    }
+    if let Some((e, at)) = &last_error {
+        println!("Last error ({at}): {e}");
+    }
+    let states: Vec<String> = by_state.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    println!(
+        "Drafts: {}",
+        if states.is_empty() {
+            "none".into()
+        } else {
+            states.join(", ")
+        }
+    );
+    if let Some(n) = next_due {
+        println!("Next due: {n}");
+    }
+    println!(
+        "Goals: {} new contacts this month (goal {}), {} conversations this week (goal {})",
+        goals["new_contacts_this_month"],
+        goals["new_contacts_goal"],
+        goals["conversations_this_week"],
+        goals["conversations_goal"]
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn goals(ctx: &Ctx) -> Result<serde_json::Value> {
+    let local = ctx.now.to_zoned(ctx.cfg.tz.clone());
+    let month_start = local.first_of_month()?.start_of_day()?.timestamp();
+    let week_start = {
+        let back = i64::from(local.weekday().to_monday_zero_offset());
+        local
+            .start_of_day()?
+            .checked_sub(jiff::Span::new().days(back))?
+            .timestamp()
+    };
+    let new_contacts: i64 = ctx.store.conn().query_row(
+        "SELECT COUNT(*) FROM contacts WHERE created_at >= ?1",
+        [crate::store::fmt_ts(month_start)],
+        |r| r.get(0),
+    )?;
+    let conversations: i64 = ctx.store.conn().query_row(
+        "SELECT COUNT(DISTINCT contact_id || ':' || json_extract(detail, '$.uid')) FROM interactions
+         WHERE kind = 'meeting-scheduled' AND json_extract(detail, '$.start') >= ?1 AND json_extract(detail, '$.start') < ?2",
+        [
+            crate::store::fmt_ts(week_start),
+            crate::store::fmt_ts(week_start.checked_add(jiff::SignedDuration::from_hours(24 * 7))?),
+        ],
+        |r| r.get(0),
+    )?;
+    Ok(json!({
+        "new_contacts_this_month": new_contacts,
+        "new_contacts_goal": ctx.cfg.config.goals.new_contacts_per_month,
+        "conversations_this_week": conversations,
+        "conversations_goal": ctx.cfg.config.goals.conversations_per_week,
+    }))
+}
+
+/// One doctor finding.
+fn report(ok: bool, what: &str, detail: &str) -> bool {
+    if ok {
+        println!(
+            "ok    {what}{}",
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {detail}")
+            }
+        );
+    } else {
+        println!("FAIL  {what}: {detail}");
+    }
+    ok
+}
+
+pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
+    let mut all = true;
+    let path = config::config_path(config_flag).map_err(anyhow::Error::msg)?;
+    let cfg = match config::load(&path) {
+        Ok(c) => {
+            report(true, "config", &path.display().to_string());
+            c
+        }
+        Err(e) => {
+            report(false, "config", &e.to_string());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    all &= match crate::store::Store::open(&cfg.store_path) {
+        Ok(_) => report(true, "database", &cfg.store_path.display().to_string()),
+        Err(e) => report(false, "database", &format!("{e:#}")),
+    };
+    #[cfg(unix)]
+    if let Some(dir) = cfg.store_path.parent() {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(dir) {
+            let mode = m.permissions().mode() & 0o777;
+            all &= report(
+                mode & 0o077 == 0,
+                "data directory permissions",
+                &if mode & 0o077 == 0 {
+                    format!("{mode:o}")
+                } else {
+                    format!(
+                        "{} is mode {mode:o}; run `chmod 700 {}`",
+                        dir.display(),
+                        dir.display()
+                    )
+                },
+            );
+        }
+    }
+    let templates = crate::drafting::load_templates(&cfg.templates_dir)?;
+    let sample = crate::core::render::sample_data();
+    for name in templates.names() {
+        all &= match templates.render(name, &sample) {
+            Ok(_) => report(true, &format!("template {name}"), ""),
+            Err(e) => report(false, &format!("template {name}"), &e.to_string()),
+        };
+    }
+    let smtp = &cfg.config.smtp;
+    match smtp.transport {
+        config::Transport::File => {
+            report(
+                true,
+                "smtp",
+                &format!(
+                    "file transport into {}",
+                    smtp.file_dir.as_deref().unwrap_or(Path::new("?")).display()
+                ),
+            );
+        }
+        config::Transport::Smtp => {
+            let pw = crate::secrets::fetch(
+                "smtp",
+                smtp.password_command.as_deref(),
+                smtp.password_env.as_deref(),
+            );
+            all &= report(
+                pw.is_ok(),
+                "smtp password",
+                &pw.as_ref()
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| "found".into()),
+            );
+            if pw.is_ok() {
+                let username = smtp
+                    .username
+                    .clone()
+                    .unwrap_or_else(|| cfg.config.identity.email.clone());
+                let hello = cfg
+                    .config
+                    .identity
+                    .email
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or("localhost");
+                all &= match crate::send::smtp::Session::connect(smtp, &username, hello) {
+                    Ok(s) => {
+                        s.quit();
+                        report(true, "smtp login", &format!("{username} at {}", smtp.host))
+                    }
+                    Err(e) => report(false, "smtp login", &e.to_string()),
+                };
+            }
+        }
+    }
+    if let Some(imap) = &cfg.config.imap {
+        let pw = crate::secrets::fetch(
+            "imap",
+            imap.password_command.as_deref(),
+            imap.password_env.as_deref(),
+        );
+        all &= report(
+            pw.is_ok(),
+            "imap password",
+            &pw.as_ref()
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "found".into()),
+        );
+        if pw.is_ok() {
+            let username = imap
+                .username
+                .clone()
+                .unwrap_or_else(|| cfg.config.identity.email.clone());
+            match crate::mail::imap::Session::connect(imap, &username) {
+                Ok(mut s) => {
+                    report(
+                        true,
+                        "imap login",
+                        &format!(
+                            "{username} at {}{}",
+                            imap.host,
+                            if s.idle_supported {
+                                " (IDLE)"
+                            } else {
+                                " (no IDLE: polling)"
+                            }
+                        ),
+                    );
+                    match s.folders() {
+                        Ok(folders) => {
+                            let names: Vec<String> = folders
+                                .iter()
+                                .map(|f| match f.special {
+                                    Some(sp) => format!(
+                                        "{} [{}]",
+                                        f.name,
+                                        serde_json::to_value(sp)
+                                            .ok()
+                                            .and_then(|v| v.as_str().map(str::to_string))
+                                            .unwrap_or_default()
+                                    ),
+                                    None => f.name.clone(),
+                                })
+                                .collect();
+                            report(true, "imap folders", &names.join(", "));
+                            let chosen = crate::mail::sync::choose_folders(imap, &folders);
+                            let has_sent = chosen.len() > 1 || !imap.folders.is_empty();
+                            all &= report(
+                                has_sent,
+                                "sent folder",
+                                &if has_sent {
+                                    format!("reading {}", chosen.join(", "))
+                                } else {
+                                    "no folder is marked \\Sent; set [imap] sent_folder = \"NAME\" to one of the folders above".into()
+                                },
+                            );
+                        }
+                        Err(e) => all &= report(false, "imap folders", &e.to_string()),
+                    }
+                    s.logout();
+                }
+                Err(e) => all &= report(false, "imap login", &e.to_string()),
+            }
+        }
+    } else if cfg.config.maildir.is_none() {
+        all &= report(
+            false,
+            "mail source",
+            "no [imap] or [maildir] section: rapport cannot see replies",
+        );
+    }
+    if let Some(m) = &cfg.config.maildir {
+        let p = config::expand_tilde(&m.path);
+        all &= report(
+            p.join("cur").is_dir(),
+            "maildir",
+            &if p.join("cur").is_dir() {
+                p.display().to_string()
+            } else {
+                format!("{} is not a Maildir (no cur/ inside)", p.display())
+            },
+        );
+    }
+    if all {
+        println!("Everything looks right.");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("Fix the FAIL lines above, then run `rapport doctor` again.");
+        Ok(ExitCode::FAILURE)
+    }
+}

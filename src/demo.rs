@@ -1,0 +1,441 @@
+//! `rapport demo`: the whole story, in seconds, before configuring anything.
+//!
+//! A temporary directory gets a config (file transport, a local Maildir, its own
+//! database); a bundled sample mailbox (`demo/mail`) is delivered into the Maildir step
+//! by step while the demo moves the clock through three months. Every step goes through
+//! the real pipeline: drafting, the approval queue, sending (as `.eml` files), sync,
+//! classification, planning. The demo approves drafts itself, and says so.
+//!
+//! It never touches the user's own config, database or mail, and sends nothing anywhere.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use jiff::Timestamp;
+
+use crate::config::{self, Loaded};
+use crate::core::model::{DraftKind, DraftStatus};
+use crate::store::{NewContact, Store};
+
+/// The sample messages, with `{{subject}}`, `{{date}}`, `{{in_reply_to}}`, `{{dtstamp}}`.
+const MAIL: &[(&str, &str)] = &[
+    (
+        "jessica-yes",
+        include_str!("../demo/mail/01-jessica-yes.eml"),
+    ),
+    ("lena-ooo", include_str!("../demo/mail/02-lena-ooo.eml")),
+    ("sam-bounce", include_str!("../demo/mail/03-sam-bounce.eml")),
+    (
+        "priya-later",
+        include_str!("../demo/mail/04-priya-later.eml"),
+    ),
+    (
+        "jessica-accepts",
+        include_str!("../demo/mail/05-jessica-accepts.eml"),
+    ),
+    (
+        "jessica-thanks",
+        include_str!("../demo/mail/06-jessica-thanks.eml"),
+    ),
+];
+
+struct Demo {
+    dir: PathBuf,
+    cfg: Loaded,
+    store: Store,
+    delivered: u32,
+}
+
+fn t(s: &str) -> Result<Timestamp> {
+    s.parse().with_context(|| format!("demo time {s}"))
+}
+
+fn say(now: Timestamp, text: &str) {
+    let day = now
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%a %Y-%m-%d %H:%M")
+        .to_string();
+    println!("\n[{day}] {text}");
+}
+
+impl Demo {
+    fn new(dir: &Path) -> Result<Demo> {
+        let maildir = dir.join("Mail");
+        for sub in ["cur", "new", "tmp"] {
+            std::fs::create_dir_all(maildir.join(sub))?;
+        }
+        let text = format!(
+            r#"[identity]
+name = "Ada Lovelace"
+email = "ada@example.org"
+timezone = "Europe/London"
+
+[smtp]
+transport = "file"
+file_dir = "{outbox}"
+
+[maildir]
+path = "{maildir}"
+
+[store]
+path = "{db}"
+
+[templates]
+dir = "{templates}"
+"#,
+            outbox = dir.join("outbox").display(),
+            maildir = maildir.display(),
+            db = dir.join("rapport.db").display(),
+            templates = dir.join("templates").display(),
+        );
+        let path = dir.join("config.toml");
+        write_private(&path, &text)?;
+        let cfg = config::parse(&path, &text)?;
+        let store = Store::open(&cfg.store_path)?;
+        Ok(Demo {
+            dir: dir.to_path_buf(),
+            cfg,
+            store,
+            delivered: 0,
+        })
+    }
+
+    fn contact(&mut self, email: &str, name: &str, company: &str, now: Timestamp) -> Result<i64> {
+        self.store.add_contact(
+            &NewContact {
+                name: name.into(),
+                emails: vec![email.into()],
+                company: company.into(),
+                ..NewContact::default()
+            },
+            now,
+        )
+    }
+
+    /// The request draft sent to `email`: (Message-ID, subject).
+    fn request_of(&self, email: &str) -> Result<(String, String)> {
+        let d = self
+            .store
+            .drafts(true)?
+            .into_iter()
+            .find(|d| d.to_addr == email && d.kind == DraftKind::MeetingRequest)
+            .context("the demo's request")?;
+        Ok((d.message_id, d.subject))
+    }
+
+    /// Drops a sample message into the Maildir's `new/`.
+    fn deliver(&mut self, name: &str, email: &str, now: Timestamp) -> Result<()> {
+        let template = MAIL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
+            .context("demo message")?;
+        let (in_reply_to, subject) = self.request_of(email)?;
+        let date = jiff::fmt::rfc2822::to_string(&now.to_zoned(jiff::tz::TimeZone::UTC))?;
+        let text = template
+            .replace("{{subject}}", &subject)
+            .replace("{{date}}", &date)
+            .replace("{{in_reply_to}}", &in_reply_to)
+            .replace("{{dtstamp}}", &now.strftime("%Y%m%dT%H%M%SZ").to_string())
+            .replace('\n', "\r\n");
+        self.delivered += 1;
+        let file = format!("{}.demo{}.rapport:2,", now.as_second(), self.delivered);
+        std::fs::write(self.cfg_maildir().join("new").join(file), text)?;
+        Ok(())
+    }
+
+    fn cfg_maildir(&self) -> PathBuf {
+        self.dir.join("Mail")
+    }
+
+    fn sync(&mut self, now: Timestamp) -> Result<()> {
+        let reports = crate::mail::maildir::sync_maildir(&mut self.store, &self.cfg, now)?;
+        for r in &reports {
+            if r.new == 0 {
+                continue;
+            }
+            println!("  sync: {} new message(s) in {}", r.new, r.folder);
+        }
+        // Say what each new message was understood as.
+        let mut stmt = self.store.conn().prepare(
+            "SELECT id, from_addr, subject, label, classification FROM messages WHERE seen_at = ?1 ORDER BY id",
+        )?;
+        let rows: Vec<(i64, String, String, String, String)> = stmt
+            .query_map([crate::store::fmt_ts(now)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        for (id, from, subject, label, class) in rows {
+            let c: serde_json::Value = serde_json::from_str(&class).unwrap_or_default();
+            let mut extra = String::new();
+            if let Some(i) = c.get("intent").and_then(|v| v.as_str()) {
+                extra.push_str(&format!(", intent {i}"));
+            }
+            if let Some(u) = c.get("later_until").and_then(|v| v.as_str()) {
+                extra.push_str(&format!(" until {u}"));
+            }
+            if let Some(u) = c.get("auto_reply_until").and_then(|v| v.as_str()) {
+                extra.push_str(&format!(", back {u}"));
+            }
+            if let Some(s) = c.pointer("/meeting/start").and_then(|v| v.as_str()) {
+                extra.push_str(&format!(", meeting at {s}"));
+            }
+            println!("  message {id} from {from} \"{subject}\": {label}{extra}");
+        }
+        Ok(())
+    }
+
+    fn plan(&mut self, now: Timestamp) -> Result<()> {
+        let r = crate::planning::plan_all(&mut self.store, &self.cfg, now)?;
+        for id in &r.created {
+            let d = self.store.draft_or_err(*id)?;
+            println!(
+                "  drafted {} {} to {} (due {}) — why: {}",
+                d.kind, d.id, d.to_name, d.due_at, d.reason
+            );
+        }
+        for (id, why) in &r.superseded {
+            println!("  withdrew draft {id}: {why}");
+        }
+        for e in &r.errors {
+            println!("  could not draft: {e}");
+        }
+        Ok(())
+    }
+
+    /// Approves every pending draft that is due, as you would with `rapport queue approve`.
+    fn approve_due(&mut self, now: Timestamp) -> Result<()> {
+        let now_s = crate::store::fmt_ts(now);
+        for d in self.store.drafts(false)? {
+            if d.status == DraftStatus::Pending && d.effective_due() <= now_s.as_str() {
+                self.store.approve(d.id, now)?;
+                println!("  you approve {} {} to {}", d.kind, d.id, d.to_name);
+            }
+        }
+        Ok(())
+    }
+
+    fn send(&mut self, now: Timestamp) -> Result<()> {
+        let lock = crate::send::try_lock(&self.cfg.store_path)?.context("the demo's send lock")?;
+        let cfg = self.cfg.clone();
+        let r = crate::send::send_due(
+            &mut self.store,
+            &cfg,
+            now,
+            &lock,
+            &mut |_, _| Ok(crate::send::Verdict::Proceed),
+            &|| false,
+        )?;
+        for id in &r.sent {
+            let d = self.store.draft_or_err(*id)?;
+            println!(
+                "  sent {} {} to {} <{}>: \"{}\"",
+                d.kind, d.id, d.to_name, d.to_addr, d.subject
+            );
+        }
+        for (id, why) in &r.skipped {
+            println!("  withdrew {id} instead of sending: {why}");
+        }
+        if let Some(h) = &r.held {
+            println!("  held back: {h}");
+        }
+        Ok(())
+    }
+
+    fn stage(&self, email: &str, now: Timestamp) -> Result<()> {
+        let id = self
+            .store
+            .contact_id_by_address(email)?
+            .context("demo contact")?;
+        let c = self.store.contact(id)?.context("demo contact")?;
+        let p = crate::planning::plan_contact(&self.store, &self.cfg, &c, now)?;
+        let stage = serde_json::to_value(&p.stage)?;
+        let name = stage
+            .get("stage")
+            .and_then(|v| v.as_str())
+            .unwrap_or("?")
+            .to_string();
+        println!("  {}: stage {name}; next: {}", c.name, p.next);
+        Ok(())
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+/// Runs the demo in `dir` (a fresh temporary directory when `None`).
+pub fn run(dir: Option<&Path>) -> Result<()> {
+    let temp;
+    let dir = match dir {
+        Some(d) => {
+            std::fs::create_dir_all(d)?;
+            d.to_path_buf()
+        }
+        None => {
+            temp = tempfile::Builder::new().prefix("rapport-demo").tempdir()?;
+            temp.path().to_path_buf()
+        }
+    };
+    let mut demo = Demo::new(&dir)?;
+    println!("rapport demo — a few relationships over three months, in a temporary directory.");
+    println!("Ada uses rapport. Nothing leaves this machine: emails are written as .eml files.");
+
+    let now = t("2026-11-02T10:00:00Z")?;
+    say(
+        now,
+        "Ada adds five people she met at a conference and asks each for 25 minutes.",
+    );
+    let people = [
+        ("jessica@example.com", "Jessica Park", "Example Corp"),
+        ("omar@example.org", "Omar Haddad", "Acme"),
+        ("lena@example.net", "Lena Vogel", "Vogel Design"),
+        ("sam@old-company.example", "Sam Doe", "Old Company"),
+        ("priya@example.io", "Priya Nair", "Launchpad"),
+    ];
+    let templates = crate::drafting::load_templates(&demo.cfg.templates_dir)?;
+    for (email, name, company) in people {
+        let id = demo.contact(email, name, company, now)?;
+        let c = demo.store.contact(id)?.context("contact")?;
+        crate::drafting::create(
+            &demo.store,
+            &demo.cfg,
+            &templates,
+            &crate::drafting::Request {
+                contact: &c,
+                kind: DraftKind::MeetingRequest,
+                template: "meeting-request",
+                reason: format!("you asked on {}", now.strftime("%Y-%m-%d")),
+                reason_key: format!("request:{}", crate::store::fmt_ts(now)),
+                due: now,
+                thread: None,
+                meeting_day: String::new(),
+            },
+            now,
+        )?;
+    }
+    let first = demo
+        .store
+        .drafts(false)?
+        .into_iter()
+        .next()
+        .context("a draft")?;
+    println!("  the queue holds 5 meeting requests; the first reads:\n");
+    for line in first.body.lines() {
+        println!("    | {line}");
+    }
+    demo.approve_due(now)?;
+    demo.send(now)?;
+
+    let now = t("2026-11-03T09:30:00Z")?;
+    say(
+        now,
+        "Replies come in: a yes, an out-of-office, a bounce, and a \"later\".",
+    );
+    demo.deliver("jessica-yes", "jessica@example.com", now)?;
+    demo.deliver("lena-ooo", "lena@example.net", now)?;
+    demo.deliver("sam-bounce", "sam@old-company.example", now)?;
+    demo.deliver("priya-later", "priya@example.io", now)?;
+    demo.sync(now)?;
+    demo.plan(now)?;
+
+    let now = t("2026-11-04T12:00:00Z")?;
+    say(
+        now,
+        "Ada sends Jessica an invitation for Tuesday 10 November, 15:00; Jessica accepts.",
+    );
+    demo.deliver("jessica-accepts", "jessica@example.com", now)?;
+    demo.sync(now)?;
+    demo.stage("jessica@example.com", now)?;
+
+    let now = t("2026-11-09T10:00:00Z")?;
+    say(
+        now,
+        "A week without an answer from Omar: rapport drafts one gentle nudge, in the same thread.",
+    );
+    demo.plan(now)?;
+    demo.approve_due(now)?;
+    demo.send(now)?;
+    demo.stage("lena@example.net", now)?;
+
+    let now = t("2026-11-11T09:15:00Z")?;
+    say(
+        now,
+        "The meeting with Jessica ended yesterday at 15:25: the thank-you is drafted.",
+    );
+    demo.plan(now)?;
+    demo.approve_due(now)?;
+    demo.send(now)?;
+
+    let now = t("2026-11-11T13:00:00Z")?;
+    say(now, "Jessica answers the thank-you.");
+    demo.deliver("jessica-thanks", "jessica@example.com", now)?;
+    demo.sync(now)?;
+
+    let now = t("2026-11-17T10:00:00Z")?;
+    say(
+        now,
+        "Lena is back from her time off: her nudge, held until after her return, is due.",
+    );
+    demo.plan(now)?;
+    demo.approve_due(now)?;
+    demo.send(now)?;
+
+    let now = t("2026-11-23T10:00:00Z")?;
+    say(
+        now,
+        "Two weeks after the nudge, still nothing from Omar: no more emails to him.",
+    );
+    demo.plan(now)?;
+    demo.stage("omar@example.org", now)?;
+    demo.stage("sam@old-company.example", now)?;
+
+    let now = t("2026-12-01T10:00:00Z")?;
+    say(
+        now,
+        "Four weeks after Priya said \"later\": rapport asks again.",
+    );
+    demo.plan(now)?;
+    demo.approve_due(now)?;
+    demo.send(now)?;
+
+    let now = t("2027-02-15T10:00:00Z")?;
+    say(
+        now,
+        "About three months after the last word with Jessica: a check-in is due.",
+    );
+    demo.plan(now)?;
+    demo.approve_due(now)?;
+    demo.send(now)?;
+
+    println!("\nWhere everyone stands:");
+    for (email, _, _) in people {
+        demo.stage(email, now)?;
+    }
+    let outbox = dir.join("outbox");
+    let mut sent: Vec<String> = std::fs::read_dir(&outbox)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".eml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    sent.sort();
+    println!(
+        "\n{} emails were approved and written to {}:",
+        sent.len(),
+        outbox.display()
+    );
+    for s in &sent {
+        println!("  {s}");
+    }
+    println!("\nNext: `rapport init`, then `rapport doctor`. The README explains the rest.");
+    Ok(())
+}

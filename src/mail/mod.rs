@@ -1,0 +1,7 @@
+//! Mail sources: the IMAP account and a local Maildir, both feeding the same sync
+//! pipeline (parse → classify → store → timeline).
+
+pub mod imap;
+pub mod maildir;
+pub mod sync;
+pub mod timeline;

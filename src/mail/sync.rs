@@ -1,0 +1,351 @@
+//! One sync pass: read what is new in each folder, classify it, store the envelope and
+//! the classification, advance the folder's cursor in the same transaction, and update
+//! the timeline of every contact involved.
+//!
+//! A message the parser rejects is recorded with the reason and skipped; it never stalls
+//! the folder. A changed UIDVALIDITY rescans the lookback window; Message-IDs keep
+//! anything from being doubled. Bodies are read only for messages that need them and
+//! are never stored.
+
+use std::collections::HashSet;
+use std::io::IsTerminal;
+
+use anyhow::{Context as _, Result};
+use jiff::{Timestamp, ToSpan};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::config::Loaded;
+use crate::core::classify;
+use crate::mail::imap::{self, Special};
+use crate::store::{self, Cursor, NewMessage, Store};
+
+/// Messages fetched per round trip.
+pub const BATCH: usize = 250;
+
+/// What one folder's sync did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct FolderReport {
+    pub account: String,
+    pub folder: String,
+    pub read: usize,
+    pub new: usize,
+    pub bodies: usize,
+    pub interactions: usize,
+    pub labels: std::collections::BTreeMap<String, usize>,
+    pub uidvalidity_changed: bool,
+    pub error: Option<String>,
+}
+
+/// The addresses that are the user's.
+pub fn user_addresses(cfg: &Loaded) -> Vec<String> {
+    let id = &cfg.config.identity;
+    let mut v = vec![id.email.to_lowercase()];
+    v.extend(id.aliases.iter().map(|a| a.to_lowercase()));
+    v
+}
+
+/// Everything classification needs besides the message.
+pub struct Classifier {
+    pub user: Vec<String>,
+    pub sent_ids: HashSet<String>,
+    pub tz: jiff::tz::TimeZone,
+    pub now: Timestamp,
+}
+
+impl Classifier {
+    pub fn new(store: &Store, cfg: &Loaded, now: Timestamp) -> Result<Classifier> {
+        Ok(Classifier {
+            user: user_addresses(cfg),
+            sent_ids: store.sent_message_ids()?,
+            tz: cfg.tz.clone(),
+            now,
+        })
+    }
+
+    /// Parses and classifies raw bytes into a message record.
+    pub fn prepare(&self, raw: &[u8], fallback_date: Option<Timestamp>) -> NewMessage {
+        let is_sent = |id: &str| self.sent_ids.contains(id);
+        let ctx = classify::Context {
+            now: self.now,
+            user_addresses: &self.user,
+            sent_message_ids: &is_sent,
+            default_tz: self.tz.clone(),
+        };
+        let c = classify::classify(raw, &ctx);
+        let json = serde_json::to_value(&c).unwrap_or(Value::Null);
+        let env = json.get("envelope").cloned().unwrap_or(Value::Null);
+        let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let list = |v: &Value, k: &str| -> Vec<String> {
+            v.get(k)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut message_id = s(&env, "message_id");
+        if message_id.is_empty() {
+            // No Message-ID: a stable one from the bytes, so re-syncs still de-duplicate.
+            let mut h = Sha256::new();
+            h.update(&raw[..raw.len().min(65536)]);
+            let hex: String = h
+                .finalize()
+                .iter()
+                .take(16)
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            message_id = format!("{hex}@no-message-id.rapport.invalid");
+        }
+        let from = env.get("from").cloned().unwrap_or(Value::Null);
+        let from_addr = s(&from, "address").to_lowercase();
+        let mut to_addrs: Vec<String> = list(&env, "to")
+            .into_iter()
+            .chain(list(&env, "cc"))
+            .map(|a| a.to_lowercase())
+            .collect();
+        to_addrs.dedup();
+        let date = env
+            .get("date")
+            .and_then(Value::as_str)
+            .and_then(|d| d.parse::<Timestamp>().ok())
+            .or(fallback_date)
+            .unwrap_or(self.now);
+        let label = json
+            .get("label")
+            .and_then(Value::as_str)
+            .unwrap_or("other")
+            .to_string();
+        NewMessage {
+            message_id,
+            in_reply_to: s(&env, "in_reply_to"),
+            refs: list(&env, "references"),
+            outbound: self.user.contains(&from_addr),
+            from_name: s(&from, "name"),
+            from_addr,
+            to_addrs,
+            date,
+            subject: s(&env, "subject"),
+            snippet: s(&env, "snippet"),
+            label,
+            classification: json,
+            parse_error: String::new(),
+        }
+    }
+}
+
+/// Stores one prepared message at a location and derives its timeline entries.
+/// Returns (new?, interactions written).
+pub fn record(
+    conn: &rusqlite::Connection,
+    account: &str,
+    folder: &str,
+    uidvalidity: u32,
+    uid: u32,
+    m: &NewMessage,
+    now: Timestamp,
+) -> Result<(bool, usize)> {
+    let (row, new) = store::upsert_message(conn, m, now)?;
+    store::add_location(conn, account, folder, uidvalidity, uid, row)?;
+    if !new {
+        return Ok((false, 0));
+    }
+    let stored = load_row(conn, row)?;
+    let n = crate::mail::timeline::derive(conn, &stored, now)?;
+    Ok((true, n))
+}
+
+fn load_row(conn: &rusqlite::Connection, row: i64) -> Result<store::StoredMessage> {
+    let mid: String = conn.query_row(
+        "SELECT message_id FROM messages WHERE id = ?1",
+        [row],
+        |r| r.get(0),
+    )?;
+    // Reuse the store's reader through a thin wrapper over the same connection.
+    store::message_by_message_id(conn, &mid)?.context("message just stored")
+}
+
+/// Which folders to read: the configured ones, else the inbox and the \Sent folder.
+pub fn choose_folders(cfg: &crate::config::Imap, found: &[imap::Folder]) -> Vec<String> {
+    if !cfg.folders.is_empty() {
+        return cfg.folders.clone();
+    }
+    let mut out = vec!["INBOX".to_string()];
+    let sent = cfg.sent_folder.clone().or_else(|| {
+        found
+            .iter()
+            .find(|f| f.special == Some(Special::Sent) && f.selectable)
+            .map(|f| f.name.clone())
+    });
+    if let Some(s) = sent
+        && !out.contains(&s)
+    {
+        out.push(s);
+    }
+    out
+}
+
+/// Whether the body is worth fetching, judged from the headers.
+fn needs_body(header: &[u8], size: u32, max: u32) -> bool {
+    if size > max {
+        return false;
+    }
+    let Some(h) = mail_parser::MessageParser::new().parse_headers(header) else {
+        return true;
+    };
+    let bulk = h.header("List-Id").is_some()
+        || h.header("List-Unsubscribe").is_some()
+        || h.header("Precedence")
+            .and_then(|v| v.as_text())
+            .is_some_and(|p| {
+                let p = p.to_ascii_lowercase();
+                p.contains("bulk") || p.contains("list") || p.contains("junk")
+            });
+    !bulk
+}
+
+/// A folder's account key.
+pub fn imap_account(cfg: &crate::config::Imap, username: &str) -> String {
+    format!("imap:{username}@{}", cfg.host)
+}
+
+/// Syncs every chosen IMAP folder once.
+pub fn sync_imap(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<Vec<FolderReport>> {
+    let Some(icfg) = &cfg.config.imap else {
+        anyhow::bail!("no [imap] section in {}", cfg.path.display());
+    };
+    let username = icfg
+        .username
+        .clone()
+        .unwrap_or_else(|| cfg.config.identity.email.clone());
+    let account = imap_account(icfg, &username);
+    let mut session = imap::Session::connect(icfg, &username)?;
+    let folders = session.folders()?;
+    let chosen = choose_folders(icfg, &folders);
+    let mut reports = Vec::new();
+    for folder in chosen {
+        let report = match sync_folder(store, cfg, &mut session, &account, &folder, now) {
+            Ok(r) => r,
+            Err(e) => {
+                let msg = format!("{e:#}");
+                store.set_sync_error(&account, &folder, &msg)?;
+                FolderReport {
+                    account: account.clone(),
+                    folder: folder.clone(),
+                    error: Some(msg),
+                    ..FolderReport::default()
+                }
+            }
+        };
+        reports.push(report);
+    }
+    session.logout();
+    Ok(reports)
+}
+
+/// Syncs one folder on an open session.
+pub fn sync_folder(
+    store: &mut Store,
+    cfg: &Loaded,
+    session: &mut imap::Session,
+    account: &str,
+    folder: &str,
+    now: Timestamp,
+) -> Result<FolderReport> {
+    let icfg = cfg.config.imap.as_ref().context("no [imap] section")?;
+    let mut report = FolderReport {
+        account: account.to_string(),
+        folder: folder.to_string(),
+        ..FolderReport::default()
+    };
+    let status = session.examine(folder)?;
+    let cursor = store.cursor(account, folder)?.unwrap_or_default();
+    let uids = if cursor.uidvalidity == status.uidvalidity && cursor.next_uid > 0 {
+        if status.uidnext != 0 && cursor.next_uid >= status.uidnext {
+            Vec::new()
+        } else {
+            session.uids_from(cursor.next_uid)?
+        }
+    } else {
+        report.uidvalidity_changed = cursor.uidvalidity != 0;
+        let since = now
+            .to_zoned(cfg.tz.clone())
+            .checked_sub(i64::from(icfg.lookback_days).days())?
+            .date();
+        session.uids_since(since)?
+    };
+    let total = uids.len();
+    let show_progress = std::io::stderr().is_terminal() && total > BATCH;
+    let classifier = Classifier::new(store, cfg, now)?;
+    let mut next_uid = if cursor.uidvalidity == status.uidvalidity {
+        cursor.next_uid.max(1)
+    } else {
+        1
+    };
+    for chunk in uids.chunks(BATCH) {
+        let headers = session.fetch_headers(chunk)?;
+        let want: Vec<u32> = headers
+            .iter()
+            .filter(|f| needs_body(&f.header, f.size, icfg.max_body_bytes))
+            .map(|f| f.uid)
+            .collect();
+        let bodies: std::collections::HashMap<u32, Vec<u8>> =
+            session.fetch_bodies(&want)?.into_iter().collect();
+        report.bodies += bodies.len();
+        let prepared: Vec<(u32, NewMessage)> = headers
+            .iter()
+            .map(|f| {
+                let raw: &[u8] = match bodies.get(&f.uid) {
+                    Some(b) => b,
+                    None => &f.header,
+                };
+                (f.uid, classifier.prepare(raw, f.internal_date))
+            })
+            .collect();
+        let max_uid = chunk.iter().copied().max().unwrap_or(0);
+        next_uid = next_uid.max(max_uid.saturating_add(1));
+        let tx = store.transaction()?;
+        for (uid, m) in &prepared {
+            let (new, n) = record(&tx, account, folder, status.uidvalidity, *uid, m, now)?;
+            report.read += 1;
+            if new {
+                report.new += 1;
+                *report.labels.entry(m.label.clone()).or_default() += 1;
+            }
+            report.interactions += n;
+        }
+        store::set_cursor(
+            &tx,
+            account,
+            folder,
+            Cursor {
+                uidvalidity: status.uidvalidity,
+                next_uid,
+            },
+            now,
+        )?;
+        tx.commit()?;
+        if show_progress {
+            eprint!("\r{folder}: {}/{total} messages", report.read);
+        }
+    }
+    if show_progress {
+        eprintln!();
+    }
+    // Everything below UIDNEXT at EXAMINE time was searched or is older than the
+    // lookback window; what arrives later has a higher UID.
+    store::set_cursor(
+        store.conn(),
+        account,
+        folder,
+        Cursor {
+            uidvalidity: status.uidvalidity,
+            next_uid: next_uid.max(status.uidnext),
+        },
+        now,
+    )?;
+    Ok(report)
+}

@@ -1,0 +1,323 @@
+//! What sync saw: message envelopes with their classification, where they live, and the
+//! per-folder cursors. Bodies are never stored.
+
+use anyhow::Result;
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Store, fmt_ts};
+
+/// Per account and folder: the UIDVALIDITY seen and the next UID to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cursor {
+    pub uidvalidity: u32,
+    pub next_uid: u32,
+}
+
+/// One folder's sync state, for `rapport status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncState {
+    pub account: String,
+    pub folder: String,
+    pub last_sync_at: Option<String>,
+    pub last_error: String,
+}
+
+/// A message to record.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub message_id: String,
+    pub in_reply_to: String,
+    pub refs: Vec<String>,
+    pub outbound: bool,
+    pub from_addr: String,
+    pub from_name: String,
+    pub to_addrs: Vec<String>,
+    pub date: Timestamp,
+    pub subject: String,
+    pub snippet: String,
+    pub label: String,
+    pub classification: serde_json::Value,
+    pub parse_error: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredMessage {
+    pub id: i64,
+    pub message_id: String,
+    pub in_reply_to: String,
+    pub refs: Vec<String>,
+    pub direction: String,
+    pub from_addr: String,
+    pub from_name: String,
+    pub to_addrs: Vec<String>,
+    pub date: String,
+    pub subject: String,
+    pub snippet: String,
+    /// The label in force: the user's correction when there is one.
+    pub label: String,
+    pub detected_label: String,
+    pub label_override: Option<String>,
+    pub classification: serde_json::Value,
+    pub parse_error: String,
+}
+
+const COLUMNS: &str =
+    "id, message_id, in_reply_to, refs, direction, from_addr, from_name, to_addrs, date,
+    subject, snippet, label, label_override, classification, parse_error";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
+    let refs: String = r.get(3)?;
+    let to: String = r.get(7)?;
+    let detected: String = r.get(11)?;
+    let over: Option<String> = r.get(12)?;
+    let class: String = r.get(13)?;
+    Ok(StoredMessage {
+        id: r.get(0)?,
+        message_id: r.get(1)?,
+        in_reply_to: r.get(2)?,
+        refs: refs.split_whitespace().map(str::to_string).collect(),
+        direction: r.get(4)?,
+        from_addr: r.get(5)?,
+        from_name: r.get(6)?,
+        to_addrs: serde_json::from_str(&to).unwrap_or_default(),
+        date: r.get(8)?,
+        subject: r.get(9)?,
+        snippet: r.get(10)?,
+        label: over.clone().unwrap_or_else(|| detected.clone()),
+        detected_label: detected,
+        label_override: over,
+        classification: serde_json::from_str(&class).unwrap_or(serde_json::Value::Null),
+        parse_error: r.get(14)?,
+    })
+}
+
+/// Records a message unless one with the same Message-ID is known; returns its row id
+/// and whether it is new.
+pub fn upsert_message(conn: &Connection, m: &NewMessage, now: Timestamp) -> Result<(i64, bool)> {
+    let n = conn.execute(
+        "INSERT INTO messages (message_id, in_reply_to, refs, direction, from_addr, from_name, to_addrs,
+            date, subject, snippet, label, classification, parse_error, seen_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (message_id) DO NOTHING",
+        params![
+            m.message_id,
+            m.in_reply_to,
+            m.refs.join(" "),
+            if m.outbound { "out" } else { "in" },
+            m.from_addr,
+            m.from_name,
+            serde_json::to_string(&m.to_addrs)?,
+            fmt_ts(m.date),
+            m.subject,
+            m.snippet,
+            m.label,
+            m.classification.to_string(),
+            m.parse_error,
+            fmt_ts(now),
+        ],
+    )?;
+    if n == 1 {
+        return Ok((conn.last_insert_rowid(), true));
+    }
+    let id = conn.query_row(
+        "SELECT id FROM messages WHERE message_id = ?1",
+        [&m.message_id],
+        |r| r.get(0),
+    )?;
+    Ok((id, false))
+}
+
+/// Remembers that message `row` lives at (folder, uidvalidity, uid).
+pub fn add_location(
+    conn: &Connection,
+    account: &str,
+    folder: &str,
+    uidvalidity: u32,
+    uid: u32,
+    row: i64,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO message_locations (account, folder, uidvalidity, uid, message)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+        params![account, folder, uidvalidity, uid, row],
+    )?;
+    Ok(())
+}
+
+/// Moves a folder's cursor.
+pub fn set_cursor(
+    conn: &Connection,
+    account: &str,
+    folder: &str,
+    c: Cursor,
+    now: Timestamp,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sync_cursors (account, folder, uidvalidity, next_uid, last_sync_at, last_error)
+         VALUES (?1, ?2, ?3, ?4, ?5, '')
+         ON CONFLICT (account, folder) DO UPDATE SET uidvalidity = ?3, next_uid = ?4, last_sync_at = ?5, last_error = ''",
+        params![account, folder, c.uidvalidity, c.next_uid, fmt_ts(now)],
+    )?;
+    Ok(())
+}
+
+/// A message by its Message-ID, on any connection or transaction.
+pub fn message_by_message_id(conn: &Connection, message_id: &str) -> Result<Option<StoredMessage>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM messages WHERE message_id = ?1"),
+            [message_id],
+            from_row,
+        )
+        .optional()?)
+}
+
+impl Store {
+    /// A write transaction on the store's connection.
+    pub fn transaction(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+    }
+
+    pub fn cursor(&self, account: &str, folder: &str) -> Result<Option<Cursor>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT uidvalidity, next_uid FROM sync_cursors WHERE account = ?1 AND folder = ?2",
+                params![account, folder],
+                |r| {
+                    Ok(Cursor {
+                        uidvalidity: r.get(0)?,
+                        next_uid: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Records a sync error on a folder (shown by `rapport status`).
+    pub fn set_sync_error(&self, account: &str, folder: &str, error: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sync_cursors (account, folder, last_error) VALUES (?1, ?2, ?3)
+             ON CONFLICT (account, folder) DO UPDATE SET last_error = ?3",
+            params![account, folder, error],
+        )?;
+        Ok(())
+    }
+
+    /// Every folder's sync state.
+    pub fn sync_states(&self) -> Result<Vec<SyncState>> {
+        Ok(self
+            .conn
+            .prepare("SELECT account, folder, last_sync_at, last_error FROM sync_cursors ORDER BY account, folder")?
+            .query_map([], |r| {
+                Ok(SyncState {
+                    account: r.get(0)?,
+                    folder: r.get(1)?,
+                    last_sync_at: r.get(2)?,
+                    last_error: r.get(3)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Whether a location is already recorded (Maildir sync skips known files).
+    pub fn has_location(
+        &self,
+        account: &str,
+        folder: &str,
+        uidvalidity: u32,
+        uid: u32,
+    ) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM message_locations WHERE account = ?1 AND folder = ?2 AND uidvalidity = ?3 AND uid = ?4)",
+            params![account, folder, uidvalidity, uid],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// A message by row id or Message-ID (with or without angle brackets).
+    pub fn message(&self, key: &str) -> Result<Option<StoredMessage>> {
+        let key = key.trim();
+        let by_id = key.strip_prefix('#').unwrap_or(key).parse::<i64>().ok();
+        if let Some(id) = by_id {
+            let m = self
+                .conn
+                .query_row(
+                    &format!("SELECT {COLUMNS} FROM messages WHERE id = ?1"),
+                    [id],
+                    from_row,
+                )
+                .optional()?;
+            if m.is_some() {
+                return Ok(m);
+            }
+        }
+        let mid = key.trim_start_matches('<').trim_end_matches('>');
+        message_by_message_id(&self.conn, mid)
+    }
+
+    /// Messages from or to any of `addresses`, oldest first.
+    pub fn messages_involving(&self, addresses: &[String]) -> Result<Vec<StoredMessage>> {
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM messages
+             WHERE from_addr = ?1 OR EXISTS (SELECT 1 FROM json_each(messages.to_addrs) WHERE value = ?1)
+             ORDER BY date, id"
+        ))?;
+        let mut seen = std::collections::HashSet::new();
+        for a in addresses {
+            for m in stmt.query_map([a], from_row)? {
+                let m = m?;
+                if seen.insert(m.id) {
+                    out.push(m);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// Sets or clears the user's label for a message.
+    pub fn set_label_override(&self, id: i64, label: Option<&str>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE messages SET label_override = ?1 WHERE id = ?2",
+            params![label, id],
+        )?;
+        Ok(())
+    }
+
+    /// Message-IDs rapport itself sent (drafts in sent or unknown state) and their aliases.
+    pub fn sent_message_ids(&self) -> Result<std::collections::HashSet<String>> {
+        let mut set: std::collections::HashSet<String> = self
+            .conn
+            .prepare(
+                "SELECT message_id FROM drafts WHERE status IN ('sent', 'unknown', 'sending')",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let aliases: Vec<String> = self
+            .conn
+            .prepare("SELECT alias FROM message_aliases")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        set.extend(aliases);
+        let own: Vec<String> = self
+            .conn
+            .prepare("SELECT message_id FROM messages WHERE direction = 'out'")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        set.extend(own);
+        Ok(set)
+    }
+
+    /// Message count, for `status`.
+    pub fn message_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))?)
+    }
+}
