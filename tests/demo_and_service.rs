@@ -1,0 +1,100 @@
+//! `rapport demo` tells the whole story, and the systemd unit is valid.
+
+use std::process::Command;
+
+#[test]
+fn demo_tells_the_story_and_writes_each_email_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["demo", "--dir"])
+        .arg(dir.path())
+        .env_remove("RAPPORT_NOW")
+        .env_remove("RAPPORT_CONFIG")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    for expected in [
+        "human_reply, intent yes",
+        "auto_reply, back 2026-11-16",
+        ": bounce",
+        "intent later until 2026-12-01",
+        "meeting_accept, meeting at 2026-11-10T15:00:00Z",
+        "drafted nudge 6 to Omar Haddad (due 2026-11-09T10:00:00Z)",
+        "drafted thank-you 7 to Jessica Park (due 2026-11-10T17:25:00Z)",
+        "drafted nudge 8 to Lena Vogel (due 2026-11-17T00:00:00Z)",
+        "Omar Haddad: stage dormant",
+        "Sam Doe: stage bounced",
+        "drafted check-in 9 to Priya Nair (due 2026-12-01T00:00:00Z)",
+        "drafted check-in 10 to Jessica Park",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    // Never a second nudge, never an email to the bounced address.
+    assert_eq!(text.matches("drafted nudge").count(), 2, "{text}");
+    assert_eq!(text.matches("sent nudge").count(), 2, "{text}");
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert_eq!(files.len(), 10, "5 requests, 2 nudges, 1 thank-you, 2 check-ins");
+    assert!(!files.iter().any(|f| f.contains("To: Sam Doe")
+        && !f.contains("Subject: 25 minutes")), "only the first request went to Sam");
+    let nudges: Vec<_> = files.iter().filter(|f| f.contains("bring this back to the top")).collect();
+    assert_eq!(nudges.len(), 2);
+    for n in nudges {
+        assert!(n.contains("In-Reply-To: <rapport."), "nudges stay in the request's thread:\n{n}");
+    }
+}
+
+#[test]
+fn systemd_unit_verifies() {
+    let Ok(analyze) = which("systemd-analyze") else {
+        panic!("systemd-analyze is missing: run scripts/setup-test-servers.sh (it installs systemd)");
+    };
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join(".cargo/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::create_dir_all(home.path().join(".local/share/rapport")).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_rapport"), bin.join("rapport")).unwrap();
+    let run = home.path().join("run");
+    std::fs::create_dir_all(&run).unwrap();
+    let unit = concat!(env!("CARGO_MANIFEST_DIR"), "/systemd/rapport.service");
+    let out = Command::new(analyze)
+        .args(["verify", "--user", unit])
+        .env("HOME", home.path())
+        .env("XDG_RUNTIME_DIR", &run)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    // Warnings (an unknown or misspelt setting) also count as failures.
+    let warnings: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("rapport.service"))
+        .collect();
+    assert!(warnings.is_empty(), "{err}");
+    let text = std::fs::read_to_string(unit).unwrap();
+    for needed in [
+        "ExecStart=%h/.cargo/bin/rapport daemon",
+        "Restart=on-failure",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "ReadWritePaths=%h/.local/share/rapport",
+        "PrivateTmp=yes",
+        "Type=notify",
+    ] {
+        assert!(text.contains(needed), "unit lacks {needed}");
+    }
+}
+
+fn which(name: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(name))
+                .find(|c| c.is_file())
+        })
+        .ok_or(())
+}
