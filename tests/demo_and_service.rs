@@ -13,7 +13,11 @@ fn demo_tells_the_story_and_writes_each_email_once() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for expected in [
         "human_reply, intent yes",
         "auto_reply, back 2026-11-16",
@@ -38,20 +42,36 @@ fn demo_tells_the_story_and_writes_each_email_once() {
         .flatten()
         .map(|e| std::fs::read_to_string(e.path()).unwrap())
         .collect();
-    assert_eq!(files.len(), 10, "5 requests, 2 nudges, 1 thank-you, 2 check-ins");
-    assert!(!files.iter().any(|f| f.contains("To: Sam Doe")
-        && !f.contains("Subject: 25 minutes")), "only the first request went to Sam");
-    let nudges: Vec<_> = files.iter().filter(|f| f.contains("bring this back to the top")).collect();
+    assert_eq!(
+        files.len(),
+        10,
+        "5 requests, 2 nudges, 1 thank-you, 2 check-ins"
+    );
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.contains("To: Sam Doe") && !f.contains("Subject: 25 minutes")),
+        "only the first request went to Sam"
+    );
+    let nudges: Vec<_> = files
+        .iter()
+        .filter(|f| f.contains("bring this back to the top"))
+        .collect();
     assert_eq!(nudges.len(), 2);
     for n in nudges {
-        assert!(n.contains("In-Reply-To: <rapport."), "nudges stay in the request's thread:\n{n}");
+        assert!(
+            n.contains("In-Reply-To: <rapport."),
+            "nudges stay in the request's thread:\n{n}"
+        );
     }
 }
 
 #[test]
 fn systemd_unit_verifies() {
     let Ok(analyze) = which("systemd-analyze") else {
-        panic!("systemd-analyze is missing: run scripts/setup-test-servers.sh (it installs systemd)");
+        panic!(
+            "systemd-analyze is missing: run scripts/setup-test-servers.sh (it installs systemd)"
+        );
     };
     let home = tempfile::tempdir().unwrap();
     let bin = home.path().join(".cargo/bin");
