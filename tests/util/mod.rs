@@ -64,6 +64,18 @@ impl Env {
         env
     }
 
+    /// A HOME whose config is `text` (written 0600), with the store in the default place.
+    pub fn with_config(text: &str) -> Env {
+        let env = Env {
+            dir: tempfile::tempdir().unwrap(),
+            now: "2026-11-23T10:00:00Z".into(),
+            extra_env: Vec::new(),
+        };
+        std::fs::create_dir_all(env.config_path().parent().unwrap()).unwrap();
+        env.write_config(text);
+        env
+    }
+
     pub fn home(&self) -> &Path {
         self.dir.path()
     }

@@ -1,0 +1,80 @@
+//! Classification throughput on the shared corpus and the project's fixtures.
+//! `cargo bench --bench classify` — prints messages per second and peak memory.
+
+use std::time::Instant;
+
+use rapport::core::classify::{Context, classify};
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn main() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = std::env::var("RAPPORT_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| root.join("../shared/corpus"));
+    let mut files = Vec::new();
+    for dir in [corpus.clone(), root.join("tests/fixtures/mail")] {
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "eml" || x == "ics") {
+                    files.push(std::fs::read(&p).unwrap_or_default());
+                }
+            }
+        }
+    }
+    if files.is_empty() {
+        eprintln!(
+            "no corpus found at {}; set RAPPORT_CORPUS",
+            corpus.display()
+        );
+        std::process::exit(1);
+    }
+    let bytes: usize = files.iter().map(Vec::len).sum();
+    let user = vec!["ada@example.org".to_string()];
+    let sent = |_: &str| false;
+    let ctx = Context {
+        now: "2026-11-22T12:00:00Z".parse().unwrap(),
+        user_addresses: &user,
+        sent_message_ids: &sent,
+        default_tz: jiff::tz::TimeZone::UTC,
+    };
+    // Warm up, then measure passes over everything.
+    for f in &files {
+        std::hint::black_box(classify(f, &ctx));
+    }
+    let passes = 20;
+    let start = Instant::now();
+    for _ in 0..passes {
+        for f in &files {
+            std::hint::black_box(classify(f, &ctx));
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let n = files.len() * passes;
+    println!(
+        "classify: {} files ({:.1} MB) x {passes} passes: {:.0} messages/s, {:.1} MB/s, {:.0} us/message, peak RSS {} KiB",
+        files.len(),
+        bytes as f64 / 1e6,
+        n as f64 / secs,
+        (bytes * passes) as f64 / 1e6 / secs,
+        secs * 1e6 / n as f64,
+        peak_rss_kib()
+    );
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Installs what the integration-test server harness (tests/support/mod.rs)
+# needs on a Debian 12 machine: Dovecot (IMAP + LMTP), aiosmtpd for the test
+# SMTP server, the openssl CLI for throwaway certificates, and an unprivileged
+# system user that owns the test mailboxes (Dovecot refuses to deliver as root).
+#
+# Idempotent and fast when everything is already there. Run as root:
+#     sudo scripts/setup-test-servers.sh
+#
+# The tests start their own Dovecot instances on their own ports with their own
+# configuration; a system-wide Dovecot is never needed, so this script makes
+# sure none is left running (or enabled) on ports 143/993.
+set -euo pipefail
+
+export DEBIAN_FRONTEND=noninteractive
+
+# Keep in sync with MAIL_USER in tests/support/mod.rs.
+MAIL_USER=rapport-mail
+PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd python3 python3-aiosmtpd openssl systemd)
+
+log() { echo "setup-test-servers: $*" >&2; }
+
+if [ "$(id -u)" -ne 0 ]; then
+    log "must run as root (it installs Debian packages and creates the user $MAIL_USER)"
+    exit 1
+fi
+
+# --- packages ---------------------------------------------------------------
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+    if [ "$status" != "installed" ]; then
+        missing+=("$pkg")
+    fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing: ${missing[*]}"
+    # Stop the maintainer scripts from starting a system Dovecot on 143/993:
+    # invoke-rc.d and deb-systemd-invoke both honour policy-rc.d (exit 101 =
+    # "action forbidden"). Only add one if the machine has none of its own.
+    policy=/usr/sbin/policy-rc.d
+    own_policy=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy"
+        chmod 0755 "$policy"
+        own_policy=1
+        trap 'rm -f "$policy"' EXIT
+    fi
+    apt-get update
+    apt-get install -y --no-install-recommends "${missing[@]}"
+    if [ "$own_policy" -eq 1 ]; then
+        rm -f "$policy"
+        trap - EXIT
+    fi
+fi
+
+# --- no system-wide Dovecot -------------------------------------------------
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    for unit in dovecot.socket dovecot.service; do
+        if systemctl is-enabled --quiet "$unit" 2>/dev/null \
+            || systemctl is-active --quiet "$unit" 2>/dev/null; then
+            log "disabling the system $unit (tests run their own Dovecot)"
+            systemctl disable --now "$unit" >/dev/null 2>&1 || true
+        fi
+    done
+else
+    # No systemd (e.g. a container): make sure the SysV script won't start it
+    # at boot, and stop an instance the package may have started.
+    if [ -x /etc/init.d/dovecot ] && ls /etc/rc[2-5].d/S*dovecot >/dev/null 2>&1; then
+        log "disabling the system dovecot init script"
+        update-rc.d dovecot disable >/dev/null 2>&1 || true
+    fi
+fi
+# The system instance keeps its pid in /run/dovecot (its base_dir); the test
+# instances use their own base_dir, so this never touches them.
+if [ -s /run/dovecot/master.pid ]; then
+    pid=$(cat /run/dovecot/master.pid)
+    if kill -0 "$pid" 2>/dev/null; then
+        log "stopping the running system dovecot (pid $pid)"
+        kill -TERM "$pid" || true
+        for _ in $(seq 1 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+    fi
+fi
+
+# --- the unprivileged owner of the test mailboxes ---------------------------
+if ! getent passwd "$MAIL_USER" >/dev/null; then
+    log "creating system user $MAIL_USER"
+    useradd --system --user-group --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin --comment "rapport test mailboxes" "$MAIL_USER"
+fi

@@ -1,0 +1,300 @@
+//! Sending through a real SMTP server (aiosmtpd with STARTTLS and AUTH, delivering into
+//! Dovecot over LMTP), read back over IMAP: exactly once, the approved bytes, failures
+//! handled, crashes never resent, passwords never sent in the clear.
+
+mod support;
+mod util;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use support::TestServers;
+use util::Env;
+
+/// A config for the user `me` against the test servers.
+fn config(s: &TestServers, smtp_security: &str, smtp_port: u16, password: &str) -> String {
+    format!(
+        r#"[identity]
+name = "Me Tester"
+email = "me@example.test"
+timezone = "UTC"
+
+[smtp]
+host = "{host}"
+port = {smtp_port}
+security = "{smtp_security}"
+username = "me@example.test"
+{password}
+ca_file = "{ca}"
+timeout_seconds = 10
+
+[imap]
+host = "{host}"
+port = {imaps}
+security = "tls"
+username = "me@example.test"
+password_command = "echo me-secret"
+ca_file = "{ca}"
+
+[policy]
+retry_seconds = 60
+"#,
+        host = s.host(),
+        imaps = s.imaps_port(),
+        ca = s.ca_pem_path().display(),
+    )
+}
+
+/// Reads a user's INBOX over IMAP with rapport's own client: the whole messages.
+pub fn inbox(s: &TestServers, user: &str) -> Vec<Vec<u8>> {
+    let acct = s.account(user);
+    let cfg: rapport::config::Imap = toml::from_str(&format!(
+        "host = \"{}\"\nport = {}\nsecurity = \"tls\"\npassword_command = \"echo {}\"\nca_file = \"{}\"\n",
+        s.host(),
+        s.imaps_port(),
+        acct.password,
+        s.ca_pem_path().display()
+    ))
+    .unwrap();
+    let mut session = rapport::mail::imap::Session::connect(&cfg, &acct.address).unwrap();
+    session.examine("INBOX").unwrap();
+    let uids = session.uids_from(1).unwrap();
+    let bodies = session.fetch_bodies(&uids).unwrap();
+    session.logout();
+    bodies.into_iter().map(|(_, b)| b).collect()
+}
+
+fn header<'a>(msg: &'a str, name: &str) -> Option<&'a str> {
+    msg.lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with(&format!("{}:", name.to_ascii_lowercase()))
+        })
+        .map(|l| l[name.len() + 1..].trim())
+}
+
+fn draft(env: &Env, id: i64) -> serde_json::Value {
+    env.rapport(&["queue", "show", &id.to_string(), "--json"])
+        .ok()
+        .json()
+}
+
+fn setup(s: &TestServers, user: &str) -> Env {
+    let env = Env::with_config(&config(
+        s,
+        "starttls",
+        s.smtp_port(),
+        "password_command = \"echo me-secret\"",
+    ));
+    env.rapport(&[
+        "contacts",
+        "add",
+        &s.account(user).address,
+        "--name",
+        "Bob Example",
+    ])
+    .ok();
+    env.rapport(&["request", "bob"]).ok();
+    env
+}
+
+#[test]
+fn request_approve_send_arrives_exactly_once_with_the_approved_bytes() {
+    let s = TestServers::start();
+    let env = setup(&s, "bob");
+    let d = draft(&env, 1);
+    let approved = d["message"].as_str().unwrap().to_string();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    let out = env.rapport(&["send"]).ok().stdout;
+    assert!(out.contains("Sent 1"), "{out}");
+
+    let mails = inbox(&s, "bob");
+    assert_eq!(mails.len(), 1, "exactly one copy");
+    let got = String::from_utf8_lossy(&mails[0]).into_owned();
+    assert_eq!(
+        header(&got, "Subject"),
+        Some(d["subject"].as_str().unwrap())
+    );
+    assert_eq!(
+        header(&got, "Message-ID"),
+        Some(format!("<{}>", d["message_id"].as_str().unwrap()).as_str())
+    );
+    // The approved bytes arrive whole (the server only prepends trace headers, and
+    // rapport only the Date).
+    assert!(
+        got.replace("\r\n", "\n")
+            .contains(&approved.replace("\r\n", "\n")),
+        "{got}"
+    );
+    assert!(got.contains("25-minute conversation"), "{got}");
+
+    let out = env.rapport(&["send"]).ok().stdout;
+    assert!(out.contains("Nothing to send"), "{out}");
+    assert_eq!(inbox(&s, "bob").len(), 1, "a second send sends nothing");
+    assert_eq!(s.smtp_events("data").len(), 1, "{:?}", s.smtp_log());
+    assert_eq!(draft(&env, 1)["status"], "sent");
+}
+
+#[test]
+fn implicit_tls_works_too() {
+    let s = TestServers::start();
+    let mut env = Env::with_config(&config(
+        &s,
+        "tls",
+        s.smtps_port(),
+        "password_env = \"RAPPORT_TEST_PW\"",
+    ));
+    env.extra_env
+        .push(("RAPPORT_TEST_PW".into(), "me-secret".into()));
+    env.rapport(&["contacts", "add", "carol@example.test", "--name", "Carol"])
+        .ok();
+    env.rapport(&["request", "carol"]).ok();
+    env.rapport(&["queue", "approve", "--all"]).ok();
+    env.rapport(&["send"]).ok();
+    assert_eq!(inbox(&s, "carol").len(), 1);
+}
+
+#[test]
+fn permanent_refusal_fails_and_temporary_refusal_retries() {
+    let s = TestServers::start();
+    let mut env = setup(&s, "bob");
+    env.rapport(&["contacts", "add", "carol@example.test", "--name", "Carol"])
+        .ok();
+    env.rapport(&["request", "carol"]).ok();
+    s.set_faults(r#"{"data:bob@example.test": [554], "rcpt:carol@example.test": [451]}"#);
+    env.rapport(&["queue", "approve", "--all"]).ok();
+
+    let r = env.rapport(&["send"]);
+    assert_eq!(r.code, 1, "a failed draft makes send fail: {}", r.stdout);
+    assert!(r.stdout.contains("Failed 1"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Not sent 2 yet, will retry"),
+        "{}",
+        r.stdout
+    );
+    let bob = draft(&env, 1);
+    assert_eq!(bob["status"], "failed");
+    assert!(bob["last_error"].as_str().unwrap().contains("554"), "{bob}");
+    let carol = draft(&env, 2);
+    assert_eq!(carol["status"], "approved");
+    assert_eq!(carol["attempts"], 1);
+    assert!(
+        carol["last_error"].as_str().unwrap().contains("451"),
+        "{carol}"
+    );
+
+    // Before the backoff has passed nothing is tried again.
+    env.rapport(&["send"]).ok();
+    assert_eq!(s.smtp_events("rcpt").len(), 2, "{:?}", s.smtp_log());
+    // After it, the retry goes through, once.
+    env.now = "2026-11-23T10:02:00Z".into();
+    env.rapport(&["send"]).ok();
+    assert_eq!(draft(&env, 2)["status"], "sent");
+    assert_eq!(inbox(&s, "carol").len(), 1);
+    assert!(
+        inbox(&s, "bob").is_empty(),
+        "the refused message never arrived"
+    );
+    env.rapport(&["send"]).ok();
+    assert_eq!(inbox(&s, "carol").len(), 1);
+}
+
+#[test]
+fn killed_after_sending_was_committed_leaves_unknown_and_sends_nothing() {
+    let s = TestServers::start();
+    let marker_dir = tempfile::tempdir().unwrap();
+    let marker = marker_dir.path().join("password-asked");
+    // The password command is the window in which rapport is mid-send: the draft is
+    // committed as `sending` and the connection is open.
+    let slow = format!(
+        "password_command = \"touch {}; sleep 60; echo me-secret\"",
+        marker.display()
+    );
+    let env = Env::with_config(&config(&s, "starttls", s.smtp_port(), &slow));
+    env.rapport(&["contacts", "add", "bob@example.test", "--name", "Bob"])
+        .ok();
+    env.rapport(&["request", "bob"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    let mut child = env.command(&["send"]).spawn().unwrap();
+    wait_for(&marker, Duration::from_secs(20));
+    assert_eq!(draft(&env, 1)["status"], "sending");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let out = env.rapport(&["send"]).ok().stdout;
+    assert!(out.contains("interrupted while sending"), "{out}");
+    let d = draft(&env, 1);
+    assert_eq!(d["status"], "unknown");
+    assert!(
+        d["todo"]
+            .as_str()
+            .unwrap()
+            .contains("resolve 1 sent|not-sent"),
+        "{d}"
+    );
+    let q = env.rapport(&["queue"]).ok().stdout;
+    assert!(q.contains("check your Sent folder"), "{q}");
+    env.rapport(&["send"]).ok();
+    assert!(s.smtp_events("mail").is_empty(), "{:?}", s.smtp_log());
+    assert!(inbox(&s, "bob").is_empty());
+    let r = env.rapport(&["queue", "approve", "1"]).fails();
+    assert!(r.stderr.contains("unknown"), "{}", r.stderr);
+}
+
+#[test]
+fn a_server_without_starttls_gets_no_password() {
+    let s = TestServers::start_plaintext_smtp();
+    let marker_dir = tempfile::tempdir().unwrap();
+    let marker = marker_dir.path().join("asked");
+    let pw = format!(
+        "password_command = \"touch {}; echo me-secret\"",
+        marker.display()
+    );
+    let text = format!(
+        r#"[identity]
+name = "Me"
+email = "me@example.test"
+[smtp]
+host = "{}"
+port = {}
+security = "starttls"
+{pw}
+"#,
+        s.host(),
+        s.smtp_port()
+    );
+    let env = Env::with_config(&text);
+    env.rapport(&["contacts", "add", "bob@example.test"]).ok();
+    env.rapport(&["request", "bob"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    let out = env.rapport(&["send"]).stdout;
+    assert!(out.contains("does not offer STARTTLS"), "{out}");
+    assert!(s.auth_attempts().is_empty(), "{:?}", s.auth_attempts());
+    assert!(!marker.exists(), "the password was not even looked up");
+    assert_eq!(
+        draft(&env, 1)["status"],
+        "approved",
+        "nothing left: it stays approved"
+    );
+
+    // Plaintext to a host that is not loopback is refused before any connection.
+    let remote = text
+        .replace(
+            &format!("host = \"{}\"", s.host()),
+            "host = \"mail.plaintext.test\"",
+        )
+        .replace("security = \"starttls\"", "security = \"none\"");
+    env.write_config(&remote);
+    let r = env.rapport(&["send"]).fails();
+    assert!(r.stderr.contains("smtp.security"), "{}", r.stderr);
+    assert!(!marker.exists());
+    assert!(s.auth_attempts().is_empty());
+}
+
+fn wait_for(path: &Path, limit: Duration) {
+    let start = Instant::now();
+    while !path.exists() {
+        assert!(start.elapsed() < limit, "{} never appeared", path.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
