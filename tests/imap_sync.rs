@@ -1,0 +1,251 @@
+//! `rapport sync` against a real Dovecot: a seeded mailbox reaches the timelines, flags
+//! stay as they were, a second sync fetches nothing, a recreated mailbox (new
+//! UIDVALIDITY) doubles nothing, and new mail is found by the next sync.
+
+mod support;
+mod util;
+
+use support::{SeedMessage, TestServers};
+use util::Env;
+
+fn config(s: &TestServers) -> String {
+    format!(
+        r#"[identity]
+name = "Me Tester"
+email = "me@example.test"
+timezone = "Europe/Berlin"
+
+[smtp]
+transport = "file"
+file_dir = "/nonexistent-never-used"
+
+[imap]
+host = "{host}"
+port = {port}
+security = "tls"
+username = "me@example.test"
+password_command = "echo me-secret"
+ca_file = "{ca}"
+lookback_days = 365
+"#,
+        host = s.host(),
+        port = s.imaps_port(),
+        ca = s.ca_pem_path().display(),
+    )
+}
+
+fn mail(from: &str, to: &str, subject: &str, id: &str, extra: &str, body: &str) -> Vec<u8> {
+    // Replies are dated after the request they answer.
+    let date = if subject.starts_with("Re:") || subject.starts_with("Thanks") {
+        "Tue, 03 Nov 2026 09:00:00 +0000"
+    } else {
+        "Mon, 02 Nov 2026 10:00:00 +0000"
+    };
+    format!(
+        "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {date}\r\nMessage-ID: <{id}>\r\n{extra}MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+fn seed(s: &TestServers) {
+    let sent = vec![
+        SeedMessage::new(mail(
+            "Me Tester <me@example.test>",
+            "Bob Example <bob@example.test>",
+            "25 minutes?",
+            "req-1@example.test",
+            "",
+            "Would you be available in the next 2-3 weeks for a 25-minute conversation?",
+        ))
+        .flags("\\Seen"),
+    ];
+    s.seed_messages("me", "Sent", &sent);
+    let inbox = vec![
+        SeedMessage::new(mail(
+            "Bob Example <bob@example.test>",
+            "me@example.test",
+            "Re: 25 minutes?",
+            "bob-reply@example.test",
+            "In-Reply-To: <req-1@example.test>\r\nReferences: <req-1@example.test>\r\n",
+            "Sure, happy to! Next week works.\r\n\r\nOn Mon, Me wrote:\r\n> Would you be available?",
+        )),
+        SeedMessage::new(mail(
+            "Carol <carol@example.test>",
+            "me@example.test",
+            "Automatic reply: hello",
+            "carol-ooo@example.test",
+            "Auto-Submitted: auto-replied\r\n",
+            "I am out of the office until November 16.",
+        ))
+        .flags("\\Seen"),
+        SeedMessage::new(mail(
+            "News <news@lists.example>",
+            "me@example.test",
+            "Weekly digest",
+            "news-1@lists.example",
+            "List-Id: <weekly.lists.example>\r\nList-Unsubscribe: <mailto:u@lists.example>\r\n",
+            "This week's links.",
+        ))
+        .flags("\\Seen \\Flagged"),
+        // Garbage the parser cannot make sense of: recorded, never a stall.
+        SeedMessage::new(b"\x00\x01\x02 not a message at all \xff\xfe".to_vec()),
+    ];
+    s.seed_messages("me", "INBOX", &inbox);
+}
+
+fn flags(s: &TestServers, folder: &str) -> String {
+    s.doveadm(&["fetch", "-u", "me", "uid flags", "mailbox", folder])
+}
+
+fn sync(env: &Env) -> serde_json::Value {
+    env.rapport(&["sync", "--json"]).ok().json()
+}
+
+fn folder<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["folder"] == name)
+        .unwrap_or_else(|| panic!("no folder {name} in {report}"))
+}
+
+fn timeline(env: &Env, who: &str) -> Vec<serde_json::Value> {
+    env.rapport(&["contacts", "show", who, "--json"])
+        .ok()
+        .json()["timeline"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn sync_reads_classifies_links_and_never_touches_flags() {
+    let s = TestServers::start();
+    seed(&s);
+    let before_inbox = flags(&s, "INBOX");
+    let before_sent = flags(&s, "Sent");
+    let env = Env::with_config(&config(&s));
+    env.rapport(&[
+        "contacts",
+        "add",
+        "bob@example.test",
+        "--name",
+        "Bob Example",
+    ])
+    .ok();
+
+    let r = sync(&env);
+    let inbox = folder(&r, "INBOX");
+    assert_eq!(inbox["read"], 4, "{r}");
+    assert_eq!(inbox["new"], 4, "{r}");
+    assert_eq!(inbox["error"], serde_json::Value::Null);
+    assert_eq!(inbox["labels"]["human_reply"], 1, "{r}");
+    assert_eq!(inbox["labels"]["auto_reply"], 1, "{r}");
+    assert_eq!(inbox["labels"]["bulk"], 1, "{r}");
+    assert_eq!(
+        folder(&r, "Sent")["new"],
+        1,
+        "the \\Sent folder is found by its attribute"
+    );
+    assert_eq!(
+        flags(&s, "INBOX"),
+        before_inbox,
+        "EXAMINE and BODY.PEEK leave flags alone"
+    );
+    assert_eq!(flags(&s, "Sent"), before_sent);
+    assert_eq!(s.mailbox_status("me", "INBOX").unseen, 2);
+
+    let tl = timeline(&env, "bob");
+    let kinds: Vec<&str> = tl.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["email-sent", "reply"], "{tl:?}");
+    assert_eq!(tl[1]["detail"]["intent"], "yes");
+
+    // `why` explains it with evidence; `mark` corrects it and survives syncs.
+    let why = env
+        .rapport(&["why", "<bob-reply@example.test>", "--json"])
+        .ok()
+        .json();
+    assert_eq!(why["label"], "human_reply");
+    assert_eq!(why["intent"], "yes");
+    assert!(why["evidence"].as_array().unwrap().len() >= 2, "{why}");
+    env.rapport(&[
+        "mark",
+        "bob-reply@example.test",
+        "human_reply",
+        "--intent",
+        "later",
+        "--until",
+        "2027-01-15",
+    ])
+    .ok();
+    let tl = timeline(&env, "bob");
+    assert_eq!(tl[1]["detail"]["intent"], "later");
+    assert_eq!(tl[1]["detail"]["later_until"], "2027-01-15");
+
+    // Carol becomes a contact later: her history shows at once.
+    let out = env
+        .rapport(&["contacts", "add", "carol@example.test", "--name", "Carol"])
+        .ok()
+        .stdout;
+    assert!(out.contains("1 earlier interaction"), "{out}");
+    let tl = timeline(&env, "carol");
+    assert_eq!(tl[0]["kind"], "auto-reply");
+    assert_eq!(tl[0]["summary"], "auto-reply, back 2026-11-16");
+
+    // A second sync fetches nothing.
+    let r = sync(&env);
+    assert_eq!(folder(&r, "INBOX")["read"], 0, "{r}");
+    assert_eq!(folder(&r, "Sent")["read"], 0, "{r}");
+
+    // New mail between syncs is found by the next one.
+    s.deliver(
+        "me",
+        &mail(
+            "Bob Example <bob@example.test>",
+            "me@example.test",
+            "Thanks!",
+            "bob-thanks@example.test",
+            "",
+            "Thank you for taking the time to talk today, it was great chatting.",
+        ),
+    );
+    let r = sync(&env);
+    assert_eq!(folder(&r, "INBOX")["new"], 1, "{r}");
+    assert_eq!(folder(&r, "INBOX")["labels"]["thank_you"], 1, "{r}");
+
+    // A recreated mailbox (new UIDVALIDITY) is rescanned and doubles nothing.
+    let old = s.mailbox_status("me", "INBOX").uidvalidity;
+    let new = s.recreate_mailbox("me", "INBOX");
+    assert_ne!(old, new);
+    let before = timeline(&env, "bob").len();
+    let r = sync(&env);
+    let inbox = folder(&r, "INBOX");
+    assert_eq!(inbox["uidvalidity_changed"], true, "{r}");
+    assert_eq!(inbox["read"], 5, "{r}");
+    assert_eq!(inbox["new"], 0, "{r}");
+    assert_eq!(timeline(&env, "bob").len(), before, "nothing doubled");
+    let why = env
+        .rapport(&["why", "bob-reply@example.test", "--json"])
+        .ok()
+        .json();
+    assert_eq!(why["label"], "human_reply");
+    assert_eq!(why["intent"], "later", "the user's correction survives");
+    assert_eq!(why["marked_by_user"], true);
+    let status = env.rapport(&["status", "--json"]).ok().json();
+    assert_eq!(status["messages"], 6, "{status}");
+}
+
+#[test]
+fn sync_reports_a_bad_password_with_the_fix() {
+    let s = TestServers::start();
+    let env = Env::with_config(&config(&s).replace("echo me-secret", "echo wrong"));
+    let r = env.rapport(&["sync"]).fails();
+    assert!(r.stderr.contains("login to"), "{}", r.stderr);
+    assert!(r.stderr.contains("password"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("wrong"),
+        "the password is not echoed: {}",
+        r.stderr
+    );
+}
