@@ -215,9 +215,12 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     let c = ctx.one_contact(query)?;
     let timeline = ctx.store.interactions(c.id)?;
     let drafts = ctx.store.drafts_for_contact(c.id)?;
+    let plan = crate::planning::plan_contact(&ctx.store, &ctx.cfg, &c, ctx.now)?;
     if json {
         print_json(&serde_json::json!({
             "contact": c,
+            "stage": plan.stage,
+            "next": plan.next,
             "timeline": timeline,
             "drafts": drafts,
         }))?;
@@ -246,6 +249,12 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     if c.do_not_contact {
         println!("  do not contact");
     }
+    let stage = serde_json::to_value(&plan.stage)?;
+    println!(
+        "  stage    {}",
+        stage.get("stage").and_then(serde_json::Value::as_str).unwrap_or("?")
+    );
+    println!("  next     {}", plan.next);
     println!();
     if timeline.is_empty() {
         println!("No interactions yet.");
