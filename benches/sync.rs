@@ -4,7 +4,6 @@
 //! and the process's peak memory.
 
 #[path = "../tests/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use std::time::Instant;
@@ -27,11 +26,13 @@ fn message(i: usize) -> Vec<u8> {
         0 => (
             format!("Re: coffee {i}?"),
             format!("In-Reply-To: <req-{i}@example.test>\r\n"),
-            "Sure, happy to! Tuesday works.\r\n\r\nOn Mon, Me wrote:\r\n> Would you be available?".to_string(),
+            "Sure, happy to! Tuesday works.\r\n\r\nOn Mon, Me wrote:\r\n> Would you be available?"
+                .to_string(),
         ),
         1 => (
             format!("Weekly digest {i}"),
-            "List-Id: <digest.lists.example>\r\nList-Unsubscribe: <mailto:u@lists.example>\r\n".to_string(),
+            "List-Id: <digest.lists.example>\r\nList-Unsubscribe: <mailto:u@lists.example>\r\n"
+                .to_string(),
             "Links of the week. ".repeat(40),
         ),
         2 => (
@@ -60,7 +61,10 @@ fn main() {
     let msgs: Vec<Vec<u8>> = (0..n).map(message).collect();
     let seeded = Instant::now();
     servers.seed_maildir("me", "INBOX", &msgs);
-    println!("seeded {n} messages in {:.2} s", seeded.elapsed().as_secs_f64());
+    println!(
+        "seeded {n} messages in {:.2} s",
+        seeded.elapsed().as_secs_f64()
+    );
 
     let dir = tempfile::tempdir().expect("tempdir");
     let text = format!(

@@ -252,7 +252,10 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     let stage = serde_json::to_value(&plan.stage)?;
     println!(
         "  stage    {}",
-        stage.get("stage").and_then(serde_json::Value::as_str).unwrap_or("?")
+        stage
+            .get("stage")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("?")
     );
     println!("  next     {}", plan.next);
     println!();
