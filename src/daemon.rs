@@ -110,6 +110,20 @@ pub async fn run(config_path: PathBuf, mut shutdown: watch::Receiver<bool>) -> R
     let stopping = Arc::new(AtomicBool::new(false));
     let heartbeat = Arc::new(AtomicI64::new(jiff::Timestamp::now().as_second()));
 
+    // The moment a stop is asked for, work in progress (a sync batch loop, the send
+    // loop) sees it and winds down; an SMTP conversation already begun is finished.
+    {
+        let stopping = stopping.clone();
+        let mut rx = shutdown.clone();
+        tokio::spawn(async move {
+            while rx.changed().await.is_ok() {
+                if *rx.borrow() {
+                    stopping.store(true, Ordering::SeqCst);
+                    break;
+                }
+            }
+        });
+    }
     let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .context("Installing the SIGHUP handler")?;
 
@@ -253,6 +267,7 @@ async fn one_turn(
             .map_err(|_| anyhow::anyhow!("the store lock was poisoned"))?;
         let store = &mut *guard;
         let mut session = session;
+        let stop = || stopping.load(Ordering::SeqCst);
         if let Some(icfg) = &cfg.config.imap {
             let username = icfg
                 .username
@@ -265,7 +280,10 @@ async fn one_turn(
             };
             let folders = s.folders()?;
             for folder in crate::mail::sync::choose_folders(icfg, &folders) {
-                match crate::mail::sync::sync_folder(store, &cfg, &mut s, &account, &folder, now) {
+                if stop() {
+                    return Ok(None);
+                }
+                match crate::mail::sync::sync_folder(store, &cfg, &mut s, &account, &folder, now, &stop) {
                     Ok(r) if r.new > 0 => tracing::info!(folder = %r.folder, new = r.new, interactions = r.interactions, "synced"),
                     Ok(_) => {}
                     Err(e) => {
@@ -276,6 +294,9 @@ async fn one_turn(
             }
             session = Some(s);
         }
+        if stop() {
+            return Ok(session);
+        }
         if cfg.config.maildir.is_some() {
             crate::mail::maildir::sync_maildir(store, &cfg, now)?;
         }
@@ -283,7 +304,6 @@ async fn one_turn(
         for e in &plan.errors {
             tracing::warn!(error = %e, "could not draft");
         }
-        let stop = || stopping.load(Ordering::SeqCst);
         let report = crate::send::send_due(store, &cfg, now, &send_lock, &mut |_, _| Ok(crate::send::Verdict::Proceed), &stop)?;
         for id in &report.sent {
             tracing::info!(draft = id, "sent");

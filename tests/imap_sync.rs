@@ -249,3 +249,18 @@ fn sync_reports_a_bad_password_with_the_fix() {
         r.stderr
     );
 }
+
+#[test]
+fn sync_over_required_starttls() {
+    let s = TestServers::start();
+    seed(&s);
+    let text = config(&s)
+        .replace(
+            &format!("port = {}", s.imaps_port()),
+            &format!("port = {}", s.imap_port()),
+        )
+        .replace("security = \"tls\"", "security = \"starttls\"");
+    let env = Env::with_config(&text);
+    let r = sync(&env);
+    assert_eq!(folder(&r, "INBOX")["new"], 4, "{r}");
+}

@@ -227,7 +227,8 @@ pub fn sync_imap(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<Vec<
     let chosen = choose_folders(icfg, &folders);
     let mut reports = Vec::new();
     for folder in chosen {
-        let report = match sync_folder(store, cfg, &mut session, &account, &folder, now) {
+        let report = match sync_folder(store, cfg, &mut session, &account, &folder, now, &|| false)
+        {
             Ok(r) => r,
             Err(e) => {
                 let msg = format!("{e:#}");
@@ -254,6 +255,7 @@ pub fn sync_folder(
     account: &str,
     folder: &str,
     now: Timestamp,
+    stop: &dyn Fn() -> bool,
 ) -> Result<FolderReport> {
     let icfg = cfg.config.imap.as_ref().context("no [imap] section")?;
     let mut report = FolderReport {
@@ -286,6 +288,10 @@ pub fn sync_folder(
         1
     };
     for chunk in uids.chunks(BATCH) {
+        if stop() {
+            // The cursor is saved after every batch: the next sync goes on from here.
+            return Ok(report);
+        }
         let headers = session.fetch_headers(chunk)?;
         let want: Vec<u32> = headers
             .iter()
