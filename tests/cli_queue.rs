@@ -368,3 +368,63 @@ fn templates_check_and_strict_overrides() {
         .stdout;
     assert!(out.contains("Hi Ann,"), "{out}");
 }
+
+#[test]
+fn a_meeting_agreed_outside_email_gets_its_thank_you_when_due() {
+    let mut env = Env::new();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "omar@example.com",
+        "--name",
+        "Omar Haddad",
+    ])
+    .ok();
+    env.now = "2026-11-20T10:00:00Z".into();
+    env.rapport(&[
+        "meeting",
+        "add",
+        "omar",
+        "--at",
+        "2026-11-24T15:00",
+        "--minutes",
+        "25",
+    ])
+    .ok();
+    let again = env
+        .rapport(&["meeting", "add", "omar", "--at", "2026-11-24T15:00"])
+        .ok()
+        .stdout;
+    assert!(again.contains("already recorded"), "{again}");
+    let show = env
+        .rapport(&["contacts", "show", "omar", "--json"])
+        .ok()
+        .json();
+    assert_eq!(show["timeline"][0]["kind"], "meeting-scheduled");
+    // 15:00 in Berlin is 14:00 UTC.
+    assert_eq!(
+        show["timeline"][0]["detail"]["start"],
+        "2026-11-24T14:00:00Z"
+    );
+    assert_eq!(show["stage"]["stage"], "scheduled");
+
+    // Before the meeting ends nothing is drafted; two hours after, the thank-you is.
+    env.now = "2026-11-24T14:30:00Z".into();
+    assert!(env.rapport(&["plan"]).ok().stdout.contains("Nothing new"));
+    env.now = "2026-11-24T16:30:00Z".into();
+    let out = env.rapport(&["plan"]).ok().stdout;
+    assert!(out.contains("Drafted 1"), "{out}");
+    let q = env.rapport(&["queue", "--json"]).ok().json();
+    assert_eq!(q["drafts"][0]["kind"], "thank-you");
+    assert!(
+        q["drafts"][0]["why"]
+            .as_str()
+            .unwrap()
+            .contains("meeting ended"),
+        "{q}"
+    );
+    let shown = env.rapport(&["queue", "show", "1"]).ok().stdout;
+    assert!(shown.contains("on Tuesday"), "{shown}");
+    // Planning again changes nothing.
+    assert!(env.rapport(&["plan"]).ok().stdout.contains("Nothing new"));
+}

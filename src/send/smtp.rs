@@ -208,7 +208,9 @@ fn classify_connect_error(
     port: u16,
     e: &lettre::transport::smtp::Error,
 ) -> DeliveryError {
-    if e.is_tls() {
+    // lettre reports a certificate refused during STARTTLS as a network error.
+    let text = e.to_string();
+    if e.is_tls() || text.contains("certificate") || text.contains("UnknownIssuer") {
         DeliveryError::Config {
             message: format!(
                 "TLS with {host}:{port} failed: {e}; if the server uses its own CA, set [smtp] ca_file"

@@ -1,0 +1,80 @@
+//! `rapport doctor` against real servers: every check passes on a right setup, and a
+//! wrong password or a missing CA is named with its fix.
+
+mod support;
+mod util;
+
+use support::TestServers;
+use util::Env;
+
+fn config(s: &TestServers, password: &str, ca: &str) -> String {
+    format!(
+        r#"[identity]
+name = "Me"
+email = "me@example.test"
+
+[smtp]
+host = "{host}"
+port = {smtp}
+security = "starttls"
+password_command = "echo {password}"
+# The test server never answers a failed AUTH; do not wait the default 30 s for it.
+timeout_seconds = 5
+{ca}
+
+[imap]
+host = "{host}"
+port = {imaps}
+security = "tls"
+password_command = "echo {password}"
+{ca}
+"#,
+        host = s.host(),
+        smtp = s.smtp_port(),
+        imaps = s.imaps_port(),
+    )
+}
+
+#[test]
+fn doctor_passes_a_right_setup_and_names_what_is_wrong() {
+    let s = TestServers::start();
+    let ca = format!("ca_file = \"{}\"", s.ca_pem_path().display());
+    let env = Env::with_config(&config(&s, "me-secret", &ca));
+    let out = env.rapport(&["doctor"]).ok().stdout;
+    for line in [
+        "ok    config",
+        "ok    smtp login",
+        "ok    imap login",
+        "(IDLE)",
+        "Sent [sent]",
+        "ok    sent folder: reading INBOX, Sent",
+        "ok    template meeting-request",
+        "Everything looks right.",
+    ] {
+        assert!(out.contains(line), "missing {line:?}:\n{out}");
+    }
+
+    env.write_config(&config(&s, "wrong", &ca));
+    let r = env.rapport(&["doctor"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("FAIL  smtp login"), "{}", r.stdout);
+    assert!(r.stdout.contains("FAIL  imap login"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("check [imap] username and the password"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("wrong"),
+        "the password is never shown: {}",
+        r.stdout
+    );
+
+    env.write_config(&config(&s, "me-secret", ""));
+    let t = std::time::Instant::now();
+    let r = env.rapport(&["doctor"]);
+    eprintln!("TIMING doctor {:?}", t.elapsed());
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("set [smtp] ca_file"), "{}", r.stdout);
+    assert!(r.stdout.contains("set [imap] ca_file"), "{}", r.stdout);
+}
