@@ -183,6 +183,20 @@ fn sync_reads_classifies_links_and_never_touches_flags() {
     assert_eq!(tl[1]["detail"]["intent"], "later");
     assert_eq!(tl[1]["detail"]["later_until"], "2027-01-15");
 
+    // The garbage message is recorded with the reason, and did not stall the folder.
+    let status = env.rapport(&["status", "--json"]).ok().json();
+    assert_eq!(status["messages"], 5, "{status}");
+    let conn = rusqlite::Connection::open(env.db_path()).unwrap();
+    let reasons: Vec<String> = conn
+        .prepare("SELECT parse_error FROM messages WHERE parse_error != ''")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(reasons[0].contains("no readable headers"), "{reasons:?}");
+
     // Carol becomes a contact later: her history shows at once.
     let out = env
         .rapport(&["contacts", "add", "carol@example.test", "--name", "Carol"])

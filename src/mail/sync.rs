@@ -88,6 +88,15 @@ impl Classifier {
                 .unwrap_or_default()
         };
         let mut message_id = s(&env, "message_id");
+        let unreadable = message_id.is_empty()
+            && env.get("from").is_none_or(Value::is_null)
+            && env.get("date").is_none_or(Value::is_null);
+        let parse_error = if unreadable {
+            "no readable headers (no Message-ID, From or Date); kept as an envelope only"
+                .to_string()
+        } else {
+            String::new()
+        };
         if message_id.is_empty() {
             // No Message-ID: a stable one from the bytes, so re-syncs still de-duplicate.
             let mut h = Sha256::new();
@@ -132,7 +141,7 @@ impl Classifier {
             snippet: s(&env, "snippet"),
             label,
             classification: json,
-            parse_error: String::new(),
+            parse_error,
         }
     }
 }
