@@ -1,21 +1,11 @@
 //! Classification throughput on the shared corpus and the project's fixtures.
 //! `cargo bench --bench classify` — prints messages per second and peak memory.
 
+mod common;
+
 use std::time::Instant;
 
 use rapport::core::classify::{Context, classify};
-
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -75,6 +65,6 @@ fn main() {
         n as f64 / secs,
         (bytes * passes) as f64 / 1e6 / secs,
         secs * 1e6 / n as f64,
-        peak_rss_kib()
+        common::peak_rss_kib()
     );
 }

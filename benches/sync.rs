@@ -3,22 +3,12 @@
 //! Prints messages per second for the first sync and the time of a second (empty) one,
 //! and the process's peak memory.
 
+mod common;
+
 #[path = "../tests/support/mod.rs"]
 mod support;
 
 use std::time::Instant;
-
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 fn message(i: usize) -> Vec<u8> {
     let who = ["alice", "bob", "carol", "dave", "erin"][i % 5];
@@ -111,5 +101,8 @@ fn main() {
         reports[0].read,
         start.elapsed().as_secs_f64()
     );
-    println!("peak RSS of rapport's process: {} KiB", peak_rss_kib());
+    println!(
+        "peak RSS of rapport's process: {} KiB",
+        common::peak_rss_kib()
+    );
 }

@@ -313,7 +313,7 @@ fn the_daemon_sends_listens_refuses_a_twin_reloads_and_stops() {
     // A bad config on SIGHUP is refused and the daemon keeps running.
     let good = std::fs::read_to_string(env.config_path()).unwrap();
     env.write_config(&format!("{good}\n[bogus]\nkey = 1\n"));
-    unsafe_kill(daemon.id(), "HUP");
+    send_signal(daemon.id(), "HUP");
     std::thread::sleep(Duration::from_millis(500));
     assert!(
         daemon.try_wait().unwrap().is_none(),
@@ -321,8 +321,20 @@ fn the_daemon_sends_listens_refuses_a_twin_reloads_and_stops() {
     );
     env.write_config(&good);
 
+    stop_within_ten_seconds(&mut daemon);
+    let status = env.rapport(&["status", "--json"]).ok().json();
+    assert_eq!(status["daemon"]["running"], false);
+    assert_eq!(
+        inbox_count(&s, "bob"),
+        1,
+        "exactly once, whatever the daemon did"
+    );
+}
+
+/// SIGTERM, then the daemon must exit cleanly within 10 seconds.
+fn stop_within_ten_seconds(daemon: &mut std::process::Child) {
     let start = Instant::now();
-    unsafe_kill(daemon.id(), "TERM");
+    send_signal(daemon.id(), "TERM");
     let status = loop {
         if let Some(st) = daemon.try_wait().unwrap() {
             break st;
@@ -334,16 +346,9 @@ fn the_daemon_sends_listens_refuses_a_twin_reloads_and_stops() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
-    let status = env.rapport(&["status", "--json"]).ok().json();
-    assert_eq!(status["daemon"]["running"], false);
-    assert_eq!(
-        inbox_count(&s, "bob"),
-        1,
-        "exactly once, whatever the daemon did"
-    );
 }
 
-fn unsafe_kill(pid: u32, signal: &str) {
+fn send_signal(pid: u32, signal: &str) {
     let ok = std::process::Command::new("kill")
         .args([&format!("-{signal}"), &pid.to_string()])
         .status()
@@ -375,19 +380,7 @@ fn sigterm_during_a_long_first_sync_stops_within_ten_seconds_and_loses_nothing()
     wait_until("the first batches", Duration::from_secs(30), || {
         messages(&env) > 0
     });
-    let start = Instant::now();
-    unsafe_kill(daemon.id(), "TERM");
-    let status = loop {
-        if let Some(st) = daemon.try_wait().unwrap() {
-            break st;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "SIGTERM must stop it within 10 s"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "{status:?}");
+    stop_within_ten_seconds(&mut daemon);
     let partial = messages(&env);
     assert!(partial < n, "stopped mid-sync ({partial})");
     // The next sync goes on from the saved cursor: everything, nothing doubled.

@@ -185,48 +185,26 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
             if ids.is_empty() {
                 println!("Nothing pending to approve.");
             }
-            let mut failed = false;
-            for id in ids {
-                match ctx.store.approve(id, ctx.now) {
-                    Ok(()) => {
-                        let d = ctx.store.draft_or_err(id)?;
-                        println!(
-                            "Approved {id}: {} to {} — goes out {}.",
-                            d.kind,
-                            d.to_addr,
-                            due_label(d.effective_due(), ctx.now, &ctx.cfg.tz)
-                                .replace("now", "at the next send")
-                        );
-                    }
-                    Err(e) => {
-                        failed = true;
-                        eprintln!("error: {e:#}");
-                    }
-                }
-            }
-            Ok(if failed {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(each(&ids, |id| {
+                ctx.store.approve(id, ctx.now)?;
+                let d = ctx.store.draft_or_err(id)?;
+                println!(
+                    "Approved {id}: {} to {} — goes out {}.",
+                    d.kind,
+                    d.to_addr,
+                    due_label(d.effective_due(), ctx.now, &ctx.cfg.tz)
+                        .replace("now", "at the next send")
+                );
+                Ok(())
+            }))
         }
         QueueCmd::Reject { ids, reason } => {
             let reason = reason.unwrap_or_else(|| "rejected by you".into());
-            let mut failed = false;
-            for id in ids {
-                match ctx.store.reject(id, &reason, ctx.now) {
-                    Ok(()) => println!("Rejected {id}."),
-                    Err(e) => {
-                        failed = true;
-                        eprintln!("error: {e:#}");
-                    }
-                }
-            }
-            Ok(if failed {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(each(&ids, |id| {
+                ctx.store.reject(id, &reason, ctx.now)?;
+                println!("Rejected {id}.");
+                Ok(())
+            }))
         }
         QueueCmd::Snooze { id, until, for_ } => {
             let until = snooze_until(ctx.now, &ctx.cfg, until.as_deref(), for_.as_deref())?;
@@ -252,6 +230,22 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Runs `f` for every id, reporting each failure and going on; fails if any did.
+fn each(ids: &[i64], mut f: impl FnMut(i64) -> Result<()>) -> ExitCode {
+    let mut failed = false;
+    for &id in ids {
+        if let Err(e) = f(id) {
+            failed = true;
+            eprintln!("error: {e:#}");
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
