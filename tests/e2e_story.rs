@@ -377,7 +377,9 @@ fn sigterm_during_a_long_first_sync_stops_within_ten_seconds_and_loses_nothing()
             .unwrap()
     };
     let mut daemon = env.command(&["daemon"]).spawn().unwrap();
-    wait_until("the first batches", Duration::from_secs(30), || {
+    // Generous: on a loaded 2-core machine Dovecot first indexes 20,000 new files. What
+    // the test asserts is the 10-second stop.
+    wait_until("the first batches", Duration::from_secs(180), || {
         messages(&env) > 0
     });
     stop_within_ten_seconds(&mut daemon);
