@@ -766,7 +766,8 @@ fn refuse_literal_passwords(path: &Path, text: &str) -> Result<(), ConfigError> 
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
     let line = e
         .span()
-        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        .and_then(|span| text.get(..span.start))
+        .map(|before| before.matches('\n').count() + 1);
     let msg = e.message().trim().to_string();
     let key = e
         .span()

@@ -362,7 +362,10 @@ pub fn stamp_date(message: &[u8], now: jiff::Timestamp, tz: &jiff::tz::TimeZone)
 /// The subject a reply in a thread gets: `Re: ` once, never `Re: Re: `.
 pub fn reply_subject(subject: &str) -> String {
     let trimmed = subject.trim();
-    if trimmed.len() >= 3 && trimmed[..3].eq_ignore_ascii_case("re:") {
+    if trimmed
+        .get(..3)
+        .is_some_and(|p| p.eq_ignore_ascii_case("re:"))
+    {
         trimmed.to_string()
     } else {
         format!("Re: {trimmed}")
@@ -520,5 +523,7 @@ mod tests {
         assert!(text.contains("References: <first@example.org>"), "{text}");
         assert!(text.contains("Subject: Re: Coffee?"), "{text}");
         assert_eq!(reply_subject("RE: x"), "RE: x");
+        // Byte 3 inside a multi-byte character must not panic.
+        assert_eq!(reply_subject("aaé café"), "Re: aaé café");
     }
 }
