@@ -428,3 +428,40 @@ fn a_meeting_agreed_outside_email_gets_its_thank_you_when_due() {
     // Planning again changes nothing.
     assert!(env.rapport(&["plan"]).ok().stdout.contains("Nothing new"));
 }
+
+#[test]
+fn importing_linkedin_twice_adds_nothing_the_second_time() {
+    let env = Env::new();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/import/linkedin-connections.csv"
+    );
+    let first = env
+        .rapport(&["contacts", "import", file, "--json"])
+        .ok()
+        .json();
+    let added = first["added"].as_u64().unwrap();
+    assert!(added >= 10, "{first}");
+    assert!(first["without_email"].as_u64().unwrap() > 0, "{first}");
+    assert_eq!(first["format"], "linkedin");
+    let problems = first["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().all(|p| p["line"].as_u64().unwrap() > 1),
+        "problems name their line: {first}"
+    );
+    let out = env.rapport(&["contacts", "import", file]).ok().stdout;
+    assert!(out.contains("added 0, merged 0"), "{out}");
+    let list = env.rapport(&["contacts", "list", "--json"]).ok().json();
+    assert_eq!(list["contacts"].as_array().unwrap().len() as u64, added);
+
+    let vcf = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/import/contacts-v3.vcf"
+    );
+    let out = env.rapport(&["contacts", "import", vcf]).ok().stdout;
+    assert!(out.contains("(vCard)"), "{out}");
+    let r = env
+        .rapport(&["contacts", "import", "/nonexistent.csv"])
+        .fails();
+    assert!(r.stderr.contains("/nonexistent.csv"), "{}", r.stderr);
+}

@@ -298,3 +298,51 @@ fn wait_for(path: &Path, limit: Duration) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn an_approved_nudge_is_withdrawn_when_they_wrote_meanwhile() {
+    let s = TestServers::start();
+    let mut env = Env::with_config(&config(
+        &s,
+        "starttls",
+        s.smtp_port(),
+        "password_command = \"echo me-secret\"",
+    ));
+    env.now = "2026-11-02T10:00:00Z".into();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "bob@example.test",
+        "--name",
+        "Bob Example",
+    ])
+    .ok();
+    env.rapport(&["request", "bob"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    let request = draft(&env, 1)["message_id"].as_str().unwrap().to_string();
+    // A week later the nudge is drafted and approved ...
+    env.now = "2026-11-09T10:00:00Z".into();
+    env.rapport(&["sync"]).ok();
+    env.rapport(&["plan"]).ok();
+    let nudge = draft(&env, 2);
+    assert_eq!(nudge["kind"], "nudge");
+    env.rapport(&["queue", "approve", "2"]).ok();
+    // ... and then Bob answers, before rapport sends it.
+    s.deliver(
+        "me",
+        format!(
+            "From: Bob Example <bob@example.test>\r\nTo: me@example.test\r\nSubject: Re: hi\r\nDate: Mon, 09 Nov 2026 10:30:00 +0000\r\nMessage-ID: <bob-late-reply@example.test>\r\nIn-Reply-To: <{request}>\r\n\r\nSorry for the delay - yes, let's talk!\r\n"
+        )
+        .as_bytes(),
+    );
+    env.now = "2026-11-09T11:00:00Z".into();
+    let out = env.rapport(&["send"]).ok().stdout;
+    assert!(out.contains("Withdrew 2"), "{out}");
+    assert_eq!(draft(&env, 2)["status"], "superseded");
+    assert_eq!(
+        inbox(&s, "bob").len(),
+        1,
+        "only the request, never the nudge"
+    );
+}

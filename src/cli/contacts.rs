@@ -329,7 +329,7 @@ fn import(ctx: &mut Ctx, file: &std::path::Path, json: bool) -> Result<ExitCode>
     println!(
         "{} ({}): added {}, merged {}, unchanged {}, skipped {}.",
         file.display(),
-        report.format,
+        parsed.format,
         report.added,
         report.merged,
         report.unchanged,

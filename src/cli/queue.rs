@@ -478,6 +478,7 @@ pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
         .iter()
         .any(|d| matches!(d.kind, DraftKind::Nudge | DraftKind::CheckIn));
     let mut looked: Result<(), String> = Ok(());
+    let mut withdrawn = Vec::new();
     if needs_look && (cfg.config.imap.is_some() || cfg.config.maildir.is_some()) {
         match super::mailbox::sync_all(&mut ctx) {
             Ok(reports) => {
@@ -488,7 +489,7 @@ pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
                         r.error.clone().unwrap_or_default()
                     ));
                 }
-                crate::planning::plan_all(&mut ctx.store, &cfg, ctx.now)?;
+                withdrawn = crate::planning::plan_all(&mut ctx.store, &cfg, ctx.now)?.superseded;
             }
             Err(e) => looked = Err(format!("{e:#}")),
         }
@@ -501,8 +502,11 @@ pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
             _ => crate::send::Verdict::Proceed,
         })
     };
-    let report =
+    let mut report =
         crate::send::send_due(&mut ctx.store, &cfg, ctx.now, &lock, &mut check, &|| false)?;
+    // What the look at the mailbox withdrew counts as withdrawn by this send.
+    withdrawn.append(&mut report.skipped);
+    report.skipped = withdrawn;
     if json {
         print_json(&report)?;
     } else {

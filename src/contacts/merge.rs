@@ -13,6 +13,7 @@ use crate::store::{Contact, ContactPatch, NewContact, Store};
 
 #[derive(Debug, Default, Serialize)]
 pub struct MergeReport {
+    /// `linkedin`, `vcard` or `csv`.
     pub format: String,
     pub added: usize,
     pub merged: usize,
@@ -56,7 +57,12 @@ fn find_existing(store: &Store, rec: &ImportedContact) -> Result<Option<Contact>
 /// Merges parsed records into the store, one record at a time.
 pub fn merge(store: &mut Store, parsed: &ParsedImport, now: Timestamp) -> Result<MergeReport> {
     let mut report = MergeReport {
-        format: parsed.format.to_string(),
+        format: match parsed.format {
+            super::import::Format::LinkedIn => "linkedin",
+            super::import::Format::VCard => "vcard",
+            super::import::Format::Csv => "csv",
+        }
+        .to_string(),
         problems: parsed.problems.clone(),
         ..MergeReport::default()
     };
