@@ -40,6 +40,7 @@ fn lock_path(store_path: &Path) -> PathBuf {
 /// Takes the daemon lock, writing our pid into it; `Ok(None)` if another daemon holds it.
 pub fn try_lock(store_path: &Path) -> Result<Option<DaemonLock>> {
     use std::io::Write;
+    crate::store::ensure_data_dir(store_path)?;
     let path = lock_path(store_path);
     let mut file = std::fs::File::options()
         .create(true)

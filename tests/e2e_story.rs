@@ -380,6 +380,7 @@ fn sigterm_during_a_long_first_sync_stops_within_ten_seconds_and_loses_nothing()
     // Generous: on a loaded 2-core machine Dovecot first indexes 20,000 new files. What
     // the test asserts is the 10-second stop.
     wait_until("the first batches", Duration::from_secs(180), || {
+        assert!(daemon.try_wait().unwrap().is_none(), "the daemon died");
         messages(&env) > 0
     });
     stop_within_ten_seconds(&mut daemon);

@@ -68,6 +68,7 @@ pub struct SendLock {
 
 /// Takes the send lock beside the database; `Ok(None)` when another process holds it.
 pub fn try_lock(store_path: &Path) -> Result<Option<SendLock>> {
+    crate::store::ensure_data_dir(store_path)?;
     let path = lock_path(store_path);
     let file = File::options()
         .create(true)

@@ -226,6 +226,14 @@ pub(crate) fn insert_interaction(conn: &Connection, i: &NewInteraction<'_>) -> R
     Ok(n == 1)
 }
 
+/// Creates the directory holding the database (mode 0700) if it is missing.
+pub fn ensure_data_dir(store_path: &Path) -> Result<()> {
+    match store_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => create_private_dir(dir),
+        None => Ok(()),
+    }
+}
+
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> Result<()> {
     use std::os::unix::fs::DirBuilderExt;
