@@ -294,6 +294,7 @@ async fn one_turn(
                 }
             }
             session = Some(s);
+            crate::mail::sync::confirm_unknown(store, now)?;
         }
         if stop() {
             return Ok(session);

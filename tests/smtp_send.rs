@@ -346,3 +346,43 @@ fn an_approved_nudge_is_withdrawn_when_they_wrote_meanwhile() {
         "only the request, never the nudge"
     );
 }
+
+#[test]
+fn an_unknown_draft_found_in_the_sent_folder_is_recorded_as_sent() {
+    let s = TestServers::start();
+    let env = setup(&s, "bob");
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    // As if rapport had died after the server took the message but before it
+    // recorded that: the draft is unknown, and the provider filed a copy in Sent.
+    let conn = rusqlite::Connection::open(env.db_path()).unwrap();
+    conn.execute(
+        "UPDATE drafts SET status = 'unknown', sent_at = NULL WHERE id = 1",
+        [],
+    )
+    .unwrap();
+    conn.execute("DELETE FROM interactions", []).unwrap();
+    drop(conn);
+    let copy = inbox(&s, "bob").remove(0);
+    s.seed_messages(
+        "me",
+        "Sent",
+        &[support::SeedMessage::new(copy).flags("\\Seen")],
+    );
+    assert_eq!(draft(&env, 1)["status"], "unknown");
+    env.rapport(&["sync"]).ok();
+    assert_eq!(draft(&env, 1)["status"], "sent");
+    let show = env
+        .rapport(&["contacts", "show", "bob", "--json"])
+        .ok()
+        .json();
+    let kinds: Vec<&str> = show["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["request-sent"], "recorded once, as the request");
+    env.rapport(&["send"]).ok();
+    assert_eq!(inbox(&s, "bob").len(), 1, "never resent");
+}

@@ -125,6 +125,7 @@ pub fn sync_maildir(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<V
         tx.commit()?;
         reports.push(report);
     }
+    super::sync::confirm_unknown(store, now)?;
     Ok(reports)
 }
 

@@ -177,6 +177,15 @@ fn load_row(conn: &rusqlite::Connection, row: i64) -> Result<store::StoredMessag
     store::message_by_message_id(conn, &mid)?.context("message just stored")
 }
 
+/// Drafts whose sending was interrupted and whose Message-ID is now in the Sent folder
+/// did go out; they are recorded as sent (DESIGN §7), never resent.
+pub fn confirm_unknown(store: &mut Store, now: Timestamp) -> Result<()> {
+    for id in store.confirm_unknown_from_mailbox(now)? {
+        tracing::info!(draft = id, "found in the Sent folder: recorded as sent");
+    }
+    Ok(())
+}
+
 /// Which folders to read: the configured ones, else the inbox and the \Sent folder.
 pub fn choose_folders(cfg: &crate::config::Imap, found: &[imap::Folder]) -> Vec<String> {
     if !cfg.folders.is_empty() {
@@ -253,6 +262,7 @@ pub fn sync_imap(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<Vec<
         reports.push(report);
     }
     session.logout();
+    confirm_unknown(store, now)?;
     Ok(reports)
 }
 

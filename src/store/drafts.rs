@@ -460,6 +460,23 @@ impl Store {
         Ok(ids)
     }
 
+    /// `unknown` drafts whose Message-ID sync has seen in the user's own sent mail did
+    /// go out: they become `sent`. Returns their ids.
+    pub fn confirm_unknown_from_mailbox(&mut self, now: Timestamp) -> Result<Vec<i64>> {
+        let ids: Vec<i64> = self
+            .conn
+            .prepare(
+                "SELECT d.id FROM drafts d JOIN messages m ON m.message_id = d.message_id
+                 WHERE d.status = 'unknown' AND m.direction = 'out'",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for id in &ids {
+            self.mark_sent(*id, now)?;
+        }
+        Ok(ids)
+    }
+
     /// The user's verdict on an `unknown` (or `failed`) draft.
     pub fn resolve(&mut self, id: i64, was_sent: bool, now: Timestamp) -> Result<()> {
         if was_sent {
