@@ -16,6 +16,8 @@ use crate::store::{Contact, Store, parse_ts};
 #[derive(Debug, Default, serde::Serialize)]
 pub struct PlanReport {
     pub created: Vec<i64>,
+    /// Created drafts approved at once because their kind is in `policy.auto_approve`.
+    pub auto_approved: Vec<i64>,
     pub superseded: Vec<(i64, String)>,
     pub rescheduled: Vec<i64>,
     pub errors: Vec<String>,
@@ -177,6 +179,17 @@ pub fn plan_all(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<PlanR
                         Ok(Some(id)) => {
                             tracing::info!(draft = id, contact = c.id, kind = %kind, "drafted");
                             report.created.push(id);
+                            // Only kinds the user listed in policy.auto_approve skip the queue.
+                            if cfg
+                                .config
+                                .policy
+                                .auto_approve
+                                .iter()
+                                .any(|k| k == kind.as_str())
+                            {
+                                store.approve(id, now)?;
+                                report.auto_approved.push(id);
+                            }
                         }
                         Ok(None) => {}
                         Err(e) => {

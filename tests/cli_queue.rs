@@ -465,3 +465,34 @@ fn importing_linkedin_twice_adds_nothing_the_second_time() {
         .fails();
     assert!(r.stderr.contains("/nonexistent.csv"), "{}", r.stderr);
 }
+
+#[test]
+fn auto_approve_applies_only_to_the_kinds_listed() {
+    let mut env = Env::new();
+    env.edit_config(|t| t.replace("auto_approve = []", "auto_approve = [\"thank-you\"]"));
+    env.rapport(&["contacts", "add", "omar@example.com", "--name", "Omar"])
+        .ok();
+    env.now = "2026-11-20T10:00:00Z".into();
+    env.rapport(&["meeting", "add", "omar", "--at", "2026-11-24T10:00"])
+        .ok();
+    env.rapport(&["request", "omar"]).ok();
+    env.now = "2026-11-24T13:00:00Z".into();
+    let out = env.rapport(&["plan"]).ok().stdout;
+    assert!(out.contains("approved it (policy.auto_approve)"), "{out}");
+    let q = env.rapport(&["queue", "--json"]).ok().json();
+    let status = |kind: &str| {
+        q["drafts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == kind)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("thank-you"), "approved");
+    assert_eq!(
+        status("meeting-request"),
+        "pending",
+        "not listed: waits for the user"
+    );
+}

@@ -232,7 +232,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 print_json(&r)?;
             } else {
                 for id in &r.created {
-                    println!("Drafted {id}.");
+                    if r.auto_approved.contains(id) {
+                        println!("Drafted {id} and approved it (policy.auto_approve).");
+                    } else {
+                        println!("Drafted {id}.");
+                    }
                 }
                 for (id, why) in &r.superseded {
                     println!("Withdrew {id}: {why}");
