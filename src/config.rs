@@ -205,9 +205,9 @@ fn default_max_body() -> u32 {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Maildir {
+    /// The Maildir root; every Maildir++ subfolder except junk, trash and drafts is read
+    /// (your own messages are told apart by their From address).
     pub path: PathBuf,
-    /// The Maildir++ subfolder holding sent mail (e.g. `.Sent`).
-    pub sent_folder: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -982,5 +982,56 @@ host = "smtp.example.com"
         for bad in ["a", "a@b", "@b.c", "a@.c", "a b@c.d", "a@b.c\r\nBcc: x@y.z"] {
             assert!(!looks_like_address(bad), "{bad}");
         }
+    }
+
+    /// The example with every commented-out `key = value` line switched on.
+    fn example_with_everything_on() -> String {
+        include_str!("../config.example.toml")
+            .lines()
+            .map(|l| {
+                let t = l.trim_start_matches("# ");
+                let is_setting = t.starts_with('[')
+                    || t.split_once(" = ").is_some_and(|(k, _)| {
+                        !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    });
+                if l.starts_with("# ") && is_setting {
+                    t
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_example_documents_exactly_the_keys_that_exist() {
+        // Every key it shows exists (unknown keys would be refused) ...
+        let text = example_with_everything_on();
+        let config: Config = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        // ... and every key that exists with a value (all but unset optional ones) is shown.
+        let table = toml::Table::try_from(&config).unwrap();
+        for (section, value) in &table {
+            let Some(keys) = value.as_table() else {
+                continue;
+            };
+            assert!(
+                text.contains(&format!("[{section}]")),
+                "section [{section}] undocumented"
+            );
+            for key in keys.keys() {
+                assert!(
+                    text.lines()
+                        .any(|l| l.trim_start().starts_with(&format!("{key} ="))),
+                    "{section}.{key} is not in config.example.toml"
+                );
+            }
+        }
+        // The plain example (as `rapport init` writes it) is valid as it stands.
+        parse(
+            Path::new("example.toml"),
+            include_str!("../config.example.toml"),
+        )
+        .unwrap();
     }
 }
