@@ -8,31 +8,12 @@ use support::TestServers;
 use util::Env;
 
 fn config(s: &TestServers, password: &str, ca: &str) -> String {
-    format!(
-        r#"[identity]
-name = "Me"
-email = "me@example.test"
-
-[smtp]
-host = "{host}"
-port = {smtp}
-security = "starttls"
-password_command = "echo {password}"
-# The test server never answers a failed AUTH; do not wait the default 30 s for it.
-timeout_seconds = 5
-{ca}
-
-[imap]
-host = "{host}"
-port = {imaps}
-security = "tls"
-password_command = "echo {password}"
-{ca}
-"#,
-        host = s.host(),
-        smtp = s.smtp_port(),
-        imaps = s.imaps_port(),
-    )
+    let ca_line = format!("ca_file = \"{}\"", s.ca_pem_path().display());
+    s.rapport_config()
+        .replace("echo me-secret", &format!("echo {password}"))
+        .replace(&ca_line, ca)
+        // The test server never answers a failed AUTH; do not wait 10 s for it.
+        .replace("timeout_seconds = 10", "timeout_seconds = 5")
 }
 
 #[test]

@@ -16,34 +16,7 @@ use support::TestServers;
 use util::Env;
 
 fn config(s: &TestServers) -> String {
-    format!(
-        r#"[identity]
-name = "Ada Lovelace"
-email = "me@example.test"
-timezone = "Europe/London"
-
-[smtp]
-host = "{host}"
-port = {smtp}
-security = "starttls"
-username = "me@example.test"
-password_command = "echo me-secret"
-ca_file = "{ca}"
-
-[imap]
-host = "{host}"
-port = {imaps}
-security = "tls"
-username = "me@example.test"
-password_command = "echo me-secret"
-ca_file = "{ca}"
-poll_seconds = 10
-"#,
-        host = s.host(),
-        smtp = s.smtp_port(),
-        imaps = s.imaps_port(),
-        ca = s.ca_pem_path().display(),
-    )
+    s.rapport_config()
 }
 
 /// Another person's mail client sending to `me` through the SMTP server.

@@ -9,29 +9,7 @@ use support::{SeedMessage, TestServers};
 use util::Env;
 
 fn config(s: &TestServers) -> String {
-    format!(
-        r#"[identity]
-name = "Me Tester"
-email = "me@example.test"
-timezone = "Europe/Berlin"
-
-[smtp]
-transport = "file"
-file_dir = "/nonexistent-never-used"
-
-[imap]
-host = "{host}"
-port = {port}
-security = "tls"
-username = "me@example.test"
-password_command = "echo me-secret"
-ca_file = "{ca}"
-lookback_days = 365
-"#,
-        host = s.host(),
-        port = s.imaps_port(),
-        ca = s.ca_pem_path().display(),
-    )
+    s.rapport_config()
 }
 
 fn mail(from: &str, to: &str, subject: &str, id: &str, extra: &str, body: &str) -> Vec<u8> {

@@ -13,36 +13,18 @@ use util::Env;
 
 /// A config for the user `me` against the test servers.
 fn config(s: &TestServers, smtp_security: &str, smtp_port: u16, password: &str) -> String {
-    format!(
-        r#"[identity]
-name = "Me Tester"
-email = "me@example.test"
-timezone = "UTC"
-
-[smtp]
-host = "{host}"
-port = {smtp_port}
-security = "{smtp_security}"
-username = "me@example.test"
-{password}
-ca_file = "{ca}"
-timeout_seconds = 10
-
-[imap]
-host = "{host}"
-port = {imaps}
-security = "tls"
-username = "me@example.test"
-password_command = "echo me-secret"
-ca_file = "{ca}"
-
-[policy]
-retry_seconds = 60
-"#,
-        host = s.host(),
-        imaps = s.imaps_port(),
-        ca = s.ca_pem_path().display(),
-    )
+    s.rapport_config()
+        .replacen(
+            "security = \"starttls\"",
+            &format!("security = \"{smtp_security}\""),
+            1,
+        )
+        .replacen(
+            &format!("port = {}", s.smtp_port()),
+            &format!("port = {smtp_port}"),
+            1,
+        )
+        .replacen("password_command = \"echo me-secret\"", password, 1)
 }
 
 /// Reads a user's INBOX over IMAP with rapport's own client: the whole messages.

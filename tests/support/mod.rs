@@ -339,6 +339,40 @@ impl TestServers {
 
     /// The throwaway CA (PEM) that signed both servers' certificate, whose
     /// names are `localhost`, 127.0.0.1 and [`Self::ip`].
+    /// A rapport config for the user `me`: SMTP with required STARTTLS and IMAP over
+    /// TLS, both trusting the throwaway CA. Tests adjust it with `str::replace`.
+    pub fn rapport_config(&self) -> String {
+        format!(
+            r#"[identity]
+name = "Ada Lovelace"
+email = "me@example.test"
+timezone = "Europe/London"
+
+[smtp]
+host = "{host}"
+port = {smtp}
+security = "starttls"
+username = "me@example.test"
+password_command = "echo me-secret"
+ca_file = "{ca}"
+timeout_seconds = 10
+
+[imap]
+host = "{host}"
+port = {imaps}
+security = "tls"
+username = "me@example.test"
+password_command = "echo me-secret"
+ca_file = "{ca}"
+poll_seconds = 10
+"#,
+            host = self.host(),
+            smtp = self.smtp_port(),
+            imaps = self.imaps_port(),
+            ca = self.ca_pem_path().display(),
+        )
+    }
+
     pub fn ca_pem_path(&self) -> PathBuf {
         self.root.join("tls/ca.pem")
     }
