@@ -363,3 +363,52 @@ fn sigterm_during_a_long_first_sync_stops_within_ten_seconds_and_loses_nothing()
     env.rapport(&["sync"]).ok();
     assert_eq!(messages(&env), n);
 }
+
+#[test]
+fn the_daemon_reconnects_after_the_server_drops_it() {
+    let s = TestServers::start();
+    let env = Env::with_config(&config(&s));
+    env.rapport(&[
+        "contacts",
+        "add",
+        "bob@example.test",
+        "--name",
+        "Omar Haddad",
+    ])
+    .ok();
+    let log = env.home().join("daemon.log");
+    let mut daemon = env
+        .command(&["daemon"])
+        .env("RAPPORT_LOG", "info")
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    wait_until("the first sync", Duration::from_secs(30), || {
+        env.rapport(&["status", "--json"]).ok().json()["folders"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty())
+    });
+    // The server throws every session of `me` out, IDLE included.
+    std::thread::sleep(Duration::from_millis(300));
+    s.doveadm(&["kick", "me"]);
+    send_to_me(
+        &s,
+        "From: Omar Haddad <bob@example.test>\nTo: me@example.test\nSubject: Hello again\nDate: Mon, 23 Nov 2026 10:05:00 +0000\nMessage-ID: <e2e-after-kick@example.test>\n\nAre you around next week?\n",
+    );
+    wait_until(
+        "the new mail after reconnecting",
+        Duration::from_secs(30),
+        || {
+            assert!(daemon.try_wait().unwrap().is_none(), "the daemon died");
+            env.rapport(&["contacts", "show", "bob", "--json"]).json()["timeline"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|i| i["kind"] == "email-received"))
+        },
+    );
+    stop_within_ten_seconds(&mut daemon);
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        log.contains("IDLE ended with an error; reconnecting") || log.contains("turn failed"),
+        "the dropped connection was noticed:\n{log}"
+    );
+}
