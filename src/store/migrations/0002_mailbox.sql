@@ -53,3 +53,7 @@ CREATE TABLE state (
     value      TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL
 ) STRICT;
+
+-- Re-deriving a message's timeline entries looks them up by Message-ID; without this
+-- every synced message scanned the whole timeline.
+CREATE INDEX interactions_message ON interactions (message_key);
