@@ -16,8 +16,6 @@ use std::collections::BTreeMap;
 use handlebars::Handlebars;
 use serde::Serialize;
 
-use crate::core::model::DraftKind;
-
 /// The templates that ship with rapport, built into the binary.
 pub const BUILTIN: &[(&str, &str)] = &[
     (
@@ -370,11 +368,6 @@ pub fn reply_subject(subject: &str) -> String {
     } else {
         format!("Re: {trimmed}")
     }
-}
-
-/// The template a draft kind uses unless told otherwise.
-pub fn default_template(kind: DraftKind) -> &'static str {
-    kind.as_str()
 }
 
 #[cfg(test)]

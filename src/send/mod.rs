@@ -18,7 +18,6 @@ use anyhow::{Context, Result};
 use jiff::{Timestamp, ToSpan, Zoned};
 
 use crate::config::{Loaded, Transport, Window};
-use crate::core::model::DraftStatus;
 use crate::store::{Draft, Store, fmt_ts};
 
 /// One message for one recipient.
@@ -383,11 +382,6 @@ fn write_file(cfg: &Loaded, d: &Draft, bytes: &[u8]) -> Result<(), DeliveryError
     std::fs::write(&tmp, bytes).map_err(io)?;
     std::fs::rename(&tmp, &path).map_err(io)?;
     Ok(())
-}
-
-/// Whether a draft can still go out by itself.
-pub fn is_waiting(d: &Draft) -> bool {
-    matches!(d.status, DraftStatus::Approved | DraftStatus::Sending)
 }
 
 #[cfg(test)]

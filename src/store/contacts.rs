@@ -337,15 +337,6 @@ impl Store {
         )?;
         Ok(n > 0)
     }
-
-    /// Every address that is the user's contacts', lowercased, with its contact.
-    pub fn all_contact_addresses(&self) -> Result<Vec<(String, i64)>> {
-        Ok(self
-            .conn
-            .prepare("SELECT address, contact_id FROM contact_emails")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?)
-    }
 }
 
 fn insert_email(tx: &rusqlite::Transaction<'_>, id: i64, addr: &str, pos: i64) -> Result<()> {

@@ -224,21 +224,6 @@ impl Store {
             .collect::<Result<_, _>>()?)
     }
 
-    /// Whether a location is already recorded (Maildir sync skips known files).
-    pub fn has_location(
-        &self,
-        account: &str,
-        folder: &str,
-        uidvalidity: u32,
-        uid: u32,
-    ) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM message_locations WHERE account = ?1 AND folder = ?2 AND uidvalidity = ?3 AND uid = ?4)",
-            params![account, folder, uidvalidity, uid],
-            |r| r.get(0),
-        )?)
-    }
-
     /// A message by row id or Message-ID (with or without angle brackets).
     pub fn message(&self, key: &str) -> Result<Option<StoredMessage>> {
         let key = key.trim();
@@ -279,15 +264,6 @@ impl Store {
         }
         out.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
         Ok(out)
-    }
-
-    /// Sets or clears the user's label for a message.
-    pub fn set_label_override(&self, id: i64, label: Option<&str>) -> Result<()> {
-        self.conn.execute(
-            "UPDATE messages SET label_override = ?1 WHERE id = ?2",
-            params![label, id],
-        )?;
-        Ok(())
     }
 
     /// Message-IDs rapport itself sent (drafts in sent or unknown state) and their aliases.
