@@ -111,7 +111,7 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
                 source: "manual".into(),
             };
             let id = ctx.store.add_contact(&new, ctx.now)?;
-            let linked = crate::mail::timeline::link_history(&mut ctx.store, id, ctx.now)?;
+            let linked = crate::mail::timeline::link_history(&mut ctx.store, &[id], ctx.now)?;
             if linked > 0 {
                 println!(
                     "Added contact #{id}, with {linked} earlier interaction(s) from your mail."
@@ -318,10 +318,7 @@ fn import(ctx: &mut Ctx, file: &std::path::Path, json: bool) -> Result<ExitCode>
     let parsed = crate::contacts::import::parse_import(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let report = crate::contacts::merge::merge(&mut ctx.store, &parsed, ctx.now)?;
-    let mut linked = 0;
-    for id in &report.added_ids {
-        linked += crate::mail::timeline::link_history(&mut ctx.store, *id, ctx.now)?;
-    }
+    let linked = crate::mail::timeline::link_history(&mut ctx.store, &report.added_ids, ctx.now)?;
     if json {
         print_json(&report)?;
         return Ok(ExitCode::SUCCESS);

@@ -32,24 +32,15 @@ fn find_existing(store: &Store, rec: &ImportedContact) -> Result<Option<Contact>
             return store.contact(id);
         }
     }
-    let all = store.contacts()?;
-    if let Some(link) = rec.link.as_deref().filter(|l| !l.is_empty()) {
-        let norm = |s: &str| s.trim().trim_end_matches('/').to_lowercase();
-        if let Some(c) = all
-            .iter()
-            .find(|c| !c.link.is_empty() && norm(&c.link) == norm(link))
-        {
-            return Ok(Some(c.clone()));
-        }
+    if let Some(link) = rec.link.as_deref().filter(|l| !l.is_empty())
+        && let Some(id) = store.contact_ids_by_link(link)?.first()
+    {
+        return store.contact(*id);
     }
-    if let Some(name) = rec.name.as_deref().filter(|n| !n.is_empty()) {
-        let same: Vec<&Contact> = all
-            .iter()
-            .filter(|c| c.name.eq_ignore_ascii_case(name))
-            .collect();
-        if same.len() == 1 {
-            return Ok(same.first().map(|c| (*c).clone()));
-        }
+    if let Some(name) = rec.name.as_deref().filter(|n| !n.is_empty())
+        && let [id] = store.contact_ids_by_name(name)?.as_slice()
+    {
+        return store.contact(*id);
     }
     Ok(None)
 }

@@ -116,7 +116,8 @@ impl Classifier {
             .chain(list(&env, "cc"))
             .map(|a| a.to_lowercase())
             .collect();
-        to_addrs.dedup();
+        let mut seen = HashSet::new();
+        to_addrs.retain(|a| seen.insert(a.clone()));
         let date = env
             .get("date")
             .and_then(Value::as_str)
@@ -162,19 +163,10 @@ pub fn record(
     if !new {
         return Ok((false, 0));
     }
-    let stored = load_row(conn, row)?;
+    let stored =
+        store::message_by_message_id(conn, &m.message_id)?.context("the message just stored")?;
     let n = crate::mail::timeline::derive(conn, &stored, now)?;
     Ok((true, n))
-}
-
-fn load_row(conn: &rusqlite::Connection, row: i64) -> Result<store::StoredMessage> {
-    let mid: String = conn.query_row(
-        "SELECT message_id FROM messages WHERE id = ?1",
-        [row],
-        |r| r.get(0),
-    )?;
-    // Reuse the store's reader through a thin wrapper over the same connection.
-    store::message_by_message_id(conn, &mid)?.context("message just stored")
 }
 
 /// Drafts whose sending was interrupted and whose Message-ID is now in the Sent folder

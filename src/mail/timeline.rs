@@ -230,16 +230,18 @@ pub fn derive(conn: &Connection, m: &StoredMessage, now: Timestamp) -> Result<us
     Ok(written)
 }
 
-/// Derives the timeline of a contact from mail synced before they were a contact.
+/// Derives the timelines of contacts from mail synced before they were contacts.
 pub fn link_history(
     store: &mut crate::store::Store,
-    contact_id: i64,
+    contact_ids: &[i64],
     now: Timestamp,
 ) -> Result<usize> {
-    let Some(c) = store.contact(contact_id)? else {
-        return Ok(0);
-    };
-    let addresses: Vec<String> = c.emails.iter().map(|e| e.address.clone()).collect();
+    let mut addresses = std::collections::HashSet::new();
+    for id in contact_ids {
+        if let Some(c) = store.contact(*id)? {
+            addresses.extend(c.emails.into_iter().map(|e| e.address));
+        }
+    }
     let messages = store.messages_involving(&addresses)?;
     let tx = store.transaction()?;
     let mut n = 0;
@@ -248,4 +250,85 @@ pub fn link_history(
     }
     tx.commit()?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{NewContact, NewMessage, Store, upsert_message};
+
+    #[test]
+    fn a_contact_added_later_gets_their_mail_and_bounces_in_one_pass() {
+        let mut s = Store::open_in_memory().unwrap();
+        let now: Timestamp = "2026-11-22T09:00:00Z".parse().unwrap();
+        let msg = |id: &str, from: &str, to: &str, label: &str, class: Value| NewMessage {
+            message_id: id.into(),
+            in_reply_to: String::new(),
+            refs: vec![],
+            outbound: false,
+            from_addr: from.into(),
+            from_name: String::new(),
+            to_addrs: vec![to.into()],
+            date: "2026-11-02T10:00:00Z".parse().unwrap(),
+            subject: "s".into(),
+            snippet: String::new(),
+            label: label.into(),
+            classification: class,
+            parse_error: String::new(),
+        };
+        for m in [
+            msg(
+                "a@x",
+                "sam@old.example",
+                "me@example.org",
+                "other",
+                json!({}),
+            ),
+            msg(
+                "b@x",
+                "mailer-daemon@mx.example",
+                "me@example.org",
+                "bounce",
+                json!({"bounce": {"hard": true, "failed_recipients": ["Sam@Old.example"]}}),
+            ),
+            msg(
+                "c@x",
+                "someone@else.example",
+                "me@example.org",
+                "other",
+                json!({}),
+            ),
+        ] {
+            upsert_message(s.conn(), &m, now).unwrap();
+        }
+        let id = s
+            .add_contact(
+                &NewContact {
+                    name: "Sam".into(),
+                    emails: vec!["sam@old.example".into()],
+                    ..NewContact::default()
+                },
+                now,
+            )
+            .unwrap();
+        assert_eq!(link_history(&mut s, &[id], now).unwrap(), 2);
+        let kinds: Vec<String> = s
+            .interactions(id)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.kind)
+            .collect();
+        assert_eq!(kinds, vec!["email-received", "bounce"]);
+        let c = s.contact(id).unwrap().unwrap();
+        assert!(
+            c.emails[0].bounced_at.is_some(),
+            "the hard bounce marks the address"
+        );
+        link_history(&mut s, &[id], now).unwrap();
+        assert_eq!(
+            s.interactions(id).unwrap().len(),
+            2,
+            "linking again doubles nothing"
+        );
+    }
 }

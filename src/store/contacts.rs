@@ -126,6 +126,30 @@ impl Store {
             .optional()?)
     }
 
+    /// Contacts whose profile link is `link`, ignoring ASCII case and trailing slashes.
+    pub fn contact_ids_by_link(&self, link: &str) -> Result<Vec<i64>> {
+        let norm = link.trim().trim_end_matches('/').to_ascii_lowercase();
+        if norm.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM contacts WHERE link != '' AND lower(rtrim(trim(link), '/')) = ?1 ORDER BY id",
+            )?
+            .query_map([norm], |r| r.get(0))?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Contacts named exactly `name`, ignoring ASCII case.
+    pub fn contact_ids_by_name(&self, name: &str) -> Result<Vec<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM contacts WHERE name = ?1 COLLATE NOCASE ORDER BY id")?
+            .query_map([name.trim()], |r| r.get(0))?
+            .collect::<Result<_, _>>()?)
+    }
+
     pub fn contact(&self, id: i64) -> Result<Option<Contact>> {
         let row = self
             .conn

@@ -245,24 +245,37 @@ impl Store {
         message_by_message_id(&self.conn, mid)
     }
 
-    /// Messages from or to any of `addresses`, oldest first.
-    pub fn messages_involving(&self, addresses: &[String]) -> Result<Vec<StoredMessage>> {
+    /// Messages from or to any of `addresses` (or bounces naming one), oldest first.
+    /// One pass over the messages, however many addresses are asked about.
+    pub fn messages_involving(
+        &self,
+        addresses: &std::collections::HashSet<String>,
+    ) -> Result<Vec<StoredMessage>> {
+        if addresses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM messages ORDER BY date, id"))?;
         let mut out = Vec::new();
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM messages
-             WHERE from_addr = ?1 OR EXISTS (SELECT 1 FROM json_each(messages.to_addrs) WHERE value = ?1)
-             ORDER BY date, id"
-        ))?;
-        let mut seen = std::collections::HashSet::new();
-        for a in addresses {
-            for m in stmt.query_map([a], from_row)? {
-                let m = m?;
-                if seen.insert(m.id) {
-                    out.push(m);
-                }
+        for m in stmt.query_map([], from_row)? {
+            let m = m?;
+            let bounced = m
+                .classification
+                .pointer("/bounce/failed_recipients")
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|a| {
+                    a.iter()
+                        .filter_map(serde_json::Value::as_str)
+                        .any(|r| addresses.contains(&r.to_lowercase()))
+                });
+            if addresses.contains(&m.from_addr)
+                || m.to_addrs.iter().any(|t| addresses.contains(t))
+                || bounced
+            {
+                out.push(m);
             }
         }
-        out.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
         Ok(out)
     }
 
