@@ -92,6 +92,12 @@ fn stage(env: &Env, who: &str) -> String {
         .to_string()
 }
 
+/// The one draft a morning made: (kind, recipient).
+fn only(drafted: &[(i64, String, String)]) -> (&str, &str) {
+    assert_eq!(drafted.len(), 1, "{drafted:?}");
+    (drafted[0].1.as_str(), drafted[0].2.as_str())
+}
+
 /// sync, plan, approve what is pending and due, send: one morning with rapport.
 fn morning(env: &mut Env, now: &str) -> Vec<(i64, String, String)> {
     env.now = now.into();
@@ -169,44 +175,24 @@ fn six_months_of_follow_up_against_real_servers() {
     assert_eq!(stage(&env, "alice@example.test"), "scheduled");
 
     let drafted = morning(&mut env, "2026-11-09T10:00:00Z");
-    assert_eq!(drafted.len(), 1, "{drafted:?}");
-    assert_eq!(
-        (drafted[0].1.as_str(), drafted[0].2.as_str()),
-        ("nudge", "bob@example.test")
-    );
+    assert_eq!(only(&drafted), ("nudge", "bob@example.test"));
     assert_eq!(inbox_count(&s, "bob"), 2);
 
     let drafted = morning(&mut env, "2026-11-11T09:15:00Z");
-    assert_eq!(drafted.len(), 1, "{drafted:?}");
-    assert_eq!(
-        (drafted[0].1.as_str(), drafted[0].2.as_str()),
-        ("thank-you", "alice@example.test")
-    );
+    assert_eq!(only(&drafted), ("thank-you", "alice@example.test"));
 
     let drafted = morning(&mut env, "2026-11-17T10:00:00Z");
-    assert_eq!(drafted.len(), 1, "{drafted:?}");
-    assert_eq!(
-        (drafted[0].1.as_str(), drafted[0].2.as_str()),
-        ("nudge", "carol@example.test")
-    );
+    assert_eq!(only(&drafted), ("nudge", "carol@example.test"));
 
     let drafted = morning(&mut env, "2026-11-23T10:00:00Z");
     assert!(drafted.is_empty(), "{drafted:?}");
     assert_eq!(stage(&env, "bob@example.test"), "dormant");
 
     let drafted = morning(&mut env, "2026-12-01T10:00:00Z");
-    assert_eq!(drafted.len(), 1, "{drafted:?}");
-    assert_eq!(
-        (drafted[0].1.as_str(), drafted[0].2.as_str()),
-        ("check-in", "dave@example.test")
-    );
+    assert_eq!(only(&drafted), ("check-in", "dave@example.test"));
 
     let drafted = morning(&mut env, "2027-02-15T10:00:00Z");
-    assert_eq!(drafted.len(), 1, "{drafted:?}");
-    assert_eq!(
-        (drafted[0].1.as_str(), drafted[0].2.as_str()),
-        ("check-in", "alice@example.test")
-    );
+    assert_eq!(only(&drafted), ("check-in", "alice@example.test"));
 
     // Six months on: nothing more goes to anyone who went quiet or bounced, and every
     // approved email arrived exactly once.

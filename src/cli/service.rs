@@ -39,12 +39,11 @@ pub fn daemon(config_flag: Option<&Path>) -> Result<ExitCode> {
 pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
     let running = crate::daemon::running(&ctx.cfg.store_path)?;
     let folders = ctx.store.sync_states()?;
-    let drafts = ctx.store.drafts(true)?;
-    let mut by_state = std::collections::BTreeMap::<String, usize>::new();
-    for d in &drafts {
-        *by_state.entry(d.status.to_string()).or_default() += 1;
-    }
-    let next_due = drafts
+    let by_state = ctx.store.draft_counts()?;
+    // Only drafts still in the queue (not sent, rejected, superseded) can be due.
+    let next_due = ctx
+        .store
+        .drafts(false)?
         .iter()
         .filter(|d| {
             matches!(

@@ -190,6 +190,15 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// How many drafts are in each state.
+    pub fn draft_counts(&self) -> Result<std::collections::BTreeMap<String, usize>> {
+        Ok(self
+            .conn
+            .prepare("SELECT status, COUNT(*) FROM drafts GROUP BY status")?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, usize>(1)?)))?
+            .collect::<Result<_, _>>()?)
+    }
+
     /// Drafts to one contact, newest first.
     pub fn drafts_for_contact(&self, contact_id: i64) -> Result<Vec<Draft>> {
         let mut stmt = self.conn.prepare(&format!(
