@@ -129,7 +129,8 @@ fn thread_of(store: &Store, message_id: &str) -> Result<Option<(String, Vec<Stri
 
 /// Plans every contact and carries out the answers.
 pub fn plan_all(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<PlanReport> {
-    let templates = drafting::load_templates(&cfg.templates_dir)?;
+    // Read from disk only on a turn that drafts something (most turns draft nothing).
+    let mut templates: Option<crate::core::render::Templates> = None;
     let mut report = PlanReport::default();
     for c in store.contacts()? {
         let p = plan_contact(store, cfg, &c, now)?;
@@ -175,7 +176,11 @@ pub fn plan_all(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<PlanR
                         thread,
                         meeting_day,
                     };
-                    match drafting::create(store, cfg, &templates, &req, now) {
+                    let templates = match &mut templates {
+                        Some(t) => t,
+                        None => templates.insert(drafting::load_templates(&cfg.templates_dir)?),
+                    };
+                    match drafting::create(store, cfg, templates, &req, now) {
                         Ok(Some(id)) => {
                             tracing::info!(draft = id, contact = c.id, kind = %kind, "drafted");
                             report.created.push(id);
