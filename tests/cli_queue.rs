@@ -496,3 +496,50 @@ fn auto_approve_applies_only_to_the_kinds_listed() {
         "not listed: waits for the user"
     );
 }
+
+#[test]
+fn an_unreachable_server_is_tried_once_per_run_not_once_per_draft() {
+    // A loopback port with nothing listening: connections are refused at once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let env = Env::new();
+    env.edit_config(|t| {
+        t.replace(
+            &format!("transport = \"file\"\nfile_dir = \"{}\"", env.outbox().display()),
+            &format!("host = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\npassword_command = \"echo x\""),
+        )
+        .replacen("host = \"smtp.example.org\"\n", "", 1)
+        .replacen("security = \"tls\"\n", "", 1)
+        .replacen("password_command = \"pass show mail/smtp\"\n", "", 1)
+    });
+    for (addr, name) in [
+        ("a@example.com", "Ann"),
+        ("b@example.com", "Ben"),
+        ("c@example.com", "Cy"),
+    ] {
+        env.rapport(&["contacts", "add", addr, "--name", name]).ok();
+        env.rapport(&["request", addr]).ok();
+    }
+    env.rapport(&["queue", "approve", "--all"]).ok();
+    let out = env.rapport(&["send"]).ok().stdout;
+    assert!(out.contains("Not sent 1 yet, will retry"), "{out}");
+    assert!(out.contains("Held back"), "{out}");
+    let q = env.rapport(&["queue", "--json"]).ok().json();
+    let attempts: Vec<i64> = q["drafts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["attempts"].as_i64().unwrap())
+        .collect();
+    assert_eq!(attempts, vec![1, 0, 0], "{q}");
+    assert!(
+        q["drafts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["status"] == "approved")
+    );
+}

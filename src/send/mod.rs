@@ -252,11 +252,10 @@ pub fn send_due(
                         Err(e) => {
                             // Nothing left the machine: the draft goes back to approved.
                             settle(store, cfg, &claimed, Err(e.clone()), now, &mut report)?;
-                            if matches!(e, DeliveryError::Config { .. }) {
-                                report.held = Some(e.to_string());
-                                break;
-                            }
-                            continue;
+                            // The server is out of reach or refuses us: the other drafts
+                            // wait for the next run instead of each timing out in turn.
+                            report.held = Some(e.to_string());
+                            break;
                         }
                     }
                 }
