@@ -1,7 +1,7 @@
 //! rapport: a local-first daemon and command line for professional-networking follow-up.
 //!
 //! The pure core (`core`: classify, plan, render) decides; the edges (`config`, `store`,
-//! `send`, `mail`) do I/O; `cli` and `daemon` drive them. See DESIGN.md for the picture.
+//! `send`, `mail`) do I/O; `cli` and `daemon` drive them. See `docs/ARCHITECTURE.md` for the picture.
 
 pub mod cli;
 pub mod clock;
