@@ -208,6 +208,9 @@ pub struct Maildir {
     /// The Maildir root; every Maildir++ subfolder except junk, trash and drafts is read
     /// (your own messages are told apart by their From address).
     pub path: PathBuf,
+    /// At most this much of a message's body is read (its headers always are).
+    #[serde(default = "default_max_body")]
+    pub max_body_bytes: u32,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

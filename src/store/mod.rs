@@ -11,6 +11,7 @@
 
 mod contacts;
 mod drafts;
+mod maildir;
 mod messages;
 
 use std::path::Path;
@@ -21,6 +22,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub use contacts::{Contact, ContactEmail, ContactPatch, NewContact};
 pub use drafts::{Draft, NewDraft};
+pub use maildir::add_maildir_file;
 pub use messages::{
     Cursor, NewMessage, StoredMessage, SyncState, add_location, message_by_message_id, set_cursor,
     upsert_message,
@@ -33,6 +35,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0001_foundation.sql"),
     ),
     ("0002_mailbox", include_str!("migrations/0002_mailbox.sql")),
+    (
+        "0008_maildir_files",
+        include_str!("migrations/0008_maildir_files.sql"),
+    ),
 ];
 
 /// The schema version this build of rapport writes.
