@@ -151,6 +151,30 @@ impl Store {
         &self.conn
     }
 
+    /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back when it
+    /// fails. Store methods that need their own transaction nest as savepoints.
+    pub fn in_transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs `f` in a transaction that is always rolled back: what it would do, undone.
+    pub fn rolled_back<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let r = f(self);
+        self.conn.execute_batch("ROLLBACK")?;
+        r
+    }
+
     /// Records a timeline entry; returns false when the same (contact, kind, message)
     /// was already recorded.
     pub fn add_interaction(&self, i: &NewInteraction<'_>) -> Result<bool> {
