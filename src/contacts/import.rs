@@ -60,8 +60,9 @@ pub enum TextEncoding {
     Utf16Le,
     /// UTF-16, big-endian, recognised by its byte-order mark.
     Utf16Be,
-    /// Not valid UTF-8, so read as Windows-1252 (a superset of Latin-1), as Excel writes.
-    Windows1252,
+    /// Not valid UTF-8: the legacy encoding (its WHATWG name, such as `Shift_JIS`,
+    /// `windows-1251` or `windows-1252`) that chardetng found most likely.
+    Legacy(&'static str),
 }
 
 impl fmt::Display for TextEncoding {
@@ -70,7 +71,7 @@ impl fmt::Display for TextEncoding {
             TextEncoding::Utf8 => "UTF-8",
             TextEncoding::Utf16Le => "UTF-16LE",
             TextEncoding::Utf16Be => "UTF-16BE",
-            TextEncoding::Windows1252 => "Windows-1252",
+            TextEncoding::Legacy(name) => name,
         })
     }
 }

@@ -1,25 +1,30 @@
 //! Bytes to text: the encoding of an exported file, found from its bytes.
 //!
 //! Must never guess silently wrong when a better guess is at hand, nor fail: every byte
-//! sequence becomes some text.
+//! sequence becomes some text. Decoding is encoding_rs's and the guess chardetng's: no
+//! hand-made code tables.
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE};
 
 use super::*;
 
+/// The file's bytes as text: a byte-order mark decides; else UTF-8 when the bytes are
+/// valid UTF-8; else the legacy encoding chardetng finds most likely (the Shift_JIS,
+/// Windows-1251 or Windows-1252 that spreadsheet programs write).
 pub(super) fn decode_text(bytes: &[u8]) -> (String, TextEncoding) {
-    let (text, encoding) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        decode_8bit(rest)
-    } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        (
-            decode_utf16(rest, u16::from_le_bytes),
-            TextEncoding::Utf16Le,
-        )
-    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        (
-            decode_utf16(rest, u16::from_be_bytes),
-            TextEncoding::Utf16Be,
-        )
-    } else {
-        decode_8bit(bytes)
+    let (text, encoding) = match Encoding::for_bom(bytes) {
+        Some((enc, bom)) if enc != UTF_8 => {
+            let rest = bytes.get(bom..).unwrap_or_default();
+            let (text, _) = enc.decode_without_bom_handling(rest);
+            let label = if enc == UTF_16BE {
+                TextEncoding::Utf16Be
+            } else {
+                TextEncoding::Utf16Le
+            };
+            (text.into_owned(), label)
+        }
+        Some((_, bom)) => decode_8bit(bytes.get(bom..).unwrap_or_default()),
+        None => decode_8bit(bytes),
     };
     // A second byte-order mark (some tools add one to a file that already had one).
     match text.strip_prefix('\u{FEFF}') {
@@ -28,46 +33,30 @@ pub(super) fn decode_text(bytes: &[u8]) -> (String, TextEncoding) {
     }
 }
 
+/// UTF-8 when it is valid UTF-8, else the most likely legacy encoding.
 pub(super) fn decode_8bit(bytes: &[u8]) -> (String, TextEncoding) {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_owned(), TextEncoding::Utf8),
-        Err(_) => (windows_1252(bytes), TextEncoding::Windows1252),
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_owned(), TextEncoding::Utf8);
     }
+    let enc = guess(bytes);
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    (text.into_owned(), TextEncoding::Legacy(enc.name()))
 }
 
-pub(super) fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
-    let chunks = bytes.chunks_exact(2);
-    let odd_byte = !chunks.remainder().is_empty();
-    let units = chunks.map(|pair| <[u8; 2]>::try_from(pair).map_or(0xFFFD, unit));
-    let mut text: String = char::decode_utf16(units)
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect();
-    if odd_byte {
-        text.push(char::REPLACEMENT_CHARACTER);
-    }
-    text
+/// chardetng's guess for bytes that are not UTF-8.
+fn guess(bytes: &[u8]) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    detector.guess(None, false)
 }
 
-/// Windows-1252 differs from Latin-1 only in 0x80..=0x9F; the five bytes it leaves
-/// undefined are kept as the C1 control characters of the same value.
-pub(super) const WINDOWS_1252_HIGH: [char; 32] = [
-    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
-    '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}',
-    '\u{0090}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
-    '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
-];
-
-pub(super) fn windows_1252(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|&b| match b {
-            0x80..=0x9F => WINDOWS_1252_HIGH
-                .get(usize::from(b - 0x80))
-                .copied()
-                .unwrap_or(char::REPLACEMENT_CHARACTER),
-            _ => char::from(b),
-        })
-        .collect()
+/// Bytes in a named charset (a vCard 2.1 `CHARSET=` parameter), by the WHATWG labels;
+/// an unknown or missing label is read as [`decode_8bit`] reads a file.
+pub(super) fn decode_labelled(bytes: &[u8], charset: Option<&str>) -> String {
+    match charset.and_then(|c| Encoding::for_label(c.trim().as_bytes())) {
+        Some(enc) => enc.decode_without_bom_handling(bytes).0.into_owned(),
+        None => decode_8bit(bytes).0,
+    }
 }
 
 /// CRLF and lone CR (old Mac Excel) become LF, so that every line ends in `\n`.

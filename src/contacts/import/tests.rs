@@ -321,7 +321,7 @@ fn semicolon_excel_export_in_windows_1252() {
     );
     let parsed = parse(&bytes);
     assert_eq!(parsed.format, Format::Csv);
-    assert_eq!(parsed.encoding, TextEncoding::Windows1252);
+    assert_eq!(parsed.encoding, TextEncoding::Legacy("windows-1252"));
     let expected = vec![
         ImportedContact {
             company: some("Café Olé S.L."),
@@ -612,17 +612,49 @@ fn utf16_with_bom_is_decoded() {
 }
 
 #[test]
-fn windows_1252_table_covers_the_high_range() {
-    assert_eq!(
-        windows_1252(b"\x80\x8A\x93\x94\x96\x97\x99\x9F"),
-        "€Š“”–—™Ÿ"
+fn windows_1252_is_read_with_its_high_range() {
+    let (text, encoding) = decode_text(b"Name\nRen\xE9e \x93Bob\x94 M\xFCller \x80\n");
+    assert_eq!(text, "Name\nRenée “Bob” Müller €\n");
+    assert_eq!(encoding, TextEncoding::Legacy("windows-1252"));
+}
+
+#[test]
+fn a_shift_jis_export_is_read_as_shift_jis() {
+    let bytes = fixture("outlook-shift-jis.csv");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "fixture must not be UTF-8"
     );
-    assert_eq!(windows_1252(b"caf\xE9 \xFF \x81"), "café ÿ \u{81}");
-    let (text, encoding) = decode_text(b"Ren\xE9e");
-    assert_eq!(
-        (text.as_str(), encoding),
-        ("Renée", TextEncoding::Windows1252)
+    let parsed = parse(&bytes);
+    assert_eq!(parsed.encoding, TextEncoding::Legacy("Shift_JIS"));
+    let names: Vec<_> = parsed.contacts.iter().map(|c| c.name.clone()).collect();
+    assert_eq!(names, vec![some("山田 太郎"), some("佐藤 花子")]);
+    assert_eq!(parsed.contacts[0].company, some("株式会社サンプル"));
+    assert_eq!(parsed.contacts[1].role, some("エンジニア"));
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+}
+
+#[test]
+fn a_windows_1251_export_is_read_as_cyrillic() {
+    let bytes = fixture("excel-windows-1251.csv");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "fixture must not be UTF-8"
     );
+    let parsed = parse(&bytes);
+    assert_eq!(parsed.encoding, TextEncoding::Legacy("windows-1251"));
+    assert_eq!(parsed.contacts[0].name, some("Иван Петров"));
+    assert_eq!(parsed.contacts[0].company, some("ООО «Ромашка»"));
+    assert_eq!(parsed.contacts[1].role, some("Аналитик"));
+    assert_eq!(parsed.contacts[1].emails, strings(&["elena@example.ru"]));
+}
+
+#[test]
+fn vcard_charsets_are_decoded_by_their_label() {
+    let card = b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=windows-1251;ENCODING=QUOTED-PRINTABLE:=C8=E2=E0=ED\r\nORG;CHARSET=Shift_JIS;ENCODING=QUOTED-PRINTABLE:=93=8C=8B=9E\r\nEMAIL:ivan@example.ru\r\nEND:VCARD\r\n";
+    let parsed = parse(card);
+    assert_eq!(parsed.contacts[0].name, some("Иван"));
+    assert_eq!(parsed.contacts[0].company, some("東京"));
 }
 
 mod details;

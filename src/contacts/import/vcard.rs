@@ -167,23 +167,7 @@ pub(super) fn decode_quoted_printable(s: &str) -> Vec<u8> {
 }
 
 pub(super) fn decode_charset(bytes: Vec<u8>, charset: Option<&str>) -> String {
-    let single_byte = charset.is_some_and(|c| {
-        matches!(
-            c.trim().to_ascii_lowercase().as_str(),
-            "iso-8859-1"
-                | "iso8859-1"
-                | "iso-8859-15"
-                | "latin1"
-                | "latin-1"
-                | "windows-1252"
-                | "cp1252"
-        )
-    });
-    if single_byte {
-        windows_1252(&bytes)
-    } else {
-        String::from_utf8(bytes).unwrap_or_else(|err| windows_1252(err.as_bytes()))
-    }
+    decode_labelled(&bytes, charset)
 }
 
 /// `\n` and `\N` are newlines; a backslash before any other character stands for that

@@ -514,7 +514,7 @@ fn problem_display_names_the_line() {
     };
     assert_eq!(problem.to_string(), "line 12: bad");
     assert_eq!(Format::LinkedIn.to_string(), "LinkedIn connections export");
-    assert_eq!(TextEncoding::Windows1252.to_string(), "Windows-1252");
+    assert_eq!(TextEncoding::Legacy("Shift_JIS").to_string(), "Shift_JIS");
 }
 
 #[test]
