@@ -14,8 +14,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::import::{ImportedContact, ParsedImport, Problem};
-use crate::core::model::Tier;
-use crate::store::{Contact, ContactPatch, NewContact, Store};
+use crate::core::model::{InteractionKind, Tier};
+use crate::store::{Contact, ContactPatch, NewContact, NewInteraction, Store};
 
 #[derive(Debug, Default, Serialize)]
 pub struct MergeReport {
@@ -126,11 +126,12 @@ fn merge_all(store: &mut Store, parsed: &ParsedImport, now: Timestamp) -> Result
         ..MergeReport::default()
     };
     for rec in &parsed.contacts {
-        match find_existing(store, rec)? {
+        let id = match find_existing(store, rec)? {
             Found::Strongly(existing) => update(store, &existing, rec, true, &mut report)?,
             Found::ByName(existing) => update(store, &existing, rec, false, &mut report)?,
             Found::Namesake(other, why) => {
-                if add(store, rec, now, &mut report)? {
+                let id = add(store, rec, now, &mut report)?;
+                if id.is_some() {
                     report.problems.push(Problem {
                         line: rec.line,
                         message: format!(
@@ -140,10 +141,12 @@ fn merge_all(store: &mut Store, parsed: &ParsedImport, now: Timestamp) -> Result
                         ),
                     });
                 }
+                id
             }
-            Found::Nobody => {
-                add(store, rec, now, &mut report)?;
-            }
+            Found::Nobody => add(store, rec, now, &mut report)?,
+        };
+        if let Some(id) = id {
+            record_connected_on(store, id, rec)?;
         }
     }
     report.problems.sort_by_key(|p| p.line);
@@ -169,20 +172,49 @@ fn tier(rec: &ImportedContact, report: &mut MergeReport) -> Option<Tier> {
     }
 }
 
-/// Adds a record as a new contact; false when it was skipped.
+/// LinkedIn's "Connected On" date, kept on the timeline as when you met (once).
+fn record_connected_on(store: &Store, id: i64, rec: &ImportedContact) -> Result<()> {
+    let Some(day) = rec.connected_on.as_deref() else {
+        return Ok(());
+    };
+    let Ok(date) = day.parse::<jiff::civil::Date>() else {
+        return Ok(());
+    };
+    // Midday UTC: the same calendar day in every time zone a user is likely to be in.
+    let Ok(at) = date.at(12, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC) else {
+        return Ok(());
+    };
+    store.add_interaction(&NewInteraction {
+        contact_id: id,
+        at: at.timestamp(),
+        kind: InteractionKind::Note,
+        summary: "Connected on LinkedIn",
+        message_key: CONNECTED_KEY,
+        draft_id: None,
+        detail: serde_json::json!({ "connected_on": day }),
+        // The user's own record, brought from LinkedIn.
+        source: "user",
+    })?;
+    Ok(())
+}
+
+/// The timeline key of the "Connected On" entry, so a re-import does not repeat it.
+const CONNECTED_KEY: &str = "import:linkedin-connected";
+
+/// Adds a record as a new contact; `None` when it was skipped.
 fn add(
     store: &mut Store,
     rec: &ImportedContact,
     now: Timestamp,
     report: &mut MergeReport,
-) -> Result<bool> {
+) -> Result<Option<i64>> {
     let name = clean(&rec.name);
     if name.is_empty() && rec.emails.is_empty() {
         report.skipped.push(Problem {
             line: rec.line,
             message: "no name and no email address".into(),
         });
-        return Ok(false);
+        return Ok(None);
     }
     let new = NewContact {
         name,
@@ -201,14 +233,14 @@ fn add(
             if rec.emails.is_empty() {
                 report.without_email += 1;
             }
-            Ok(true)
+            Ok(Some(id))
         }
         Err(e) => {
             report.skipped.push(Problem {
                 line: rec.line,
                 message: format!("{e:#}"),
             });
-            Ok(false)
+            Ok(None)
         }
     }
 }
@@ -221,7 +253,7 @@ fn update(
     rec: &ImportedContact,
     strong: bool,
     report: &mut MergeReport,
-) -> Result<()> {
+) -> Result<Option<i64>> {
     let mut patch = ContactPatch::default();
     let mut changed = false;
     for e in &rec.emails {
@@ -271,7 +303,7 @@ fn update(
     } else {
         report.unchanged += 1;
     }
-    Ok(())
+    Ok(Some(existing.id))
 }
 
 #[cfg(test)]

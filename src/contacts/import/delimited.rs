@@ -332,11 +332,12 @@ pub(super) fn read_row(
         sink.problem(
             line,
             format!(
-                "this row has {} fields but the header row has {expected}; the extra fields were ignored. A value that contains a {} must be put in double quotes",
+                "this row has {} fields but the header row has {expected}, so its values may be in the wrong columns; it was skipped. Put a value that contains a {} in double quotes and import again",
                 record.len(),
                 delimiter_name(delimiter)
             ),
         );
+        return;
     } else if record.len() < expected {
         sink.problem(
             line,

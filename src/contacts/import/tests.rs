@@ -383,11 +383,6 @@ fn plain_csv_with_bom() {
             tier: some("acquaintance"),
             ..contact(5, "Alan Turing", &[])
         },
-        ImportedContact {
-            company: some("Co"),
-            role: some("Role"),
-            ..contact(7, "Extra Fields", &["extra@example.com"])
-        },
         contact(8, "Short Row", &["short@example.com"]),
         contact(9, "Linus", &["linus@example.com", "linus@kernel.example"]),
     ];
@@ -400,7 +395,10 @@ fn plain_csv_with_bom() {
                 "\"alan@bletchley\" in column \"email\" is not an email address",
             ),
             (6, "neither a name nor an email"),
-            (7, "has 9 fields but the header row has 8"),
+            (
+                7,
+                "has 9 fields but the header row has 8, so its values may be in the wrong columns; it was skipped",
+            ),
             (8, "has 2 fields but the header row has 8"),
         ],
     );
@@ -658,3 +656,19 @@ fn vcard_charsets_are_decoded_by_their_label() {
 }
 
 mod details;
+
+#[test]
+fn a_row_split_by_an_unquoted_comma_is_skipped_not_imported_as_junk() {
+    let parsed = parse(
+        b"Name,Email,Company,Title\nPark, Jessica,jessica@example.com,Example,PM\nOmar Haddad,omar@acme.example,Acme,CTO\n",
+    );
+    assert_eq!(
+        parsed.contacts,
+        vec![ImportedContact {
+            company: some("Acme"),
+            role: some("CTO"),
+            ..contact(3, "Omar Haddad", &["omar@acme.example"])
+        }]
+    );
+    assert_problems(&parsed.problems, &[(2, "it was skipped")]);
+}

@@ -154,3 +154,17 @@ fn linkedin_fixture_imports_with_counts() {
     assert_eq!(again.added, 0);
     assert_eq!(again.merged, 0);
 }
+
+#[test]
+fn linkedin_connected_on_is_kept_as_when_you_met_once() {
+    let mut s = Store::open_in_memory().unwrap();
+    let csv = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\nJessica,Park,https://www.linkedin.com/in/jpark,,Example,PM,03 Nov 2024\n";
+    import(&mut s, csv);
+    import(&mut s, csv);
+    let c = &s.contacts().unwrap()[0];
+    let timeline = s.interactions(c.id).unwrap();
+    assert_eq!(timeline.len(), 1, "{timeline:?}");
+    assert_eq!(timeline[0].at, "2024-11-03T12:00:00Z");
+    assert_eq!(timeline[0].kind, "note");
+    assert_eq!(timeline[0].summary, "Connected on LinkedIn");
+}

@@ -10,3 +10,8 @@ CREATE TABLE maildir_files (
     message INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
     PRIMARY KEY (account, folder, name)
 ) STRICT, WITHOUT ROWID;
+
+-- Import looks contacts up by exact name and by profile link for every record; without
+-- these a 10,000-row import scanned the table 20,000 times (3.7 s, now well under 1 s).
+CREATE INDEX contacts_name ON contacts (name COLLATE NOCASE);
+CREATE INDEX contacts_link ON contacts (lower(rtrim(trim(link), '/')));
