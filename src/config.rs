@@ -16,6 +16,8 @@ use jiff::civil::Time;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+pub mod limits;
+
 /// Environment variable naming the config file when `--config` is not given.
 pub const CONFIG_ENV: &str = "RAPPORT_CONFIG";
 
@@ -208,6 +210,9 @@ pub struct Maildir {
     /// The Maildir root; every Maildir++ subfolder except junk, trash and drafts is read
     /// (your own messages are told apart by their From address).
     pub path: PathBuf,
+    /// At most this much of a message's body is read (its headers always are).
+    #[serde(default = "default_max_body")]
+    pub max_body_bytes: u32,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -406,7 +411,7 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
         line,
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::NotFound {
             "; run `rapport init` to write one, or pass --config PATH"
         } else {
@@ -419,7 +424,23 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
         )
     })?;
     check_permissions(path).map_err(|m| err(None, None, m))?;
-    parse(path, &text)
+    let text = utf8(&bytes).map_err(|(line, m)| err(None, Some(line), m))?;
+    parse(path, text)
+}
+
+/// The file as text, or the line of the first byte that is not UTF-8.
+fn utf8(bytes: &[u8]) -> Result<&str, (usize, String)> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = bytes.get(..e.valid_up_to()).unwrap_or_default();
+        let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+        let column = 1 + good.iter().rev().take_while(|&&b| b != b'\n').count();
+        (
+            line,
+            format!(
+                "column {column} is not valid UTF-8 (the file was saved in another encoding); save it as UTF-8"
+            ),
+        )
+    })
 }
 
 /// Refuses a config file that group or others can read (it may name password commands
@@ -550,27 +571,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, ConfigError> {
             ));
         }
     }
-    if p.meeting_minutes == 0 || p.meeting_minutes > 480 {
-        return Err(err(
-            "policy.meeting_minutes",
-            "must be between 1 and 480".into(),
-        ));
-    }
-    if p.max_attempts == 0 {
-        return Err(err("policy.max_attempts", "must be at least 1".into()));
-    }
-    for (key, months) in [
-        ("tiers.close_months", config.tiers.close_months),
-        ("tiers.regular_months", config.tiers.regular_months),
-        (
-            "tiers.acquaintance_months",
-            config.tiers.acquaintance_months,
-        ),
-    ] {
-        if months == 0 || months > 60 {
-            return Err(err(key, "must be between 1 and 60 months".into()));
-        }
-    }
+    limits::check(&config).map_err(|(k, m)| err(k, m))?;
 
     let store_path = match &config.store.path {
         Some(p) => expand_tilde(p),

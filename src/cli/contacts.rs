@@ -56,6 +56,9 @@ pub enum ContactsCmd {
         file: std::path::PathBuf,
         #[arg(long)]
         json: bool,
+        /// Report what the import would add and change, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -156,7 +159,11 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ContactsCmd::Show { contact, json } => show(&ctx, &contact, json),
-        ContactsCmd::Import { file, json } => import(&mut ctx, &file, json),
+        ContactsCmd::Import {
+            file,
+            json,
+            dry_run,
+        } => import(&mut ctx, &file, json, dry_run),
         ContactsCmd::Edit {
             contact,
             fields,
@@ -312,21 +319,35 @@ pub fn note(ctx: &Ctx, query: &str, text: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn import(ctx: &mut Ctx, file: &std::path::Path, json: bool) -> Result<ExitCode> {
+fn import(ctx: &mut Ctx, file: &std::path::Path, json: bool, dry_run: bool) -> Result<ExitCode> {
     let bytes =
         std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let parsed = crate::contacts::import::parse_import(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let report = crate::contacts::merge::merge(&mut ctx.store, &parsed, ctx.now)?;
-    let linked = crate::mail::timeline::link_history(&mut ctx.store, &report.added_ids, ctx.now)?;
+    let report = if dry_run {
+        crate::contacts::merge::dry_run(&mut ctx.store, &parsed, ctx.now)?
+    } else {
+        crate::contacts::merge::merge(&mut ctx.store, &parsed, ctx.now)?
+    };
+    let linked = if dry_run {
+        0
+    } else {
+        crate::mail::timeline::link_history(&mut ctx.store, &report.added_ids, ctx.now)?
+    };
     if json {
         print_json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let (verb, would) = if dry_run {
+        ("Dry run, nothing written", "would be ")
+    } else {
+        ("", "")
+    };
     println!(
-        "{} ({}): added {}, merged {}, unchanged {}, skipped {}.",
+        "{} ({}){}{verb}: {would}added {}, merged {}, unchanged {}, skipped {}.",
         file.display(),
         parsed.format,
+        if dry_run { ", " } else { "" },
         report.added,
         report.merged,
         report.unchanged,
@@ -340,6 +361,17 @@ fn import(ctx: &mut Ctx, file: &std::path::Path, json: bool) -> Result<ExitCode>
     }
     if linked > 0 {
         println!("Linked {linked} earlier interaction(s) from your mail.");
+    }
+    for c in &report.changes {
+        let from = if c.from.is_empty() {
+            "(empty)"
+        } else {
+            &c.from
+        };
+        println!(
+            "  line {}: contact #{} {}: {from} -> {}",
+            c.line, c.contact_id, c.field, c.to
+        );
     }
     for p in &report.skipped {
         println!("  skipped line {}: {}", p.line, p.message);

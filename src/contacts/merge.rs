@@ -1,20 +1,28 @@
 //! Merging imported records into the store: an existing contact is found by email
-//! address, then by profile link, then by exact name (when exactly one contact has it).
-//! A found contact only gains what it lacks (addresses, tags, empty fields); what the
-//! user wrote is never overwritten. Importing the same file twice adds nothing.
+//! address, then by profile link, then by exact name — by name only when nothing in the
+//! record contradicts it (another address, another profile), since two people can share
+//! a name. Found by address or link, a record updates a changed company or role and says
+//! so; found by name alone it only fills what is empty. Addresses, tags and empty fields
+//! are added; a name the user wrote is never overwritten. Importing the same file twice
+//! changes nothing. The whole import is one transaction (a dry run rolls it back).
+//!
+//! What this module must never do: merge two people on a name when an address or link
+//! says otherwise, or drop a record silently (every record is counted or reported).
 
 use anyhow::Result;
 use jiff::Timestamp;
 use serde::Serialize;
 
 use super::import::{ImportedContact, ParsedImport, Problem};
-use crate::core::model::Tier;
-use crate::store::{Contact, ContactPatch, NewContact, Store};
+use crate::core::model::{InteractionKind, Tier};
+use crate::store::{Contact, ContactPatch, NewContact, NewInteraction, Store};
 
 #[derive(Debug, Default, Serialize)]
 pub struct MergeReport {
     /// `linkedin`, `vcard` or `csv`.
     pub format: String,
+    /// Nothing was written: this is what the import would do.
+    pub dry_run: bool,
     pub added: usize,
     pub merged: usize,
     pub unchanged: usize,
@@ -22,201 +30,281 @@ pub struct MergeReport {
     pub without_email: usize,
     pub skipped: Vec<Problem>,
     pub problems: Vec<Problem>,
+    /// Every field an import changed on an existing contact.
+    pub changes: Vec<Change>,
     /// Ids of contacts added, so their mail history can be linked.
     pub added_ids: Vec<i64>,
 }
 
-fn find_existing(store: &Store, rec: &ImportedContact) -> Result<Option<Contact>> {
+/// One field of an existing contact that the import set or changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub line: usize,
+    pub contact_id: i64,
+    pub field: &'static str,
+    pub from: String,
+    pub to: String,
+}
+
+/// How a record was matched to a contact already in the store.
+enum Found {
+    /// By an address or profile link: the same person, whose job may have changed.
+    Strongly(Contact),
+    /// By exact name alone: only what is empty is filled.
+    ByName(Contact),
+    /// Same name as this contact, but an address or link says it is someone else.
+    Namesake(Contact, &'static str),
+    Nobody,
+}
+
+fn find_existing(store: &Store, rec: &ImportedContact) -> Result<Found> {
     for e in &rec.emails {
-        if let Some(id) = store.contact_id_by_address(e)? {
-            return store.contact(id);
+        if let Some(id) = store.contact_id_by_address(e)?
+            && let Some(c) = store.contact(id)?
+        {
+            return Ok(Found::Strongly(c));
         }
     }
     if let Some(link) = rec.link.as_deref().filter(|l| !l.is_empty())
         && let Some(id) = store.contact_ids_by_link(link)?.first()
+        && let Some(c) = store.contact(*id)?
     {
-        return store.contact(*id);
+        return Ok(Found::Strongly(c));
     }
     if let Some(name) = rec.name.as_deref().filter(|n| !n.is_empty())
         && let [id] = store.contact_ids_by_name(name)?.as_slice()
+        && let Some(c) = store.contact(*id)?
     {
-        return store.contact(*id);
+        // Their addresses were looked up above and none is this contact's.
+        if !rec.emails.is_empty() && !c.emails.is_empty() {
+            return Ok(Found::Namesake(c, "a different email address"));
+        }
+        let link = clean(&rec.link);
+        if !link.is_empty() && !c.link.is_empty() && !link.eq_ignore_ascii_case(&c.link) {
+            return Ok(Found::Namesake(c, "a different profile link"));
+        }
+        return Ok(Found::ByName(c));
     }
-    Ok(None)
+    Ok(Found::Nobody)
 }
 
-/// Merges parsed records into the store, one record at a time.
+fn clean(s: &Option<String>) -> String {
+    s.as_deref()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+fn format_name(parsed: &ParsedImport) -> &'static str {
+    match parsed.format {
+        super::import::Format::LinkedIn => "linkedin",
+        super::import::Format::VCard => "vcard",
+        super::import::Format::Csv => "csv",
+    }
+}
+
+/// Merges parsed records into the store in one transaction.
 pub fn merge(store: &mut Store, parsed: &ParsedImport, now: Timestamp) -> Result<MergeReport> {
+    store.in_transaction(|s| merge_all(s, parsed, now))
+}
+
+/// What [`merge`] would do, without writing anything.
+pub fn dry_run(store: &mut Store, parsed: &ParsedImport, now: Timestamp) -> Result<MergeReport> {
+    let mut report = store.rolled_back(|s| merge_all(s, parsed, now))?;
+    report.dry_run = true;
+    report.added_ids.clear();
+    Ok(report)
+}
+
+fn merge_all(store: &mut Store, parsed: &ParsedImport, now: Timestamp) -> Result<MergeReport> {
     let mut report = MergeReport {
-        format: match parsed.format {
-            super::import::Format::LinkedIn => "linkedin",
-            super::import::Format::VCard => "vcard",
-            super::import::Format::Csv => "csv",
-        }
-        .to_string(),
+        format: format_name(parsed).to_string(),
         problems: parsed.problems.clone(),
         ..MergeReport::default()
     };
     for rec in &parsed.contacts {
-        let tier = match rec.tier.as_deref() {
-            Some(t) if !t.trim().is_empty() => match t.trim().to_lowercase().parse::<Tier>() {
-                Ok(t) => Some(t),
-                Err(e) => {
+        let id = match find_existing(store, rec)? {
+            Found::Strongly(existing) => update(store, &existing, rec, true, &mut report)?,
+            Found::ByName(existing) => update(store, &existing, rec, false, &mut report)?,
+            Found::Namesake(other, why) => {
+                let id = add(store, rec, now, &mut report)?;
+                if id.is_some() {
                     report.problems.push(Problem {
                         line: rec.line,
-                        message: format!("tier {e}; imported without a tier"),
+                        message: format!(
+                            "{:?} has the same name as contact #{} but {why}; added as a separate contact (remove one with `rapport contacts remove` if they are the same person)",
+                            clean(&rec.name),
+                            other.id
+                        ),
                     });
-                    None
                 }
-            },
-            _ => None,
-        };
-        let clean = |s: &Option<String>| -> String {
-            s.as_deref()
-                .unwrap_or("")
-                .chars()
-                .filter(|c| !c.is_control())
-                .collect::<String>()
-                .trim()
-                .to_string()
-        };
-        match find_existing(store, rec)? {
-            Some(existing) => {
-                let mut patch = ContactPatch::default();
-                let mut changed = false;
-                for e in &rec.emails {
-                    match store.contact_id_by_address(e)? {
-                        None => {
-                            patch.add_emails.push(e.clone());
-                            changed = true;
-                        }
-                        Some(owner) if owner != existing.id => report.problems.push(Problem {
-                            line: rec.line,
-                            message: format!("{e} already belongs to contact #{owner}; left there"),
-                        }),
-                        Some(_) => {}
-                    }
-                }
-                let fill = |current: &str, new: String| -> Option<String> {
-                    (current.is_empty() && !new.is_empty()).then_some(new)
-                };
-                patch.name = fill(&existing.name, clean(&rec.name));
-                patch.company = fill(&existing.company, clean(&rec.company));
-                patch.role = fill(&existing.role, clean(&rec.role));
-                patch.link = fill(&existing.link, clean(&rec.link));
-                changed |= patch.name.is_some()
-                    || patch.company.is_some()
-                    || patch.role.is_some()
-                    || patch.link.is_some();
-                for t in &rec.tags {
-                    if !existing.tags.iter().any(|x| x.eq_ignore_ascii_case(t)) {
-                        patch.add_tags.push(t.clone());
-                        changed = true;
-                    }
-                }
-                if changed {
-                    store.update_contact(existing.id, &patch)?;
-                    report.merged += 1;
-                } else {
-                    report.unchanged += 1;
-                }
+                id
             }
-            None => {
-                let name = clean(&rec.name);
-                if name.is_empty() && rec.emails.is_empty() {
-                    report.skipped.push(Problem {
-                        line: rec.line,
-                        message: "no name and no email address".into(),
-                    });
-                    continue;
-                }
-                let new = NewContact {
-                    name,
-                    emails: rec.emails.clone(),
-                    company: clean(&rec.company),
-                    role: clean(&rec.role),
-                    tier,
-                    tags: rec.tags.clone(),
-                    link: clean(&rec.link),
-                    source: "import".into(),
-                };
-                match store.add_contact(&new, now) {
-                    Ok(id) => {
-                        report.added += 1;
-                        report.added_ids.push(id);
-                        if rec.emails.is_empty() {
-                            report.without_email += 1;
-                        }
-                    }
-                    Err(e) => report.skipped.push(Problem {
-                        line: rec.line,
-                        message: format!("{e:#}"),
-                    }),
-                }
-            }
+            Found::Nobody => add(store, rec, now, &mut report)?,
+        };
+        if let Some(id) = id {
+            record_connected_on(store, id, rec)?;
         }
     }
     report.problems.sort_by_key(|p| p.line);
     Ok(report)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::contacts::import::parse_import;
-
-    fn now() -> Timestamp {
-        "2026-11-22T09:00:00Z".parse().unwrap()
-    }
-
-    #[test]
-    fn twice_adds_nothing_and_merges_by_email_link_name() {
-        let mut s = Store::open_in_memory().unwrap();
-        let csv = b"Name,Email,Company,LinkedIn\nJessica Park,jessica@example.com,Example,https://www.linkedin.com/in/jpark\nOmar Haddad,,Acme,https://www.linkedin.com/in/omar\n";
-        let parsed = parse_import(csv).unwrap();
-        let r = merge(&mut s, &parsed, now()).unwrap();
-        assert_eq!(
-            (r.added, r.merged, r.unchanged, r.without_email),
-            (2, 0, 0, 1)
-        );
-        let r = merge(&mut s, &parsed, now()).unwrap();
-        assert_eq!((r.added, r.merged, r.unchanged), (0, 0, 2));
-
-        // A later export gives Omar an email: found by link, address added.
-        let csv2 = b"Name,Email,LinkedIn,Title\nOmar Haddad,omar@acme.example,https://www.linkedin.com/in/omar/,CTO\n";
-        let r = merge(&mut s, &parse_import(csv2).unwrap(), now()).unwrap();
-        assert_eq!((r.added, r.merged), (0, 1));
-        let omar = s.find_contacts("omar@acme.example").unwrap();
-        assert_eq!(omar.len(), 1);
-        assert_eq!(omar[0].role, "CTO");
-        assert_eq!(omar[0].company, "Acme", "existing values are kept");
-        assert_eq!(s.contacts().unwrap().len(), 2);
-
-        // By exact name when nothing else matches.
-        let csv3 = b"Name,Company\njessica park,Other Co\n";
-        let r = merge(&mut s, &parse_import(csv3).unwrap(), now()).unwrap();
-        assert_eq!(
-            (r.added, r.unchanged),
-            (0, 1),
-            "company already set: unchanged"
-        );
-    }
-
-    #[test]
-    fn linkedin_fixture_imports_with_counts() {
-        let mut s = Store::open_in_memory().unwrap();
-        let bytes = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/import/linkedin-connections.csv"
-        ))
-        .unwrap();
-        let parsed = parse_import(&bytes).unwrap();
-        let r = merge(&mut s, &parsed, now()).unwrap();
-        assert!(r.added > 0);
-        assert!(r.without_email > 0, "most LinkedIn rows have no email");
-        assert_eq!(s.contacts().unwrap().len(), r.added);
-        let again = merge(&mut s, &parsed, now()).unwrap();
-        assert_eq!(again.added, 0);
-        assert_eq!(again.merged, 0);
+/// The record's tier, or a problem when it names none.
+fn tier(rec: &ImportedContact, report: &mut MergeReport) -> Option<Tier> {
+    let t = rec
+        .tier
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())?;
+    match t.to_lowercase().parse::<Tier>() {
+        Ok(t) => Some(t),
+        Err(e) => {
+            report.problems.push(Problem {
+                line: rec.line,
+                message: format!("tier {e}; imported without a tier"),
+            });
+            None
+        }
     }
 }
+
+/// LinkedIn's "Connected On" date, kept on the timeline as when you met (once).
+fn record_connected_on(store: &Store, id: i64, rec: &ImportedContact) -> Result<()> {
+    let Some(day) = rec.connected_on.as_deref() else {
+        return Ok(());
+    };
+    let Ok(date) = day.parse::<jiff::civil::Date>() else {
+        return Ok(());
+    };
+    // Midday UTC: the same calendar day in every time zone a user is likely to be in.
+    let Ok(at) = date.at(12, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC) else {
+        return Ok(());
+    };
+    store.add_interaction(&NewInteraction {
+        contact_id: id,
+        at: at.timestamp(),
+        kind: InteractionKind::Note,
+        summary: "Connected on LinkedIn",
+        message_key: CONNECTED_KEY,
+        draft_id: None,
+        detail: serde_json::json!({ "connected_on": day }),
+        // The user's own record, brought from LinkedIn.
+        source: "user",
+    })?;
+    Ok(())
+}
+
+/// The timeline key of the "Connected On" entry, so a re-import does not repeat it.
+const CONNECTED_KEY: &str = "import:linkedin-connected";
+
+/// Adds a record as a new contact; `None` when it was skipped.
+fn add(
+    store: &mut Store,
+    rec: &ImportedContact,
+    now: Timestamp,
+    report: &mut MergeReport,
+) -> Result<Option<i64>> {
+    let name = clean(&rec.name);
+    if name.is_empty() && rec.emails.is_empty() {
+        report.skipped.push(Problem {
+            line: rec.line,
+            message: "no name and no email address".into(),
+        });
+        return Ok(None);
+    }
+    let new = NewContact {
+        name,
+        emails: rec.emails.clone(),
+        company: clean(&rec.company),
+        role: clean(&rec.role),
+        tier: tier(rec, report),
+        tags: rec.tags.clone(),
+        link: clean(&rec.link),
+        source: "import".into(),
+    };
+    match store.add_contact(&new, now) {
+        Ok(id) => {
+            report.added += 1;
+            report.added_ids.push(id);
+            if rec.emails.is_empty() {
+                report.without_email += 1;
+            }
+            Ok(Some(id))
+        }
+        Err(e) => {
+            report.skipped.push(Problem {
+                line: rec.line,
+                message: format!("{e:#}"),
+            });
+            Ok(None)
+        }
+    }
+}
+
+/// Brings what a record adds to an existing contact. `strong`: matched by address or
+/// link, so a changed company or role is the person's news and replaces the old one.
+fn update(
+    store: &mut Store,
+    existing: &Contact,
+    rec: &ImportedContact,
+    strong: bool,
+    report: &mut MergeReport,
+) -> Result<Option<i64>> {
+    let mut patch = ContactPatch::default();
+    let mut changed = false;
+    for e in &rec.emails {
+        match store.contact_id_by_address(e)? {
+            None => {
+                patch.add_emails.push(e.clone());
+                changed = true;
+            }
+            Some(owner) if owner != existing.id => report.problems.push(Problem {
+                line: rec.line,
+                message: format!("{e} already belongs to contact #{owner}; left there"),
+            }),
+            Some(_) => {}
+        }
+    }
+    let mut set = |field: &'static str, current: &str, new: String, replace: bool| {
+        let differs = !new.is_empty() && new != current;
+        if differs && (current.is_empty() || replace) {
+            report.changes.push(Change {
+                line: rec.line,
+                contact_id: existing.id,
+                field,
+                from: current.to_string(),
+                to: new.clone(),
+            });
+            return Some(new);
+        }
+        None
+    };
+    patch.name = set("name", &existing.name, clean(&rec.name), false);
+    patch.company = set("company", &existing.company, clean(&rec.company), strong);
+    patch.role = set("role", &existing.role, clean(&rec.role), strong);
+    patch.link = set("link", &existing.link, clean(&rec.link), false);
+    changed |= patch.name.is_some()
+        || patch.company.is_some()
+        || patch.role.is_some()
+        || patch.link.is_some();
+    for t in &rec.tags {
+        if !existing.tags.iter().any(|x| x.eq_ignore_ascii_case(t)) {
+            patch.add_tags.push(t.clone());
+            changed = true;
+        }
+    }
+    if changed {
+        store.update_contact(existing.id, &patch)?;
+        report.merged += 1;
+    } else {
+        report.unchanged += 1;
+    }
+    Ok(Some(existing.id))
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,20 +2,35 @@
 //! pipeline as IMAP: for people who already sync with mbsync or offlineimap, and for
 //! the demo. Read-only: files are never moved, renamed or flagged.
 //!
-//! Maildir has no UIDs; a message's "UID" is a stable hash of its unique file name (the
-//! part before `:2,`), so flag changes that rename a file do not make it new.
+//! Maildir has no UIDs; a message is known by the unique part of its file name (before
+//! `:2,` and the flags), kept as text, so flag changes that rename a file do not make it
+//! new and two files can never be mistaken for one. What this module must never do:
+//! read a file whole (headers plus the first `max_body_bytes` of the body at most), hold
+//! a whole folder in one transaction (progress is committed in bounded batches, so a
+//! kill part-way never repeats the same work forever), or keep going after a stop was
+//! asked for (checked between files).
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
-use super::sync::{Classifier, FolderReport, record};
+use super::sync::{Classifier, FolderReport, record_with};
 use crate::config::Loaded;
 use crate::store::{Cursor, Store};
 
 /// Folders never read: they hold nobody's conversation.
 const SKIP: &[&str] = &[".Junk", ".Spam", ".Trash", ".Drafts", ".Deleted Messages"];
+
+/// Most header bytes read from one file; a message whose header block is longer is
+/// classified on these bytes alone.
+pub const HEADER_CAP: usize = 256 * 1024;
+
+/// A transaction is committed after this many files read...
+const BATCH_FILES: usize = 200;
+/// ...or this many bytes read, whichever comes first.
+const BATCH_BYTES: usize = 32 * 1024 * 1024;
 
 /// The folders of a Maildir++ tree: `INBOX` (the root) and every `.Sub` folder.
 pub fn folders(root: &Path) -> Result<Vec<(String, PathBuf)>> {
@@ -40,105 +55,183 @@ pub fn folders(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     Ok(out)
 }
 
-/// A stable 31-bit id for a Maildir file name (its part before the flags).
-pub fn file_uid(file_name: &str) -> u32 {
-    let unique = file_name.split(":2,").next().unwrap_or(file_name);
-    // FNV-1a, folded to 31 bits so it fits IMAP's UID range and SQLite's integers.
-    let mut h: u32 = 0x811c_9dc5;
-    for b in unique.bytes() {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
+/// The unique part of a Maildir file name: everything before the `:` that starts the
+/// info (`:2,FLAGS`). The Maildir specification keeps `:` out of unique names.
+pub fn unique_name(file_name: &str) -> &str {
+    file_name.split(':').next().unwrap_or(file_name)
+}
+
+/// Reads a message's header block (up to [`HEADER_CAP`] bytes) and at most `max_body`
+/// bytes of its body, never more, however large the file is.
+pub fn read_capped(file: impl Read, max_body: usize) -> std::io::Result<Vec<u8>> {
+    let limit = HEADER_CAP.saturating_add(max_body);
+    let mut buf = Vec::new();
+    file.take(u64::try_from(limit).unwrap_or(u64::MAX))
+        .read_to_end(&mut buf)?;
+    let end = header_end(&buf).unwrap_or(HEADER_CAP.min(buf.len()));
+    buf.truncate(end.saturating_add(max_body).min(buf.len()));
+    Ok(buf)
+}
+
+/// Where the body starts: just after the first empty line, within [`HEADER_CAP`].
+fn header_end(buf: &[u8]) -> Option<usize> {
+    let window = &buf[..buf.len().min(HEADER_CAP)];
+    let mut at_line_start = true;
+    for (i, &b) in window.iter().enumerate() {
+        match b {
+            b'\n' if at_line_start => return Some(i + 1),
+            b'\n' => at_line_start = true,
+            b'\r' => {}
+            _ => at_line_start = false,
+        }
     }
-    (h & 0x7fff_ffff).max(1)
+    None
 }
 
 /// Syncs every folder of the configured Maildir once.
 pub fn sync_maildir(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<Vec<FolderReport>> {
+    sync_maildir_until(store, cfg, now, &|| false)
+}
+
+/// [`sync_maildir`], stopping between two files as soon as `stop` says so; what was read
+/// until then is committed, and the next sync goes on from there.
+pub fn sync_maildir_until(
+    store: &mut Store,
+    cfg: &Loaded,
+    now: Timestamp,
+    stop: &dyn Fn() -> bool,
+) -> Result<Vec<FolderReport>> {
     let Some(mcfg) = &cfg.config.maildir else {
         anyhow::bail!("no [maildir] section in {}", cfg.path.display());
     };
     let root = crate::config::expand_tilde(&mcfg.path);
-    let account = format!("maildir:{}", root.display());
-    let classifier = Classifier::new(store, cfg, now)?;
+    let source = Source {
+        account: format!("maildir:{}", root.display()),
+        max_body: usize::try_from(mcfg.max_body_bytes).unwrap_or(usize::MAX),
+        classifier: Classifier::new(store, cfg, now)?,
+        now,
+    };
     let mut reports = Vec::new();
     for (folder, dir) in folders(&root)? {
-        let mut report = FolderReport {
-            account: account.clone(),
-            folder: folder.clone(),
-            ..FolderReport::default()
-        };
-        let mut files = Vec::new();
-        for sub in ["cur", "new"] {
-            let Ok(rd) = std::fs::read_dir(dir.join(sub)) else {
-                continue;
-            };
-            for e in rd.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if !name.starts_with('.') && e.path().is_file() {
-                    files.push((name, e.path()));
-                }
-            }
+        if stop() {
+            return Ok(reports);
         }
-        files.sort();
-        let tx = store.transaction()?;
-        for (name, path) in files {
-            let uid = file_uid(&name);
-            let known: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM message_locations WHERE account = ?1 AND folder = ?2 AND uid = ?3)",
-                rusqlite::params![account, folder, uid],
-                |r| r.get(0),
-            )?;
-            if known {
-                continue;
-            }
-            let raw = match std::fs::read(&path) {
-                Ok(b) => b,
-                Err(e) => {
-                    tracing::warn!(file = %path.display(), error = %e, "unreadable, skipped");
-                    continue;
-                }
-            };
-            let mtime = std::fs::metadata(&path)
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| Timestamp::try_from(t).ok());
-            let m = classifier.prepare(&raw, mtime);
-            report.bodies += 1;
-            let (new, n) = record(&tx, &account, &folder, 1, uid, &m, now)?;
-            report.read += 1;
-            if new {
-                report.new += 1;
-                *report.labels.entry(m.label.clone()).or_default() += 1;
-            }
-            report.interactions += n;
-        }
-        crate::store::set_cursor(
-            &tx,
-            &account,
-            &folder,
-            Cursor {
-                uidvalidity: 1,
-                next_uid: 0,
-            },
-            now,
-        )?;
-        tx.commit()?;
+        let (report, finished) = source.sync_folder(store, &folder, &dir, stop)?;
         reports.push(report);
+        if !finished {
+            return Ok(reports);
+        }
     }
     super::sync::confirm_unknown(store, now)?;
     Ok(reports)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// One Maildir account, ready to read.
+struct Source {
+    account: String,
+    max_body: usize,
+    classifier: Classifier,
+    now: Timestamp,
+}
 
-    #[test]
-    fn uid_ignores_flags_and_is_stable() {
-        let a = file_uid("1700000000.M1P2.host,S=100:2,S");
-        let b = file_uid("1700000000.M1P2.host,S=100:2,RS");
-        assert_eq!(a, b);
-        assert_ne!(a, file_uid("1700000001.M1P2.host,S=100:2,S"));
-        assert!(a > 0 && a <= 0x7fff_ffff);
+/// The message files of one folder (`cur` and `new`), sorted by name.
+fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    for sub in ["cur", "new"] {
+        let Ok(rd) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.starts_with('.') && e.path().is_file() {
+                files.push((name, e.path()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+impl Source {
+    /// Reads the new files of one folder; `Ok((report, false))` when stopped part-way.
+    fn sync_folder(
+        &self,
+        store: &mut Store,
+        folder: &str,
+        dir: &Path,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<(FolderReport, bool)> {
+        let mut report = FolderReport {
+            account: self.account.clone(),
+            folder: folder.to_string(),
+            ..FolderReport::default()
+        };
+        let known = store.maildir_names(&self.account, folder)?;
+        let mut todo = list_files(dir)
+            .into_iter()
+            .filter(|(name, _)| !known.contains(unique_name(name)))
+            .peekable();
+        while todo.peek().is_some() {
+            if stop() {
+                return Ok((report, false));
+            }
+            let tx = store.transaction()?;
+            let (mut files, mut bytes) = (0usize, 0usize);
+            while files < BATCH_FILES && bytes < BATCH_BYTES && !stop() {
+                let Some((name, path)) = todo.next() else {
+                    break;
+                };
+                files += 1;
+                bytes += self.read_one(&tx, folder, &name, &path, &mut report)?;
+            }
+            tx.commit()?;
+        }
+        let cursor = Cursor {
+            uidvalidity: 1,
+            next_uid: 0,
+        };
+        let tx = store.transaction()?;
+        crate::store::set_cursor(&tx, &self.account, folder, cursor, self.now)?;
+        tx.commit()?;
+        Ok((report, true))
+    }
+
+    /// Reads, classifies and records one file; returns the bytes read.
+    fn read_one(
+        &self,
+        conn: &rusqlite::Connection,
+        folder: &str,
+        name: &str,
+        path: &Path,
+        report: &mut FolderReport,
+    ) -> Result<usize> {
+        let opened = std::fs::File::open(path).and_then(|f| {
+            let mtime = f.metadata().and_then(|m| m.modified()).ok();
+            read_capped(f, self.max_body).map(|raw| (raw, mtime))
+        });
+        let (raw, mtime) = match opened {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(file = %path.display(), error = %e, "unreadable, skipped");
+                return Ok(0);
+            }
+        };
+        let mtime = mtime.and_then(|t| Timestamp::try_from(t).ok());
+        let m = self.classifier.prepare(&raw, mtime);
+        report.bodies += 1;
+        let unique = unique_name(name);
+        let (new, n) = record_with(conn, &m, self.now, |conn, row| {
+            crate::store::add_maildir_file(conn, &self.account, folder, unique, row)
+        })?;
+        report.read += 1;
+        if new {
+            report.new += 1;
+            *report.labels.entry(m.label.clone()).or_default() += 1;
+        }
+        report.interactions += n;
+        Ok(raw.len())
     }
 }
+
+#[cfg(test)]
+mod tests;

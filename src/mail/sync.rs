@@ -158,8 +158,21 @@ pub fn record(
     m: &NewMessage,
     now: Timestamp,
 ) -> Result<(bool, usize)> {
+    record_with(conn, m, now, |conn, row| {
+        store::add_location(conn, account, folder, uidvalidity, uid, row)
+    })
+}
+
+/// Stores one prepared message, lets `locate` remember where it was found (an IMAP UID,
+/// a Maildir file name), and derives its timeline entries. Returns (new?, interactions).
+pub fn record_with(
+    conn: &rusqlite::Connection,
+    m: &NewMessage,
+    now: Timestamp,
+    locate: impl FnOnce(&rusqlite::Connection, i64) -> Result<()>,
+) -> Result<(bool, usize)> {
     let (row, new) = store::upsert_message(conn, m, now)?;
-    store::add_location(conn, account, folder, uidvalidity, uid, row)?;
+    locate(conn, row)?;
     if !new {
         return Ok((false, 0));
     }

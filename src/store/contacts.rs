@@ -81,7 +81,7 @@ impl Store {
     /// Adds a contact. Fails, naming the owner, when an address already belongs to
     /// another contact.
     pub fn add_contact(&mut self, c: &NewContact, now: Timestamp) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let source = if c.source.is_empty() {
             "manual"
         } else {
@@ -267,7 +267,7 @@ impl Store {
 
     /// Applies a patch in one transaction.
     pub fn update_contact(&mut self, id: i64, p: &ContactPatch) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let exists: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ?1)",
             [id],
@@ -363,7 +363,7 @@ impl Store {
     }
 }
 
-fn insert_email(tx: &rusqlite::Transaction<'_>, id: i64, addr: &str, pos: i64) -> Result<()> {
+fn insert_email(tx: &rusqlite::Connection, id: i64, addr: &str, pos: i64) -> Result<()> {
     let addr = addr.trim().to_lowercase();
     if !crate::config::looks_like_address(&addr) {
         bail!("{addr:?} is not an email address");

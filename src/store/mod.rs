@@ -11,6 +11,7 @@
 
 mod contacts;
 mod drafts;
+mod maildir;
 mod messages;
 
 use std::path::Path;
@@ -21,6 +22,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub use contacts::{Contact, ContactEmail, ContactPatch, NewContact};
 pub use drafts::{Draft, NewDraft};
+pub use maildir::add_maildir_file;
 pub use messages::{
     Cursor, NewMessage, StoredMessage, SyncState, add_location, message_by_message_id, set_cursor,
     upsert_message,
@@ -33,6 +35,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0001_foundation.sql"),
     ),
     ("0002_mailbox", include_str!("migrations/0002_mailbox.sql")),
+    (
+        "0008_maildir_files",
+        include_str!("migrations/0008_maildir_files.sql"),
+    ),
 ];
 
 /// The schema version this build of rapport writes.
@@ -143,6 +149,30 @@ impl Store {
     /// The underlying connection, for modules that own their own queries.
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back when it
+    /// fails. Store methods that need their own transaction nest as savepoints.
+    pub fn in_transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs `f` in a transaction that is always rolled back: what it would do, undone.
+    pub fn rolled_back<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let r = f(self);
+        self.conn.execute_batch("ROLLBACK")?;
+        r
     }
 
     /// Records a timeline entry; returns false when the same (contact, kind, message)

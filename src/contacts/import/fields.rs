@@ -1,0 +1,180 @@
+//! Cleaning one field of a record: email addresses, tags, links and dates.
+//!
+//! Must never accept an address that is not one: a bad value is left out and the caller
+//! reports it with its line.
+
+use super::*;
+
+/// Trims, strips `mailto:` and `Name <...>`, lowercases and checks an address.
+pub(super) fn normalize_email(raw: &str) -> Option<String> {
+    let mut s = raw.trim();
+    if let (Some(open), Some(close)) = (s.rfind('<'), s.rfind('>'))
+        && open < close
+    {
+        s = s.get(open + 1..close).unwrap_or(s).trim();
+    }
+    if let Some(prefix) = s.get(..7)
+        && prefix.eq_ignore_ascii_case("mailto:")
+    {
+        s = s.get(7..).unwrap_or("").trim();
+    }
+    let lower = s.to_lowercase();
+    is_valid_email(&lower).then_some(lower)
+}
+
+/// Looks like an addr-spec: one `@`, no spaces or special characters, a local part and a
+/// domain of dot-separated labels with at least one dot.
+pub(super) fn is_valid_email(s: &str) -> bool {
+    const FORBIDDEN: &str = "()<>[]\\,;:\"";
+    if s.len() > 254
+        || s.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || FORBIDDEN.contains(c))
+    {
+        return false;
+    }
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    if local.is_empty()
+        || local.len() > 64
+        || domain.contains('@')
+        || local.starts_with('.')
+        || local.ends_with('.')
+        || local.contains("..")
+        || !domain.contains('.')
+    {
+        return false;
+    }
+    domain.split('.').all(|label| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+    })
+}
+
+/// Splits a cell that may hold several addresses (Google joins them with ` ::: `).
+pub(super) fn split_email_cell(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split(":::")
+        .flat_map(|part| part.split([',', ';', '|', '\n']))
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+}
+
+pub(super) fn push_email(emails: &mut Vec<String>, email: String) {
+    if !emails.contains(&email) {
+        emails.push(email);
+    }
+}
+
+/// Cleans one tag; Google's `* myContacts` is dropped and its `* ` prefix removed.
+pub(super) fn clean_tag(raw: &str) -> Option<String> {
+    let trimmed = raw.trim();
+    let tag = collapse(trimmed.strip_prefix("* ").unwrap_or(trimmed));
+    if tag.is_empty() || tag.eq_ignore_ascii_case("mycontacts") {
+        None
+    } else {
+        Some(tag)
+    }
+}
+
+pub(super) fn push_tag(tags: &mut Vec<String>, tag: String) {
+    if !tags.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
+        tags.push(tag);
+    }
+}
+
+pub(super) fn split_tag_cell(cell: &str) -> Vec<String> {
+    let mut tags = Vec::new();
+    for raw in cell
+        .split(":::")
+        .flat_map(|part| part.split([';', '|', ',', '\n']))
+    {
+        if let Some(tag) = clean_tag(raw) {
+            push_tag(&mut tags, tag);
+        }
+    }
+    tags
+}
+
+pub(super) fn normalize_link(raw: &str) -> Option<String> {
+    let link = raw.trim();
+    if link.is_empty() {
+        return None;
+    }
+    let bare_host = !link.contains("://")
+        && !link.contains(char::is_whitespace)
+        && link
+            .split('/')
+            .next()
+            .is_some_and(|host| host.contains('.') && !host.contains('@') && !host.contains(':'));
+    Some(if bare_host {
+        format!("https://{link}")
+    } else {
+        link.to_owned()
+    })
+}
+
+pub(super) const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+pub(super) fn month_from_name(name: &str) -> Option<u32> {
+    let name = name.to_lowercase();
+    if name.len() < 3 {
+        return None;
+    }
+    let position = MONTHS
+        .iter()
+        .position(|full| full.starts_with(&name) || (name == "sept" && *full == "september"))?;
+    u32::try_from(position + 1).ok()
+}
+
+pub(super) fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
+        2 => 28,
+        _ => 0,
+    }
+}
+
+pub(super) fn number(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// `03 Nov 2024`, `3 November 2024`, `Nov 3, 2024` or `2024-11-03`, to `2024-11-03`.
+/// All-numeric dates other than year-first are ambiguous (day or month first) and refused.
+pub(super) fn parse_date(raw: &str) -> Option<String> {
+    let parts: Vec<&str> = raw
+        .split([' ', '-', '/', ',', '.'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let (year, month, day) = match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => (number(y)?, number(m)?, number(d)?),
+        [d, m, y] if number(d).is_some() => (number(y)?, month_from_name(m)?, number(d)?),
+        [m, d, y] => (number(y)?, month_from_name(m)?, number(d)?),
+        _ => return None,
+    };
+    if !(1900..=9999).contains(&year) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}

@@ -1,0 +1,170 @@
+use super::*;
+use crate::contacts::import::parse_import;
+
+fn now() -> Timestamp {
+    "2026-11-22T09:00:00Z".parse().unwrap()
+}
+
+fn import(s: &mut Store, csv: &[u8]) -> MergeReport {
+    merge(s, &parse_import(csv).unwrap(), now()).unwrap()
+}
+
+#[test]
+fn twice_adds_nothing_and_merges_by_email_link_name() {
+    let mut s = Store::open_in_memory().unwrap();
+    let csv = b"Name,Email,Company,LinkedIn\nJessica Park,jessica@example.com,Example,https://www.linkedin.com/in/jpark\nOmar Haddad,,Acme,https://www.linkedin.com/in/omar\n";
+    let r = import(&mut s, csv);
+    assert_eq!(
+        (r.added, r.merged, r.unchanged, r.without_email),
+        (2, 0, 0, 1)
+    );
+    let r = import(&mut s, csv);
+    assert_eq!((r.added, r.merged, r.unchanged), (0, 0, 2));
+    assert!(r.changes.is_empty());
+
+    // A later export gives Omar an email: found by link, address and role added.
+    let csv2 = b"Name,Email,LinkedIn,Title\nOmar Haddad,omar@acme.example,https://www.linkedin.com/in/omar/,CTO\n";
+    let r = import(&mut s, csv2);
+    assert_eq!((r.added, r.merged), (0, 1));
+    let omar = s.find_contacts("omar@acme.example").unwrap();
+    assert_eq!(omar.len(), 1);
+    assert_eq!(omar[0].role, "CTO");
+    assert_eq!(
+        omar[0].company, "Acme",
+        "a company the record lacks is kept"
+    );
+    assert_eq!(s.contacts().unwrap().len(), 2);
+
+    // By exact name alone, nothing is overwritten.
+    let r = import(&mut s, b"Name,Company\njessica park,Other Co\n");
+    assert_eq!((r.added, r.unchanged), (0, 1), "found by name: unchanged");
+    let j = s.find_contacts("jessica@example.com").unwrap();
+    assert_eq!(j[0].company, "Example");
+}
+
+#[test]
+fn two_jessica_parks_with_different_addresses_stay_two_and_the_import_says_so() {
+    let mut s = Store::open_in_memory().unwrap();
+    import(&mut s, b"Name,Email\nJessica Park,jessica@example.com\n");
+    let r = import(&mut s, b"Name,Email\nJessica Park,jpark@other.example\n");
+    assert_eq!((r.added, r.merged), (1, 0));
+    assert_eq!(s.contacts().unwrap().len(), 2);
+    let p = &r.problems[0];
+    assert_eq!(p.line, 2);
+    assert!(
+        p.message.contains("different email address"),
+        "{}",
+        p.message
+    );
+    assert!(p.message.contains("separate contact"), "{}", p.message);
+    // A different profile link says the same.
+    import(
+        &mut s,
+        b"Name,LinkedIn\nOmar Haddad,https://www.linkedin.com/in/omar\n",
+    );
+    let r = import(
+        &mut s,
+        b"Name,LinkedIn\nOmar Haddad,https://www.linkedin.com/in/omar-h\n",
+    );
+    assert_eq!(r.added, 1);
+    assert!(r.problems[0].message.contains("different profile link"));
+    // Nothing contradicting: an address is added to the one who had none.
+    let r = import(&mut s, b"Name,Email\nOmar Haddad,omar@acme.example\n");
+    assert_eq!(r.added, 1, "two Omars now: the name is ambiguous, so added");
+}
+
+#[test]
+fn a_name_match_without_contradiction_is_merged() {
+    let mut s = Store::open_in_memory().unwrap();
+    import(&mut s, b"Name,Company\nLena Ortiz,Initech\n");
+    let r = import(&mut s, b"Name,Email\nLena Ortiz,lena@initech.example\n");
+    assert_eq!((r.added, r.merged), (0, 1));
+    assert_eq!(s.contacts().unwrap().len(), 1);
+    assert!(r.problems.is_empty());
+}
+
+#[test]
+fn a_reimport_with_a_new_company_and_role_updates_them_and_says_so() {
+    let mut s = Store::open_in_memory().unwrap();
+    import(
+        &mut s,
+        b"Name,Email,Company,Title\nJessica Park,jessica@example.com,Example,PM\n",
+    );
+    let r = import(
+        &mut s,
+        b"Name,Email,Company,Title\nJessica Park,jessica@example.com,Newco,Head of Product\n",
+    );
+    assert_eq!(r.merged, 1);
+    let fields: Vec<(&str, &str, &str)> = r
+        .changes
+        .iter()
+        .map(|c| (c.field, c.from.as_str(), c.to.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            ("company", "Example", "Newco"),
+            ("role", "PM", "Head of Product")
+        ]
+    );
+    let j = &s.find_contacts("jessica@example.com").unwrap()[0];
+    assert_eq!(
+        (j.company.as_str(), j.role.as_str()),
+        ("Newco", "Head of Product")
+    );
+}
+
+#[test]
+fn a_dry_run_reports_what_would_change_and_writes_nothing() {
+    let mut s = Store::open_in_memory().unwrap();
+    import(
+        &mut s,
+        b"Name,Email,Company\nJessica Park,jessica@example.com,Example\n",
+    );
+    let parsed = parse_import(
+        b"Name,Email,Company\nJessica Park,jessica@example.com,Newco\nOmar Haddad,omar@acme.example,Acme\n",
+    )
+    .unwrap();
+    let r = dry_run(&mut s, &parsed, now()).unwrap();
+    assert!(r.dry_run);
+    assert_eq!((r.added, r.merged), (1, 1));
+    assert_eq!(r.changes.len(), 1);
+    assert!(r.added_ids.is_empty());
+    assert_eq!(s.contacts().unwrap().len(), 1, "nothing written");
+    assert_eq!(s.contacts().unwrap()[0].company, "Example");
+    // The real import then does exactly that.
+    let real = merge(&mut s, &parsed, now()).unwrap();
+    assert_eq!((real.added, real.merged, real.changes), (1, 1, r.changes));
+}
+
+#[test]
+fn linkedin_fixture_imports_with_counts() {
+    let mut s = Store::open_in_memory().unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/import/linkedin-connections.csv"
+    ))
+    .unwrap();
+    let parsed = parse_import(&bytes).unwrap();
+    let r = merge(&mut s, &parsed, now()).unwrap();
+    assert!(r.added > 0);
+    assert!(r.without_email > 0, "most LinkedIn rows have no email");
+    assert_eq!(s.contacts().unwrap().len(), r.added);
+    let again = merge(&mut s, &parsed, now()).unwrap();
+    assert_eq!(again.added, 0);
+    assert_eq!(again.merged, 0);
+}
+
+#[test]
+fn linkedin_connected_on_is_kept_as_when_you_met_once() {
+    let mut s = Store::open_in_memory().unwrap();
+    let csv = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\nJessica,Park,https://www.linkedin.com/in/jpark,,Example,PM,03 Nov 2024\n";
+    import(&mut s, csv);
+    import(&mut s, csv);
+    let c = &s.contacts().unwrap()[0];
+    let timeline = s.interactions(c.id).unwrap();
+    assert_eq!(timeline.len(), 1, "{timeline:?}");
+    assert_eq!(timeline[0].at, "2024-11-03T12:00:00Z");
+    assert_eq!(timeline[0].kind, "note");
+    assert_eq!(timeline[0].summary, "Connected on LinkedIn");
+}
