@@ -86,8 +86,11 @@ pub struct Event {
     pub kind: InteractionKind,
     /// The Message-ID it came from or was sent as ("" for notes and manual entries).
     pub message_key: String,
-    /// For inbound replies: the Message-ID they answer ("" if unknown).
+    /// For inbound messages: the Message-ID they answer ("" if unknown).
     pub in_reply_to: String,
+    /// For inbound messages: the Message-IDs of their References header (server
+    /// aliases already resolved to the id the user sent).
+    pub references: Vec<String>,
     /// For `Reply`: "yes", "no", "later" or "other".
     pub intent: Option<String>,
     /// For a `Reply` with intent "later": the date they asked to hear from us again.
@@ -109,6 +112,7 @@ impl Event {
             kind,
             message_key: String::new(),
             in_reply_to: String::new(),
+            references: Vec::new(),
             intent: None,
             later_until: None,
             meeting_uid: None,
@@ -204,7 +208,42 @@ pub fn plan(
     tz: &TimeZone,
     policy: &Policy,
 ) -> Plan {
-    Planner::new(contact, events, drafts, now, tz, policy).run()
+    let events = causal_order(events);
+    Planner::new(contact, &events, drafts, now, tz, policy).run()
+}
+
+/// The timeline with every message that names an earlier one in In-Reply-To or
+/// References dated at least a second after it: an answer comes after its question
+/// whatever the sender's clock says (a slow clock must not make a reply look older
+/// than the request and cause a nudge). Borrowed unchanged when no clock disagrees.
+fn causal_order(events: &[Event]) -> std::borrow::Cow<'_, [Event]> {
+    let by_key: std::collections::HashMap<&str, Timestamp> = events
+        .iter()
+        .filter(|e| !e.message_key.is_empty())
+        .map(|e| (e.message_key.as_str(), e.at))
+        .collect();
+    let mut out: Option<Vec<Event>> = None;
+    for (i, e) in events.iter().enumerate() {
+        let named = std::iter::once(e.in_reply_to.as_str())
+            .chain(e.references.iter().map(String::as_str))
+            .filter(|k| !k.is_empty() && *k != e.message_key)
+            .filter_map(|k| by_key.get(k))
+            .max();
+        if let Some(&asked) = named
+            && asked >= e.at
+        {
+            let at = asked
+                .checked_add(jiff::SignedDuration::from_secs(1))
+                .unwrap_or(asked);
+            if let Some(slot) = out.get_or_insert_with(|| events.to_vec()).get_mut(i) {
+                slot.at = at;
+            }
+        }
+    }
+    match out {
+        Some(v) => std::borrow::Cow::Owned(v),
+        None => std::borrow::Cow::Borrowed(events),
+    }
 }
 
 const NUDGE_PREFIX: &str = "nudge:";

@@ -11,7 +11,9 @@ use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
 use crate::core::model::InteractionKind;
-use crate::store::{NewInteraction, StoredMessage, fmt_ts, insert_interaction};
+use crate::store::{
+    NewInteraction, StoredMessage, canonical_message_id, fmt_ts, insert_interaction,
+};
 
 /// The contacts (id) among `addresses`.
 fn contacts_for(conn: &Connection, addresses: &[String]) -> Result<Vec<i64>> {
@@ -47,6 +49,29 @@ fn sent_by_rapport(conn: &Connection, message_id: &str) -> Result<bool> {
         [message_id],
         |r| r.get(0),
     )?)
+}
+
+/// Records which messages an inbound message answers (In-Reply-To and References, with
+/// server aliases resolved to the id the user sent), so the planner can count it as an
+/// answer whatever its `Date:` says.
+fn add_thread(conn: &Connection, m: &StoredMessage, detail: &mut Value) -> Result<()> {
+    let Some(obj) = detail.as_object_mut() else {
+        return Ok(());
+    };
+    if !m.in_reply_to.is_empty() {
+        obj.insert(
+            "in_reply_to".into(),
+            Value::String(canonical_message_id(conn, &m.in_reply_to)?),
+        );
+    }
+    let mut refs = Vec::with_capacity(m.refs.len());
+    for r in m.refs.iter().take(64) {
+        refs.push(Value::String(canonical_message_id(conn, r)?));
+    }
+    if !refs.is_empty() {
+        obj.insert("refs".into(), Value::Array(refs));
+    }
+    Ok(())
 }
 
 /// (Re)derives the timeline entries of one message. Returns how many were written.
@@ -212,6 +237,10 @@ pub fn derive(conn: &Connection, m: &StoredMessage, now: Timestamp) -> Result<us
             json!({ "message": m.id }),
         ),
     };
+    let mut detail = detail;
+    if !outbound {
+        add_thread(conn, m, &mut detail)?;
+    }
     for id in contacts {
         written += usize::from(insert_interaction(
             conn,
