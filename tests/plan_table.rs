@@ -250,6 +250,34 @@ fn reply_cancels_the_nudge_and_supersedes_the_pending_one() {
     );
 }
 
+/// DESIGN §5: a request the user wrote by hand gets the same lifecycle as
+/// `rapport request`; an unsure one gets no nudge until confirmed; a request
+/// from them answers ours.
+#[test]
+fn hand_written_requests_follow_the_request_lifecycle() {
+    let req = msg(1, "2026-11-02T10:00:00Z", K::RequestSent, "r1@me");
+    let c = only_create(&run(
+        std::slice::from_ref(&req),
+        &[],
+        "2026-11-02T10:05:00Z",
+    ));
+    assert_eq!(c.kind, DraftKind::Nudge);
+    assert_eq!(c.reply_to.as_deref(), Some("r1@me"));
+    let unsure = Event {
+        unsure: true,
+        ..req.clone()
+    };
+    let p = run(&[unsure], &[], "2026-11-09T11:00:00Z");
+    assert!(creates(&p).is_empty(), "{p:#?}");
+    assert!(p.next.contains("confirm"), "{}", p.next);
+    let asked = msg(2, "2026-11-03T10:00:00Z", K::RequestReceived, "q@them");
+    let p = run(&[req, asked], &[], "2026-11-09T11:00:00Z");
+    assert!(
+        creates(&p).iter().all(|c| c.kind != DraftKind::Nudge),
+        "{p:#?}"
+    );
+}
+
 /// Issue 11 item 1: a reply in the request's thread whose `Date:` is older than the
 /// request (a slow clock, a wrong zone) still answers it.
 #[test]

@@ -95,6 +95,9 @@ pub struct Event {
     pub intent: Option<String>,
     /// For a `Reply` with intent "later": the date they asked to hear from us again.
     pub later_until: Option<Date>,
+    /// The reading it came from is unsure and the user has not confirmed it: the
+    /// planner takes the cautious path (no nudge on an unsure request).
+    pub unsure: bool,
     /// For the meeting kinds: the calendar UID.
     pub meeting_uid: Option<String>,
     pub meeting_start: Option<Timestamp>,
@@ -115,6 +118,7 @@ impl Event {
             references: Vec::new(),
             intent: None,
             later_until: None,
+            unsure: false,
             meeting_uid: None,
             meeting_start: None,
             meeting_end: None,
@@ -255,7 +259,10 @@ const CHECK_IN_PREFIX: &str = "check-in:";
 fn is_inbound_human(kind: InteractionKind) -> bool {
     matches!(
         kind,
-        InteractionKind::Reply | InteractionKind::ThankYouReceived | InteractionKind::EmailReceived
+        InteractionKind::Reply
+            | InteractionKind::ThankYouReceived
+            | InteractionKind::EmailReceived
+            | InteractionKind::RequestReceived
     )
 }
 
@@ -699,7 +706,9 @@ impl<'a> Planner<'a> {
 
     fn nudge(&self, ask: OpenAsk<'a>, out: &mut Vec<Action>) {
         let Some(r) = ask.request else { return };
-        if ask.nudge.is_some() {
+        // The cautious path: a request read from the user's own mail with doubt gets
+        // no nudge until the user confirms it.
+        if ask.nudge.is_some() || r.unsure {
             return;
         }
         if self.now > self.add_days(r.at, self.policy.stale_request_days) {
@@ -985,6 +994,14 @@ impl<'a> Planner<'a> {
                 self.day(*since),
                 self.day(self.add_days(*since, self.policy.dormant_after_days))
             ),
+            Stage::Requested { .. }
+                if self
+                    .latest(InteractionKind::RequestSent)
+                    .is_some_and(|r| r.unsure) =>
+            {
+                "nothing until you confirm the request (`rapport mark`): no nudge meanwhile"
+                    .to_string()
+            }
             Stage::Requested { .. } => {
                 "nothing: the nudge for this request was already drafted".to_string()
             }

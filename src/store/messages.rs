@@ -320,3 +320,18 @@ pub fn canonical_message_id(conn: &rusqlite::Connection, id: &str) -> Result<Str
         .optional()?;
     Ok(found.unwrap_or_else(|| id.to_string()))
 }
+
+/// Records the user's reading of a message (`rapport mark`): the label in force and the
+/// corrected classification.
+pub fn set_label_override(
+    conn: &rusqlite::Connection,
+    id: i64,
+    label: &str,
+    classification: &serde_json::Value,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE messages SET label_override = ?1, classification = ?2 WHERE id = ?3",
+        rusqlite::params![label, classification.to_string(), id],
+    )?;
+    Ok(())
+}
