@@ -71,6 +71,17 @@ pub fn inputs(
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
+        e.references = d
+            .get("refs")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        e.unsure = d.get("unsure").and_then(Value::as_bool).unwrap_or(false);
         e.intent = d.get("intent").and_then(Value::as_str).map(str::to_string);
         e.later_until = date_at(d, "later_until");
         e.meeting_uid = d.get("uid").and_then(Value::as_str).map(str::to_string);

@@ -136,7 +136,15 @@ fn sync_reads_classifies_links_and_never_touches_flags() {
 
     let tl = timeline(&env, "bob");
     let kinds: Vec<&str> = tl.iter().map(|i| i["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, vec!["email-sent", "reply"], "{tl:?}");
+    // The request written in the user's own client starts the request lifecycle.
+    assert_eq!(kinds, vec!["request-sent", "reply"], "{tl:?}");
+    assert!(
+        tl[0]["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("you asked (written by you)"),
+        "{tl:?}"
+    );
     assert_eq!(tl[1]["detail"]["intent"], "yes");
 
     // `why` explains it with evidence; `mark` corrects it and survives syncs.
@@ -160,6 +168,32 @@ fn sync_reads_classifies_links_and_never_touches_flags() {
     let tl = timeline(&env, "bob");
     assert_eq!(tl[1]["detail"]["intent"], "later");
     assert_eq!(tl[1]["detail"]["later_until"], "2027-01-15");
+    // Marking it yes clears the until-date and says what changed (issue 10).
+    let out = env
+        .rapport(&[
+            "mark",
+            "bob-reply@example.test",
+            "human_reply",
+            "--intent",
+            "yes",
+        ])
+        .ok()
+        .stdout;
+    assert!(out.contains("intent later → yes"), "{out}");
+    assert!(out.contains("until 2027-01-15 cleared"), "{out}");
+    let tl = timeline(&env, "bob");
+    assert_eq!(tl[1]["detail"]["later_until"], serde_json::Value::Null);
+    assert_eq!(tl[1]["summary"], "replied (yes): Re: 25 minutes?");
+    env.rapport(&[
+        "mark",
+        "bob-reply@example.test",
+        "human_reply",
+        "--intent",
+        "later",
+        "--until",
+        "2027-01-15",
+    ])
+    .ok();
 
     // The garbage message is recorded with the reason, and did not stall the folder.
     let status = env.rapport(&["status", "--json"]).ok().json();

@@ -250,6 +250,85 @@ fn reply_cancels_the_nudge_and_supersedes_the_pending_one() {
     );
 }
 
+/// DESIGN §5: a request the user wrote by hand gets the same lifecycle as
+/// `rapport request`; an unsure one gets no nudge until confirmed; a request
+/// from them answers ours.
+#[test]
+fn hand_written_requests_follow_the_request_lifecycle() {
+    let req = msg(1, "2026-11-02T10:00:00Z", K::RequestSent, "r1@me");
+    let c = only_create(&run(
+        std::slice::from_ref(&req),
+        &[],
+        "2026-11-02T10:05:00Z",
+    ));
+    assert_eq!(c.kind, DraftKind::Nudge);
+    assert_eq!(c.reply_to.as_deref(), Some("r1@me"));
+    let unsure = Event {
+        unsure: true,
+        ..req.clone()
+    };
+    let p = run(&[unsure], &[], "2026-11-09T11:00:00Z");
+    assert!(creates(&p).is_empty(), "{p:#?}");
+    assert!(p.next.contains("confirm"), "{}", p.next);
+    let asked = msg(2, "2026-11-03T10:00:00Z", K::RequestReceived, "q@them");
+    let p = run(&[req, asked], &[], "2026-11-09T11:00:00Z");
+    assert!(
+        creates(&p).iter().all(|c| c.kind != DraftKind::Nudge),
+        "{p:#?}"
+    );
+}
+
+/// Issue 11 item 1: a reply in the request's thread whose `Date:` is older than the
+/// request (a slow clock, a wrong zone) still answers it.
+#[test]
+fn a_reply_naming_the_request_answers_it_whatever_its_date() {
+    let slow = |refs: bool| Event {
+        in_reply_to: if refs {
+            String::new()
+        } else {
+            "<r1@me>".to_string()
+        },
+        references: if refs {
+            vec!["<r1@me>".to_string()]
+        } else {
+            Vec::new()
+        },
+        ..reply(2, "2026-11-02T09:00:00Z", "<a1@them>", "yes")
+    };
+    for by_refs in [false, true] {
+        let events = [
+            msg(1, "2026-11-02T10:00:00Z", K::RequestSent, "<r1@me>"),
+            slow(by_refs),
+        ];
+        let pending = [draft(
+            7,
+            DraftKind::Nudge,
+            "nudge:<r1@me>",
+            DraftStatus::Approved,
+            "2026-11-02T10:05:00Z",
+        )];
+        let p = run(&events, &pending, "2026-11-09T11:00:00Z");
+        assert!(
+            creates(&p).iter().all(|c| c.kind != DraftKind::Nudge),
+            "{p:#?}"
+        );
+        assert_eq!(superseded_ids(&p), vec![7], "{p:#?}");
+        assert!(matches!(p.stage, Stage::Replied { .. }), "{p:#?}");
+        let p = run(&events, &[], "2026-11-09T11:00:00Z");
+        assert!(
+            creates(&p).iter().all(|c| c.kind != DraftKind::Nudge),
+            "{p:#?}"
+        );
+    }
+    // Without the thread link an older message is not an answer (it came before).
+    let events = [
+        msg(1, "2026-11-02T10:00:00Z", K::RequestSent, "<r1@me>"),
+        msg(2, "2026-11-02T09:00:00Z", K::EmailReceived, "<e@them>"),
+    ];
+    let c = only_create(&run(&events, &[], "2026-11-09T11:00:00Z"));
+    assert_eq!(c.kind, DraftKind::Nudge);
+}
+
 #[test]
 fn any_inbound_human_message_or_meeting_answers_the_request() {
     for answer in [

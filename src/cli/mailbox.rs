@@ -6,26 +6,10 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use super::{Ctx, print_json};
+use crate::core::classify::{Intent, Label};
 use crate::core::model::InteractionKind;
 use crate::mail::sync::FolderReport;
 use crate::store::{NewInteraction, StoredMessage};
-
-/// The labels `rapport mark` accepts.
-pub const LABELS: &[&str] = &[
-    "meeting_invite",
-    "meeting_update",
-    "meeting_cancel",
-    "meeting_accept",
-    "meeting_decline",
-    "meeting_tentative",
-    "meeting_confirmation",
-    "human_reply",
-    "thank_you",
-    "auto_reply",
-    "bounce",
-    "bulk",
-    "other",
-];
 
 /// Runs one sync pass over every configured source.
 pub fn sync_all(ctx: &mut Ctx) -> Result<Vec<FolderReport>> {
@@ -177,52 +161,114 @@ pub fn mark(
     intent: Option<&str>,
     until: Option<&str>,
 ) -> Result<ExitCode> {
-    if !LABELS.contains(&label) {
-        bail!(
-            "{label:?} is not a label; use one of: {}",
-            LABELS.join(", ")
-        );
-    }
-    if let Some(i) = intent
-        && !["yes", "no", "later", "other"].contains(&i)
-    {
-        bail!("--intent {i:?}: use yes, no, later or other");
-    }
-    let until = match until {
-        Some(u) => Some(
-            u.parse::<jiff::civil::Date>()
-                .with_context(|| format!("--until {u:?} is not a date like 2027-01-15"))?
-                .to_string(),
+    let Some(label) = Label::from_name(label) else {
+        let names: Vec<&str> = Label::ALL.iter().map(|l| l.as_str()).collect();
+        bail!("{label:?} is not a label; use one of: {}", names.join(", "));
+    };
+    let intent = match intent {
+        Some(i) => Some(
+            [Intent::Yes, Intent::No, Intent::Later, Intent::Other]
+                .into_iter()
+                .find(|x| x.as_str() == i)
+                .with_context(|| format!("--intent {i:?}: use yes, no, later or other"))?,
         ),
         None => None,
     };
+    let until = match until {
+        Some(u) => Some(
+            u.parse::<jiff::civil::Date>()
+                .with_context(|| format!("--until {u:?} is not a date like 2027-01-15"))?,
+        ),
+        None => None,
+    };
+    if until.is_some() && intent.is_some_and(|i| i != Intent::Later) {
+        bail!("--until goes with --intent later only");
+    }
     let m = find_message(&ctx, key)?;
     let now = ctx.now;
-    let tx = ctx.store.transaction()?;
     let mut class = m.classification.clone();
-    if let Some(obj) = class.as_object_mut() {
-        if let Some(i) = intent {
-            obj.insert("intent".into(), i.into());
-        }
-        if let Some(u) = &until {
-            obj.insert("later_until".into(), u.clone().into());
-        }
-    }
-    tx.execute(
-        "UPDATE messages SET label_override = ?1, classification = ?2 WHERE id = ?3",
-        rusqlite::params![label, class.to_string(), m.id],
-    )?;
+    let changes = correct(&mut class, &m.label, label, intent, until);
+    let tx = ctx.store.transaction()?;
+    crate::store::set_label_override(&tx, m.id, label.as_str(), &class)?;
     let updated =
         crate::store::message_by_message_id(&tx, &m.message_id)?.context("message vanished")?;
     let n = crate::mail::timeline::derive(&tx, &updated, now)?;
     tx.commit()?;
     println!(
-        "Marked message {} as {label} (was {}); {n} timeline entr{} re-derived. Later syncs keep your label.",
+        "Marked message {}: {}; {n} timeline entr{} re-derived. Later syncs keep your reading.",
         m.id,
-        m.label,
+        changes.join(", "),
         if n == 1 { "y" } else { "ies" }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Applies a correction to a stored classification and says what changed. Fields that
+/// no longer apply go: the intent when the label is not a reply or thank-you, the
+/// until-date when the intent is not "later". A mark also confirms the reading.
+fn correct(
+    class: &mut Value,
+    old_label: &str,
+    label: Label,
+    intent: Option<Intent>,
+    until: Option<jiff::civil::Date>,
+) -> Vec<String> {
+    let mut changes = Vec::new();
+    if old_label == label.as_str() {
+        changes.push(format!("label {} (confirmed)", label.as_str()));
+    } else {
+        changes.push(format!("label {old_label} → {}", label.as_str()));
+    }
+    let Some(obj) = class.as_object_mut() else {
+        return changes;
+    };
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+    let old_intent = text(obj.get("intent"));
+    let keeps_intent = matches!(label, Label::HumanReply | Label::ThankYou);
+    let new_intent = match intent {
+        Some(i) => i.as_str().to_string(),
+        None if keeps_intent => old_intent.clone(),
+        None => String::new(),
+    };
+    if new_intent != old_intent {
+        let shown = |s: &str| {
+            if s.is_empty() {
+                "none".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        changes.push(format!(
+            "intent {} → {}",
+            shown(&old_intent),
+            shown(&new_intent)
+        ));
+    }
+    if new_intent.is_empty() {
+        obj.remove("intent");
+    } else {
+        obj.insert("intent".into(), new_intent.clone().into());
+    }
+    let old_until = text(obj.get("later_until"));
+    let new_until = match until {
+        Some(u) => u.to_string(),
+        None if new_intent == "later" => old_until.clone(),
+        None => String::new(),
+    };
+    if new_until != old_until {
+        if new_until.is_empty() {
+            changes.push(format!("until {old_until} cleared"));
+        } else {
+            changes.push(format!("until {new_until}"));
+        }
+    }
+    if new_until.is_empty() {
+        obj.remove("later_until");
+    } else {
+        obj.insert("later_until".into(), new_until.into());
+    }
+    obj.insert("certainty".into(), "sure".into());
+    changes
 }
 
 /// Parses a local date-time in the user's zone: `2026-12-01T15:00`, `2026-12-01 15:00`,

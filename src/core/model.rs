@@ -98,6 +98,7 @@ string_enum! {
     /// A dated event on a contact's timeline.
     InteractionKind {
         RequestSent => "request-sent",
+        RequestReceived => "request-received",
         Reply => "reply",
         MeetingScheduled => "meeting-scheduled",
         MeetingMoved => "meeting-moved",

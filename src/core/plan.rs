@@ -86,12 +86,18 @@ pub struct Event {
     pub kind: InteractionKind,
     /// The Message-ID it came from or was sent as ("" for notes and manual entries).
     pub message_key: String,
-    /// For inbound replies: the Message-ID they answer ("" if unknown).
+    /// For inbound messages: the Message-ID they answer ("" if unknown).
     pub in_reply_to: String,
+    /// For inbound messages: the Message-IDs of their References header (server
+    /// aliases already resolved to the id the user sent).
+    pub references: Vec<String>,
     /// For `Reply`: "yes", "no", "later" or "other".
     pub intent: Option<String>,
     /// For a `Reply` with intent "later": the date they asked to hear from us again.
     pub later_until: Option<Date>,
+    /// The reading it came from is unsure and the user has not confirmed it: the
+    /// planner takes the cautious path (no nudge on an unsure request).
+    pub unsure: bool,
     /// For the meeting kinds: the calendar UID.
     pub meeting_uid: Option<String>,
     pub meeting_start: Option<Timestamp>,
@@ -109,8 +115,10 @@ impl Event {
             kind,
             message_key: String::new(),
             in_reply_to: String::new(),
+            references: Vec::new(),
             intent: None,
             later_until: None,
+            unsure: false,
             meeting_uid: None,
             meeting_start: None,
             meeting_end: None,
@@ -204,7 +212,42 @@ pub fn plan(
     tz: &TimeZone,
     policy: &Policy,
 ) -> Plan {
-    Planner::new(contact, events, drafts, now, tz, policy).run()
+    let events = causal_order(events);
+    Planner::new(contact, &events, drafts, now, tz, policy).run()
+}
+
+/// The timeline with every message that names an earlier one in In-Reply-To or
+/// References dated at least a second after it: an answer comes after its question
+/// whatever the sender's clock says (a slow clock must not make a reply look older
+/// than the request and cause a nudge). Borrowed unchanged when no clock disagrees.
+fn causal_order(events: &[Event]) -> std::borrow::Cow<'_, [Event]> {
+    let by_key: std::collections::HashMap<&str, Timestamp> = events
+        .iter()
+        .filter(|e| !e.message_key.is_empty())
+        .map(|e| (e.message_key.as_str(), e.at))
+        .collect();
+    let mut out: Option<Vec<Event>> = None;
+    for (i, e) in events.iter().enumerate() {
+        let named = std::iter::once(e.in_reply_to.as_str())
+            .chain(e.references.iter().map(String::as_str))
+            .filter(|k| !k.is_empty() && *k != e.message_key)
+            .filter_map(|k| by_key.get(k))
+            .max();
+        if let Some(&asked) = named
+            && asked >= e.at
+        {
+            let at = asked
+                .checked_add(jiff::SignedDuration::from_secs(1))
+                .unwrap_or(asked);
+            if let Some(slot) = out.get_or_insert_with(|| events.to_vec()).get_mut(i) {
+                slot.at = at;
+            }
+        }
+    }
+    match out {
+        Some(v) => std::borrow::Cow::Owned(v),
+        None => std::borrow::Cow::Borrowed(events),
+    }
 }
 
 const NUDGE_PREFIX: &str = "nudge:";
@@ -216,7 +259,10 @@ const CHECK_IN_PREFIX: &str = "check-in:";
 fn is_inbound_human(kind: InteractionKind) -> bool {
     matches!(
         kind,
-        InteractionKind::Reply | InteractionKind::ThankYouReceived | InteractionKind::EmailReceived
+        InteractionKind::Reply
+            | InteractionKind::ThankYouReceived
+            | InteractionKind::EmailReceived
+            | InteractionKind::RequestReceived
     )
 }
 
@@ -660,7 +706,9 @@ impl<'a> Planner<'a> {
 
     fn nudge(&self, ask: OpenAsk<'a>, out: &mut Vec<Action>) {
         let Some(r) = ask.request else { return };
-        if ask.nudge.is_some() {
+        // The cautious path: a request read from the user's own mail with doubt gets
+        // no nudge until the user confirms it.
+        if ask.nudge.is_some() || r.unsure {
             return;
         }
         if self.now > self.add_days(r.at, self.policy.stale_request_days) {
@@ -946,6 +994,14 @@ impl<'a> Planner<'a> {
                 self.day(*since),
                 self.day(self.add_days(*since, self.policy.dormant_after_days))
             ),
+            Stage::Requested { .. }
+                if self
+                    .latest(InteractionKind::RequestSent)
+                    .is_some_and(|r| r.unsure) =>
+            {
+                "nothing until you confirm the request (`rapport mark`): no nudge meanwhile"
+                    .to_string()
+            }
             Stage::Requested { .. } => {
                 "nothing: the nudge for this request was already drafted".to_string()
             }

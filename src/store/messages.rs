@@ -310,3 +310,28 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))?)
     }
 }
+
+/// The Message-ID the user sent when `id` is an alias a server rewrote it to; else `id`.
+pub fn canonical_message_id(conn: &rusqlite::Connection, id: &str) -> Result<String> {
+    use rusqlite::OptionalExtension as _;
+    let found: Option<String> = conn
+        .prepare_cached("SELECT message_id FROM message_aliases WHERE alias = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    Ok(found.unwrap_or_else(|| id.to_string()))
+}
+
+/// Records the user's reading of a message (`rapport mark`): the label in force and the
+/// corrected classification.
+pub fn set_label_override(
+    conn: &rusqlite::Connection,
+    id: i64,
+    label: &str,
+    classification: &serde_json::Value,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE messages SET label_override = ?1, classification = ?2 WHERE id = ?3",
+        rusqlite::params![label, classification.to_string(), id],
+    )?;
+    Ok(())
+}

@@ -186,6 +186,13 @@ fn is_daemon(mail: &Mail) -> bool {
 }
 
 const BOUNCE_SUBJECTS: &[&str] = &[
+    "failed mail",
+    "mail failed",
+    "failed delivery",
+    "failure delivery",
+    "delivery failure notification",
+    "message not delivered",
+    "mail not delivered",
     "undelivered mail",
     "undeliverable",
     "undelivered",
@@ -1401,14 +1408,35 @@ const MACHINE_LOCALS: &[&str] = &[
     "mailrobot",
 ];
 
+/// A sender address no person reads: one of [`MACHINE_LOCALS`] as a word of
+/// the local part ("noreply", "jira-noreply", "calendar.notification"), or a
+/// "do not reply" spelled into it.
 pub(crate) fn is_machine_sender(address: &str) -> bool {
-    let local = address.split('@').next().unwrap_or("");
-    MACHINE_LOCALS.iter().any(|m| {
-        local == *m
-            || local.starts_with(&format!("{m}-"))
-            || local.starts_with(&format!("{m}+"))
-            || local.starts_with(&format!("{m}."))
-    })
+    let local = address.split('@').next().unwrap_or("").to_ascii_lowercase();
+    let squashed: String = local
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    squashed.contains("noreply")
+        || squashed.contains("donotreply")
+        || local
+            .split(['-', '.', '_', '+'])
+            .any(|w| MACHINE_LOCALS.contains(&w))
+        || MACHINE_LOCALS.contains(&local.as_str())
+}
+
+/// Forward prefixes ("Fwd:", German "WG:", French "TR:", Spanish "RV:",
+/// Italian "I:", Dutch "Doorst:", Portuguese "Enc:", Swedish "VB:").
+const FORWARD_PREFIXES: &[&str] = &[
+    "fw:", "fwd:", "fw :", "fwd :", "wg:", "wg :", "tr:", "tr :", "rv:", "i:", "doorst:", "enc:",
+    "vb:", "vl:", "転送:", "转发:",
+];
+
+/// Whether the subject's first prefix says the message is a forward: a
+/// forward is not a reply to anything, whatever quote it carries.
+pub(crate) fn is_forward(subject: &str) -> bool {
+    let lower = subject.trim_start().to_lowercase();
+    FORWARD_PREFIXES.iter().any(|p| lower.starts_with(p))
 }
 
 #[cfg(test)]

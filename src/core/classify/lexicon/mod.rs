@@ -1,0 +1,248 @@
+//! Languages as data: the phrase lists that read intent, thanks and requests,
+//! one compiled-in file per language, each list compiled once into an
+//! Aho-Corasick automaton with word boundaries checked on every match.
+//!
+//! Every file (`en.txt`, `de.txt`, …) has the same `[section]`s, one lowercase
+//! phrase a line, `#` for comments. All languages are searched at once: a
+//! reply is read in whatever language it is written, and mixed mail (a
+//! German greeting on an English answer) reads right.
+//!
+//! **Adding a language** is adding a file: copy `en.txt` to `xx.txt`, fill
+//! in the sections (leave a section empty rather than guess), and add the
+//! file to [`LANGUAGES`]. The unit tests check every file for unknown
+//! sections and phrases that normalise differently from how they are written.
+//!
+//! Why hand-written: aho-corasick finds substrings; word boundaries (a
+//! phrase "ja" must not match inside "jahr") and scripts without spaces
+//! (Japanese phrases match anywhere) are checked here on each match.
+//!
+//! This module must never allocate per message beyond its hit list, never
+//! panic on any text, and never hold anything but the phrase data.
+
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
+use super::text::normalise_for_match;
+
+/// The compiled-in languages: (code, file).
+pub(crate) const LANGUAGES: &[(&str, &str)] = &[
+    ("en", include_str!("en.txt")),
+    ("de", include_str!("de.txt")),
+    ("fr", include_str!("fr.txt")),
+    ("es", include_str!("es.txt")),
+    ("nl", include_str!("nl.txt")),
+    ("it", include_str!("it.txt")),
+    ("pt", include_str!("pt.txt")),
+    ("sv", include_str!("sv.txt")),
+    ("da", include_str!("da.txt")),
+    ("no", include_str!("no.txt")),
+    ("ja", include_str!("ja.txt")),
+];
+
+/// The phrase lists every language file has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cat {
+    /// Acceptance: "works for me", "gerne", "お待ちしております".
+    Yes,
+    /// Refusal, however polite.
+    No,
+    /// A deferral: "not right now", "plus tard".
+    Later,
+    /// After a contrast, what makes a refusal a deferral ("keep in touch").
+    LaterCue,
+    /// Contrast: the clause after it governs ("but", "leider", "mais").
+    Contrast,
+    /// Negation words that cancel a following acceptance.
+    Negation,
+    /// A proposal of another time ("how about", "wie wäre es").
+    Proposal,
+    /// Thanks words ("thanks", "danke", "merci").
+    Thanks,
+    /// What introduces the object of thanks ("for", "für", "pour").
+    ThanksFor,
+    /// Objects of thanks that are time or a meeting ("your time", "l'échange").
+    ThanksObject,
+    /// Gerunds after "thanks for" ("meeting", "taking the time").
+    ThanksGerund,
+    /// Pleasantries that thank by themselves ("great to meet you").
+    Pleasantry,
+    /// Objects of thanks that are transactions, never a thank-you note.
+    ThanksExcluded,
+    /// The ask of a request ("would you be", "hätten Sie").
+    RequestAsk,
+    /// What a request asks for ("a call", "Kaffee", "minutes").
+    RequestObject,
+}
+
+impl Cat {
+    const ALL: [Cat; 15] = [
+        Cat::Yes,
+        Cat::No,
+        Cat::Later,
+        Cat::LaterCue,
+        Cat::Contrast,
+        Cat::Negation,
+        Cat::Proposal,
+        Cat::Thanks,
+        Cat::ThanksFor,
+        Cat::ThanksObject,
+        Cat::ThanksGerund,
+        Cat::Pleasantry,
+        Cat::ThanksExcluded,
+        Cat::RequestAsk,
+        Cat::RequestObject,
+    ];
+
+    fn section(self) -> &'static str {
+        match self {
+            Cat::Yes => "yes",
+            Cat::No => "no",
+            Cat::Later => "later",
+            Cat::LaterCue => "later_cue",
+            Cat::Contrast => "contrast",
+            Cat::Negation => "negation",
+            Cat::Proposal => "proposal",
+            Cat::Thanks => "thanks",
+            Cat::ThanksFor => "thanks_for",
+            Cat::ThanksObject => "thanks_object",
+            Cat::ThanksGerund => "thanks_gerund",
+            Cat::Pleasantry => "pleasantry",
+            Cat::ThanksExcluded => "thanks_excluded",
+            Cat::RequestAsk => "request_ask",
+            Cat::RequestObject => "request_object",
+        }
+    }
+
+    fn from_section(s: &str) -> Option<Cat> {
+        Cat::ALL.into_iter().find(|c| c.section() == s)
+    }
+}
+
+/// One phrase found in a text (a text from [`normalise_for_match`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit<'s> {
+    /// Byte range in the searched text.
+    pub start: usize,
+    pub end: usize,
+    pub phrase: &'s str,
+    /// The language file it came from.
+    pub lang: &'static str,
+}
+
+/// A phrase list compiled once.
+pub(crate) struct PhraseSet {
+    automaton: Option<AhoCorasick>,
+    phrases: Vec<(String, &'static str)>,
+}
+
+/// Scripts written without spaces between words: no boundary check there.
+fn unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{ff66}'..='\u{ff9f}')
+}
+
+fn joins(a: char, b: char) -> bool {
+    a.is_alphanumeric() && b.is_alphanumeric() && !unspaced(a) && !unspaced(b)
+}
+
+impl PhraseSet {
+    /// Compiles `(phrase, language)` pairs; phrases are normalised like the
+    /// texts they are searched in, empty and repeated ones dropped.
+    pub(crate) fn new<'p>(items: impl IntoIterator<Item = (&'p str, &'static str)>) -> PhraseSet {
+        let mut phrases: Vec<(String, &'static str)> = Vec::new();
+        for (p, lang) in items {
+            let n = normalise_for_match(p).trim().to_string();
+            if !n.is_empty() && !phrases.iter().any(|(q, _)| *q == n) {
+                phrases.push((n, lang));
+            }
+        }
+        let automaton = AhoCorasick::new(phrases.iter().map(|(p, _)| p.as_str())).ok();
+        PhraseSet { automaton, phrases }
+    }
+
+    /// A set from a plain list (the detectors' header and body lists).
+    pub(crate) fn from_list(list: &[&str]) -> PhraseSet {
+        PhraseSet::new(list.iter().map(|p| (*p, "")))
+    }
+
+    /// Every occurrence on word boundaries, overlapping ones included, in the
+    /// order their ends appear.
+    pub(crate) fn hits<'s>(&'s self, hay: &'s str) -> impl Iterator<Item = Hit<'s>> + 's {
+        self.automaton
+            .iter()
+            .flat_map(move |a| a.find_overlapping_iter(hay))
+            .filter_map(move |m| {
+                let (phrase, lang) = self.phrases.get(m.pattern().as_usize())?;
+                let first = phrase.chars().next()?;
+                let last = phrase.chars().next_back()?;
+                let before = hay.get(..m.start())?.chars().next_back();
+                let after = hay.get(m.end()..)?.chars().next();
+                let ok = before.is_none_or(|b| !joins(b, first))
+                    && after.is_none_or(|a| !joins(last, a));
+                ok.then_some(Hit {
+                    start: m.start(),
+                    end: m.end(),
+                    phrase: phrase.as_str(),
+                    lang,
+                })
+            })
+    }
+
+    /// The leftmost occurrence (the longest of those starting there).
+    pub(crate) fn first<'s>(&'s self, hay: &'s str) -> Option<Hit<'s>> {
+        self.hits(hay)
+            .min_by_key(|h| (h.start, std::cmp::Reverse(h.end)))
+    }
+
+    /// Whether any phrase occurs.
+    pub(crate) fn any(&self, hay: &str) -> bool {
+        self.hits(hay).next().is_some()
+    }
+}
+
+/// Reads the language files into one set per list.
+fn compile() -> Vec<PhraseSet> {
+    Cat::ALL
+        .into_iter()
+        .map(|cat| {
+            PhraseSet::new(LANGUAGES.iter().flat_map(move |(lang, file)| {
+                entries(file)
+                    .filter(move |(c, _)| *c == Some(cat))
+                    .map(move |(_, p)| (p, *lang))
+            }))
+        })
+        .collect()
+}
+
+/// `(section, phrase)` for every phrase line of a file.
+fn entries(file: &str) -> impl Iterator<Item = (Option<Cat>, &str)> {
+    let mut section = None;
+    file.lines().filter_map(move |line| {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = Cat::from_section(name.trim());
+            return None;
+        }
+        (!line.is_empty()).then_some((section, line))
+    })
+}
+
+static SETS: LazyLock<Vec<PhraseSet>> = LazyLock::new(compile);
+static EMPTY: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::new([]));
+
+/// The compiled list of `cat`, all languages together.
+pub(crate) fn set(cat: Cat) -> &'static PhraseSet {
+    let i = Cat::ALL
+        .iter()
+        .position(|c| *c == cat)
+        .unwrap_or(usize::MAX);
+    SETS.get(i).unwrap_or(&EMPTY)
+}
+
+#[cfg(test)]
+mod tests;
