@@ -1,5 +1,6 @@
 //! `rapport contacts ...` and `rapport note`.
 
+use crate::cli::output::outln;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -113,11 +114,11 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
             let id = ctx.store.add_contact(&new, ctx.now)?;
             let linked = crate::mail::timeline::link_history(&mut ctx.store, &[id], ctx.now)?;
             if linked > 0 {
-                println!(
+                outln!(
                     "Added contact #{id}, with {linked} earlier interaction(s) from your mail."
-                );
+                )?;
             } else {
-                println!("Added contact #{id}.");
+                outln!("Added contact #{id}.")?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -128,15 +129,18 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
                     .map(|_| ExitCode::SUCCESS);
             }
             if contacts.is_empty() {
-                println!(
+                outln!(
                     "No contacts yet: `rapport contacts add EMAIL` or `rapport contacts import FILE`."
-                );
+                )?;
                 return Ok(ExitCode::SUCCESS);
             }
-            println!(
+            outln!(
                 "{:>4}  {:<24} {:<32} {:<20} TIER",
-                "ID", "NAME", "EMAIL", "COMPANY"
-            );
+                "ID",
+                "NAME",
+                "EMAIL",
+                "COMPANY"
+            )?;
             for c in &contacts {
                 let email = c.emails.first().map(|e| e.address.as_str()).unwrap_or("-");
                 let flag = if c.do_not_contact {
@@ -144,14 +148,14 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
                 } else {
                     ""
                 };
-                println!(
+                outln!(
                     "{:>4}  {:<24} {:<32} {:<20} {}{flag}",
                     c.id,
                     cell(&c.name, 24),
                     cell(email, 32),
                     cell(&c.company, 20),
                     c.tier
-                );
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -196,16 +200,16 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
                     .store
                     .supersede_for_contact(c.id, "marked do-not-contact", ctx.now)?;
                 if n > 0 {
-                    println!("Withdrew {n} open draft(s) to {}.", c.display_name());
+                    outln!("Withdrew {n} open draft(s) to {}.", c.display_name())?;
                 }
             }
-            println!("Updated contact #{}.", c.id);
+            outln!("Updated contact #{}.", c.id)?;
             Ok(ExitCode::SUCCESS)
         }
         ContactsCmd::Remove { contact } => {
             let c = ctx.one_contact(&contact)?;
             ctx.store.remove_contact(c.id)?;
-            println!("Removed contact #{} ({}).", c.id, c.display_name());
+            outln!("Removed contact #{} ({}).", c.id, c.display_name())?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -226,43 +230,43 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("#{} {}", c.id, c.display_name());
+    outln!("#{} {}", c.id, c.display_name())?;
     for e in &c.emails {
         match &e.bounced_at {
-            Some(at) => println!("  email    {} (bounced {at})", e.address),
-            None => println!("  email    {}", e.address),
+            Some(at) => outln!("  email    {} (bounced {at})", e.address)?,
+            None => outln!("  email    {}", e.address)?,
         }
     }
     match (c.role.is_empty(), c.company.is_empty()) {
-        (false, false) => println!("  works    {} at {}", c.role, c.company),
-        (false, true) => println!("  works    {}", c.role),
-        (true, false) => println!("  works at {}", c.company),
+        (false, false) => outln!("  works    {} at {}", c.role, c.company)?,
+        (false, true) => outln!("  works    {}", c.role)?,
+        (true, false) => outln!("  works at {}", c.company)?,
         (true, true) => {}
     }
-    println!("  tier     {}", c.tier);
+    outln!("  tier     {}", c.tier)?;
     if !c.tags.is_empty() {
-        println!("  tags     {}", c.tags.join(", "));
+        outln!("  tags     {}", c.tags.join(", "))?;
     }
     if !c.link.is_empty() {
-        println!("  link     {}", c.link);
+        outln!("  link     {}", c.link)?;
     }
     if c.do_not_contact {
-        println!("  do not contact");
+        outln!("  do not contact")?;
     }
     let stage = serde_json::to_value(&plan.stage)?;
-    println!(
+    outln!(
         "  stage    {}",
         stage
             .get("stage")
             .and_then(serde_json::Value::as_str)
             .unwrap_or("?")
-    );
-    println!("  next     {}", plan.next);
-    println!();
+    )?;
+    outln!("  next     {}", plan.next)?;
+    outln!()?;
     if timeline.is_empty() {
-        println!("No interactions yet.");
+        outln!("No interactions yet.")?;
     } else {
-        println!("Timeline:");
+        outln!("Timeline:")?;
         for i in &timeline {
             let day = i.at.get(..16).unwrap_or(&i.at).replace('T', " ");
             let msg = i
@@ -271,22 +275,22 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
                 .and_then(serde_json::Value::as_i64)
                 .map(|m| format!("  [message {m}]"))
                 .unwrap_or_default();
-            println!("  {day}  {:<18} {}{msg}", i.kind, cell(&i.summary, 70));
+            outln!("  {day}  {:<18} {}{msg}", i.kind, cell(&i.summary, 70))?;
         }
     }
     let open: Vec<_> = drafts.iter().filter(|d| d.status.is_open()).collect();
     if !open.is_empty() {
-        println!();
-        println!("In the queue:");
+        outln!()?;
+        outln!("In the queue:")?;
         for d in open {
-            println!(
+            outln!(
                 "  {:>4}  {:<15} {:<9} due {}  {}",
                 d.id,
                 d.kind,
                 d.status,
                 d.effective_due(),
                 d.reason
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -308,7 +312,7 @@ pub fn note(ctx: &Ctx, query: &str, text: &str) -> Result<ExitCode> {
         detail: serde_json::json!({}),
         source: "user",
     })?;
-    println!("Noted on {}'s timeline.", c.display_name());
+    outln!("Noted on {}'s timeline.", c.display_name())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -323,7 +327,7 @@ fn import(ctx: &mut Ctx, file: &std::path::Path, json: bool) -> Result<ExitCode>
         print_json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{} ({}): added {}, merged {}, unchanged {}, skipped {}.",
         file.display(),
         parsed.format,
@@ -331,21 +335,21 @@ fn import(ctx: &mut Ctx, file: &std::path::Path, json: bool) -> Result<ExitCode>
         report.merged,
         report.unchanged,
         report.skipped.len()
-    );
+    )?;
     if report.without_email > 0 {
-        println!(
+        outln!(
             "{} of the added contacts have no email address yet; add one with `rapport contacts edit ID --email ADDRESS`.",
             report.without_email
-        );
+        )?;
     }
     if linked > 0 {
-        println!("Linked {linked} earlier interaction(s) from your mail.");
+        outln!("Linked {linked} earlier interaction(s) from your mail.")?;
     }
     for p in &report.skipped {
-        println!("  skipped line {}: {}", p.line, p.message);
+        outln!("  skipped line {}: {}", p.line, p.message)?;
     }
     for p in &report.problems {
-        println!("  line {}: {}", p.line, p.message);
+        outln!("  line {}: {}", p.line, p.message)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! `rapport sync`, `rapport why`, `rapport mark` and `rapport meeting add`.
 
+use crate::cli::output::outln;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -59,7 +60,7 @@ pub fn sync(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
         print_json(&json!({ "folders": reports }))?;
     } else {
         for r in &reports {
-            print_folder_report(r);
+            print_folder_report(r)?;
         }
     }
     let failed = reports.iter().any(|r| r.error.is_some());
@@ -70,10 +71,10 @@ pub fn sync(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
     })
 }
 
-pub fn print_folder_report(r: &FolderReport) {
+pub fn print_folder_report(r: &FolderReport) -> Result<()> {
     if let Some(e) = &r.error {
-        println!("{}: error: {e}", r.folder);
-        return;
+        outln!("{}: error: {e}", r.folder)?;
+        return Ok(());
     }
     let labels: Vec<String> = r.labels.iter().map(|(l, n)| format!("{l} {n}")).collect();
     let rescan = if r.uidvalidity_changed {
@@ -81,7 +82,7 @@ pub fn print_folder_report(r: &FolderReport) {
     } else {
         ""
     };
-    println!(
+    outln!(
         "{}: read {}, new {}, {} timeline entries{rescan}{}",
         r.folder,
         r.read,
@@ -92,7 +93,8 @@ pub fn print_folder_report(r: &FolderReport) {
         } else {
             format!(" — {}", labels.join(", "))
         }
-    );
+    )?;
+    Ok(())
 }
 
 fn find_message(ctx: &Ctx, key: &str) -> Result<StoredMessage> {
@@ -135,17 +137,20 @@ pub fn why(ctx: &Ctx, key: &str, json: bool) -> Result<ExitCode> {
         print_json(&v)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("Message {} <{}>", m.id, m.message_id);
-    println!(
+    outln!("Message {} <{}>", m.id, m.message_id)?;
+    outln!(
         "  {} {} · {} · {}",
-        m.direction, m.from_addr, m.date, m.subject
-    );
+        m.direction,
+        m.from_addr,
+        m.date,
+        m.subject
+    )?;
     let marked = if m.label_override.is_some() {
         format!(" (marked by you; detected: {})", m.detected_label)
     } else {
         String::new()
     };
-    println!("Label: {}{marked}", m.label);
+    outln!("Label: {}{marked}", m.label)?;
     for (k, name) in [
         ("intent", "Intent"),
         ("later_until", "Later until"),
@@ -154,17 +159,17 @@ pub fn why(ctx: &Ctx, key: &str, json: bool) -> Result<ExitCode> {
         ("end", "Ends"),
     ] {
         if let Some(s) = v.get(k).and_then(Value::as_str) {
-            println!("{name}: {s}");
+            outln!("{name}: {s}")?;
         }
     }
     if let Some(ev) = v.get("evidence").and_then(Value::as_array) {
-        println!("Evidence:");
+        outln!("Evidence:")?;
         for e in ev {
-            println!(
+            outln!(
                 "  - {}: {}",
                 e.get("kind").and_then(Value::as_str).unwrap_or("?"),
                 e.get("detail").and_then(Value::as_str).unwrap_or("")
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -216,12 +221,12 @@ pub fn mark(
         crate::store::message_by_message_id(&tx, &m.message_id)?.context("message vanished")?;
     let n = crate::mail::timeline::derive(&tx, &updated, now)?;
     tx.commit()?;
-    println!(
+    outln!(
         "Marked message {} as {label} (was {}); {n} timeline entr{} re-derived. Later syncs keep your label.",
         m.id,
         m.label,
         if n == 1 { "y" } else { "ies" }
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -267,12 +272,12 @@ pub fn meeting_add(ctx: &Ctx, contact: &str, at: &str, minutes: u32) -> Result<E
         source: "user",
     })?;
     if !added {
-        println!(
+        outln!(
             "That meeting with {} is already recorded.",
             c.display_name()
-        );
+        )?;
     } else {
-        println!("Recorded: {} with {}.", summary, c.display_name());
+        outln!("Recorded: {} with {}.", summary, c.display_name())?;
     }
     Ok(ExitCode::SUCCESS)
 }

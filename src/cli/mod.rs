@@ -6,6 +6,7 @@
 
 mod contacts;
 mod mailbox;
+pub(crate) mod output;
 mod queue;
 mod service;
 mod setup;
@@ -19,6 +20,7 @@ use jiff::Timestamp;
 
 use crate::config::{self, Loaded};
 use crate::store::Store;
+use output::{errln, outln};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -132,14 +134,38 @@ enum MeetingCmd {
 
 /// Entry point for the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    init_logging(cli.verbose);
-    match run(cli) {
-        Ok(code) => code,
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            // Help and version go to stdout, usage errors to stderr; a closed pipe or a
+            // full disk while printing them changes nothing about the exit code.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
+    };
+    init_logging(cli.verbose);
+    finish(run(cli).and_then(|code| {
+        output::flush()?;
+        Ok(code)
+    }))
+}
+
+/// The exit code and the one error line for a command's result.
+fn finish(result: Result<ExitCode>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(e) => match output::stdout_error(&e) {
+            // The reader has what it wanted (`rapport queue | head -1`).
+            Some(w) if w.is_closed_pipe() => ExitCode::SUCCESS,
+            Some(w) => {
+                errln!("error: {w}");
+                ExitCode::FAILURE
+            }
+            None => {
+                errln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
@@ -233,19 +259,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 for id in &r.created {
                     if r.auto_approved.contains(id) {
-                        println!("Drafted {id} and approved it (policy.auto_approve).");
+                        outln!("Drafted {id} and approved it (policy.auto_approve).")?;
                     } else {
-                        println!("Drafted {id}.");
+                        outln!("Drafted {id}.")?;
                     }
                 }
                 for (id, why) in &r.superseded {
-                    println!("Withdrew {id}: {why}");
+                    outln!("Withdrew {id}: {why}")?;
                 }
                 for e in &r.errors {
-                    println!("Could not draft: {e}");
+                    outln!("Could not draft: {e}")?;
                 }
                 if r.created.is_empty() && r.superseded.is_empty() {
-                    println!("Nothing new to draft.");
+                    outln!("Nothing new to draft.")?;
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -274,7 +300,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Prints one JSON document.
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?)?;
     Ok(())
 }
 
