@@ -223,3 +223,23 @@ fn meeting_day(store: &Store, cfg: &Loaded, c: &Contact, reason_key: &str) -> Re
         .map(|s| s.to_zoned(cfg.tz.clone()).strftime("%A").to_string())
         .unwrap_or_default())
 }
+
+/// Makes the queue current before the CLI shows it: plans every contact (idempotent, so
+/// cheap when nothing changed) and withdraws at once every open draft to someone who
+/// wrote since it was made — the rule sending applies, so no draft that sending would
+/// refuse stays approvable in between. Never sends anything.
+pub fn bring_current(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<PlanReport> {
+    let mut report = plan_all(store, cfg, now)?;
+    for d in store.drafts(false)? {
+        if !d.status.is_open() {
+            continue;
+        }
+        if let crate::send::Verdict::Supersede(why) | crate::send::Verdict::Hold(why) =
+            crate::send::replied_since(store, &d)?
+            && store.supersede(d.id, &why, now)?
+        {
+            report.superseded.push((d.id, why));
+        }
+    }
+    Ok(report)
+}

@@ -159,7 +159,10 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        ContactsCmd::Show { contact, json } => show(&ctx, &contact, json),
+        ContactsCmd::Show { contact, json } => {
+            ctx.bring_current()?;
+            show(&ctx, &contact, json)
+        }
         ContactsCmd::Import { file, json } => import(&mut ctx, &file, json),
         ContactsCmd::Edit {
             contact,

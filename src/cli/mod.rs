@@ -200,6 +200,20 @@ impl Ctx {
         Ok(Ctx { cfg, store, now })
     }
 
+    /// Plans first and applies what the last sync saw, so what the command shows is
+    /// current without the daemon: a due nudge is drafted, a draft whose reason went away
+    /// is withdrawn. What changed is said on stderr (stdout stays the command's own).
+    pub fn bring_current(&mut self) -> Result<()> {
+        let r = crate::planning::bring_current(&mut self.store, &self.cfg, self.now)?;
+        for (id, why) in &r.superseded {
+            errln!("Withdrew draft {id}: {why}.");
+        }
+        for e in &r.errors {
+            errln!("Could not draft: {e}");
+        }
+        Ok(())
+    }
+
     /// Exactly one contact for CONTACT, or an error listing the candidates.
     pub fn one_contact(&self, query: &str) -> Result<crate::store::Contact> {
         let found = self.store.find_contacts(query)?;
@@ -248,7 +262,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Send { json } => queue::send(Ctx::open(config_flag)?, json),
         Command::Templates(cmd) => setup::templates(config_flag, cmd),
         Command::Daemon => service::daemon(config_flag),
-        Command::Status { json } => service::status(&Ctx::open(config_flag)?, json),
+        Command::Status { json } => {
+            let mut ctx = Ctx::open(config_flag)?;
+            ctx.bring_current()?;
+            service::status(&ctx, json)
+        }
         Command::Doctor => service::doctor(config_flag),
         Command::Plan { json } => {
             let mut ctx = Ctx::open(config_flag)?;

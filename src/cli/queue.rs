@@ -166,6 +166,7 @@ fn what_to_do(d: &Draft) -> &'static str {
 
 pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
     ctx.store.wake_snoozed(ctx.now)?;
+    ctx.bring_current()?;
     let Some(cmd) = args.cmd else {
         return list(&ctx, args.json, args.all);
     };
