@@ -223,11 +223,12 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     let timeline = ctx.store.interactions(c.id)?;
     let drafts = ctx.store.drafts_for_contact(c.id)?;
     let plan = crate::planning::plan_contact(&ctx.store, &ctx.cfg, &c, ctx.now)?;
+    let next = advice(ctx, query, &plan, &drafts);
     if json {
         print_json(&serde_json::json!({
             "contact": c,
             "stage": plan.stage,
-            "next": plan.next,
+            "next": next,
             "timeline": timeline,
             "drafts": drafts,
         }))?;
@@ -264,7 +265,7 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
             .and_then(serde_json::Value::as_str)
             .unwrap_or("?")
     )?;
-    outln!("  next     {}", plan.next)?;
+    outln!("  next     {next}")?;
     outln!()?;
     if timeline.is_empty() {
         outln!("No interactions yet.")?;
@@ -297,6 +298,46 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the user should do next for this contact, from the stage and the open drafts.
+fn advice(
+    ctx: &Ctx,
+    query: &str,
+    plan: &crate::core::plan::Plan,
+    drafts: &[crate::store::Draft],
+) -> String {
+    use super::next_step::{Facts, OpenDraft, next_step};
+    let open: Vec<OpenDraft> = drafts
+        .iter()
+        .filter(|d| d.status.is_open())
+        .filter_map(|d| {
+            Some(OpenDraft {
+                id: d.id,
+                kind: d.kind,
+                status: d.status,
+                due: crate::store::parse_ts(d.effective_due()).ok()?,
+            })
+        })
+        .collect();
+    let planned = plan
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            crate::core::plan::Action::Create { kind, due, .. } => Some((*kind, *due)),
+            _ => None,
+        })
+        .min_by_key(|(_, due)| *due);
+    next_step(&Facts {
+        query,
+        stage: &plan.stage,
+        planner_next: &plan.next,
+        open: &open,
+        planned,
+        asked_you: None,
+        now: ctx.now,
+        tz: &ctx.cfg.tz,
+    })
 }
 
 pub fn note(ctx: &Ctx, query: &str, text: &str) -> Result<ExitCode> {

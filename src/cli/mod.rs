@@ -6,6 +6,7 @@
 
 mod contacts;
 mod mailbox;
+mod next_step;
 pub(crate) mod output;
 mod queue;
 mod service;
