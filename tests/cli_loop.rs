@@ -128,3 +128,88 @@ fn a_message_seen_by_sync_withdraws_the_pending_request_at_once() {
     let r = env.rapport(&["queue", "approve", "1"]);
     assert_ne!(r.code, 0, "a withdrawn draft cannot be approved");
 }
+
+fn kinds_open(env: &Env) -> Vec<String> {
+    drafts(env)
+        .iter()
+        .filter(|d| ["pending", "approved", "snoozed"].contains(&d["status"].as_str().unwrap()))
+        .map(|d| d["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn meeting_add_without_a_time_is_refused_and_all_day_waits_for_the_evening() {
+    let mut env = env_with_maildir();
+    let r = env
+        .rapport(&["meeting", "add", "jessica", "--at", "2026-12-03"])
+        .fails();
+    assert!(r.stderr.contains("no time of day"), "{}", r.stderr);
+    assert!(r.stderr.contains("--all-day"), "{}", r.stderr);
+    let list = env.rapport(&["meeting", "list", "--json"]).ok().json();
+    assert_eq!(list["meetings"].as_array().unwrap().len(), 0, "{list}");
+
+    env.rapport(&[
+        "meeting",
+        "add",
+        "jessica",
+        "--at",
+        "2026-12-03",
+        "--all-day",
+    ])
+    .ok();
+    // Thursday 17:00 in Berlin: the day is not over, no thank-you yet.
+    env.now = "2026-12-03T16:00:00Z".into();
+    assert!(kinds_open(&env).is_empty(), "{:?}", drafts(&env));
+    // The evening: it is drafted.
+    env.now = "2026-12-03T19:30:00Z".into();
+    assert_eq!(kinds_open(&env), ["thank-you"]);
+    let list = env.rapport(&["meeting", "list"]).ok().stdout;
+    assert!(list.contains("all day"), "{list}");
+}
+
+#[test]
+fn meetings_are_listed_moved_and_removed_and_the_thank_you_follows() {
+    let mut env = env_with_maildir();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "omar@example.com",
+        "--name",
+        "Omar Haddad",
+    ])
+    .ok();
+    env.rapport(&["meeting", "add", "jessica", "--at", "2026-11-24T10:00"])
+        .ok();
+    env.rapport(&["meeting", "add", "omar", "--at", "2026-11-26T10:00"])
+        .ok();
+    let list = env.rapport(&["meeting", "list", "--json"]).ok().json();
+    let meetings = list["meetings"].as_array().unwrap();
+    assert_eq!(meetings.len(), 2, "{list}");
+    assert_eq!(meetings[0]["contact"], "Jessica Park");
+    let jessica = meetings[0]["id"].as_i64().unwrap().to_string();
+    let only_omar = env.rapport(&["meeting", "list", "omar"]).ok().stdout;
+    assert!(only_omar.contains("Omar Haddad"), "{only_omar}");
+    assert!(!only_omar.contains("Jessica"), "{only_omar}");
+
+    // Moved a day later: two hours after the old time nothing is drafted.
+    env.rapport(&["meeting", "move", &jessica, "--at", "2026-11-25T10:00"])
+        .ok();
+    env.now = "2026-11-24T12:00:00Z".into();
+    assert!(kinds_open(&env).is_empty(), "{:?}", drafts(&env));
+    env.now = "2026-11-25T12:00:00Z".into();
+    assert_eq!(kinds_open(&env), ["thank-you"]);
+
+    // Removed: the thank-you is withdrawn at once, the list forgets it unless --all.
+    let r = env.rapport(&["meeting", "remove", &jessica]).ok();
+    assert!(r.stdout.contains("Removed meeting"), "{}", r.stdout);
+    assert!(kinds_open(&env).is_empty(), "{:?}", drafts(&env));
+    let list = env.rapport(&["meeting", "list"]).ok().stdout;
+    assert!(!list.contains("Jessica"), "{list}");
+    let all = env.rapport(&["meeting", "list", "--all"]).ok().stdout;
+    assert!(
+        all.contains("Jessica") && all.contains("cancelled"),
+        "{all}"
+    );
+    let r = env.rapport(&["meeting", "remove", "999"]).fails();
+    assert!(r.stderr.contains("meeting list"), "{}", r.stderr);
+}

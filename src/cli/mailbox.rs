@@ -1,4 +1,4 @@
-//! `rapport sync`, `rapport why`, `rapport mark` and `rapport meeting add`.
+//! `rapport sync`, `rapport why` and `rapport mark`.
 
 use crate::cli::output::outln;
 use std::process::ExitCode;
@@ -7,9 +7,8 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use super::{Ctx, print_json};
-use crate::core::model::InteractionKind;
 use crate::mail::sync::FolderReport;
-use crate::store::{NewInteraction, StoredMessage};
+use crate::store::StoredMessage;
 
 /// The labels `rapport mark` accepts.
 pub const LABELS: &[&str] = &[
@@ -227,57 +226,5 @@ pub fn mark(
         m.label,
         if n == 1 { "y" } else { "ies" }
     )?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Parses a local date-time in the user's zone: `2026-12-01T15:00`, `2026-12-01 15:00`,
-/// or an RFC 3339 instant.
-pub fn parse_local(s: &str, tz: &jiff::tz::TimeZone) -> Result<jiff::Timestamp> {
-    let s = s.trim();
-    if let Ok(t) = s.parse::<jiff::Timestamp>() {
-        return Ok(t);
-    }
-    let dt = s
-        .replacen(' ', "T", 1)
-        .parse::<jiff::civil::DateTime>()
-        .with_context(|| format!("{s:?} is not a date and time; write e.g. 2026-12-01T15:00"))?;
-    Ok(dt.to_zoned(tz.clone())?.timestamp())
-}
-
-pub fn meeting_add(ctx: &Ctx, contact: &str, at: &str, minutes: u32) -> Result<ExitCode> {
-    let c = ctx.one_contact(contact)?;
-    if minutes == 0 || minutes > 24 * 60 {
-        bail!("--minutes must be between 1 and 1440");
-    }
-    let start = parse_local(at, &ctx.cfg.tz)?;
-    let end = start.checked_add(jiff::SignedDuration::from_mins(i64::from(minutes)))?;
-    let key = format!("manual-meeting:{}", crate::store::fmt_ts(start));
-    let local = start.to_zoned(ctx.cfg.tz.clone());
-    let summary = format!(
-        "meeting scheduled for {} ({minutes} min, recorded by you)",
-        local.strftime("%Y-%m-%d %H:%M %Z")
-    );
-    let added = ctx.store.add_interaction(&NewInteraction {
-        contact_id: c.id,
-        at: ctx.now,
-        kind: InteractionKind::MeetingScheduled,
-        summary: &summary,
-        message_key: &key,
-        draft_id: None,
-        detail: json!({
-            "uid": key,
-            "start": crate::store::fmt_ts(start),
-            "end": crate::store::fmt_ts(end),
-        }),
-        source: "user",
-    })?;
-    if !added {
-        outln!(
-            "That meeting with {} is already recorded.",
-            c.display_name()
-        )?;
-    } else {
-        outln!("Recorded: {} with {}.", summary, c.display_name())?;
-    }
     Ok(ExitCode::SUCCESS)
 }

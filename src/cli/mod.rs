@@ -6,6 +6,7 @@
 
 mod contacts;
 mod mailbox;
+mod meeting;
 mod next_step;
 pub(crate) mod output;
 mod queue;
@@ -112,25 +113,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Meetings agreed outside email.
+    /// Meetings: add one agreed outside email, list, move or remove them.
     #[command(subcommand)]
-    Meeting(MeetingCmd),
+    Meeting(meeting::MeetingCmd),
     /// Check or preview templates.
     #[command(subcommand)]
     Templates(setup::TemplatesCmd),
-}
-
-#[derive(Subcommand, Debug)]
-enum MeetingCmd {
-    /// Record a meeting (a call, an event) with a contact.
-    Add {
-        contact: String,
-        /// Local date and time, e.g. 2026-12-01T15:00.
-        #[arg(long)]
-        at: String,
-        #[arg(long, default_value_t = 25)]
-        minutes: u32,
-    },
 }
 
 /// Entry point for the binary.
@@ -309,11 +297,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             intent.as_deref(),
             until.as_deref(),
         ),
-        Command::Meeting(MeetingCmd::Add {
-            contact,
-            at,
-            minutes,
-        }) => mailbox::meeting_add(&Ctx::open(config_flag)?, &contact, &at, minutes),
+        Command::Meeting(cmd) => meeting::run(Ctx::open(config_flag)?, cmd),
     }
 }
 
