@@ -213,3 +213,186 @@ fn meetings_are_listed_moved_and_removed_and_the_thank_you_follows() {
     let r = env.rapport(&["meeting", "remove", "999"]).fails();
     assert!(r.stderr.contains("meeting list"), "{}", r.stderr);
 }
+
+#[test]
+fn contacts_remove_says_what_goes_and_needs_yes_off_a_terminal() {
+    let env = env_with_maildir();
+    env.rapport(&["note", "jessica", "met at the meetup"]).ok();
+    env.rapport(&["request", "jessica"]).ok();
+    let r = env.rapport(&["contacts", "remove", "jessica"]).fails();
+    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("Jessica Park with 1 timeline entry and 1 draft(s) (1 still open)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        env.rapport(&["contacts", "list", "--json"]).ok().json()["contacts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "nothing removed without --yes"
+    );
+    let r = env
+        .rapport(&["contacts", "remove", "jessica", "--yes"])
+        .ok();
+    assert!(
+        r.stdout
+            .contains("Removed #1 Jessica Park with 1 timeline entry"),
+        "{}",
+        r.stdout
+    );
+    let list = env.rapport(&["contacts", "list", "--json"]).ok().json();
+    assert_eq!(list["contacts"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn edits_that_leave_no_name_or_no_address_are_refused() {
+    let env = env_with_maildir();
+    let r = env
+        .rapport(&["contacts", "edit", "jessica", "--name", ""])
+        .fails();
+    assert!(r.stderr.contains("--name is empty"), "{}", r.stderr);
+    let r = env
+        .rapport(&["contacts", "edit", "jessica", "--name", "   "])
+        .fails();
+    assert!(r.stderr.contains("--name is empty"), "{}", r.stderr);
+    let r = env
+        .rapport(&[
+            "contacts",
+            "edit",
+            "jessica",
+            "--remove-email",
+            "jessica@example.com",
+        ])
+        .fails();
+    assert!(
+        r.stderr.contains("without an email address"),
+        "{}",
+        r.stderr
+    );
+    let r = env
+        .rapport(&[
+            "contacts",
+            "edit",
+            "jessica",
+            "--remove-email",
+            "nope@example.com",
+        ])
+        .fails();
+    assert!(r.stderr.contains("is not one of"), "{}", r.stderr);
+    let show = env
+        .rapport(&["contacts", "show", "1", "--json"])
+        .ok()
+        .json();
+    assert_eq!(show["contact"]["name"], "Jessica Park");
+    assert_eq!(
+        show["contact"]["emails"][0]["address"],
+        "jessica@example.com"
+    );
+
+    // Swapping the only address in one command is fine.
+    env.rapport(&[
+        "contacts",
+        "edit",
+        "jessica",
+        "--email",
+        "jp@example.net",
+        "--remove-email",
+        "jessica@example.com",
+    ])
+    .ok();
+    let show = env
+        .rapport(&["contacts", "show", "1", "--json"])
+        .ok()
+        .json();
+    assert_eq!(show["contact"]["emails"][0]["address"], "jp@example.net");
+}
+
+#[test]
+fn contacts_are_found_by_accented_names_in_any_case() {
+    let env = env_with_maildir();
+    for (name, email) in [
+        ("Zoë Ångström-Müller", "zoe@example.se"),
+        ("Łukasz Nowak", "lukasz@example.pl"),
+    ] {
+        env.rapport(&["contacts", "add", email, "--name", name])
+            .ok();
+    }
+    for (query, want) in [
+        ("Ångström", "Zoë Ångström-Müller"),
+        ("angstrom", "Zoë Ångström-Müller"),
+        ("MÜLLER", "Zoë Ångström-Müller"),
+        ("lukasz", "Łukasz Nowak"),
+    ] {
+        let show = env
+            .rapport(&["contacts", "show", query, "--json"])
+            .ok()
+            .json();
+        assert_eq!(show["contact"]["name"], want, "{query}");
+    }
+}
+
+fn editor_script(env: &Env, name: &str, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = env.home().join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_failed_edit_keeps_the_text_and_the_next_edit_reopens_it() {
+    let mut env = env_with_maildir();
+    env.rapport(&["request", "jessica"]).ok();
+    let broken = editor_script(
+        &env,
+        "broken.sh",
+        "printf 'no subject line here\\nmy precious words\\n' > \"$1\"",
+    );
+    env.extra_env = vec![("EDITOR".into(), broken)];
+    let r = env.rapport(&["queue", "edit", "1"]).fails();
+    assert!(r.stderr.contains("your text is kept in"), "{}", r.stderr);
+    let kept = env.home().join(".local/share/rapport/edits/draft-1.txt");
+    assert!(
+        std::fs::read_to_string(&kept)
+            .unwrap()
+            .contains("my precious words"),
+        "{}",
+        r.stderr
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let shown = env.rapport(&["queue", "show", "1"]).ok().stdout;
+    assert!(
+        !shown.contains("precious"),
+        "the draft is unchanged: {shown}"
+    );
+
+    // The next edit starts from the kept words, not from the draft.
+    let fix = editor_script(
+        &env,
+        "fix.sh",
+        "grep -q 'my precious words' \"$1\" || exit 1\n\
+         printf 'Subject: Fixed\\n\\nmy precious words\\n' > \"$1\"",
+    );
+    env.extra_env = vec![("EDITOR".into(), fix)];
+    let r = env.rapport(&["queue", "edit", "1"]).ok();
+    assert!(r.stdout.contains("Saved draft 1"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("Starting from your unsaved edit"),
+        "{}",
+        r.stderr
+    );
+    let shown = env.rapport(&["queue", "show", "1"]).ok().stdout;
+    assert!(
+        shown.contains("Subject: Fixed") && shown.contains("my precious words"),
+        "{shown}"
+    );
+    assert!(!kept.exists(), "the kept text goes once saved");
+}

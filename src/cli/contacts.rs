@@ -50,8 +50,14 @@ pub enum ContactsCmd {
         #[arg(long)]
         contact_again: bool,
     },
-    /// Remove a contact, their timeline and their drafts.
-    Remove { contact: String },
+    /// Remove a contact, their timeline and their drafts (asks first on a terminal).
+    Remove {
+        /// The contact: an id, an email address, or part of a name.
+        contact: String,
+        /// Do not ask (needed when not run on a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
     /// Import LinkedIn Connections.csv, vCard (.vcf) or CSV with a header.
     Import {
         file: std::path::PathBuf,
@@ -174,11 +180,7 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
             contact_again,
         } => {
             let c = ctx.one_contact(&contact)?;
-            for e in &add_email {
-                if !crate::config::looks_like_address(e) {
-                    bail!("{e:?} is not an email address");
-                }
-            }
+            check_edit(&c, fields.name.as_deref(), &add_email, &remove_email)?;
             let patch = ContactPatch {
                 name: clean("name", &fields.name)?,
                 company: clean("company", &fields.company)?,
@@ -209,13 +211,91 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
             outln!("Updated contact #{}.", c.id)?;
             Ok(ExitCode::SUCCESS)
         }
-        ContactsCmd::Remove { contact } => {
-            let c = ctx.one_contact(&contact)?;
-            ctx.store.remove_contact(c.id)?;
-            outln!("Removed contact #{} ({}).", c.id, c.display_name())?;
-            Ok(ExitCode::SUCCESS)
+        ContactsCmd::Remove { contact, yes } => remove(&mut ctx, &contact, yes),
+    }
+}
+
+/// Refuses an edit that would leave the contact without a name or without an address.
+fn check_edit(
+    c: &crate::store::Contact,
+    name: Option<&str>,
+    add: &[String],
+    remove: &[String],
+) -> Result<()> {
+    if name.is_some_and(|n| n.trim().is_empty()) {
+        bail!(
+            "--name is empty; give the name to show (e.g. --name \"Jessica Park\"), or leave --name out to keep {:?}",
+            c.display_name()
+        );
+    }
+    for e in add {
+        if !crate::config::looks_like_address(e) {
+            bail!("{e:?} is not an email address");
         }
     }
+    for e in remove {
+        if !c
+            .emails
+            .iter()
+            .any(|a| a.address.eq_ignore_ascii_case(e.trim()))
+        {
+            bail!(
+                "{e} is not one of {}'s addresses; `rapport contacts show {}` lists them",
+                c.display_name(),
+                c.id
+            );
+        }
+    }
+    let left = c
+        .emails
+        .iter()
+        .filter(|a| {
+            !remove
+                .iter()
+                .any(|e| a.address.eq_ignore_ascii_case(e.trim()))
+        })
+        .count()
+        + add.len();
+    if left == 0 {
+        bail!(
+            "that would leave {} without an email address; add the new one in the same command (--email NEW --remove-email OLD), or `rapport contacts remove {}`",
+            c.display_name(),
+            c.id
+        );
+    }
+    Ok(())
+}
+
+/// Deletes a contact after saying what goes with them; asks on a terminal.
+fn remove(ctx: &mut Ctx, query: &str, yes: bool) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    let c = ctx.one_contact(query)?;
+    let entries = ctx.store.interactions(c.id)?.len();
+    let drafts = ctx.store.drafts_for_contact(c.id)?;
+    let open = drafts.iter().filter(|d| d.status.is_open()).count();
+    let what = format!(
+        "#{} {} with {entries} timeline entr{} and {} draft(s) ({open} still open)",
+        c.id,
+        c.display_name(),
+        if entries == 1 { "y" } else { "ies" },
+        drafts.len()
+    );
+    if !yes {
+        let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        if !terminal {
+            bail!(
+                "removing {what} cannot be undone; run `rapport contacts remove {} --yes` to confirm",
+                c.id
+            );
+        }
+        if !super::output::confirm(&format!("Remove {what}? This cannot be undone. [y/N] "))? {
+            outln!("Kept {}.", c.display_name())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    ctx.store.remove_contact(c.id)?;
+    outln!("Removed {what}.")?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {

@@ -5,6 +5,7 @@
 //! talks to the daemon only through the database.
 
 mod contacts;
+mod edit;
 mod mailbox;
 mod meeting;
 mod next_step;

@@ -53,6 +53,16 @@ pub fn write_err(args: fmt::Arguments<'_>) {
     let _ = io::stderr().lock().write_fmt(args);
 }
 
+/// Asks a yes/no question on stderr and reads the answer from stdin; only "y" or
+/// "yes" is a yes (end of input is a no).
+pub fn confirm(question: &str) -> Result<bool, io::Error> {
+    write_err(format_args!("{question}"));
+    let _ = io::stderr().flush();
+    let mut answer = String::new();
+    io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+}
+
 /// The error that ended a command, if it was a failed write to stdout.
 pub fn stdout_error(e: &anyhow::Error) -> Option<&StdoutError> {
     e.chain().find_map(|c| c.downcast_ref::<StdoutError>())

@@ -426,53 +426,17 @@ fn show(ctx: &Ctx, id: i64, json: bool, raw: bool) -> Result<ExitCode> {
 }
 
 fn edit(ctx: &Ctx, id: i64) -> Result<ExitCode> {
-    let d = ctx.store.draft_or_err(id)?;
-    if !matches!(
-        d.status,
-        DraftStatus::Pending | DraftStatus::Approved | DraftStatus::Snoozed
-    ) {
-        bail!("draft {id} is {}, so it cannot be edited", d.status);
+    match super::edit::edit_draft(ctx, id)? {
+        super::edit::Edited::Unchanged => outln!("No change to draft {id}.")?,
+        super::edit::Edited::Saved { was_approved } => {
+            let again = if was_approved {
+                " It was approved before; approve it again to send the new text."
+            } else {
+                ""
+            };
+            outln!("Saved draft {id}.{again}")?;
+        }
     }
-    let editor = std::env::var("VISUAL")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .or_else(|| {
-            std::env::var("EDITOR")
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-        })
-        .context("set $VISUAL or $EDITOR to the editor to use, e.g. `export EDITOR=nano`")?;
-    let dir = tempfile::Builder::new().prefix("rapport-edit").tempdir()?;
-    let path = dir.path().join(format!("draft-{id}.txt"));
-    let original = format!("Subject: {}\n\n{}", d.subject, d.body);
-    std::fs::write(&path, &original)?;
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("rapport-edit")
-        .arg(&path)
-        .status()
-        .with_context(|| format!("Starting the editor {editor:?}"))?;
-    if !status.success() {
-        bail!("the editor exited with {status}; draft {id} is unchanged");
-    }
-    let edited = std::fs::read_to_string(&path).context("Reading the edited draft")?;
-    if edited == original {
-        outln!("No change to draft {id}.")?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let rendered = crate::core::render::parse_edited(&edited)
-        .map_err(|e| anyhow::anyhow!("the edited draft is not usable, so nothing changed: {e}"))?;
-    let message = drafting::recompose(&ctx.cfg, &d, &rendered.subject, &rendered.body)
-        .context("The edited draft is not usable, so nothing changed")?;
-    ctx.store
-        .edit(id, &rendered.subject, &rendered.body, &message, ctx.now)?;
-    let again = if d.status == DraftStatus::Approved {
-        " It was approved before; approve it again to send the new text."
-    } else {
-        ""
-    };
-    outln!("Saved draft {id}.{again}")?;
     Ok(ExitCode::SUCCESS)
 }
 
