@@ -243,3 +243,62 @@ pub fn bring_current(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<
     }
     Ok(report)
 }
+
+/// The data a template sees when `templates preview NAME CONTACT` shows it: the same
+/// as drafting would use (the thread of their latest request for a nudge, the day of
+/// their latest meeting for a thank-you), with a sample where the timeline has none,
+/// and a note saying so.
+pub fn preview_data(
+    store: &Store,
+    cfg: &Loaded,
+    c: &Contact,
+    template: &str,
+) -> Result<(crate::core::render::TemplateData, Vec<String>)> {
+    use crate::core::model::InteractionKind as K;
+    let sample = crate::core::render::sample_data();
+    let to = c.sendable_address().unwrap_or("(no address)");
+    let mut data = drafting::template_data(cfg, c, to);
+    let mut notes = Vec::new();
+    let timeline = store.interactions(c.id)?;
+    let kind_of = |i: &crate::store::Interaction| i.kind.parse::<K>().ok();
+    let request = timeline
+        .iter()
+        .rev()
+        .find(|i| kind_of(i) == Some(K::RequestSent) && !i.message_key.is_empty());
+    let thread = match request {
+        Some(r) => thread_of(store, &r.message_key)?,
+        None => None,
+    };
+    match thread {
+        Some((_, _, subject)) => {
+            data.request.subject = crate::core::render::reply_subject(&subject)
+        }
+        None => {
+            data.request.subject = crate::core::render::reply_subject(&sample.request.subject);
+            if template == DraftKind::Nudge.as_str() {
+                notes.push(format!(
+                    "no request to {} on the timeline yet: the subject is a sample",
+                    c.display_name()
+                ));
+            }
+        }
+    }
+    let meeting = timeline
+        .iter()
+        .rev()
+        .filter(|i| matches!(kind_of(i), Some(K::MeetingScheduled | K::MeetingMoved)))
+        .find_map(|i| ts_at(&i.detail, "start"));
+    match meeting {
+        Some(start) => data.meeting.day = start.to_zoned(cfg.tz.clone()).strftime("%A").to_string(),
+        None => {
+            data.meeting.day = sample.meeting.day;
+            if template == DraftKind::ThankYou.as_str() {
+                notes.push(format!(
+                    "no meeting with {} on the timeline: the day is a sample",
+                    c.display_name()
+                ));
+            }
+        }
+    }
+    Ok((data, notes))
+}

@@ -396,3 +396,66 @@ fn a_failed_edit_keeps_the_text_and_the_next_edit_reopens_it() {
     );
     assert!(!kept.exists(), "the kept text goes once saved");
 }
+
+#[test]
+fn templates_preview_uses_the_data_drafting_uses() {
+    let env = env_with_maildir();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "omar@example.com",
+        "--name",
+        "Omar Haddad",
+    ])
+    .ok();
+    env.rapport(&["request", "jessica"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    let r = env
+        .rapport(&["templates", "preview", "nudge", "jessica"])
+        .ok();
+    assert!(
+        r.stdout
+            .contains("Subject: Re: 25 minutes in the next few weeks?"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("Hi Jessica,"), "{}", r.stdout);
+    assert!(!r.stderr.contains("sample"), "{}", r.stderr);
+    // Without a request on the timeline it still previews, and says what is a sample.
+    let r = env.rapport(&["templates", "preview", "nudge", "omar"]).ok();
+    assert!(r.stdout.contains("Subject: Re: "), "{}", r.stdout);
+    assert!(r.stderr.contains("the subject is a sample"), "{}", r.stderr);
+}
+
+#[test]
+fn template_errors_name_the_file_the_line_and_the_closest_variable() {
+    let env = env_with_maildir();
+    let dir = env.home().join(".config/rapport/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("check-in.hbs"),
+        "Subject: Hello\n\nHi {{contact.frist_name}},\n",
+    )
+    .unwrap();
+    let r = env.rapport(&["templates", "check"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let file = dir.join("check-in.hbs");
+    for want in [
+        file.to_str().unwrap(),
+        "line 3",
+        "unknown variable `contact.frist_name`",
+        "did you mean `contact.first_name`?",
+    ] {
+        assert!(r.stdout.contains(want), "{want}: {}", r.stdout);
+    }
+    let r = env
+        .rapport(&["templates", "preview", "check-in", "jessica"])
+        .fails();
+    assert!(
+        r.stderr.contains("did you mean `contact.first_name`?"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(file.to_str().unwrap()), "{}", r.stderr);
+}

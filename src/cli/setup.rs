@@ -164,7 +164,10 @@ pub fn templates(flag: Option<&Path>, cmd: TemplatesCmd) -> Result<ExitCode> {
                     Ok(r) => outln!("ok     {name:<16} Subject: {}", r.subject)?,
                     Err(e) => {
                         bad += 1;
-                        outln!("error  {e}")?;
+                        outln!(
+                            "error  {}",
+                            drafting::template_error(&cfg.templates_dir, &e)
+                        )?;
                     }
                 }
             }
@@ -182,8 +185,13 @@ pub fn templates(flag: Option<&Path>, cmd: TemplatesCmd) -> Result<ExitCode> {
             let c = ctx.one_contact(&contact)?;
             let templates = drafting::load_templates(&ctx.cfg.templates_dir)?;
             let to = c.sendable_address().unwrap_or("(no address)");
-            let data = drafting::template_data(&ctx.cfg, &c, to);
-            let r = templates.render(&name, &data)?;
+            let (data, notes) = crate::planning::preview_data(&ctx.store, &ctx.cfg, &c, &name)?;
+            let r = templates
+                .render(&name, &data)
+                .map_err(|e| drafting::template_error(&ctx.cfg.templates_dir, &e))?;
+            for n in &notes {
+                errln!("Note: {n}.");
+            }
             outln!(
                 "To: {} <{to}>\nSubject: {}\n\n{}",
                 c.display_name(),
