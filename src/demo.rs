@@ -8,6 +8,7 @@
 //!
 //! It never touches the user's own config, database or mail, and sends nothing anywhere.
 
+use crate::cli::output::outln;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -50,12 +51,13 @@ fn t(s: &str) -> Result<Timestamp> {
     s.parse().with_context(|| format!("demo time {s}"))
 }
 
-fn say(now: Timestamp, text: &str) {
+fn say(now: Timestamp, text: &str) -> Result<()> {
     let day = now
         .to_zoned(jiff::tz::TimeZone::UTC)
         .strftime("%a %Y-%m-%d %H:%M")
         .to_string();
-    println!("\n[{day}] {text}");
+    outln!("\n[{day}] {text}")?;
+    Ok(())
 }
 
 impl Demo {
@@ -154,7 +156,7 @@ dir = "{templates}"
             if r.new == 0 {
                 continue;
             }
-            println!("  sync: {} new message(s) in {}", r.new, r.folder);
+            outln!("  sync: {} new message(s) in {}", r.new, r.folder)?;
         }
         // Say what each new message was understood as.
         let mut stmt = self.store.conn().prepare(
@@ -180,7 +182,7 @@ dir = "{templates}"
             if let Some(s) = c.pointer("/meeting/start").and_then(|v| v.as_str()) {
                 extra.push_str(&format!(", meeting at {s}"));
             }
-            println!("  message {id} from {from} \"{subject}\": {label}{extra}");
+            outln!("  message {id} from {from} \"{subject}\": {label}{extra}")?;
         }
         Ok(())
     }
@@ -189,16 +191,20 @@ dir = "{templates}"
         let r = crate::planning::plan_all(&mut self.store, &self.cfg, now)?;
         for id in &r.created {
             let d = self.store.draft_or_err(*id)?;
-            println!(
+            outln!(
                 "  drafted {} {} to {} (due {}) — why: {}",
-                d.kind, d.id, d.to_name, d.due_at, d.reason
-            );
+                d.kind,
+                d.id,
+                d.to_name,
+                d.due_at,
+                d.reason
+            )?;
         }
         for (id, why) in &r.superseded {
-            println!("  withdrew draft {id}: {why}");
+            outln!("  withdrew draft {id}: {why}")?;
         }
         for e in &r.errors {
-            println!("  could not draft: {e}");
+            outln!("  could not draft: {e}")?;
         }
         Ok(())
     }
@@ -209,7 +215,7 @@ dir = "{templates}"
         for d in self.store.drafts(false)? {
             if d.status == DraftStatus::Pending && d.effective_due() <= now_s.as_str() {
                 self.store.approve(d.id, now)?;
-                println!("  you approve {} {} to {}", d.kind, d.id, d.to_name);
+                outln!("  you approve {} {} to {}", d.kind, d.id, d.to_name)?;
             }
         }
         Ok(())
@@ -228,16 +234,20 @@ dir = "{templates}"
         )?;
         for id in &r.sent {
             let d = self.store.draft_or_err(*id)?;
-            println!(
+            outln!(
                 "  sent {} {} to {} <{}>: \"{}\"",
-                d.kind, d.id, d.to_name, d.to_addr, d.subject
-            );
+                d.kind,
+                d.id,
+                d.to_name,
+                d.to_addr,
+                d.subject
+            )?;
         }
         for (id, why) in &r.skipped {
-            println!("  withdrew {id} instead of sending: {why}");
+            outln!("  withdrew {id} instead of sending: {why}")?;
         }
         if let Some(h) = &r.held {
-            println!("  held back: {h}");
+            outln!("  held back: {h}")?;
         }
         Ok(())
     }
@@ -255,7 +265,7 @@ dir = "{templates}"
             .and_then(|v| v.as_str())
             .unwrap_or("?")
             .to_string();
-        println!("  {}: stage {name}; next: {}", c.name, p.next);
+        outln!("  {}: stage {name}; next: {}", c.name, p.next)?;
         Ok(())
     }
 }
@@ -284,14 +294,14 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
         }
     };
     let mut demo = Demo::new(&dir)?;
-    println!("rapport demo — a few relationships over three months, in a temporary directory.");
-    println!("Ada uses rapport. Nothing leaves this machine: emails are written as .eml files.");
+    outln!("rapport demo — a few relationships over three months, in a temporary directory.")?;
+    outln!("Ada uses rapport. Nothing leaves this machine: emails are written as .eml files.")?;
 
     let now = t("2026-11-02T10:00:00Z")?;
     say(
         now,
         "Ada adds five people she met at a conference and asks each for 25 minutes.",
-    );
+    )?;
     let people = [
         ("jessica@example.com", "Jessica Park", "Example Corp"),
         ("omar@example.org", "Omar Haddad", "Acme"),
@@ -326,9 +336,9 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
         .into_iter()
         .next()
         .context("a draft")?;
-    println!("  the queue holds 5 meeting requests; the first reads:\n");
+    outln!("  the queue holds 5 meeting requests; the first reads:\n")?;
     for line in first.body.lines() {
-        println!("    | {line}");
+        outln!("    | {line}")?;
     }
     demo.approve_due(now)?;
     demo.send(now)?;
@@ -337,7 +347,7 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     say(
         now,
         "Replies come in: a yes, an out-of-office, a bounce, and a \"later\".",
-    );
+    )?;
     demo.deliver("jessica-yes", "jessica@example.com", now)?;
     demo.deliver("lena-ooo", "lena@example.net", now)?;
     demo.deliver("sam-bounce", "sam@old-company.example", now)?;
@@ -349,7 +359,7 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     say(
         now,
         "Ada sends Jessica an invitation for Tuesday 10 November, 15:00; Jessica accepts.",
-    );
+    )?;
     demo.deliver("jessica-accepts", "jessica@example.com", now)?;
     demo.sync(now)?;
     demo.stage("jessica@example.com", now)?;
@@ -358,7 +368,7 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     say(
         now,
         "A week without an answer from Omar: rapport drafts one gentle nudge, in the same thread.",
-    );
+    )?;
     demo.plan(now)?;
     demo.approve_due(now)?;
     demo.send(now)?;
@@ -368,13 +378,13 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     say(
         now,
         "The meeting with Jessica ended yesterday at 15:25: the thank-you is drafted.",
-    );
+    )?;
     demo.plan(now)?;
     demo.approve_due(now)?;
     demo.send(now)?;
 
     let now = t("2026-11-11T13:00:00Z")?;
-    say(now, "Jessica answers the thank-you.");
+    say(now, "Jessica answers the thank-you.")?;
     demo.deliver("jessica-thanks", "jessica@example.com", now)?;
     demo.sync(now)?;
 
@@ -382,7 +392,7 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     say(
         now,
         "Lena is back from her time off: her nudge, held until after her return, is due.",
-    );
+    )?;
     demo.plan(now)?;
     demo.approve_due(now)?;
     demo.send(now)?;
@@ -391,7 +401,7 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     say(
         now,
         "Two weeks after the nudge, still nothing from Omar: no more emails to him.",
-    );
+    )?;
     demo.plan(now)?;
     demo.stage("omar@example.org", now)?;
     demo.stage("sam@old-company.example", now)?;
@@ -400,7 +410,7 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     say(
         now,
         "Four weeks after Priya said \"later\": rapport asks again.",
-    );
+    )?;
     demo.plan(now)?;
     demo.approve_due(now)?;
     demo.send(now)?;
@@ -409,12 +419,12 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     say(
         now,
         "About three months after the last word with Jessica: a check-in is due.",
-    );
+    )?;
     demo.plan(now)?;
     demo.approve_due(now)?;
     demo.send(now)?;
 
-    println!("\nWhere everyone stands:");
+    outln!("\nWhere everyone stands:")?;
     for (email, _, _) in people {
         demo.stage(email, now)?;
     }
@@ -428,14 +438,14 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
         })
         .unwrap_or_default();
     sent.sort();
-    println!(
+    outln!(
         "\n{} emails were approved and written to {}:",
         sent.len(),
         outbox.display()
-    );
+    )?;
     for s in &sent {
-        println!("  {s}");
+        outln!("  {s}")?;
     }
-    println!("\nNext: `rapport init`, then `rapport doctor`. The README explains the rest.");
+    outln!("\nNext: `rapport init`, then `rapport doctor`. The README explains the rest.")?;
     Ok(())
 }

@@ -37,6 +37,20 @@ pub fn load_templates(dir: &Path) -> Result<Templates> {
     Ok(Templates::new(overrides))
 }
 
+/// A template error that also says which file holds the template (or that it is the
+/// built-in one, and where a copy would override it).
+pub fn template_error(dir: &Path, e: &render::TemplateError) -> anyhow::Error {
+    let file = dir.join(format!("{}.hbs", e.name));
+    if file.is_file() {
+        anyhow::anyhow!("{}: {e}", file.display())
+    } else {
+        anyhow::anyhow!(
+            "{e} (the built-in template; a file {} overrides it)",
+            file.display()
+        )
+    }
+}
+
 /// What to draft.
 pub struct Request<'a> {
     pub contact: &'a Contact,
@@ -127,7 +141,7 @@ pub fn create(
     }
     let rendered = templates
         .render(req.template, &data)
-        .map_err(anyhow::Error::new)?;
+        .map_err(|e| template_error(&cfg.templates_dir, &e))?;
     let message_id = new_message_id(cfg, now);
     let (in_reply_to, references) = match &req.thread {
         Some((parent, refs, _)) => {

@@ -234,3 +234,82 @@ fn meeting_day(store: &Store, cfg: &Loaded, c: &Contact, reason_key: &str) -> Re
         .map(|s| s.to_zoned(cfg.tz.clone()).strftime("%A").to_string())
         .unwrap_or_default())
 }
+
+/// Makes the queue current before the CLI shows it: plans every contact (idempotent, so
+/// cheap when nothing changed) and withdraws at once every open draft to someone who
+/// wrote since it was made — the rule sending applies, so no draft that sending would
+/// refuse stays approvable in between. Never sends anything.
+pub fn bring_current(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<PlanReport> {
+    let mut report = plan_all(store, cfg, now)?;
+    for d in store.drafts(false)? {
+        if !d.status.is_open() {
+            continue;
+        }
+        if let crate::send::Verdict::Supersede(why) | crate::send::Verdict::Hold(why) =
+            crate::send::replied_since(store, &d)?
+            && store.supersede(d.id, &why, now)?
+        {
+            report.superseded.push((d.id, why));
+        }
+    }
+    Ok(report)
+}
+
+/// The data a template sees when `templates preview NAME CONTACT` shows it: the same
+/// as drafting would use (the thread of their latest request for a nudge, the day of
+/// their latest meeting for a thank-you), with a sample where the timeline has none,
+/// and a note saying so.
+pub fn preview_data(
+    store: &Store,
+    cfg: &Loaded,
+    c: &Contact,
+    template: &str,
+) -> Result<(crate::core::render::TemplateData, Vec<String>)> {
+    use crate::core::model::InteractionKind as K;
+    let sample = crate::core::render::sample_data();
+    let to = c.sendable_address().unwrap_or("(no address)");
+    let mut data = drafting::template_data(cfg, c, to);
+    let mut notes = Vec::new();
+    let timeline = store.interactions(c.id)?;
+    let kind_of = |i: &crate::store::Interaction| i.kind.parse::<K>().ok();
+    let request = timeline
+        .iter()
+        .rev()
+        .find(|i| kind_of(i) == Some(K::RequestSent) && !i.message_key.is_empty());
+    let thread = match request {
+        Some(r) => thread_of(store, &r.message_key)?,
+        None => None,
+    };
+    match thread {
+        Some((_, _, subject)) => {
+            data.request.subject = crate::core::render::reply_subject(&subject)
+        }
+        None => {
+            data.request.subject = crate::core::render::reply_subject(&sample.request.subject);
+            if template == DraftKind::Nudge.as_str() {
+                notes.push(format!(
+                    "no request to {} on the timeline yet: the subject is a sample",
+                    c.display_name()
+                ));
+            }
+        }
+    }
+    let meeting = timeline
+        .iter()
+        .rev()
+        .filter(|i| matches!(kind_of(i), Some(K::MeetingScheduled | K::MeetingMoved)))
+        .find_map(|i| ts_at(&i.detail, "start"));
+    match meeting {
+        Some(start) => data.meeting.day = start.to_zoned(cfg.tz.clone()).strftime("%A").to_string(),
+        None => {
+            data.meeting.day = sample.meeting.day;
+            if template == DraftKind::ThankYou.as_str() {
+                notes.push(format!(
+                    "no meeting with {} on the timeline: the day is a sample",
+                    c.display_name()
+                ));
+            }
+        }
+    }
+    Ok((data, notes))
+}

@@ -130,7 +130,8 @@ fn contacts_add_list_show_edit_remove() {
         "wants intros to fintech PMs"
     );
 
-    env.rapport(&["contacts", "remove", "jp@example.com"]).ok();
+    env.rapport(&["contacts", "remove", "jp@example.com", "--yes"])
+        .ok();
     let list = env.rapport(&["contacts", "list", "--json"]).ok().json();
     assert_eq!(list["contacts"].as_array().unwrap().len(), 1);
 }

@@ -1,5 +1,6 @@
 //! `rapport contacts ...` and `rapport note`.
 
+use crate::cli::output::outln;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -49,8 +50,14 @@ pub enum ContactsCmd {
         #[arg(long)]
         contact_again: bool,
     },
-    /// Remove a contact, their timeline and their drafts.
-    Remove { contact: String },
+    /// Remove a contact, their timeline and their drafts (asks first on a terminal).
+    Remove {
+        /// The contact: an id, an email address, or part of a name.
+        contact: String,
+        /// Do not ask (needed when not run on a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
     /// Import LinkedIn Connections.csv, vCard (.vcf) or CSV with a header.
     Import {
         file: std::path::PathBuf,
@@ -116,11 +123,11 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
             let id = ctx.store.add_contact(&new, ctx.now)?;
             let linked = crate::mail::timeline::link_history(&mut ctx.store, &[id], ctx.now)?;
             if linked > 0 {
-                println!(
+                outln!(
                     "Added contact #{id}, with {linked} earlier interaction(s) from your mail."
-                );
+                )?;
             } else {
-                println!("Added contact #{id}.");
+                outln!("Added contact #{id}.")?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -131,15 +138,18 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
                     .map(|_| ExitCode::SUCCESS);
             }
             if contacts.is_empty() {
-                println!(
+                outln!(
                     "No contacts yet: `rapport contacts add EMAIL` or `rapport contacts import FILE`."
-                );
+                )?;
                 return Ok(ExitCode::SUCCESS);
             }
-            println!(
+            outln!(
                 "{:>4}  {:<24} {:<32} {:<20} TIER",
-                "ID", "NAME", "EMAIL", "COMPANY"
-            );
+                "ID",
+                "NAME",
+                "EMAIL",
+                "COMPANY"
+            )?;
             for c in &contacts {
                 let email = c.emails.first().map(|e| e.address.as_str()).unwrap_or("-");
                 let flag = if c.do_not_contact {
@@ -147,18 +157,21 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
                 } else {
                     ""
                 };
-                println!(
+                outln!(
                     "{:>4}  {:<24} {:<32} {:<20} {}{flag}",
                     c.id,
                     cell(&c.name, 24),
                     cell(email, 32),
                     cell(&c.company, 20),
                     c.tier
-                );
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
-        ContactsCmd::Show { contact, json } => show(&ctx, &contact, json),
+        ContactsCmd::Show { contact, json } => {
+            ctx.bring_current()?;
+            show(&ctx, &contact, json)
+        }
         ContactsCmd::Import {
             file,
             json,
@@ -174,11 +187,7 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
             contact_again,
         } => {
             let c = ctx.one_contact(&contact)?;
-            for e in &add_email {
-                if !crate::config::looks_like_address(e) {
-                    bail!("{e:?} is not an email address");
-                }
-            }
+            check_edit(&c, fields.name.as_deref(), &add_email, &remove_email)?;
             let patch = ContactPatch {
                 name: clean("name", &fields.name)?,
                 company: clean("company", &fields.company)?,
@@ -203,19 +212,97 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
                     .store
                     .supersede_for_contact(c.id, "marked do-not-contact", ctx.now)?;
                 if n > 0 {
-                    println!("Withdrew {n} open draft(s) to {}.", c.display_name());
+                    outln!("Withdrew {n} open draft(s) to {}.", c.display_name())?;
                 }
             }
-            println!("Updated contact #{}.", c.id);
+            outln!("Updated contact #{}.", c.id)?;
             Ok(ExitCode::SUCCESS)
         }
-        ContactsCmd::Remove { contact } => {
-            let c = ctx.one_contact(&contact)?;
-            ctx.store.remove_contact(c.id)?;
-            println!("Removed contact #{} ({}).", c.id, c.display_name());
-            Ok(ExitCode::SUCCESS)
+        ContactsCmd::Remove { contact, yes } => remove(&mut ctx, &contact, yes),
+    }
+}
+
+/// Refuses an edit that would leave the contact without a name or without an address.
+fn check_edit(
+    c: &crate::store::Contact,
+    name: Option<&str>,
+    add: &[String],
+    remove: &[String],
+) -> Result<()> {
+    if name.is_some_and(|n| n.trim().is_empty()) {
+        bail!(
+            "--name is empty; give the name to show (e.g. --name \"Jessica Park\"), or leave --name out to keep {:?}",
+            c.display_name()
+        );
+    }
+    for e in add {
+        if !crate::config::looks_like_address(e) {
+            bail!("{e:?} is not an email address");
         }
     }
+    for e in remove {
+        if !c
+            .emails
+            .iter()
+            .any(|a| a.address.eq_ignore_ascii_case(e.trim()))
+        {
+            bail!(
+                "{e} is not one of {}'s addresses; `rapport contacts show {}` lists them",
+                c.display_name(),
+                c.id
+            );
+        }
+    }
+    let left = c
+        .emails
+        .iter()
+        .filter(|a| {
+            !remove
+                .iter()
+                .any(|e| a.address.eq_ignore_ascii_case(e.trim()))
+        })
+        .count()
+        + add.len();
+    if left == 0 {
+        bail!(
+            "that would leave {} without an email address; add the new one in the same command (--email NEW --remove-email OLD), or `rapport contacts remove {}`",
+            c.display_name(),
+            c.id
+        );
+    }
+    Ok(())
+}
+
+/// Deletes a contact after saying what goes with them; asks on a terminal.
+fn remove(ctx: &mut Ctx, query: &str, yes: bool) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    let c = ctx.one_contact(query)?;
+    let entries = ctx.store.interactions(c.id)?.len();
+    let drafts = ctx.store.drafts_for_contact(c.id)?;
+    let open = drafts.iter().filter(|d| d.status.is_open()).count();
+    let what = format!(
+        "#{} {} with {entries} timeline entr{} and {} draft(s) ({open} still open)",
+        c.id,
+        c.display_name(),
+        if entries == 1 { "y" } else { "ies" },
+        drafts.len()
+    );
+    if !yes {
+        let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        if !terminal {
+            bail!(
+                "removing {what} cannot be undone; run `rapport contacts remove {} --yes` to confirm",
+                c.id
+            );
+        }
+        if !super::output::confirm(&format!("Remove {what}? This cannot be undone. [y/N] "))? {
+            outln!("Kept {}.", c.display_name())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    ctx.store.remove_contact(c.id)?;
+    outln!("Removed {what}.")?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
@@ -223,53 +310,54 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     let timeline = ctx.store.interactions(c.id)?;
     let drafts = ctx.store.drafts_for_contact(c.id)?;
     let plan = crate::planning::plan_contact(&ctx.store, &ctx.cfg, &c, ctx.now)?;
+    let next = advice(ctx, query, &plan, &drafts);
     if json {
         print_json(&serde_json::json!({
             "contact": c,
             "stage": plan.stage,
-            "next": plan.next,
+            "next": next,
             "timeline": timeline,
             "drafts": drafts,
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("#{} {}", c.id, c.display_name());
+    outln!("#{} {}", c.id, c.display_name())?;
     for e in &c.emails {
         match &e.bounced_at {
-            Some(at) => println!("  email    {} (bounced {at})", e.address),
-            None => println!("  email    {}", e.address),
+            Some(at) => outln!("  email    {} (bounced {at})", e.address)?,
+            None => outln!("  email    {}", e.address)?,
         }
     }
     match (c.role.is_empty(), c.company.is_empty()) {
-        (false, false) => println!("  works    {} at {}", c.role, c.company),
-        (false, true) => println!("  works    {}", c.role),
-        (true, false) => println!("  works at {}", c.company),
+        (false, false) => outln!("  works    {} at {}", c.role, c.company)?,
+        (false, true) => outln!("  works    {}", c.role)?,
+        (true, false) => outln!("  works at {}", c.company)?,
         (true, true) => {}
     }
-    println!("  tier     {}", c.tier);
+    outln!("  tier     {}", c.tier)?;
     if !c.tags.is_empty() {
-        println!("  tags     {}", c.tags.join(", "));
+        outln!("  tags     {}", c.tags.join(", "))?;
     }
     if !c.link.is_empty() {
-        println!("  link     {}", c.link);
+        outln!("  link     {}", c.link)?;
     }
     if c.do_not_contact {
-        println!("  do not contact");
+        outln!("  do not contact")?;
     }
     let stage = serde_json::to_value(&plan.stage)?;
-    println!(
+    outln!(
         "  stage    {}",
         stage
             .get("stage")
             .and_then(serde_json::Value::as_str)
             .unwrap_or("?")
-    );
-    println!("  next     {}", plan.next);
-    println!();
+    )?;
+    outln!("  next     {next}")?;
+    outln!()?;
     if timeline.is_empty() {
-        println!("No interactions yet.");
+        outln!("No interactions yet.")?;
     } else {
-        println!("Timeline:");
+        outln!("Timeline:")?;
         for i in &timeline {
             let day = i.at.get(..16).unwrap_or(&i.at).replace('T', " ");
             let msg = i
@@ -278,25 +366,65 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
                 .and_then(serde_json::Value::as_i64)
                 .map(|m| format!("  [message {m}]"))
                 .unwrap_or_default();
-            println!("  {day}  {:<18} {}{msg}", i.kind, cell(&i.summary, 70));
+            outln!("  {day}  {:<18} {}{msg}", i.kind, cell(&i.summary, 70))?;
         }
     }
     let open: Vec<_> = drafts.iter().filter(|d| d.status.is_open()).collect();
     if !open.is_empty() {
-        println!();
-        println!("In the queue:");
+        outln!()?;
+        outln!("In the queue:")?;
         for d in open {
-            println!(
+            outln!(
                 "  {:>4}  {:<15} {:<9} due {}  {}",
                 d.id,
                 d.kind,
                 d.status,
                 d.effective_due(),
                 d.reason
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the user should do next for this contact, from the stage and the open drafts.
+fn advice(
+    ctx: &Ctx,
+    query: &str,
+    plan: &crate::core::plan::Plan,
+    drafts: &[crate::store::Draft],
+) -> String {
+    use super::next_step::{Facts, OpenDraft, next_step};
+    let open: Vec<OpenDraft> = drafts
+        .iter()
+        .filter(|d| d.status.is_open())
+        .filter_map(|d| {
+            Some(OpenDraft {
+                id: d.id,
+                kind: d.kind,
+                status: d.status,
+                due: crate::store::parse_ts(d.effective_due()).ok()?,
+            })
+        })
+        .collect();
+    let planned = plan
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            crate::core::plan::Action::Create { kind, due, .. } => Some((*kind, *due)),
+            _ => None,
+        })
+        .min_by_key(|(_, due)| *due);
+    next_step(&Facts {
+        query,
+        stage: &plan.stage,
+        planner_next: &plan.next,
+        open: &open,
+        planned,
+        asked_you: None,
+        now: ctx.now,
+        tz: &ctx.cfg.tz,
+    })
 }
 
 pub fn note(ctx: &Ctx, query: &str, text: &str) -> Result<ExitCode> {
@@ -315,7 +443,7 @@ pub fn note(ctx: &Ctx, query: &str, text: &str) -> Result<ExitCode> {
         detail: serde_json::json!({}),
         source: "user",
     })?;
-    println!("Noted on {}'s timeline.", c.display_name());
+    outln!("Noted on {}'s timeline.", c.display_name())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -343,7 +471,7 @@ fn import(ctx: &mut Ctx, file: &std::path::Path, json: bool, dry_run: bool) -> R
     } else {
         ("", "")
     };
-    println!(
+    outln!(
         "{} ({}){}{verb}: {would}added {}, merged {}, unchanged {}, skipped {}.",
         file.display(),
         parsed.format,
@@ -352,15 +480,15 @@ fn import(ctx: &mut Ctx, file: &std::path::Path, json: bool, dry_run: bool) -> R
         report.merged,
         report.unchanged,
         report.skipped.len()
-    );
+    )?;
     if report.without_email > 0 {
-        println!(
+        outln!(
             "{} of the added contacts have no email address yet; add one with `rapport contacts edit ID --email ADDRESS`.",
             report.without_email
-        );
+        )?;
     }
     if linked > 0 {
-        println!("Linked {linked} earlier interaction(s) from your mail.");
+        outln!("Linked {linked} earlier interaction(s) from your mail.")?;
     }
     for c in &report.changes {
         let from = if c.from.is_empty() {
@@ -368,16 +496,19 @@ fn import(ctx: &mut Ctx, file: &std::path::Path, json: bool, dry_run: bool) -> R
         } else {
             &c.from
         };
-        println!(
+        outln!(
             "  line {}: contact #{} {}: {from} -> {}",
-            c.line, c.contact_id, c.field, c.to
-        );
+            c.line,
+            c.contact_id,
+            c.field,
+            c.to
+        )?;
     }
     for p in &report.skipped {
-        println!("  skipped line {}: {}", p.line, p.message);
+        outln!("  skipped line {}: {}", p.line, p.message)?;
     }
     for p in &report.problems {
-        println!("  line {}: {}", p.line, p.message);
+        outln!("  line {}: {}", p.line, p.message)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
-//! `rapport sync`, `rapport why`, `rapport mark` and `rapport meeting add`.
+//! `rapport sync`, `rapport why` and `rapport mark`.
 
+use crate::cli::output::outln;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -7,9 +8,8 @@ use serde_json::{Value, json};
 
 use super::{Ctx, print_json};
 use crate::core::classify::{Intent, Label};
-use crate::core::model::InteractionKind;
 use crate::mail::sync::FolderReport;
-use crate::store::{NewInteraction, StoredMessage};
+use crate::store::StoredMessage;
 
 /// Runs one sync pass over every configured source.
 pub fn sync_all(ctx: &mut Ctx) -> Result<Vec<FolderReport>> {
@@ -43,7 +43,7 @@ pub fn sync(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
         print_json(&json!({ "folders": reports }))?;
     } else {
         for r in &reports {
-            print_folder_report(r);
+            print_folder_report(r)?;
         }
     }
     let failed = reports.iter().any(|r| r.error.is_some());
@@ -54,10 +54,10 @@ pub fn sync(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
     })
 }
 
-pub fn print_folder_report(r: &FolderReport) {
+pub fn print_folder_report(r: &FolderReport) -> Result<()> {
     if let Some(e) = &r.error {
-        println!("{}: error: {e}", r.folder);
-        return;
+        outln!("{}: error: {e}", r.folder)?;
+        return Ok(());
     }
     let labels: Vec<String> = r.labels.iter().map(|(l, n)| format!("{l} {n}")).collect();
     let rescan = if r.uidvalidity_changed {
@@ -65,7 +65,7 @@ pub fn print_folder_report(r: &FolderReport) {
     } else {
         ""
     };
-    println!(
+    outln!(
         "{}: read {}, new {}, {} timeline entries{rescan}{}",
         r.folder,
         r.read,
@@ -76,7 +76,8 @@ pub fn print_folder_report(r: &FolderReport) {
         } else {
             format!(" — {}", labels.join(", "))
         }
-    );
+    )?;
+    Ok(())
 }
 
 fn find_message(ctx: &Ctx, key: &str) -> Result<StoredMessage> {
@@ -119,17 +120,20 @@ pub fn why(ctx: &Ctx, key: &str, json: bool) -> Result<ExitCode> {
         print_json(&v)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("Message {} <{}>", m.id, m.message_id);
-    println!(
+    outln!("Message {} <{}>", m.id, m.message_id)?;
+    outln!(
         "  {} {} · {} · {}",
-        m.direction, m.from_addr, m.date, m.subject
-    );
+        m.direction,
+        m.from_addr,
+        m.date,
+        m.subject
+    )?;
     let marked = if m.label_override.is_some() {
         format!(" (marked by you; detected: {})", m.detected_label)
     } else {
         String::new()
     };
-    println!("Label: {}{marked}", m.label);
+    outln!("Label: {}{marked}", m.label)?;
     for (k, name) in [
         ("intent", "Intent"),
         ("later_until", "Later until"),
@@ -138,17 +142,17 @@ pub fn why(ctx: &Ctx, key: &str, json: bool) -> Result<ExitCode> {
         ("end", "Ends"),
     ] {
         if let Some(s) = v.get(k).and_then(Value::as_str) {
-            println!("{name}: {s}");
+            outln!("{name}: {s}")?;
         }
     }
     if let Some(ev) = v.get("evidence").and_then(Value::as_array) {
-        println!("Evidence:");
+        outln!("Evidence:")?;
         for e in ev {
-            println!(
+            outln!(
                 "  - {}: {}",
                 e.get("kind").and_then(Value::as_str).unwrap_or("?"),
                 e.get("detail").and_then(Value::as_str).unwrap_or("")
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -194,12 +198,12 @@ pub fn mark(
         crate::store::message_by_message_id(&tx, &m.message_id)?.context("message vanished")?;
     let n = crate::mail::timeline::derive(&tx, &updated, now)?;
     tx.commit()?;
-    println!(
+    outln!(
         "Marked message {}: {}; {n} timeline entr{} re-derived. Later syncs keep your reading.",
         m.id,
         changes.join(", "),
         if n == 1 { "y" } else { "ies" }
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -269,56 +273,4 @@ fn correct(
     }
     obj.insert("certainty".into(), "sure".into());
     changes
-}
-
-/// Parses a local date-time in the user's zone: `2026-12-01T15:00`, `2026-12-01 15:00`,
-/// or an RFC 3339 instant.
-pub fn parse_local(s: &str, tz: &jiff::tz::TimeZone) -> Result<jiff::Timestamp> {
-    let s = s.trim();
-    if let Ok(t) = s.parse::<jiff::Timestamp>() {
-        return Ok(t);
-    }
-    let dt = s
-        .replacen(' ', "T", 1)
-        .parse::<jiff::civil::DateTime>()
-        .with_context(|| format!("{s:?} is not a date and time; write e.g. 2026-12-01T15:00"))?;
-    Ok(dt.to_zoned(tz.clone())?.timestamp())
-}
-
-pub fn meeting_add(ctx: &Ctx, contact: &str, at: &str, minutes: u32) -> Result<ExitCode> {
-    let c = ctx.one_contact(contact)?;
-    if minutes == 0 || minutes > 24 * 60 {
-        bail!("--minutes must be between 1 and 1440");
-    }
-    let start = parse_local(at, &ctx.cfg.tz)?;
-    let end = start.checked_add(jiff::SignedDuration::from_mins(i64::from(minutes)))?;
-    let key = format!("manual-meeting:{}", crate::store::fmt_ts(start));
-    let local = start.to_zoned(ctx.cfg.tz.clone());
-    let summary = format!(
-        "meeting scheduled for {} ({minutes} min, recorded by you)",
-        local.strftime("%Y-%m-%d %H:%M %Z")
-    );
-    let added = ctx.store.add_interaction(&NewInteraction {
-        contact_id: c.id,
-        at: ctx.now,
-        kind: InteractionKind::MeetingScheduled,
-        summary: &summary,
-        message_key: &key,
-        draft_id: None,
-        detail: json!({
-            "uid": key,
-            "start": crate::store::fmt_ts(start),
-            "end": crate::store::fmt_ts(end),
-        }),
-        source: "user",
-    })?;
-    if !added {
-        println!(
-            "That meeting with {} is already recorded.",
-            c.display_name()
-        );
-    } else {
-        println!("Recorded: {} with {}.", summary, c.display_name());
-    }
-    Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,11 @@
 //! talks to the daemon only through the database.
 
 mod contacts;
+mod edit;
 mod mailbox;
+mod meeting;
+mod next_step;
+pub(crate) mod output;
 mod queue;
 mod service;
 mod setup;
@@ -19,6 +23,7 @@ use jiff::Timestamp;
 
 use crate::config::{self, Loaded};
 use crate::store::Store;
+use output::{errln, outln};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -109,37 +114,48 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Meetings agreed outside email.
+    /// Meetings: add one agreed outside email, list, move or remove them.
     #[command(subcommand)]
-    Meeting(MeetingCmd),
+    Meeting(meeting::MeetingCmd),
     /// Check or preview templates.
     #[command(subcommand)]
     Templates(setup::TemplatesCmd),
 }
 
-#[derive(Subcommand, Debug)]
-enum MeetingCmd {
-    /// Record a meeting (a call, an event) with a contact.
-    Add {
-        contact: String,
-        /// Local date and time, e.g. 2026-12-01T15:00.
-        #[arg(long)]
-        at: String,
-        #[arg(long, default_value_t = 25)]
-        minutes: u32,
-    },
-}
-
 /// Entry point for the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    init_logging(cli.verbose);
-    match run(cli) {
-        Ok(code) => code,
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            // Help and version go to stdout, usage errors to stderr; a closed pipe or a
+            // full disk while printing them changes nothing about the exit code.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
+    };
+    init_logging(cli.verbose);
+    finish(run(cli).and_then(|code| {
+        output::flush()?;
+        Ok(code)
+    }))
+}
+
+/// The exit code and the one error line for a command's result.
+fn finish(result: Result<ExitCode>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(e) => match output::stdout_error(&e) {
+            // The reader has what it wanted (`rapport queue | head -1`).
+            Some(w) if w.is_closed_pipe() => ExitCode::SUCCESS,
+            Some(w) => {
+                errln!("error: {w}");
+                ExitCode::FAILURE
+            }
+            None => {
+                errln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
@@ -172,6 +188,20 @@ impl Ctx {
         let store = Store::open(&cfg.store_path)?;
         let now = crate::clock::now()?;
         Ok(Ctx { cfg, store, now })
+    }
+
+    /// Plans first and applies what the last sync saw, so what the command shows is
+    /// current without the daemon: a due nudge is drafted, a draft whose reason went away
+    /// is withdrawn. What changed is said on stderr (stdout stays the command's own).
+    pub fn bring_current(&mut self) -> Result<()> {
+        let r = crate::planning::bring_current(&mut self.store, &self.cfg, self.now)?;
+        for (id, why) in &r.superseded {
+            errln!("Withdrew draft {id}: {why}.");
+        }
+        for e in &r.errors {
+            errln!("Could not draft: {e}");
+        }
+        Ok(())
     }
 
     /// Exactly one contact for CONTACT, or an error listing the candidates.
@@ -222,7 +252,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Send { json } => queue::send(Ctx::open(config_flag)?, json),
         Command::Templates(cmd) => setup::templates(config_flag, cmd),
         Command::Daemon => service::daemon(config_flag),
-        Command::Status { json } => service::status(&Ctx::open(config_flag)?, json),
+        Command::Status { json } => {
+            let mut ctx = Ctx::open(config_flag)?;
+            ctx.bring_current()?;
+            service::status(&ctx, json)
+        }
         Command::Doctor => service::doctor(config_flag),
         Command::Plan { json } => {
             let mut ctx = Ctx::open(config_flag)?;
@@ -233,19 +267,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 for id in &r.created {
                     if r.auto_approved.contains(id) {
-                        println!("Drafted {id} and approved it (policy.auto_approve).");
+                        outln!("Drafted {id} and approved it (policy.auto_approve).")?;
                     } else {
-                        println!("Drafted {id}.");
+                        outln!("Drafted {id}.")?;
                     }
                 }
                 for (id, why) in &r.superseded {
-                    println!("Withdrew {id}: {why}");
+                    outln!("Withdrew {id}: {why}")?;
                 }
                 for e in &r.errors {
-                    println!("Could not draft: {e}");
+                    outln!("Could not draft: {e}")?;
                 }
                 if r.created.is_empty() && r.superseded.is_empty() {
-                    println!("Nothing new to draft.");
+                    outln!("Nothing new to draft.")?;
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -264,17 +298,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             intent.as_deref(),
             until.as_deref(),
         ),
-        Command::Meeting(MeetingCmd::Add {
-            contact,
-            at,
-            minutes,
-        }) => mailbox::meeting_add(&Ctx::open(config_flag)?, &contact, &at, minutes),
+        Command::Meeting(cmd) => meeting::run(Ctx::open(config_flag)?, cmd),
     }
 }
 
 /// Prints one JSON document.
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?)?;
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! `rapport request`, `rapport queue ...` and `rapport send`.
 
+use crate::cli::output::{errln, out, outln};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -120,10 +121,10 @@ pub fn request(ctx: &Ctx, query: &str, template: Option<&str>) -> Result<ExitCod
         ctx.now,
     )?
     .context("a request with the same key exists; try again in a second")?;
-    println!(
+    outln!(
         "Drafted meeting request {id} to {}. Read it with `rapport queue show {id}`, approve it with `rapport queue approve {id}`.",
         c.display_name()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -165,6 +166,7 @@ fn what_to_do(d: &Draft) -> &'static str {
 
 pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
     ctx.store.wake_snoozed(ctx.now)?;
+    ctx.bring_current()?;
     let Some(cmd) = args.cmd else {
         return list(&ctx, args.json, args.all);
     };
@@ -202,7 +204,7 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
             let reason = reason.unwrap_or_else(|| "rejected by you".into());
             Ok(each(&ids, |id| {
                 ctx.store.reject(id, &reason, ctx.now)?;
-                println!("Rejected {id}.");
+                outln!("Rejected {id}.")?;
                 Ok(())
             }))
         }
@@ -212,21 +214,21 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
                 bail!("{} is not in the future", fmt_ts(until));
             }
             ctx.store.snooze(id, until, ctx.now)?;
-            println!(
+            outln!(
                 "Snoozed {id} until {}; it will need approval again.",
                 until
                     .to_zoned(ctx.cfg.tz.clone())
                     .strftime("%Y-%m-%d %H:%M %Z")
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         QueueCmd::Resolve { id, outcome } => {
             let sent = matches!(outcome, Outcome::Sent);
             ctx.store.resolve(id, sent, ctx.now)?;
             if sent {
-                println!("Recorded draft {id} as sent.");
+                outln!("Recorded draft {id} as sent.")?;
             } else {
-                println!("Draft {id} is pending again; approve it to send it.");
+                outln!("Draft {id} is pending again; approve it to send it.")?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -238,8 +240,12 @@ fn each(ids: &[i64], mut f: impl FnMut(i64) -> Result<()>) -> ExitCode {
     let mut failed = false;
     for &id in ids {
         if let Err(e) = f(id) {
+            if crate::cli::output::stdout_error(&e).is_some_and(|w| w.is_closed_pipe()) {
+                // The reader went away; the action itself was done. Go on quietly.
+                continue;
+            }
             failed = true;
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
         }
     }
     if failed {
@@ -293,20 +299,25 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if drafts.is_empty() {
-        println!("The queue is empty.");
+        outln!("The queue is empty.")?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{:>4}  {:<12} {:<15} {:<9} {:<20} {:<28} WHY",
-        "ID", "DUE", "KIND", "STATUS", "TO", "SUBJECT"
-    );
+        "ID",
+        "DUE",
+        "KIND",
+        "STATUS",
+        "TO",
+        "SUBJECT"
+    )?;
     for d in &drafts {
         let to = if d.to_name.is_empty() {
             &d.to_addr
         } else {
             &d.to_name
         };
-        println!(
+        outln!(
             "{:>4}  {:<12} {:<15} {:<9} {:<20} {:<28} {}",
             d.id,
             due_label(d.effective_due(), ctx.now, &ctx.cfg.tz),
@@ -315,12 +326,12 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
             cell(to, 20),
             cell(&d.subject, 28),
             d.reason
-        );
+        )?;
         let todo = what_to_do(d);
         if matches!(d.status, DraftStatus::Unknown | DraftStatus::Failed) {
-            println!("      ! {}", todo.replace("ID", &d.id.to_string()));
+            outln!("      ! {}", todo.replace("ID", &d.id.to_string()))?;
             if !d.last_error.is_empty() {
-                println!("      ! {}", cell(&d.last_error, 100));
+                outln!("      ! {}", cell(&d.last_error, 100))?;
             }
         }
     }
@@ -382,86 +393,50 @@ fn show(ctx: &Ctx, id: i64, json: bool, raw: bool) -> Result<ExitCode> {
         .and_then(|m| m.body_text(0))
         .map(|b| b.into_owned())
         .unwrap_or_else(|| d.body.clone());
-    println!(
+    outln!(
         "Draft {} · {} · {} · due {}",
         d.id,
         d.kind,
         d.status,
         due_label(d.effective_due(), ctx.now, &ctx.cfg.tz)
-    );
-    println!("Why: {}", d.reason);
+    )?;
+    outln!("Why: {}", d.reason)?;
     if !d.status_note.is_empty() {
-        println!("Note: {}", d.status_note);
+        outln!("Note: {}", d.status_note)?;
     }
     if !d.last_error.is_empty() {
-        println!("Last error: {}", d.last_error);
+        outln!("Last error: {}", d.last_error)?;
     }
-    println!();
+    outln!()?;
     let id = &ctx.cfg.config.identity;
-    println!("From: {} <{}>", id.name, id.email);
+    outln!("From: {} <{}>", id.name, id.email)?;
     if d.to_name.is_empty() {
-        println!("To: {}", d.to_addr);
+        outln!("To: {}", d.to_addr)?;
     } else {
-        println!("To: {} <{}>", d.to_name, d.to_addr);
+        outln!("To: {} <{}>", d.to_name, d.to_addr)?;
     }
-    println!("Subject: {subject}");
-    println!("Message-ID: <{}>", d.message_id);
+    outln!("Subject: {subject}")?;
+    outln!("Message-ID: <{}>", d.message_id)?;
     if !d.in_reply_to.is_empty() {
-        println!("In-Reply-To: <{}>", d.in_reply_to);
+        outln!("In-Reply-To: <{}>", d.in_reply_to)?;
     }
-    println!();
-    print!("{}", body.replace("\r\n", "\n"));
+    outln!()?;
+    out!("{}", body.replace("\r\n", "\n"))?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn edit(ctx: &Ctx, id: i64) -> Result<ExitCode> {
-    let d = ctx.store.draft_or_err(id)?;
-    if !matches!(
-        d.status,
-        DraftStatus::Pending | DraftStatus::Approved | DraftStatus::Snoozed
-    ) {
-        bail!("draft {id} is {}, so it cannot be edited", d.status);
+    match super::edit::edit_draft(ctx, id)? {
+        super::edit::Edited::Unchanged => outln!("No change to draft {id}.")?,
+        super::edit::Edited::Saved { was_approved } => {
+            let again = if was_approved {
+                " It was approved before; approve it again to send the new text."
+            } else {
+                ""
+            };
+            outln!("Saved draft {id}.{again}")?;
+        }
     }
-    let editor = std::env::var("VISUAL")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .or_else(|| {
-            std::env::var("EDITOR")
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-        })
-        .context("set $VISUAL or $EDITOR to the editor to use, e.g. `export EDITOR=nano`")?;
-    let dir = tempfile::Builder::new().prefix("rapport-edit").tempdir()?;
-    let path = dir.path().join(format!("draft-{id}.txt"));
-    let original = format!("Subject: {}\n\n{}", d.subject, d.body);
-    std::fs::write(&path, &original)?;
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("rapport-edit")
-        .arg(&path)
-        .status()
-        .with_context(|| format!("Starting the editor {editor:?}"))?;
-    if !status.success() {
-        bail!("the editor exited with {status}; draft {id} is unchanged");
-    }
-    let edited = std::fs::read_to_string(&path).context("Reading the edited draft")?;
-    if edited == original {
-        println!("No change to draft {id}.");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let rendered = crate::core::render::parse_edited(&edited)
-        .map_err(|e| anyhow::anyhow!("the edited draft is not usable, so nothing changed: {e}"))?;
-    let message = drafting::recompose(&ctx.cfg, &d, &rendered.subject, &rendered.body)
-        .context("The edited draft is not usable, so nothing changed")?;
-    ctx.store
-        .edit(id, &rendered.subject, &rendered.body, &message, ctx.now)?;
-    let again = if d.status == DraftStatus::Approved {
-        " It was approved before; approve it again to send the new text."
-    } else {
-        ""
-    };
-    println!("Saved draft {id}.{again}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -510,7 +485,7 @@ pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
     if json {
         print_json(&report)?;
     } else {
-        print_report(&report, &ctx.now.to_zoned(cfg.tz.clone()));
+        print_report(&report, &ctx.now.to_zoned(cfg.tz.clone()))?;
     }
     let bad = !report.failed.is_empty() || !report.unknown.is_empty();
     Ok(if bad {
@@ -520,34 +495,34 @@ pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
     })
 }
 
-fn print_report(r: &crate::send::Report, _now: &Zoned) {
+fn print_report(r: &crate::send::Report, _now: &Zoned) -> Result<()> {
     for id in &r.recovered_unknown {
-        println!(
+        outln!(
             "Draft {id} was interrupted while sending; it will not be resent on its own. See `rapport queue`."
-        );
+        )?;
     }
     for id in &r.sent {
-        println!("Sent {id}.");
+        outln!("Sent {id}.")?;
     }
     for (id, e) in &r.retrying {
-        println!("Not sent {id} yet, will retry: {e}");
+        outln!("Not sent {id} yet, will retry: {e}")?;
     }
     for (id, e) in &r.failed {
-        println!("Failed {id}: {e}");
+        outln!("Failed {id}: {e}")?;
     }
     for (id, e) in &r.unknown {
-        println!(
+        outln!(
             "Unknown {id}: {e}; check your Sent folder, then `rapport queue resolve {id} sent|not-sent`."
-        );
+        )?;
     }
     for (id, e) in &r.skipped {
-        println!("Withdrew {id}: {e}");
+        outln!("Withdrew {id}: {e}")?;
     }
     for (id, e) in &r.held_drafts {
-        println!("Kept {id} for later: {e}");
+        outln!("Kept {id} for later: {e}")?;
     }
     if let Some(h) = &r.held {
-        println!("Held back: {h}.");
+        outln!("Held back: {h}.")?;
     }
     if r.sent.is_empty()
         && r.retrying.is_empty()
@@ -556,6 +531,7 @@ fn print_report(r: &crate::send::Report, _now: &Zoned) {
         && r.held.is_none()
         && r.skipped.is_empty()
     {
-        println!("Nothing to send.");
+        outln!("Nothing to send.")?;
     }
+    Ok(())
 }

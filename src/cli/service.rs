@@ -1,5 +1,6 @@
 //! `rapport daemon`, `rapport status` and `rapport doctor`.
 
+use crate::cli::output::outln;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -69,48 +70,50 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     match &running {
-        Some(pid) => println!("Daemon: running (pid {pid})"),
-        None => println!("Daemon: not running (systemctl --user start rapport)"),
+        Some(pid) => outln!("Daemon: running (pid {pid})")?,
+        None => outln!("Daemon: not running (systemctl --user start rapport)")?,
     }
     if let Some((t, _)) = &last_turn {
-        println!("Last turn: {t}");
+        outln!("Last turn: {t}")?;
     }
     if folders.is_empty() {
-        println!("Mailbox: never synced (rapport sync)");
+        outln!("Mailbox: never synced (rapport sync)")?;
     }
     for f in &folders {
         let at = f.last_sync_at.as_deref().unwrap_or("never");
         if f.last_error.is_empty() {
-            println!("Folder {} ({}): last synced {at}", f.folder, f.account);
+            outln!("Folder {} ({}): last synced {at}", f.folder, f.account)?;
         } else {
-            println!(
+            outln!(
                 "Folder {} ({}): last synced {at}; error: {}",
-                f.folder, f.account, f.last_error
-            );
+                f.folder,
+                f.account,
+                f.last_error
+            )?;
         }
     }
     if let Some((e, at)) = &last_error {
-        println!("Last error ({at}): {e}");
+        outln!("Last error ({at}): {e}")?;
     }
     let states: Vec<String> = by_state.iter().map(|(s, n)| format!("{s} {n}")).collect();
-    println!(
+    outln!(
         "Drafts: {}",
         if states.is_empty() {
             "none".into()
         } else {
             states.join(", ")
         }
-    );
+    )?;
     if let Some(n) = next_due {
-        println!("Next due: {n}");
+        outln!("Next due: {n}")?;
     }
-    println!(
+    outln!(
         "Goals: {} new contacts this month (goal {}), {} conversations this week (goal {})",
         goals["new_contacts_this_month"],
         goals["new_contacts_goal"],
         goals["conversations_this_week"],
         goals["conversations_goal"]
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -146,10 +149,11 @@ fn goals(ctx: &Ctx) -> Result<serde_json::Value> {
     }))
 }
 
-/// One doctor finding.
+/// One doctor finding. A failed write is not lost: stdout stays failed, so the last line
+/// `doctor` prints (with `?`) reports it.
 fn report(ok: bool, what: &str, detail: &str) -> bool {
     if ok {
-        println!(
+        let _ = outln!(
             "ok    {what}{}",
             if detail.is_empty() {
                 String::new()
@@ -158,7 +162,7 @@ fn report(ok: bool, what: &str, detail: &str) -> bool {
             }
         );
     } else {
-        println!("FAIL  {what}: {detail}");
+        let _ = outln!("FAIL  {what}: {detail}");
     }
     ok
 }
@@ -346,10 +350,10 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
         );
     }
     if all {
-        println!("Everything looks right.");
+        outln!("Everything looks right.")?;
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("Fix the FAIL lines above, then run `rapport doctor` again.");
+        outln!("Fix the FAIL lines above, then run `rapport doctor` again.")?;
         Ok(ExitCode::FAILURE)
     }
 }

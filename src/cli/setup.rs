@@ -1,5 +1,6 @@
 //! `rapport init` and `rapport templates`.
 
+use crate::cli::output::{errln, outln};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -101,16 +102,16 @@ pub fn init(flag: Option<&Path>, args: &InitArgs) -> Result<ExitCode> {
         .map(Path::to_path_buf)
         .unwrap_or_default();
     create_private_dir(&data_dir)?;
-    println!("Wrote {} (mode 600).", path.display());
-    println!("Data directory: {} (mode 700).", data_dir.display());
+    outln!("Wrote {} (mode 600).", path.display())?;
+    outln!("Data directory: {} (mode 700).", data_dir.display())?;
     if args.email.is_none() {
-        println!(
+        outln!(
             "Next: edit [identity] (your name and address), then [smtp] and [imap] for your provider."
-        );
+        )?;
     } else {
-        println!(
+        outln!(
             "Next: edit [smtp] and [imap] for your provider, then run `rapport templates check`."
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -160,15 +161,18 @@ pub fn templates(flag: Option<&Path>, cmd: TemplatesCmd) -> Result<ExitCode> {
             let mut bad = 0;
             for name in templates.names() {
                 match templates.render(name, &sample) {
-                    Ok(r) => println!("ok     {name:<16} Subject: {}", r.subject),
+                    Ok(r) => outln!("ok     {name:<16} Subject: {}", r.subject)?,
                     Err(e) => {
                         bad += 1;
-                        println!("error  {e}");
+                        outln!(
+                            "error  {}",
+                            drafting::template_error(&cfg.templates_dir, &e)
+                        )?;
                     }
                 }
             }
             if bad > 0 {
-                eprintln!(
+                errln!(
                     "{bad} template(s) failed; fix them in {}",
                     cfg.templates_dir.display()
                 );
@@ -181,14 +185,19 @@ pub fn templates(flag: Option<&Path>, cmd: TemplatesCmd) -> Result<ExitCode> {
             let c = ctx.one_contact(&contact)?;
             let templates = drafting::load_templates(&ctx.cfg.templates_dir)?;
             let to = c.sendable_address().unwrap_or("(no address)");
-            let data = drafting::template_data(&ctx.cfg, &c, to);
-            let r = templates.render(&name, &data)?;
-            println!(
+            let (data, notes) = crate::planning::preview_data(&ctx.store, &ctx.cfg, &c, &name)?;
+            let r = templates
+                .render(&name, &data)
+                .map_err(|e| drafting::template_error(&ctx.cfg.templates_dir, &e))?;
+            for n in &notes {
+                errln!("Note: {n}.");
+            }
+            outln!(
                 "To: {} <{to}>\nSubject: {}\n\n{}",
                 c.display_name(),
                 r.subject,
                 r.body
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
     }

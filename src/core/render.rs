@@ -155,15 +155,62 @@ pub fn render_source(
         )
     })?;
     let text = hb.render(name, data).map_err(|e| {
-        let reason = e.reason().to_string();
-        let message = if reason.contains("strict mode") || reason.contains("not found") {
-            format!("{reason}; the variables a template may use are listed in the README")
-        } else {
-            reason
+        let message = match e.reason() {
+            handlebars::RenderErrorReason::MissingVariable(Some(var)) => {
+                unknown_variable(var, data)
+            }
+            other => {
+                let reason = other.to_string();
+                if reason.contains("strict mode") || reason.contains("not found") {
+                    format!("{reason}; the variables a template may use are listed in the README")
+                } else {
+                    reason
+                }
+            }
         };
         err(e.line_no, message)
     })?;
     split_headers(name, &text)
+}
+
+/// Every variable a template may use, as dotted paths (`contact.first_name`).
+pub fn variable_names(data: &TemplateData) -> Vec<String> {
+    fn walk(prefix: &str, v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let path = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&path, v, out);
+                }
+            }
+            _ => out.push(prefix.to_string()),
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::to_value(data) {
+        walk("", &v, &mut out);
+    }
+    out
+}
+
+/// "unknown variable `contact.nickname`; did you mean `contact.name`?" — the closest
+/// known name by edit distance, and the whole list.
+fn unknown_variable(var: &str, data: &TemplateData) -> String {
+    let known = variable_names(data);
+    let closest = known
+        .iter()
+        .map(|k| (strsim::normalized_damerau_levenshtein(var, k), k))
+        .filter(|(score, _)| *score >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let hint = closest.map_or_else(String::new, |(_, k)| format!("; did you mean `{k}`?"));
+    format!(
+        "unknown variable `{var}`{hint} (known: {})",
+        known.join(", ")
+    )
 }
 
 /// Reads back a draft the user edited: `Subject:` line, blank line, body.

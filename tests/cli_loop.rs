@@ -1,0 +1,461 @@
+//! The user's loop without the daemon: every command that shows the queue, a contact or
+//! the status is current (plans first, withdraws what the last sync made moot).
+
+mod util;
+
+use util::Env;
+
+/// An Env with a local Maildir to sync from and Jessica as a contact.
+fn env_with_maildir() -> Env {
+    let env = Env::new();
+    let mail = env.home().join("Mail");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(mail.join(sub)).unwrap();
+    }
+    // The Maildir instead of the example's IMAP account (which does not exist).
+    env.edit_config(|t| {
+        let mut out = String::new();
+        let mut in_imap = false;
+        for line in t.lines() {
+            if line.starts_with('[') {
+                in_imap = line.trim() == "[imap]";
+            }
+            if !in_imap {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        format!("{out}\n[maildir]\npath = \"{}\"\n", mail.display())
+    });
+    env.rapport(&[
+        "contacts",
+        "add",
+        "jessica@example.com",
+        "--name",
+        "Jessica Park",
+    ])
+    .ok();
+    env
+}
+
+fn deliver(env: &Env, name: &str, text: &str) {
+    let path = env.home().join("Mail/new").join(name);
+    std::fs::write(path, text.replace('\n', "\r\n")).unwrap();
+}
+
+fn drafts(env: &Env) -> Vec<serde_json::Value> {
+    env.rapport(&["queue", "--json", "--all"]).ok().json()["drafts"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn the_due_nudge_is_in_the_queue_on_its_day_without_the_daemon() {
+    let mut env = env_with_maildir();
+    env.rapport(&["request", "jessica"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    assert_eq!(env.outbox_files().len(), 1);
+
+    // Six days later: nothing is due yet.
+    env.now = "2026-11-29T10:00:00Z".into();
+    let q = env.rapport(&["queue", "--json"]).ok().json();
+    assert_eq!(q["drafts"].as_array().unwrap().len(), 0, "{q}");
+
+    // The day it is due, a sync then `queue` shows it: no `rapport plan`, no daemon.
+    env.now = "2026-11-30T10:05:00Z".into();
+    env.rapport(&["sync"]).ok();
+    let q = env.rapport(&["queue", "--json"]).ok().json();
+    let d = &q["drafts"][0];
+    assert_eq!(d["kind"], "nudge", "{q}");
+    assert_eq!(d["status"], "pending", "{q}");
+    let table = env.rapport(&["queue"]).ok().stdout;
+    assert!(table.contains("nudge"), "{table}");
+}
+
+#[test]
+fn contacts_show_and_status_plan_first() {
+    let mut env = env_with_maildir();
+    env.rapport(&["request", "jessica"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    env.now = "2026-11-30T10:05:00Z".into();
+    let show = env
+        .rapport(&["contacts", "show", "jessica", "--json"])
+        .ok()
+        .json();
+    let kinds: Vec<&str> = show["drafts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"nudge"), "{show}");
+
+    let mut env = env_with_maildir();
+    env.rapport(&["request", "jessica"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    env.now = "2026-11-30T10:05:00Z".into();
+    let status = env.rapport(&["status", "--json"]).ok().json();
+    assert_eq!(drafts(&env).len(), 2, "status drafted the nudge: {status}");
+}
+
+#[test]
+fn a_message_seen_by_sync_withdraws_the_pending_request_at_once() {
+    let mut env = env_with_maildir();
+    env.rapport(&["request", "jessica"]).ok();
+    env.now = "2026-11-23T12:00:00Z".into();
+    deliver(
+        &env,
+        "1764000000.jessica.example:2,",
+        "From: Jessica Park <jessica@example.com>\n\
+         To: Ada Lovelace <ada@example.org>\n\
+         Subject: Great to meet you yesterday\n\
+         Date: Mon, 23 Nov 2026 11:30:00 +0000\n\
+         Message-ID: <jp-1@mail.example.com>\n\
+         \n\
+         Hi Ada, it was great to meet you at the meetup. Let's stay in touch!\n\
+         Jessica\n",
+    );
+    env.rapport(&["sync"]).ok();
+    let q = env.rapport(&["queue"]).ok();
+    assert!(q.stdout.contains("The queue is empty"), "{}", q.stdout);
+    assert!(q.stderr.contains("Withdrew draft 1"), "{}", q.stderr);
+    let all = drafts(&env);
+    assert_eq!(all[0]["status"], "superseded", "{all:?}");
+    let r = env.rapport(&["queue", "approve", "1"]);
+    assert_ne!(r.code, 0, "a withdrawn draft cannot be approved");
+}
+
+fn kinds_open(env: &Env) -> Vec<String> {
+    drafts(env)
+        .iter()
+        .filter(|d| ["pending", "approved", "snoozed"].contains(&d["status"].as_str().unwrap()))
+        .map(|d| d["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn meeting_add_without_a_time_is_refused_and_all_day_waits_for_the_evening() {
+    let mut env = env_with_maildir();
+    let r = env
+        .rapport(&["meeting", "add", "jessica", "--at", "2026-12-03"])
+        .fails();
+    assert!(r.stderr.contains("no time of day"), "{}", r.stderr);
+    assert!(r.stderr.contains("--all-day"), "{}", r.stderr);
+    let list = env.rapport(&["meeting", "list", "--json"]).ok().json();
+    assert_eq!(list["meetings"].as_array().unwrap().len(), 0, "{list}");
+
+    env.rapport(&[
+        "meeting",
+        "add",
+        "jessica",
+        "--at",
+        "2026-12-03",
+        "--all-day",
+    ])
+    .ok();
+    // Thursday 17:00 in Berlin: the day is not over, no thank-you yet.
+    env.now = "2026-12-03T16:00:00Z".into();
+    assert!(kinds_open(&env).is_empty(), "{:?}", drafts(&env));
+    // The evening: it is drafted.
+    env.now = "2026-12-03T19:30:00Z".into();
+    assert_eq!(kinds_open(&env), ["thank-you"]);
+    let list = env.rapport(&["meeting", "list"]).ok().stdout;
+    assert!(list.contains("all day"), "{list}");
+}
+
+#[test]
+fn meetings_are_listed_moved_and_removed_and_the_thank_you_follows() {
+    let mut env = env_with_maildir();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "omar@example.com",
+        "--name",
+        "Omar Haddad",
+    ])
+    .ok();
+    env.rapport(&["meeting", "add", "jessica", "--at", "2026-11-24T10:00"])
+        .ok();
+    env.rapport(&["meeting", "add", "omar", "--at", "2026-11-26T10:00"])
+        .ok();
+    let list = env.rapport(&["meeting", "list", "--json"]).ok().json();
+    let meetings = list["meetings"].as_array().unwrap();
+    assert_eq!(meetings.len(), 2, "{list}");
+    assert_eq!(meetings[0]["contact"], "Jessica Park");
+    let jessica = meetings[0]["id"].as_i64().unwrap().to_string();
+    let only_omar = env.rapport(&["meeting", "list", "omar"]).ok().stdout;
+    assert!(only_omar.contains("Omar Haddad"), "{only_omar}");
+    assert!(!only_omar.contains("Jessica"), "{only_omar}");
+
+    // Moved a day later: two hours after the old time nothing is drafted.
+    env.rapport(&["meeting", "move", &jessica, "--at", "2026-11-25T10:00"])
+        .ok();
+    env.now = "2026-11-24T12:00:00Z".into();
+    assert!(kinds_open(&env).is_empty(), "{:?}", drafts(&env));
+    env.now = "2026-11-25T12:00:00Z".into();
+    assert_eq!(kinds_open(&env), ["thank-you"]);
+
+    // Removed: the thank-you is withdrawn at once, the list forgets it unless --all.
+    let r = env.rapport(&["meeting", "remove", &jessica]).ok();
+    assert!(r.stdout.contains("Removed meeting"), "{}", r.stdout);
+    assert!(kinds_open(&env).is_empty(), "{:?}", drafts(&env));
+    let list = env.rapport(&["meeting", "list"]).ok().stdout;
+    assert!(!list.contains("Jessica"), "{list}");
+    let all = env.rapport(&["meeting", "list", "--all"]).ok().stdout;
+    assert!(
+        all.contains("Jessica") && all.contains("cancelled"),
+        "{all}"
+    );
+    let r = env.rapport(&["meeting", "remove", "999"]).fails();
+    assert!(r.stderr.contains("meeting list"), "{}", r.stderr);
+}
+
+#[test]
+fn contacts_remove_says_what_goes_and_needs_yes_off_a_terminal() {
+    let env = env_with_maildir();
+    env.rapport(&["note", "jessica", "met at the meetup"]).ok();
+    env.rapport(&["request", "jessica"]).ok();
+    let r = env.rapport(&["contacts", "remove", "jessica"]).fails();
+    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("Jessica Park with 1 timeline entry and 1 draft(s) (1 still open)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        env.rapport(&["contacts", "list", "--json"]).ok().json()["contacts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "nothing removed without --yes"
+    );
+    let r = env
+        .rapport(&["contacts", "remove", "jessica", "--yes"])
+        .ok();
+    assert!(
+        r.stdout
+            .contains("Removed #1 Jessica Park with 1 timeline entry"),
+        "{}",
+        r.stdout
+    );
+    let list = env.rapport(&["contacts", "list", "--json"]).ok().json();
+    assert_eq!(list["contacts"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn edits_that_leave_no_name_or_no_address_are_refused() {
+    let env = env_with_maildir();
+    let r = env
+        .rapport(&["contacts", "edit", "jessica", "--name", ""])
+        .fails();
+    assert!(r.stderr.contains("--name is empty"), "{}", r.stderr);
+    let r = env
+        .rapport(&["contacts", "edit", "jessica", "--name", "   "])
+        .fails();
+    assert!(r.stderr.contains("--name is empty"), "{}", r.stderr);
+    let r = env
+        .rapport(&[
+            "contacts",
+            "edit",
+            "jessica",
+            "--remove-email",
+            "jessica@example.com",
+        ])
+        .fails();
+    assert!(
+        r.stderr.contains("without an email address"),
+        "{}",
+        r.stderr
+    );
+    let r = env
+        .rapport(&[
+            "contacts",
+            "edit",
+            "jessica",
+            "--remove-email",
+            "nope@example.com",
+        ])
+        .fails();
+    assert!(r.stderr.contains("is not one of"), "{}", r.stderr);
+    let show = env
+        .rapport(&["contacts", "show", "1", "--json"])
+        .ok()
+        .json();
+    assert_eq!(show["contact"]["name"], "Jessica Park");
+    assert_eq!(
+        show["contact"]["emails"][0]["address"],
+        "jessica@example.com"
+    );
+
+    // Swapping the only address in one command is fine.
+    env.rapport(&[
+        "contacts",
+        "edit",
+        "jessica",
+        "--email",
+        "jp@example.net",
+        "--remove-email",
+        "jessica@example.com",
+    ])
+    .ok();
+    let show = env
+        .rapport(&["contacts", "show", "1", "--json"])
+        .ok()
+        .json();
+    assert_eq!(show["contact"]["emails"][0]["address"], "jp@example.net");
+}
+
+#[test]
+fn contacts_are_found_by_accented_names_in_any_case() {
+    let env = env_with_maildir();
+    for (name, email) in [
+        ("Zoë Ångström-Müller", "zoe@example.se"),
+        ("Łukasz Nowak", "lukasz@example.pl"),
+    ] {
+        env.rapport(&["contacts", "add", email, "--name", name])
+            .ok();
+    }
+    for (query, want) in [
+        ("Ångström", "Zoë Ångström-Müller"),
+        ("angstrom", "Zoë Ångström-Müller"),
+        ("MÜLLER", "Zoë Ångström-Müller"),
+        ("lukasz", "Łukasz Nowak"),
+    ] {
+        let show = env
+            .rapport(&["contacts", "show", query, "--json"])
+            .ok()
+            .json();
+        assert_eq!(show["contact"]["name"], want, "{query}");
+    }
+}
+
+fn editor_script(env: &Env, name: &str, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = env.home().join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_failed_edit_keeps_the_text_and_the_next_edit_reopens_it() {
+    let mut env = env_with_maildir();
+    env.rapport(&["request", "jessica"]).ok();
+    let broken = editor_script(
+        &env,
+        "broken.sh",
+        "printf 'no subject line here\\nmy precious words\\n' > \"$1\"",
+    );
+    env.extra_env = vec![("EDITOR".into(), broken)];
+    let r = env.rapport(&["queue", "edit", "1"]).fails();
+    assert!(r.stderr.contains("your text is kept in"), "{}", r.stderr);
+    let kept = env.home().join(".local/share/rapport/edits/draft-1.txt");
+    assert!(
+        std::fs::read_to_string(&kept)
+            .unwrap()
+            .contains("my precious words"),
+        "{}",
+        r.stderr
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let shown = env.rapport(&["queue", "show", "1"]).ok().stdout;
+    assert!(
+        !shown.contains("precious"),
+        "the draft is unchanged: {shown}"
+    );
+
+    // The next edit starts from the kept words, not from the draft.
+    let fix = editor_script(
+        &env,
+        "fix.sh",
+        "grep -q 'my precious words' \"$1\" || exit 1\n\
+         printf 'Subject: Fixed\\n\\nmy precious words\\n' > \"$1\"",
+    );
+    env.extra_env = vec![("EDITOR".into(), fix)];
+    let r = env.rapport(&["queue", "edit", "1"]).ok();
+    assert!(r.stdout.contains("Saved draft 1"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("Starting from your unsaved edit"),
+        "{}",
+        r.stderr
+    );
+    let shown = env.rapport(&["queue", "show", "1"]).ok().stdout;
+    assert!(
+        shown.contains("Subject: Fixed") && shown.contains("my precious words"),
+        "{shown}"
+    );
+    assert!(!kept.exists(), "the kept text goes once saved");
+}
+
+#[test]
+fn templates_preview_uses_the_data_drafting_uses() {
+    let env = env_with_maildir();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "omar@example.com",
+        "--name",
+        "Omar Haddad",
+    ])
+    .ok();
+    env.rapport(&["request", "jessica"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    let r = env
+        .rapport(&["templates", "preview", "nudge", "jessica"])
+        .ok();
+    assert!(
+        r.stdout
+            .contains("Subject: Re: 25 minutes in the next few weeks?"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("Hi Jessica,"), "{}", r.stdout);
+    assert!(!r.stderr.contains("sample"), "{}", r.stderr);
+    // Without a request on the timeline it still previews, and says what is a sample.
+    let r = env.rapport(&["templates", "preview", "nudge", "omar"]).ok();
+    assert!(r.stdout.contains("Subject: Re: "), "{}", r.stdout);
+    assert!(r.stderr.contains("the subject is a sample"), "{}", r.stderr);
+}
+
+#[test]
+fn template_errors_name_the_file_the_line_and_the_closest_variable() {
+    let env = env_with_maildir();
+    let dir = env.home().join(".config/rapport/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("check-in.hbs"),
+        "Subject: Hello\n\nHi {{contact.frist_name}},\n",
+    )
+    .unwrap();
+    let r = env.rapport(&["templates", "check"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let file = dir.join("check-in.hbs");
+    for want in [
+        file.to_str().unwrap(),
+        "line 3",
+        "unknown variable `contact.frist_name`",
+        "did you mean `contact.first_name`?",
+    ] {
+        assert!(r.stdout.contains(want), "{want}: {}", r.stdout);
+    }
+    let r = env
+        .rapport(&["templates", "preview", "check-in", "jessica"])
+        .fails();
+    assert!(
+        r.stderr.contains("did you mean `contact.first_name`?"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(file.to_str().unwrap()), "{}", r.stderr);
+}
