@@ -48,6 +48,10 @@ pub enum ContactsCmd {
         /// Lift do-not-contact.
         #[arg(long)]
         contact_again: bool,
+        /// The day you agreed to talk again (YYYY-MM-DD): the next check-in is planned
+        /// for it instead of the tier's cadence.
+        #[arg(long, value_name = "DATE")]
+        next_contact: Option<String>,
     },
     /// Remove a contact, their timeline and their drafts.
     Remove { contact: String },
@@ -165,8 +169,13 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
             untag,
             do_not_contact,
             contact_again,
+            next_contact,
         } => {
             let c = ctx.one_contact(&contact)?;
+            // Checked before anything changes, so a typo leaves the contact as it was.
+            let next_contact = next_contact
+                .map(|d| super::todo::next_contact_day(&ctx, &d))
+                .transpose()?;
             for e in &add_email {
                 if !crate::config::looks_like_address(e) {
                     bail!("{e:?} is not an email address");
@@ -199,6 +208,13 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
                     println!("Withdrew {n} open draft(s) to {}.", c.display_name());
                 }
             }
+            if let Some(date) = next_contact {
+                super::todo::agree_next_contact(&ctx, c.id, date)?;
+                println!(
+                    "Next check-in with {}: {date}, as agreed.",
+                    c.display_name()
+                );
+            }
             println!("Updated contact #{}.", c.id);
             Ok(ExitCode::SUCCESS)
         }
@@ -216,6 +232,7 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     let timeline = ctx.store.interactions(c.id)?;
     let drafts = ctx.store.drafts_for_contact(c.id)?;
     let plan = crate::planning::plan_contact(&ctx.store, &ctx.cfg, &c, ctx.now)?;
+    let todos = ctx.store.todos_for_contact(c.id)?;
     if json {
         print_json(&serde_json::json!({
             "contact": c,
@@ -223,6 +240,7 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
             "next": plan.next,
             "timeline": timeline,
             "drafts": drafts,
+            "todos": todos,
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -274,6 +292,7 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
             println!("  {day}  {:<18} {}{msg}", i.kind, cell(&i.summary, 70));
         }
     }
+    super::todo::print_for_contact(ctx, &todos);
     let open: Vec<_> = drafts.iter().filter(|d| d.status.is_open()).collect();
     if !open.is_empty() {
         println!();
@@ -292,12 +311,15 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn note(ctx: &Ctx, query: &str, text: &str) -> Result<ExitCode> {
+pub fn note(ctx: &Ctx, query: &str, text: &str, next_contact: Option<&str>) -> Result<ExitCode> {
     let c = ctx.one_contact(query)?;
     let text = text.trim();
     if text.is_empty() {
         bail!("the note is empty");
     }
+    let next_contact = next_contact
+        .map(|d| super::todo::next_contact_day(ctx, d))
+        .transpose()?;
     ctx.store.add_interaction(&NewInteraction {
         contact_id: c.id,
         at: ctx.now,
@@ -309,6 +331,13 @@ pub fn note(ctx: &Ctx, query: &str, text: &str) -> Result<ExitCode> {
         source: "user",
     })?;
     println!("Noted on {}'s timeline.", c.display_name());
+    if let Some(date) = next_contact {
+        super::todo::agree_next_contact(ctx, c.id, date)?;
+        println!(
+            "Next check-in with {}: {date}, as agreed.",
+            c.display_name()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

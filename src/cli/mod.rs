@@ -9,6 +9,7 @@ mod mailbox;
 mod queue;
 mod service;
 mod setup;
+mod todo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,7 +57,14 @@ enum Command {
         contact: String,
         /// The note.
         text: String,
+        /// The day you agreed to talk again (YYYY-MM-DD): the next check-in is planned
+        /// for it instead of the tier's cadence.
+        #[arg(long, value_name = "DATE")]
+        next_contact: Option<String>,
     },
+    /// Action items: `todo CONTACT "text" [--due DATE]` adds one, `todo` lists the open
+    /// ones (overdue first), `todo done ID` marks one done.
+    Todo(todo::TodoArgs),
     /// Draft the meeting request to a contact (it waits in the queue for approval).
     Request {
         contact: String,
@@ -210,10 +218,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Init(args) => setup::init(config_flag, &args),
         Command::Demo { dir } => crate::demo::run(dir.as_deref()).map(|_| ExitCode::SUCCESS),
         Command::Contacts(cmd) => contacts::run(Ctx::open(config_flag)?, cmd),
-        Command::Note { contact, text } => {
+        Command::Note {
+            contact,
+            text,
+            next_contact,
+        } => {
             let ctx = Ctx::open(config_flag)?;
-            contacts::note(&ctx, &contact, &text)
+            contacts::note(&ctx, &contact, &text, next_contact.as_deref())
         }
+        Command::Todo(args) => todo::run(&Ctx::open(config_flag)?, args),
         Command::Request { contact, template } => {
             let ctx = Ctx::open(config_flag)?;
             queue::request(&ctx, &contact, template.as_deref())

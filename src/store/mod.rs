@@ -12,6 +12,7 @@
 mod contacts;
 mod drafts;
 mod messages;
+mod todos;
 
 use std::path::Path;
 
@@ -33,6 +34,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0001_foundation.sql"),
     ),
     ("0002_mailbox", include_str!("migrations/0002_mailbox.sql")),
+    (
+        "0006_action_items",
+        include_str!("migrations/0006_action_items.sql"),
+    ),
 ];
 
 /// The schema version this build of rapport writes.

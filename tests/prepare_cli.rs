@@ -1,0 +1,182 @@
+//! The commands that prepare and grow the network, through the real binary: action
+//! items, the agreed next contact, the brief, goals and the map.
+
+mod util;
+
+use util::Env;
+
+fn env_with_jessica() -> Env {
+    let env = Env::new();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "jessica@example.com",
+        "--name",
+        "Jessica Park",
+        "--company",
+        "Example Corp",
+        "--role",
+        "Head of Product",
+        "--link",
+        "https://www.linkedin.com/in/jessica-park",
+        "--tier",
+        "close",
+        "--tag",
+        "fintech",
+    ])
+    .ok();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "omar@example.org",
+        "--name",
+        "Omar Haddad",
+    ])
+    .ok();
+    env
+}
+
+#[test]
+fn action_items_are_listed_overdue_first_and_done_once() {
+    let mut env = env_with_jessica();
+    let out = env
+        .rapport(&[
+            "todo",
+            "jessica",
+            "send the fintech intro",
+            "--due",
+            "2026-11-25",
+        ])
+        .ok();
+    assert!(
+        out.stdout
+            .contains("Action item 1 for Jessica Park, due 2026-11-25"),
+        "{}",
+        out.stdout
+    );
+    env.rapport(&["todo", "omar", "share the deck"]).ok();
+    env.rapport(&["todo", "omar", "book the follow-up", "--due", "2026-11-30"])
+        .ok();
+    env.now = "2026-11-27T10:00:00Z".into();
+    let out = env.rapport(&["todo"]).ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[1].contains("overdue since 2026-11-25")
+            && lines[1].contains("send the fintech intro"),
+        "{}",
+        out.stdout
+    );
+    assert!(lines[2].contains("due 2026-11-30"), "{}", out.stdout);
+    assert!(lines[3].contains("share the deck"), "{}", out.stdout);
+    let json = env.rapport(&["todo", "--json"]).ok().json();
+    assert_eq!(json["todos"][0]["overdue"], true);
+    assert_eq!(json["todos"][0]["due"], "2026-11-25");
+
+    // On the contact's timeline until done.
+    let show = env.rapport(&["contacts", "show", "jessica"]).ok();
+    assert!(show.stdout.contains("Action items:"), "{}", show.stdout);
+    assert!(
+        show.stdout
+            .contains("send the fintech intro  (overdue since 2026-11-25)"),
+        "{}",
+        show.stdout
+    );
+
+    let out = env.rapport(&["todo", "done", "1"]).ok();
+    assert!(
+        out.stdout
+            .contains("Done: send the fintech intro (Jessica Park)"),
+        "{}",
+        out.stdout
+    );
+    let again = env.rapport(&["todo", "done", "1"]).ok();
+    assert!(again.stdout.contains("already done"), "{}", again.stdout);
+    let missing = env.rapport(&["todo", "done", "42"]).fails();
+    assert!(
+        missing.stderr.contains("no action item 42"),
+        "{}",
+        missing.stderr
+    );
+    let out = env.rapport(&["todo"]).ok();
+    assert!(!out.stdout.contains("fintech"), "{}", out.stdout);
+    let show = env.rapport(&["contacts", "show", "jessica"]).ok();
+    assert!(!show.stdout.contains("Action items:"), "{}", show.stdout);
+
+    let bad = env
+        .rapport(&["todo", "omar", "x", "--due", "next week"])
+        .fails();
+    assert!(
+        bad.stderr
+            .contains("--due \"next week\" is not a date; write it as YYYY-MM-DD"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn an_agreed_next_contact_sets_the_next_check_in() {
+    let env = env_with_jessica();
+    env.rapport(&["meeting", "add", "jessica", "--at", "2026-11-16T15:00"])
+        .ok();
+    let out = env
+        .rapport(&[
+            "note",
+            "jessica",
+            "talk again after the launch",
+            "--next-contact",
+            "2027-01-15",
+        ])
+        .ok();
+    assert!(
+        out.stdout
+            .contains("Next check-in with Jessica Park: 2027-01-15, as agreed."),
+        "{}",
+        out.stdout
+    );
+    let show = env.rapport(&["contacts", "show", "jessica"]).ok();
+    assert!(
+        show.stdout.contains("next     check in around 2027-01-15"),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout.contains("agreed to talk again on 2027-01-15"),
+        "{}",
+        show.stdout
+    );
+
+    // `contacts edit` moves it; a past day is refused and changes nothing.
+    env.rapport(&[
+        "contacts",
+        "edit",
+        "jessica",
+        "--next-contact",
+        "2027-02-01",
+    ])
+    .ok();
+    let show = env
+        .rapport(&["contacts", "show", "jessica", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        show["stage"]["next_check_in"], "2027-01-31T23:00:00Z",
+        "midnight in Berlin"
+    );
+    let bad = env
+        .rapport(&[
+            "contacts",
+            "edit",
+            "jessica",
+            "--next-contact",
+            "2026-11-01",
+            "--role",
+            "CTO",
+        ])
+        .fails();
+    assert!(bad.stderr.contains("not in the future"), "{}", bad.stderr);
+    let show = env
+        .rapport(&["contacts", "show", "jessica", "--json"])
+        .ok()
+        .json();
+    assert_eq!(show["contact"]["role"], "Head of Product");
+}
