@@ -180,3 +180,67 @@ fn an_agreed_next_contact_sets_the_next_check_in() {
         .json();
     assert_eq!(show["contact"]["role"], "Head of Product");
 }
+
+#[test]
+fn the_brief_the_day_before_and_the_digests_list_of_tomorrow() {
+    let env = env_with_jessica();
+    env.edit_config(|t| {
+        t.replacen(
+            "facts = []",
+            "facts = [\"ten years of payments infrastructure\", \"moving into product\"]",
+            1,
+        )
+        .replacen(
+            "narrative = \"\"",
+            "narrative = \"From payment rails to the products on top of them.\"",
+            1,
+        )
+    });
+    env.rapport(&["meeting", "add", "jessica", "--at", "2026-11-24T15:00"])
+        .ok();
+    env.rapport(&["meeting", "add", "omar", "--at", "2026-11-26T09:00"])
+        .ok();
+    env.rapport(&["note", "jessica", "met at the fintech meetup"])
+        .ok();
+    env.rapport(&["todo", "jessica", "bring the market sizing"])
+        .ok();
+    let out = env.rapport(&["brief", "jessica"]).ok();
+    for want in [
+        "Brief: Jessica Park — Head of Product at Example Corp",
+        "  tier      close (tags: fintech)",
+        "  profile   https://www.linkedin.com/in/jessica-park",
+        "  meeting   Tue 2026-11-24 15:00–15:25 Europe/Berlin (tomorrow)",
+        "Your notes\n  2026-11-23  met at the fintech meetup",
+        "    1  bring the market sizing",
+        "  - ten years of payments infrastructure",
+        "Narrative: From payment rails to the products on top of them.",
+        "2. Share your story: From payment rails",
+    ] {
+        assert!(
+            out.stdout.contains(want),
+            "missing {want:?} in:\n{}",
+            out.stdout
+        );
+    }
+    let json = env.rapport(&["brief", "jessica", "--json"]).ok().json();
+    assert_eq!(json["next_meeting"]["start"], "2026-11-24T14:00:00Z");
+    assert_eq!(json["facts"][1], "moving into product");
+
+    // What the digest calls: tomorrow's briefs only (Omar meets on the 26th).
+    let cfg = rapport::config::load(&env.config_path()).unwrap();
+    let store = rapport::store::Store::open(&env.db_path()).unwrap();
+    let now: jiff::Timestamp = env.now.parse().unwrap();
+    let names: Vec<String> = rapport::briefing::tomorrow(&store, &cfg, now)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    assert_eq!(names, ["Jessica Park"]);
+    let later: jiff::Timestamp = "2026-11-25T10:00:00Z".parse().unwrap();
+    let names: Vec<String> = rapport::briefing::tomorrow(&store, &cfg, later)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    assert_eq!(names, ["Omar Haddad"]);
+}

@@ -4,6 +4,7 @@
 //! logs and errors go to stderr. Every error says what happened and what to do. The CLI
 //! talks to the daemon only through the database.
 
+mod brief;
 mod contacts;
 mod mailbox;
 mod queue;
@@ -65,6 +66,13 @@ enum Command {
     /// Action items: `todo CONTACT "text" [--due DATE]` adds one, `todo` lists the open
     /// ones (overdue first), `todo done ID` marks one done.
     Todo(todo::TodoArgs),
+    /// The brief to read the day before a meeting: who, how you met, the thread, notes,
+    /// promises, the meeting, what you want them to know, a conversation plan.
+    Brief {
+        contact: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Draft the meeting request to a contact (it waits in the queue for approval).
     Request {
         contact: String,
@@ -227,6 +235,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             contacts::note(&ctx, &contact, &text, next_contact.as_deref())
         }
         Command::Todo(args) => todo::run(&Ctx::open(config_flag)?, args),
+        Command::Brief { contact, json } => brief::run(&Ctx::open(config_flag)?, &contact, json),
         Command::Request { contact, template } => {
             let ctx = Ctx::open(config_flag)?;
             queue::request(&ctx, &contact, template.as_deref())

@@ -9,6 +9,7 @@
 //! This module must never store a password or a message body beyond the drafts rapport
 //! itself wrote.
 
+mod briefing;
 mod contacts;
 mod drafts;
 mod messages;
