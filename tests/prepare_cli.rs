@@ -244,3 +244,56 @@ fn the_brief_the_day_before_and_the_digests_list_of_tomorrow() {
         .collect();
     assert_eq!(names, ["Omar Haddad"]);
 }
+
+#[test]
+fn goals_count_progress_and_chart_it_in_ascii_when_asked() {
+    let mut env = env_with_jessica();
+    // A meeting held on Monday the 23rd counts as this week's conversation.
+    env.rapport(&["meeting", "add", "jessica", "--at", "2026-11-23T09:00"])
+        .ok();
+    env.now = "2026-11-26T10:00:00Z".into();
+    let json = env
+        .rapport(&["goals", "--weeks", "3", "--json"])
+        .ok()
+        .json();
+    assert_eq!(json["new_contacts_this_month"], 2);
+    assert_eq!(json["meetings_held_this_week"], 1);
+    assert_eq!(json["conversations_this_week"], 1);
+    assert_eq!(json["weeks"].as_array().unwrap().len(), 3);
+    assert_eq!(json["weeks"][2]["start"], "2026-11-23");
+
+    env.extra_env.push(("NO_COLOR".into(), "1".into()));
+    let out = env.rapport(&["goals", "--weeks", "3"]).ok();
+    assert!(
+        out.stdout.contains("New contacts this month:  2 (goal 4)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Conversations this week:  1 (goal 1): 1 meeting(s) held"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(&format!(
+            "  11-23  {}  1 ok  req  0  (this week)",
+            "#".repeat(20)
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.is_ascii(), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .trim_end()
+            .ends_with("this month; add the people you meet (`rapport contacts add`)."),
+        "{}",
+        out.stdout
+    );
+    env.extra_env.clear();
+    let out = env.rapport(&["goals", "--weeks", "3"]).ok();
+    assert!(out.stdout.contains(&"█".repeat(20)), "{}", out.stdout);
+    let bad = env.rapport(&["goals", "--weeks", "0"]).fails();
+    assert!(bad.stderr.contains("0 is not in 1..=104"), "{}", bad.stderr);
+}

@@ -6,6 +6,7 @@
 
 mod brief;
 mod contacts;
+mod goals;
 mod mailbox;
 mod queue;
 mod service;
@@ -70,6 +71,15 @@ enum Command {
     /// promises, the meeting, what you want them to know, a conversation plan.
     Brief {
         contact: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Progress against [goals]: new people this month, conversations this week, the
+    /// reply rate, a chart of the last weeks and a verdict.
+    Goals {
+        /// How many weeks the chart shows (1-104).
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=104))]
+        weeks: u32,
         #[arg(long)]
         json: bool,
     },
@@ -236,6 +246,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Todo(args) => todo::run(&Ctx::open(config_flag)?, args),
         Command::Brief { contact, json } => brief::run(&Ctx::open(config_flag)?, &contact, json),
+        Command::Goals { weeks, json } => goals::run(&Ctx::open(config_flag)?, weeks, json),
         Command::Request { contact, template } => {
             let ctx = Ctx::open(config_flag)?;
             queue::request(&ctx, &contact, template.as_deref())

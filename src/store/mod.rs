@@ -12,6 +12,7 @@
 mod briefing;
 mod contacts;
 mod drafts;
+mod goals;
 mod messages;
 mod todos;
 
