@@ -297,3 +297,126 @@ fn goals_count_progress_and_chart_it_in_ascii_when_asked() {
     let bad = env.rapport(&["goals", "--weeks", "0"]).fails();
     assert!(bad.stderr.contains("0 is not in 1..=104"), "{}", bad.stderr);
 }
+
+/// Debian's `chromium`, installed by `scripts/setup-test-servers.sh`.
+fn chromium() -> std::path::PathBuf {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|d| d.join("chromium"))
+        .find(|p| p.is_file())
+        .expect("chromium is not installed; run `scripts/setup-test-servers.sh` as root")
+}
+
+/// Runs headless Chromium on `url` with a fresh profile and no network features.
+fn headless(profile: &std::path::Path, extra: &[&str], url: &str) -> std::process::Output {
+    let out = std::process::Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(url)
+        .output()
+        .expect("running chromium");
+    assert!(
+        out.status.success(),
+        "chromium: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn the_map_of_the_demo_renders_in_headless_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(args)
+            .env_remove("RAPPORT_CONFIG")
+            .env("RAPPORT_NOW", "2027-02-15T10:00:00Z")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["demo", "--dir", demo.to_str().unwrap()]);
+    let config = demo.join("config.toml");
+    let page = demo.join("network.html");
+    let said = run(&[
+        "--config",
+        config.to_str().unwrap(),
+        "map",
+        "--out",
+        page.to_str().unwrap(),
+    ]);
+    assert!(said.contains("Wrote a map of 5 contact(s)"), "{said}");
+
+    let profile = dir.path().join("chromium-profile");
+    let url = format!("file://{}", page.display());
+    let dom = String::from_utf8(headless(&profile, &["--dump-dom"], &url).stdout).unwrap();
+    // The count is written by the page's script: present only if it ran.
+    assert!(dom.contains("data-shown=\"5\">5 people shown<"), "{dom}");
+    assert_eq!(dom.matches("<g class=\"person\"").count(), 5);
+    for name in [
+        "Jessica Park",
+        "Omar Haddad",
+        "Lena Vogel",
+        "Sam Doe",
+        "Priya Nair",
+    ] {
+        assert!(dom.contains(&format!(">{name}</text>")), "{name} missing");
+    }
+    assert!(dom.contains("Example Corp (1)"));
+    // The filter: nobody is close in the demo, everyone is regular.
+    let dom =
+        String::from_utf8(headless(&profile, &["--dump-dom"], &format!("{url}?tier=close")).stdout)
+            .unwrap();
+    assert!(dom.contains("data-shown=\"0\">0 people shown<"), "{dom}");
+    let dom = String::from_utf8(
+        headless(&profile, &["--dump-dom"], &format!("{url}?tier=regular")).stdout,
+    )
+    .unwrap();
+    assert!(dom.contains("data-shown=\"5\""), "{dom}");
+
+    // The screenshot is kept as a test artifact.
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("map-demo.png");
+    let _ = std::fs::remove_file(&shot);
+    headless(
+        &profile,
+        &[
+            "--window-size=1250,1050",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &url,
+    );
+    let png = std::fs::read(&shot).expect("the screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "{} bytes",
+        png.len()
+    );
+
+    let svg = run(&[
+        "--config",
+        config.to_str().unwrap(),
+        "map",
+        "--format",
+        "svg",
+    ]);
+    assert!(svg.starts_with("<?xml") && svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(svg.matches("<g class=\"person\"").count(), 5);
+    assert!(!svg.contains("<script"));
+}

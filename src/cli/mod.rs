@@ -8,6 +8,7 @@ mod brief;
 mod contacts;
 mod goals;
 mod mailbox;
+mod map;
 mod queue;
 mod service;
 mod setup;
@@ -74,6 +75,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The network as a picture: one self-contained HTML page (or `--format svg`), by
+    /// tier and company, recency, frequency and stage.
+    Map(map::MapArgs),
     /// Progress against [goals]: new people this month, conversations this week, the
     /// reply rate, a chart of the last weeks and a verdict.
     Goals {
@@ -247,6 +251,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Todo(args) => todo::run(&Ctx::open(config_flag)?, args),
         Command::Brief { contact, json } => brief::run(&Ctx::open(config_flag)?, &contact, json),
         Command::Goals { weeks, json } => goals::run(&Ctx::open(config_flag)?, weeks, json),
+        Command::Map(args) => map::run(&Ctx::open(config_flag)?, args),
         Command::Request { contact, template } => {
             let ctx = Ctx::open(config_flag)?;
             queue::request(&ctx, &contact, template.as_deref())

@@ -8,6 +8,7 @@ pub mod brief;
 pub mod classify;
 pub mod goals;
 pub mod model;
+pub mod netmap;
 pub mod plan;
 pub mod render;
 pub mod todo;
