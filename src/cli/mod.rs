@@ -6,7 +6,7 @@
 
 mod brief;
 mod contacts;
-mod goals;
+pub(crate) mod goals;
 mod mailbox;
 mod map;
 mod queue;

@@ -133,7 +133,7 @@ pub fn build(input: &Input, prep: &Prep, now: Timestamp, tz: &TimeZone) -> Brief
         .find(|e| e.kind != InteractionKind::Note)
         .map(|e| Line {
             day: day(e.at),
-            text: e.summary.clone(),
+            text: phrase(e),
         })
         .or_else(|| {
             p.added.map(|at| Line {
@@ -151,7 +151,7 @@ pub fn build(input: &Input, prep: &Prep, now: Timestamp, tz: &TimeZone) -> Brief
         .skip(exchanges.len().saturating_sub(THREAD_LINES))
         .map(|e| Line {
             day: day(e.at),
-            text: e.summary.clone(),
+            text: phrase(e),
         })
         .collect();
     let notes = input
@@ -208,6 +208,24 @@ pub fn build(input: &Input, prep: &Prep, now: Timestamp, tz: &TimeZone) -> Brief
     };
     brief.plan = conversation_plan(&brief);
     brief
+}
+
+/// A timeline entry in words. What rapport sent is recorded under its subject alone, so
+/// it gets a "you asked / nudged / checked in" in front.
+fn phrase(e: &Entry) -> String {
+    let lead = match e.kind {
+        InteractionKind::RequestSent => "you asked for a meeting",
+        InteractionKind::NudgeSent => "you nudged",
+        InteractionKind::CheckInSent => "you checked in",
+        InteractionKind::ThankYouSent => "you thanked them",
+        InteractionKind::EmailSent => "you wrote",
+        _ => return e.summary.clone(),
+    };
+    if e.summary.starts_with("you ") {
+        e.summary.clone()
+    } else {
+        format!("{lead}: {}", e.summary)
+    }
 }
 
 /// Mail and meetings between the two of you (not notes, machines or bookkeeping).

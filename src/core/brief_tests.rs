@@ -59,7 +59,7 @@ fn jessica() -> Input {
             entry(
                 "2026-11-02T10:00:00Z",
                 InteractionKind::RequestSent,
-                "you asked for 25 minutes",
+                "25 minutes?",
             ),
             entry(
                 "2026-11-03T09:30:00Z",
@@ -103,7 +103,7 @@ fn the_day_before_the_brief_has_everything() {
     let b = build(&jessica(), &prep(), t("2026-11-09T10:00:00Z"), &london());
     assert_eq!(
         b.met.as_ref().unwrap().text,
-        "you asked for 25 minutes",
+        "you asked for a meeting: 25 minutes?",
         "a note is not how you met"
     );
     assert_eq!(b.met.as_ref().unwrap().day, "2026-11-02");
@@ -151,7 +151,7 @@ fn the_day_before_the_brief_has_everything() {
         "  profile   https://www.linkedin.com/in/jessica-park",
         "  meeting   Tue 2026-11-10 15:00–15:25 Europe/London (tomorrow)",
         "  link      https://meet.google.com/abc-defg-hij",
-        "How you met\n  2026-11-02  you asked for 25 minutes",
+        "How you met\n  2026-11-02  you asked for a meeting: 25 minutes?",
         "  2026-11-03  replied (yes): Re: 25 minutes?",
         "Your notes\n  2026-11-01  met at the fintech meetup",
         "    3  bring the market sizing  (due 2026-11-10)",
