@@ -127,20 +127,7 @@ pub fn build(input: &Input, prep: &Prep, now: Timestamp, tz: &TimeZone) -> Brief
     let local = |t: Timestamp| t.to_zoned(tz.clone());
     let day = |t: Timestamp| local(t).date().to_string();
     let today = local(now).date();
-    let met = input
-        .timeline
-        .iter()
-        .find(|e| e.kind != InteractionKind::Note)
-        .map(|e| Line {
-            day: day(e.at),
-            text: phrase(e),
-        })
-        .or_else(|| {
-            p.added.map(|at| Line {
-                day: day(at),
-                text: format!("added to rapport ({})", p.source),
-            })
-        });
+    let met = how_met(input, tz);
     let exchanges: Vec<&Entry> = input
         .timeline
         .iter()
@@ -208,6 +195,26 @@ pub fn build(input: &Input, prep: &Prep, now: Timestamp, tz: &TimeZone) -> Brief
     };
     brief.plan = conversation_plan(&brief);
     brief
+}
+
+/// How and when you met: the first interaction that is not a note, else when the
+/// contact was added.
+fn how_met(input: &Input, tz: &TimeZone) -> Option<Line> {
+    let day = |t: Timestamp| t.to_zoned(tz.clone()).date().to_string();
+    input
+        .timeline
+        .iter()
+        .find(|e| e.kind != InteractionKind::Note)
+        .map(|e| Line {
+            day: day(e.at),
+            text: phrase(e),
+        })
+        .or_else(|| {
+            input.person.added.map(|at| Line {
+                day: day(at),
+                text: format!("added to rapport ({})", input.person.source),
+            })
+        })
 }
 
 /// A timeline entry in words. What rapport sent is recorded under its subject alone, so
