@@ -58,7 +58,7 @@ fn kind() -> impl Strategy<Value = K> {
     prop_oneof![
         3 => Just(K::RequestSent),
         2 => Just(K::Reply),
-        3 => Just(K::AutoReply),
+        4 => Just(K::AutoReply),
         10 => select(K::ALL),
     ]
 }
