@@ -2,7 +2,8 @@
 # Installs what the integration-test server harness (tests/support/mod.rs)
 # needs on a Debian 12 machine: Dovecot (IMAP + LMTP), aiosmtpd for the test
 # SMTP server, the openssl CLI for throwaway certificates, and an unprivileged
-# system user that owns the test mailboxes (Dovecot refuses to deliver as root).
+# system user that owns the test mailboxes (Dovecot refuses to deliver as root),
+# and Chromium, which renders `rapport map` headless in the tests.
 #
 # Idempotent and fast when everything is already there. Run as root:
 #     sudo scripts/setup-test-servers.sh
@@ -16,7 +17,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 # Keep in sync with MAIL_USER in tests/support/mod.rs.
 MAIL_USER=rapport-mail
-PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd python3 python3-aiosmtpd openssl systemd)
+PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd python3 python3-aiosmtpd openssl systemd chromium)
 
 log() { echo "setup-test-servers: $*" >&2; }
 

@@ -79,6 +79,12 @@ pub struct Identity {
     /// Other addresses that are also you (aliases), so their mail counts as yours.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The few facts you want the people you meet to know about you (`rapport brief`).
+    #[serde(default)]
+    pub facts: Vec<String>,
+    /// The short narrative that connects those facts (`rapport brief`).
+    #[serde(default)]
+    pub narrative: String,
 }
 
 fn default_timezone() -> String {

@@ -71,6 +71,8 @@ impl Demo {
 name = "Ada Lovelace"
 email = "ada@example.org"
 timezone = "Europe/London"
+facts = ["ten years building payment systems", "moving into product management"]
+narrative = "From building payment rails to shaping the products people use on top of them."
 
 [smtp]
 transport = "file"
@@ -270,6 +272,95 @@ dir = "{templates}"
     }
 }
 
+/// Preparing and growing: the brief, action items, goals (issue 12's part of the story).
+impl Demo {
+    fn contact_of(&self, email: &str) -> Result<crate::store::Contact> {
+        let id = self
+            .store
+            .contact_id_by_address(email)?
+            .context("demo contact")?;
+        self.store.contact(id)?.context("demo contact")
+    }
+
+    /// The brief Ada reads the day before, as `rapport brief` prints it.
+    fn brief(&self, email: &str, now: Timestamp) -> Result<()> {
+        let c = self.contact_of(email)?;
+        let b = crate::briefing::brief(&self.store, &self.cfg, &c, now)?;
+        println!("  `rapport brief {}`:\n", c.name);
+        for line in crate::core::brief::render_text(&b).lines() {
+            println!("    | {line}");
+        }
+        Ok(())
+    }
+
+    /// Records the gist and a promise, as `rapport note` and `rapport todo` do.
+    fn note_and_todo(
+        &self,
+        email: &str,
+        note: &str,
+        todo: &str,
+        due: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        let c = self.contact_of(email)?;
+        self.store.add_interaction(&crate::store::NewInteraction {
+            contact_id: c.id,
+            at: now,
+            kind: crate::core::model::InteractionKind::Note,
+            summary: note,
+            message_key: "",
+            draft_id: None,
+            detail: serde_json::json!({}),
+            source: "user",
+        })?;
+        println!("  note on {}: {note}", c.name);
+        let due: jiff::civil::Date = due.parse()?;
+        let id = self.store.add_todo(c.id, todo, Some(due), now)?;
+        println!("  action item {id} for {}: {todo} (due {due})", c.name);
+        Ok(())
+    }
+
+    /// The open action items, as `rapport todo` lists them.
+    fn todos(&self, now: Timestamp) -> Result<()> {
+        let today = now.to_zoned(self.cfg.tz.clone()).date();
+        for i in crate::core::todo::order_open(&self.store.open_todos()?, today) {
+            println!(
+                "  todo {}: {} ({}) {}",
+                i.id,
+                i.text,
+                i.contact,
+                i.due_label(today)
+            );
+        }
+        Ok(())
+    }
+
+    /// Progress against the goals, as `rapport goals --weeks N` shows it.
+    fn goals(&self, weeks: u32, now: Timestamp) -> Result<()> {
+        let tz = &self.cfg.tz;
+        let since = crate::core::goals::period_start(now, tz, weeks - 1).context("goals period")?;
+        let g = &self.cfg.config.goals;
+        let targets = crate::core::goals::Targets {
+            new_contacts_per_month: g.new_contacts_per_month,
+            conversations_per_week: g.conversations_per_week,
+        };
+        let p = crate::core::goals::progress(
+            &self.store.contacts_added_since(since)?,
+            &self.store.goal_activity(since)?,
+            targets,
+            weeks,
+            now,
+            tz,
+        );
+        let chart = crate::core::goals::chart(&p, crate::cli::goals::wants_ascii());
+        for line in chart.lines() {
+            println!("  {line}");
+        }
+        println!("  {}", p.verdict);
+        Ok(())
+    }
+}
+
 fn write_private(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text)?;
     #[cfg(unix)]
@@ -373,6 +464,8 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     demo.approve_due(now)?;
     demo.send(now)?;
     demo.stage("lena@example.net", now)?;
+    println!("\n  Jessica's meeting is tomorrow; Ada prepares.");
+    demo.brief("jessica@example.com", now)?;
 
     let now = t("2026-11-11T09:15:00Z")?;
     say(
@@ -387,6 +480,13 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     say(now, "Jessica answers the thank-you.")?;
     demo.deliver("jessica-thanks", "jessica@example.com", now)?;
     demo.sync(now)?;
+    demo.note_and_todo(
+        "jessica@example.com",
+        "wants intros to fintech PMs",
+        "send Jessica the fintech intro",
+        "2026-11-20",
+        now,
+    )?;
 
     let now = t("2026-11-17T10:00:00Z")?;
     say(
@@ -405,6 +505,7 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     demo.plan(now)?;
     demo.stage("omar@example.org", now)?;
     demo.stage("sam@old-company.example", now)?;
+    demo.todos(now)?;
 
     let now = t("2026-12-01T10:00:00Z")?;
     say(
@@ -428,6 +529,8 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     for (email, _, _) in people {
         demo.stage(email, now)?;
     }
+    println!("\nGoals over the story's 16 weeks (`rapport goals --weeks 16`):");
+    demo.goals(16, now)?;
     let outbox = dir.join("outbox");
     let mut sent: Vec<String> = std::fs::read_dir(&outbox)
         .map(|rd| {

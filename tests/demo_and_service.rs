@@ -31,9 +31,31 @@ fn demo_tells_the_story_and_writes_each_email_once() {
         "Sam Doe: stage bounced",
         "drafted check-in 9 to Priya Nair (due 2026-12-01T00:00:00Z)",
         "drafted check-in 10 to Jessica Park",
+        // The day before the meeting, the brief; after it, an action item; the goals.
+        "    |   meeting   Tue 2026-11-10 15:00–15:25 Europe/London (tomorrow)",
+        "    |   2026-11-02  you asked for a meeting: 25 minutes in the next few weeks?",
+        "    |   - ten years building payment systems",
+        "    |   1. Open: thank Jessica for the time",
+        "action item 1 for Jessica Park: send Jessica the fintech intro (due 2026-11-20)",
+        "todo 1: send Jessica the fintech intro (Jessica Park) overdue since 2026-11-20",
+        "Conversations per week (goal 1), requests sent:",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
+    // The goals chart: two replies the first week, the meeting the second.
+    let week = |day: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(day))
+            .unwrap_or_else(|| panic!("no chart line for {day}:\n{text}"))
+            .to_string()
+    };
+    for (day, tail) in [("11-02", "req  5"), ("11-09", "req  0")] {
+        let line = week(day);
+        assert!(line.trim_end().ends_with(tail), "{line}");
+    }
+    assert!(week("11-02").contains(" 2 "), "{}", week("11-02"));
+    assert!(week("11-09").contains(" 1 "), "{}", week("11-09"));
+    assert!(week("11-16").contains(" 0 "), "{}", week("11-16"));
     // Never a second nudge, never an email to the bounced address.
     assert_eq!(text.matches("drafted nudge").count(), 2, "{text}");
     assert_eq!(text.matches("sent nudge").count(), 2, "{text}");

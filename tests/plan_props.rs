@@ -58,7 +58,7 @@ fn kind() -> impl Strategy<Value = K> {
     prop_oneof![
         3 => Just(K::RequestSent),
         2 => Just(K::Reply),
-        2 => Just(K::AutoReply),
+        4 => Just(K::AutoReply),
         10 => select(K::ALL),
     ]
 }
@@ -98,6 +98,9 @@ fn build_event(i: usize, s: &EventSpec) -> Event {
     match s.kind {
         K::Reply => {
             e.intent = s.intent.map(str::to_string);
+            e.later_until = s.later_day.map(|d| date_at_day(s.hour / 24 + d));
+        }
+        K::NextContactAgreed => {
             e.later_until = s.later_day.map(|d| date_at_day(s.hour / 24 + d));
         }
         K::MeetingScheduled | K::MeetingMoved | K::MeetingCancelled | K::MeetingDeclined => {

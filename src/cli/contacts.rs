@@ -49,6 +49,10 @@ pub enum ContactsCmd {
         /// Lift do-not-contact.
         #[arg(long)]
         contact_again: bool,
+        /// The day you agreed to talk again (YYYY-MM-DD): the next check-in is planned
+        /// for it instead of the tier's cadence.
+        #[arg(long, value_name = "DATE")]
+        next_contact: Option<String>,
     },
     /// Remove a contact, their timeline and their drafts (asks first on a terminal).
     Remove {
@@ -185,9 +189,19 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
             untag,
             do_not_contact,
             contact_again,
+            next_contact,
         } => {
             let c = ctx.one_contact(&contact)?;
             check_edit(&c, fields.name.as_deref(), &add_email, &remove_email)?;
+            // Checked before anything changes, so a typo leaves the contact as it was.
+            let next_contact = next_contact
+                .map(|d| super::todo::next_contact_day(&ctx, &d))
+                .transpose()?;
+            for e in &add_email {
+                if !crate::config::looks_like_address(e) {
+                    bail!("{e:?} is not an email address");
+                }
+            }
             let patch = ContactPatch {
                 name: clean("name", &fields.name)?,
                 company: clean("company", &fields.company)?,
@@ -214,6 +228,13 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
                 if n > 0 {
                     outln!("Withdrew {n} open draft(s) to {}.", c.display_name())?;
                 }
+            }
+            if let Some(date) = next_contact {
+                super::todo::agree_next_contact(&ctx, c.id, date)?;
+                outln!(
+                    "Next check-in with {}: {date}, as agreed.",
+                    c.display_name()
+                )?;
             }
             outln!("Updated contact #{}.", c.id)?;
             Ok(ExitCode::SUCCESS)
@@ -311,6 +332,7 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     let drafts = ctx.store.drafts_for_contact(c.id)?;
     let plan = crate::planning::plan_contact(&ctx.store, &ctx.cfg, &c, ctx.now)?;
     let next = advice(ctx, query, &plan, &drafts);
+    let todos = ctx.store.todos_for_contact(c.id)?;
     if json {
         print_json(&serde_json::json!({
             "contact": c,
@@ -318,6 +340,7 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
             "next": next,
             "timeline": timeline,
             "drafts": drafts,
+            "todos": todos,
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -369,6 +392,7 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
             outln!("  {day}  {:<18} {}{msg}", i.kind, cell(&i.summary, 70))?;
         }
     }
+    super::todo::print_for_contact(ctx, &todos)?;
     let open: Vec<_> = drafts.iter().filter(|d| d.status.is_open()).collect();
     if !open.is_empty() {
         outln!()?;
@@ -427,12 +451,15 @@ fn advice(
     })
 }
 
-pub fn note(ctx: &Ctx, query: &str, text: &str) -> Result<ExitCode> {
+pub fn note(ctx: &Ctx, query: &str, text: &str, next_contact: Option<&str>) -> Result<ExitCode> {
     let c = ctx.one_contact(query)?;
     let text = text.trim();
     if text.is_empty() {
         bail!("the note is empty");
     }
+    let next_contact = next_contact
+        .map(|d| super::todo::next_contact_day(ctx, d))
+        .transpose()?;
     ctx.store.add_interaction(&NewInteraction {
         contact_id: c.id,
         at: ctx.now,
@@ -444,6 +471,13 @@ pub fn note(ctx: &Ctx, query: &str, text: &str) -> Result<ExitCode> {
         source: "user",
     })?;
     outln!("Noted on {}'s timeline.", c.display_name())?;
+    if let Some(date) = next_contact {
+        super::todo::agree_next_contact(ctx, c.id, date)?;
+        outln!(
+            "Next check-in with {}: {date}, as agreed.",
+            c.display_name()
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

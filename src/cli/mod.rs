@@ -4,15 +4,19 @@
 //! logs and errors go to stderr. Every error says what happened and what to do. The CLI
 //! talks to the daemon only through the database.
 
+mod brief;
 mod contacts;
 mod edit;
+pub(crate) mod goals;
 mod mailbox;
+mod map;
 mod meeting;
 mod next_step;
 pub(crate) mod output;
 mod queue;
 mod service;
 mod setup;
+mod todo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +65,32 @@ enum Command {
         contact: String,
         /// The note.
         text: String,
+        /// The day you agreed to talk again (YYYY-MM-DD): the next check-in is planned
+        /// for it instead of the tier's cadence.
+        #[arg(long, value_name = "DATE")]
+        next_contact: Option<String>,
+    },
+    /// Action items: `todo CONTACT "text" [--due DATE]` adds one, `todo` lists the open
+    /// ones (overdue first), `todo done ID` marks one done.
+    Todo(todo::TodoArgs),
+    /// The brief to read the day before a meeting: who, how you met, the thread, notes,
+    /// promises, the meeting, what you want them to know, a conversation plan.
+    Brief {
+        contact: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The network as a picture: one self-contained HTML page (or `--format svg`), by
+    /// tier and company, recency, frequency and stage.
+    Map(map::MapArgs),
+    /// Progress against [goals]: new people this month, conversations this week, the
+    /// reply rate, a chart of the last weeks and a verdict.
+    Goals {
+        /// How many weeks the chart shows (1-104).
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=104))]
+        weeks: u32,
+        #[arg(long)]
+        json: bool,
     },
     /// Draft the meeting request to a contact (it waits in the queue for approval).
     Request {
@@ -240,10 +270,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Init(args) => setup::init(config_flag, &args),
         Command::Demo { dir } => crate::demo::run(dir.as_deref()).map(|_| ExitCode::SUCCESS),
         Command::Contacts(cmd) => contacts::run(Ctx::open(config_flag)?, cmd),
-        Command::Note { contact, text } => {
+        Command::Note {
+            contact,
+            text,
+            next_contact,
+        } => {
             let ctx = Ctx::open(config_flag)?;
-            contacts::note(&ctx, &contact, &text)
+            contacts::note(&ctx, &contact, &text, next_contact.as_deref())
         }
+        Command::Todo(args) => todo::run(&Ctx::open(config_flag)?, args),
+        Command::Brief { contact, json } => brief::run(&Ctx::open(config_flag)?, &contact, json),
+        Command::Goals { weeks, json } => goals::run(&Ctx::open(config_flag)?, weeks, json),
+        Command::Map(args) => map::run(&Ctx::open(config_flag)?, args),
         Command::Request { contact, template } => {
             let ctx = Ctx::open(config_flag)?;
             queue::request(&ctx, &contact, template.as_deref())

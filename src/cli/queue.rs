@@ -185,18 +185,18 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
                 ids
             };
             if ids.is_empty() {
-                println!("Nothing pending to approve.");
+                outln!("Nothing pending to approve.")?;
             }
             Ok(each(&ids, |id| {
                 ctx.store.approve(id, ctx.now)?;
                 let d = ctx.store.draft_or_err(id)?;
-                println!(
+                outln!(
                     "Approved {id}: {} to {} — goes out {}.",
                     d.kind,
                     d.to_addr,
                     due_label(d.effective_due(), ctx.now, &ctx.cfg.tz)
                         .replace("now", "at the next send")
-                );
+                )?;
                 Ok(())
             }))
         }

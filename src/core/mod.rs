@@ -4,8 +4,12 @@
 //! `now` (and everything else it needs) as arguments, so it can be tested exhaustively
 //! without servers or sleeping.
 
+pub mod brief;
 pub mod classify;
+pub mod goals;
 pub mod model;
+pub mod netmap;
 pub mod plan;
 pub mod render;
 pub mod timeline;
+pub mod todo;

@@ -113,6 +113,7 @@ string_enum! {
         Note => "note",
         AutoReply => "auto-reply",
         Bounce => "bounce",
+        NextContactAgreed => "next-contact-agreed",
     }
 }
 

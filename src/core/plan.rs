@@ -93,7 +93,8 @@ pub struct Event {
     pub references: Vec<String>,
     /// For `Reply`: "yes", "no", "later" or "other".
     pub intent: Option<String>,
-    /// For a `Reply` with intent "later": the date they asked to hear from us again.
+    /// For a `Reply` with intent "later": the date they asked to hear from us again;
+    /// for `NextContactAgreed`: the date the two agreed to talk again.
     pub later_until: Option<Date>,
     /// The reading it came from is unsure and the user has not confirmed it: the
     /// planner takes the cautious path (no nudge on an unsure request).
@@ -568,7 +569,32 @@ impl<'a> Planner<'a> {
     }
 
     fn cadence_due(&self, last: Timestamp) -> Timestamp {
-        self.add_months(last, self.policy.cadence_months(self.contact.tier))
+        match self.agreed_next() {
+            Some((_, date)) => self.start_of(date),
+            None => self.add_months(last, self.policy.cadence_months(self.contact.tier)),
+        }
+    }
+
+    /// The date agreed for the next contact, while it still stands: it replaces the
+    /// tier's cadence for the next check-in, and anything the tier rule would count as
+    /// the next contact clears it (a message or calendar traffic from them, a meeting
+    /// held, a request, nudge or check-in sent after the agreement).
+    fn agreed_next(&self) -> Option<(&'a Event, Date)> {
+        let agreed = self.latest(InteractionKind::NextContactAgreed)?;
+        let date = agreed.later_until?;
+        let replaced = self.after_event(agreed).any(|e| {
+            answers_request(e.kind)
+                || matches!(
+                    e.kind,
+                    InteractionKind::RequestSent
+                        | InteractionKind::NudgeSent
+                        | InteractionKind::CheckInSent
+                )
+        }) || self
+            .meetings
+            .iter()
+            .any(|m| self.held(m) && m.end > agreed.at);
+        (!replaced).then_some((agreed, date))
     }
 
     fn key_exists(&self, key: &str) -> bool {
@@ -763,7 +789,8 @@ impl<'a> Planner<'a> {
     }
 
     fn cadence_check_in(&self, out: &mut Vec<Action>) {
-        if !self.two_way() || self.upcoming_meeting().is_some() {
+        let agreed = self.agreed_next();
+        if (!self.two_way() && agreed.is_none()) || self.upcoming_meeting().is_some() {
             return;
         }
         let Some(last) = self.last_touch() else {
@@ -779,14 +806,18 @@ impl<'a> Planner<'a> {
         if let Some((_, until)) = self.later() {
             due = due.max(self.start_of(until));
         }
-        out.push(Action::Create {
-            kind: DraftKind::CheckIn,
-            reason: format!(
+        let reason = match agreed {
+            Some((e, date)) => format!("on {} you agreed to talk again on {date}", self.day(e.at)),
+            None => format!(
                 "last contact {} (tier: {}, every {})",
                 self.day(last),
                 self.contact.tier,
                 plural(months, "month")
             ),
+        };
+        out.push(Action::Create {
+            kind: DraftKind::CheckIn,
+            reason,
             reason_key,
             due,
             reply_to: None,

@@ -9,10 +9,13 @@
 //! This module must never store a password or a message body beyond the drafts rapport
 //! itself wrote.
 
+mod briefing;
 mod contacts;
 mod drafts;
+mod goals;
 mod maildir;
 mod messages;
+mod todos;
 
 use std::path::Path;
 
@@ -35,6 +38,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0001_foundation.sql"),
     ),
     ("0002_mailbox", include_str!("migrations/0002_mailbox.sql")),
+    (
+        "0006_action_items",
+        include_str!("migrations/0006_action_items.sql"),
+    ),
     (
         "0008_maildir_files",
         include_str!("migrations/0008_maildir_files.sql"),
