@@ -6,6 +6,7 @@ use anyhow::Result;
 use jiff::Timestamp;
 
 use super::{Store, fmt_ts};
+use crate::core::model::InteractionKind;
 
 impl Store {
     /// Contacts with a meeting scheduled or moved to start in [from, to). A later cancel
@@ -13,11 +14,17 @@ impl Store {
     pub fn contacts_meeting_between(&self, from: Timestamp, to: Timestamp) -> Result<Vec<i64>> {
         let mut stmt = self.conn.prepare(
             "SELECT DISTINCT contact_id FROM interactions
-             WHERE kind IN ('meeting-scheduled', 'meeting-moved')
+             WHERE kind IN (?3, ?4)
                AND json_extract(detail, '$.start') >= ?1 AND json_extract(detail, '$.start') < ?2
              ORDER BY contact_id",
         )?;
-        let rows = stmt.query_map([fmt_ts(from), fmt_ts(to)], |r| r.get(0))?;
+        let params = [
+            fmt_ts(from),
+            fmt_ts(to),
+            InteractionKind::MeetingScheduled.as_str().to_string(),
+            InteractionKind::MeetingMoved.as_str().to_string(),
+        ];
+        let rows = stmt.query_map(params, |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }

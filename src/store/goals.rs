@@ -6,6 +6,19 @@ use jiff::Timestamp;
 
 use super::{Store, fmt_ts, parse_ts};
 use crate::core::goals::Activity;
+use crate::core::model::InteractionKind as K;
+
+/// The kinds the goals count: requests, human replies, calendar traffic.
+const COUNTED: [K; 8] = [
+    K::RequestSent,
+    K::Reply,
+    K::EmailReceived,
+    K::ThankYouReceived,
+    K::MeetingScheduled,
+    K::MeetingMoved,
+    K::MeetingCancelled,
+    K::MeetingDeclined,
+];
 
 impl Store {
     /// When each contact was added, for those added at or after `since`.
@@ -28,13 +41,13 @@ impl Store {
             "SELECT contact_id, at, kind, json_extract(detail, '$.uid'),
                     json_extract(detail, '$.start'), json_extract(detail, '$.end')
              FROM interactions
-             WHERE kind IN ('request-sent', 'reply', 'email-received', 'thank-you-received',
-                            'meeting-scheduled', 'meeting-moved', 'meeting-cancelled',
-                            'meeting-declined')
+             WHERE kind IN (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                AND (at >= ?1 OR json_extract(detail, '$.start') >= ?1)
              ORDER BY at, id",
         )?;
-        let rows = stmt.query_map([fmt_ts(since)], |r| {
+        let mut params = vec![fmt_ts(since)];
+        params.extend(COUNTED.iter().map(|k| k.as_str().to_string()));
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
