@@ -437,6 +437,112 @@ impl Store {
         Ok(())
     }
 
+    /// A temporary failure; `claimed` says whether the draft is `sending` (else it is
+    /// still `approved`: the connection failed before it was claimed, and this counts as
+    /// an attempt).
+    pub fn mark_retry_from(
+        &self,
+        id: i64,
+        claimed: bool,
+        error: &str,
+        retry_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<()> {
+        if claimed {
+            return self.mark_retry(id, error, retry_at, now);
+        }
+        self.transition(
+            id,
+            &[DraftStatus::Approved],
+            DraftStatus::Approved,
+            ", attempts = attempts + 1, last_error = ?4, next_attempt_at = ?5",
+            &[&error, &fmt_ts(retry_at)],
+            now,
+        )?;
+        Ok(())
+    }
+
+    /// Gives up on a draft (see [`Store::mark_retry_from`] for `claimed`).
+    pub fn mark_failed_from(
+        &self,
+        id: i64,
+        claimed: bool,
+        error: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        if claimed {
+            return self.mark_failed(id, error, now);
+        }
+        self.transition(
+            id,
+            &[DraftStatus::Approved],
+            DraftStatus::Failed,
+            ", attempts = attempts + 1, last_error = ?4",
+            &[&error],
+            now,
+        )?;
+        Ok(())
+    }
+
+    /// The server says the recipient of draft `id` (being sent) does not exist: the draft
+    /// fails with the server's words, the address is marked bounced and the bounce goes
+    /// on the timeline (as a bounce message would do), and every other open draft to
+    /// that address is withdrawn. One transaction; returns the withdrawn drafts.
+    pub fn mark_recipient_unknown(
+        &mut self,
+        id: i64,
+        error: &str,
+        now: Timestamp,
+    ) -> Result<Vec<i64>> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE drafts SET status = 'failed', last_error = ?1, updated_at = ?2
+             WHERE id = ?3 AND status = 'sending'",
+            params![error, fmt_ts(now), id],
+        )?;
+        if n != 1 {
+            bail!("draft {id} was not being sent");
+        }
+        let (contact_id, to_addr, message_id): (i64, String, String) = tx.query_row(
+            "SELECT contact_id, to_addr, message_id FROM drafts WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        tx.execute(
+            "UPDATE contact_emails SET bounced_at = ?1 WHERE address = ?2 AND bounced_at IS NULL",
+            params![fmt_ts(now), to_addr],
+        )?;
+        let withdrawn: Vec<i64> = tx
+            .prepare(
+                "SELECT id FROM drafts WHERE to_addr = ?1 AND id != ?2
+                 AND status IN ('pending', 'approved', 'snoozed') ORDER BY id",
+            )?
+            .query_map(params![to_addr, id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let note = format!("{to_addr} does not exist (the server refused draft {id})");
+        tx.execute(
+            "UPDATE drafts SET status = 'superseded', status_note = ?1, updated_at = ?2, approved_digest = ''
+             WHERE to_addr = ?3 AND id != ?4 AND status IN ('pending', 'approved', 'snoozed')",
+            params![note, fmt_ts(now), to_addr, id],
+        )?;
+        let summary = format!("hard bounce: {to_addr} (refused when sending)");
+        super::insert_interaction(
+            &tx,
+            &NewInteraction {
+                contact_id,
+                at: now,
+                kind: InteractionKind::Bounce,
+                summary: &summary,
+                message_key: &format!("smtp-refusal:{message_id}"),
+                draft_id: Some(id),
+                detail: serde_json::json!({ "hard": true, "failed": [to_addr], "draft": id }),
+                source: "send",
+            },
+        )?;
+        tx.commit()?;
+        Ok(withdrawn)
+    }
+
     /// The conversation broke after the message was handed over: nobody knows whether
     /// it arrived, so it is never sent again on its own.
     pub fn mark_unknown(&self, id: i64, note: &str, now: Timestamp) -> Result<()> {
