@@ -131,6 +131,7 @@ fn implicit_tls_works_too() {
     env.rapport(&["contacts", "add", "carol@example.test", "--name", "Carol"])
         .ok();
     env.rapport(&["request", "carol"]).ok();
+    env.rapport(&["queue"]).ok(); // `--all` approves what the listing showed
     env.rapport(&["queue", "approve", "--all"]).ok();
     env.rapport(&["send"]).ok();
     assert_eq!(inbox(&s, "carol").len(), 1);
@@ -144,6 +145,7 @@ fn permanent_refusal_fails_and_temporary_refusal_retries() {
         .ok();
     env.rapport(&["request", "carol"]).ok();
     s.set_faults(r#"{"data:bob@example.test": [554], "rcpt:carol@example.test": [451]}"#);
+    env.rapport(&["queue"]).ok(); // `--all` approves what the listing showed
     env.rapport(&["queue", "approve", "--all"]).ok();
 
     let r = env.rapport(&["send"]);

@@ -4,6 +4,7 @@
 //! logs and errors go to stderr. Every error says what happened and what to do. The CLI
 //! talks to the daemon only through the database.
 
+mod approve;
 mod contacts;
 mod mailbox;
 mod queue;

@@ -176,6 +176,20 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    match crate::store::make_private(&cfg.store_path) {
+        Ok(Some(old)) => {
+            report(
+                true,
+                "database permissions",
+                &format!(
+                    "{} was readable by others (mode {old:o}); made it 600",
+                    cfg.store_path.display()
+                ),
+            );
+        }
+        Ok(None) => {}
+        Err(e) => all &= report(false, "database permissions", &format!("{e:#}")),
+    }
     all &= match crate::store::Store::open(&cfg.store_path) {
         Ok(_) => report(true, "database", &cfg.store_path.display().to_string()),
         Err(e) => report(false, "database", &format!("{e:#}")),
