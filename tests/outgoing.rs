@@ -296,3 +296,25 @@ fn an_approved_request_is_withdrawn_when_they_wrote_meanwhile() {
     assert_eq!(draft(&env, 1)["status"], "superseded");
     assert!(s.sent_messages().is_empty());
 }
+
+/// Issue 9: `doctor` says which logins the SMTP server offers and whether the
+/// configured one fits, and logs in with a token.
+#[test]
+fn doctor_names_the_offered_logins_and_checks_the_token() {
+    let s = TestServers::start();
+    s.set_tokens(&[("doctor-token", "me@example.test")]);
+    let env = Env::with_config(&config(
+        &s,
+        "auth = \"xoauth2\"\ntoken_command = \"echo doctor-token\"",
+    ));
+    let out = env.rapport(&["doctor"]).stdout;
+    assert!(out.contains("ok    smtp auth: offers"), "{out}");
+    assert!(
+        out.contains("XOAUTH2") && out.contains("OAUTHBEARER"),
+        "{out}"
+    );
+    assert!(out.contains("ok    smtp login: me@example.test"), "{out}");
+    assert!(!out.contains("doctor-token"), "{out}");
+    let logins = auth_results(&s);
+    assert_eq!(logins.len(), 1, "the token command's login ran once");
+}

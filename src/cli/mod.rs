@@ -6,6 +6,7 @@
 
 mod approve;
 mod contacts;
+mod doctor_smtp;
 mod mailbox;
 mod queue;
 mod service;
