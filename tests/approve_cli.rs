@@ -112,3 +112,43 @@ fn the_database_and_the_outbox_are_private() {
     assert!(r.stderr.contains("chmod"), "{}", r.stderr);
     assert_eq!(mode(&db), 0o600, "any command fixes it");
 }
+
+/// On a terminal, `--all` shows the pending drafts and approves exactly those after a
+/// yes (run under `script`, which gives the command a pseudo-terminal).
+#[test]
+fn approve_all_on_a_terminal_asks_first() {
+    let env = Env::new();
+    request(&env, "a@example.com", "Ann");
+    let run = |answer: &str| {
+        let cmd = env.command(&["queue", "approve", "--all"]);
+        let program = cmd.get_program().to_string_lossy().into_owned();
+        let mut script = std::process::Command::new("/usr/bin/script");
+        script
+            .args([
+                "-qec",
+                &format!("{program} queue approve --all"),
+                "/dev/null",
+            ])
+            .env_clear()
+            .envs(cmd.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        let mut child = script.spawn().unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(answer.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let out = run("n\n");
+    assert!(out.contains("Pending drafts:"), "{out}");
+    assert!(out.contains("[y/N]"), "{out}");
+    assert_eq!(status(&env, 1), "pending", "{out}");
+    let out = run("y\n");
+    assert!(out.contains("Approved 1"), "{out}");
+    assert_eq!(status(&env, 1), "approved");
+}

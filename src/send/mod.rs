@@ -4,7 +4,12 @@
 //! server; then `sent`, `approved` again with a retry time (the server accepted nothing:
 //! 4xx or a connection failure before the message was handed over), `failed` (5xx), or
 //! `unknown` (the connection broke after the message went out: never resent on its own).
-//! Only one process sends at a time: a lock file beside the database.
+//! Only one process sends at a time: a lock file beside the database. The SMTP session,
+//! and with it the password or token, is opened *before* a draft is claimed, so a secret
+//! command that hangs, fails or is killed never leaves a draft `unknown`.
+//!
+//! A refusal saying the recipient does not exist (5.1.1 and kin, see
+//! [`recipient_unknown`]) marks the address bounced and withdraws its other drafts.
 //!
 //! Every email also obeys the send window and the daily cap, and goes to one recipient.
 //! `rapport send` and the daemon both call [`send_due`].
