@@ -12,7 +12,14 @@ Modes
       AUTH PLAIN/LOGIN; every AUTH attempt is logged (a client that is right
       never sends its password here).
 
-In both modes MAIL needs a successful AUTH (--username/--password).
+In both modes MAIL needs a successful AUTH (--username/--password, or an
+OAuth2 access token with XOAUTH2 or OAUTHBEARER when --tokens-file is given).
+
+OAuth2: --tokens-file names a file of "TOKEN USER" lines (re-read on every
+AUTH, so a test can revoke or rotate tokens); a token is valid for that user
+only. A refused token gets the error challenge the providers send (334 with a
+base64 JSON status), then 535 after the client's reply. The introspection
+endpoint Dovecot uses (scripts/test-oauth2-introspect.py) reads the same file.
 
 Accepted mail is delivered to Dovecot through its LMTP unix socket
 (--lmtp-socket), one LMTP transaction per recipient, with the recipient's
@@ -43,6 +50,8 @@ Also prints "READY <port>" on stdout once listening.
 
 import argparse
 import asyncio
+import base64
+import binascii
 import json
 import logging
 import os
@@ -55,7 +64,7 @@ import warnings
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
 
 warnings.simplefilter("ignore")  # aiosmtpd warns about AUTH without TLS; intended
 logging.getLogger("mail.log").setLevel(logging.ERROR)
@@ -78,6 +87,7 @@ def parse_args():
     p.add_argument("--domain", default="example.test",
                    help="domain used for LMTP recipients")
     p.add_argument("--users-file", help="Dovecot passwd-file; unknown recipients get 550")
+    p.add_argument("--tokens-file", help='"TOKEN USER" lines: valid OAuth2 access tokens')
     p.add_argument("--dir", required=True, help="state directory (log, faults, ready)")
     p.add_argument("--exit-with-parent", action="store_true",
                    help="exit when the process that started us goes away")
@@ -136,6 +146,21 @@ class State:
             os.replace(tmp, self.faults_path)
             return real, entry
         return None, None
+
+    def token_user(self, token):
+        """The user a valid token belongs to, or None."""
+        path = self.args.tokens_file
+        if not path:
+            return None
+        try:
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    parts = line.split()
+                    if len(parts) == 2 and parts[0] == token:
+                        return parts[1]
+        except OSError:
+            return None
+        return None
 
     def users(self):
         path = self.args.users_file
@@ -249,9 +274,67 @@ async def fault_reply(server, keys):
     return str(reply)
 
 
+def parse_xoauth2(blob):
+    """user=U^Aauth=Bearer T^A^A -> (U, T), or None."""
+    fields = dict(p.split("=", 1) for p in blob.split("\x01") if "=" in p)
+    auth = fields.get("auth", "")
+    if not auth.startswith("Bearer ") or "user" not in fields:
+        return None
+    return fields["user"], auth[len("Bearer "):]
+
+
+def parse_oauthbearer(blob):
+    """n,a=U,^Ahost=H^Aport=P^Aauth=Bearer T^A^A -> (U, T), or None (RFC 7628)."""
+    gs2, _, rest = blob.partition("\x01")
+    user = None
+    for part in gs2.split(","):
+        if part.startswith("a="):
+            user = part[2:].replace("=2C", ",").replace("=3D", "=")
+    fields = dict(p.split("=", 1) for p in rest.split("\x01") if "=" in p)
+    auth = fields.get("auth", "")
+    if user is None or not auth.startswith("Bearer "):
+        return None
+    return user, auth[len("Bearer "):]
+
+
 class Handler:
     def __init__(self, state):
         self.state = state
+
+    async def _token_auth(self, server, args, mechanism, parse, ack):
+        if len(args) < 2:
+            blob = await server.challenge_auth("")
+            if blob is MISSING:
+                return AuthResult(success=False, handled=False)
+        else:
+            try:
+                blob = base64.b64decode(args[1], validate=True)
+            except (binascii.Error, ValueError):
+                return AuthResult(success=False, handled=False,
+                                  message="501 5.5.2 Can't decode base64")
+        parsed = parse(blob.decode("utf-8", "replace"))
+        login, token = parsed if parsed else ("", "")
+        owner = self.state.token_user(token) if token else None
+        # A token names its user as the address or, as Dovecot's users are named,
+        # the bare local part.
+        ok = owner is not None and owner.lower() in (login.lower(), login.lower().split("@")[0])
+        self.state.log("auth_result", listener=server.listener, tls=server.is_tls(),
+                       mechanism=mechanism, login=login, success=ok)
+        if ok:
+            return AuthResult(success=True, auth_data=login)
+        # The providers' error challenge; the client answers (empty or ^A), then 535.
+        status = json.dumps({"status": "401", "schemes": "bearer", "scope": "mail"})
+        answer = await server.challenge_auth(status)
+        if answer is not MISSING and answer not in ack:
+            self.state.log("fault", error=f"unexpected answer to the error challenge: {answer!r}")
+        return AuthResult(success=False, handled=False,
+                          message="535 5.7.8 Username and Password not accepted (token refused)")
+
+    async def auth_XOAUTH2(self, server, args):
+        return await self._token_auth(server, args, "XOAUTH2", parse_xoauth2, (b"",))
+
+    async def auth_OAUTHBEARER(self, server, args):
+        return await self._token_auth(server, args, "OAUTHBEARER", parse_oauthbearer, (b"\x01",))
 
     def authenticator(self, server, session, envelope, mechanism, auth_data):
         ok = False

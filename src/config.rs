@@ -17,6 +17,8 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 pub mod limits;
+mod login;
+pub use login::{AuthMethod, Login};
 
 /// Environment variable naming the config file when `--config` is not given.
 pub const CONFIG_ENV: &str = "RAPPORT_CONFIG";
@@ -112,15 +114,6 @@ pub enum Transport {
     File,
 }
 
-/// Where a password comes from: never the config file itself.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct PasswordSource {
-    /// A command whose first line of standard output is the password.
-    pub password_command: Option<String>,
-    /// An environment variable holding the password.
-    pub password_env: Option<String>,
-}
-
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Smtp {
@@ -132,10 +125,9 @@ pub struct Smtp {
     pub port: Option<u16>,
     #[serde(default = "default_security")]
     pub security: Security,
-    /// Defaults to `identity.email`.
-    pub username: Option<String>,
-    pub password_command: Option<String>,
-    pub password_env: Option<String>,
+    /// Username, auth method and where the secret comes from.
+    #[serde(flatten)]
+    pub login: Login,
     pub ca_file: Option<PathBuf>,
     /// Where `transport = "file"` writes `.eml` files.
     pub file_dir: Option<PathBuf>,
@@ -151,9 +143,7 @@ impl Default for Smtp {
             host: String::new(),
             port: None,
             security: Security::Tls,
-            username: None,
-            password_command: None,
-            password_env: None,
+            login: Login::default(),
             ca_file: None,
             file_dir: None,
             timeout_seconds: default_timeout(),
@@ -179,10 +169,9 @@ pub struct Imap {
     pub port: Option<u16>,
     #[serde(default = "default_security")]
     pub security: Security,
-    /// Defaults to `identity.email`.
-    pub username: Option<String>,
-    pub password_command: Option<String>,
-    pub password_env: Option<String>,
+    /// Username, auth method and where the secret comes from.
+    #[serde(flatten)]
+    pub login: Login,
     pub ca_file: Option<PathBuf>,
     /// Folders to read; empty means the inbox and the folder marked \Sent.
     #[serde(default)]
@@ -198,6 +187,23 @@ pub struct Imap {
     /// Bodies larger than this are not fetched whole (headers only).
     #[serde(default = "default_max_body")]
     pub max_body_bytes: u32,
+}
+
+// `smtp.username`, `imap.password_command`, ...: the login keys read as if they were
+// the section's own, as they are in the file (callers written before [`Login`] existed
+// keep working).
+impl std::ops::Deref for Smtp {
+    type Target = Login;
+    fn deref(&self) -> &Login {
+        &self.login
+    }
+}
+
+impl std::ops::Deref for Imap {
+    type Target = Login;
+    fn deref(&self) -> &Login {
+        &self.login
+    }
 }
 
 fn default_lookback() -> u32 {
@@ -537,8 +543,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, ConfigError> {
                 "smtp",
                 &smtp.host,
                 smtp.security,
-                smtp.password_command.as_deref(),
-                smtp.password_env.as_deref(),
+                &smtp.login,
                 smtp.ca_file.as_deref(),
             )
             .map_err(|(k, m)| err(&k, m))?;
@@ -549,8 +554,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, ConfigError> {
             "imap",
             &imap.host,
             imap.security,
-            imap.password_command.as_deref(),
-            imap.password_env.as_deref(),
+            &imap.login,
             imap.ca_file.as_deref(),
         )
         .map_err(|(k, m)| err(&k, m))?;
@@ -605,8 +609,7 @@ fn check_server(
     section: &str,
     host: &str,
     security: Security,
-    password_command: Option<&str>,
-    password_env: Option<&str>,
+    login: &Login,
     ca_file: Option<&Path>,
 ) -> Result<(), (String, String)> {
     if host.trim().is_empty() {
@@ -623,21 +626,7 @@ fn check_server(
             ),
         ));
     }
-    if password_command.is_some() && password_env.is_some() {
-        return Err((
-            format!("{section}.password_command"),
-            "set either password_command or password_env, not both".into(),
-        ));
-    }
-    if password_command.is_none() && password_env.is_none() {
-        return Err((
-            format!("{section}.password_command"),
-            format!(
-                "no password source; add password_command = \"pass show mail/{section}\" (its first output line is the password) or password_env = \"RAPPORT_{}_PASSWORD\"",
-                section.to_uppercase()
-            ),
-        ));
-    }
+    login::check(section, login)?;
     if let Some(ca) = ca_file {
         let ca = expand_tilde(ca);
         if !ca.is_file() {

@@ -1,14 +1,28 @@
-//! Passwords, fetched at the moment a connection needs one and dropped after.
+//! Passwords and access tokens, fetched at the moment a connection needs one and dropped
+//! after.
 //!
 //! A password comes from `password_command` (run with `sh -c`, the first line of its
-//! standard output) or from the environment variable named by `password_env`. This
-//! module must never log, print, store or put a password into an error message.
+//! standard output) or from the environment variable named by `password_env`; an OAuth2
+//! access token from `token_command` the same way. Every command is stopped after
+//! `secret_timeout_seconds` (a gpg pinentry or a locked keyring must not hang a send).
+//!
+//! This module must never log, print, store or put a secret into an error message — nor
+//! the command's own words (its output or its error text can hold a passphrase): a failure
+//! is reported by which key failed and its exit status only.
+//!
+//! The timeout is hand-written (a poll on `try_wait` and a kill of the command's process
+//! group) because the standard library has no wait-with-timeout and the few lines here
+//! do not justify a dependency.
 
+use std::io::Read;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use crate::config::{AuthMethod, Login};
 
-/// A password that does not show itself in `Debug` output.
+pub mod sasl;
+
+/// A password or token that does not show itself in `Debug` output.
 pub struct Secret(String);
 
 impl Secret {
@@ -23,78 +37,191 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// Fetches the password for `section` (`smtp` or `imap`, used in messages).
-pub fn fetch(section: &str, command: Option<&str>, env: Option<&str>) -> Result<Secret> {
+/// Why a secret could not be had. Its text names the config key and the fix, never
+/// what the command printed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretError {
+    #[error(
+        "[{section}] password_env names ${var}, but it is not set (or empty); export it in the environment rapport runs in (for systemd: an EnvironmentFile or `systemctl --user set-environment`)"
+    )]
+    EnvMissing { section: String, var: String },
+    #[error("[{section}] has no {key}")]
+    NotConfigured { section: String, key: &'static str },
+    #[error(
+        "[{section}] {key} could not be started ({reason}); check that `sh` works in the environment rapport runs in"
+    )]
+    NotStarted {
+        section: String,
+        key: &'static str,
+        reason: String,
+    },
+    #[error(
+        "[{section}] {key} failed ({status}); run it yourself in a terminal to see why (rapport does not repeat what it printed, as that could hold a secret)"
+    )]
+    Failed {
+        section: String,
+        key: &'static str,
+        status: String,
+    },
+    #[error(
+        "[{section}] {key} gave no answer within {seconds} s and was stopped (it may be waiting for a passphrase or a locked keyring); unlock it first, or raise [{section}] secret_timeout_seconds"
+    )]
+    TimedOut {
+        section: String,
+        key: &'static str,
+        seconds: u64,
+    },
+    #[error("[{section}] {key} printed nothing on its first line; it must print the {what}")]
+    Empty {
+        section: String,
+        key: &'static str,
+        what: &'static str,
+    },
+}
+
+/// The timeout used where no `[section]` setting is at hand.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Fetches the password for `section` (`smtp` or `imap`, used in messages) with the
+/// default timeout. Kept for callers that hold only the two password keys.
+pub fn fetch(section: &str, command: Option<&str>, env: Option<&str>) -> anyhow::Result<Secret> {
+    Ok(fetch_password(section, command, env, DEFAULT_TIMEOUT)?)
+}
+
+/// The secret `login` calls for: the password, or the access token for OAuth2.
+pub fn fetch_for(section: &str, login: &Login) -> Result<Secret, SecretError> {
+    let timeout = Duration::from_secs(login.secret_timeout_seconds.max(1));
+    match login.auth {
+        AuthMethod::Password => fetch_password(
+            section,
+            login.password_command.as_deref(),
+            login.password_env.as_deref(),
+            timeout,
+        ),
+        AuthMethod::Xoauth2 | AuthMethod::Oauthbearer => match &login.token_command {
+            Some(cmd) => run(section, "token_command", cmd, timeout, "access token"),
+            None => Err(SecretError::NotConfigured {
+                section: section.to_string(),
+                key: "token_command",
+            }),
+        },
+    }
+}
+
+fn fetch_password(
+    section: &str,
+    command: Option<&str>,
+    env: Option<&str>,
+    timeout: Duration,
+) -> Result<Secret, SecretError> {
     if let Some(var) = env {
         return match std::env::var(var) {
             Ok(v) if !v.is_empty() => Ok(Secret(v)),
-            _ => bail!(
-                "[{section}] password_env names ${var}, but it is not set (or empty); export it in the environment rapport runs in (for systemd: an EnvironmentFile or `systemctl --user set-environment`)"
-            ),
+            _ => Err(SecretError::EnvMissing {
+                section: section.to_string(),
+                var: var.to_string(),
+            }),
         };
     }
-    let Some(cmd) = command else {
-        bail!("[{section}] has no password_command or password_env");
-    };
-    let out = Command::new("sh")
+    match command {
+        Some(cmd) => run(section, "password_command", cmd, timeout, "password"),
+        None => Err(SecretError::NotConfigured {
+            section: section.to_string(),
+            key: "password_command or password_env",
+        }),
+    }
+}
+
+/// Runs `cmd` with `sh -c` in its own process group, stdin and stderr closed, and
+/// returns the first line of its output; stops the whole group after `timeout`.
+fn run(
+    section: &str,
+    key: &'static str,
+    cmd: &str,
+    timeout: Duration,
+    what: &'static str,
+) -> Result<Secret, SecretError> {
+    let mut command = Command::new("sh");
+    command
         .arg("-c")
         .arg(cmd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output();
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => bail!("[{section}] password_command could not be started: {e}"),
-    };
-    if !out.status.success() {
-        // Its stderr is the command's own complaint (e.g. "gpg: decryption failed"), not
-        // the secret; still, show only its first line.
-        let err = String::from_utf8_lossy(&out.stderr);
-        let first = err.lines().next().unwrap_or("").trim();
-        bail!(
-            "[{section}] password_command failed ({}){}; run it yourself to check: {cmd}",
-            out.status,
-            if first.is_empty() {
-                String::new()
-            } else {
-                format!(": {first}")
-            }
-        );
+        .stderr(Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
     }
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout.lines().next().unwrap_or("").trim_end_matches('\r');
+    let mut child = command.spawn().map_err(|e| SecretError::NotStarted {
+        section: section.to_string(),
+        key,
+        reason: e.kind().to_string(),
+    })?;
+    // Read the output on the side, so a chatty command cannot block on a full pipe.
+    let (tx, rx) = std::sync::mpsc::channel();
+    if let Some(out) = child.stdout.take() {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = out.take(1 << 20).read_to_end(&mut buf);
+            let _ = tx.send(buf);
+        });
+    }
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Ok(None) | Err(_) => {
+                stop_group(&mut child);
+                return Err(SecretError::TimedOut {
+                    section: section.to_string(),
+                    key,
+                    seconds: timeout.as_secs(),
+                });
+            }
+        }
+    };
+    if !status.success() {
+        return Err(SecretError::Failed {
+            section: section.to_string(),
+            key,
+            status: status.to_string(),
+        });
+    }
+    // The command has exited; anything it left running that holds the pipe open gets
+    // a moment, then is ignored.
+    let out = rx.recv_timeout(Duration::from_secs(2)).unwrap_or_default();
+    let text = String::from_utf8_lossy(&out);
+    let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
     if line.is_empty() {
-        bail!(
-            "[{section}] password_command printed nothing on its first line; it must print the password: {cmd}"
-        );
+        return Err(SecretError::Empty {
+            section: section.to_string(),
+            key,
+            what,
+        });
     }
     Ok(Secret(line.to_string()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn first_line_of_command_output() {
-        let s = fetch("smtp", Some("printf 'pw one\\nsecond\\n'"), None).unwrap();
-        assert_eq!(s.expose(), "pw one");
-        assert_eq!(format!("{s:?}"), "Secret(..)");
-    }
-
-    #[test]
-    fn failures_do_not_leak_the_output() {
-        let e = fetch("imap", Some("printf '%s%s' hun ter2; exit 3"), None)
-            .unwrap_err()
-            .to_string();
-        assert!(!e.contains("hunter2"), "{e}");
-        assert!(e.contains("[imap]"), "{e}");
-        let e = fetch("imap", Some("true"), None).unwrap_err().to_string();
-        assert!(e.contains("printed nothing"), "{e}");
-        let e = fetch("smtp", None, Some("RAPPORT_TEST_SURELY_UNSET_VAR"))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("RAPPORT_TEST_SURELY_UNSET_VAR"), "{e}");
-    }
+#[cfg(unix)]
+unsafe extern "C" {
+    /// POSIX kill(2); a negative pid names a process group.
+    safe fn kill(pid: i32, sig: i32) -> i32;
 }
+
+/// Kills the command and everything it started (its process group), and reaps it.
+fn stop_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    if let Ok(pid) = i32::try_from(child.id()) {
+        const SIGKILL: i32 = 9;
+        kill(-pid, SIGKILL);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[cfg(test)]
+mod tests;

@@ -50,13 +50,13 @@ fn config_errors_name_file_key_and_line() {
     let env = Env::new();
     env.edit_config(|t| {
         t.replacen(
-            "password_command = \"pass show mail/imap\"",
+            "password_command = \"pass show mail/smtp\"",
             "password = \"hunter2\"",
             1,
         )
     });
     let r = env.rapport(&["queue"]).fails();
-    assert!(r.stderr.contains("imap.password"), "{}", r.stderr);
+    assert!(r.stderr.contains("smtp.password"), "{}", r.stderr);
     assert!(r.stderr.contains("password_command"), "{}", r.stderr);
     assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
 }
@@ -263,6 +263,7 @@ fn window_cap_reject_and_snooze_hold_sends() {
         env.rapport(&["request", addr]).ok();
     }
     assert_eq!(draft_ids(&env), vec![1, 2, 3]);
+    env.rapport(&["queue"]).ok(); // `--all` approves what the listing showed
     env.rapport(&["queue", "approve", "--all"]).ok();
     env.rapport(&["queue", "reject", "3", "--reason", "changed my mind"])
         .ok();
@@ -524,6 +525,7 @@ fn an_unreachable_server_is_tried_once_per_run_not_once_per_draft() {
         env.rapport(&["contacts", "add", addr, "--name", name]).ok();
         env.rapport(&["request", addr]).ok();
     }
+    env.rapport(&["queue"]).ok(); // `--all` approves what the listing showed
     env.rapport(&["queue", "approve", "--all"]).ok();
     let out = env.rapport(&["send"]).ok().stdout;
     assert!(out.contains("Not sent 1 yet, will retry"), "{out}");

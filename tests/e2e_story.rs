@@ -131,6 +131,7 @@ fn six_months_of_follow_up_against_real_servers() {
             .ok();
         env.rapport(&["request", &addr]).ok();
     }
+    env.rapport(&["queue"]).ok(); // `--all` approves what the listing showed
     env.rapport(&["queue", "approve", "--all"]).ok();
     env.rapport(&["send"]).ok();
     for (user, _) in people {

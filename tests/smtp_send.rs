@@ -131,6 +131,7 @@ fn implicit_tls_works_too() {
     env.rapport(&["contacts", "add", "carol@example.test", "--name", "Carol"])
         .ok();
     env.rapport(&["request", "carol"]).ok();
+    env.rapport(&["queue"]).ok(); // `--all` approves what the listing showed
     env.rapport(&["queue", "approve", "--all"]).ok();
     env.rapport(&["send"]).ok();
     assert_eq!(inbox(&s, "carol").len(), 1);
@@ -144,6 +145,7 @@ fn permanent_refusal_fails_and_temporary_refusal_retries() {
         .ok();
     env.rapport(&["request", "carol"]).ok();
     s.set_faults(r#"{"data:bob@example.test": [554], "rcpt:carol@example.test": [451]}"#);
+    env.rapport(&["queue"]).ok(); // `--all` approves what the listing showed
     env.rapport(&["queue", "approve", "--all"]).ok();
 
     let r = env.rapport(&["send"]);
@@ -184,21 +186,21 @@ fn permanent_refusal_fails_and_temporary_refusal_retries() {
 #[test]
 fn killed_after_sending_was_committed_leaves_unknown_and_sends_nothing() {
     let s = TestServers::start();
-    let marker_dir = tempfile::tempdir().unwrap();
-    let marker = marker_dir.path().join("password-asked");
-    // The password command is the window in which rapport is mid-send: the draft is
-    // committed as `sending` and the connection is open.
-    let slow = format!(
-        "password_command = \"touch {}; sleep 60; echo me-secret\"",
-        marker.display()
-    );
-    let env = Env::with_config(&config(&s, "starttls", s.smtp_port(), &slow));
-    env.rapport(&["contacts", "add", "bob@example.test", "--name", "Bob"])
-        .ok();
-    env.rapport(&["request", "bob"]).ok();
+    let env = setup(&s, "bob");
     env.rapport(&["queue", "approve", "1"]).ok();
+    // The server sits on the message data: rapport is mid-send, the draft committed as
+    // `sending` and the bytes on the wire.
+    s.set_faults(r#"{"data:*": [{"delay": 60}]}"#);
     let mut child = env.command(&["send"]).spawn().unwrap();
-    wait_for(&marker, Duration::from_secs(20));
+    let start = Instant::now();
+    while s.smtp_events("fault").is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            s.smtp_log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     assert_eq!(draft(&env, 1)["status"], "sending");
     child.kill().unwrap();
     child.wait().unwrap();
@@ -217,10 +219,68 @@ fn killed_after_sending_was_committed_leaves_unknown_and_sends_nothing() {
     let q = env.rapport(&["queue"]).ok().stdout;
     assert!(q.contains("check your Sent folder"), "{q}");
     env.rapport(&["send"]).ok();
-    assert!(s.smtp_events("mail").is_empty(), "{:?}", s.smtp_log());
+    assert_eq!(s.smtp_events("mail").len(), 1, "{:?}", s.smtp_log());
     assert!(inbox(&s, "bob").is_empty());
     let r = env.rapport(&["queue", "approve", "1"]).fails();
     assert!(r.stderr.contains("unknown"), "{}", r.stderr);
+}
+
+/// Issue 11 item 8: the password is fetched before the draft is claimed, so a password
+/// command that hangs (a pinentry, a locked keyring) and is killed leaves the draft
+/// approved — not a false `unknown` — and one that never answers times out clearly.
+#[test]
+fn a_hanging_password_command_never_makes_a_false_unknown() {
+    let s = TestServers::start();
+    let marker_dir = tempfile::tempdir().unwrap();
+    let marker = marker_dir.path().join("password-asked");
+    let slow = format!(
+        "password_command = \"touch {}; sleep 60; echo me-secret\"",
+        marker.display()
+    );
+    let env = Env::with_config(&config(&s, "starttls", s.smtp_port(), &slow));
+    env.rapport(&["contacts", "add", "bob@example.test", "--name", "Bob"])
+        .ok();
+    env.rapport(&["request", "bob"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    let mut child = env.command(&["send"]).spawn().unwrap();
+    wait_for(&marker, Duration::from_secs(20));
+    assert_eq!(draft(&env, 1)["status"], "approved", "not claimed yet");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(draft(&env, 1)["status"], "approved");
+
+    // A command that never answers is stopped after secret_timeout_seconds.
+    env.edit_config(|t| {
+        t.replacen(
+            "timeout_seconds = 10",
+            "timeout_seconds = 10\nsecret_timeout_seconds = 1",
+            1,
+        )
+    });
+    let out = env.rapport(&["send", "--json"]).ok().json();
+    assert!(
+        out["recovered_unknown"].as_array().unwrap().is_empty(),
+        "nothing was in flight: {out}"
+    );
+    let held = out["held"].as_str().unwrap_or_default();
+    assert!(held.contains("gave no answer within 1 s"), "{out}");
+    assert!(held.contains("secret_timeout_seconds"), "{out}");
+    assert!(
+        !held.contains("sleep"),
+        "the command is not repeated: {out}"
+    );
+    let d = draft(&env, 1);
+    assert_eq!(d["status"], "approved", "{d}");
+    assert!(s.smtp_events("mail").is_empty(), "{:?}", s.smtp_log());
+    assert!(inbox(&s, "bob").is_empty());
+
+    // With a working command it goes out, once, after the retry wait.
+    env.edit_config(|t| t.replace(&slow, "password_command = \"echo me-secret\""));
+    let mut env = env;
+    env.now = "2026-11-23T10:05:00Z".into();
+    env.rapport(&["send"]).ok();
+    assert_eq!(draft(&env, 1)["status"], "sent");
+    assert_eq!(inbox(&s, "bob").len(), 1);
 }
 
 #[test]

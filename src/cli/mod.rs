@@ -4,8 +4,10 @@
 //! logs and errors go to stderr. Every error says what happened and what to do. The CLI
 //! talks to the daemon only through the database.
 
+mod approve;
 mod brief;
 mod contacts;
+mod doctor_smtp;
 mod edit;
 pub(crate) mod goals;
 mod mailbox;

@@ -42,9 +42,13 @@ enum QueueCmd {
     Approve {
         #[arg(required_unless_present = "all")]
         ids: Vec<i64>,
-        /// Approve every pending draft.
+        /// Approve the pending drafts you were shown: on a terminal, the list is shown
+        /// and you confirm it; otherwise those the last `rapport queue` listed.
         #[arg(long, conflicts_with = "ids")]
         all: bool,
+        /// Send them right away, even outside the send window (the daily cap holds).
+        #[arg(long)]
+        now: bool,
     },
     /// Reject drafts: they will not be sent, nor drafted again for the same reason.
     Reject {
@@ -129,7 +133,7 @@ pub fn request(ctx: &Ctx, query: &str, template: Option<&str>) -> Result<ExitCod
 }
 
 /// "now", "today 17:00", "tomorrow 09:00" or the date, in the user's zone.
-fn due_label(due: &str, now: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+pub(super) fn due_label(due: &str, now: Timestamp, tz: &jiff::tz::TimeZone) -> String {
     let Ok(t) = due.parse::<Timestamp>() else {
         return due.to_string();
     };
@@ -148,7 +152,7 @@ fn due_label(due: &str, now: Timestamp, tz: &jiff::tz::TimeZone) -> String {
     }
 }
 
-fn what_to_do(d: &Draft) -> &'static str {
+pub(super) fn what_to_do(d: &Draft) -> &'static str {
     match d.status {
         DraftStatus::Pending => "approve, edit, reject or snooze",
         DraftStatus::Approved => "goes out when due",
@@ -157,8 +161,14 @@ fn what_to_do(d: &Draft) -> &'static str {
         DraftStatus::Unknown => {
             "interrupted while sending: check your Sent folder, then `rapport queue resolve ID sent|not-sent`"
         }
+        DraftStatus::Failed if crate::send::recipient_unknown(&d.last_error) => {
+            "the address does not exist (the server said so, see `queue show ID`): correct it with `rapport contacts edit CONTACT --email NEW --remove-email OLD`, then `rapport request CONTACT` for a new draft; `queue reject ID` clears this one"
+        }
+        DraftStatus::Failed if d.last_error.starts_with("gave up after") => {
+            "never got through (see `queue show ID`): fix what the error names, then `queue resolve ID not-sent` and approve it again"
+        }
         DraftStatus::Failed => {
-            "refused by the server: see `queue show`, then `queue resolve ID not-sent` to retry"
+            "refused by the server (its words: `queue show ID`): `queue resolve ID not-sent`, then `queue edit ID` and approve it again, or `queue reject ID`"
         }
         DraftStatus::Sent | DraftStatus::Rejected | DraftStatus::Superseded => "",
     }
@@ -173,33 +183,7 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
     match cmd {
         QueueCmd::Show { id, json, raw } => show(&ctx, id, json, raw),
         QueueCmd::Edit { id } => edit(&ctx, id),
-        QueueCmd::Approve { ids, all } => {
-            let ids = if all {
-                ctx.store
-                    .drafts(false)?
-                    .into_iter()
-                    .filter(|d| d.status == DraftStatus::Pending)
-                    .map(|d| d.id)
-                    .collect()
-            } else {
-                ids
-            };
-            if ids.is_empty() {
-                outln!("Nothing pending to approve.")?;
-            }
-            Ok(each(&ids, |id| {
-                ctx.store.approve(id, ctx.now)?;
-                let d = ctx.store.draft_or_err(id)?;
-                outln!(
-                    "Approved {id}: {} to {} — goes out {}.",
-                    d.kind,
-                    d.to_addr,
-                    due_label(d.effective_due(), ctx.now, &ctx.cfg.tz)
-                        .replace("now", "at the next send")
-                )?;
-                Ok(())
-            }))
-        }
+        QueueCmd::Approve { ids, all, now } => super::approve::run(&mut ctx, ids, all, now),
         QueueCmd::Reject { ids, reason } => {
             let reason = reason.unwrap_or_else(|| "rejected by you".into());
             Ok(each(&ids, |id| {
@@ -236,7 +220,7 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
 }
 
 /// Runs `f` for every id, reporting each failure and going on; fails if any did.
-fn each(ids: &[i64], mut f: impl FnMut(i64) -> Result<()>) -> ExitCode {
+pub(super) fn each(ids: &[i64], mut f: impl FnMut(i64) -> Result<()>) -> ExitCode {
     let mut failed = false;
     for &id in ids {
         if let Err(e) = f(id) {
@@ -292,6 +276,7 @@ fn snooze_until(
 
 fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
     let drafts = ctx.store.drafts(all)?;
+    super::approve::record_listing(ctx, &drafts)?;
     if json {
         let items: Vec<serde_json::Value> =
             drafts.iter().map(|d| draft_json(ctx, d, false)).collect();
@@ -447,45 +432,84 @@ pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
         );
     };
     let cfg = ctx.cfg.clone();
-    // Nudges and check-ins go only after a look at the mailbox for news from the contact.
     let due = ctx.store.due_approved(ctx.now)?;
-    let needs_look = due
-        .iter()
-        .any(|d| matches!(d.kind, DraftKind::Nudge | DraftKind::CheckIn));
-    let mut looked: Result<(), String> = Ok(());
-    let mut withdrawn = Vec::new();
-    if needs_look && (cfg.config.imap.is_some() || cfg.config.maildir.is_some()) {
-        match super::mailbox::sync_all(&mut ctx) {
-            Ok(reports) => {
-                if let Some(r) = reports.iter().find(|r| r.error.is_some()) {
-                    looked = Err(format!(
-                        "{}: {}",
-                        r.folder,
-                        r.error.clone().unwrap_or_default()
-                    ));
-                }
-                withdrawn = crate::planning::plan_all(&mut ctx.store, &cfg, ctx.now)?.superseded;
-            }
-            Err(e) => looked = Err(format!("{e:#}")),
-        }
+    let (looked, withdrawn) = look_at_mailbox(&mut ctx, !due.is_empty())?;
+    let mut check = hold_unless_looked(&looked);
+    let report =
+        crate::send::send_due(&mut ctx.store, &cfg, ctx.now, &lock, &mut check, &|| false)?;
+    finish(&ctx, report, withdrawn, json)
+}
+
+/// Sends the approved drafts `ids` at once (`queue approve --now`), after the same look
+/// at the mailbox as `rapport send`.
+pub(super) fn send_now(ctx: &mut Ctx, ids: &[i64]) -> Result<ExitCode> {
+    let Some(lock) = crate::send::try_lock(&ctx.cfg.store_path)? else {
+        bail!(
+            "another rapport (probably the daemon) is sending right now; the approved drafts go out with it when due"
+        );
+    };
+    let cfg = ctx.cfg.clone();
+    let (looked, withdrawn) = look_at_mailbox(ctx, !ids.is_empty())?;
+    let mut check = hold_unless_looked(&looked);
+    let report = crate::send::send_now(&mut ctx.store, &cfg, ctx.now, &lock, ids, &mut check)?;
+    finish(ctx, report, withdrawn, false)
+}
+
+/// Whether the look at the mailbox worked, and the drafts it withdrew.
+type Look = (Result<(), String>, Vec<(i64, String)>);
+
+/// Before anything goes out, a look at the mailbox for news from the contacts (every
+/// kind of draft: a contact who has written since gets no follow-up written before).
+/// Returns whether the look worked and the drafts it withdrew.
+fn look_at_mailbox(ctx: &mut Ctx, needed: bool) -> Result<Look> {
+    let cfg = ctx.cfg.clone();
+    if !needed || (cfg.config.imap.is_none() && cfg.config.maildir.is_none()) {
+        return Ok((Ok(()), Vec::new()));
     }
-    let mut check = |_: &crate::store::Store, d: &Draft| -> Result<crate::send::Verdict> {
-        Ok(match (&looked, d.kind) {
-            (Err(e), DraftKind::Nudge | DraftKind::CheckIn) => crate::send::Verdict::Hold(format!(
+    Ok(match super::mailbox::sync_all(ctx) {
+        Ok(reports) => {
+            let looked = match reports.iter().find(|r| r.error.is_some()) {
+                Some(r) => Err(format!(
+                    "{}: {}",
+                    r.folder,
+                    r.error.clone().unwrap_or_default()
+                )),
+                None => Ok(()),
+            };
+            let withdrawn = crate::planning::plan_all(&mut ctx.store, &cfg, ctx.now)?.superseded;
+            (looked, withdrawn)
+        }
+        Err(e) => (Err(format!("{e:#}")), Vec::new()),
+    })
+}
+
+/// The pre-send check: when the mailbox could not be read, nothing goes out this time.
+fn hold_unless_looked(
+    looked: &Result<(), String>,
+) -> impl FnMut(&crate::store::Store, &Draft) -> Result<crate::send::Verdict> + '_ {
+    move |_, _| {
+        Ok(match looked {
+            Err(e) => crate::send::Verdict::Hold(format!(
                 "could not check the mailbox for a reply first ({e}); it stays approved"
             )),
-            _ => crate::send::Verdict::Proceed,
+            Ok(()) => crate::send::Verdict::Proceed,
         })
-    };
-    let mut report =
-        crate::send::send_due(&mut ctx.store, &cfg, ctx.now, &lock, &mut check, &|| false)?;
+    }
+}
+
+fn finish(
+    ctx: &Ctx,
+    mut report: crate::send::Report,
+    mut withdrawn: Vec<(i64, String)>,
+    json: bool,
+) -> Result<ExitCode> {
     // What the look at the mailbox withdrew counts as withdrawn by this send.
     withdrawn.append(&mut report.skipped);
     report.skipped = withdrawn;
     if json {
         print_json(&report)?;
     } else {
-        print_report(&report, &ctx.now.to_zoned(cfg.tz.clone()))?;
+        print_report(&report, &ctx.now.to_zoned(ctx.cfg.tz.clone()))?;
     }
     let bad = !report.failed.is_empty() || !report.unknown.is_empty();
     Ok(if bad {

@@ -180,6 +180,20 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    match crate::store::make_private(&cfg.store_path) {
+        Ok(Some(old)) => {
+            report(
+                true,
+                "database permissions",
+                &format!(
+                    "{} was readable by others (mode {old:o}); made it 600",
+                    cfg.store_path.display()
+                ),
+            );
+        }
+        Ok(None) => {}
+        Err(e) => all &= report(false, "database permissions", &format!("{e:#}")),
+    }
     all &= match crate::store::Store::open(&cfg.store_path) {
         Ok(_) => report(true, "database", &cfg.store_path.display().to_string()),
         Err(e) => report(false, "database", &format!("{e:#}")),
@@ -224,41 +238,7 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
                 ),
             );
         }
-        config::Transport::Smtp => {
-            let pw = crate::secrets::fetch(
-                "smtp",
-                smtp.password_command.as_deref(),
-                smtp.password_env.as_deref(),
-            );
-            all &= report(
-                pw.is_ok(),
-                "smtp password",
-                &pw.as_ref()
-                    .err()
-                    .map(|e| e.to_string())
-                    .unwrap_or_else(|| "found".into()),
-            );
-            if pw.is_ok() {
-                let username = smtp
-                    .username
-                    .clone()
-                    .unwrap_or_else(|| cfg.config.identity.email.clone());
-                let hello = cfg
-                    .config
-                    .identity
-                    .email
-                    .rsplit('@')
-                    .next()
-                    .unwrap_or("localhost");
-                all &= match crate::send::smtp::Session::connect(smtp, &username, hello) {
-                    Ok(s) => {
-                        s.quit();
-                        report(true, "smtp login", &format!("{username} at {}", smtp.host))
-                    }
-                    Err(e) => report(false, "smtp login", &e.to_string()),
-                };
-            }
-        }
+        config::Transport::Smtp => all &= super::doctor_smtp::check(&cfg, &report),
     }
     if let Some(imap) = &cfg.config.imap {
         let pw = crate::secrets::fetch(

@@ -11,6 +11,9 @@ use super::Ctx;
 use crate::config;
 use crate::drafting;
 
+mod presets;
+pub use presets::Provider;
+
 /// The example config, with every key and its default; `init` fills in the identity.
 pub const EXAMPLE_CONFIG: &str = include_str!("../../config.example.toml");
 
@@ -25,6 +28,9 @@ pub struct InitArgs {
     /// Your IANA time zone (default: $TZ or /etc/timezone, else UTC).
     #[arg(long)]
     timezone: Option<String>,
+    /// Fill [smtp] and [imap] with your provider's documented servers and login.
+    #[arg(long, value_enum)]
+    provider: Option<Provider>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -90,6 +96,13 @@ pub fn init(flag: Option<&Path>, args: &InitArgs) -> Result<ExitCode> {
         .unwrap_or_else(|| "ada@example.org".into());
     let timezone = args.timezone.clone().unwrap_or_else(guess_timezone);
     let text = config_text(&name, &email, &timezone);
+    let (text, todo) = match args.provider {
+        Some(p) => {
+            let (text, todo) = presets::apply(p, &text);
+            (text, Some(todo))
+        }
+        None => (text, None),
+    };
     // Validate what we are about to write, so init never leaves a broken file behind.
     let loaded = config::parse(&path, &text)?;
     if let Some(dir) = path.parent() {
@@ -104,7 +117,11 @@ pub fn init(flag: Option<&Path>, args: &InitArgs) -> Result<ExitCode> {
     create_private_dir(&data_dir)?;
     outln!("Wrote {} (mode 600).", path.display())?;
     outln!("Data directory: {} (mode 700).", data_dir.display())?;
-    if args.email.is_none() {
+    if let Some(todo) = todo {
+        outln!("Filled [smtp] and [imap] for your provider.")?;
+        outln!("Still to do: {todo}")?;
+        outln!("Then run `rapport doctor` to check the logins.")?;
+    } else if args.email.is_none() {
         outln!(
             "Next: edit [identity] (your name and address), then [smtp] and [imap] for your provider."
         )?;

@@ -4,7 +4,12 @@
 //! server; then `sent`, `approved` again with a retry time (the server accepted nothing:
 //! 4xx or a connection failure before the message was handed over), `failed` (5xx), or
 //! `unknown` (the connection broke after the message went out: never resent on its own).
-//! Only one process sends at a time: a lock file beside the database.
+//! Only one process sends at a time: a lock file beside the database. The SMTP session,
+//! and with it the password or token, is opened *before* a draft is claimed, so a secret
+//! command that hangs, fails or is killed never leaves a draft `unknown`.
+//!
+//! A refusal saying the recipient does not exist (5.1.1 and kin, see
+//! [`recipient_unknown`]) marks the address bounced and withdraws its other drafts.
 //!
 //! Every email also obeys the send window and the daily cap, and goes to one recipient.
 //! `rapport send` and the daemon both call [`send_due`].
@@ -18,6 +23,7 @@ use anyhow::{Context, Result};
 use jiff::{Timestamp, ToSpan, Zoned};
 
 use crate::config::{Loaded, Transport, Window};
+use crate::core::model::DraftStatus;
 use crate::store::{Draft, Store, fmt_ts};
 
 /// One message for one recipient.
@@ -36,6 +42,9 @@ pub enum DeliveryError {
     /// The server refused the message for good.
     #[error("refused: {message}")]
     Permanent { message: String },
+    /// The server says the recipient's mailbox does not exist (5.1.1 and kin).
+    #[error("no such recipient: {message}")]
+    RecipientUnknown { message: String },
     /// The message may or may not have arrived.
     #[error("outcome unknown: {message}")]
     Unknown { message: String },
@@ -159,7 +168,49 @@ pub fn send_due(
     store: &mut Store,
     cfg: &Loaded,
     now: Timestamp,
+    lock: &SendLock,
+    pre_send: &mut PreSendCheck<'_>,
+    stop: &dyn Fn() -> bool,
+) -> Result<Report> {
+    send(store, cfg, now, lock, Which::Due, pre_send, stop)
+}
+
+/// Sends the approved drafts `ids` now, whatever their due time and even outside the
+/// send window (the user is there and decided: `queue approve ID --now`). The daily
+/// cap and every other rule still hold. The caller holds the send lock.
+pub fn send_now(
+    store: &mut Store,
+    cfg: &Loaded,
+    now: Timestamp,
+    lock: &SendLock,
+    ids: &[i64],
+    pre_send: &mut PreSendCheck<'_>,
+) -> Result<Report> {
+    send(store, cfg, now, lock, Which::Now(ids), pre_send, &|| false)
+}
+
+/// Which drafts a run sends.
+#[derive(Clone, Copy)]
+enum Which<'a> {
+    /// The approved drafts that are due, inside the window.
+    Due,
+    /// These approved drafts, at once.
+    Now(&'a [i64]),
+}
+
+/// What the loop does after one draft.
+enum Step {
+    Sent,
+    Next,
+    Stop,
+}
+
+fn send(
+    store: &mut Store,
+    cfg: &Loaded,
+    now: Timestamp,
     _lock: &SendLock,
+    which: Which<'_>,
     pre_send: &mut PreSendCheck<'_>,
     stop: &dyn Fn() -> bool,
 ) -> Result<Report> {
@@ -168,11 +219,25 @@ pub fn send_due(
         ..Report::default()
     };
     store.wake_snoozed(now)?;
-    let due = store.due_approved(now)?;
+    let due = match which {
+        Which::Due => store.due_approved(now)?,
+        Which::Now(ids) => {
+            let mut v = Vec::new();
+            for &id in ids {
+                if let Some(d) = store
+                    .draft(id)?
+                    .filter(|d| d.status == DraftStatus::Approved)
+                {
+                    v.push(d);
+                }
+            }
+            v
+        }
+    };
     if due.is_empty() {
         return Ok(report);
     }
-    if let Err(next) = window_check(&cfg.window, &cfg.tz, now) {
+    if let (Which::Due, Err(next)) = (which, window_check(&cfg.window, &cfg.tz, now)) {
         report.held = Some(format!(
             "outside the send window; it next opens {}",
             next.strftime("%a %Y-%m-%d %H:%M %Z")
@@ -182,9 +247,6 @@ pub fn send_due(
     let (day_start, day_end) = local_day(&cfg.tz, now)?;
     let cap = i64::from(cfg.config.policy.daily_send_cap);
     let mut sent_today = store.sent_between(day_start, day_end)?;
-
-    let identity = &cfg.config.identity;
-    let from = identity.email.as_str();
     let mut session: Option<smtp::Session> = None;
     for draft in due {
         if stop() {
@@ -197,85 +259,104 @@ pub fn send_due(
             ));
             break;
         }
-        // Hard rules that hold whatever was approved.
-        if let Some(why) = blocked_recipient(store, &draft)? {
-            store.supersede(draft.id, &why, now)?;
-            report.skipped.push((draft.id, why));
-            continue;
+        match send_one(store, cfg, &draft, &mut session, pre_send, now, &mut report)? {
+            Step::Sent => sent_today += 1,
+            Step::Next => {}
+            Step::Stop => break,
         }
-        match replied_since(store, &draft)? {
-            Verdict::Proceed => {}
-            Verdict::Hold(why) | Verdict::Supersede(why) => {
-                store.supersede(draft.id, &why, now)?;
-                report.skipped.push((draft.id, why));
-                continue;
-            }
-        }
-        match pre_send(store, &draft)? {
-            Verdict::Proceed => {}
-            Verdict::Hold(why) => {
-                report.held_drafts.push((draft.id, why));
-                continue;
-            }
-            Verdict::Supersede(why) => {
-                store.supersede(draft.id, &why, now)?;
-                report.skipped.push((draft.id, why));
-                continue;
-            }
-        }
-        let Some(claimed) = store.claim_for_sending(draft.id, now)? else {
-            report.skipped.push((
-                draft.id,
-                "changed since approval or taken by another process; see `rapport queue`".into(),
-            ));
-            continue;
-        };
-        let bytes = crate::core::render::stamp_date(&claimed.message, now, &cfg.tz);
-        let delivery = Delivery {
-            from,
-            to: &claimed.to_addr,
-            message: &bytes,
-        };
-        let result = match cfg.config.smtp.transport {
-            Transport::File => write_file(cfg, &claimed, &bytes),
-            Transport::Smtp => {
-                if session.as_ref().is_none_or(|s| !s.is_usable()) {
-                    let username = cfg
-                        .config
-                        .smtp
-                        .username
-                        .clone()
-                        .unwrap_or_else(|| identity.email.clone());
-                    let hello = identity.email.rsplit('@').next().unwrap_or("localhost");
-                    match smtp::Session::connect(&cfg.config.smtp, &username, hello) {
-                        Ok(s) => session = Some(s),
-                        Err(e) => {
-                            // Nothing left the machine: the draft goes back to approved.
-                            settle(store, cfg, &claimed, Err(e.clone()), now, &mut report)?;
-                            // The server is out of reach or refuses us: the other drafts
-                            // wait for the next run instead of each timing out in turn.
-                            report.held = Some(e.to_string());
-                            break;
-                        }
-                    }
-                }
-                match session.as_mut() {
-                    Some(s) => s.deliver(&delivery),
-                    None => Err(DeliveryError::Transient {
-                        message: "no SMTP session".into(),
-                    }),
-                }
-            }
-        };
-        if result.is_ok() {
-            sent_today += 1;
-        }
-        settle(store, cfg, &claimed, result, now, &mut report)?;
     }
     if let Some(s) = session {
         s.quit();
     }
     Ok(report)
+}
+
+/// One approved draft: the hard rules and the caller's last look, then the connection
+/// (and its secret), then the claim, then the bytes, then the outcome.
+fn send_one(
+    store: &mut Store,
+    cfg: &Loaded,
+    draft: &Draft,
+    session: &mut Option<smtp::Session>,
+    pre_send: &mut PreSendCheck<'_>,
+    now: Timestamp,
+    report: &mut Report,
+) -> Result<Step> {
+    match last_checks(store, draft, pre_send)? {
+        Verdict::Proceed => {}
+        Verdict::Hold(why) => {
+            report.held_drafts.push((draft.id, why));
+            return Ok(Step::Next);
+        }
+        Verdict::Supersede(why) => {
+            store.supersede(draft.id, &why, now)?;
+            report.skipped.push((draft.id, why));
+            return Ok(Step::Next);
+        }
+    }
+    // Connected and logged in before the claim: a password command that hangs or
+    // fails, or a server out of reach, leaves the draft approved — never `unknown`,
+    // as nothing left the machine.
+    if cfg.config.smtp.transport == Transport::Smtp
+        && let Err(e) = ensure_session(cfg, session)
+    {
+        retry_or_give_up(store, cfg, draft, &e.to_string(), false, now, report)?;
+        // The server is out of reach or refuses us: the other drafts wait for the
+        // next run instead of each timing out in turn.
+        report.held = Some(e.to_string());
+        return Ok(Step::Stop);
+    }
+    let Some(claimed) = store.claim_for_sending(draft.id, now)? else {
+        report.skipped.push((
+            draft.id,
+            "changed since approval or taken by another process; see `rapport queue`".into(),
+        ));
+        return Ok(Step::Next);
+    };
+    let bytes = crate::core::render::stamp_date(&claimed.message, now, &cfg.tz);
+    let delivery = Delivery {
+        from: cfg.config.identity.email.as_str(),
+        to: &claimed.to_addr,
+        message: &bytes,
+    };
+    let result = match (cfg.config.smtp.transport, session.as_mut()) {
+        (Transport::File, _) => write_file(cfg, &claimed, &bytes),
+        (Transport::Smtp, Some(s)) => s.deliver(&delivery),
+        (Transport::Smtp, None) => Err(DeliveryError::Transient {
+            message: "no SMTP session".into(),
+        }),
+    };
+    let sent = result.is_ok();
+    settle(store, cfg, &claimed, result, now, report)?;
+    Ok(if sent { Step::Sent } else { Step::Next })
+}
+
+/// The rules that hold whatever was approved, then the caller's own look.
+fn last_checks(store: &Store, d: &Draft, pre_send: &mut PreSendCheck<'_>) -> Result<Verdict> {
+    if let Some(why) = blocked_recipient(store, d)? {
+        return Ok(Verdict::Supersede(why));
+    }
+    match replied_since(store, d)? {
+        Verdict::Proceed => pre_send(store, d),
+        Verdict::Hold(why) | Verdict::Supersede(why) => Ok(Verdict::Supersede(why)),
+    }
+}
+
+/// Opens (or keeps) the SMTP session.
+fn ensure_session(cfg: &Loaded, session: &mut Option<smtp::Session>) -> Result<(), DeliveryError> {
+    if session.as_ref().is_some_and(smtp::Session::is_usable) {
+        return Ok(());
+    }
+    let identity = &cfg.config.identity;
+    let username = cfg
+        .config
+        .smtp
+        .username
+        .clone()
+        .unwrap_or_else(|| identity.email.clone());
+    let hello = identity.email.rsplit('@').next().unwrap_or("localhost");
+    *session = Some(smtp::Session::connect(&cfg.config.smtp, &username, hello)?);
+    Ok(())
 }
 
 /// Records the outcome of one delivery.
@@ -298,31 +379,83 @@ fn settle(
             tracing::warn!(draft = d.id, %message, "refused by the server");
             report.failed.push((d.id, message));
         }
+        Err(DeliveryError::RecipientUnknown { message }) => {
+            // As a bounce would: the address is marked bounced and nothing else goes
+            // to it.
+            let withdrawn = store.mark_recipient_unknown(d.id, &message, now)?;
+            tracing::warn!(draft = d.id, to = %d.to_addr, %message, withdrawn = withdrawn.len(), "no such recipient");
+            for id in withdrawn {
+                report
+                    .skipped
+                    .push((id, format!("{} does not exist (draft {})", d.to_addr, d.id)));
+            }
+            report.failed.push((d.id, message));
+        }
         Err(DeliveryError::Unknown { message }) => {
             store.mark_unknown(d.id, &message, now)?;
             tracing::error!(draft = d.id, %message, "outcome unknown");
             report.unknown.push((d.id, message));
         }
         Err(e @ (DeliveryError::Transient { .. } | DeliveryError::Config { .. })) => {
-            let message = e.to_string();
-            let policy = &cfg.config.policy;
-            if d.attempts >= i64::from(policy.max_attempts) {
-                let message = format!("gave up after {} attempts: {message}", d.attempts);
-                store.mark_failed(d.id, &message, now)?;
-                report.failed.push((d.id, message));
-            } else {
-                let exp = (d.attempts.max(1) - 1).min(10) as u32;
-                let wait = policy.retry_seconds.saturating_mul(1 << exp).min(3600);
-                let retry_at = now
-                    .checked_add(jiff::SignedDuration::from_secs(wait as i64))
-                    .unwrap_or(now);
-                store.mark_retry(d.id, &message, retry_at, now)?;
-                tracing::warn!(draft = d.id, %message, retry_at = %fmt_ts(retry_at), "will retry");
-                report.retrying.push((d.id, message));
-            }
+            retry_or_give_up(store, cfg, d, &e.to_string(), true, now, report)?;
         }
     }
     Ok(())
+}
+
+/// Nothing was accepted: try again later with a growing wait, or give up after
+/// `policy.max_attempts`. `claimed` says whether the draft is in `sending` (else it is
+/// still `approved`, and this failure counts as its attempt).
+fn retry_or_give_up(
+    store: &Store,
+    cfg: &Loaded,
+    d: &Draft,
+    message: &str,
+    claimed: bool,
+    now: Timestamp,
+    report: &mut Report,
+) -> Result<()> {
+    let policy = &cfg.config.policy;
+    let attempts = if claimed { d.attempts } else { d.attempts + 1 };
+    if attempts >= i64::from(policy.max_attempts) {
+        let message = format!("gave up after {attempts} attempts: {message}");
+        store.mark_failed_from(d.id, claimed, &message, now)?;
+        report.failed.push((d.id, message));
+        return Ok(());
+    }
+    let exp = (attempts.max(1) - 1).min(10) as u32;
+    let wait = policy.retry_seconds.saturating_mul(1 << exp).min(3600);
+    let retry_at = now
+        .checked_add(jiff::SignedDuration::from_secs(wait as i64))
+        .unwrap_or(now);
+    store.mark_retry_from(d.id, claimed, message, retry_at, now)?;
+    tracing::warn!(draft = d.id, %message, retry_at = %fmt_ts(retry_at), "will retry");
+    report.retrying.push((d.id, message.to_string()));
+    Ok(())
+}
+
+/// Whether a permanent SMTP refusal says the recipient's mailbox does not exist (RFC
+/// 3463 5.1.1, 5.1.2, 5.1.3, 5.1.6, 5.1.10, or the usual words where a server sends no
+/// enhanced code) — as opposed to a policy or content refusal, or a sender problem
+/// (5.1.7, 5.1.8).
+pub fn recipient_unknown(reply: &str) -> bool {
+    let lower = reply.to_ascii_lowercase();
+    let enhanced = lower
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .find(|w| w.starts_with("5.") && w.matches('.').count() == 2);
+    if let Some(code) = enhanced {
+        return matches!(code, "5.1.1" | "5.1.2" | "5.1.3" | "5.1.6" | "5.1.10");
+    }
+    [
+        "user unknown",
+        "unknown user",
+        "no such user",
+        "no such mailbox",
+        "mailbox not found",
+        "does not exist",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// A reason never to send to this draft's recipient, whatever was approved.
@@ -378,9 +511,30 @@ fn write_file(cfg: &Loaded, d: &Draft, bytes: &[u8]) -> Result<(), DeliveryError
         .collect();
     let path = dir.join(format!("{:05}-{safe}.eml", d.id));
     let tmp = dir.join(format!(".{:05}-{safe}.eml.tmp", d.id));
-    std::fs::write(&tmp, bytes).map_err(io)?;
+    write_private(&tmp, bytes).map_err(io)?;
     std::fs::rename(&tmp, &path).map_err(io)?;
     Ok(())
+}
+
+/// Writes a new file readable by its owner only (an email is private).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = File::options();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    // A leftover temporary file keeps its old mode: set it either way.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 #[cfg(test)]
@@ -418,6 +572,26 @@ mod tests {
         assert_eq!(next.weekday(), Weekday::Monday);
         // 17:00 is outside (end is exclusive).
         assert!(window_check(&window(), &tz, "2026-11-23T16:00:00Z".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn which_refusals_mean_no_such_recipient() {
+        for yes in [
+            "permanent error (550): 5.1.1 <bob@example.test>: User unknown",
+            "permanent error (550): 5.1.10 Recipient address rejected: null MX",
+            "permanent error (550): No such user here",
+        ] {
+            assert!(recipient_unknown(yes), "{yes}");
+        }
+        for no in [
+            "permanent error (554): 5.3.0 Injected permanent failure (test fault)",
+            "permanent error (550): 5.7.1 Relaying denied",
+            "permanent error (553): 5.1.7 Bad sender address syntax",
+            "permanent error (552): 5.2.2 Mailbox full",
+            "permanent error (550): Requested action not taken: mailbox unavailable",
+        ] {
+            assert!(!recipient_unknown(no), "{no}");
+        }
     }
 
     #[test]

@@ -1,124 +1,91 @@
-//! One SMTP session: connect with implicit TLS or required STARTTLS, authenticate, and
-//! hand over messages one recipient at a time, telling apart the failures that are safe
-//! to retry (nothing was accepted) from the ones where nobody knows (the connection
-//! broke after the message data went out).
+//! One SMTP session: connect with implicit TLS or required STARTTLS, authenticate (a
+//! password, or an OAuth2 token with XOAUTH2 or OAUTHBEARER), and hand over messages one
+//! recipient at a time, telling apart the failures that are safe to retry (nothing was
+//! accepted) from the ones where nobody knows (the connection broke after the message
+//! data went out).
 //!
-//! This module never sends a password over a connection that is not encrypted, except
-//! to a loopback host with `security = "none"`, which the config allows for local bridges.
+//! This module never sends a password or token over a connection that is not encrypted,
+//! except to a loopback host with `security = "none"`, which the config allows for local
+//! bridges; it fetches the secret only once the connection is known to be encrypted,
+//! and never logs it. The OAuth2 AUTH exchange is written here because lettre knows only
+//! XOAUTH2 and cannot tell a refused token from any other failure.
 
 use std::time::Duration;
 
+use base64::Engine as _;
 use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 
 use super::{Delivery, DeliveryError};
-use crate::config::{Security, Smtp};
+use crate::config::{AuthMethod, Security, Smtp};
+use crate::secrets::{Secret, sasl};
 
 /// An open, authenticated SMTP session.
 pub struct Session {
     conn: SmtpConnection,
 }
 
+/// A command line written as is (it holds a token: never log it).
+struct Line(String);
+
+impl std::fmt::Display for Line {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why a login did not succeed.
+enum LoginError {
+    /// The server said no to the OAuth2 token (expired, revoked): worth one more try
+    /// with a fresh token. Holds the server's reply.
+    TokenRefused(String),
+    Failed(DeliveryError),
+}
+
+/// The port `cfg` names, or the one its security implies.
+pub fn port(cfg: &Smtp) -> u16 {
+    cfg.port.unwrap_or(match cfg.security {
+        Security::Tls => 465,
+        Security::Starttls => 587,
+        Security::None => 25,
+    })
+}
+
 impl Session {
-    /// Connects and logs in. Fetches the password only once the connection is known to
-    /// be encrypted (or is a permitted loopback bridge).
+    /// Connects and logs in. Fetches the secret only once the connection is known to be
+    /// encrypted (or is a permitted loopback bridge). A refused OAuth2 token is fetched
+    /// afresh and tried once more on a new connection.
     pub fn connect(cfg: &Smtp, username: &str, hello: &str) -> Result<Session, DeliveryError> {
-        let port = cfg.port.unwrap_or(match cfg.security {
-            Security::Tls => 465,
-            Security::Starttls => 587,
-            Security::None => 25,
-        });
-        let timeout = Some(Duration::from_secs(cfg.timeout_seconds.max(1)));
-        let hello = ClientId::Domain(hello.to_string());
-        let transient = |what: &str, e: &dyn std::fmt::Display| DeliveryError::Transient {
-            message: format!("{what} {}:{port}: {e}", cfg.host),
-        };
-        let tls = || -> Result<TlsParameters, DeliveryError> {
-            let mut b = TlsParameters::builder(cfg.host.clone());
-            if let Some(ca) = &cfg.ca_file {
-                let ca = crate::config::expand_tilde(ca);
-                let pem = std::fs::read(&ca).map_err(|e| DeliveryError::Config {
-                    message: format!("[smtp] ca_file {}: {e}", ca.display()),
-                })?;
-                let cert = Certificate::from_pem(&pem).map_err(|e| DeliveryError::Config {
-                    message: format!(
-                        "[smtp] ca_file {} is not a PEM certificate: {e}",
-                        ca.display()
-                    ),
-                })?;
-                b = b.add_root_certificate(cert);
+        let mut conn = open(cfg, hello)?;
+        match login(&mut conn, cfg, username) {
+            Ok(()) => return Ok(Session { conn }),
+            Err(LoginError::Failed(e)) => {
+                conn.abort();
+                return Err(e);
             }
-            b.build_rustls().map_err(|e| DeliveryError::Config {
-                message: format!("[smtp] TLS setup: {e}"),
-            })
-        };
-        let addr = (cfg.host.as_str(), port);
-        let mut conn = match cfg.security {
-            Security::Tls => {
-                let params = tls()?;
-                SmtpConnection::connect(addr, timeout, &hello, Some(&params), None)
-                    .map_err(|e| classify_connect_error("connecting to", &cfg.host, port, &e))?
+            Err(LoginError::TokenRefused(reply)) => {
+                tracing::warn!(host = %cfg.host, %reply, "the token was refused; trying once with a fresh one");
+                conn.abort();
             }
-            Security::Starttls => {
-                let params = tls()?;
-                let mut conn = SmtpConnection::connect(addr, timeout, &hello, None, None)
-                    .map_err(|e| transient("connecting to", &e))?;
-                if !conn.can_starttls() {
-                    conn.abort();
-                    return Err(DeliveryError::Config {
+        }
+        let mut conn = open(cfg, hello)?;
+        match login(&mut conn, cfg, username) {
+            Ok(()) => Ok(Session { conn }),
+            Err(e) => {
+                conn.abort();
+                Err(match e {
+                    LoginError::Failed(e) => e,
+                    LoginError::TokenRefused(reply) => DeliveryError::Config {
                         message: format!(
-                            "{}:{port} does not offer STARTTLS, so rapport will not log in (your password would travel in the clear); check [smtp] port and security, e.g. security = \"tls\" with port 465",
+                            "login to {} as {username}: the token was refused ({reply}), also a fresh one: run your token helper ([smtp] token_command) yourself to sign in again, then retry",
                             cfg.host
                         ),
-                    });
-                }
-                conn.starttls(&params, &hello)
-                    .map_err(|e| classify_connect_error("STARTTLS with", &cfg.host, port, &e))?;
-                conn
+                    },
+                })
             }
-            Security::None => {
-                if !crate::config::is_loopback_host(&cfg.host) {
-                    return Err(DeliveryError::Config {
-                        message: "security = \"none\" is only allowed for loopback hosts".into(),
-                    });
-                }
-                SmtpConnection::connect(addr, timeout, &hello, None, None)
-                    .map_err(|e| transient("connecting to", &e))?
-            }
-        };
-        if cfg.security != Security::None && !conn.is_encrypted() {
-            conn.abort();
-            return Err(DeliveryError::Config {
-                message: "the connection is not encrypted; refusing to log in".into(),
-            });
         }
-        let password = crate::secrets::fetch(
-            "smtp",
-            cfg.password_command.as_deref(),
-            cfg.password_env.as_deref(),
-        )
-        .map_err(|e| DeliveryError::Config {
-            message: e.to_string(),
-        })?;
-        let creds = Credentials::new(username.to_string(), password.expose().to_string());
-        if let Err(e) = conn.auth(&[Mechanism::Plain, Mechanism::Login], &creds) {
-            conn.abort();
-            return Err(if e.is_transient() {
-                DeliveryError::Transient {
-                    message: format!("login to {} was refused for now: {e}", cfg.host),
-                }
-            } else {
-                DeliveryError::Config {
-                    message: format!(
-                        "login to {} as {username} failed: {e}; check [smtp] username and the password your password command prints",
-                        cfg.host
-                    ),
-                }
-            });
-        }
-        Ok(Session { conn })
     }
 
     /// Whether the session can still be used.
@@ -126,7 +93,7 @@ impl Session {
         !self.conn.has_broken()
     }
 
-    /// Hands one message to the server for one recipient.
+    /// Hands one message to the server for one recipient, byte for byte.
     pub fn deliver(&mut self, d: &Delivery<'_>) -> Result<(), DeliveryError> {
         use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 
@@ -141,17 +108,6 @@ impl Session {
                 message: format!("envelope: {e}"),
             }
         })?;
-        let before_data = |e: lettre::transport::smtp::Error| {
-            if e.is_permanent() {
-                DeliveryError::Permanent {
-                    message: e.to_string(),
-                }
-            } else {
-                DeliveryError::Transient {
-                    message: e.to_string(),
-                }
-            }
-        };
         // MAIL, RCPT and DATA: a failure here means the server accepted nothing.
         let mut mail_params = Vec::new();
         if !d.message.is_ascii() {
@@ -165,19 +121,17 @@ impl Session {
             .and_then(|_| self.conn.command(Rcpt::new(to, Vec::new())))
             .and_then(|_| self.conn.command(Data));
         if let Err(e) = result {
-            let err = before_data(e);
+            let err = refusal(&e);
             self.reset();
             return Err(err);
         }
+        // lettre ends the data with CRLF "." CRLF itself: the message's own last CRLF
+        // must not be sent twice, or the recipient gets one more line than was approved.
+        let body = d.message.strip_suffix(b"\r\n").unwrap_or(d.message);
         // The message itself: a reply decides; no reply means nobody knows.
-        match self.conn.message(d.message) {
+        match self.conn.message(body) {
             Ok(_) => Ok(()),
-            Err(e) if e.is_permanent() => Err(DeliveryError::Permanent {
-                message: e.to_string(),
-            }),
-            Err(e) if e.is_transient() => Err(DeliveryError::Transient {
-                message: e.to_string(),
-            }),
+            Err(e) if e.is_permanent() || e.is_transient() => Err(refusal(&e)),
             Err(e) => {
                 self.conn.abort();
                 Err(DeliveryError::Unknown {
@@ -199,6 +153,195 @@ impl Session {
         if !self.conn.has_broken() {
             let _ = self.conn.quit();
         }
+    }
+}
+
+/// The SASL mechanisms the server offers once the connection is encrypted, without
+/// logging in (for `rapport doctor`).
+pub fn offered_auth(cfg: &Smtp, hello: &str) -> Result<Vec<String>, DeliveryError> {
+    use lettre::transport::smtp::commands::Ehlo;
+    let mut conn = open(cfg, hello)?;
+    let reply = conn.command(Ehlo::new(ClientId::Domain(hello.to_string())));
+    let _ = conn.quit();
+    let reply = reply.map_err(|e| DeliveryError::Transient {
+        message: format!("EHLO to {}: {e}", cfg.host),
+    })?;
+    Ok(sasl::smtp_offered(reply.message()))
+}
+
+/// A refusal at MAIL, RCPT or DATA (or the reply to the data) as a delivery error.
+fn refusal(e: &lettre::transport::smtp::Error) -> DeliveryError {
+    let message = e.to_string();
+    if e.is_permanent() {
+        if super::recipient_unknown(&message) {
+            DeliveryError::RecipientUnknown { message }
+        } else {
+            DeliveryError::Permanent { message }
+        }
+    } else {
+        DeliveryError::Transient { message }
+    }
+}
+
+/// Opens the connection and makes sure it is encrypted (or a permitted loopback one).
+fn open(cfg: &Smtp, hello: &str) -> Result<SmtpConnection, DeliveryError> {
+    let port = port(cfg);
+    let timeout = Some(Duration::from_secs(cfg.timeout_seconds.max(1)));
+    let hello = ClientId::Domain(hello.to_string());
+    let transient = |what: &str, e: &dyn std::fmt::Display| DeliveryError::Transient {
+        message: format!("{what} {}:{port}: {e}", cfg.host),
+    };
+    let addr = (cfg.host.as_str(), port);
+    let mut conn = match cfg.security {
+        Security::Tls => {
+            let params = tls(cfg)?;
+            SmtpConnection::connect(addr, timeout, &hello, Some(&params), None)
+                .map_err(|e| classify_connect_error("connecting to", &cfg.host, port, &e))?
+        }
+        Security::Starttls => {
+            let params = tls(cfg)?;
+            let mut conn = SmtpConnection::connect(addr, timeout, &hello, None, None)
+                .map_err(|e| transient("connecting to", &e))?;
+            if !conn.can_starttls() {
+                conn.abort();
+                return Err(DeliveryError::Config {
+                    message: format!(
+                        "{}:{port} does not offer STARTTLS, so rapport will not log in (your password would travel in the clear); check [smtp] port and security, e.g. security = \"tls\" with port 465",
+                        cfg.host
+                    ),
+                });
+            }
+            conn.starttls(&params, &hello)
+                .map_err(|e| classify_connect_error("STARTTLS with", &cfg.host, port, &e))?;
+            conn
+        }
+        Security::None => {
+            if !crate::config::is_loopback_host(&cfg.host) {
+                return Err(DeliveryError::Config {
+                    message: "security = \"none\" is only allowed for loopback hosts".into(),
+                });
+            }
+            SmtpConnection::connect(addr, timeout, &hello, None, None)
+                .map_err(|e| transient("connecting to", &e))?
+        }
+    };
+    if cfg.security != Security::None && !conn.is_encrypted() {
+        conn.abort();
+        return Err(DeliveryError::Config {
+            message: "the connection is not encrypted; refusing to log in".into(),
+        });
+    }
+    Ok(conn)
+}
+
+fn tls(cfg: &Smtp) -> Result<TlsParameters, DeliveryError> {
+    let mut b = TlsParameters::builder(cfg.host.clone());
+    if let Some(ca) = &cfg.ca_file {
+        let ca = crate::config::expand_tilde(ca);
+        let pem = std::fs::read(&ca).map_err(|e| DeliveryError::Config {
+            message: format!("[smtp] ca_file {}: {e}", ca.display()),
+        })?;
+        let cert = Certificate::from_pem(&pem).map_err(|e| DeliveryError::Config {
+            message: format!(
+                "[smtp] ca_file {} is not a PEM certificate: {e}",
+                ca.display()
+            ),
+        })?;
+        b = b.add_root_certificate(cert);
+    }
+    b.build_rustls().map_err(|e| DeliveryError::Config {
+        message: format!("[smtp] TLS setup: {e}"),
+    })
+}
+
+/// Fetches the secret (only now: the connection is encrypted) and authenticates.
+fn login(conn: &mut SmtpConnection, cfg: &Smtp, username: &str) -> Result<(), LoginError> {
+    let secret = crate::secrets::fetch_for("smtp", &cfg.login).map_err(|e| {
+        LoginError::Failed(DeliveryError::Config {
+            message: e.to_string(),
+        })
+    })?;
+    match cfg.login.auth {
+        AuthMethod::Password => password_login(conn, cfg, username, &secret),
+        method => token_login(conn, cfg, method, username, &secret),
+    }
+}
+
+fn password_login(
+    conn: &mut SmtpConnection,
+    cfg: &Smtp,
+    username: &str,
+    password: &Secret,
+) -> Result<(), LoginError> {
+    let creds = Credentials::new(username.to_string(), password.expose().to_string());
+    conn.auth(&[Mechanism::Plain, Mechanism::Login], &creds)
+        .map(|_| ())
+        .map_err(|e| {
+            LoginError::Failed(if e.is_transient() {
+                DeliveryError::Transient {
+                    message: format!("login to {} was refused for now: {e}", cfg.host),
+                }
+            } else {
+                DeliveryError::Config {
+                    message: format!(
+                        "login to {} as {username} failed: {e}; check [smtp] username and the password your password command prints",
+                        cfg.host
+                    ),
+                }
+            })
+        })
+}
+
+/// `AUTH XOAUTH2` / `AUTH OAUTHBEARER` with the initial response. A refused token gets
+/// an error challenge (334), which is answered so the server finishes with its verdict.
+fn token_login(
+    conn: &mut SmtpConnection,
+    cfg: &Smtp,
+    method: AuthMethod,
+    username: &str,
+    token: &Secret,
+) -> Result<(), LoginError> {
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let mechanism = sasl::mechanisms(method)
+        .first()
+        .copied()
+        .unwrap_or("XOAUTH2");
+    let Some(initial) =
+        sasl::initial_response(method, username, token.expose(), &cfg.host, port(cfg))
+    else {
+        return Err(LoginError::Failed(DeliveryError::Config {
+            message: "[smtp] auth = \"password\" has no token".into(),
+        }));
+    };
+    match conn.command(Line(format!("AUTH {mechanism} {}\r\n", b64(&initial)))) {
+        Ok(r) if r.has_code(334) => {
+            let detail = r
+                .first_word()
+                .and_then(|w| base64::engine::general_purpose::STANDARD.decode(w).ok())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            let answer = b64(sasl::error_challenge_reply(method));
+            let verdict = match conn.command(Line(format!("{answer}\r\n"))) {
+                Ok(r) => format!("{:?}", r.code()),
+                Err(e) => e.to_string(),
+            };
+            Err(LoginError::TokenRefused(
+                format!("{verdict} {detail}").trim().to_string(),
+            ))
+        }
+        Ok(_) => Ok(()),
+        Err(e) if e.status().is_some_and(|c| c.to_string() == "504") => {
+            Err(LoginError::Failed(DeliveryError::Config {
+                message: format!(
+                    "{} does not offer {mechanism}: {e}; `rapport doctor` lists what it offers (set [smtp] auth to one of them)",
+                    cfg.host
+                ),
+            }))
+        }
+        Err(e) if e.is_permanent() => Err(LoginError::TokenRefused(e.to_string())),
+        Err(e) => Err(LoginError::Failed(DeliveryError::Transient {
+            message: format!("login to {} was refused for now: {e}", cfg.host),
+        })),
     }
 }
 

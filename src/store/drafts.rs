@@ -437,6 +437,112 @@ impl Store {
         Ok(())
     }
 
+    /// A temporary failure; `claimed` says whether the draft is `sending` (else it is
+    /// still `approved`: the connection failed before it was claimed, and this counts as
+    /// an attempt).
+    pub fn mark_retry_from(
+        &self,
+        id: i64,
+        claimed: bool,
+        error: &str,
+        retry_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<()> {
+        if claimed {
+            return self.mark_retry(id, error, retry_at, now);
+        }
+        self.transition(
+            id,
+            &[DraftStatus::Approved],
+            DraftStatus::Approved,
+            ", attempts = attempts + 1, last_error = ?4, next_attempt_at = ?5",
+            &[&error, &fmt_ts(retry_at)],
+            now,
+        )?;
+        Ok(())
+    }
+
+    /// Gives up on a draft (see [`Store::mark_retry_from`] for `claimed`).
+    pub fn mark_failed_from(
+        &self,
+        id: i64,
+        claimed: bool,
+        error: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        if claimed {
+            return self.mark_failed(id, error, now);
+        }
+        self.transition(
+            id,
+            &[DraftStatus::Approved],
+            DraftStatus::Failed,
+            ", attempts = attempts + 1, last_error = ?4",
+            &[&error],
+            now,
+        )?;
+        Ok(())
+    }
+
+    /// The server says the recipient of draft `id` (being sent) does not exist: the draft
+    /// fails with the server's words, the address is marked bounced and the bounce goes
+    /// on the timeline (as a bounce message would do), and every other open draft to
+    /// that address is withdrawn. One transaction; returns the withdrawn drafts.
+    pub fn mark_recipient_unknown(
+        &mut self,
+        id: i64,
+        error: &str,
+        now: Timestamp,
+    ) -> Result<Vec<i64>> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE drafts SET status = 'failed', last_error = ?1, updated_at = ?2
+             WHERE id = ?3 AND status = 'sending'",
+            params![error, fmt_ts(now), id],
+        )?;
+        if n != 1 {
+            bail!("draft {id} was not being sent");
+        }
+        let (contact_id, to_addr, message_id): (i64, String, String) = tx.query_row(
+            "SELECT contact_id, to_addr, message_id FROM drafts WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        tx.execute(
+            "UPDATE contact_emails SET bounced_at = ?1 WHERE address = ?2 AND bounced_at IS NULL",
+            params![fmt_ts(now), to_addr],
+        )?;
+        let withdrawn: Vec<i64> = tx
+            .prepare(
+                "SELECT id FROM drafts WHERE to_addr = ?1 AND id != ?2
+                 AND status IN ('pending', 'approved', 'snoozed') ORDER BY id",
+            )?
+            .query_map(params![to_addr, id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let note = format!("{to_addr} does not exist (the server refused draft {id})");
+        tx.execute(
+            "UPDATE drafts SET status = 'superseded', status_note = ?1, updated_at = ?2, approved_digest = ''
+             WHERE to_addr = ?3 AND id != ?4 AND status IN ('pending', 'approved', 'snoozed')",
+            params![note, fmt_ts(now), to_addr, id],
+        )?;
+        let summary = format!("hard bounce: {to_addr} (refused when sending)");
+        super::insert_interaction(
+            &tx,
+            &NewInteraction {
+                contact_id,
+                at: now,
+                kind: InteractionKind::Bounce,
+                summary: &summary,
+                message_key: &format!("smtp-refusal:{message_id}"),
+                draft_id: Some(id),
+                detail: serde_json::json!({ "hard": true, "failed": [to_addr], "draft": id }),
+                source: "send",
+            },
+        )?;
+        tx.commit()?;
+        Ok(withdrawn)
+    }
+
     /// The conversation broke after the message was handed over: nobody knows whether
     /// it arrived, so it is never sent again on its own.
     pub fn mark_unknown(&self, id: i64, note: &str, now: Timestamp) -> Result<()> {
@@ -571,124 +677,4 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::NewContact;
-
-    fn t(s: &str) -> Timestamp {
-        s.parse().unwrap()
-    }
-
-    fn setup() -> (Store, i64) {
-        let mut s = Store::open_in_memory().unwrap();
-        let c = s
-            .add_contact(
-                &NewContact {
-                    name: "Jessica Park".into(),
-                    emails: vec!["jessica@example.com".into()],
-                    ..Default::default()
-                },
-                t("2026-11-22T09:00:00Z"),
-            )
-            .unwrap();
-        (s, c)
-    }
-
-    fn new_draft(contact_id: i64, key: &str) -> NewDraft {
-        NewDraft {
-            contact_id,
-            kind: DraftKind::MeetingRequest,
-            template: "meeting-request".into(),
-            reason: "you asked".into(),
-            reason_key: key.into(),
-            due_at: t("2026-11-22T09:00:00Z"),
-            to_addr: "jessica@example.com".into(),
-            to_name: "Jessica Park".into(),
-            subject: "Coffee?".into(),
-            body: "Hi\n".into(),
-            message_id: format!("{key}@example.org"),
-            in_reply_to: String::new(),
-            references: vec![],
-            message: b"Subject: Coffee?\r\n\r\nHi\r\n".to_vec(),
-        }
-    }
-
-    #[test]
-    fn same_reason_never_makes_a_second_draft() {
-        let (s, c) = setup();
-        let now = t("2026-11-22T09:00:00Z");
-        assert!(s.insert_draft(&new_draft(c, "r1"), now).unwrap().is_some());
-        let mut again = new_draft(c, "r1");
-        again.message_id = "other@example.org".into();
-        assert!(s.insert_draft(&again, now).unwrap().is_none());
-        assert_eq!(s.drafts(true).unwrap().len(), 1);
-    }
-
-    #[test]
-    fn only_approved_bytes_are_claimed_and_claimed_once() {
-        let (mut s, c) = setup();
-        let now = t("2026-11-22T09:00:00Z");
-        let id = s.insert_draft(&new_draft(c, "r1"), now).unwrap().unwrap();
-        assert!(
-            s.claim_for_sending(id, now).unwrap().is_none(),
-            "pending is not sendable"
-        );
-        s.approve(id, now).unwrap();
-        // Tamper with the bytes behind the queue's back: the claim must refuse.
-        s.conn
-            .execute("UPDATE drafts SET message = X'00' WHERE id = ?1", [id])
-            .unwrap();
-        assert!(s.claim_for_sending(id, now).unwrap().is_none());
-        assert_eq!(s.draft(id).unwrap().unwrap().status, DraftStatus::Pending);
-
-        s.edit(id, "Coffee?", "Hi\n", b"new bytes", now).unwrap();
-        s.approve(id, now).unwrap();
-        let d = s.claim_for_sending(id, now).unwrap().unwrap();
-        assert_eq!(d.status, DraftStatus::Sending);
-        assert!(
-            s.claim_for_sending(id, now).unwrap().is_none(),
-            "second claim loses"
-        );
-        s.mark_sent(id, now).unwrap();
-        let tl = s.interactions(c).unwrap();
-        assert_eq!(tl.len(), 1);
-        assert_eq!(tl[0].kind, "request-sent");
-        assert_eq!(tl[0].message_key, "r1@example.org");
-    }
-
-    #[test]
-    fn interrupted_send_becomes_unknown_and_is_not_resent() {
-        let (mut s, c) = setup();
-        let now = t("2026-11-22T09:00:00Z");
-        let id = s.insert_draft(&new_draft(c, "r1"), now).unwrap().unwrap();
-        s.approve(id, now).unwrap();
-        s.claim_for_sending(id, now).unwrap().unwrap();
-        assert_eq!(s.recover_interrupted(now).unwrap(), vec![id]);
-        assert_eq!(s.draft(id).unwrap().unwrap().status, DraftStatus::Unknown);
-        assert!(s.due_approved(now).unwrap().is_empty());
-        assert!(
-            s.approve(id, now).is_err(),
-            "unknown cannot be approved blindly"
-        );
-        s.resolve(id, false, now).unwrap();
-        assert_eq!(s.draft(id).unwrap().unwrap().status, DraftStatus::Pending);
-    }
-
-    #[test]
-    fn snooze_and_reject() {
-        let (s, c) = setup();
-        let now = t("2026-11-22T09:00:00Z");
-        let id = s.insert_draft(&new_draft(c, "r1"), now).unwrap().unwrap();
-        s.approve(id, now).unwrap();
-        s.snooze(id, t("2026-12-01T09:00:00Z"), now).unwrap();
-        let d = s.draft(id).unwrap().unwrap();
-        assert_eq!(d.status, DraftStatus::Snoozed);
-        assert_eq!(d.effective_due(), "2026-12-01T09:00:00Z");
-        assert_eq!(s.wake_snoozed(t("2026-11-30T09:00:00Z")).unwrap(), 0);
-        assert_eq!(s.wake_snoozed(t("2026-12-01T09:00:00Z")).unwrap(), 1);
-        assert_eq!(s.draft(id).unwrap().unwrap().status, DraftStatus::Pending);
-        s.reject(id, "not now", now).unwrap();
-        let e = s.approve(id, now).unwrap_err().to_string();
-        assert!(e.contains("rejected"), "{e}");
-    }
-}
+mod tests;

@@ -103,6 +103,13 @@ impl Store {
             create_private_dir(dir)?;
         }
         create_private_file(path)?;
+        if let Some(old) = make_private(path)? {
+            tracing::warn!(
+                "the database {} was readable by others (mode {old:o}); rapport made it private (as `chmod 600 {}` would)",
+                path.display(),
+                path.display()
+            );
+        }
         let conn = Connection::open(path)
             .with_context(|| format!("Opening the database {}", path.display()))?;
         Store::setup(conn).with_context(|| format!("Preparing the database {}", path.display()))
@@ -316,6 +323,44 @@ fn create_private_file(path: &Path) -> Result<()> {
 #[cfg(not(unix))]
 fn create_private_file(_path: &Path) -> Result<()> {
     Ok(())
+}
+
+/// Makes the database file (and SQLite's `-wal` and `-shm` files beside it) readable by
+/// its owner only when group or others could read it; returns the database's old mode
+/// when it had to.
+#[cfg(unix)]
+pub fn make_private(path: &Path) -> Result<Option<u32>> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut fixed = None;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_os_string();
+        name.push(suffix);
+        let file = Path::new(&name);
+        let Ok(meta) = std::fs::metadata(file) else {
+            continue;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).with_context(
+                || {
+                    format!(
+                        "{} is readable by others (mode {mode:o}) and could not be made private; run `chmod 600 {}`",
+                        file.display(),
+                        file.display()
+                    )
+                },
+            )?;
+            if suffix.is_empty() {
+                fixed = Some(mode);
+            }
+        }
+    }
+    Ok(fixed)
+}
+
+#[cfg(not(unix))]
+pub fn make_private(_path: &Path) -> Result<Option<u32>> {
+    Ok(None)
 }
 
 #[cfg(test)]

@@ -57,6 +57,10 @@ const OPENSSL: &str = "/usr/bin/openssl";
 const PYTHON: &str = "/usr/bin/python3";
 const AIOSMTPD: &str = "/usr/lib/python3/dist-packages/aiosmtpd";
 const SMTP_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/test-smtp-server.py");
+const INTROSPECT_SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/scripts/test-oauth2-introspect.py"
+);
 const DIR_PREFIX: &str = "rapport-test-";
 const KEEP_ENV: &str = "RAPPORT_KEEP_TEST_SERVERS";
 const TMPDIR_ENV: &str = "RAPPORT_TEST_TMPDIR";
@@ -89,6 +93,10 @@ pub struct Options {
     /// that is not trusted that way.
     pub ip: IpAddr,
     pub smtp: SmtpMode,
+    /// Also an OAuth2 login for Dovecot (XOAUTH2 and OAUTHBEARER through an `oauth2`
+    /// passdb asking a loopback introspection endpoint, `scripts/test-oauth2-introspect.py`).
+    /// The SMTP server takes tokens either way; both read [`TestServers::set_tokens`].
+    pub oauth2: bool,
 }
 
 impl Default for Options {
@@ -96,6 +104,7 @@ impl Default for Options {
         Options {
             ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             smtp: SmtpMode::Tls,
+            oauth2: false,
         }
     }
 }
@@ -164,9 +173,10 @@ pub struct TestServers {
     accounts: Mutex<Vec<Account>>,
     startup: Duration,
     root: PathBuf,
-    // Fields drop in order: both servers stop before the directory goes.
+    // Fields drop in order: the servers stop before the directory goes.
     smtp: Server,
     dovecot: Server,
+    introspect: Option<Server>,
     dir: tempfile::TempDir,
 }
 
@@ -181,6 +191,16 @@ impl TestServers {
         Self::start_with(Options {
             ip,
             smtp: SmtpMode::Tls,
+            oauth2: false,
+        })
+    }
+
+    /// Like [`Self::start`], with Dovecot also taking OAuth2 tokens (see
+    /// [`Options::oauth2`] and [`Self::set_tokens`]).
+    pub fn start_oauth2() -> TestServers {
+        Self::start_with(Options {
+            oauth2: true,
+            ..Options::default()
         })
     }
 
@@ -190,6 +210,7 @@ impl TestServers {
         Self::start_with(Options {
             ip: IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)),
             smtp: SmtpMode::Plaintext,
+            oauth2: false,
         })
     }
 
@@ -211,7 +232,7 @@ impl TestServers {
         // Dovecot's login/auth processes and the mail user must get through.
         set_mode(&root, 0o755);
         write(&root.join("owner.pid"), std::process::id().to_string());
-        for sub in ["tls", "run", "state", "mail", "smtp"] {
+        for sub in ["tls", "run", "state", "mail", "smtp", "oauth2"] {
             fs::create_dir(root.join(sub))
                 .unwrap_or_else(|e| panic!("cannot create {:?}: {e}", root.join(sub)));
         }
@@ -237,17 +258,24 @@ impl TestServers {
 
         // The SMTP server picks its own ports (it binds port 0 and reports them
         // in smtp/ready); it is the slower one to start, so it goes first.
+        write(&root.join("oauth2/tokens"), "");
+        set_mode(&root.join("oauth2"), 0o755);
+        set_mode(&root.join("oauth2/tokens"), 0o644);
         let mut smtp = Server::new(spawn_smtp(&root, options, &me), "smtp");
         write(&root.join("smtp/pid"), smtp.child.id().to_string());
+        let introspect = options
+            .oauth2
+            .then(|| start_introspection(&root, options.ip));
 
         let mut dovecot = None;
         for attempt in 1..=PORT_ATTEMPTS {
             let imap_port = free_port(options.ip);
             let imaps_port = free_port(options.ip);
-            write(
-                &root.join("dovecot.conf"),
-                dovecot_conf(&root, options.ip, imap_port, imaps_port, mail_uid),
-            );
+            let mut conf = dovecot_conf(&root, options.ip, imap_port, imaps_port, mail_uid);
+            if let Some((_, port)) = &introspect {
+                conf = with_oauth2(&root, &conf, options.ip, *port);
+            }
+            write(&root.join("dovecot.conf"), conf);
             let mut child = Server::new(spawn_dovecot(&root), "dovecot");
             match wait_dovecot(&root, &mut child) {
                 Ok(()) => {
@@ -291,6 +319,7 @@ impl TestServers {
             accounts: Mutex::new(servers_accounts),
             dovecot,
             smtp,
+            introspect: introspect.map(|(server, _)| server),
             startup: began.elapsed(),
             root,
             dir,
@@ -601,6 +630,24 @@ poll_seconds = 10
     /// credentials), as [`Self::smtp_log`] lines.
     pub fn auth_attempts(&self) -> Vec<String> {
         self.smtp_events("auth")
+    }
+
+    /// Sets the valid OAuth2 access tokens, each for one user (an address, or a bare
+    /// Dovecot user name); every other token is refused, by SMTP and IMAP alike.
+    pub fn set_tokens(&self, tokens: &[(&str, &str)]) {
+        let text: String = tokens.iter().map(|(t, u)| format!("{t} {u}\n")).collect();
+        let path = self.root.join("oauth2/tokens");
+        let tmp = self.root.join("oauth2/.tokens.tmp");
+        write(&tmp, text);
+        set_mode(&tmp, 0o644);
+        fs::rename(&tmp, &path).unwrap_or_else(|e| panic!("cannot replace {path:?}: {e}"));
+    }
+
+    /// The introspection endpoint's log, one JSON object a line (never the token).
+    pub fn introspection_log(&self) -> Vec<String> {
+        fs::read_to_string(self.root.join("oauth2/log.jsonl"))
+            .map(|t| t.lines().map(str::to_string).collect())
+            .unwrap_or_default()
     }
 
     /// The messages the SMTP server accepted, exactly as received, in order.
@@ -1025,6 +1072,74 @@ service lmtp {{
     )
 }
 
+/// Starts the loopback introspection endpoint; returns it and its port.
+fn start_introspection(root: &Path, ip: IpAddr) -> (Server, u16) {
+    let dir = root.join("oauth2");
+    let ready = dir.join("ready");
+    let child = Command::new(PYTHON)
+        .args(["-I", "-u", INTROSPECT_SCRIPT, "--exit-with-parent"])
+        .arg("--host")
+        .arg(ip.to_string())
+        .arg("--tokens-file")
+        .arg(dir.join("tokens"))
+        .arg("--ready")
+        .arg(&ready)
+        .arg("--log")
+        .arg(dir.join("log.jsonl"))
+        .stdin(Stdio::null())
+        .stdout(log_file(&dir.join("stdout.log")))
+        .stderr(log_file(&dir.join("stderr.log")))
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {PYTHON} {INTROSPECT_SCRIPT}: {e}"));
+    let mut server = Server::new(child, "introspect");
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    loop {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!(
+                "the introspection endpoint exited with {status}:\n{}",
+                tail(&dir.join("stderr.log"), 20)
+            );
+        }
+        if let Some(port) = fs::read_to_string(&ready)
+            .ok()
+            .and_then(|t| json_number(&t, "port"))
+        {
+            return (server, port);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the introspection endpoint did not start"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Adds XOAUTH2 and OAUTHBEARER to a generated Dovecot config: an `oauth2` passdb
+/// (tried first, for those mechanisms only) asking the endpoint on `port`.
+fn with_oauth2(root: &Path, conf: &str, ip: IpAddr, port: u16) -> String {
+    let ext = root.join("oauth2/dovecot-oauth2.conf.ext");
+    write(
+        &ext,
+        format!(
+            "introspection_mode = post\nintrospection_url = http://{ip}:{port}/introspect\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n"
+        ),
+    );
+    set_mode(&ext, 0o644);
+    conf.replacen(
+        "auth_mechanisms = plain login\n",
+        "auth_mechanisms = plain login xoauth2 oauthbearer\n",
+        1,
+    )
+    .replacen(
+        "passdb {\n  driver = passwd-file\n",
+        &format!(
+            "passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {}\n}}\npassdb {{\n  driver = passwd-file\n  mechanisms = plain login\n",
+            ext.display()
+        ),
+        1,
+    )
+}
+
 fn spawn_dovecot(root: &Path) -> Child {
     // A retry after a port clash reuses the directory.
     let _ = fs::remove_file(root.join("run/master.pid"));
@@ -1079,6 +1194,8 @@ fn spawn_smtp(root: &Path, options: Options, me: &Account) -> Child {
         .arg(root.join("run/lmtp"))
         .arg("--users-file")
         .arg(root.join("users"))
+        .arg("--tokens-file")
+        .arg(root.join("oauth2/tokens"))
         .args(["--domain", DOMAIN, "--exit-with-parent"])
         .arg("--dir")
         .arg(&dir);

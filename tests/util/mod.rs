@@ -60,6 +60,9 @@ impl Env {
             &format!("transport = \"file\"\nfile_dir = \"{}\"", outbox.display()),
             1,
         );
+        // No mailbox to look at (the example's imap.example.org does not exist): `send`
+        // looks at the mailbox before every draft and would hold them all.
+        let text = without_section(&text, "imap");
         env.write_config(&text);
         env
     }
@@ -135,4 +138,22 @@ impl Env {
         v.sort();
         v
     }
+}
+
+/// `text` without the `[name]` table (its header up to the next table header).
+pub fn without_section(text: &str, name: &str) -> String {
+    let header = format!("[{name}]");
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            skipping = t == header;
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
