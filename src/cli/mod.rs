@@ -5,6 +5,7 @@
 //! talks to the daemon only through the database.
 
 mod contacts;
+mod digest;
 mod edit;
 mod mailbox;
 mod meeting;
@@ -117,6 +118,12 @@ enum Command {
     /// Meetings: add one agreed outside email, list, move or remove them.
     #[command(subcommand)]
     Meeting(meeting::MeetingCmd),
+    /// The morning digest: what waits for you today (drafts, replies, meetings), printed.
+    Digest {
+        /// Send today's digest to yourself if it is due and not sent yet, as the daemon does.
+        #[arg(long)]
+        send_if_due: bool,
+    },
     /// Check or preview templates.
     #[command(subcommand)]
     Templates(setup::TemplatesCmd),
@@ -298,6 +305,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             intent.as_deref(),
             until.as_deref(),
         ),
+        Command::Digest { send_if_due } => digest::run(Ctx::open(config_flag)?, send_if_due),
         Command::Meeting(cmd) => meeting::run(Ctx::open(config_flag)?, cmd),
     }
 }

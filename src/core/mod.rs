@@ -5,6 +5,7 @@
 //! without servers or sleeping.
 
 pub mod classify;
+pub mod digest;
 pub mod model;
 pub mod plan;
 pub mod render;
