@@ -16,7 +16,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 # Keep in sync with MAIL_USER in tests/support/mod.rs.
 MAIL_USER=rapport-mail
-PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd python3 python3-aiosmtpd openssl systemd)
+PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd python3 python3-aiosmtpd openssl systemd
+    tmux) # tmux: the pseudo-terminal for the `rapport review` tests
 
 log() { echo "setup-test-servers: $*" >&2; }
 

@@ -556,3 +556,167 @@ fn digest_prints_what_waits_and_is_off_by_default() {
     env.rapport(&["digest", "--send-if-due"]).ok();
     assert!(digests(&env).is_empty(), "[digest] is off unless enabled");
 }
+
+/// rapport running under a real pseudo-terminal (a detached tmux session on a private
+/// socket): keys are sent, the screen is read.
+struct Pty {
+    socket: String,
+}
+
+impl Pty {
+    fn start(env: &Env, args: &str) -> Pty {
+        let socket = format!("rapport-test-{}-{}", std::process::id(), fastrand_name(env));
+        let cmd = format!(
+            "env -i PATH=\"$PATH\" HOME='{}' RAPPORT_NOW='{}' RAPPORT_LOG=warn TERM=xterm '{}' {args}; echo RAPPORT-EXIT=$?; sleep 600",
+            env.home().display(),
+            env.now,
+            env!("CARGO_BIN_EXE_rapport"),
+        );
+        let ok = std::process::Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "60",
+                &cmd,
+            ])
+            .status()
+            .expect("tmux (scripts/setup-test-servers.sh installs it)");
+        assert!(ok.success());
+        Pty { socket }
+    }
+
+    fn screen(&self) -> String {
+        let out = std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-S", "-200"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits (generously: the machine is shared) until the screen shows `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never showed {text:?}:\n{s}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn keys(&self, keys: &str) {
+        std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-l", keys])
+            .status()
+            .unwrap();
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+fn fastrand_name(env: &Env) -> String {
+    env.home()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+}
+
+#[test]
+fn review_walks_the_drafts_oldest_first_with_single_keys() {
+    let mut env = env_with_maildir();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "omar@example.com",
+        "--name",
+        "Omar Haddad",
+    ])
+    .ok();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "lena@example.com",
+        "--name",
+        "Lena Vogel",
+    ])
+    .ok();
+    env.rapport(&["request", "jessica"]).ok();
+    env.now = "2026-11-23T10:05:00Z".into();
+    env.rapport(&["request", "omar"]).ok();
+    env.now = "2026-11-23T10:10:00Z".into();
+    env.rapport(&["request", "lena"]).ok();
+
+    let pty = Pty::start(&env, "review");
+    let s = pty.wait_for("[q]uit >");
+    assert!(s.contains("[1/3] Draft 1"), "{s}");
+    assert!(s.contains("To: Jessica Park <jessica@example.com>"), "{s}");
+    assert!(s.contains("Subject: 25 minutes"), "{s}");
+    assert!(s.contains("Why: you asked on 2026-11-23"), "{s}");
+    assert!(s.contains("Would you be available"), "the body, whole: {s}");
+    pty.keys("a");
+    let s = pty.wait_for("[2/3] Draft 2");
+    assert!(s.contains("Approved 1"), "{s}");
+    assert!(s.contains("To: Omar Haddad"), "{s}");
+    pty.keys("r");
+    pty.wait_for("[3/3] Draft 3");
+    pty.keys("k");
+    let s = pty.wait_for("RAPPORT-EXIT=");
+    assert!(
+        s.contains("Reviewed 3 of 3: 1 approved, 0 edited, 0 snoozed, 1 rejected, 1 skipped."),
+        "{s}"
+    );
+    assert!(s.contains("RAPPORT-EXIT=0"), "{s}");
+    let statuses: Vec<String> = drafts(&env)
+        .iter()
+        .map(|d| format!("{}:{}", d["id"], d["status"].as_str().unwrap()))
+        .collect();
+    for want in ["1:approved", "2:rejected", "3:pending"] {
+        assert!(statuses.contains(&want.to_string()), "{statuses:?}");
+    }
+}
+
+#[test]
+fn review_refuses_without_a_terminal_and_says_what_to_run() {
+    let env = env_with_maildir();
+    env.rapport(&["request", "jessica"]).ok();
+    let r = env.rapport(&["review"]).fails();
+    assert!(r.stderr.contains("needs a terminal"), "{}", r.stderr);
+    assert!(r.stderr.contains("rapport queue approve"), "{}", r.stderr);
+}
+
+#[test]
+fn contacts_remove_asks_on_a_terminal() {
+    let env = env_with_maildir();
+    let pty = Pty::start(&env, "contacts remove jessica");
+    let s = pty.wait_for("[y/N]");
+    assert!(
+        s.contains("Remove #1 Jessica Park with 0 timeline entries"),
+        "{s}"
+    );
+    pty.keys("n\n");
+    let s = pty.wait_for("RAPPORT-EXIT=0");
+    assert!(s.contains("Kept Jessica Park."), "{s}");
+    let pty = Pty::start(&env, "contacts remove jessica");
+    pty.wait_for("[y/N]");
+    pty.keys("y\n");
+    let s = pty.wait_for("RAPPORT-EXIT=0");
+    assert!(s.contains("Removed #1 Jessica Park"), "{s}");
+}

@@ -12,6 +12,7 @@ mod meeting;
 mod next_step;
 pub(crate) mod output;
 mod queue;
+mod review;
 mod service;
 mod setup;
 
@@ -118,6 +119,8 @@ enum Command {
     /// Meetings: add one agreed outside email, list, move or remove them.
     #[command(subcommand)]
     Meeting(meeting::MeetingCmd),
+    /// Walk through what waits for you, one item at a time, oldest first (needs a terminal).
+    Review,
     /// The morning digest: what waits for you today (drafts, replies, meetings), printed.
     Digest {
         /// Send today's digest to yourself if it is due and not sent yet, as the daemon does.
@@ -305,6 +308,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             intent.as_deref(),
             until.as_deref(),
         ),
+        Command::Review => review::run(Ctx::open(config_flag)?),
         Command::Digest { send_if_due } => digest::run(Ctx::open(config_flag)?, send_if_due),
         Command::Meeting(cmd) => meeting::run(Ctx::open(config_flag)?, cmd),
     }
