@@ -720,3 +720,63 @@ fn contacts_remove_asks_on_a_terminal() {
     let s = pty.wait_for("RAPPORT-EXIT=0");
     assert!(s.contains("Removed #1 Jessica Park"), "{s}");
 }
+
+/// The field names the README lists after `marker`, up to the full stop.
+fn readme_fields(marker: &str) -> Vec<String> {
+    let readme = include_str!("../README.md");
+    let start = readme.find(marker).unwrap() + marker.len();
+    let rest = &readme[start..];
+    let end = rest.find(".\n").unwrap();
+    // Drop the parenthesised asides (the values a field takes).
+    let mut text = String::new();
+    let mut depth = 0;
+    for c in rest[..end].chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|f| f.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .map(str::to_string)
+        .collect()
+}
+
+fn keys(v: &serde_json::Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    k.sort();
+    k
+}
+
+#[test]
+fn json_outputs_use_the_readme_field_names() {
+    let env = env_with_maildir();
+    env.rapport(&["request", "jessica"]).ok();
+    env.rapport(&["meeting", "add", "jessica", "--at", "2026-11-30T10:00"])
+        .ok();
+    let mut d_fields = readme_fields("D has ");
+    d_fields.sort();
+    assert!(d_fields.contains(&"due".to_string()), "{d_fields:?}");
+    let q = env.rapport(&["queue", "--json"]).ok().json();
+    assert_eq!(keys(&q["drafts"][0]), d_fields);
+    let show = env
+        .rapport(&["contacts", "show", "jessica", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        keys(&show["drafts"][0]),
+        d_fields,
+        "contacts show uses D too"
+    );
+    let mut top = keys(&show);
+    top.sort();
+    assert_eq!(top, ["contact", "drafts", "next", "stage", "timeline"]);
+    let mut m_fields = readme_fields("with M = ");
+    m_fields.sort();
+    let m = env.rapport(&["meeting", "list", "--json"]).ok().json();
+    assert_eq!(keys(&m["meetings"][0]), m_fields);
+}

@@ -310,7 +310,10 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
             "stage": plan.stage,
             "next": next,
             "timeline": timeline,
-            "drafts": drafts,
+            "drafts": drafts
+                .iter()
+                .map(|d| super::queue::draft_json(ctx, d, false))
+                .collect::<Vec<_>>(),
         }))?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -338,7 +338,8 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn draft_json(ctx: &Ctx, d: &Draft, with_message: bool) -> serde_json::Value {
+/// D in the README: the fields every `--json` output uses for a draft.
+pub(crate) fn draft_json(ctx: &Ctx, d: &Draft, with_message: bool) -> serde_json::Value {
     let mut v = serde_json::json!({
         "id": d.id,
         "contact_id": d.contact_id,
