@@ -43,6 +43,7 @@ pub enum MeetingCmd {
         #[arg(long)]
         all: bool,
         /// Print JSON; the fields are in the README.
+        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
     },
