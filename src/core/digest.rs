@@ -81,6 +81,31 @@ fn section(body: &mut String, title: &str, lines: &[String]) {
     body.push('\n');
 }
 
+/// "1 draft to approve", "2 meetings", ... for the sections that have something.
+fn counts(input: &DigestInput, meetings: usize) -> Vec<String> {
+    let mut counts = Vec::new();
+    let d = input.drafts_waiting.len();
+    if d > 0 {
+        counts.push(plural(d, "draft to approve", "drafts to approve"));
+    }
+    let r = input.replies_to_confirm.len();
+    if r > 0 {
+        counts.push(plural(r, "reply to confirm", "replies to confirm"));
+    }
+    let q = input.requests_to_answer.len();
+    if q > 0 {
+        counts.push(plural(q, "request to answer", "requests to answer"));
+    }
+    if meetings > 0 {
+        counts.push(plural(meetings, "meeting", "meetings"));
+    }
+    let a = input.action_items_due.len();
+    if a > 0 {
+        counts.push(plural(a, "action item due", "action items due"));
+    }
+    counts
+}
+
 /// Builds the digest for the local day of `now`, or `None` when there is nothing to act
 /// on (goal progress alone is not worth an email).
 pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Digest> {
@@ -95,26 +120,7 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
         })
         .collect();
     meetings.sort_by_key(|m| m.start);
-    let mut counts = Vec::new();
-    let d = input.drafts_waiting.len();
-    if d > 0 {
-        counts.push(plural(d, "draft to approve", "drafts to approve"));
-    }
-    let r = input.replies_to_confirm.len();
-    if r > 0 {
-        counts.push(plural(r, "reply to confirm", "replies to confirm"));
-    }
-    let q = input.requests_to_answer.len();
-    if q > 0 {
-        counts.push(plural(q, "request to answer", "requests to answer"));
-    }
-    if !meetings.is_empty() {
-        counts.push(plural(meetings.len(), "meeting", "meetings"));
-    }
-    let a = input.action_items_due.len();
-    if a > 0 {
-        counts.push(plural(a, "action item due", "action items due"));
-    }
+    let counts = counts(input, meetings.len());
     if counts.is_empty() {
         return None;
     }
