@@ -17,7 +17,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 # Keep in sync with MAIL_USER in tests/support/mod.rs.
 MAIL_USER=rapport-mail
-PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd python3 python3-aiosmtpd openssl systemd chromium)
+PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd python3 python3-aiosmtpd openssl systemd chromium
+    tmux) # chromium: the `rapport map` page test; tmux: the `rapport review` pty tests
 
 log() { echo "setup-test-servers: $*" >&2; }
 

@@ -68,6 +68,8 @@ pub struct Config {
     pub goals: Goals,
     #[serde(default)]
     pub templates: Templates,
+    #[serde(default)]
+    pub digest: Digest,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -338,6 +340,32 @@ impl Default for Goals {
         Goals {
             new_contacts_per_month: 4,
             conversations_per_week: 1,
+        }
+    }
+}
+
+/// The morning digest: one email to yourself on the days set, when something waits.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Digest {
+    pub enabled: bool,
+    /// Local time from which the day's digest goes out, "HH:MM".
+    pub at: String,
+    /// "workdays" (Monday to Friday), "daily", or day names: "mon,wed,fri".
+    pub days: String,
+    /// A command run instead of the email (e.g. "notify-send rapport"): it gets the
+    /// one-line summary as its last argument and the whole text on stdin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+}
+
+impl Default for Digest {
+    fn default() -> Self {
+        Digest {
+            enabled: false,
+            at: "08:00".into(),
+            days: "workdays".into(),
+            command: None,
         }
     }
 }

@@ -313,6 +313,7 @@ async fn one_turn(
         if let Some(h) = &report.held {
             tracing::debug!(reason = %h, "sending held");
         }
+        crate::digest::maybe_send(store, &cfg, now);
         store.set_state("last_turn", &crate::store::fmt_ts(now), now)?;
         Ok(session)
     })

@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod core;
 pub mod daemon;
 pub mod demo;
+pub mod digest;
 pub mod drafting;
 pub mod mail;
 pub mod planning;

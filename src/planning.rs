@@ -313,3 +313,79 @@ pub fn preview_data(
     }
     Ok((data, notes))
 }
+
+/// One meeting as folded from a contact's calendar entries.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Meeting {
+    /// The id of the entry that first put it on the timeline.
+    pub id: i64,
+    pub contact_id: i64,
+    pub contact: String,
+    pub uid: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub all_day: bool,
+    pub cancelled: bool,
+    /// `user` for meetings recorded with `meeting add`, else where it came from.
+    pub source: String,
+}
+
+fn ts_of(detail: &Value, key: &str) -> Option<Timestamp> {
+    detail.get(key)?.as_str().and_then(|s| parse_ts(s).ok())
+}
+
+fn uid_of(i: &crate::store::Interaction) -> String {
+    i.detail
+        .get("uid")
+        .and_then(Value::as_str)
+        .filter(|u| !u.is_empty())
+        .map_or_else(|| format!("event-{}", i.id), str::to_string)
+}
+
+/// Folds a contact's calendar entries by UID, in timeline order: the latest schedule or
+/// move gives the times, a later cancel cancels, a later schedule revives.
+pub fn meetings_of(c: &Contact, timeline: &[crate::store::Interaction]) -> Vec<Meeting> {
+    let mut out: Vec<Meeting> = Vec::new();
+    for i in timeline {
+        let Ok(kind) = i.kind.parse::<crate::core::model::InteractionKind>() else {
+            continue;
+        };
+        let uid = uid_of(i);
+        let existing = out.iter_mut().find(|m| m.uid == uid);
+        match kind {
+            crate::core::model::InteractionKind::MeetingScheduled
+            | crate::core::model::InteractionKind::MeetingMoved => {
+                let Some(start) = ts_of(&i.detail, "start").or(ts_of(&i.detail, "end")) else {
+                    continue;
+                };
+                let end = ts_of(&i.detail, "end").unwrap_or(start).max(start);
+                let all_day = i.detail.get("all_day").and_then(Value::as_bool) == Some(true);
+                match existing {
+                    Some(m) => {
+                        (m.start, m.end, m.cancelled) = (start, end, false);
+                        m.all_day = all_day;
+                    }
+                    None => out.push(Meeting {
+                        id: i.id,
+                        contact_id: c.id,
+                        contact: c.display_name(),
+                        uid,
+                        start,
+                        end,
+                        all_day,
+                        cancelled: false,
+                        source: i.source.clone(),
+                    }),
+                }
+            }
+            crate::core::model::InteractionKind::MeetingCancelled
+            | crate::core::model::InteractionKind::MeetingDeclined => {
+                if let Some(m) = existing {
+                    m.cancelled = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}

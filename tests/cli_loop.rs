@@ -459,3 +459,324 @@ fn template_errors_name_the_file_the_line_and_the_closest_variable() {
     );
     assert!(r.stderr.contains(file.to_str().unwrap()), "{}", r.stderr);
 }
+
+fn digests(env: &Env) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(env.outbox())
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    v.retain(|p: &std::path::PathBuf| {
+        p.file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("digest-")
+    });
+    v.sort();
+    v
+}
+
+#[test]
+fn the_digest_goes_once_per_workday_to_the_user_only_across_restarts() {
+    let mut env = env_with_maildir();
+    env.edit_config(|t| t.replace("enabled = false\nat = ", "enabled = true\nat = "));
+    env.now = "2026-11-29T09:00:00Z".into(); // a Sunday
+    env.rapport(&["request", "jessica"]).ok();
+    env.rapport(&["digest", "--send-if-due"]).ok();
+    assert!(digests(&env).is_empty(), "not on a Sunday");
+
+    env.now = "2026-11-30T06:30:00Z".into(); // Monday 07:30 in Berlin
+    env.rapport(&["digest", "--send-if-due"]).ok();
+    assert!(digests(&env).is_empty(), "not before 08:00");
+
+    env.now = "2026-11-30T07:05:00Z".into();
+    let r = env.rapport(&["digest", "--send-if-due"]).ok();
+    assert!(
+        r.stdout
+            .contains("Sent the morning digest to ada@example.org"),
+        "{}",
+        r.stdout
+    );
+    let files = digests(&env);
+    assert_eq!(files.len(), 1);
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(text.contains("X-Rapport-Digest: 1\r\n"), "{text}");
+    assert!(
+        text.contains("Auto-Submitted: auto-generated\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("To: \"Ada Lovelace\" <ada@example.org>"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("jessica@example.com>"),
+        "never to anyone else: {text}"
+    );
+    assert!(text.contains("meeting-request to Jessica Park"), "{text}");
+    assert!(text.contains("rapport review"), "{text}");
+
+    // Every later process that day (a restarted daemon) sends nothing more.
+    for now in [
+        "2026-11-30T07:06:00Z",
+        "2026-11-30T12:00:00Z",
+        "2026-11-30T22:59:00Z",
+    ] {
+        env.now = now.into();
+        env.rapport(&["digest", "--send-if-due"]).ok();
+    }
+    assert_eq!(digests(&env).len(), 1);
+
+    // Tuesday: one more; a workday with nothing waiting: none.
+    env.now = "2026-12-01T07:30:00Z".into();
+    env.rapport(&["digest", "--send-if-due"]).ok();
+    assert_eq!(digests(&env).len(), 2);
+    env.rapport(&["queue", "reject", "1"]).ok();
+    env.now = "2026-12-02T07:30:00Z".into();
+    let r = env.rapport(&["digest"]).ok();
+    assert!(r.stdout.contains("Nothing waits"), "{}", r.stdout);
+    env.rapport(&["digest", "--send-if-due"]).ok();
+    assert_eq!(digests(&env).len(), 2);
+}
+
+#[test]
+fn digest_prints_what_waits_and_is_off_by_default() {
+    let mut env = env_with_maildir();
+    env.rapport(&["request", "jessica"]).ok();
+    env.rapport(&["meeting", "add", "jessica", "--at", "2026-11-24T15:00"])
+        .ok();
+    env.now = "2026-11-23T07:30:00Z".into();
+    let out = env.rapport(&["digest"]).ok().stdout;
+    for want in [
+        "1 draft to approve",
+        "tomorrow 15:00: Jessica Park",
+        "new people this month",
+    ] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+    env.rapport(&["digest", "--send-if-due"]).ok();
+    assert!(digests(&env).is_empty(), "[digest] is off unless enabled");
+}
+
+/// rapport running under a real pseudo-terminal (a detached tmux session on a private
+/// socket): keys are sent, the screen is read.
+struct Pty {
+    socket: String,
+}
+
+impl Pty {
+    fn start(env: &Env, args: &str) -> Pty {
+        let socket = format!("rapport-test-{}-{}", std::process::id(), fastrand_name(env));
+        let cmd = format!(
+            "env -i PATH=\"$PATH\" HOME='{}' RAPPORT_NOW='{}' RAPPORT_LOG=warn TERM=xterm '{}' {args}; echo RAPPORT-EXIT=$?; sleep 600",
+            env.home().display(),
+            env.now,
+            env!("CARGO_BIN_EXE_rapport"),
+        );
+        let ok = std::process::Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "60",
+                &cmd,
+            ])
+            .status()
+            .expect("tmux (scripts/setup-test-servers.sh installs it)");
+        assert!(ok.success());
+        Pty { socket }
+    }
+
+    fn screen(&self) -> String {
+        let out = std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-S", "-200"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits (generously: the machine is shared) until the screen shows `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never showed {text:?}:\n{s}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn keys(&self, keys: &str) {
+        std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-l", keys])
+            .status()
+            .unwrap();
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+fn fastrand_name(env: &Env) -> String {
+    env.home()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+}
+
+#[test]
+fn review_walks_the_drafts_oldest_first_with_single_keys() {
+    let mut env = env_with_maildir();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "omar@example.com",
+        "--name",
+        "Omar Haddad",
+    ])
+    .ok();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "lena@example.com",
+        "--name",
+        "Lena Vogel",
+    ])
+    .ok();
+    env.rapport(&["request", "jessica"]).ok();
+    env.now = "2026-11-23T10:05:00Z".into();
+    env.rapport(&["request", "omar"]).ok();
+    env.now = "2026-11-23T10:10:00Z".into();
+    env.rapport(&["request", "lena"]).ok();
+
+    let pty = Pty::start(&env, "review");
+    let s = pty.wait_for("[q]uit >");
+    assert!(s.contains("[1/3] Draft 1"), "{s}");
+    assert!(s.contains("To: Jessica Park <jessica@example.com>"), "{s}");
+    assert!(s.contains("Subject: 25 minutes"), "{s}");
+    assert!(s.contains("Why: you asked on 2026-11-23"), "{s}");
+    assert!(s.contains("Would you be available"), "the body, whole: {s}");
+    pty.keys("a");
+    let s = pty.wait_for("[2/3] Draft 2");
+    assert!(s.contains("Approved 1"), "{s}");
+    assert!(s.contains("To: Omar Haddad"), "{s}");
+    pty.keys("r");
+    pty.wait_for("[3/3] Draft 3");
+    pty.keys("k");
+    let s = pty.wait_for("RAPPORT-EXIT=");
+    assert!(
+        s.contains("Reviewed 3 of 3: 1 approved, 0 edited, 0 snoozed, 1 rejected, 1 skipped."),
+        "{s}"
+    );
+    assert!(s.contains("RAPPORT-EXIT=0"), "{s}");
+    let statuses: Vec<String> = drafts(&env)
+        .iter()
+        .map(|d| format!("{}:{}", d["id"], d["status"].as_str().unwrap()))
+        .collect();
+    for want in ["1:approved", "2:rejected", "3:pending"] {
+        assert!(statuses.contains(&want.to_string()), "{statuses:?}");
+    }
+}
+
+#[test]
+fn review_refuses_without_a_terminal_and_says_what_to_run() {
+    let env = env_with_maildir();
+    env.rapport(&["request", "jessica"]).ok();
+    let r = env.rapport(&["review"]).fails();
+    assert!(r.stderr.contains("needs a terminal"), "{}", r.stderr);
+    assert!(r.stderr.contains("rapport queue approve"), "{}", r.stderr);
+}
+
+#[test]
+fn contacts_remove_asks_on_a_terminal() {
+    let env = env_with_maildir();
+    let pty = Pty::start(&env, "contacts remove jessica");
+    let s = pty.wait_for("[y/N]");
+    assert!(
+        s.contains("Remove #1 Jessica Park with 0 timeline entries"),
+        "{s}"
+    );
+    pty.keys("n\n");
+    let s = pty.wait_for("RAPPORT-EXIT=0");
+    assert!(s.contains("Kept Jessica Park."), "{s}");
+    let pty = Pty::start(&env, "contacts remove jessica");
+    pty.wait_for("[y/N]");
+    pty.keys("y\n");
+    let s = pty.wait_for("RAPPORT-EXIT=0");
+    assert!(s.contains("Removed #1 Jessica Park"), "{s}");
+}
+
+/// The field names the README lists after `marker`, up to the full stop.
+fn readme_fields(marker: &str) -> Vec<String> {
+    let readme = include_str!("../README.md");
+    let start = readme.find(marker).unwrap() + marker.len();
+    let rest = &readme[start..];
+    let end = rest.find(".\n").unwrap();
+    // Drop the parenthesised asides (the values a field takes).
+    let mut text = String::new();
+    let mut depth = 0;
+    for c in rest[..end].chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|f| f.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .map(str::to_string)
+        .collect()
+}
+
+fn keys(v: &serde_json::Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    k.sort();
+    k
+}
+
+#[test]
+fn json_outputs_use_the_readme_field_names() {
+    let env = env_with_maildir();
+    env.rapport(&["request", "jessica"]).ok();
+    env.rapport(&["meeting", "add", "jessica", "--at", "2026-11-30T10:00"])
+        .ok();
+    let mut d_fields = readme_fields("D has ");
+    d_fields.sort();
+    assert!(d_fields.contains(&"due".to_string()), "{d_fields:?}");
+    let q = env.rapport(&["queue", "--json"]).ok().json();
+    assert_eq!(keys(&q["drafts"][0]), d_fields);
+    let show = env
+        .rapport(&["contacts", "show", "jessica", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        keys(&show["drafts"][0]),
+        d_fields,
+        "contacts show uses D too"
+    );
+    let mut top = keys(&show);
+    top.sort();
+    assert_eq!(top, ["contact", "drafts", "next", "stage", "timeline"]);
+    let mut m_fields = readme_fields("with M = ");
+    m_fields.sort();
+    let m = env.rapport(&["meeting", "list", "--json"]).ok().json();
+    assert_eq!(keys(&m["meetings"][0]), m_fields);
+}

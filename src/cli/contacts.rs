@@ -14,23 +14,28 @@ use crate::store::{ContactPatch, NewContact, NewInteraction};
 pub enum ContactsCmd {
     /// Add a contact.
     Add {
+        /// Their email address.
         email: String,
         #[command(flatten)]
         fields: Fields,
     },
     /// List contacts.
     List {
+        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
     },
     /// Show a contact with their timeline and drafts.
     Show {
+        /// The contact: an id, an email address, or part of a name.
         contact: String,
+        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
     },
     /// Change a contact.
     Edit {
+        /// The contact: an id, an email address, or part of a name.
         contact: String,
         #[command(flatten)]
         fields: Fields,
@@ -64,7 +69,9 @@ pub enum ContactsCmd {
     },
     /// Import LinkedIn Connections.csv, vCard (.vcf) or CSV with a header.
     Import {
+        /// The file: LinkedIn's Connections.csv, a vCard (.vcf) or a CSV with a header.
         file: std::path::PathBuf,
+        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
         /// Report what the import would add and change, and write nothing.
@@ -75,13 +82,17 @@ pub enum ContactsCmd {
 
 #[derive(Args, Debug, Default)]
 pub struct Fields {
+    /// Their name, e.g. "Jessica Park".
     #[arg(long)]
     name: Option<String>,
+    /// Where they work.
     #[arg(long)]
     company: Option<String>,
+    /// Their role or title.
     #[arg(long)]
     role: Option<String>,
-    #[arg(long, value_parser = parse_tier)]
+    /// How close you are; sets the check-in cadence ([tiers] in the config).
+    #[arg(long, value_parser = tier_parser())]
     tier: Option<Tier>,
     /// A tag (repeatable).
     #[arg(long = "tag", value_name = "T")]
@@ -91,8 +102,11 @@ pub struct Fields {
     link: Option<String>,
 }
 
-fn parse_tier(s: &str) -> Result<Tier, String> {
-    s.parse()
+/// `--tier` with its values listed in help and errors.
+fn tier_parser() -> impl clap::builder::TypedValueParser<Value = Tier> {
+    use clap::builder::TypedValueParser;
+    let names: Vec<&'static str> = Tier::ALL.iter().map(|t| t.as_str()).collect();
+    clap::builder::PossibleValuesParser::new(names).try_map(|s: String| s.parse::<Tier>())
 }
 
 fn clean(field: &str, v: &Option<String>) -> Result<Option<String>> {
@@ -339,7 +353,10 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
             "stage": plan.stage,
             "next": next,
             "timeline": timeline,
-            "drafts": drafts,
+            "drafts": drafts
+                .iter()
+                .map(|d| super::queue::draft_json(ctx, d, false))
+                .collect::<Vec<_>>(),
             "todos": todos,
         }))?;
         return Ok(ExitCode::SUCCESS);

@@ -7,6 +7,7 @@
 mod approve;
 mod brief;
 mod contacts;
+mod digest;
 mod doctor_smtp;
 mod edit;
 pub(crate) mod goals;
@@ -16,6 +17,7 @@ mod meeting;
 mod next_step;
 pub(crate) mod output;
 mod queue;
+mod review;
 mod service;
 mod setup;
 mod todo;
@@ -96,6 +98,7 @@ enum Command {
     },
     /// Draft the meeting request to a contact (it waits in the queue for approval).
     Request {
+        /// The contact: an id, an email address, or part of a name.
         contact: String,
         /// Use another template than `meeting-request`.
         #[arg(long, value_name = "NAME")]
@@ -105,11 +108,13 @@ enum Command {
     Queue(queue::QueueArgs),
     /// Send every approved draft that is due (inside the send window, under the cap).
     Send {
+        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
     },
     /// Read the mailbox once: new messages, classified, onto the timelines.
     Sync {
+        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
     },
@@ -117,11 +122,13 @@ enum Command {
     Why {
         /// A Message-ID or the message id the timeline prints.
         message: String,
+        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
     },
     /// Correct a message's label; the timeline is re-derived and later syncs keep it.
     Mark {
+        /// A Message-ID or the message id the timeline prints.
         message: String,
         /// meeting_invite, human_reply, thank_you, auto_reply, bounce, bulk, other, ...
         label: String,
@@ -136,6 +143,7 @@ enum Command {
     Daemon,
     /// Is the daemon running, when did each folder last sync, what is queued.
     Status {
+        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
     },
@@ -143,12 +151,29 @@ enum Command {
     Doctor,
     /// Draft what is due now (the daemon does this every turn).
     Plan {
+        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
     },
     /// Meetings: add one agreed outside email, list, move or remove them.
     #[command(subcommand)]
     Meeting(meeting::MeetingCmd),
+    /// Walk through what waits for you, one item at a time, oldest first (needs a terminal).
+    Review,
+    /// The morning digest: what waits for you today (drafts, replies, meetings), printed.
+    Digest {
+        /// Send today's digest to yourself if it is due and not sent yet, as the daemon does.
+        #[arg(long)]
+        send_if_due: bool,
+    },
+    /// Print the manual page (roff), e.g. `rapport man > ~/.local/share/man/man1/rapport.1`.
+    Man,
+    /// Print shell completions, e.g. `rapport completions bash > ~/.local/share/bash-completion/completions/rapport`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Check or preview templates.
     #[command(subcommand)]
     Templates(setup::TemplatesCmd),
@@ -338,8 +363,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
             intent.as_deref(),
             until.as_deref(),
         ),
+        Command::Man => {
+            let mut buf = Vec::new();
+            render_man(&mut buf)?;
+            output::write_out(format_args!("{}", String::from_utf8_lossy(&buf)))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            render_completions(shell, &mut buf);
+            output::write_out(format_args!("{}", String::from_utf8_lossy(&buf)))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Review => review::run(Ctx::open(config_flag)?),
+        Command::Digest { send_if_due } => digest::run(Ctx::open(config_flag)?, send_if_due),
         Command::Meeting(cmd) => meeting::run(Ctx::open(config_flag)?, cmd),
     }
+}
+
+/// The man page, generated from the clap definitions.
+pub(crate) fn render_man(out: &mut Vec<u8>) -> std::io::Result<()> {
+    use clap::CommandFactory;
+    clap_mangen::Man::new(Cli::command()).render(out)
+}
+
+/// Shell completions, generated from the clap definitions.
+pub(crate) fn render_completions(shell: clap_complete::Shell, out: &mut Vec<u8>) {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut Cli::command(), "rapport", out);
 }
 
 /// Prints one JSON document.
@@ -362,3 +413,6 @@ pub(crate) fn cell(s: &str, max: usize) -> String {
         out
     }
 }
+
+#[cfg(test)]
+mod tests;

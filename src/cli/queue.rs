@@ -17,7 +17,8 @@ use crate::store::{Draft, fmt_ts};
 pub struct QueueArgs {
     #[command(subcommand)]
     cmd: Option<QueueCmd>,
-    /// One JSON document instead of a table.
+    /// Print JSON; the fields are in the README.
+    /// Print JSON; the fields are in the README.
     #[arg(long)]
     json: bool,
     /// Include sent, rejected and superseded drafts.
@@ -29,7 +30,9 @@ pub struct QueueArgs {
 enum QueueCmd {
     /// Print the whole email as it will be sent.
     Show {
+        /// The draft id `rapport queue` prints.
         id: i64,
+        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
         /// The exact bytes (the Date header is added when it is sent).
@@ -37,9 +40,13 @@ enum QueueCmd {
         raw: bool,
     },
     /// Edit a draft's subject and body in $VISUAL or $EDITOR.
-    Edit { id: i64 },
+    Edit {
+        /// The draft id `rapport queue` prints.
+        id: i64,
+    },
     /// Approve drafts: they go out when due, inside the send window.
     Approve {
+        /// The draft ids `rapport queue` prints.
         #[arg(required_unless_present = "all")]
         ids: Vec<i64>,
         /// Approve the pending drafts you were shown: on a terminal, the list is shown
@@ -52,13 +59,16 @@ enum QueueCmd {
     },
     /// Reject drafts: they will not be sent, nor drafted again for the same reason.
     Reject {
+        /// The draft ids `rapport queue` prints.
         #[arg(required = true)]
         ids: Vec<i64>,
+        /// Why, for the record (default: "rejected by you").
         #[arg(long)]
         reason: Option<String>,
     },
     /// Put a draft off; it comes back as pending.
     Snooze {
+        /// The draft id `rapport queue` prints.
         id: i64,
         /// A date (2026-12-01) or time (2026-12-01T09:00).
         #[arg(long, conflicts_with = "for_", required_unless_present = "for_")]
@@ -69,7 +79,9 @@ enum QueueCmd {
     },
     /// Settle a draft whose sending was interrupted (`unknown`) or that failed.
     Resolve {
+        /// The draft id `rapport queue` prints.
         id: i64,
+        /// What happened to it.
         #[arg(value_enum)]
         outcome: Outcome,
     },
@@ -323,7 +335,8 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn draft_json(ctx: &Ctx, d: &Draft, with_message: bool) -> serde_json::Value {
+/// D in the README: the fields every `--json` output uses for a draft.
+pub(crate) fn draft_json(ctx: &Ctx, d: &Draft, with_message: bool) -> serde_json::Value {
     let mut v = serde_json::json!({
         "id": d.id,
         "contact_id": d.contact_id,

@@ -38,7 +38,12 @@ pub enum TemplatesCmd {
     /// Render every template against a sample contact and report problems.
     Check,
     /// Print template NAME rendered for CONTACT.
-    Preview { name: String, contact: String },
+    Preview {
+        /// The template: meeting-request, nudge, thank-you, check-in, or one of yours.
+        name: String,
+        /// The contact: an id, an email address, or part of a name.
+        contact: String,
+    },
 }
 
 fn guess_timezone() -> String {

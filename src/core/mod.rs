@@ -6,6 +6,7 @@
 
 pub mod brief;
 pub mod classify;
+pub mod digest;
 pub mod goals;
 pub mod model;
 pub mod netmap;

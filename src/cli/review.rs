@@ -1,0 +1,201 @@
+//! `rapport review`: one item at a time, oldest first, with single-key actions, and a
+//! summary at the end.
+//!
+//! The items are an enum with one source function per kind ([`drafts_waiting`] today;
+//! unsure replies, inbound requests and meetings of unknown time join as their data
+//! lands). It needs a terminal and refuses otherwise, naming the commands to use
+//! instead. Keys are read one at a time by putting the terminal in non-canonical mode
+//! with POSIX `stty` (restored on every exit path); no terminal crate is needed for
+//! that. It never sends: approving here is the same as `rapport queue approve`.
+
+use std::io::{IsTerminal, Read};
+use std::process::{ExitCode, Stdio};
+
+use anyhow::{Result, bail};
+
+use super::Ctx;
+use crate::cli::output::{flush, out, outln};
+use crate::core::model::DraftStatus;
+use crate::store::Draft;
+
+/// One thing waiting for the user.
+enum Item {
+    /// A draft waiting for approval.
+    Draft(Box<Draft>),
+}
+
+impl Item {
+    /// When it started waiting (RFC 3339), for oldest-first order.
+    fn since(&self) -> &str {
+        match self {
+            Item::Draft(d) => &d.created_at,
+        }
+    }
+}
+
+/// Drafts waiting for approval.
+fn drafts_waiting(ctx: &Ctx) -> Result<Vec<Item>> {
+    Ok(ctx
+        .store
+        .drafts(false)?
+        .into_iter()
+        .filter(|d| d.status == DraftStatus::Pending)
+        .map(|d| Item::Draft(Box::new(d)))
+        .collect())
+}
+
+/// Everything to review, oldest first.
+fn items(ctx: &Ctx) -> Result<Vec<Item>> {
+    let mut all = drafts_waiting(ctx)?;
+    all.sort_by(|a, b| a.since().cmp(b.since()));
+    Ok(all)
+}
+
+/// The terminal in single-key mode while it lives.
+struct KeyMode;
+
+impl KeyMode {
+    fn on() -> KeyMode {
+        stty(&["-icanon", "-echo", "min", "1"]);
+        KeyMode
+    }
+}
+
+impl Drop for KeyMode {
+    fn drop(&mut self) {
+        stty(&["icanon", "echo"]);
+    }
+}
+
+fn stty(args: &[&str]) {
+    let _ = std::process::Command::new("stty")
+        .args(args)
+        .stdin(Stdio::inherit())
+        .status();
+}
+
+fn key() -> Result<Option<char>> {
+    let mut b = [0u8; 1];
+    let n = std::io::stdin().read(&mut b)?;
+    Ok((n == 1).then(|| char::from(b[0]).to_ascii_lowercase()))
+}
+
+#[derive(Default)]
+struct Tally {
+    approved: u32,
+    edited: u32,
+    snoozed: u32,
+    rejected: u32,
+    skipped: u32,
+}
+
+fn show_draft(ctx: &Ctx, d: &Draft, n: usize, total: usize) -> Result<()> {
+    outln!()?;
+    outln!(
+        "[{n}/{total}] Draft {} · {} · waiting since {}",
+        d.id,
+        d.kind,
+        d.created_at.get(..10).unwrap_or(&d.created_at)
+    )?;
+    let me = &ctx.cfg.config.identity;
+    outln!("From: {} <{}>", me.name, me.email)?;
+    outln!("To: {} <{}>", d.to_name, d.to_addr)?;
+    outln!("Subject: {}", d.subject)?;
+    outln!("Why: {}", d.reason)?;
+    outln!()?;
+    out!("{}", d.body.replace("\r\n", "\n"))?;
+    outln!()?;
+    out!("[a]pprove  [e]dit  [s]nooze a week  [r]eject  s[k]ip  [q]uit > ")?;
+    flush()?;
+    Ok(())
+}
+
+/// Acts on one draft; `false` when the user quit.
+fn review_draft(ctx: &Ctx, d: &Draft, n: usize, total: usize, t: &mut Tally) -> Result<bool> {
+    loop {
+        let current = ctx.store.draft_or_err(d.id)?;
+        show_draft(ctx, &current, n, total)?;
+        let k = {
+            let _mode = KeyMode::on();
+            key()?
+        };
+        outln!()?;
+        match k {
+            Some('a') => {
+                ctx.store.approve(d.id, ctx.now)?;
+                outln!(
+                    "Approved {}: it goes out at the next send inside the window.",
+                    d.id
+                )?;
+                t.approved += 1;
+            }
+            Some('e') => {
+                match super::edit::edit_draft(ctx, d.id) {
+                    Ok(super::edit::Edited::Saved { .. }) => {
+                        t.edited += 1;
+                        outln!("Saved. Here it is again:")?;
+                    }
+                    Ok(super::edit::Edited::Unchanged) => outln!("No change.")?,
+                    Err(e) => outln!("{e:#}")?,
+                }
+                continue;
+            }
+            Some('s') => {
+                let until = ctx
+                    .now
+                    .checked_add(jiff::SignedDuration::from_hours(24 * 7))?;
+                ctx.store.snooze(d.id, until, ctx.now)?;
+                outln!("Snoozed {} for a week.", d.id)?;
+                t.snoozed += 1;
+            }
+            Some('r') => {
+                ctx.store.reject(d.id, "rejected in review", ctx.now)?;
+                outln!("Rejected {}.", d.id)?;
+                t.rejected += 1;
+            }
+            Some('k' | ' ' | 'n') => {
+                outln!("Skipped {}.", d.id)?;
+                t.skipped += 1;
+            }
+            Some('q') | None => return Ok(false),
+            Some(_) => continue,
+        }
+        return Ok(true);
+    }
+}
+
+pub fn run(mut ctx: Ctx) -> Result<ExitCode> {
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        bail!(
+            "rapport review needs a terminal (it reads single keys); without one use `rapport queue` to list, `rapport queue show ID` to read, and `rapport queue approve|edit|snooze|reject ID` to act"
+        );
+    }
+    ctx.bring_current()?;
+    let all = items(&ctx)?;
+    if all.is_empty() {
+        outln!("Nothing to review: no draft waits for you.")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let total = all.len();
+    let mut t = Tally::default();
+    let mut seen = 0;
+    for (i, item) in all.iter().enumerate() {
+        let go_on = match item {
+            Item::Draft(d) => review_draft(&ctx, d, i + 1, total, &mut t)?,
+        };
+        if !go_on {
+            break;
+        }
+        seen += 1;
+    }
+    outln!()?;
+    outln!(
+        "Reviewed {seen} of {total}: {} approved, {} edited, {} snoozed, {} rejected, {} skipped.",
+        t.approved,
+        t.edited,
+        t.snoozed,
+        t.rejected,
+        t.skipped
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

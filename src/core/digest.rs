@@ -1,0 +1,194 @@
+//! The morning digest's text: what waits for the user today, from plain inputs.
+//!
+//! Pure: the caller gathers the data (drafts waiting, meetings, and the sections other
+//! parts of rapport fill: unsure replies, inbound requests, action items) and passes
+//! `now`; this decides whether there is anything to say and words it. It never reads
+//! the store, the clock or the network, and never addresses anyone: sending is the
+//! caller's, to the user alone.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::core::model::DraftKind;
+
+/// A draft waiting for approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftItem {
+    pub id: i64,
+    pub kind: DraftKind,
+    pub to_name: String,
+    pub why: String,
+}
+
+/// A meeting on a timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingItem {
+    pub start: Timestamp,
+    pub all_day: bool,
+    pub with: String,
+}
+
+/// One line about a person: a reply to confirm, a request to answer, an action item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonItem {
+    pub who: String,
+    pub what: String,
+}
+
+/// Progress towards one goal (shown, but never a reason to send on its own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalItem {
+    pub what: String,
+    pub done: u32,
+    pub goal: u32,
+}
+
+/// Everything the digest may speak of. Sections whose data another part of rapport
+/// produces start empty and are filled by their gatherers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DigestInput {
+    pub drafts_waiting: Vec<DraftItem>,
+    pub replies_to_confirm: Vec<PersonItem>,
+    pub requests_to_answer: Vec<PersonItem>,
+    pub meetings: Vec<MeetingItem>,
+    pub action_items_due: Vec<PersonItem>,
+    pub goals: Vec<GoalItem>,
+}
+
+/// The digest: a subject, a one-line summary (for a desktop notification), the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    pub subject: String,
+    pub summary: String,
+    pub body: String,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn section(body: &mut String, title: &str, lines: &[String]) {
+    if lines.is_empty() {
+        return;
+    }
+    body.push_str(title);
+    body.push('\n');
+    for l in lines {
+        body.push_str("  ");
+        body.push_str(l);
+        body.push('\n');
+    }
+    body.push('\n');
+}
+
+/// "1 draft to approve", "2 meetings", ... for the sections that have something.
+fn counts(input: &DigestInput, meetings: usize) -> Vec<String> {
+    let mut counts = Vec::new();
+    let d = input.drafts_waiting.len();
+    if d > 0 {
+        counts.push(plural(d, "draft to approve", "drafts to approve"));
+    }
+    let r = input.replies_to_confirm.len();
+    if r > 0 {
+        counts.push(plural(r, "reply to confirm", "replies to confirm"));
+    }
+    let q = input.requests_to_answer.len();
+    if q > 0 {
+        counts.push(plural(q, "request to answer", "requests to answer"));
+    }
+    if meetings > 0 {
+        counts.push(plural(meetings, "meeting", "meetings"));
+    }
+    let a = input.action_items_due.len();
+    if a > 0 {
+        counts.push(plural(a, "action item due", "action items due"));
+    }
+    counts
+}
+
+/// Builds the digest for the local day of `now`, or `None` when there is nothing to act
+/// on (goal progress alone is not worth an email).
+pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Digest> {
+    let today = now.to_zoned(tz.clone()).date();
+    let tomorrow = today.tomorrow().ok();
+    let mut meetings: Vec<&MeetingItem> = input
+        .meetings
+        .iter()
+        .filter(|m| {
+            let d = m.start.to_zoned(tz.clone()).date();
+            d == today || Some(d) == tomorrow
+        })
+        .collect();
+    meetings.sort_by_key(|m| m.start);
+    let counts = counts(input, meetings.len());
+    if counts.is_empty() {
+        return None;
+    }
+    let summary = counts.join(", ");
+    let mut body = format!("Good morning. Today ({today}): {summary}.\n\n");
+    let drafts: Vec<String> = input
+        .drafts_waiting
+        .iter()
+        .map(|d| format!("{:>4}  {} to {} — {}", d.id, d.kind, d.to_name, d.why))
+        .collect();
+    section(
+        &mut body,
+        "Waiting for your approval (`rapport review` walks through them):",
+        &drafts,
+    );
+    let person = |items: &[PersonItem]| -> Vec<String> {
+        items
+            .iter()
+            .map(|p| format!("{}: {}", p.who, p.what))
+            .collect()
+    };
+    section(
+        &mut body,
+        "Replies to confirm (`rapport review`):",
+        &person(&input.replies_to_confirm),
+    );
+    section(
+        &mut body,
+        "They asked you for a meeting; answer them:",
+        &person(&input.requests_to_answer),
+    );
+    let meeting_lines: Vec<String> = meetings
+        .iter()
+        .map(|m| {
+            let local = m.start.to_zoned(tz.clone());
+            let day = if local.date() == today {
+                "today"
+            } else {
+                "tomorrow"
+            };
+            if m.all_day {
+                format!("{day}, all day: {}", m.with)
+            } else {
+                format!("{day} {}: {}", local.strftime("%H:%M"), m.with)
+            }
+        })
+        .collect();
+    section(&mut body, "Meetings:", &meeting_lines);
+    section(
+        &mut body,
+        "Action items due:",
+        &person(&input.action_items_due),
+    );
+    let goals: Vec<String> = input
+        .goals
+        .iter()
+        .map(|g| format!("{}: {} of {}", g.what, g.done, g.goal))
+        .collect();
+    section(&mut body, "Goals:", &goals);
+    body.push_str(
+        "— rapport (this digest goes only to you; [digest] in the config turns it off)\n",
+    );
+    Some(Digest {
+        subject: format!("rapport: {summary}"),
+        summary,
+        body,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,96 @@
+use super::*;
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn berlin() -> TimeZone {
+    TimeZone::get("Europe/Berlin").unwrap()
+}
+
+fn goals() -> Vec<GoalItem> {
+    vec![GoalItem {
+        what: "new people this month".into(),
+        done: 1,
+        goal: 4,
+    }]
+}
+
+#[test]
+fn nothing_to_act_on_is_no_digest_even_with_goals() {
+    let input = DigestInput {
+        goals: goals(),
+        meetings: vec![MeetingItem {
+            start: ts("2026-12-05T10:00:00Z"),
+            all_day: false,
+            with: "Omar".into(),
+        }],
+        ..DigestInput::default()
+    };
+    assert_eq!(build(&input, ts("2026-11-30T07:00:00Z"), &berlin()), None);
+}
+
+#[test]
+fn every_section_is_worded_and_counted() {
+    let input = DigestInput {
+        drafts_waiting: vec![DraftItem {
+            id: 7,
+            kind: DraftKind::Nudge,
+            to_name: "Jessica Park".into(),
+            why: "no reply to your request of 2026-11-23 (7 days)".into(),
+        }],
+        replies_to_confirm: vec![PersonItem {
+            who: "Lena".into(),
+            what: "\"maybe next month\" read as later".into(),
+        }],
+        requests_to_answer: vec![PersonItem {
+            who: "Raj".into(),
+            what: "asked for a call on 2026-11-28".into(),
+        }],
+        meetings: vec![
+            MeetingItem {
+                start: ts("2026-12-01T14:00:00Z"),
+                all_day: false,
+                with: "Omar Haddad".into(),
+            },
+            MeetingItem {
+                start: ts("2026-11-30T08:00:00Z"),
+                all_day: true,
+                with: "Conference".into(),
+            },
+            MeetingItem {
+                start: ts("2026-12-09T14:00:00Z"),
+                all_day: false,
+                with: "Not this week".into(),
+            },
+        ],
+        action_items_due: vec![PersonItem {
+            who: "Jessica".into(),
+            what: "send the fintech intro (due 2026-11-30)".into(),
+        }],
+        goals: goals(),
+    };
+    let d = build(&input, ts("2026-11-30T07:00:00Z"), &berlin()).unwrap();
+    assert_eq!(
+        d.summary,
+        "1 draft to approve, 1 reply to confirm, 1 request to answer, 2 meetings, 1 action item due"
+    );
+    assert_eq!(d.subject, format!("rapport: {}", d.summary));
+    for want in [
+        "rapport review",
+        "   7  nudge to Jessica Park — no reply",
+        "Lena: \"maybe next month\"",
+        "Raj: asked for a call",
+        "today, all day: Conference",
+        "tomorrow 15:00: Omar Haddad",
+        "send the fintech intro",
+        "new people this month: 1 of 4",
+    ] {
+        assert!(d.body.contains(want), "{want}\n{}", d.body);
+    }
+    assert!(!d.body.contains("Not this week"), "{}", d.body);
+    // Today's meetings come before tomorrow's.
+    let conf = d.body.find("Conference").unwrap();
+    let omar = d.body.find("Omar Haddad").unwrap();
+    assert!(conf < omar, "{}", d.body);
+}
