@@ -71,8 +71,11 @@ fn find_existing(store: &Store, rec: &ImportedContact) -> Result<Found> {
     {
         return Ok(Found::Strongly(c));
     }
-    if let Some(name) = rec.name.as_deref().filter(|n| !n.is_empty())
-        && let [id] = store.contact_ids_by_name(name)?.as_slice()
+    // The name as it would be stored (control characters dropped), or a second import
+    // of the same file would not find what the first one added.
+    let name = clean(&rec.name);
+    if !name.is_empty()
+        && let [id] = store.contact_ids_by_name(&name)?.as_slice()
         && let Some(c) = store.contact(*id)?
     {
         // Their addresses were looked up above and none is this contact's.

@@ -168,3 +168,14 @@ fn linkedin_connected_on_is_kept_as_when_you_met_once() {
     assert_eq!(timeline[0].kind, "note");
     assert_eq!(timeline[0].summary, "Connected on LinkedIn");
 }
+
+#[test]
+fn a_name_with_a_control_character_is_found_again_on_a_second_import() {
+    // Found by the fuzz harness: the stored name had the control character dropped, the
+    // lookup did not, so every re-import added the contact again.
+    let mut s = Store::open_in_memory().unwrap();
+    let csv = b"Name,Company\nLena\x02 Ortiz,Initech\n";
+    assert_eq!(import(&mut s, csv).added, 1);
+    let again = import(&mut s, csv);
+    assert_eq!((again.added, again.unchanged), (0, 1));
+}
