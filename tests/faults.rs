@@ -311,3 +311,66 @@ fn a_full_disk_loses_nothing_and_the_next_run_recovers() {
         }
     }
 }
+
+/// `config` in another time zone with a daily cap.
+fn zoned_config(s: &TestServers, tz: &str, cap: u32) -> String {
+    format!(
+        "{}\n[policy]\ndaily_send_cap = {cap}\n",
+        config(s).replacen(
+            "timezone = \"Europe/London\"",
+            &format!("timezone = \"{tz}\""),
+            1
+        )
+    )
+}
+
+#[test]
+fn the_send_window_follows_daylight_saving_time() {
+    let s = TestServers::start();
+    let mut env = Env::with_config(&zoned_config(&s, "Europe/London", 20));
+    env.now = "2026-03-27T10:00:00Z".into(); // a Friday, GMT
+    approved(&env, &["bob"]);
+    // Monday after the clocks went forward: 07:30 UTC is 08:30 BST, before the window.
+    env.now = "2026-03-30T07:30:00Z".into();
+    let r = env.rapport(&["send"]);
+    assert!(
+        s.sent_messages().is_empty(),
+        "sent before 09:00 local: {}",
+        r.stdout
+    );
+    // 08:30 UTC is 09:30 BST: inside (it would be outside in GMT).
+    env.now = "2026-03-30T08:30:00Z".into();
+    env.rapport(&["send"]).ok();
+    assert_eq!(s.sent_messages().len(), 1);
+}
+
+#[test]
+fn the_daily_cap_counts_the_local_day_across_a_utc_midnight_and_a_clock_jump() {
+    let s = TestServers::start();
+    let mut env = Env::with_config(&zoned_config(&s, "Pacific/Auckland", 2));
+    env.now = "2026-11-23T21:00:00Z".into(); // Tuesday 10:00 in Auckland
+    approved(&env, &["alice", "bob", "carol"]);
+    env.rapport(&["send"]);
+    assert_eq!(s.sent_messages().len(), 2, "the cap of 2");
+    // Tuesday 15:00 in Auckland is already Wednesday in UTC: still the same local day.
+    env.now = "2026-11-24T02:00:00Z".into();
+    env.rapport(&["send"]);
+    assert_eq!(
+        s.sent_messages().len(),
+        2,
+        "a UTC midnight is not a new local day"
+    );
+    // The clock jumps back an hour: still the same day, still capped.
+    env.now = "2026-11-24T01:00:00Z".into();
+    env.rapport(&["send"]);
+    assert_eq!(
+        s.sent_messages().len(),
+        2,
+        "a clock jump back does not reset the cap"
+    );
+    // The next local day (Wednesday 10:00 in Auckland) the last one goes, once.
+    env.now = "2026-11-24T21:00:00Z".into();
+    env.rapport(&["send"]).ok();
+    assert_eq!(s.sent_messages().len(), 3);
+    assert!(deliveries(&s).values().all(|n| *n == 1));
+}
