@@ -275,6 +275,11 @@ fn a_full_disk_loses_nothing_and_the_next_run_recovers() {
             "names the database: {}",
             r.stderr
         );
+        assert!(
+            r.stderr.contains("free some space"),
+            "says the fix: {}",
+            r.stderr
+        );
     }
     let sent_while_full = deliveries(&s);
     for n in sent_while_full.values() {
