@@ -54,6 +54,8 @@ enum Found {
     ByName(Contact),
     /// Same name as this contact, but an address or link says it is someone else.
     Namesake(Contact, &'static str),
+    /// Only a name, and several contacts have it: which one is meant cannot be told.
+    Ambiguous(usize),
     Nobody,
 }
 
@@ -71,8 +73,18 @@ fn find_existing(store: &Store, rec: &ImportedContact) -> Result<Found> {
     {
         return Ok(Found::Strongly(c));
     }
-    if let Some(name) = rec.name.as_deref().filter(|n| !n.is_empty())
-        && let [id] = store.contact_ids_by_name(name)?.as_slice()
+    // The name as it would be stored (control characters dropped), or a second import
+    // of the same file would not find what the first one added.
+    let name = clean(&rec.name);
+    let named = if name.is_empty() {
+        Vec::new()
+    } else {
+        store.contact_ids_by_name(&name)?
+    };
+    if named.len() > 1 && rec.emails.is_empty() && clean(&rec.link).is_empty() {
+        return Ok(Found::Ambiguous(named.len()));
+    }
+    if let [id] = named.as_slice()
         && let Some(c) = store.contact(*id)?
     {
         // Their addresses were looked up above and none is this contact's.
@@ -142,6 +154,16 @@ fn merge_all(store: &mut Store, parsed: &ParsedImport, now: Timestamp) -> Result
                     });
                 }
                 id
+            }
+            Found::Ambiguous(n) => {
+                report.skipped.push(Problem {
+                    line: rec.line,
+                    message: format!(
+                        "{:?} has neither an email address nor a link and {n} contacts have that name; skipped, since it cannot be told which one it is (add an email address to the row)",
+                        clean(&rec.name)
+                    ),
+                });
+                None
             }
             Found::Nobody => add(store, rec, now, &mut report)?,
         };

@@ -89,6 +89,27 @@ pub fn fmt_ts(t: Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// A fix for the errors a full, failing or read-only disk gives (SQLite names them by
+/// what it was doing, such as "I/O error within the xShmMap method", not by the cause).
+fn disk_hint(e: &anyhow::Error) -> &'static str {
+    use rusqlite::ErrorCode::{DiskFull, ReadOnly, SystemIoFailure};
+    let code = e
+        .chain()
+        .find_map(|c| match c.downcast_ref::<rusqlite::Error>() {
+            Some(rusqlite::Error::SqliteFailure(f, _)) => Some(f.code),
+            _ => None,
+        });
+    match code {
+        Some(DiskFull | SystemIoFailure) => {
+            " (the disk holding it is full or failing: free some space, then run rapport again; nothing was lost)"
+        }
+        Some(ReadOnly) => {
+            " (it is read-only: make the file and its folder writable, then run rapport again)"
+        }
+        _ => "",
+    }
+}
+
 /// Parses a stored timestamp.
 pub fn parse_ts(s: &str) -> Result<Timestamp> {
     s.parse::<Timestamp>()
@@ -112,7 +133,10 @@ impl Store {
         }
         let conn = Connection::open(path)
             .with_context(|| format!("Opening the database {}", path.display()))?;
-        Store::setup(conn).with_context(|| format!("Preparing the database {}", path.display()))
+        Store::setup(conn).map_err(|e| {
+            let hint = disk_hint(&e);
+            e.context(format!("Preparing the database {}{hint}", path.display()))
+        })
     }
 
     /// A private in-memory database, for tests.

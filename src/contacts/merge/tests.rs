@@ -68,9 +68,21 @@ fn two_jessica_parks_with_different_addresses_stay_two_and_the_import_says_so() 
     );
     assert_eq!(r.added, 1);
     assert!(r.problems[0].message.contains("different profile link"));
-    // Nothing contradicting: an address is added to the one who had none.
-    let r = import(&mut s, b"Name,Email\nOmar Haddad,omar@acme.example\n");
-    assert_eq!(r.added, 1, "two Omars now: the name is ambiguous, so added");
+    // Two Omars now: a record with only the name is neither merged nor added.
+    let r = import(&mut s, b"Name,Company\nOmar Haddad,Acme\n");
+    assert_eq!((r.added, r.merged, r.unchanged), (0, 0, 0));
+    assert!(r.skipped[0].message.contains("2 contacts have that name"));
+}
+
+#[test]
+fn a_file_that_makes_a_name_ambiguous_imports_the_same_way_twice() {
+    // Found by the fuzz harness: the first import merged the address-less record by
+    // name, then a namesake made the name ambiguous, so the second import added it.
+    let mut s = Store::open_in_memory().unwrap();
+    let csv = b"Name,Email\nElena Smirnova,elena@example.ru\nElena Smirnova,\nElena Smirnova,slena@example.ru\n";
+    assert_eq!(import(&mut s, csv).added, 2);
+    let again = import(&mut s, csv);
+    assert_eq!(again.added, 0, "{again:?}");
 }
 
 #[test]
@@ -167,4 +179,15 @@ fn linkedin_connected_on_is_kept_as_when_you_met_once() {
     assert_eq!(timeline[0].at, "2024-11-03T12:00:00Z");
     assert_eq!(timeline[0].kind, "note");
     assert_eq!(timeline[0].summary, "Connected on LinkedIn");
+}
+
+#[test]
+fn a_name_with_a_control_character_is_found_again_on_a_second_import() {
+    // Found by the fuzz harness: the stored name had the control character dropped, the
+    // lookup did not, so every re-import added the contact again.
+    let mut s = Store::open_in_memory().unwrap();
+    let csv = b"Name,Company\nLena\x02 Ortiz,Initech\n";
+    assert_eq!(import(&mut s, csv).added, 1);
+    let again = import(&mut s, csv);
+    assert_eq!((again.added, again.unchanged), (0, 1));
 }
