@@ -69,6 +69,8 @@ pub(crate) enum Cat {
     Pleasantry,
     /// Objects of thanks that are transactions, never a thank-you note.
     ThanksExcluded,
+    /// What a receipt thanks for ("your order"): never a thank-you note.
+    Receipt,
     /// The ask of a request ("would you be", "hätten Sie").
     RequestAsk,
     /// What a request asks for ("a call", "Kaffee", "minutes").
@@ -76,7 +78,7 @@ pub(crate) enum Cat {
 }
 
 impl Cat {
-    const ALL: [Cat; 15] = [
+    const ALL: [Cat; 16] = [
         Cat::Yes,
         Cat::No,
         Cat::Later,
@@ -90,6 +92,7 @@ impl Cat {
         Cat::ThanksGerund,
         Cat::Pleasantry,
         Cat::ThanksExcluded,
+        Cat::Receipt,
         Cat::RequestAsk,
         Cat::RequestObject,
     ];
@@ -109,6 +112,7 @@ impl Cat {
             Cat::ThanksGerund => "thanks_gerund",
             Cat::Pleasantry => "pleasantry",
             Cat::ThanksExcluded => "thanks_excluded",
+            Cat::Receipt => "receipt",
             Cat::RequestAsk => "request_ask",
             Cat::RequestObject => "request_object",
         }
