@@ -290,3 +290,113 @@ fn sync_over_required_starttls() {
     let r = sync(&env);
     assert_eq!(folder(&r, "INBOX")["new"], 4, "{r}");
 }
+
+/// Issue 8: `contacts show` tells the right story for a request written by hand, a
+/// "works for me", a "not the 2nd but the 4th" and a German holiday reply, and
+/// `queue` lists a request from someone else under "To answer".
+#[test]
+fn contacts_show_tells_the_story_of_hand_written_requests() {
+    let s = TestServers::start();
+    let me = "Me Tester <me@example.test>";
+    let people = [
+        ("ana", "Ana Ruiz <ana@example.test>"),
+        ("ben", "Ben Ode <ben@example.test>"),
+        ("jan", "Jan Weiss <jan@example.test>"),
+    ];
+    let sent: Vec<SeedMessage> = people
+        .iter()
+        .map(|(k, who)| {
+            SeedMessage::new(mail(
+                me,
+                who,
+                "Great to meet you",
+                &format!("req-{k}@example.test"),
+                "",
+                "Great to meet you at the meetup! Would you have 20 minutes for a call in the next weeks?",
+            ))
+            .flags("\\Seen")
+        })
+        .collect();
+    s.seed_messages("me", "Sent", &sent);
+    let reply = |k: &str, who: &str, subject: &str, extra: &str, body: &str| {
+        SeedMessage::new(mail(
+            who,
+            "me@example.test",
+            subject,
+            &format!("{k}-answer@example.test"),
+            &format!("In-Reply-To: <req-{k}@example.test>\r\n{extra}"),
+            body,
+        ))
+    };
+    let inbox = vec![
+        reply(
+            "ana",
+            people[0].1,
+            "Re: Great to meet you",
+            "",
+            "Tuesday at 10 works for me.",
+        ),
+        reply(
+            "ben",
+            people[1].1,
+            "Re: Great to meet you",
+            "",
+            "Not the 2nd, but the 4th of December would work.",
+        ),
+        reply(
+            "jan",
+            people[2].1,
+            "Abwesenheitsnotiz: Great to meet you",
+            "Auto-Submitted: auto-replied\r\n",
+            "Vielen Dank für Ihre Nachricht. Ich bin bis 30.11. nicht im Büro.",
+        ),
+        SeedMessage::new(mail(
+            "Dora Lim <dora@example.test>",
+            "me@example.test",
+            "Coffee?",
+            "dora-ask@example.test",
+            "",
+            "Hi! Would you have time for a coffee next week?",
+        )),
+    ];
+    s.seed_messages("me", "INBOX", &inbox);
+    let env = Env::with_config(&config(&s));
+    for (k, who) in people
+        .iter()
+        .copied()
+        .chain([("dora", "Dora Lim <dora@example.test>")])
+    {
+        let addr = who.split(['<', '>']).nth(1).unwrap();
+        env.rapport(&["contacts", "add", addr, "--name", k]).ok();
+    }
+    sync(&env);
+    let summaries = |who: &str| -> Vec<String> {
+        timeline(&env, who)
+            .iter()
+            .map(|i| i["summary"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let ana = summaries("ana");
+    assert!(ana[0].starts_with("you asked (written by you)"), "{ana:?}");
+    assert!(ana[1].starts_with("replied (yes)"), "{ana:?}");
+    let ben = summaries("ben");
+    assert!(
+        ben[1].starts_with("replied (later, until 2026-12-04)"),
+        "{ben:?}"
+    );
+    let jan = summaries("jan");
+    assert!(
+        jan.iter().any(|s| s == "auto-reply, back 2026-11-30"),
+        "{jan:?}"
+    );
+    let show = env.rapport(&["contacts", "show", "jan"]).ok().stdout;
+    assert!(
+        show.contains("2026-12-01"),
+        "the nudge waits for the return: {show}"
+    );
+    let dora = summaries("dora");
+    assert_eq!(dora, vec!["they asked you: Coffee?".to_string()]);
+    let q = env.rapport(&["queue"]).ok().stdout;
+    assert!(q.contains("To answer"), "{q}");
+    assert!(q.contains("dora-ask@example.test"), "{q}");
+}

@@ -404,7 +404,10 @@ fn run(c: &Case, drafts: &[ExistingDraft]) -> Plan {
 }
 
 fn is_inbound_human(k: K) -> bool {
-    matches!(k, K::Reply | K::ThankYouReceived | K::EmailReceived)
+    matches!(
+        k,
+        K::Reply | K::ThankYouReceived | K::EmailReceived | K::RequestReceived
+    )
 }
 
 fn blocked(c: &ContactFacts) -> bool {

@@ -289,12 +289,14 @@ fn snooze_until(
 fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
     let drafts = ctx.store.drafts(all)?;
     super::approve::record_listing(ctx, &drafts)?;
+    let waiting = ctx.store.attention()?;
     if json {
         let items: Vec<serde_json::Value> =
             drafts.iter().map(|d| draft_json(ctx, d, false)).collect();
-        print_json(&serde_json::json!({ "drafts": items }))?;
+        print_json(&serde_json::json!({ "drafts": items, "waiting_for_you": waiting }))?;
         return Ok(ExitCode::SUCCESS);
     }
+    print_attention(&waiting)?;
     if drafts.is_empty() {
         outln!("The queue is empty.")?;
         return Ok(ExitCode::SUCCESS);
@@ -333,6 +335,43 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The "to answer" and "to confirm" sections: mail that waits for the user, not a draft.
+fn print_attention(items: &[crate::store::Attention]) -> Result<()> {
+    use crate::store::AttentionKind;
+    for (kind, title, hint) in [
+        (
+            AttentionKind::ToAnswer,
+            "To answer (they asked you for a meeting; nothing is drafted):",
+            "",
+        ),
+        (
+            AttentionKind::ToConfirm,
+            "To confirm (rapport is unsure of its reading; no nudge meanwhile):",
+            "  confirm or correct with `rapport mark MESSAGE-ID LABEL [--intent …]`; `rapport why MESSAGE-ID` shows the evidence",
+        ),
+    ] {
+        let rows: Vec<_> = items.iter().filter(|i| i.kind == kind).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        outln!("{title}")?;
+        for i in rows {
+            outln!(
+                "  {:<10} {:<20} {}  <{}>",
+                i.at.split('T').next().unwrap_or(""),
+                cell(&i.contact, 20),
+                cell(&i.summary, 60),
+                i.message_id
+            )?;
+        }
+        if !hint.is_empty() {
+            outln!("{hint}")?;
+        }
+        outln!()?;
+    }
+    Ok(())
 }
 
 /// D in the README: the fields every `--json` output uses for a draft.

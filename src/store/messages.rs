@@ -335,3 +335,62 @@ pub fn set_label_override(
     )?;
     Ok(())
 }
+
+/// Which list of `rapport queue` an item belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttentionKind {
+    /// Someone asked the user for a meeting and the user has not written since.
+    ToAnswer,
+    /// rapport's reading of a message is unsure: the user confirms it with `mark`.
+    ToConfirm,
+}
+
+/// A message that waits for the user, not for a draft.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attention {
+    pub kind: AttentionKind,
+    pub contact_id: i64,
+    pub contact: String,
+    pub at: String,
+    /// The Message-ID, for `rapport why` and `rapport mark`.
+    pub message_id: String,
+    pub summary: String,
+}
+
+impl Store {
+    /// Requests to answer (oldest first), then readings to confirm.
+    pub fn attention(&self) -> Result<Vec<Attention>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT 'to_answer', c.id, c.name, i.at, i.message_key, i.summary
+               FROM interactions i JOIN contacts c ON c.id = i.contact_id
+              WHERE i.kind = 'request-received'
+                AND NOT EXISTS (SELECT 1 FROM interactions j
+                                 WHERE j.contact_id = i.contact_id AND j.at >= i.at
+                                   AND j.kind IN ('email-sent', 'request-sent', 'nudge-sent',
+                                                  'check-in-sent', 'thank-you-sent',
+                                                  'meeting-scheduled', 'meeting-declined'))
+             UNION ALL
+             SELECT 'to_confirm', c.id, c.name, i.at, i.message_key, i.summary
+               FROM interactions i JOIN contacts c ON c.id = i.contact_id
+              WHERE json_extract(i.detail, '$.unsure') = 1
+             ORDER BY 1, 4",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let kind: String = r.get(0)?;
+            Ok(Attention {
+                kind: if kind == "to_answer" {
+                    AttentionKind::ToAnswer
+                } else {
+                    AttentionKind::ToConfirm
+                },
+                contact_id: r.get(1)?,
+                contact: r.get(2)?,
+                at: r.get(3)?,
+                message_id: r.get(4)?,
+                summary: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}

@@ -27,8 +27,8 @@ pub use contacts::{Contact, ContactEmail, ContactPatch, NewContact};
 pub use drafts::{Draft, NewDraft};
 pub use maildir::add_maildir_file;
 pub use messages::{
-    Cursor, NewMessage, StoredMessage, SyncState, add_location, canonical_message_id,
-    message_by_message_id, set_cursor, set_label_override, upsert_message,
+    Attention, AttentionKind, Cursor, NewMessage, StoredMessage, SyncState, add_location,
+    canonical_message_id, message_by_message_id, set_cursor, set_label_override, upsert_message,
 };
 
 /// The migrations, in order. Their position is their version number.

@@ -272,6 +272,27 @@ fn deferral_with_date(sents: &[Sentence], r: Date) -> Option<Judgement> {
     None
 }
 
+/// A concession ("I'd love to, but …") whose follow-up comes in the next
+/// sentences ("Let's keep in touch!") is a deferral, not a no.
+fn concession_follow_up(mut v: Judgement, next: &[Sentence], r: Date) -> Judgement {
+    let conceded =
+        v.intent == Intent::No && !v.sure && v.phrase.as_deref().is_some_and(|p| p.contains(" … "));
+    if !conceded {
+        return v;
+    }
+    let cue = next
+        .iter()
+        .take(2)
+        .find_map(|n| set(Cat::LaterCue).first(&n.text).map(|h| (h.phrase, n)));
+    if let Some((cue, n)) = cue {
+        v.intent = Intent::Later;
+        v.sure = true;
+        v.phrase = v.phrase.map(|p| format!("{p} … {cue}"));
+        v.later_until = dates::best_date(&n.text, r);
+    }
+    v
+}
+
 /// Judges the intent of a reply's fresh text. `r` is the reference date for
 /// relative and year-less dates (the message date).
 pub(crate) fn judge(fresh: &str, r: Date) -> Judgement {
@@ -291,10 +312,17 @@ pub(crate) fn judge(fresh: &str, r: Date) -> Judgement {
     if let Some(j) = deferral_with_date(&sents, r) {
         return j;
     }
-    let verdicts: Vec<Judgement> = sents
-        .iter()
-        .filter_map(|s| sentence_verdict(s, r))
-        .collect();
+    let mut verdicts: Vec<Judgement> = Vec::new();
+    for (i, s) in sents.iter().enumerate() {
+        let Some(v) = sentence_verdict(s, r) else {
+            continue;
+        };
+        verdicts.push(concession_follow_up(
+            v,
+            sents.get(i + 1..).unwrap_or(&[]),
+            r,
+        ));
+    }
     let mixed = verdicts.iter().any(|v| v.intent == Intent::Yes)
         && verdicts.iter().any(|v| v.intent == Intent::No);
     for want in [Intent::Later, Intent::No, Intent::Yes] {
@@ -353,9 +381,28 @@ fn thanks_in(s: &str) -> Option<String> {
 
 /// The thank-you phrase in a text, if it thanks for time or a conversation.
 pub(crate) fn thanks_phrase(fresh: &str) -> Option<String> {
-    sentences(&unwrap_lines(fresh))
-        .iter()
-        .find_map(|s| thanks_in(&s.text))
+    let sents = sentences(&unwrap_lines(fresh));
+    if is_receipt(&sents) {
+        return None;
+    }
+    sents.iter().find_map(|s| thanks_in(&s.text))
+}
+
+/// A thanks for an order, a purchase, a booking: the message is a receipt,
+/// whatever pleasantries it adds.
+fn is_receipt(sents: &[Sentence]) -> bool {
+    sents.iter().any(|s| {
+        set(Cat::Thanks).hits(&s.text).any(|w| {
+            let rest: Vec<&str> = s
+                .text
+                .get(w.end..)
+                .unwrap_or("")
+                .split_whitespace()
+                .take(8)
+                .collect();
+            set(Cat::Receipt).any(&format!(" {} ", rest.join(" ")))
+        })
+    })
 }
 
 /// A message that is only thanks ("Thank you very much.", "Thanks for your
@@ -363,6 +410,9 @@ pub(crate) fn thanks_phrase(fresh: &str) -> Option<String> {
 /// sign-offs and signature lines of a few words aside), no question.
 pub(crate) fn bare_thanks(fresh: &str) -> Option<String> {
     let sents = sentences(&unwrap_lines(fresh));
+    if is_receipt(&sents) {
+        return None;
+    }
     let mut thanks = None;
     for s in &sents {
         if s.question {

@@ -506,12 +506,28 @@ pub(crate) fn find_phrase(hay: &str, phrase: &str) -> Option<usize> {
     None
 }
 
-/// The first phrase of `phrases` found in `hay`, if any.
-pub(crate) fn first_phrase<'p>(hay: &str, phrases: &[&'p str]) -> Option<&'p str> {
-    phrases
-        .iter()
-        .copied()
-        .find(|p| find_phrase(hay, p).is_some())
+/// The first phrase of `phrases` (in list order) found in `hay` on word
+/// boundaries, if any. Each list is compiled once into an automaton and kept
+/// for the life of the process (the lists are the detectors' constants).
+pub(crate) fn first_phrase(hay: &str, phrases: &'static [&'static str]) -> Option<&'static str> {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, RwLock};
+    type Cache = RwLock<HashMap<(usize, usize), &'static super::lexicon::PhraseSet>>;
+    static CACHE: LazyLock<Cache> = LazyLock::new(|| RwLock::new(HashMap::new()));
+    let key = (phrases.as_ptr() as usize, phrases.len());
+    let cached = CACHE.read().ok().and_then(|c| c.get(&key).copied());
+    let set = match cached {
+        Some(s) => s,
+        None => {
+            let s: &'static super::lexicon::PhraseSet =
+                Box::leak(Box::new(super::lexicon::PhraseSet::from_list(phrases)));
+            if let Ok(mut c) = CACHE.write() {
+                c.insert(key, s);
+            }
+            s
+        }
+    };
+    phrases.get(set.first_listed(hay)?).copied()
 }
 
 /// First ~200 characters of the text, whitespace collapsed.

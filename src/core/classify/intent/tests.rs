@@ -90,3 +90,16 @@ fn hard_wrapped_later_keeps_its_date() {
     assert_eq!(j.intent, Intent::Later);
     assert_eq!(j.later_until.map(|f| f.date), Some(date(2026, 12, 1)));
 }
+
+#[test]
+fn a_concession_then_keep_in_touch_is_later() {
+    let j = judge(
+        "ich würde gerne, aber leider bin ich bis Ende des Jahres ausgebucht. Lass uns in Kontakt bleiben!",
+        date(2026, 11, 25),
+    );
+    assert_eq!(j.intent, Intent::Later, "{j:?}");
+    let j = judge("I'd love to, but I'm swamped.", date(2026, 11, 25));
+    assert_eq!(j.intent, Intent::No, "{j:?}");
+    assert_eq!(intent("Sounds good, does 3pm work?"), Intent::Yes);
+    assert_eq!(intent("Would that work for you?"), Intent::Other);
+}

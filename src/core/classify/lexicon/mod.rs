@@ -69,6 +69,8 @@ pub(crate) enum Cat {
     Pleasantry,
     /// Objects of thanks that are transactions, never a thank-you note.
     ThanksExcluded,
+    /// What a receipt thanks for ("your order"): never a thank-you note.
+    Receipt,
     /// The ask of a request ("would you be", "hätten Sie").
     RequestAsk,
     /// What a request asks for ("a call", "Kaffee", "minutes").
@@ -76,7 +78,7 @@ pub(crate) enum Cat {
 }
 
 impl Cat {
-    const ALL: [Cat; 15] = [
+    const ALL: [Cat; 16] = [
         Cat::Yes,
         Cat::No,
         Cat::Later,
@@ -90,6 +92,7 @@ impl Cat {
         Cat::ThanksGerund,
         Cat::Pleasantry,
         Cat::ThanksExcluded,
+        Cat::Receipt,
         Cat::RequestAsk,
         Cat::RequestObject,
     ];
@@ -109,6 +112,7 @@ impl Cat {
             Cat::ThanksGerund => "thanks_gerund",
             Cat::Pleasantry => "pleasantry",
             Cat::ThanksExcluded => "thanks_excluded",
+            Cat::Receipt => "receipt",
             Cat::RequestAsk => "request_ask",
             Cat::RequestObject => "request_object",
         }
@@ -134,6 +138,8 @@ pub(crate) struct Hit<'s> {
 pub(crate) struct PhraseSet {
     automaton: Option<AhoCorasick>,
     phrases: Vec<(String, &'static str)>,
+    /// For each phrase, the position of the item it came from.
+    origin: Vec<usize>,
 }
 
 /// Scripts written without spaces between words: no boundary check there.
@@ -155,14 +161,20 @@ impl PhraseSet {
     /// texts they are searched in, empty and repeated ones dropped.
     pub(crate) fn new<'p>(items: impl IntoIterator<Item = (&'p str, &'static str)>) -> PhraseSet {
         let mut phrases: Vec<(String, &'static str)> = Vec::new();
-        for (p, lang) in items {
+        let mut origin = Vec::new();
+        for (i, (p, lang)) in items.into_iter().enumerate() {
             let n = normalise_for_match(p).trim().to_string();
             if !n.is_empty() && !phrases.iter().any(|(q, _)| *q == n) {
                 phrases.push((n, lang));
+                origin.push(i);
             }
         }
         let automaton = AhoCorasick::new(phrases.iter().map(|(p, _)| p.as_str())).ok();
-        PhraseSet { automaton, phrases }
+        PhraseSet {
+            automaton,
+            phrases,
+            origin,
+        }
     }
 
     /// A set from a plain list (the detectors' header and body lists).
@@ -197,6 +209,20 @@ impl PhraseSet {
     pub(crate) fn first<'s>(&'s self, hay: &'s str) -> Option<Hit<'s>> {
         self.hits(hay)
             .min_by_key(|h| (h.start, std::cmp::Reverse(h.end)))
+    }
+
+    /// The position in the input list of the earliest-listed phrase that
+    /// occurs (list order, not text order: the detectors' lists are ranked).
+    pub(crate) fn first_listed(&self, hay: &str) -> Option<usize> {
+        self.hits(hay)
+            .filter_map(|h| {
+                let i = self
+                    .phrases
+                    .iter()
+                    .position(|(p, _)| p.as_str() == h.phrase)?;
+                self.origin.get(i).copied()
+            })
+            .min()
     }
 
     /// Whether any phrase occurs.
