@@ -11,6 +11,7 @@ pub mod core;
 pub mod daemon;
 pub mod demo;
 pub mod drafting;
+pub mod logging;
 pub mod mail;
 pub mod planning;
 pub mod secrets;

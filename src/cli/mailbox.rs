@@ -222,6 +222,7 @@ pub fn mark(
         m.label,
         if n == 1 { "y" } else { "ies" }
     );
+    super::kick_daemon(&ctx);
     Ok(ExitCode::SUCCESS)
 }
 

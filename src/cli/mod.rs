@@ -133,7 +133,7 @@ enum MeetingCmd {
 /// Entry point for the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    crate::logging::init(cli.verbose, matches!(cli.command, Command::Daemon));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -141,21 +141,6 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info",
-        _ => "debug",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
 }
 
 /// What most commands need: the config, the store, and the time.
@@ -216,7 +201,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Request { contact, template } => {
             let ctx = Ctx::open(config_flag)?;
-            queue::request(&ctx, &contact, template.as_deref())
+            let code = queue::request(&ctx, &contact, template.as_deref())?;
+            kick_daemon(&ctx);
+            Ok(code)
         }
         Command::Queue(args) => queue::run(Ctx::open(config_flag)?, args),
         Command::Send { json } => queue::send(Ctx::open(config_flag)?, json),
@@ -250,7 +237,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Sync { json } => mailbox::sync(Ctx::open(config_flag)?, json),
+        Command::Sync { json } => {
+            let ctx = Ctx::open(config_flag)?;
+            let store_path = ctx.cfg.store_path.clone();
+            let code = mailbox::sync(ctx, json)?;
+            // The daemon plans and sends with what the sync found (quietly under --json).
+            if let Err(e) = crate::daemon::kick(&store_path) {
+                eprintln!("warning: {e:#}");
+            }
+            Ok(code)
+        }
         Command::Why { message, json } => mailbox::why(&Ctx::open(config_flag)?, &message, json),
         Command::Mark {
             message,
@@ -269,6 +265,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             at,
             minutes,
         }) => mailbox::meeting_add(&Ctx::open(config_flag)?, &contact, &at, minutes),
+    }
+}
+
+/// Wakes a daemon running on this database so it acts on what just changed, and says so.
+pub(crate) fn kick_daemon(ctx: &Ctx) {
+    match crate::daemon::kick(&ctx.cfg.store_path) {
+        Ok(Some(pid)) => println!("Told the daemon (pid {pid}); it is looking now."),
+        Ok(None) => {}
+        Err(e) => eprintln!("warning: {e:#}"),
     }
 }
 

@@ -170,7 +170,11 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
     };
     match cmd {
         QueueCmd::Show { id, json, raw } => show(&ctx, id, json, raw),
-        QueueCmd::Edit { id } => edit(&ctx, id),
+        QueueCmd::Edit { id } => {
+            let code = edit(&ctx, id)?;
+            super::kick_daemon(&ctx);
+            Ok(code)
+        }
         QueueCmd::Approve { ids, all } => {
             let ids = if all {
                 ctx.store
@@ -185,9 +189,17 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
             if ids.is_empty() {
                 println!("Nothing pending to approve.");
             }
-            Ok(each(&ids, |id| {
+            let daemon = crate::daemon::running(&ctx.cfg.store_path)?.is_some();
+            let code = each(&ids, |id| {
                 ctx.store.approve(id, ctx.now)?;
                 let d = ctx.store.draft_or_err(id)?;
+                if daemon {
+                    println!(
+                        "Approved {id}; the daemon will send it {}.",
+                        daemon_when(&ctx, &d)
+                    );
+                    return Ok(());
+                }
                 println!(
                     "Approved {id}: {} to {} — goes out {}.",
                     d.kind,
@@ -196,7 +208,11 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
                         .replace("now", "at the next send")
                 );
                 Ok(())
-            }))
+            });
+            if daemon && let Err(e) = crate::daemon::kick(&ctx.cfg.store_path) {
+                eprintln!("warning: {e:#}");
+            }
+            Ok(code)
         }
         QueueCmd::Reject { ids, reason } => {
             let reason = reason.unwrap_or_else(|| "rejected by you".into());
@@ -231,6 +247,54 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// When a running daemon will send an approved draft, in words.
+fn daemon_when(ctx: &Ctx, d: &Draft) -> String {
+    let label = due_label(d.effective_due(), ctx.now, &ctx.cfg.tz);
+    if label != "now" {
+        return label;
+    }
+    match crate::send::window_check(&ctx.cfg.window, &ctx.cfg.tz, ctx.now) {
+        Ok(()) => "now (inside the window)".into(),
+        Err(open) => format!(
+            "when the window opens {}",
+            open.strftime("%a %Y-%m-%d %H:%M %Z")
+        ),
+    }
+}
+
+/// `rapport send` while the daemon holds the send lock: it is asked for a turn now, and
+/// what that turn sent is shown.
+fn send_via_daemon(ctx: &Ctx, json: bool) -> Result<ExitCode> {
+    use crate::daemon::Waited;
+    let limit = std::time::Duration::from_secs(120);
+    let done = match crate::daemon::wait_for_turn(&ctx.store, &ctx.cfg.store_path, limit)? {
+        Waited::Done(d) => d,
+        Waited::NoDaemon => {
+            bail!("another `rapport send` is sending right now; it will send what is due")
+        }
+        Waited::TimedOut(pid) => bail!(
+            "the daemon (pid {pid}) did not finish a turn within {} s; it goes on by itself (`rapport status` shows its progress)",
+            limit.as_secs()
+        ),
+    };
+    if let Some(e) = &done.error {
+        bail!("the daemon's turn failed: {e}; it will try again by itself (`rapport status`)");
+    }
+    let report = done.report.unwrap_or_default();
+    if json {
+        print_json(&report)?;
+    } else {
+        println!("The daemon sent what was due:");
+        print_report(&report, &ctx.now.to_zoned(ctx.cfg.tz.clone()));
+    }
+    let bad = !report.failed.is_empty() || !report.unknown.is_empty();
+    Ok(if bad {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Runs `f` for every id, reporting each failure and going on; fails if any did.
@@ -467,9 +531,7 @@ fn edit(ctx: &Ctx, id: i64) -> Result<ExitCode> {
 
 pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
     let Some(lock) = crate::send::try_lock(&ctx.cfg.store_path)? else {
-        bail!(
-            "another rapport (probably the daemon) is sending right now; it will send what is due"
-        );
+        return send_via_daemon(&ctx, json);
     };
     let cfg = ctx.cfg.clone();
     // Nudges and check-ins go only after a look at the mailbox for news from the contact.
@@ -494,7 +556,7 @@ pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
             Err(e) => looked = Err(format!("{e:#}")),
         }
     }
-    let mut check = |_: &crate::store::Store, d: &Draft| -> Result<crate::send::Verdict> {
+    let mut check = |_: &mut crate::store::Store, d: &Draft| -> Result<crate::send::Verdict> {
         Ok(match (&looked, d.kind) {
             (Err(e), DraftKind::Nudge | DraftKind::CheckIn) => crate::send::Verdict::Hold(format!(
                 "could not check the mailbox for a reply first ({e}); it stays approved"

@@ -46,7 +46,7 @@ pub enum DeliveryError {
 }
 
 /// What one run did, for printing.
-#[derive(Debug, Default, serde::Serialize)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     pub sent: Vec<i64>,
     pub retrying: Vec<(i64, String)>,
@@ -133,7 +133,9 @@ pub enum Verdict {
 }
 
 /// A check made just before a draft goes out.
-pub type PreSendCheck<'a> = dyn FnMut(&Store, &Draft) -> Result<Verdict> + 'a;
+/// It may update the store (the daemon syncs the inbox in it, so a reply that came
+/// during the turn is seen before the SMTP transaction).
+pub type PreSendCheck<'a> = dyn FnMut(&mut Store, &Draft) -> Result<Verdict> + 'a;
 
 /// The interaction kinds that mean the contact wrote to the user.
 pub const INBOUND_HUMAN: &[&str] = &["reply", "thank-you-received", "email-received"];

@@ -63,6 +63,8 @@ const TMPDIR_ENV: &str = "RAPPORT_TEST_TMPDIR";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 const PORT_ATTEMPTS: usize = 8;
 const SIGTERM: i32 = 15;
+const SIGSTOP: i32 = 19;
+const SIGCONT: i32 = 18;
 
 unsafe extern "C" {
     safe fn kill(pid: i32, sig: i32) -> i32;
@@ -89,6 +91,9 @@ pub struct Options {
     /// that is not trusted that way.
     pub ip: IpAddr,
     pub smtp: SmtpMode,
+    /// Dovecot's `imap_idle_notify_interval` in seconds (how often it sends
+    /// `* OK Still here` during IDLE); `None`: Dovecot's default, 2 minutes.
+    pub idle_notify_secs: Option<u32>,
 }
 
 impl Default for Options {
@@ -96,6 +101,7 @@ impl Default for Options {
         Options {
             ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             smtp: SmtpMode::Tls,
+            idle_notify_secs: None,
         }
     }
 }
@@ -181,6 +187,7 @@ impl TestServers {
         Self::start_with(Options {
             ip,
             smtp: SmtpMode::Tls,
+            ..Options::default()
         })
     }
 
@@ -190,6 +197,7 @@ impl TestServers {
         Self::start_with(Options {
             ip: IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)),
             smtp: SmtpMode::Plaintext,
+            ..Options::default()
         })
     }
 
@@ -246,7 +254,7 @@ impl TestServers {
             let imaps_port = free_port(options.ip);
             write(
                 &root.join("dovecot.conf"),
-                dovecot_conf(&root, options.ip, imap_port, imaps_port, mail_uid),
+                dovecot_conf(&root, options, imap_port, imaps_port, mail_uid),
             );
             let mut child = Server::new(spawn_dovecot(&root), "dovecot");
             match wait_dovecot(&root, &mut child) {
@@ -615,6 +623,28 @@ poll_seconds = 10
     }
 
     /// The tails of the servers' logs, for assertion messages.
+    /// Stops Dovecot and every process it started (so the IMAP process serving a
+    /// connection stops answering, as a hung server would) with SIGSTOP.
+    pub fn pause_dovecot(&self) {
+        self.signal_dovecot(SIGSTOP);
+    }
+
+    /// Lets Dovecot go on after [`Self::pause_dovecot`].
+    pub fn resume_dovecot(&self) {
+        self.signal_dovecot(SIGCONT);
+    }
+
+    fn signal_dovecot(&self, sig: i32) {
+        let Ok(master) = i32::try_from(self.dovecot.child.id()) else {
+            return;
+        };
+        let mut pids = vec![master];
+        pids.extend(children_of(master));
+        for pid in pids {
+            kill(pid, sig);
+        }
+    }
+
     pub fn diagnostics(&self) -> String {
         diagnostics(&self.root)
     }
@@ -956,7 +986,18 @@ fn make_home(root: &Path, user: &str, uid: u32, gid: u32) {
     set_mode(&home, 0o700);
 }
 
-fn dovecot_conf(root: &Path, ip: IpAddr, imap_port: u16, imaps_port: u16, uid: u32) -> String {
+fn dovecot_conf(
+    root: &Path,
+    options: Options,
+    imap_port: u16,
+    imaps_port: u16,
+    uid: u32,
+) -> String {
+    let ip = options.ip;
+    let notify = options
+        .idle_notify_secs
+        .map(|n| format!("  imap_idle_notify_interval = {n} secs\n"))
+        .unwrap_or_default();
     let r = root.display();
     let instance = root
         .file_name()
@@ -1006,7 +1047,7 @@ namespace inbox {{
 {special}}}
 protocol imap {{
   mail_max_userip_connections = 100
-}}
+{notify}}}
 service imap-login {{
   inet_listener imap {{
     port = {imap_port}
