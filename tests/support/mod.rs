@@ -622,7 +622,6 @@ poll_seconds = 10
         names.iter().map(|p| read(p)).collect()
     }
 
-    /// The tails of the servers' logs, for assertion messages.
     /// Stops Dovecot and every process it started (so the IMAP process serving a
     /// connection stops answering, as a hung server would) with SIGSTOP.
     pub fn pause_dovecot(&self) {
@@ -645,6 +644,7 @@ poll_seconds = 10
         }
     }
 
+    /// The tails of the servers' logs, for assertion messages.
     pub fn diagnostics(&self) -> String {
         diagnostics(&self.root)
     }
