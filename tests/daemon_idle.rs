@@ -233,3 +233,43 @@ fn a_turn_that_panics_leaves_the_next_turn_working() {
     );
     assert_eq!(s.sent_messages().len(), 1);
 }
+
+#[test]
+fn a_nudge_whose_time_comes_while_the_daemon_idles_is_drafted_within_seconds() {
+    let s = servers();
+    let mut env = env(&s);
+    // Monday 10:00: the request goes out; the nudge is due a week later, 10:00.
+    env.rapport(&["request", "bob"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    assert_eq!(draft_status(&env, "1"), "sent");
+    // The daemon starts eight seconds before that, on a clock that runs.
+    env.now = "2026-11-30T09:59:52Z".into();
+    let started = Instant::now();
+    let d = Daemon::start(&env, &[("RAPPORT_NOW_RUNS", "1")]);
+    let nudges = |env: &Env| -> usize {
+        env.rapport(&["queue", "--json", "--all"]).ok().json()["drafts"]
+            .as_array()
+            .map_or(0, |a| a.iter().filter(|d| d["kind"] == "nudge").count())
+    };
+    wait_until("the first turn", Duration::from_secs(20), &d.log, || {
+        d.log().contains("waiting")
+    });
+    assert_eq!(nudges(&env), 0, "drafted before its time");
+    wait_until("the nudge", Duration::from_secs(30), &d.log, || {
+        nudges(&env) == 1
+    });
+    let after = started.elapsed();
+    eprintln!(
+        "nudge drafted {:?} after its due time",
+        after.saturating_sub(Duration::from_secs(8))
+    );
+    assert!(after >= Duration::from_secs(7), "{after:?}");
+    // Within seconds of the due time, not at the end of a 5-minute IDLE slice.
+    assert!(after < Duration::from_secs(20), "{after:?}");
+    assert!(
+        d.keep_alives() >= 1,
+        "the daemon was not idling:\n{}",
+        d.log()
+    );
+}
