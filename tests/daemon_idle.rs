@@ -273,3 +273,48 @@ fn a_nudge_whose_time_comes_while_the_daemon_idles_is_drafted_within_seconds() {
         d.log()
     );
 }
+
+#[test]
+fn a_reply_that_lands_during_the_turn_withdraws_the_draft_before_smtp() {
+    let s = servers();
+    let env = env(&s);
+    env.rapport(&["request", "bob"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    let message_id = env.rapport(&["queue", "show", "1", "--json"]).ok().json()["message_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let gate = env.home().join("send-gate");
+    let waiting = env.home().join("send-gate.waiting");
+    let d = Daemon::start(&env, &[("RAPPORT_TEST_SEND_GATE", gate.to_str().unwrap())]);
+    // The turn has synced and planned; before it sends, Omar writes.
+    wait_until(
+        "the turn to reach the send",
+        Duration::from_secs(30),
+        &d.log,
+        || waiting.exists(),
+    );
+    s.deliver(
+        "me",
+        format!(
+            "From: Omar Haddad <bob@example.test>\r\nTo: me@example.test\r\nSubject: Re: coffee\r\nDate: Mon, 23 Nov 2026 10:00:30 +0000\r\nMessage-ID: <mid-turn@example.test>\r\nIn-Reply-To: <{message_id}>\r\n\r\nHappy to meet, Tuesday works.\r\n"
+        )
+        .as_bytes(),
+    );
+    std::fs::write(&gate, b"").unwrap();
+    wait_until(
+        "the draft to be withdrawn",
+        Duration::from_secs(30),
+        &d.log,
+        || draft_status(&env, "1") == "superseded",
+    );
+    assert!(
+        s.sent_messages().is_empty(),
+        "sent to someone who had just replied"
+    );
+    assert!(
+        d.log().contains("new mail just before sending"),
+        "{}",
+        d.log()
+    );
+}

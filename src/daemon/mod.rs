@@ -99,7 +99,7 @@ pub fn running(store_path: &Path) -> Result<Option<String>> {
 
 /// Exponential backoff with ±25% jitter, 2 s doubling to 5 minutes.
 pub fn backoff(failures: u32) -> Duration {
-    let base = 2u64.saturating_pow(failures.min(8)).min(300);
+    let base = 2u64.saturating_pow(failures.min(9)).min(300);
     let jitter = fastrand::f64() * 0.5 + 0.75;
     Duration::from_secs_f64((base as f64 * jitter).max(1.0))
 }

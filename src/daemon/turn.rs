@@ -20,6 +20,27 @@ use crate::store::{Draft, Store, fmt_ts};
 
 /// Debug builds only: `RAPPORT_TEST_PANIC_TURN=N` makes turn N panic (the fault tests).
 const PANIC_ENV: &str = "RAPPORT_TEST_PANIC_TURN";
+/// Debug builds only: `RAPPORT_TEST_SEND_GATE=PATH` makes each turn, after its sync and
+/// before sending, create `PATH.waiting` and wait (at most 30 s) until PATH exists, so a
+/// test can deliver mail in the middle of a turn.
+const GATE_ENV: &str = "RAPPORT_TEST_SEND_GATE";
+
+/// The mid-turn gate of [`GATE_ENV`].
+async fn test_gate() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let Some(gate) = std::env::var_os(GATE_ENV).map(std::path::PathBuf::from) else {
+        return;
+    };
+    let mut waiting = gate.clone().into_os_string();
+    waiting.push(".waiting");
+    let _ = std::fs::write(&waiting, b"");
+    let start = std::time::Instant::now();
+    while !gate.exists() && start.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
 
 /// What a turn did, for the log and for the next wake-up.
 #[derive(Debug, Default)]
@@ -140,6 +161,7 @@ impl Daemon {
         out.drafted = plan.created.len();
         out.withdrawn = plan.superseded.len();
         out.plan_due = plan.next_due;
+        test_gate().await;
         out.send = self.send(now, &stop)?;
         self.store.set_state("last_turn", &fmt_ts(now), now)?;
         Ok(out)
