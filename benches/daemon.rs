@@ -185,7 +185,18 @@ fn latency_trials(servers: &TestServers, home: &Home) {
     );
     let mut approvals = Vec::new();
     for i in 1..=10 {
-        home.run(&["request", "bob"]);
+        // Each request at its own (earlier) time: its key carries the time.
+        let at = format!("2026-11-23T09:{:02}:00Z", 40 + i);
+        let out = home
+            .command(&["request", "bob"])
+            .env("RAPPORT_NOW", &at)
+            .output()
+            .expect("rapport request");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let id = (i).to_string();
         let sent = servers.sent_messages().len();
         let start = Instant::now();

@@ -617,7 +617,13 @@ poll_seconds = 10
         let mut names: Vec<PathBuf> = fs::read_dir(&dir)
             .map(|rd| rd.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
-        names.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+        // `.NNNNNN.eml` is a file the server is still writing (renamed when whole).
+        names.retain(|p| {
+            p.extension().is_some_and(|e| e == "eml")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        });
         names.sort();
         names.iter().map(|p| read(p)).collect()
     }
