@@ -318,3 +318,43 @@ fn a_reply_that_lands_during_the_turn_withdraws_the_draft_before_smtp() {
         d.log()
     );
 }
+
+#[test]
+fn a_server_that_never_answers_done_or_a_read_is_given_up_on_and_the_loop_goes_on() {
+    let s = servers();
+    let env = env(&s);
+    let mut d = Daemon::start(&env, &[]);
+    wait_until("two keep-alives", Duration::from_secs(40), &d.log, || {
+        d.keep_alives() >= 2
+    });
+    s.pause_dovecot();
+    // A kick ends the IDLE: DONE goes unanswered, then the turn's reads hang; each wait
+    // is bounded, so the loop notices instead of hanging with the server.
+    let noticed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        env.rapport(&["request", "bob"]).ok();
+        wait_until(
+            "DONE to be given up",
+            Duration::from_secs(30),
+            &d.log,
+            || d.log().contains("ending IDLE (DONE)"),
+        );
+        wait_until(
+            "the hung turn to fail",
+            Duration::from_secs(60),
+            &d.log,
+            || d.log().contains("turn failed"),
+        );
+    }));
+    s.resume_dovecot();
+    if let Err(e) = noticed {
+        std::panic::resume_unwind(e);
+    }
+    assert!(d.alive(), "the daemon died");
+    let heard = d.keep_alives();
+    wait_until(
+        "IDLE again after the server came back",
+        Duration::from_secs(60),
+        &d.log,
+        || d.keep_alives() >= heard + 2,
+    );
+}
