@@ -13,6 +13,7 @@ pub mod daemon;
 pub mod demo;
 pub mod digest;
 pub mod drafting;
+pub mod logging;
 pub mod mail;
 pub mod planning;
 pub mod secrets;

@@ -21,6 +21,8 @@ pub struct PlanReport {
     pub superseded: Vec<(i64, String)>,
     pub rescheduled: Vec<i64>,
     pub errors: Vec<String>,
+    /// The earliest time a draft not yet made comes due (the daemon wakes for it).
+    pub next_due: Option<Timestamp>,
 }
 
 /// The planner's policy from the config.
@@ -160,7 +162,9 @@ pub fn plan_all(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<PlanR
                 // A draft appears in the queue when it is due, not months ahead: the
                 // queue holds what needs the user now. Re-planning is idempotent, so
                 // the draft is made on the first turn at or after its time.
-                Action::Create { due, .. } if due > now => {}
+                Action::Create { due, .. } if due > now => {
+                    report.next_due = Some(report.next_due.map_or(due, |d| d.min(due)));
+                }
                 Action::Create {
                     kind,
                     reason,

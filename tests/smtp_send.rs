@@ -38,12 +38,20 @@ pub fn inbox(s: &TestServers, user: &str) -> Vec<Vec<u8>> {
         s.ca_pem_path().display()
     ))
     .unwrap();
-    let mut session = rapport::mail::imap::Session::connect(&cfg, &acct.address).unwrap();
-    session.examine("INBOX").unwrap();
-    let uids = session.uids_from(1).unwrap();
-    let bodies = session.fetch_bodies(&uids).unwrap();
-    session.logout();
-    bodies.into_iter().map(|(_, b)| b).collect()
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut session = rapport::mail::imap::Session::connect(&cfg, &acct.address)
+            .await
+            .unwrap();
+        session.examine("INBOX").await.unwrap();
+        let uids = session.uids_from(1).await.unwrap();
+        let bodies = session.fetch_bodies(&uids).await.unwrap();
+        session.logout().await;
+        bodies.into_iter().map(|(_, b)| b).collect()
+    })
 }
 
 fn header<'a>(msg: &'a str, name: &str) -> Option<&'a str> {

@@ -38,12 +38,16 @@ pub(super) fn run(ctx: &mut Ctx, ids: Vec<i64>, all: bool, now: bool) -> Result<
         outln!("Nothing approved.")?;
         return Ok(ExitCode::SUCCESS);
     }
+    let daemon = !now && crate::daemon::running(&ctx.cfg.store_path)?.is_some();
     let mut approved = Vec::new();
     let code = super::queue::each(&ids, |id| {
-        approve_one(ctx, id, now)?;
+        approve_one(ctx, id, now, daemon)?;
         approved.push(id);
         Ok(())
     });
+    if daemon && !approved.is_empty() {
+        super::kick_daemon(ctx);
+    }
     if now && !approved.is_empty() {
         let sent = super::queue::send_now(ctx, &approved)?;
         if sent != ExitCode::SUCCESS {
@@ -116,13 +120,20 @@ fn confirm(pending: &[Draft]) -> Result<Vec<i64>> {
 }
 
 /// Approves one draft, or says what to do instead.
-fn approve_one(ctx: &Ctx, id: i64, now: bool) -> Result<()> {
+fn approve_one(ctx: &Ctx, id: i64, now: bool, daemon: bool) -> Result<()> {
     let d = ctx.store.draft_or_err(id)?;
     if let Some(instead) = instead_of_approving(&d) {
         bail!("{instead}");
     }
     ctx.store.approve(id, ctx.now)?;
     let d = ctx.store.draft_or_err(id)?;
+    if daemon {
+        outln!(
+            "Approved {id}; the daemon will send it {}.",
+            super::queue::daemon_when(ctx, &d)
+        )?;
+        return Ok(());
+    }
     let when = if now {
         "now".to_string()
     } else {

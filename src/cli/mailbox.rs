@@ -204,6 +204,7 @@ pub fn mark(
         changes.join(", "),
         if n == 1 { "y" } else { "ies" }
     )?;
+    super::kick_daemon(&ctx);
     Ok(ExitCode::SUCCESS)
 }
 

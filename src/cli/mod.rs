@@ -190,7 +190,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
-    init_logging(cli.verbose);
+    crate::logging::init(cli.verbose, matches!(cli.command, Command::Daemon));
     finish(run(cli).and_then(|code| {
         output::flush()?;
         Ok(code)
@@ -214,21 +214,6 @@ fn finish(result: Result<ExitCode>) -> ExitCode {
             }
         },
     }
-}
-
-fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info",
-        _ => "debug",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
 }
 
 /// What most commands need: the config, the store, and the time.
@@ -311,7 +296,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Map(args) => map::run(&Ctx::open(config_flag)?, args),
         Command::Request { contact, template } => {
             let ctx = Ctx::open(config_flag)?;
-            queue::request(&ctx, &contact, template.as_deref())
+            let code = queue::request(&ctx, &contact, template.as_deref())?;
+            kick_daemon(&ctx);
+            Ok(code)
         }
         Command::Queue(args) => queue::run(Ctx::open(config_flag)?, args),
         Command::Send { json } => queue::send(Ctx::open(config_flag)?, json),
@@ -349,7 +336,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Sync { json } => mailbox::sync(Ctx::open(config_flag)?, json),
+        Command::Sync { json } => {
+            let ctx = Ctx::open(config_flag)?;
+            let store_path = ctx.cfg.store_path.clone();
+            let code = mailbox::sync(ctx, json)?;
+            // The daemon plans and sends with what the sync found (quietly under --json).
+            if let Err(e) = crate::daemon::kick(&store_path) {
+                eprintln!("warning: {e:#}");
+            }
+            Ok(code)
+        }
         Command::Why { message, json } => mailbox::why(&Ctx::open(config_flag)?, &message, json),
         Command::Mark {
             message,
@@ -391,6 +387,17 @@ pub(crate) fn render_man(out: &mut Vec<u8>) -> std::io::Result<()> {
 pub(crate) fn render_completions(shell: clap_complete::Shell, out: &mut Vec<u8>) {
     use clap::CommandFactory;
     clap_complete::generate(shell, &mut Cli::command(), "rapport", out);
+}
+
+/// Wakes a daemon running on this database so it acts on what just changed, and says so.
+pub(crate) fn kick_daemon(ctx: &Ctx) {
+    match crate::daemon::kick(&ctx.cfg.store_path) {
+        Ok(Some(pid)) => {
+            let _ = output::outln!("Told the daemon (pid {pid}); it is looking now.");
+        }
+        Ok(None) => {}
+        Err(e) => output::errln!("warning: {e:#}"),
+    }
 }
 
 /// Prints one JSON document.

@@ -194,7 +194,11 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
     };
     match cmd {
         QueueCmd::Show { id, json, raw } => show(&ctx, id, json, raw),
-        QueueCmd::Edit { id } => edit(&ctx, id),
+        QueueCmd::Edit { id } => {
+            let code = edit(&ctx, id)?;
+            super::kick_daemon(&ctx);
+            Ok(code)
+        }
         QueueCmd::Approve { ids, all, now } => super::approve::run(&mut ctx, ids, all, now),
         QueueCmd::Reject { ids, reason } => {
             let reason = reason.unwrap_or_else(|| "rejected by you".into());
@@ -229,6 +233,54 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// When a running daemon will send an approved draft, in words.
+pub(super) fn daemon_when(ctx: &Ctx, d: &Draft) -> String {
+    let label = due_label(d.effective_due(), ctx.now, &ctx.cfg.tz);
+    if label != "now" {
+        return label;
+    }
+    match crate::send::window_check(&ctx.cfg.window, &ctx.cfg.tz, ctx.now) {
+        Ok(()) => "now (inside the window)".into(),
+        Err(open) => format!(
+            "when the window opens {}",
+            open.strftime("%a %Y-%m-%d %H:%M %Z")
+        ),
+    }
+}
+
+/// `rapport send` while the daemon holds the send lock: it is asked for a turn now, and
+/// what that turn sent is shown.
+fn send_via_daemon(ctx: &Ctx, json: bool) -> Result<ExitCode> {
+    use crate::daemon::Waited;
+    let limit = std::time::Duration::from_secs(120);
+    let done = match crate::daemon::wait_for_turn(&ctx.store, &ctx.cfg.store_path, limit)? {
+        Waited::Done(d) => d,
+        Waited::NoDaemon => {
+            bail!("another `rapport send` is sending right now; it will send what is due")
+        }
+        Waited::TimedOut(pid) => bail!(
+            "the daemon (pid {pid}) did not finish a turn within {} s; it goes on by itself (`rapport status` shows its progress)",
+            limit.as_secs()
+        ),
+    };
+    if let Some(e) = &done.error {
+        bail!("the daemon's turn failed: {e}; it will try again by itself (`rapport status`)");
+    }
+    let report = done.report.unwrap_or_default();
+    if json {
+        print_json(&report)?;
+    } else {
+        outln!("The daemon sent what was due:")?;
+        print_report(&report, &ctx.now.to_zoned(ctx.cfg.tz.clone()))?;
+    }
+    let bad = !report.failed.is_empty() || !report.unknown.is_empty();
+    Ok(if bad {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Runs `f` for every id, reporting each failure and going on; fails if any did.
@@ -479,9 +531,7 @@ fn edit(ctx: &Ctx, id: i64) -> Result<ExitCode> {
 
 pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
     let Some(lock) = crate::send::try_lock(&ctx.cfg.store_path)? else {
-        bail!(
-            "another rapport (probably the daemon) is sending right now; it will send what is due"
-        );
+        return send_via_daemon(&ctx, json);
     };
     let cfg = ctx.cfg.clone();
     let due = ctx.store.due_approved(ctx.now)?;
@@ -538,7 +588,7 @@ fn look_at_mailbox(ctx: &mut Ctx, needed: bool) -> Result<Look> {
 /// The pre-send check: when the mailbox could not be read, nothing goes out this time.
 fn hold_unless_looked(
     looked: &Result<(), String>,
-) -> impl FnMut(&crate::store::Store, &Draft) -> Result<crate::send::Verdict> + '_ {
+) -> impl FnMut(&mut crate::store::Store, &Draft) -> Result<crate::send::Verdict> + '_ {
     move |_, _| {
         Ok(match looked {
             Err(e) => crate::send::Verdict::Hold(format!(

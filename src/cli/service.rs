@@ -32,7 +32,7 @@ pub fn daemon(config_flag: Option<&Path>) -> Result<ExitCode> {
         });
         crate::daemon::run(path, rx).await
     });
-    // A blocking IMAP IDLE may still be waiting; it holds nothing that needs finishing.
+    // Every wait on a server is bounded; nothing left needs finishing.
     rt.shutdown_timeout(std::time::Duration::from_secs(2));
     result.map(|_| ExitCode::SUCCESS)
 }
@@ -56,10 +56,15 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
         .min();
     let last_error = ctx.store.state("last_error")?;
     let last_turn = ctx.store.state("last_turn")?;
+    // Only meaningful while a daemon runs: it rewrites it before every wait.
+    let next_wakeup = match running {
+        Some(_) => ctx.store.state(crate::daemon::NEXT_WAKEUP)?.map(|(w, _)| w),
+        None => None,
+    };
     let goals = goals(ctx)?;
     if json_out {
         print_json(&json!({
-            "daemon": { "running": running.is_some(), "pid": running, "last_turn": last_turn.map(|t| t.0) },
+            "daemon": { "running": running.is_some(), "pid": running, "last_turn": last_turn.as_ref().map(|t| t.0.clone()), "next_wakeup": next_wakeup },
             "folders": folders,
             "last_error": last_error.as_ref().map(|(e, at)| json!({ "error": e, "at": at })),
             "drafts": by_state,
@@ -75,6 +80,9 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
     }
     if let Some((t, _)) = &last_turn {
         outln!("Last turn: {t}")?;
+    }
+    if let Some(w) = &next_wakeup {
+        outln!("Next wake-up: {w}")?;
     }
     if folders.is_empty() {
         outln!("Mailbox: never synced (rapport sync)")?;
@@ -147,6 +155,55 @@ fn goals(ctx: &Ctx) -> Result<serde_json::Value> {
         "conversations_this_week": conversations,
         "conversations_goal": ctx.cfg.config.goals.conversations_per_week,
     }))
+}
+
+type Probe = (
+    bool,
+    Result<Vec<crate::mail::imap::Folder>, crate::mail::imap::ImapError>,
+);
+
+/// Logs in and lists the folders: (IDLE offered, the folders).
+fn imap_probe(imap: &config::Imap, username: &str) -> Result<Probe, anyhow::Error> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("Starting the async runtime")?;
+    rt.block_on(async {
+        let mut s = crate::mail::imap::Session::connect(imap, username).await?;
+        let folders = s.folders().await;
+        let idle = s.idle_supported;
+        s.logout().await;
+        Ok((idle, folders))
+    })
+}
+
+fn report_folders(imap: &config::Imap, folders: &[crate::mail::imap::Folder]) -> bool {
+    let names: Vec<String> = folders
+        .iter()
+        .map(|f| match f.special {
+            Some(sp) => format!(
+                "{} [{}]",
+                f.name,
+                serde_json::to_value(sp)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            ),
+            None => f.name.clone(),
+        })
+        .collect();
+    report(true, "imap folders", &names.join(", "));
+    let chosen = crate::mail::sync::choose_folders(imap, folders);
+    let has_sent = chosen.len() > 1 || !imap.folders.is_empty();
+    report(
+        has_sent,
+        "sent folder",
+        &if has_sent {
+            format!("reading {}", chosen.join(", "))
+        } else {
+            "no folder is marked \\Sent; set [imap] sent_folder = \"NAME\" to one of the folders above".into()
+        },
+    )
 }
 
 /// One doctor finding. A failed write is not lost: stdout stays failed, so the last line
@@ -259,53 +316,25 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
                 .username
                 .clone()
                 .unwrap_or_else(|| cfg.config.identity.email.clone());
-            match crate::mail::imap::Session::connect(imap, &username) {
-                Ok(mut s) => {
+            match imap_probe(imap, &username) {
+                Ok((idle, folders)) => {
                     report(
                         true,
                         "imap login",
                         &format!(
                             "{username} at {}{}",
                             imap.host,
-                            if s.idle_supported {
+                            if idle {
                                 " (IDLE)"
                             } else {
                                 " (no IDLE: polling)"
                             }
                         ),
                     );
-                    match s.folders() {
-                        Ok(folders) => {
-                            let names: Vec<String> = folders
-                                .iter()
-                                .map(|f| match f.special {
-                                    Some(sp) => format!(
-                                        "{} [{}]",
-                                        f.name,
-                                        serde_json::to_value(sp)
-                                            .ok()
-                                            .and_then(|v| v.as_str().map(str::to_string))
-                                            .unwrap_or_default()
-                                    ),
-                                    None => f.name.clone(),
-                                })
-                                .collect();
-                            report(true, "imap folders", &names.join(", "));
-                            let chosen = crate::mail::sync::choose_folders(imap, &folders);
-                            let has_sent = chosen.len() > 1 || !imap.folders.is_empty();
-                            all &= report(
-                                has_sent,
-                                "sent folder",
-                                &if has_sent {
-                                    format!("reading {}", chosen.join(", "))
-                                } else {
-                                    "no folder is marked \\Sent; set [imap] sent_folder = \"NAME\" to one of the folders above".into()
-                                },
-                            );
-                        }
+                    match folders {
+                        Ok(folders) => all &= report_folders(imap, &folders),
                         Err(e) => all &= report(false, "imap folders", &e.to_string()),
                     }
-                    s.logout();
                 }
                 Err(e) => all &= report(false, "imap login", &e.to_string()),
             }

@@ -235,23 +235,33 @@ pub fn imap_account(cfg: &crate::config::Imap, username: &str) -> String {
     format!("imap:{username}@{}", cfg.host)
 }
 
-/// Syncs every chosen IMAP folder once.
+/// Syncs every chosen IMAP folder once, from outside any async runtime (the CLI).
 pub fn sync_imap(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<Vec<FolderReport>> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("Starting the async runtime")?;
+    rt.block_on(sync_imap_async(store, cfg, now))
+}
+
+/// Syncs every chosen IMAP folder once on a new connection.
+pub async fn sync_imap_async(
+    store: &mut Store,
+    cfg: &Loaded,
+    now: Timestamp,
+) -> Result<Vec<FolderReport>> {
     let Some(icfg) = &cfg.config.imap else {
         anyhow::bail!("no [imap] section in {}", cfg.path.display());
     };
-    let username = icfg
-        .username
-        .clone()
-        .unwrap_or_else(|| cfg.config.identity.email.clone());
+    let username = imap_username(cfg, icfg);
     let account = imap_account(icfg, &username);
-    let mut session = imap::Session::connect(icfg, &username)?;
-    let folders = session.folders()?;
+    let mut session = imap::Session::connect(icfg, &username).await?;
+    let folders = session.folders().await?;
     let chosen = choose_folders(icfg, &folders);
     let mut reports = Vec::new();
     for folder in chosen {
-        let report = match sync_folder(store, cfg, &mut session, &account, &folder, now, &|| false)
-        {
+        let synced = sync_folder(store, cfg, &mut session, &account, &folder, now, &|| false);
+        let report = match synced.await {
             Ok(r) => r,
             Err(e) => {
                 let msg = format!("{e:#}");
@@ -266,20 +276,27 @@ pub fn sync_imap(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<Vec<
         };
         reports.push(report);
     }
-    session.logout();
+    session.logout().await;
     confirm_unknown(store, now)?;
     Ok(reports)
 }
 
+/// The IMAP login name: `[imap] username`, else the identity's address.
+pub fn imap_username(cfg: &Loaded, icfg: &crate::config::Imap) -> String {
+    icfg.username
+        .clone()
+        .unwrap_or_else(|| cfg.config.identity.email.clone())
+}
+
 /// Syncs one folder on an open session.
-pub fn sync_folder(
+pub async fn sync_folder(
     store: &mut Store,
     cfg: &Loaded,
     session: &mut imap::Session,
     account: &str,
     folder: &str,
     now: Timestamp,
-    stop: &dyn Fn() -> bool,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<FolderReport> {
     let icfg = cfg.config.imap.as_ref().context("no [imap] section")?;
     let mut report = FolderReport {
@@ -287,13 +304,13 @@ pub fn sync_folder(
         folder: folder.to_string(),
         ..FolderReport::default()
     };
-    let status = session.examine(folder)?;
+    let status = session.examine(folder).await?;
     let cursor = store.cursor(account, folder)?.unwrap_or_default();
     let uids = if cursor.uidvalidity == status.uidvalidity && cursor.next_uid > 0 {
         if status.uidnext != 0 && cursor.next_uid >= status.uidnext {
             Vec::new()
         } else {
-            session.uids_from(cursor.next_uid)?
+            session.uids_from(cursor.next_uid).await?
         }
     } else {
         report.uidvalidity_changed = cursor.uidvalidity != 0;
@@ -301,7 +318,7 @@ pub fn sync_folder(
             .to_zoned(cfg.tz.clone())
             .checked_sub(i64::from(icfg.lookback_days).days())?
             .date();
-        session.uids_since(since)?
+        session.uids_since(since).await?
     };
     let total = uids.len();
     let show_progress = std::io::stderr().is_terminal() && total > BATCH;
@@ -316,14 +333,14 @@ pub fn sync_folder(
             // The cursor is saved after every batch: the next sync goes on from here.
             return Ok(report);
         }
-        let headers = session.fetch_headers(chunk)?;
+        let headers = session.fetch_headers(chunk).await?;
         let want: Vec<u32> = headers
             .iter()
             .filter(|f| needs_body(&f.header, f.size, icfg.max_body_bytes))
             .map(|f| f.uid)
             .collect();
         let bodies: std::collections::HashMap<u32, Vec<u8>> =
-            session.fetch_bodies(&want)?.into_iter().collect();
+            session.fetch_bodies(&want).await?.into_iter().collect();
         report.bodies += bodies.len();
         let prepared: Vec<(u32, NewMessage)> = headers
             .iter()

@@ -55,7 +55,7 @@ pub enum DeliveryError {
 }
 
 /// What one run did, for printing.
-#[derive(Debug, Default, serde::Serialize)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     pub sent: Vec<i64>,
     pub retrying: Vec<(i64, String)>,
@@ -142,7 +142,9 @@ pub enum Verdict {
 }
 
 /// A check made just before a draft goes out.
-pub type PreSendCheck<'a> = dyn FnMut(&Store, &Draft) -> Result<Verdict> + 'a;
+/// It may update the store (the daemon syncs the inbox in it, so a reply that came
+/// during the turn is seen before the SMTP transaction).
+pub type PreSendCheck<'a> = dyn FnMut(&mut Store, &Draft) -> Result<Verdict> + 'a;
 
 /// The interaction kinds that mean the contact wrote to the user.
 pub const INBOUND_HUMAN: &[&str] = &["reply", "thank-you-received", "email-received"];
@@ -332,7 +334,11 @@ fn send_one(
 }
 
 /// The rules that hold whatever was approved, then the caller's own look.
-fn last_checks(store: &Store, d: &Draft, pre_send: &mut PreSendCheck<'_>) -> Result<Verdict> {
+fn last_checks(
+    store: &mut Store,
+    d: &Draft,
+    pre_send: &mut PreSendCheck<'_>,
+) -> Result<Verdict> {
     if let Some(why) = blocked_recipient(store, d)? {
         return Ok(Verdict::Supersede(why));
     }

@@ -67,6 +67,8 @@ const TMPDIR_ENV: &str = "RAPPORT_TEST_TMPDIR";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 const PORT_ATTEMPTS: usize = 8;
 const SIGTERM: i32 = 15;
+const SIGSTOP: i32 = 19;
+const SIGCONT: i32 = 18;
 
 unsafe extern "C" {
     safe fn kill(pid: i32, sig: i32) -> i32;
@@ -97,6 +99,9 @@ pub struct Options {
     /// passdb asking a loopback introspection endpoint, `scripts/test-oauth2-introspect.py`).
     /// The SMTP server takes tokens either way; both read [`TestServers::set_tokens`].
     pub oauth2: bool,
+    /// Dovecot's `imap_idle_notify_interval` in seconds (how often it sends
+    /// `* OK Still here` during IDLE); `None`: Dovecot's default, 2 minutes.
+    pub idle_notify_secs: Option<u32>,
 }
 
 impl Default for Options {
@@ -105,6 +110,7 @@ impl Default for Options {
             ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             smtp: SmtpMode::Tls,
             oauth2: false,
+            idle_notify_secs: None,
         }
     }
 }
@@ -191,7 +197,7 @@ impl TestServers {
         Self::start_with(Options {
             ip,
             smtp: SmtpMode::Tls,
-            oauth2: false,
+            ..Options::default()
         })
     }
 
@@ -210,7 +216,7 @@ impl TestServers {
         Self::start_with(Options {
             ip: IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)),
             smtp: SmtpMode::Plaintext,
-            oauth2: false,
+            ..Options::default()
         })
     }
 
@@ -271,7 +277,7 @@ impl TestServers {
         for attempt in 1..=PORT_ATTEMPTS {
             let imap_port = free_port(options.ip);
             let imaps_port = free_port(options.ip);
-            let mut conf = dovecot_conf(&root, options.ip, imap_port, imaps_port, mail_uid);
+            let mut conf = dovecot_conf(&root, options, imap_port, imaps_port, mail_uid);
             if let Some((_, port)) = &introspect {
                 conf = with_oauth2(&root, &conf, options.ip, *port);
             }
@@ -656,9 +662,37 @@ poll_seconds = 10
         let mut names: Vec<PathBuf> = fs::read_dir(&dir)
             .map(|rd| rd.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
-        names.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+        // `.NNNNNN.eml` is a file the server is still writing (renamed when whole).
+        names.retain(|p| {
+            p.extension().is_some_and(|e| e == "eml")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        });
         names.sort();
         names.iter().map(|p| read(p)).collect()
+    }
+
+    /// Stops Dovecot and every process it started (so the IMAP process serving a
+    /// connection stops answering, as a hung server would) with SIGSTOP.
+    pub fn pause_dovecot(&self) {
+        self.signal_dovecot(SIGSTOP);
+    }
+
+    /// Lets Dovecot go on after [`Self::pause_dovecot`].
+    pub fn resume_dovecot(&self) {
+        self.signal_dovecot(SIGCONT);
+    }
+
+    fn signal_dovecot(&self, sig: i32) {
+        let Ok(master) = i32::try_from(self.dovecot.child.id()) else {
+            return;
+        };
+        let mut pids = vec![master];
+        pids.extend(children_of(master));
+        for pid in pids {
+            kill(pid, sig);
+        }
     }
 
     /// The tails of the servers' logs, for assertion messages.
@@ -1003,7 +1037,18 @@ fn make_home(root: &Path, user: &str, uid: u32, gid: u32) {
     set_mode(&home, 0o700);
 }
 
-fn dovecot_conf(root: &Path, ip: IpAddr, imap_port: u16, imaps_port: u16, uid: u32) -> String {
+fn dovecot_conf(
+    root: &Path,
+    options: Options,
+    imap_port: u16,
+    imaps_port: u16,
+    uid: u32,
+) -> String {
+    let ip = options.ip;
+    let notify = options
+        .idle_notify_secs
+        .map(|n| format!("  imap_idle_notify_interval = {n} secs\n"))
+        .unwrap_or_default();
     let r = root.display();
     let instance = root
         .file_name()
@@ -1053,7 +1098,7 @@ namespace inbox {{
 {special}}}
 protocol imap {{
   mail_max_userip_connections = 100
-}}
+{notify}}}
 service imap-login {{
   inet_listener imap {{
     port = {imap_port}

@@ -1,0 +1,132 @@
+use super::*;
+use crate::config::Loaded;
+use crate::store::NewContact;
+
+#[test]
+fn backoff_grows_and_is_bounded() {
+    for f in 0..20 {
+        let d = backoff(f);
+        assert!(d >= Duration::from_secs(1), "{f}: {d:?}");
+        assert!(d <= Duration::from_secs(375), "{f}: {d:?}");
+    }
+    assert!(backoff(1) < Duration::from_secs(3));
+    assert!(backoff(12) >= Duration::from_secs(225));
+}
+
+#[test]
+fn second_daemon_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let a = try_lock(&db).unwrap();
+    assert!(a.is_some());
+    assert!(try_lock(&db).unwrap().is_none());
+    assert_eq!(running(&db).unwrap(), Some(std::process::id().to_string()));
+    drop(a);
+    assert_eq!(running(&db).unwrap(), None);
+}
+
+#[test]
+fn the_watchdog_is_fed_only_while_the_heartbeat_is_fresh() {
+    let allowed = Duration::from_secs(600);
+    assert!(heartbeat_fresh(0, allowed));
+    assert!(heartbeat_fresh(600, allowed));
+    assert!(!heartbeat_fresh(601, allowed));
+    assert!(!heartbeat_fresh(-1, allowed));
+}
+
+fn t(s: &str) -> jiff::Timestamp {
+    s.parse().unwrap()
+}
+
+fn loaded(dir: &std::path::Path) -> Loaded {
+    let text = "[identity]\nname = \"Ada\"\nemail = \"ada@example.org\"\ntimezone = \"Europe/Berlin\"\n\n[smtp]\nhost = \"localhost\"\ntransport = \"file\"\nfile_dir = \"/nonexistent\"\n";
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    crate::config::load(&path).unwrap()
+}
+
+fn approved_draft(store: &mut Store, due: &str, now: jiff::Timestamp) -> i64 {
+    let c = store
+        .add_contact(
+            &NewContact {
+                name: "Jessica Park".into(),
+                emails: vec!["jessica@example.com".into()],
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap();
+    let id = store
+        .insert_draft(
+            &crate::store::NewDraft {
+                contact_id: c,
+                kind: crate::core::model::DraftKind::MeetingRequest,
+                template: "meeting-request".into(),
+                reason: "test".into(),
+                reason_key: format!("k:{due}"),
+                due_at: t(due),
+                to_addr: "jessica@example.com".into(),
+                to_name: "Jessica Park".into(),
+                subject: "Coffee?".into(),
+                body: "Hi".into(),
+                message: b"Subject: Coffee?\r\n\r\nHi\r\n".to_vec(),
+                message_id: format!("m-{due}@example.org"),
+                in_reply_to: String::new(),
+                references: Vec::new(),
+            },
+            now,
+        )
+        .unwrap()
+        .unwrap();
+    store.approve(id, now).unwrap();
+    id
+}
+
+#[test]
+fn the_wake_up_follows_the_earliest_due_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = loaded(dir.path());
+    let mut store = Store::open_in_memory().unwrap();
+    // Monday 10:00 UTC = 11:00 Berlin, inside the default window.
+    let now = t("2026-11-23T10:00:00Z");
+    assert!(next_due(&store, &cfg, now, None).unwrap().is_none());
+    let plan = t("2026-11-23T12:00:00Z");
+    let (at, why) = next_due(&store, &cfg, now, Some(plan)).unwrap().unwrap();
+    assert_eq!((at, why.as_str()), (plan, "a follow-up comes due"));
+    let id = approved_draft(&mut store, "2026-11-23T11:00:00Z", now);
+    let (at, why) = next_due(&store, &cfg, now, Some(plan)).unwrap().unwrap();
+    assert_eq!(at, t("2026-11-23T11:00:00Z"));
+    assert_eq!(why, format!("draft {id} comes due"));
+    // The cap wins when it is sooner; the due time when it is.
+    let (d, w) = plan_wait(now, Some((at, why.clone())), IDLE_SLICE, "slice");
+    assert_eq!((d, w.as_str()), (IDLE_SLICE, "slice"));
+    let (d, _) = plan_wait(now, Some((at, why)), Duration::from_secs(7200), "slice");
+    assert_eq!(d, Duration::from_secs(3600));
+}
+
+#[test]
+fn a_draft_due_outside_the_window_wakes_the_daemon_when_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = loaded(dir.path());
+    let mut store = Store::open_in_memory().unwrap();
+    // Saturday: the default window (weekdays) opens on Monday.
+    let now = t("2026-11-21T10:00:00Z");
+    approved_draft(&mut store, "2026-11-21T09:00:00Z", now);
+    let (at, _) = next_due(&store, &cfg, now, None).unwrap().unwrap();
+    let local = at.to_zoned(cfg.tz.clone());
+    assert_eq!(local.weekday(), jiff::civil::Weekday::Monday, "{local}");
+    assert!(at > now);
+}
+
+#[test]
+fn a_held_draft_that_is_due_is_looked_at_again_in_a_minute_not_in_a_spin() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = loaded(dir.path());
+    let mut store = Store::open_in_memory().unwrap();
+    let now = t("2026-11-23T10:00:00Z");
+    approved_draft(&mut store, "2026-11-23T09:00:00Z", now);
+    let (at, _) = next_due(&store, &cfg, now, None).unwrap().unwrap();
+    assert_eq!(at, t("2026-11-23T10:01:00Z"));
+}

@@ -1,0 +1,325 @@
+//! One turn of the daemon: sync, plan, send, with a last look at the inbox before each
+//! SMTP transaction. A turn that fails or panics is logged and recorded, and leaves the
+//! loop ready for the next one (the IMAP session is dropped, the store reopened after a
+//! panic). This module must never send outside [`crate::send::send_due`].
+
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+use anyhow::Result;
+use futures_util::FutureExt as _;
+use jiff::Timestamp;
+
+use super::wake::{TURN_DONE, TURN_STARTED, TurnDone};
+use super::{Daemon, backoff};
+use crate::config::Loaded;
+use crate::mail::imap::{self, Special};
+use crate::mail::sync::{self, imap_account, imap_username};
+use crate::send::{Report, Verdict};
+use crate::store::{Draft, Store, fmt_ts};
+
+/// Debug builds only: `RAPPORT_TEST_PANIC_TURN=N` makes turn N panic (the fault tests).
+const PANIC_ENV: &str = "RAPPORT_TEST_PANIC_TURN";
+/// Debug builds only: `RAPPORT_TEST_SEND_GATE=PATH` makes each turn, after its sync and
+/// before sending, create `PATH.waiting` and wait (at most 30 s) until PATH exists, so a
+/// test can deliver mail in the middle of a turn.
+const GATE_ENV: &str = "RAPPORT_TEST_SEND_GATE";
+
+/// The mid-turn gate of [`GATE_ENV`].
+async fn test_gate() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let Some(gate) = std::env::var_os(GATE_ENV).map(std::path::PathBuf::from) else {
+        return;
+    };
+    let mut waiting = gate.clone().into_os_string();
+    waiting.push(".waiting");
+    let _ = std::fs::write(&waiting, b"");
+    let start = std::time::Instant::now();
+    while !gate.exists() && start.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// What a turn did, for the log and for the next wake-up.
+#[derive(Debug, Default)]
+pub(super) struct TurnReport {
+    pub new_messages: usize,
+    pub drafted: usize,
+    pub withdrawn: usize,
+    pub send: Report,
+    /// When the planner next has something to draft.
+    pub plan_due: Option<Timestamp>,
+}
+
+impl TurnReport {
+    fn did_something(&self) -> bool {
+        let s = &self.send;
+        self.new_messages > 0
+            || self.drafted > 0
+            || self.withdrawn > 0
+            || !s.sent.is_empty()
+            || !s.retrying.is_empty()
+            || !s.failed.is_empty()
+            || !s.unknown.is_empty()
+            || !s.skipped.is_empty()
+    }
+}
+
+fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
+impl Daemon {
+    /// One turn, guarded. Returns the backoff to wait before the next turn if it failed.
+    pub(super) async fn turn(&mut self) -> Option<Duration> {
+        self.seq += 1;
+        let seq = self.seq;
+        let started = crate::clock::now().unwrap_or_else(|_| Timestamp::now());
+        let _ = self
+            .store
+            .set_state(TURN_STARTED, &seq.to_string(), started);
+        let outcome = AssertUnwindSafe(self.turn_inner()).catch_unwind().await;
+        let (error, report) = match outcome {
+            Ok(Ok(t)) => {
+                self.failures = 0;
+                self.plan_due = t.plan_due;
+                if t.did_something() {
+                    tracing::info!(
+                        new = t.new_messages,
+                        drafted = t.drafted,
+                        withdrawn = t.withdrawn + t.send.skipped.len(),
+                        sent = ?t.send.sent,
+                        "turn"
+                    );
+                }
+                if let Some(h) = &t.send.held {
+                    tracing::debug!(reason = %h, "sending held");
+                }
+                (None, Some(t.send))
+            }
+            Ok(Err(e)) => (Some(format!("{e:#}")), None),
+            Err(panic) => {
+                let text = format!("the turn panicked: {}", panic_text(panic.as_ref()));
+                tracing::error!(error = %text, "turn failed; the next turn starts afresh");
+                // Whatever the turn held is gone; the next turn opens everything anew.
+                match Store::open(&self.cfg.store_path) {
+                    Ok(s) => self.store = s,
+                    Err(e) => tracing::error!(error = %format!("{e:#}"), "reopening the database"),
+                }
+                (Some(text), None)
+            }
+        };
+        let done = TurnDone {
+            seq,
+            error: error.clone(),
+            report,
+        };
+        if let Ok(json) = serde_json::to_string(&done) {
+            let _ = self.store.set_state(TURN_DONE, &json, started);
+        }
+        let e = error?;
+        self.session = None;
+        self.failures = self.failures.saturating_add(1);
+        let wait = backoff(self.failures);
+        tracing::warn!(error = %e, retry_in = ?wait, "turn failed");
+        if let Ok(now) = crate::clock::now() {
+            let _ = self.store.set_state("last_error", &e, now);
+        }
+        Some(wait)
+    }
+
+    async fn turn_inner(&mut self) -> Result<TurnReport> {
+        let now = crate::clock::now()?;
+        if cfg!(debug_assertions)
+            && std::env::var(PANIC_ENV).is_ok_and(|v| v.trim() == self.seq.to_string())
+        {
+            panic!("{PANIC_ENV}={} asked turn {} to panic", self.seq, self.seq);
+        }
+        let wakers = self.wakers.clone();
+        let stop = move || wakers.stop.load(std::sync::atomic::Ordering::SeqCst);
+        let mut out = TurnReport::default();
+        if let Some(icfg) = self.cfg.config.imap.clone() {
+            out.new_messages += self.sync_imap(&icfg, now, &stop).await?;
+            if stop() {
+                return Ok(out);
+            }
+        }
+        if self.cfg.config.maildir.is_some() {
+            for r in crate::mail::maildir::sync_maildir_until(&mut self.store, &self.cfg, now, &stop)? {
+                out.new_messages += r.new;
+            }
+            // Told to stop mid-sync: nothing is planned or sent after the stop.
+            if stop() {
+                return Ok(out);
+            }
+        }
+        let plan = crate::planning::plan_all(&mut self.store, &self.cfg, now)?;
+        for e in &plan.errors {
+            tracing::warn!(error = %e, "could not draft");
+        }
+        out.drafted = plan.created.len();
+        out.withdrawn = plan.superseded.len();
+        out.plan_due = plan.next_due;
+        test_gate().await;
+        out.send = self.send(now, &stop)?;
+        crate::digest::maybe_send(&self.store, &self.cfg, now);
+        self.store.set_state("last_turn", &fmt_ts(now), now)?;
+        Ok(out)
+    }
+
+    /// Syncs the chosen folders on the kept session (or a new one); returns new messages.
+    async fn sync_imap(
+        &mut self,
+        icfg: &crate::config::Imap,
+        now: Timestamp,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<usize> {
+        let username = imap_username(&self.cfg, icfg);
+        let account = imap_account(icfg, &username);
+        let (mut s, fresh) = match self.session.take() {
+            Some(s) => (s, false),
+            None => (imap::Session::connect(icfg, &username).await?, true),
+        };
+        let found = s.folders().await?;
+        let chosen = sync::choose_folders(icfg, &found);
+        if fresh {
+            let wait = if s.idle_supported {
+                "IDLE".to_string()
+            } else {
+                format!("polling every {}s", icfg.poll_seconds)
+            };
+            tracing::info!(host = %icfg.host, user = %username, folders = %chosen.join(", "), wait = %wait, "watching the mailbox");
+        }
+        let sent = found
+            .iter()
+            .find(|f| f.special == Some(Special::Sent))
+            .map(|f| f.name.clone())
+            .or_else(|| icfg.sent_folder.clone());
+        self.look_folders = chosen
+            .iter()
+            .filter(|f| Some(*f) != sent.as_ref())
+            .cloned()
+            .collect();
+        let mut new = 0;
+        for folder in &chosen {
+            if stop() {
+                break;
+            }
+            let synced = sync::sync_folder(
+                &mut self.store,
+                &self.cfg,
+                &mut s,
+                &account,
+                folder,
+                now,
+                stop,
+            );
+            match synced.await {
+                Ok(r) => {
+                    if r.new > 0 {
+                        tracing::info!(folder = %r.folder, new = r.new, interactions = r.interactions, "synced");
+                    }
+                    new += r.new;
+                }
+                Err(e) => {
+                    self.store
+                        .set_sync_error(&account, folder, &format!("{e:#}"))?;
+                    return Err(e);
+                }
+            }
+        }
+        self.session = Some(s);
+        sync::confirm_unknown(&mut self.store, now)?;
+        Ok(new)
+    }
+
+    /// Sends what is due; the SMTP client blocks, so this thread leaves the async pool
+    /// for the length of it (the other thread keeps signals and timers going).
+    fn send(&mut self, now: Timestamp, stop: &(dyn Fn() -> bool + Sync)) -> Result<Report> {
+        let handle = tokio::runtime::Handle::current();
+        let Daemon {
+            cfg,
+            store,
+            send_lock,
+            session,
+            look_folders,
+            ..
+        } = self;
+        let cfg: &Loaded = cfg;
+        let mut look = |store: &mut Store, d: &Draft| -> Result<Verdict> {
+            let before = LookBefore {
+                handle: &handle,
+                cfg,
+                folders: look_folders,
+                now,
+                stop,
+            };
+            before.look(session, store, d)
+        };
+        tokio::task::block_in_place(|| {
+            crate::send::send_due(store, cfg, now, send_lock, &mut look, stop)
+        })
+    }
+}
+
+/// The look at the inbox made just before each SMTP transaction (issue: a reply that
+/// lands during the turn must withdraw the draft).
+struct LookBefore<'a> {
+    handle: &'a tokio::runtime::Handle,
+    cfg: &'a Loaded,
+    folders: &'a [String],
+    now: Timestamp,
+    stop: &'a (dyn Fn() -> bool + Sync),
+}
+
+impl LookBefore<'_> {
+    fn look(
+        &self,
+        session: &mut Option<imap::Session>,
+        store: &mut Store,
+        d: &Draft,
+    ) -> Result<Verdict> {
+        let Some(icfg) = &self.cfg.config.imap else {
+            return Ok(Verdict::Proceed);
+        };
+        let Some(s) = session.as_mut() else {
+            return Ok(Verdict::Hold(
+                "the inbox could not be checked just before sending (no connection); it stays approved"
+                    .into(),
+            ));
+        };
+        let account = imap_account(icfg, &imap_username(self.cfg, icfg));
+        let mut new = 0;
+        for folder in self.folders {
+            let synced =
+                sync::sync_folder(store, self.cfg, s, &account, folder, self.now, self.stop);
+            match self.handle.block_on(synced) {
+                Ok(r) => new += r.new,
+                Err(e) => {
+                    *session = None;
+                    return Ok(Verdict::Hold(format!(
+                        "could not look at the inbox just before sending ({e:#}); it stays approved"
+                    )));
+                }
+            }
+        }
+        if new == 0 {
+            return Ok(Verdict::Proceed);
+        }
+        tracing::info!(
+            new,
+            draft = d.id,
+            "new mail just before sending; planning again"
+        );
+        let plan = crate::planning::plan_all(store, self.cfg, self.now)?;
+        if let Some((_, why)) = plan.superseded.iter().find(|(id, _)| *id == d.id) {
+            return Ok(Verdict::Supersede(why.clone()));
+        }
+        crate::send::replied_since(store, d)
+    }
+}
