@@ -59,12 +59,30 @@ impl Home {
         rapport::store::Store::open(&self.dir.path().join(".local/share/rapport/rapport.db"))
             .expect("store")
     }
-    fn daemon(&self) -> Child {
-        self.command(&["daemon"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("daemon")
+    fn daemon(&self) -> Reaped {
+        Reaped(
+            self.command(&["daemon"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("daemon"),
+        )
+    }
+}
+
+/// A daemon that is stopped however the bench ends (a failed assertion included).
+struct Reaped(Child);
+
+impl Reaped {
+    fn id(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
@@ -157,7 +175,7 @@ fn latency_trials(servers: &TestServers, home: &Home) {
     ready
         .recv_timeout(Duration::from_secs(20))
         .expect("bare client ready");
-    let mut daemon = home.daemon();
+    let daemon = home.daemon();
     let store = home.store();
     wait(Duration::from_secs(30), || {
         !store.sync_states().unwrap_or_default().is_empty()
@@ -213,8 +231,7 @@ fn latency_trials(servers: &TestServers, home: &Home) {
         median(&mut approvals),
         approvals.iter().copied().fold(0.0, f64::max)
     );
-    let _ = daemon.kill();
-    let _ = daemon.wait();
+    drop(daemon);
 }
 
 fn idle_rss(n: usize) {
@@ -222,7 +239,7 @@ fn idle_rss(n: usize) {
     let msgs: Vec<Vec<u8>> = (0..n).map(|i| message(1000 + i)).collect();
     servers.seed_maildir("me", "INBOX", &msgs);
     let home = Home::new(&servers);
-    let mut daemon = home.daemon();
+    let daemon = home.daemon();
     let store = home.store();
     let t = wait(Duration::from_secs(1200), || {
         store.message_count().unwrap_or(0) >= n as i64
@@ -234,8 +251,7 @@ fn idle_rss(n: usize) {
         rss_kib(daemon.id()),
         common::peak_rss_kib()
     );
-    let _ = daemon.kill();
-    let _ = daemon.wait();
+    drop(daemon);
 }
 
 fn main() {

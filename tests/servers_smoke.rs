@@ -1,5 +1,6 @@
 //! End-to-end proof that the test-server harness (tests/support) works, with
-//! real protocols from Rust: lettre for SMTP, the imap crate over rustls.
+//! real protocols from Rust: lettre for SMTP, async-imap over rustls (driven here
+//! directly, not through rapport's IMAP module, so the harness is checked on its own).
 
 mod support;
 
@@ -14,11 +15,8 @@ use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsPar
 use lettre::{Message, SmtpTransport, Transport};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
-use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
+use rustls::{ClientConfig, RootCertStore};
 use support::{Account, SeedMessage, TestServers};
-
-type TlsStream = StreamOwned<ClientConnection, TcpStream>;
-type ImapSession = imap::Session<TlsStream>;
 
 const TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -83,12 +81,6 @@ fn rustls_config(servers: &TestServers) -> Arc<ClientConfig> {
     Arc::new(config)
 }
 
-fn tls_over(servers: &TestServers, tcp: TcpStream) -> TlsStream {
-    let name = ServerName::try_from(servers.host()).expect("server name");
-    let conn = ClientConnection::new(rustls_config(servers), name).expect("rustls client");
-    StreamOwned::new(conn, tcp)
-}
-
 fn tcp(servers: &TestServers, port: u16) -> TcpStream {
     let tcp = TcpStream::connect((servers.ip(), port))
         .unwrap_or_else(|e| panic!("connect to {}:{port}: {e}", servers.host()));
@@ -97,38 +89,123 @@ fn tcp(servers: &TestServers, port: u16) -> TcpStream {
     tcp
 }
 
+type AsyncTls = tokio_rustls::client::TlsStream<tokio::net::TcpStream>;
+
+/// An async-imap session with its own runtime, so the tests read as plain calls.
+struct ImapSession {
+    rt: tokio::runtime::Runtime,
+    inner: async_imap::Session<AsyncTls>,
+}
+
+impl ImapSession {
+    fn examine(&mut self, folder: &str) -> async_imap::error::Result<async_imap::types::Mailbox> {
+        self.rt.block_on(self.inner.examine(folder))
+    }
+
+    fn uid_fetch(&mut self, set: &str, query: &str) -> Vec<async_imap::types::Fetch> {
+        use futures_util::TryStreamExt as _;
+        self.rt.block_on(async {
+            let stream = self.inner.uid_fetch(set, query).await.expect("UID FETCH");
+            stream.try_collect().await.expect("UID FETCH responses")
+        })
+    }
+
+    fn fetch(&mut self, set: &str, query: &str) -> Vec<async_imap::types::Fetch> {
+        use futures_util::TryStreamExt as _;
+        self.rt.block_on(async {
+            let stream = self.inner.fetch(set, query).await.expect("FETCH");
+            stream.try_collect().await.expect("FETCH responses")
+        })
+    }
+
+    fn folder_names(&mut self) -> Vec<String> {
+        use futures_util::TryStreamExt as _;
+        self.rt.block_on(async {
+            let stream = self.inner.list(None, Some("*")).await.expect("LIST");
+            let names: Vec<async_imap::types::Name> =
+                stream.try_collect().await.expect("LIST responses");
+            names.iter().map(|n| n.name().to_string()).collect()
+        })
+    }
+
+    fn logout(&mut self) -> async_imap::error::Result<()> {
+        self.rt.block_on(self.inner.logout())
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+async fn async_tls(servers: &TestServers, tcp: tokio::net::TcpStream) -> AsyncTls {
+    let name = ServerName::try_from(servers.host()).expect("server name");
+    tokio_rustls::TlsConnector::from(rustls_config(servers))
+        .connect(name, tcp)
+        .await
+        .expect("TLS handshake")
+}
+
+async fn async_tcp(servers: &TestServers, port: u16) -> tokio::net::TcpStream {
+    tokio::time::timeout(
+        TIMEOUT,
+        tokio::net::TcpStream::connect((servers.ip(), port)),
+    )
+    .await
+    .expect("connect timeout")
+    .unwrap_or_else(|e| panic!("connect to {}:{port}: {e}", servers.host()))
+}
+
 /// Logs in over IMAPS (implicit TLS).
 fn imaps_login(servers: &TestServers, account: &Account) -> ImapSession {
-    let mut client = imap::Client::new(tls_over(servers, tcp(servers, servers.imaps_port())));
-    client.read_greeting().expect("IMAPS greeting");
-    client
-        .login(&account.address, &account.password)
-        .map_err(|(e, _)| e)
-        .unwrap_or_else(|e| panic!("IMAPS login as {}: {e}", account.address))
+    let rt = runtime();
+    let inner = rt.block_on(async {
+        let tcp = async_tcp(servers, servers.imaps_port()).await;
+        let mut client = async_imap::Client::new(async_tls(servers, tcp).await);
+        client.read_response().await.expect("IMAPS greeting");
+        client
+            .login(&account.address, &account.password)
+            .await
+            .map_err(|(e, _)| e)
+            .unwrap_or_else(|e| panic!("IMAPS login as {}: {e}", account.address))
+    });
+    ImapSession { rt, inner }
 }
 
 /// Logs in over the cleartext IMAP port after STARTTLS.
 fn imap_starttls_login(servers: &TestServers, account: &Account) -> ImapSession {
-    let mut tcp = tcp(servers, servers.imap_port());
-    let mut reader = BufReader::new(tcp.try_clone().expect("clone the TCP stream"));
-    let mut line = String::new();
-    reader.read_line(&mut line).expect("IMAP greeting");
-    assert!(line.starts_with("* OK"), "IMAP greeting: {line:?}");
-    assert!(
-        line.contains("STARTTLS"),
-        "no STARTTLS in the greeting: {line:?}"
-    );
-    tcp.write_all(b"s1 STARTTLS\r\n").expect("send STARTTLS");
-    line.clear();
-    reader.read_line(&mut line).expect("STARTTLS reply");
-    assert!(line.starts_with("s1 OK"), "STARTTLS reply: {line:?}");
-    assert!(reader.buffer().is_empty(), "data after the STARTTLS reply");
-    // The greeting was read by hand, so imap::Client must not read one.
-    let client = imap::Client::new(tls_over(servers, tcp));
-    client
-        .login(&account.address, &account.password)
-        .map_err(|(e, _)| e)
-        .unwrap_or_else(|e| panic!("IMAP (STARTTLS) login as {}: {e}", account.address))
+    use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _};
+    let rt = runtime();
+    let inner = rt.block_on(async {
+        let tcp = async_tcp(servers, servers.imap_port()).await;
+        let mut reader = tokio::io::BufReader::new(tcp);
+        let mut line = String::new();
+        reader.read_line(&mut line).await.expect("IMAP greeting");
+        assert!(line.starts_with("* OK"), "IMAP greeting: {line:?}");
+        assert!(
+            line.contains("STARTTLS"),
+            "no STARTTLS in the greeting: {line:?}"
+        );
+        reader
+            .get_mut()
+            .write_all(b"s1 STARTTLS\r\n")
+            .await
+            .expect("send STARTTLS");
+        line.clear();
+        reader.read_line(&mut line).await.expect("STARTTLS reply");
+        assert!(line.starts_with("s1 OK"), "STARTTLS reply: {line:?}");
+        assert!(reader.buffer().is_empty(), "data after the STARTTLS reply");
+        // The greeting was read by hand, so the client must not read one.
+        let client = async_imap::Client::new(async_tls(servers, reader.into_inner()).await);
+        client
+            .login(&account.address, &account.password)
+            .await
+            .map_err(|(e, _)| e)
+            .unwrap_or_else(|e| panic!("IMAP (STARTTLS) login as {}: {e}", account.address))
+    });
+    ImapSession { rt, inner }
 }
 
 /// EXAMINEs `folder` and returns every message's BODY[] in sequence order.
@@ -137,10 +214,8 @@ fn fetch_all(session: &mut ImapSession, folder: &str) -> Vec<Vec<u8>> {
     if mailbox.exists == 0 {
         return Vec::new();
     }
-    let fetches = session
+    session
         .fetch("1:*", "BODY.PEEK[]")
-        .expect("FETCH BODY.PEEK[]");
-    fetches
         .iter()
         .map(|f| f.body().expect("a BODY[] in the FETCH response").to_vec())
         .collect()
@@ -441,8 +516,8 @@ fn deliver_shows_up_over_imap_starttls() {
         text.contains("\r\n\r\n.leading dot\r\nbody\r\n"),
         "{text:?}"
     );
-    let folders = imap.list(None, Some("*")).expect("LIST");
-    let names: Vec<&str> = folders.iter().map(|f| f.name()).collect();
+    let folders = imap.folder_names();
+    let names: Vec<&str> = folders.iter().map(String::as_str).collect();
     for special in support::SPECIAL_FOLDERS {
         assert!(names.contains(&special), "{special} missing from {names:?}");
     }
@@ -469,10 +544,8 @@ fn seed_maildir_and_recreate_mailbox() {
 
     let mut imap = imaps_login(&servers, &servers.me());
     let before = imap.examine("Archive/2024").expect("EXAMINE");
-    let fetches = imap
-        .uid_fetch("1:*", "BODY.PEEK[HEADER.FIELDS (SUBJECT)]")
-        .expect("FETCH");
-    let first = fetches.iter().next().expect("one message");
+    let fetches = imap.uid_fetch("1:*", "BODY.PEEK[HEADER.FIELDS (SUBJECT)]");
+    let first = fetches.first().expect("one message");
     assert_eq!(first.uid, Some(1));
     let subject = String::from_utf8_lossy(first.header().expect("header")).into_owned();
     assert_eq!(
