@@ -358,3 +358,74 @@ fn a_server_that_never_answers_done_or_a_read_is_given_up_on_and_the_loop_goes_o
         || d.keep_alives() >= heard + 2,
     );
 }
+
+/// The soak the daemon issue asks for: a quiet mailbox for real minutes (Dovecot's own
+/// 2-minute `* OK Still here`), a request approved every few minutes, each sent at once.
+/// `RAPPORT_SOAK_MINUTES` (default 30) and `RAPPORT_SOAK_EVERY_SECS` (default 150);
+/// writes the latencies and the daemon's info lines to `target/soak-report.txt`.
+/// Run: `cargo test --test daemon_idle soak -- --ignored --nocapture`.
+#[test]
+#[ignore = "a long run: 30 minutes by default"]
+fn soak_a_quiet_mailbox_with_an_approval_every_few_minutes() {
+    let minutes: u64 = std::env::var("RAPPORT_SOAK_MINUTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    let every: u64 = std::env::var("RAPPORT_SOAK_EVERY_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(150);
+    let s = TestServers::start_with(Options::default());
+    let env = env(&s);
+    for who in ["alice", "carol"] {
+        let addr = format!("{who}@example.test");
+        env.rapport(&["contacts", "add", &addr, "--name", who]).ok();
+    }
+    let d = Daemon::start(&env, &[("RAPPORT_NOW_RUNS", "1")]);
+    let started = Instant::now();
+    let mut latencies = Vec::new();
+    let mut round = 0usize;
+    while started.elapsed() < Duration::from_secs(minutes * 60) {
+        std::thread::sleep(Duration::from_secs(every));
+        let who = ["alice", "bob", "carol"][round % 3];
+        let r = env.rapport(&["request", who]).ok();
+        let id = r
+            .stdout
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|t| !t.is_empty())
+            .unwrap_or_default()
+            .to_string();
+        let before = s.sent_messages().len();
+        let approved = Instant::now();
+        env.rapport(&["queue", "approve", &id]).ok();
+        wait_until("the SMTP delivery", Duration::from_secs(30), &d.log, || {
+            s.sent_messages().len() == before + 1
+        });
+        let latency = approved.elapsed();
+        eprintln!(
+            "round {round} at {:>4} s: draft {id} to {who}: approval -> SMTP {latency:?}",
+            started.elapsed().as_secs()
+        );
+        latencies.push(latency);
+        round += 1;
+    }
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(s.sent_messages().len(), round, "every approval sent exactly once");
+    let log = d.log();
+    let info: Vec<&str> = log.lines().filter(|l| l.contains(" INFO ")).collect();
+    let mut sorted = latencies.clone();
+    sorted.sort();
+    let report = format!(
+        "soak: {minutes} min, {round} approvals, {} keep-alives heard\nlatency min {:?} median {:?} max {:?}\n\ndaemon info lines:\n{}\n",
+        d.keep_alives(),
+        sorted.first().copied().unwrap_or_default(),
+        sorted.get(sorted.len() / 2).copied().unwrap_or_default(),
+        sorted.last().copied().unwrap_or_default(),
+        info.join("\n")
+    );
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/soak-report.txt");
+    let _ = std::fs::write(&out, &report);
+    eprintln!("{report}");
+    assert!(round > 0);
+    assert!(sorted.last().copied().unwrap_or_default() < Duration::from_secs(5));
+}
