@@ -376,7 +376,8 @@ fn soak_a_quiet_mailbox_with_an_approval_every_few_minutes() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(150);
     let s = TestServers::start_with(Options::default());
-    let env = env(&s);
+    let mut env = env(&s);
+    let base: jiff::Timestamp = env.now.parse().unwrap();
     for who in ["alice", "carol"] {
         let addr = format!("{who}@example.test");
         env.rapport(&["contacts", "add", &addr, "--name", who]).ok();
@@ -388,6 +389,9 @@ fn soak_a_quiet_mailbox_with_an_approval_every_few_minutes() {
     while started.elapsed() < Duration::from_secs(minutes * 60) {
         std::thread::sleep(Duration::from_secs(every));
         let who = ["alice", "bob", "carol"][round % 3];
+        // The daemon's clock runs from RAPPORT_NOW (RAPPORT_NOW_RUNS); the CLI's moves with it.
+        let elapsed = jiff::SignedDuration::try_from(started.elapsed()).unwrap();
+        env.now = base.checked_add(elapsed).unwrap().to_string();
         let r = env.rapport(&["request", who]).ok();
         let id = r
             .stdout
@@ -410,7 +414,11 @@ fn soak_a_quiet_mailbox_with_an_approval_every_few_minutes() {
         round += 1;
     }
     std::thread::sleep(Duration::from_secs(5));
-    assert_eq!(s.sent_messages().len(), round, "every approval sent exactly once");
+    assert_eq!(
+        s.sent_messages().len(),
+        round,
+        "every approval sent exactly once"
+    );
     let log = d.log();
     let info: Vec<&str> = log.lines().filter(|l| l.contains(" INFO ")).collect();
     let mut sorted = latencies.clone();

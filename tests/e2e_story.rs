@@ -396,7 +396,9 @@ fn the_daemon_reconnects_after_the_server_drops_it() {
     stop_within_ten_seconds(&mut daemon);
     let log = std::fs::read_to_string(&log).unwrap();
     assert!(
-        log.contains("IDLE ended with an error; reconnecting") || log.contains("turn failed"),
+        // The kick can land in IDLE or while the daemon reopens the INBOX to wait; either
+        // way the log says it reconnected (or that the turn failed and will be retried).
+        log.contains("; reconnecting") || log.contains("turn failed"),
         "the dropped connection was noticed:\n{log}"
     );
 }

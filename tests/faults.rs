@@ -71,6 +71,8 @@ fn trial(s: &TestServers, rng: &mut fastrand::Rng, tally: &mut Tally) {
         .ok();
         env.rapport(&["request", user]).ok();
     }
+    // `--all` approves what the last listing showed, as a user would see it first.
+    env.rapport(&["queue"]).ok();
     env.rapport(&["queue", "approve", "--all"]).ok();
     tally.drafts += CONTACTS.len();
     for _ in 0..rng.usize(1..=2) {
@@ -219,6 +221,8 @@ fn approved(env: &Env, users: &[&str]) {
         .ok();
         env.rapport(&["request", user]).ok();
     }
+    // `--all` approves what the last listing showed, as a user would see it first.
+    env.rapport(&["queue"]).ok();
     env.rapport(&["queue", "approve", "--all"]).ok();
 }
 

@@ -6,7 +6,6 @@
 mod support;
 mod util;
 
-use std::cell::Cell;
 use std::path::Path;
 
 use rapport::config::AuthMethod;
@@ -149,45 +148,56 @@ fn oauthbearer_sends_and_a_token_refused_twice_says_what_to_do() {
 /// refuses a token it does not know.
 #[test]
 fn dovecot_takes_an_oauth2_token_through_the_introspection_endpoint() {
-    struct Token<'a> {
-        method: AuthMethod,
-        initial: String,
-        asked: Cell<u32>,
-        _p: std::marker::PhantomData<&'a ()>,
-    }
-    impl imap::Authenticator for Token<'_> {
-        type Response = String;
-        fn process(&self, _challenge: &[u8]) -> String {
-            self.asked.set(self.asked.get() + 1);
-            if self.asked.get() == 1 {
-                self.initial.clone()
-            } else {
-                sasl::error_challenge_reply(self.method).to_string()
-            }
-        }
-    }
+    use base64::Engine;
+    use std::io::{BufRead, BufReader, Write};
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let s = TestServers::start_oauth2();
     s.set_tokens(&[("imap-token", "me")]);
-    let login = |method: AuthMethod, token: &str| {
+    // A plain IMAP dialogue (the test needs no client library): AUTHENTICATE with the
+    // initial response, then the error-challenge reply if the server objects, then EXAMINE.
+    let login = |method: AuthMethod, token: &str| -> Result<u32, String> {
         let tcp = std::net::TcpStream::connect((s.host().as_str(), s.imap_port())).unwrap();
-        let mut client = imap::Client::new(tcp);
-        client.read_greeting().unwrap();
-        let auth = Token {
-            method,
-            initial: sasl::initial_response(method, "me@example.test", token, "127.0.0.1", 143)
-                .unwrap(),
-            asked: Cell::new(0),
-            _p: std::marker::PhantomData,
+        tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        let mut w = tcp.try_clone().unwrap();
+        let mut r = BufReader::new(tcp);
+        let mut line = String::new();
+        let mut read = |line: &mut String| {
+            line.clear();
+            r.read_line(line).unwrap();
         };
+        read(&mut line);
+        let initial =
+            sasl::initial_response(method, "me@example.test", token, "127.0.0.1", 143).unwrap();
         let mechanism = sasl::mechanisms(method)[0];
-        match client.authenticate(mechanism, &auth) {
-            Ok(mut session) => {
-                let n = session.examine("INBOX").map(|m| m.exists);
-                let _ = session.logout();
-                n.map_err(|e| e.to_string())
+        write!(w, "a1 AUTHENTICATE {mechanism} {}\r\n", b64(&initial)).unwrap();
+        loop {
+            read(&mut line);
+            if line.starts_with('+') {
+                write!(w, "{}\r\n", b64(sasl::error_challenge_reply(method))).unwrap();
+            } else if line.starts_with("a1 ") {
+                break;
             }
-            Err((e, _)) => Err(e.to_string()),
         }
+        if !line.starts_with("a1 OK") {
+            return Err(line.trim().to_string());
+        }
+        write!(w, "a2 EXAMINE INBOX\r\n").unwrap();
+        let mut exists = None;
+        loop {
+            read(&mut line);
+            if let Some(n) = line
+                .strip_prefix("* ")
+                .and_then(|l| l.strip_suffix(" EXISTS\r\n"))
+            {
+                exists = n.parse().ok();
+            }
+            if line.starts_with("a2 ") {
+                break;
+            }
+        }
+        let _ = write!(w, "a3 LOGOUT\r\n");
+        exists.ok_or_else(|| line.trim().to_string())
     };
     assert_eq!(
         login(AuthMethod::Xoauth2, "imap-token"),

@@ -28,6 +28,7 @@ pub struct MapArgs {
     /// Where to write it; `-` or nothing writes to stdout.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// `html`: an interactive page with hover details and filters; `svg`: a static picture.
     #[arg(long, value_enum, default_value_t = Format::Html)]
     format: Format,
 }

@@ -80,7 +80,9 @@ enum Command {
     /// The brief to read the day before a meeting: who, how you met, the thread, notes,
     /// promises, the meeting, what you want them to know, a conversation plan.
     Brief {
+        /// The contact: an id, an email address, or part of a name.
         contact: String,
+        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
     },
@@ -93,6 +95,7 @@ enum Command {
         /// How many weeks the chart shows (1-104).
         #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=104))]
         weeks: u32,
+        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
     },

@@ -38,6 +38,7 @@ pub struct TodoArgs {
 enum TodoCmd {
     /// Mark action items done.
     Done {
+        /// The action items' ids, as `rapport todo` lists them.
         #[arg(required = true)]
         ids: Vec<i64>,
     },

@@ -230,6 +230,35 @@ fn needs_body(header: &[u8], size: u32, max: u32) -> bool {
     !bulk
 }
 
+/// At most this many bytes of message bodies are held at once during a sync.
+pub const BODY_BATCH_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Cuts a batch of fetched headers into consecutive groups whose wanted bodies add up to
+/// at most `cap` bytes (by their RFC822.SIZE); a single larger message is a group alone.
+pub fn body_groups(
+    headers: &[imap::Fetched],
+    wanted: &[bool],
+    cap: u64,
+) -> Vec<std::ops::Range<usize>> {
+    let mut groups = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, f) in headers.iter().enumerate() {
+        if !wanted.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let size = u64::from(f.size);
+        if bytes > 0 && bytes + size > cap {
+            groups.push(start..i);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < headers.len() {
+        groups.push(start..headers.len());
+    }
+    groups
+}
+
 /// A folder's account key.
 pub fn imap_account(cfg: &crate::config::Imap, username: &str) -> String {
     format!("imap:{username}@{}", cfg.host)
@@ -334,24 +363,27 @@ pub async fn sync_folder(
             return Ok(report);
         }
         let headers = session.fetch_headers(chunk).await?;
-        let want: Vec<u32> = headers
+        let wanted: Vec<bool> = headers
             .iter()
-            .filter(|f| needs_body(&f.header, f.size, icfg.max_body_bytes))
-            .map(|f| f.uid)
+            .map(|f| needs_body(&f.header, f.size, icfg.max_body_bytes))
             .collect();
-        let bodies: std::collections::HashMap<u32, Vec<u8>> =
-            session.fetch_bodies(&want).await?.into_iter().collect();
-        report.bodies += bodies.len();
-        let prepared: Vec<(u32, NewMessage)> = headers
-            .iter()
-            .map(|f| {
-                let raw: &[u8] = match bodies.get(&f.uid) {
-                    Some(b) => b,
-                    None => &f.header,
-                };
-                (f.uid, classifier.prepare(raw, f.internal_date))
-            })
-            .collect();
+        // Bodies are fetched and classified a few megabytes at a time, so a batch of
+        // large messages never holds more than BODY_BATCH_BYTES of them in memory.
+        let mut prepared: Vec<(u32, NewMessage)> = Vec::with_capacity(headers.len());
+        for group in body_groups(&headers, &wanted, BODY_BATCH_BYTES) {
+            let want: Vec<u32> = group
+                .clone()
+                .filter(|&i| wanted[i])
+                .map(|i| headers[i].uid)
+                .collect();
+            let bodies: std::collections::HashMap<u32, Vec<u8>> =
+                session.fetch_bodies(&want).await?.into_iter().collect();
+            report.bodies += bodies.len();
+            for f in &headers[group] {
+                let raw: &[u8] = bodies.get(&f.uid).map_or(&f.header, |b| b);
+                prepared.push((f.uid, classifier.prepare(raw, f.internal_date)));
+            }
+        }
         let max_uid = chunk.iter().copied().max().unwrap_or(0);
         next_uid = next_uid.max(max_uid.saturating_add(1));
         let tx = store.transaction()?;
@@ -396,3 +428,6 @@ pub async fn sync_folder(
     )?;
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests;

@@ -23,7 +23,7 @@ use anyhow::{Context, Result};
 use jiff::{Timestamp, ToSpan, Zoned};
 
 use crate::config::{Loaded, Transport, Window};
-use crate::core::model::DraftStatus;
+use crate::core::model::{DraftStatus, InteractionKind};
 use crate::store::{Draft, Store, fmt_ts};
 
 /// One message for one recipient.
@@ -147,12 +147,17 @@ pub enum Verdict {
 pub type PreSendCheck<'a> = dyn FnMut(&mut Store, &Draft) -> Result<Verdict> + 'a;
 
 /// The interaction kinds that mean the contact wrote to the user.
-pub const INBOUND_HUMAN: &[&str] = &["reply", "thank-you-received", "email-received"];
+pub const INBOUND_HUMAN: &[InteractionKind] = &[
+    InteractionKind::Reply,
+    InteractionKind::ThankYouReceived,
+    InteractionKind::EmailReceived,
+    InteractionKind::RequestReceived,
+];
 
 /// The hard rule: nothing goes to a contact who wrote since the draft was made.
 pub fn replied_since(store: &Store, d: &Draft) -> Result<Verdict> {
     let wrote = store.interactions(d.contact_id)?.into_iter().find(|i| {
-        INBOUND_HUMAN.contains(&i.kind.as_str()) && i.at.as_str() > d.created_at.as_str()
+        INBOUND_HUMAN.iter().any(|k| k.as_str() == i.kind) && i.at.as_str() > d.created_at.as_str()
     });
     Ok(match wrote {
         Some(i) => Verdict::Supersede(format!(
@@ -334,11 +339,7 @@ fn send_one(
 }
 
 /// The rules that hold whatever was approved, then the caller's own look.
-fn last_checks(
-    store: &mut Store,
-    d: &Draft,
-    pre_send: &mut PreSendCheck<'_>,
-) -> Result<Verdict> {
+fn last_checks(store: &mut Store, d: &Draft, pre_send: &mut PreSendCheck<'_>) -> Result<Verdict> {
     if let Some(why) = blocked_recipient(store, d)? {
         return Ok(Verdict::Supersede(why));
     }
