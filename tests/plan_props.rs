@@ -1,5 +1,5 @@
 //! Property tests for the planner: random interaction histories, drafts, policies,
-//! time zones and `now`, checked against the hard rules (DESIGN.md §5).
+//! time zones and `now`, checked against the hard rules (README: "What rapport will and will not send").
 //!
 //! Two kinds of history: "realistic" ones where every event happened at or before
 //! `now` (the daemon's view), and "wild" ones where some are dated after `now` (clock

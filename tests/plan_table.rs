@@ -1,4 +1,4 @@
-//! Table tests for the planner: one test per row of the policy table (DESIGN.md §5)
+//! Table tests for the planner: one test per row of the policy table (README: "What rapport will and will not send")
 //! and per hard rule, with explicit timestamps.
 
 use jiff::Timestamp;

@@ -1,4 +1,4 @@
-//! The brief before a meeting (DESIGN.md §1, "Prepare"): who they are, how you met, the
+//! The brief before a meeting (the playbook's "prepare" step): who they are, how you met, the
 //! thread so far, your notes and promises, the meeting's time and link, what you want
 //! them to know about you, and a short conversation plan from the playbook.
 //!

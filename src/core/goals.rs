@@ -1,4 +1,4 @@
-//! Goals and progress (DESIGN.md §1, "Nurture"): new contacts this month, conversations
+//! Goals and progress (the playbook's "nurture" step): new contacts this month, conversations
 //! (meetings held and replies) this week, requests sent and how many were answered,
 //! against `[goals]`, week by week, with a small terminal chart and a one-line verdict.
 //!

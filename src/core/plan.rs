@@ -3,7 +3,7 @@
 //! should be created, rescheduled or superseded, and a sentence saying what happens next
 //! out.
 //!
-//! This is where the playbook's judgement lives (DESIGN.md §1, §5): one nudge at most,
+//! This is where the playbook's judgement lives (README: "What rapport will and will not send"): one nudge at most,
 //! then stop; a thank-you after a meeting; a check-in when they asked for one or when the
 //! tier's cadence says so; and never anything automated to someone who wrote back since.
 //!
@@ -21,7 +21,7 @@ use crate::core::model::{DraftKind, DraftStatus, InteractionKind, Tier};
 
 mod facts;
 
-/// The numbers of the follow-up policy (DESIGN.md §5). Every one is configurable.
+/// The numbers of the follow-up policy (README: "What rapport will and will not send"). Every one is configurable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     /// A nudge is due this many days after an unanswered request.
