@@ -557,6 +557,94 @@ fn digest_prints_what_waits_and_is_off_by_default() {
     assert!(digests(&env).is_empty(), "[digest] is off unless enabled");
 }
 
+/// The Message-ID of the one request sent so far (from the outbox).
+fn sent_message_id(env: &Env) -> String {
+    let files = env.outbox_files();
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("message-id:"))
+        .unwrap();
+    line.split(['<', '>']).nth(1).unwrap().to_string()
+}
+
+/// Jessica's request sent and answered with a reading rapport is unsure of, Omar asking
+/// the user for a coffee: one reply to confirm, one request to answer.
+fn env_with_unsure_reply_and_inbound_request() -> Env {
+    let mut env = env_with_maildir();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "omar@example.com",
+        "--name",
+        "Omar Haddad",
+    ])
+    .ok();
+    env.rapport(&["request", "jessica"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    let asked = sent_message_id(&env);
+    env.now = "2026-11-24T09:00:00Z".into();
+    deliver(
+        &env,
+        "1764100000.jessica.example:2,",
+        &format!(
+            "From: Jessica Park <jessica@example.com>\n\
+             To: Ada Lovelace <ada@example.org>\n\
+             Subject: Re: 25 minutes?\n\
+             Date: Tue, 24 Nov 2026 08:30:00 +0000\n\
+             Message-ID: <jp-2@mail.example.com>\n\
+             In-Reply-To: <{asked}>\n\
+             References: <{asked}>\n\
+             \n\
+             Thanks!\n"
+        ),
+    );
+    deliver(
+        &env,
+        "1764100001.omar.example:2,",
+        "From: Omar Haddad <omar@example.com>\n\
+         To: Ada Lovelace <ada@example.org>\n\
+         Subject: Coffee?\n\
+         Date: Tue, 24 Nov 2026 08:40:00 +0000\n\
+         Message-ID: <oh-1@mail.example.com>\n\
+         \n\
+         Hi Ada! Would you have time for a coffee next week?\n",
+    );
+    env.rapport(&["sync"]).ok();
+    env
+}
+
+#[test]
+fn digest_speaks_of_replies_requests_action_items_meetings_and_goals() {
+    let env = env_with_unsure_reply_and_inbound_request();
+    env.rapport(&[
+        "todo",
+        "jessica",
+        "send her the deck",
+        "--due",
+        "2026-11-24",
+    ])
+    .ok();
+    env.rapport(&["meeting", "add", "jessica", "--at", "2026-11-25T15:00"])
+        .ok();
+    let out = env.rapport(&["digest"]).ok().stdout;
+    for want in [
+        "Replies to confirm",
+        "Jessica Park: thanked you: Re: 25 minutes? (unsure",
+        "They asked you for a meeting; answer them:",
+        "Omar Haddad: they asked you: Coffee?",
+        "Action items due:",
+        "send her the deck (due today)",
+        "tomorrow 15:00: Jessica Park",
+        "brief: `rapport brief",
+        "new people this month: 2 of",
+        "conversations this week:",
+    ] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+}
+
 /// rapport running under a real pseudo-terminal (a detached tmux session on a private
 /// socket): keys are sent, the screen is read.
 struct Pty {
