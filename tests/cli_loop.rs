@@ -868,3 +868,60 @@ fn json_outputs_use_the_readme_field_names() {
     let m = env.rapport(&["meeting", "list", "--json"]).ok().json();
     assert_eq!(keys(&m["meetings"][0]), m_fields);
 }
+
+#[test]
+fn review_walks_an_unsure_reply_a_request_and_a_draft_oldest_first() {
+    let env = env_with_unsure_reply_and_inbound_request();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "lena@example.com",
+        "--name",
+        "Lena Vogel",
+    ])
+    .ok();
+    env.rapport(&["request", "lena"]).ok();
+    let lena = drafts(&env)
+        .iter()
+        .find(|d| d["status"] == "pending")
+        .unwrap()["id"]
+        .clone();
+
+    let pty = Pty::start(&env, "review");
+    let s = pty.wait_for("[q]uit >");
+    assert!(s.contains("[1/3] Reply from Jessica Park"), "{s}");
+    assert!(s.contains("Thanks!"), "the fresh text: {s}");
+    assert!(s.contains("rapport's guess: thanked you"), "{s}");
+    pty.keys("c");
+    let s = pty.wait_for("[2/3] Omar Haddad asked you for a meeting");
+    assert!(s.contains("(confirmed)"), "{s}");
+    assert!(s.contains("Would you have time for a coffee"), "{s}");
+    pty.keys("a");
+    let s = pty.wait_for(&format!("[3/3] Draft {lena}"));
+    assert!(s.contains("Recorded that you answered Omar Haddad."), "{s}");
+    assert!(s.contains("To: Lena Vogel <lena@example.com>"), "{s}");
+    pty.keys("a");
+    let s = pty.wait_for("RAPPORT-EXIT=");
+    assert!(
+        s.contains("Reviewed 3 of 3: 1 approved, 0 edited, 0 snoozed, 0 rejected, 0 skipped."),
+        "{s}"
+    );
+    assert!(
+        s.contains("Readings: 1 confirmed, 0 corrected; requests: 1 answered."),
+        "{s}"
+    );
+    assert!(s.contains("RAPPORT-EXIT=0"), "{s}");
+
+    let approved = drafts(&env)
+        .iter()
+        .any(|d| d["id"] == lena && d["status"] == "approved");
+    assert!(approved, "{:?}", drafts(&env));
+    let why = env
+        .rapport(&["why", "jp-2@mail.example.com", "--json"])
+        .ok()
+        .json();
+    assert_eq!(why["marked_by_user"], true, "{why}");
+    let q = env.rapport(&["queue"]).ok().stdout;
+    assert!(!q.contains("To confirm"), "the reading is sure now: {q}");
+    assert!(!q.contains("To answer"), "the request is answered: {q}");
+}
