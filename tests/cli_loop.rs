@@ -925,3 +925,30 @@ fn review_walks_an_unsure_reply_a_request_and_a_draft_oldest_first() {
     assert!(!q.contains("To confirm"), "the reading is sure now: {q}");
     assert!(!q.contains("To answer"), "the request is answered: {q}");
 }
+
+#[test]
+fn review_corrects_an_unsure_reading_the_way_mark_does() {
+    let env = env_with_unsure_reply_and_inbound_request();
+    let pty = Pty::start(&env, "review");
+    pty.wait_for("[1/2] Reply from Jessica Park");
+    pty.keys("n");
+    let s = pty.wait_for("[2/2] Omar Haddad");
+    assert!(
+        s.contains("label thank_you → human_reply, intent none → no"),
+        "mark's own wording: {s}"
+    );
+    pty.keys("q");
+    let s = pty.wait_for("RAPPORT-EXIT=0");
+    assert!(s.contains("Readings: 0 confirmed, 1 corrected"), "{s}");
+    let why = env
+        .rapport(&["why", "jp-2@mail.example.com", "--json"])
+        .ok()
+        .json();
+    assert_eq!(why["intent"], "no", "{why}");
+    assert_eq!(why["marked_by_user"], true, "{why}");
+    let show = env.rapport(&["contacts", "show", "jessica"]).ok().stdout;
+    assert!(
+        show.contains("replied (no"),
+        "the timeline reads the correction: {show}"
+    );
+}

@@ -79,9 +79,9 @@ pub(super) fn unsure(
                 return Ok(true);
             }
             'q' => return Ok(false),
+            // Choosing an intent says what they answered: a reply with that intent
+            // (as `rapport mark MESSAGE human_reply --intent …`).
             k => match intent_of(k) {
-                // An intent belongs to a reply or a thank-you; anything else becomes a reply.
-                Some(i) if matches!(label, Label::HumanReply | Label::ThankYou) => (label, Some(i)),
                 Some(i) => (Label::HumanReply, Some(i)),
                 None => continue,
             },
