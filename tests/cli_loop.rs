@@ -862,7 +862,10 @@ fn json_outputs_use_the_readme_field_names() {
     );
     let mut top = keys(&show);
     top.sort();
-    assert_eq!(top, ["contact", "drafts", "next", "stage", "timeline"]);
+    assert_eq!(
+        top,
+        ["contact", "drafts", "next", "stage", "timeline", "todos"]
+    );
     let mut m_fields = readme_fields("with M = ");
     m_fields.sort();
     let m = env.rapport(&["meeting", "list", "--json"]).ok().json();
