@@ -12,9 +12,13 @@ use jiff::Timestamp;
 use jiff::civil::{Time, Weekday};
 
 use crate::config::Loaded;
-use crate::core::digest::{self, Digest, DigestInput, DraftItem, GoalItem, MeetingItem};
+use crate::core::brief::Brief;
+use crate::core::digest::{
+    self, Digest, DigestInput, DraftItem, GoalItem, MeetingItem, PersonItem,
+};
+use crate::core::goals;
 use crate::core::model::DraftStatus;
-use crate::store::{Store, parse_ts};
+use crate::store::{AttentionKind, Store, parse_ts};
 
 /// The header that marks the digest.
 pub const HEADER: &str = "X-Rapport-Digest";
@@ -37,29 +41,116 @@ pub fn gather(store: &Store, cfg: &Loaded, now: Timestamp) -> Result<DigestInput
             why: d.reason.clone(),
         });
     }
-    let local = now.to_zoned(cfg.tz.clone());
-    let month_start = local.date().first_of_month();
-    let mut new_people = 0;
-    for c in store.contacts()? {
-        if parse_ts(&c.created_at).is_ok_and(|t| t.to_zoned(cfg.tz.clone()).date() >= month_start) {
-            new_people += 1;
-        }
-        for m in crate::planning::meetings_of(&c, &store.interactions(c.id)?) {
-            if !m.cancelled {
-                input.meetings.push(MeetingItem {
-                    start: m.start,
-                    all_day: m.all_day,
-                    with: m.contact.clone(),
-                });
-            }
+    gather_attention(store, cfg, &mut input)?;
+    let today = now.to_zoned(cfg.tz.clone()).date();
+    for t in crate::core::todo::order_open(&store.open_todos()?, today) {
+        if t.due.is_some_and(|d| d <= today) {
+            input.action_items_due.push(PersonItem {
+                who: t.contact.clone(),
+                what: format!("{} ({})", t.text, t.due_label(today)),
+            });
         }
     }
+    gather_meetings(store, cfg, now, &mut input)?;
+    gather_goals(store, cfg, now, &mut input)?;
+    Ok(input)
+}
+
+/// Unsure readings to confirm and meeting requests from others to answer.
+fn gather_attention(store: &Store, cfg: &Loaded, input: &mut DigestInput) -> Result<()> {
+    for a in store.attention()? {
+        let day = parse_ts(&a.at)
+            .map(|t| t.to_zoned(cfg.tz.clone()).date().to_string())
+            .unwrap_or_default();
+        let item = PersonItem {
+            who: a.contact.clone(),
+            what: format!("{} ({day})", a.summary),
+        };
+        match a.kind {
+            AttentionKind::ToConfirm => input.replies_to_confirm.push(item),
+            AttentionKind::ToAnswer => input.requests_to_answer.push(item),
+        }
+    }
+    Ok(())
+}
+
+/// Every meeting on a timeline; those tomorrow carry the brief's one-line summary.
+fn gather_meetings(
+    store: &Store,
+    cfg: &Loaded,
+    now: Timestamp,
+    input: &mut DigestInput,
+) -> Result<()> {
+    let briefs = crate::briefing::tomorrow(store, cfg, now)?;
+    for c in store.contacts()? {
+        let brief = briefs.iter().find(|b| b.contact_id == c.id);
+        for m in crate::planning::meetings_of(&c, &store.interactions(c.id)?) {
+            if m.cancelled {
+                continue;
+            }
+            let tomorrow = brief
+                .and_then(|b| b.next_meeting.as_ref())
+                .is_some_and(|n| n.start == m.start);
+            input.meetings.push(MeetingItem {
+                start: m.start,
+                all_day: m.all_day,
+                with: match brief {
+                    Some(b) if tomorrow => brief_line(b),
+                    _ => m.contact.clone(),
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
+/// "Jessica Lee — CTO at Acme; last: replied (yes) — `rapport brief 3`".
+fn brief_line(b: &Brief) -> String {
+    let mut line = b.name.clone();
+    match (b.role.is_empty(), b.company.is_empty()) {
+        (false, false) => line.push_str(&format!(" — {} at {}", b.role, b.company)),
+        (true, false) => line.push_str(&format!(" — {}", b.company)),
+        (false, true) => line.push_str(&format!(" — {}", b.role)),
+        (true, true) => {}
+    }
+    if let Some(last) = b.thread.last() {
+        line.push_str(&format!("; last: {}", last.text));
+    }
+    line.push_str(&format!(" — brief: `rapport brief {}`", b.contact_id));
+    line.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// New people this month and conversations this week, against `[goals]`.
+fn gather_goals(
+    store: &Store,
+    cfg: &Loaded,
+    now: Timestamp,
+    input: &mut DigestInput,
+) -> Result<()> {
+    let Some(since) = goals::period_start(now, &cfg.tz, 0) else {
+        return Ok(());
+    };
+    let g = &cfg.config.goals;
+    let targets = goals::Targets {
+        new_contacts_per_month: g.new_contacts_per_month,
+        conversations_per_week: g.conversations_per_week,
+    };
+    let added = store.contacts_added_since(since)?;
+    let events = store.goal_activity(since)?;
+    let p = goals::progress(&added, &events, targets, 1, now, &cfg.tz);
     input.goals.push(GoalItem {
         what: "new people this month".into(),
-        done: new_people,
-        goal: cfg.config.goals.new_contacts_per_month,
+        done: p.new_contacts_this_month,
+        goal: p.new_contacts_goal,
     });
-    Ok(input)
+    input.goals.push(GoalItem {
+        what: "conversations this week".into(),
+        done: p.conversations_this_week,
+        goal: p.conversations_goal,
+    });
+    Ok(())
 }
 
 /// The digest as it would read now (`rapport digest`).

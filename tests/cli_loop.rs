@@ -557,6 +557,94 @@ fn digest_prints_what_waits_and_is_off_by_default() {
     assert!(digests(&env).is_empty(), "[digest] is off unless enabled");
 }
 
+/// The Message-ID of the one request sent so far (from the outbox).
+fn sent_message_id(env: &Env) -> String {
+    let files = env.outbox_files();
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("message-id:"))
+        .unwrap();
+    line.split(['<', '>']).nth(1).unwrap().to_string()
+}
+
+/// Jessica's request sent and answered with a reading rapport is unsure of, Omar asking
+/// the user for a coffee: one reply to confirm, one request to answer.
+fn env_with_unsure_reply_and_inbound_request() -> Env {
+    let mut env = env_with_maildir();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "omar@example.com",
+        "--name",
+        "Omar Haddad",
+    ])
+    .ok();
+    env.rapport(&["request", "jessica"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    let asked = sent_message_id(&env);
+    env.now = "2026-11-24T09:00:00Z".into();
+    deliver(
+        &env,
+        "1764100000.jessica.example:2,",
+        &format!(
+            "From: Jessica Park <jessica@example.com>\n\
+             To: Ada Lovelace <ada@example.org>\n\
+             Subject: Re: 25 minutes?\n\
+             Date: Tue, 24 Nov 2026 08:30:00 +0000\n\
+             Message-ID: <jp-2@mail.example.com>\n\
+             In-Reply-To: <{asked}>\n\
+             References: <{asked}>\n\
+             \n\
+             Thanks!\n"
+        ),
+    );
+    deliver(
+        &env,
+        "1764100001.omar.example:2,",
+        "From: Omar Haddad <omar@example.com>\n\
+         To: Ada Lovelace <ada@example.org>\n\
+         Subject: Coffee?\n\
+         Date: Tue, 24 Nov 2026 08:40:00 +0000\n\
+         Message-ID: <oh-1@mail.example.com>\n\
+         \n\
+         Hi Ada! Would you have time for a coffee next week?\n",
+    );
+    env.rapport(&["sync"]).ok();
+    env
+}
+
+#[test]
+fn digest_speaks_of_replies_requests_action_items_meetings_and_goals() {
+    let env = env_with_unsure_reply_and_inbound_request();
+    env.rapport(&[
+        "todo",
+        "jessica",
+        "send her the deck",
+        "--due",
+        "2026-11-24",
+    ])
+    .ok();
+    env.rapport(&["meeting", "add", "jessica", "--at", "2026-11-25T15:00"])
+        .ok();
+    let out = env.rapport(&["digest"]).ok().stdout;
+    for want in [
+        "Replies to confirm",
+        "Jessica Park: thanked you: Re: 25 minutes? (unsure",
+        "They asked you for a meeting; answer them:",
+        "Omar Haddad: they asked you: Coffee?",
+        "Action items due:",
+        "send her the deck (due today)",
+        "tomorrow 15:00: Jessica Park",
+        "brief: `rapport brief",
+        "new people this month: 2 of",
+        "conversations this week:",
+    ] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+}
+
 /// rapport running under a real pseudo-terminal (a detached tmux session on a private
 /// socket): keys are sent, the screen is read.
 struct Pty {
@@ -782,4 +870,88 @@ fn json_outputs_use_the_readme_field_names() {
     m_fields.sort();
     let m = env.rapport(&["meeting", "list", "--json"]).ok().json();
     assert_eq!(keys(&m["meetings"][0]), m_fields);
+}
+
+#[test]
+fn review_walks_an_unsure_reply_a_request_and_a_draft_oldest_first() {
+    let env = env_with_unsure_reply_and_inbound_request();
+    env.rapport(&[
+        "contacts",
+        "add",
+        "lena@example.com",
+        "--name",
+        "Lena Vogel",
+    ])
+    .ok();
+    env.rapport(&["request", "lena"]).ok();
+    let lena = drafts(&env)
+        .iter()
+        .find(|d| d["status"] == "pending")
+        .unwrap()["id"]
+        .clone();
+
+    let pty = Pty::start(&env, "review");
+    let s = pty.wait_for("[q]uit >");
+    assert!(s.contains("[1/3] Reply from Jessica Park"), "{s}");
+    assert!(s.contains("Thanks!"), "the fresh text: {s}");
+    assert!(s.contains("rapport's guess: thanked you"), "{s}");
+    pty.keys("c");
+    let s = pty.wait_for("[2/3] Omar Haddad asked you for a meeting");
+    assert!(s.contains("(confirmed)"), "{s}");
+    assert!(s.contains("Would you have time for a coffee"), "{s}");
+    pty.keys("a");
+    let s = pty.wait_for(&format!("[3/3] Draft {lena}"));
+    assert!(s.contains("Recorded that you answered Omar Haddad."), "{s}");
+    assert!(s.contains("To: Lena Vogel <lena@example.com>"), "{s}");
+    pty.keys("a");
+    let s = pty.wait_for("RAPPORT-EXIT=");
+    assert!(
+        s.contains("Reviewed 3 of 3: 1 approved, 0 edited, 0 snoozed, 0 rejected, 0 skipped."),
+        "{s}"
+    );
+    assert!(
+        s.contains("Readings: 1 confirmed, 0 corrected; requests: 1 answered."),
+        "{s}"
+    );
+    assert!(s.contains("RAPPORT-EXIT=0"), "{s}");
+
+    let approved = drafts(&env)
+        .iter()
+        .any(|d| d["id"] == lena && d["status"] == "approved");
+    assert!(approved, "{:?}", drafts(&env));
+    let why = env
+        .rapport(&["why", "jp-2@mail.example.com", "--json"])
+        .ok()
+        .json();
+    assert_eq!(why["marked_by_user"], true, "{why}");
+    let q = env.rapport(&["queue"]).ok().stdout;
+    assert!(!q.contains("To confirm"), "the reading is sure now: {q}");
+    assert!(!q.contains("To answer"), "the request is answered: {q}");
+}
+
+#[test]
+fn review_corrects_an_unsure_reading_the_way_mark_does() {
+    let env = env_with_unsure_reply_and_inbound_request();
+    let pty = Pty::start(&env, "review");
+    pty.wait_for("[1/2] Reply from Jessica Park");
+    pty.keys("n");
+    let s = pty.wait_for("[2/2] Omar Haddad");
+    assert!(
+        s.contains("label thank_you → human_reply, intent none → no"),
+        "mark's own wording: {s}"
+    );
+    pty.keys("q");
+    let s = pty.wait_for("RAPPORT-EXIT=0");
+    assert!(s.contains("Readings: 0 confirmed, 1 corrected"), "{s}");
+    let why = env
+        .rapport(&["why", "jp-2@mail.example.com", "--json"])
+        .ok()
+        .json();
+    assert_eq!(why["intent"], "no", "{why}");
+    assert_eq!(why["marked_by_user"], true, "{why}");
+    let show = env.rapport(&["contacts", "show", "jessica"]).ok().stdout;
+    assert!(
+        show.contains("replied (no"),
+        "the timeline reads the correction: {show}"
+    );
 }

@@ -396,6 +396,11 @@ fn contacts_show_tells_the_story_of_hand_written_requests() {
     );
     let dora = summaries("dora");
     assert_eq!(dora, vec!["they asked you: Coffee?".to_string()]);
+    let show = env.rapport(&["contacts", "show", "dora"]).ok().stdout;
+    assert!(
+        show.contains("they asked you for a meeting on") && show.contains("answer them"),
+        "the next step says to answer: {show}"
+    );
     let q = env.rapport(&["queue"]).ok().stdout;
     assert!(q.contains("To answer"), "{q}");
     assert!(q.contains("dora-ask@example.test"), "{q}");

@@ -345,7 +345,7 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     let timeline = ctx.store.interactions(c.id)?;
     let drafts = ctx.store.drafts_for_contact(c.id)?;
     let plan = crate::planning::plan_contact(&ctx.store, &ctx.cfg, &c, ctx.now)?;
-    let next = advice(ctx, query, &plan, &drafts);
+    let next = advice(ctx, query, c.id, &plan, &drafts)?;
     let todos = ctx.store.todos_for_contact(c.id)?;
     if json {
         print_json(&serde_json::json!({
@@ -432,9 +432,10 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
 fn advice(
     ctx: &Ctx,
     query: &str,
+    contact_id: i64,
     plan: &crate::core::plan::Plan,
     drafts: &[crate::store::Draft],
-) -> String {
+) -> Result<String> {
     use super::next_step::{Facts, OpenDraft, next_step};
     let open: Vec<OpenDraft> = drafts
         .iter()
@@ -456,16 +457,24 @@ fn advice(
             _ => None,
         })
         .min_by_key(|(_, due)| *due);
-    next_step(&Facts {
+    // The oldest meeting request from them that nobody answered yet.
+    let asked_you = ctx
+        .store
+        .attention()?
+        .into_iter()
+        .filter(|a| a.contact_id == contact_id && a.kind == crate::store::AttentionKind::ToAnswer)
+        .filter_map(|a| crate::store::parse_ts(&a.at).ok())
+        .min();
+    Ok(next_step(&Facts {
         query,
         stage: &plan.stage,
         planner_next: &plan.next,
         open: &open,
         planned,
-        asked_you: None,
+        asked_you,
         now: ctx.now,
         tz: &ctx.cfg.tz,
-    })
+    }))
 }
 
 pub fn note(ctx: &Ctx, query: &str, text: &str, next_contact: Option<&str>) -> Result<ExitCode> {

@@ -80,7 +80,7 @@ pub fn print_folder_report(r: &FolderReport) -> Result<()> {
     Ok(())
 }
 
-fn find_message(ctx: &Ctx, key: &str) -> Result<StoredMessage> {
+pub(crate) fn find_message(ctx: &Ctx, key: &str) -> Result<StoredMessage> {
     ctx.store.message(key)?.with_context(|| {
         format!("no message {key:?}; give a Message-ID or the message id that `rapport contacts show` prints")
     })
@@ -189,6 +189,27 @@ pub fn mark(
         bail!("--until goes with --intent later only");
     }
     let m = find_message(&ctx, key)?;
+    let (changes, n) = apply_mark(&mut ctx, &m, label, intent, until)?;
+    outln!(
+        "Marked message {}: {}; {n} timeline entr{} re-derived. Later syncs keep your reading.",
+        m.id,
+        changes.join(", "),
+        if n == 1 { "y" } else { "ies" }
+    )?;
+    super::kick_daemon(&ctx);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The one way a reading is corrected or confirmed (`rapport mark`, `rapport review`):
+/// the label overridden, stale fields cleared, the timeline re-derived. Returns what
+/// changed and how many timeline entries were re-derived.
+pub(crate) fn apply_mark(
+    ctx: &mut Ctx,
+    m: &StoredMessage,
+    label: Label,
+    intent: Option<Intent>,
+    until: Option<jiff::civil::Date>,
+) -> Result<(Vec<String>, usize)> {
     let now = ctx.now;
     let mut class = m.classification.clone();
     let changes = correct(&mut class, &m.label, label, intent, until);
@@ -198,14 +219,7 @@ pub fn mark(
         crate::store::message_by_message_id(&tx, &m.message_id)?.context("message vanished")?;
     let n = crate::mail::timeline::derive(&tx, &updated, now)?;
     tx.commit()?;
-    outln!(
-        "Marked message {}: {}; {n} timeline entr{} re-derived. Later syncs keep your reading.",
-        m.id,
-        changes.join(", "),
-        if n == 1 { "y" } else { "ies" }
-    )?;
-    super::kick_daemon(&ctx);
-    Ok(ExitCode::SUCCESS)
+    Ok((changes, n))
 }
 
 /// Applies a correction to a stored classification and says what changed. Fields that

@@ -18,6 +18,7 @@ mod next_step;
 pub(crate) mod output;
 mod queue;
 mod review;
+mod review_reading;
 mod service;
 mod setup;
 mod todo;

@@ -1,9 +1,11 @@
 //! `rapport review`: one item at a time, oldest first, with single-key actions, and a
 //! summary at the end.
 //!
-//! The items are an enum with one source function per kind ([`drafts_waiting`] today;
-//! unsure replies, inbound requests and meetings of unknown time join as their data
-//! lands). It needs a terminal and refuses otherwise, naming the commands to use
+//! The items are an enum with one source function per kind: [`drafts_waiting`] and
+//! [`attention`] (replies whose reading is unsure, requests from others waiting for an
+//! answer). Confirming or correcting a reading goes through the same code as
+//! `rapport mark`. Meetings of unknown time are not an item: a meeting is never stored
+//! without a time (`meeting add` refuses one). It needs a terminal and refuses otherwise, naming the commands to use
 //! instead. Keys are read one at a time by putting the terminal in non-canonical mode
 //! with POSIX `stty` (restored on every exit path); no terminal crate is needed for
 //! that. It never sends: approving here is the same as `rapport queue approve`.
@@ -16,21 +18,39 @@ use anyhow::{Result, bail};
 use super::Ctx;
 use crate::cli::output::{flush, out, outln};
 use crate::core::model::DraftStatus;
-use crate::store::Draft;
+use crate::store::{Attention, AttentionKind, Draft};
 
 /// One thing waiting for the user.
 enum Item {
     /// A draft waiting for approval.
     Draft(Box<Draft>),
+    /// A reply whose reading rapport is unsure of.
+    Unsure(Attention),
+    /// A meeting request from someone else, not answered yet.
+    Request(Attention),
 }
 
 impl Item {
-    /// When it started waiting (RFC 3339), for oldest-first order.
+    /// When it started waiting (RFC 3339, as the store writes it), for oldest-first order.
     fn since(&self) -> &str {
         match self {
             Item::Draft(d) => &d.created_at,
+            Item::Unsure(a) | Item::Request(a) => &a.at,
         }
     }
+}
+
+/// Unsure readings and requests to answer.
+fn attention(ctx: &Ctx) -> Result<Vec<Item>> {
+    Ok(ctx
+        .store
+        .attention()?
+        .into_iter()
+        .map(|a| match a.kind {
+            AttentionKind::ToConfirm => Item::Unsure(a),
+            AttentionKind::ToAnswer => Item::Request(a),
+        })
+        .collect())
 }
 
 /// Drafts waiting for approval.
@@ -47,15 +67,16 @@ fn drafts_waiting(ctx: &Ctx) -> Result<Vec<Item>> {
 /// Everything to review, oldest first.
 fn items(ctx: &Ctx) -> Result<Vec<Item>> {
     let mut all = drafts_waiting(ctx)?;
+    all.extend(attention(ctx)?);
     all.sort_by(|a, b| a.since().cmp(b.since()));
     Ok(all)
 }
 
 /// The terminal in single-key mode while it lives.
-struct KeyMode;
+pub(super) struct KeyMode;
 
 impl KeyMode {
-    fn on() -> KeyMode {
+    pub(super) fn on() -> KeyMode {
         stty(&["-icanon", "-echo", "min", "1"]);
         KeyMode
     }
@@ -74,19 +95,22 @@ fn stty(args: &[&str]) {
         .status();
 }
 
-fn key() -> Result<Option<char>> {
+pub(super) fn key() -> Result<Option<char>> {
     let mut b = [0u8; 1];
     let n = std::io::stdin().read(&mut b)?;
     Ok((n == 1).then(|| char::from(b[0]).to_ascii_lowercase()))
 }
 
 #[derive(Default)]
-struct Tally {
-    approved: u32,
-    edited: u32,
-    snoozed: u32,
-    rejected: u32,
-    skipped: u32,
+pub(super) struct Tally {
+    pub(super) approved: u32,
+    pub(super) edited: u32,
+    pub(super) snoozed: u32,
+    pub(super) rejected: u32,
+    pub(super) skipped: u32,
+    pub(super) confirmed: u32,
+    pub(super) corrected: u32,
+    pub(super) answered: u32,
 }
 
 fn show_draft(ctx: &Ctx, d: &Draft, n: usize, total: usize) -> Result<()> {
@@ -173,7 +197,7 @@ pub fn run(mut ctx: Ctx) -> Result<ExitCode> {
     ctx.bring_current()?;
     let all = items(&ctx)?;
     if all.is_empty() {
-        outln!("Nothing to review: no draft waits for you.")?;
+        outln!("Nothing to review: no draft, reply or request waits for you.")?;
         return Ok(ExitCode::SUCCESS);
     }
     let total = all.len();
@@ -182,6 +206,8 @@ pub fn run(mut ctx: Ctx) -> Result<ExitCode> {
     for (i, item) in all.iter().enumerate() {
         let go_on = match item {
             Item::Draft(d) => review_draft(&ctx, d, i + 1, total, &mut t)?,
+            Item::Unsure(a) => super::review_reading::unsure(&mut ctx, a, i + 1, total, &mut t)?,
+            Item::Request(a) => super::review_reading::request(&ctx, a, i + 1, total, &mut t)?,
         };
         if !go_on {
             break;
@@ -197,5 +223,13 @@ pub fn run(mut ctx: Ctx) -> Result<ExitCode> {
         t.rejected,
         t.skipped
     )?;
+    if t.confirmed + t.corrected + t.answered > 0 {
+        outln!(
+            "Readings: {} confirmed, {} corrected; requests: {} answered.",
+            t.confirmed,
+            t.corrected,
+            t.answered
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -72,7 +72,19 @@ impl Classifier {
             sent_message_ids: &is_sent,
             default_tz: self.tz.clone(),
         };
-        let c = classify::classify(raw, &ctx);
+        let mut c = classify::classify(raw, &ctx);
+        if is_digest(raw) {
+            // rapport's own morning digest: it quotes drafts and names contacts, and
+            // must never read as mail to or from one of them.
+            c.label = classify::Label::Bulk;
+            c.certainty = classify::Certainty::Sure;
+            c.intent = None;
+            c.meeting = None;
+            c.evidence.push(classify::Evidence {
+                kind: "header".into(),
+                detail: format!("{}: rapport's own morning digest", crate::digest::HEADER),
+            });
+        }
         let json = serde_json::to_value(&c).unwrap_or(Value::Null);
         let env = json.get("envelope").cloned().unwrap_or(Value::Null);
         let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
@@ -209,6 +221,13 @@ pub fn choose_folders(cfg: &crate::config::Imap, found: &[imap::Folder]) -> Vec<
         out.push(s);
     }
     out
+}
+
+/// Whether the message carries the digest's header (sync ignores rapport's own digest).
+fn is_digest(raw: &[u8]) -> bool {
+    mail_parser::MessageParser::new()
+        .parse_headers(raw)
+        .is_some_and(|h| h.header(crate::digest::HEADER).is_some())
 }
 
 /// Whether the body is worth fetching, judged from the headers.

@@ -1,0 +1,144 @@
+//! `rapport review`'s items that are not drafts: a reply whose reading is unsure
+//! (confirm it, or correct its intent) and a meeting request from someone else (mark it
+//! answered, or skip). A confirmation or correction goes through
+//! [`super::mailbox::apply_mark`], the code of `rapport mark`; this must never write a
+//! reading of its own, and never sends anything.
+
+use anyhow::Result;
+
+use super::Ctx;
+use super::review::{KeyMode, Tally, key};
+use crate::cli::output::{flush, out, outln};
+use crate::core::classify::{Intent, Label};
+use crate::core::model::InteractionKind;
+use crate::store::{Attention, NewInteraction, StoredMessage};
+
+fn day(at: &str) -> &str {
+    at.get(..10).unwrap_or(at)
+}
+
+/// One key, with the terminal in single-key mode only while it is read.
+fn read_key() -> Result<Option<char>> {
+    let k = {
+        let _mode = KeyMode::on();
+        key()?
+    };
+    outln!()?;
+    Ok(k)
+}
+
+fn show_message(m: &StoredMessage) -> Result<()> {
+    outln!("From: {} <{}>", m.from_name, m.from_addr)?;
+    outln!("Subject: {}", m.subject)?;
+    outln!()?;
+    outln!("{}", m.snippet)?;
+    outln!()?;
+    Ok(())
+}
+
+/// The intent a key chooses when correcting a reading.
+fn intent_of(k: char) -> Option<Intent> {
+    match k {
+        'y' => Some(Intent::Yes),
+        'n' => Some(Intent::No),
+        'l' => Some(Intent::Later),
+        'o' => Some(Intent::Other),
+        _ => None,
+    }
+}
+
+/// A reply whose reading is unsure; `false` when the user quit.
+pub(super) fn unsure(
+    ctx: &mut Ctx,
+    a: &Attention,
+    n: usize,
+    total: usize,
+    t: &mut Tally,
+) -> Result<bool> {
+    let m = super::mailbox::find_message(ctx, &a.message_id)?;
+    outln!()?;
+    outln!(
+        "[{n}/{total}] Reply from {} · {} · rapport is unsure of its reading",
+        a.contact,
+        day(&a.at)
+    )?;
+    show_message(&m)?;
+    outln!("rapport's guess: {}", a.summary)?;
+    loop {
+        out!("[c]onfirm  correct: [y]es [n]o [l]ater [o]ther  s[k]ip  [q]uit > ")?;
+        flush()?;
+        let Some(k) = read_key()? else {
+            return Ok(false);
+        };
+        let label = Label::from_name(&m.label).unwrap_or(Label::HumanReply);
+        let (label, intent) = match k {
+            'c' => (label, None),
+            'k' | ' ' => {
+                outln!("Skipped the reply from {}.", a.contact)?;
+                t.skipped += 1;
+                return Ok(true);
+            }
+            'q' => return Ok(false),
+            // Choosing an intent says what they answered: a reply with that intent
+            // (as `rapport mark MESSAGE human_reply --intent …`).
+            k => match intent_of(k) {
+                Some(i) => (Label::HumanReply, Some(i)),
+                None => continue,
+            },
+        };
+        let (changes, _) = super::mailbox::apply_mark(ctx, &m, label, intent, None)?;
+        if intent.is_some() {
+            t.corrected += 1;
+        } else {
+            t.confirmed += 1;
+        }
+        outln!("Marked message {}: {}.", m.id, changes.join(", "))?;
+        return Ok(true);
+    }
+}
+
+/// A meeting request from someone else; `false` when the user quit.
+pub(super) fn request(
+    ctx: &Ctx,
+    a: &Attention,
+    n: usize,
+    total: usize,
+    t: &mut Tally,
+) -> Result<bool> {
+    let m = super::mailbox::find_message(ctx, &a.message_id)?;
+    outln!()?;
+    outln!(
+        "[{n}/{total}] {} asked you for a meeting on {} (rapport drafts nothing for this)",
+        a.contact,
+        day(&a.at)
+    )?;
+    show_message(&m)?;
+    loop {
+        out!("[a]nswered  s[k]ip  [q]uit > ")?;
+        flush()?;
+        match read_key()? {
+            Some('a') => {
+                ctx.store.add_interaction(&NewInteraction {
+                    contact_id: a.contact_id,
+                    at: ctx.now,
+                    kind: InteractionKind::EmailSent,
+                    summary: "you answered their request (recorded in review)",
+                    message_key: "",
+                    draft_id: None,
+                    detail: serde_json::json!({ "answers": a.message_id }),
+                    source: "user",
+                })?;
+                outln!("Recorded that you answered {}.", a.contact)?;
+                t.answered += 1;
+                return Ok(true);
+            }
+            Some('k' | ' ') => {
+                outln!("Skipped the request from {}.", a.contact)?;
+                t.skipped += 1;
+                return Ok(true);
+            }
+            Some('q') | None => return Ok(false),
+            Some(_) => continue,
+        }
+    }
+}
