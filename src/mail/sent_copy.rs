@@ -16,9 +16,17 @@ use crate::mail::imap::{Folder, Session, Special};
 use crate::mail::sync::{imap_account, imap_username};
 use crate::store::{CopyState, Store};
 
-/// Debug builds only: `RAPPORT_TEST_EXIT_AFTER_APPEND=1` ends the process right after an
-/// APPEND, before it is recorded (the crash test).
-const EXIT_ENV: &str = "RAPPORT_TEST_EXIT_AFTER_APPEND";
+/// Debug builds only: `RAPPORT_TEST_EXIT_AT_APPEND=before` ends the process just before
+/// an APPEND (exit code 87), `=after` right after it, before it is recorded (86): the
+/// crash tests.
+const EXIT_ENV: &str = "RAPPORT_TEST_EXIT_AT_APPEND";
+
+/// The crash of [`EXIT_ENV`], if asked for at this point.
+fn test_exit(at: &str, code: i32) {
+    if cfg!(debug_assertions) && std::env::var(EXIT_ENV).is_ok_and(|v| v == at) {
+        std::process::exit(code);
+    }
+}
 
 /// What one pass did.
 #[derive(Debug, Default)]
@@ -85,12 +93,11 @@ pub async fn save_copies(
             report.found.push(copy.draft_id);
             continue;
         }
+        test_exit("before", 87);
         session
             .append_seen(&folder, &copy.message, copy.sent_at)
             .await?;
-        if cfg!(debug_assertions) && std::env::var_os(EXIT_ENV).is_some() {
-            std::process::exit(86);
-        }
+        test_exit("after", 86);
         store.record_sent_copy(copy.draft_id, CopyState::Appended, &folder, now)?;
         tracing::info!(draft = copy.draft_id, folder = %folder, "saved a copy in Sent");
         report.appended.push(copy.draft_id);
