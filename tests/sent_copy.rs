@@ -181,3 +181,65 @@ fn killed_between_the_send_and_the_append_appends_once_on_restart() {
     assert_eq!(copies(&s, &id), 1, "{}", sent_folder(&s));
     assert_copy_is_the_sent_bytes(&s, &d);
 }
+
+/// The daemon files the copy in the turn that sent (`auto` with no wait: the server
+/// filed none), and later turns file no second one.
+#[test]
+fn the_daemon_files_one_copy_in_the_turn_that_sent() {
+    let s = TestServers::start();
+    let env = Env::with_config(&format!(
+        "{}save_sent = \"auto\"\nsave_sent_wait = 0\n",
+        s.rapport_config()
+    ));
+    env.rapport(&[
+        "contacts",
+        "add",
+        &s.account("bob").address,
+        "--name",
+        "Bob Example",
+    ])
+    .ok();
+    env.rapport(&["request", "bob"]).ok();
+    let log = env.home().join("daemon.log");
+    let mut child = env
+        .command(&["daemon"])
+        .env("RAPPORT_LOG", "warn,rapport=debug")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let read_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    let wait_for = |what: &str, f: &dyn Fn() -> bool| {
+        let start = std::time::Instant::now();
+        while !f() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "waiting for {what}:\n{}",
+                read_log()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    wait_for("the daemon to watch", &|| {
+        read_log().contains("watching the mailbox")
+    });
+    env.rapport(&["queue", "approve", "1"]).ok();
+    wait_for("the copy in Sent", &|| {
+        read_log().contains("saved a copy in Sent")
+    });
+    let id = draft(&env)["message_id"].as_str().unwrap().to_string();
+    assert_eq!(copies(&s, &id), 1);
+    // Another turn (a kick) and a CLI sync file no second copy.
+    env.rapport(&["contacts", "add", "carol@example.test", "--name", "Carol"])
+        .ok();
+    env.rapport(&["request", "carol"]).ok();
+    env.rapport(&["queue", "approve", "2"]).ok();
+    wait_for("the second copy", &|| {
+        read_log().matches("saved a copy in Sent").count() >= 2
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    env.rapport(&["sync"]).ok();
+    assert_eq!(copies(&s, &id), 1, "{}", read_log());
+    assert_eq!(read_log().matches("saved a copy in Sent").count(), 2);
+}
