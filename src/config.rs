@@ -18,7 +18,10 @@ use serde::{Deserialize, Serialize};
 
 pub mod limits;
 mod login;
+mod sent;
+
 pub use login::{AuthMethod, Login};
+pub use sent::SaveSent;
 
 /// Environment variable naming the config file when `--config` is not given.
 pub const CONFIG_ENV: &str = "RAPPORT_CONFIG";
@@ -189,6 +192,12 @@ pub struct Imap {
     /// Bodies larger than this are not fetched whole (headers only).
     #[serde(default = "default_max_body")]
     pub max_body_bytes: u32,
+    /// Whether a copy of each sent email is filed in the Sent folder.
+    #[serde(default)]
+    pub save_sent: SaveSent,
+    /// Seconds (`auto`) to wait for the server's own copy before appending one.
+    #[serde(default = "sent::default_wait", deserialize_with = "sent::de_wait")]
+    pub save_sent_wait: u64,
 }
 
 // `smtp.username`, `imap.password_command`, ...: the login keys read as if they were

@@ -539,6 +539,9 @@ pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
     let mut check = hold_unless_looked(&looked);
     let report =
         crate::send::send_due(&mut ctx.store, &cfg, ctx.now, &lock, &mut check, &|| false)?;
+    if !report.sent.is_empty() {
+        crate::mail::sent_copy::after_send(&ctx.store, &cfg, ctx.now);
+    }
     finish(&ctx, report, withdrawn, json)
 }
 
@@ -554,6 +557,9 @@ pub(super) fn send_now(ctx: &mut Ctx, ids: &[i64]) -> Result<ExitCode> {
     let (looked, withdrawn) = look_at_mailbox(ctx, !ids.is_empty())?;
     let mut check = hold_unless_looked(&looked);
     let report = crate::send::send_now(&mut ctx.store, &cfg, ctx.now, &lock, ids, &mut check)?;
+    if !report.sent.is_empty() {
+        crate::mail::sent_copy::after_send(&ctx.store, &cfg, ctx.now);
+    }
     finish(ctx, report, withdrawn, false)
 }
 

@@ -169,6 +169,9 @@ impl Daemon {
         out.plan_due = plan.next_due;
         test_gate().await;
         out.send = self.send(now, &stop)?;
+        if let Some(due) = self.save_sent_copies(now).await {
+            out.plan_due = Some(out.plan_due.map_or(due, |d| d.min(due)));
+        }
         crate::digest::maybe_send(&self.store, &self.cfg, now);
         self.store.set_state("last_turn", &fmt_ts(now), now)?;
         Ok(out)
@@ -238,6 +241,30 @@ impl Daemon {
         self.session = Some(s);
         sync::confirm_unknown(&mut self.store, now)?;
         Ok(new)
+    }
+
+    /// Files the copies in Sent that are due (see [`crate::mail::sent_copy`]) on the kept
+    /// session; returns when the next one falls due. A failure drops the session and
+    /// waits for the next turn.
+    async fn save_sent_copies(&mut self, now: Timestamp) -> Option<Timestamp> {
+        let s = self.session.as_mut()?;
+        let found = match s.folders().await {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not list folders to file copies in Sent");
+                self.session = None;
+                return None;
+            }
+        };
+        let saved = crate::mail::sent_copy::save_copies(&self.store, &self.cfg, s, &found, now);
+        match saved.await {
+            Ok(r) => r.next_due,
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "could not file a copy in Sent; the next turn tries again");
+                self.session = None;
+                None
+            }
+        }
     }
 
     /// Sends what is due; the SMTP client blocks, so this thread leaves the async pool

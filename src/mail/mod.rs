@@ -3,5 +3,6 @@
 
 pub mod imap;
 pub mod maildir;
+pub mod sent_copy;
 pub mod sync;
 pub mod timeline;

@@ -324,8 +324,12 @@ pub async fn sync_imap_async(
         };
         reports.push(report);
     }
-    session.logout().await;
     confirm_unknown(store, now)?;
+    let copies = crate::mail::sent_copy::save_copies(store, cfg, &mut session, &folders, now);
+    if let Err(e) = copies.await {
+        tracing::warn!(error = %format!("{e:#}"), "could not file a copy in Sent; the next sync tries again");
+    }
+    session.logout().await;
     Ok(reports)
 }
 

@@ -15,6 +15,7 @@ mod drafts;
 mod goals;
 mod maildir;
 mod messages;
+mod sent_copy;
 mod todos;
 
 use std::path::Path;
@@ -30,6 +31,7 @@ pub use messages::{
     Attention, AttentionKind, Cursor, NewMessage, StoredMessage, SyncState, add_location,
     canonical_message_id, message_by_message_id, set_cursor, set_label_override, upsert_message,
 };
+pub use sent_copy::{CopyState, SentCopy};
 
 /// The migrations, in order. Their position is their version number.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -45,6 +47,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0008_maildir_files",
         include_str!("migrations/0008_maildir_files.sql"),
+    ),
+    (
+        "0009_sent_copy",
+        include_str!("migrations/0009_sent_copy.sql"),
     ),
 ];
 

@@ -6,8 +6,10 @@
 //! BODY.PEEK, so the user's flags (\Seen above all) never change. TLS is rustls with the
 //! system roots plus the configured `ca_file`; STARTTLS is required when configured, and
 //! the password is fetched only once the connection is encrypted. This module must never
-//! SELECT a folder, STORE a flag or EXPUNGE.
+//! SELECT a folder, STORE a flag or EXPUNGE. The single exception to read-only is
+//! [`append`]: a copy of an email rapport sent, filed in the Sent folder.
 
+mod append;
 mod connect;
 mod idle;
 #[cfg(test)]
