@@ -410,7 +410,11 @@ fn soak_a_quiet_mailbox_with_an_approval_every_few_minutes() {
         round += 1;
     }
     std::thread::sleep(Duration::from_secs(5));
-    assert_eq!(s.sent_messages().len(), round, "every approval sent exactly once");
+    assert_eq!(
+        s.sent_messages().len(),
+        round,
+        "every approval sent exactly once"
+    );
     let log = d.log();
     let info: Vec<&str> = log.lines().filter(|l| l.contains(" INFO ")).collect();
     let mut sorted = latencies.clone();

@@ -6,11 +6,8 @@
 mod support;
 mod util;
 
-use std::cell::Cell;
 use std::path::Path;
 
-use rapport::config::AuthMethod;
-use rapport::secrets::sasl;
 use support::TestServers;
 use util::Env;
 
@@ -142,68 +139,6 @@ fn oauthbearer_sends_and_a_token_refused_twice_says_what_to_do() {
     let last = auth_results(&s).pop().unwrap();
     assert_eq!(last["mechanism"], "OAUTHBEARER");
     assert_eq!(last["success"], true);
-}
-
-/// The Dovecot side of OAuth2 for the IMAP login (issue 9): an `oauth2` passdb asking the
-/// loopback introspection endpoint takes the SASL string [`sasl::xoauth2`] builds, and
-/// refuses a token it does not know.
-#[test]
-fn dovecot_takes_an_oauth2_token_through_the_introspection_endpoint() {
-    struct Token<'a> {
-        method: AuthMethod,
-        initial: String,
-        asked: Cell<u32>,
-        _p: std::marker::PhantomData<&'a ()>,
-    }
-    impl imap::Authenticator for Token<'_> {
-        type Response = String;
-        fn process(&self, _challenge: &[u8]) -> String {
-            self.asked.set(self.asked.get() + 1);
-            if self.asked.get() == 1 {
-                self.initial.clone()
-            } else {
-                sasl::error_challenge_reply(self.method).to_string()
-            }
-        }
-    }
-    let s = TestServers::start_oauth2();
-    s.set_tokens(&[("imap-token", "me")]);
-    let login = |method: AuthMethod, token: &str| {
-        let tcp = std::net::TcpStream::connect((s.host().as_str(), s.imap_port())).unwrap();
-        let mut client = imap::Client::new(tcp);
-        client.read_greeting().unwrap();
-        let auth = Token {
-            method,
-            initial: sasl::initial_response(method, "me@example.test", token, "127.0.0.1", 143)
-                .unwrap(),
-            asked: Cell::new(0),
-            _p: std::marker::PhantomData,
-        };
-        let mechanism = sasl::mechanisms(method)[0];
-        match client.authenticate(mechanism, &auth) {
-            Ok(mut session) => {
-                let n = session.examine("INBOX").map(|m| m.exists);
-                let _ = session.logout();
-                n.map_err(|e| e.to_string())
-            }
-            Err((e, _)) => Err(e.to_string()),
-        }
-    };
-    assert_eq!(
-        login(AuthMethod::Xoauth2, "imap-token"),
-        Ok(0),
-        "{}",
-        s.diagnostics()
-    );
-    assert_eq!(login(AuthMethod::Oauthbearer, "imap-token"), Ok(0));
-    assert!(login(AuthMethod::Xoauth2, "wrong-token").is_err());
-    let log = s.introspection_log();
-    assert!(log.iter().any(|l| l.contains("\"active\":true")), "{log:?}");
-    assert!(
-        log.iter().any(|l| l.contains("\"active\":false")),
-        "{log:?}"
-    );
-    assert!(log.iter().all(|l| !l.contains("imap-token")), "{log:?}");
 }
 
 /// Issue 9: a 5.1.1 "user unknown" marks the address bounced (as a bounce would),

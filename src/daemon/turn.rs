@@ -150,7 +150,9 @@ impl Daemon {
             }
         }
         if self.cfg.config.maildir.is_some() {
-            for r in crate::mail::maildir::sync_maildir_until(&mut self.store, &self.cfg, now, &stop)? {
+            for r in
+                crate::mail::maildir::sync_maildir_until(&mut self.store, &self.cfg, now, &stop)?
+            {
                 out.new_messages += r.new;
             }
             // Told to stop mid-sync: nothing is planned or sent after the stop.

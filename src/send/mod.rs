@@ -334,11 +334,7 @@ fn send_one(
 }
 
 /// The rules that hold whatever was approved, then the caller's own look.
-fn last_checks(
-    store: &mut Store,
-    d: &Draft,
-    pre_send: &mut PreSendCheck<'_>,
-) -> Result<Verdict> {
+fn last_checks(store: &mut Store, d: &Draft, pre_send: &mut PreSendCheck<'_>) -> Result<Verdict> {
     if let Some(why) = blocked_recipient(store, d)? {
         return Ok(Verdict::Supersede(why));
     }
