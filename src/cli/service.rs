@@ -340,6 +340,7 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
         };
         if secret {
             let username = imap
+                .login
                 .username
                 .clone()
                 .unwrap_or_else(|| cfg.config.identity.email.clone());
