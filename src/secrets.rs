@@ -79,15 +79,6 @@ pub enum SecretError {
     },
 }
 
-/// The timeout used where no `[section]` setting is at hand.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Fetches the password for `section` (`smtp` or `imap`, used in messages) with the
-/// default timeout. Kept for callers that hold only the two password keys.
-pub fn fetch(section: &str, command: Option<&str>, env: Option<&str>) -> anyhow::Result<Secret> {
-    Ok(fetch_password(section, command, env, DEFAULT_TIMEOUT)?)
-}
-
 /// The secret `login` calls for: the password, or the access token for OAuth2.
 pub fn fetch_for(section: &str, login: &Login) -> Result<Secret, SecretError> {
     let timeout = Duration::from_secs(login.secret_timeout_seconds.max(1));

@@ -8,8 +8,6 @@ mod util;
 
 use std::path::Path;
 
-use rapport::config::AuthMethod;
-use rapport::secrets::sasl;
 use support::TestServers;
 use util::Env;
 
@@ -141,79 +139,6 @@ fn oauthbearer_sends_and_a_token_refused_twice_says_what_to_do() {
     let last = auth_results(&s).pop().unwrap();
     assert_eq!(last["mechanism"], "OAUTHBEARER");
     assert_eq!(last["success"], true);
-}
-
-/// The Dovecot side of OAuth2 for the IMAP login (issue 9): an `oauth2` passdb asking the
-/// loopback introspection endpoint takes the SASL string [`sasl::xoauth2`] builds, and
-/// refuses a token it does not know.
-#[test]
-fn dovecot_takes_an_oauth2_token_through_the_introspection_endpoint() {
-    use base64::Engine;
-    use std::io::{BufRead, BufReader, Write};
-    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-    let s = TestServers::start_oauth2();
-    s.set_tokens(&[("imap-token", "me")]);
-    // A plain IMAP dialogue (the test needs no client library): AUTHENTICATE with the
-    // initial response, then the error-challenge reply if the server objects, then EXAMINE.
-    let login = |method: AuthMethod, token: &str| -> Result<u32, String> {
-        let tcp = std::net::TcpStream::connect((s.host().as_str(), s.imap_port())).unwrap();
-        tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)))
-            .unwrap();
-        let mut w = tcp.try_clone().unwrap();
-        let mut r = BufReader::new(tcp);
-        let mut line = String::new();
-        let mut read = |line: &mut String| {
-            line.clear();
-            r.read_line(line).unwrap();
-        };
-        read(&mut line);
-        let initial =
-            sasl::initial_response(method, "me@example.test", token, "127.0.0.1", 143).unwrap();
-        let mechanism = sasl::mechanisms(method)[0];
-        write!(w, "a1 AUTHENTICATE {mechanism} {}\r\n", b64(&initial)).unwrap();
-        loop {
-            read(&mut line);
-            if line.starts_with('+') {
-                write!(w, "{}\r\n", b64(sasl::error_challenge_reply(method))).unwrap();
-            } else if line.starts_with("a1 ") {
-                break;
-            }
-        }
-        if !line.starts_with("a1 OK") {
-            return Err(line.trim().to_string());
-        }
-        write!(w, "a2 EXAMINE INBOX\r\n").unwrap();
-        let mut exists = None;
-        loop {
-            read(&mut line);
-            if let Some(n) = line
-                .strip_prefix("* ")
-                .and_then(|l| l.strip_suffix(" EXISTS\r\n"))
-            {
-                exists = n.parse().ok();
-            }
-            if line.starts_with("a2 ") {
-                break;
-            }
-        }
-        let _ = write!(w, "a3 LOGOUT\r\n");
-        exists.ok_or_else(|| line.trim().to_string())
-    };
-    assert_eq!(
-        login(AuthMethod::Xoauth2, "imap-token"),
-        Ok(0),
-        "{}",
-        s.diagnostics()
-    );
-    assert_eq!(login(AuthMethod::Oauthbearer, "imap-token"), Ok(0));
-    assert!(login(AuthMethod::Xoauth2, "wrong-token").is_err());
-    let log = s.introspection_log();
-    assert!(log.iter().any(|l| l.contains("\"active\":true")), "{log:?}");
-    assert!(
-        log.iter().any(|l| l.contains("\"active\":false")),
-        "{log:?}"
-    );
-    assert!(log.iter().all(|l| !l.contains("imap-token")), "{log:?}");
 }
 
 /// Issue 9: a 5.1.1 "user unknown" marks the address bounced (as a bounce would),

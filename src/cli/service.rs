@@ -177,6 +177,32 @@ fn imap_probe(imap: &config::Imap, username: &str) -> Result<Probe, anyhow::Erro
     })
 }
 
+/// Doctor's `imap auth` line: which logins the server offers, and whether the configured
+/// one is among them; true when it is.
+fn imap_auth_line(imap: &config::Imap) -> bool {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    let offered = match rt {
+        Ok(rt) => rt.block_on(crate::mail::imap::Session::offered_auth(imap)),
+        Err(e) => {
+            return report(
+                false,
+                "imap server",
+                &format!("starting the async runtime: {e}"),
+            );
+        }
+    };
+    let offered = match offered {
+        Ok(o) => o,
+        Err(e) => return report(false, "imap server", &e.to_string()),
+    };
+    match crate::secrets::sasl::check_offered("imap", imap.login.auth, &offered) {
+        Ok(line) => report(true, "imap auth", &line),
+        Err(line) => report(false, "imap auth", &line),
+    }
+}
+
 fn report_folders(imap: &config::Imap, folders: &[crate::mail::imap::Folder]) -> bool {
     let names: Vec<String> = folders
         .iter()
@@ -298,21 +324,23 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
         config::Transport::Smtp => all &= super::doctor_smtp::check(&cfg, &report),
     }
     if let Some(imap) = &cfg.config.imap {
-        let pw = crate::secrets::fetch(
-            "imap",
-            imap.password_command.as_deref(),
-            imap.password_env.as_deref(),
-        );
-        all &= report(
-            pw.is_ok(),
-            "imap password",
-            &pw.as_ref()
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_else(|| "found".into()),
-        );
-        if pw.is_ok() {
+        let secret = if imap_auth_line(imap) {
+            let secret = crate::secrets::fetch_for("imap", &imap.login);
+            let what = if imap.login.auth.is_oauth2() {
+                "imap token"
+            } else {
+                "imap password"
+            };
+            let found = secret.as_ref().err().map(|e| e.to_string());
+            all &= report(found.is_none(), what, found.as_deref().unwrap_or("found"));
+            secret.is_ok()
+        } else {
+            all = false;
+            false
+        };
+        if secret {
             let username = imap
+                .login
                 .username
                 .clone()
                 .unwrap_or_else(|| cfg.config.identity.email.clone());

@@ -335,7 +335,8 @@ pub async fn sync_imap_async(
 
 /// The IMAP login name: `[imap] username`, else the identity's address.
 pub fn imap_username(cfg: &Loaded, icfg: &crate::config::Imap) -> String {
-    icfg.username
+    icfg.login
+        .username
         .clone()
         .unwrap_or_else(|| cfg.config.identity.email.clone())
 }

@@ -12,7 +12,12 @@ fn login(auth: AuthMethod, password_command: Option<&str>, token: Option<&str>) 
 
 #[test]
 fn first_line_of_command_output() {
-    let s = fetch("smtp", Some("printf 'pw one\\nsecond\\n'"), None).unwrap();
+    let l = login(
+        AuthMethod::Password,
+        Some("printf 'pw one\\nsecond\\n'"),
+        None,
+    );
+    let s = fetch_for("smtp", &l).unwrap();
     assert_eq!(s.expose(), "pw one");
     assert_eq!(format!("{s:?}"), "Secret(..)");
 }
@@ -47,11 +52,14 @@ fn failures_report_the_exit_status_not_the_words() {
     assert!(text.contains("[imap] password_command failed"), "{text}");
     assert!(text.contains("exit status: 3"), "{text}");
 
-    let e = fetch("imap", Some("true"), None).unwrap_err().to_string();
+    let l = login(AuthMethod::Password, Some("true"), None);
+    let e = fetch_for("imap", &l).unwrap_err().to_string();
     assert!(e.contains("printed nothing"), "{e}");
-    let e = fetch("smtp", None, Some("RAPPORT_TEST_SURELY_UNSET_VAR"))
-        .unwrap_err()
-        .to_string();
+    let l = Login {
+        password_env: Some("RAPPORT_TEST_SURELY_UNSET_VAR".into()),
+        ..Login::default()
+    };
+    let e = fetch_for("smtp", &l).unwrap_err().to_string();
     assert!(e.contains("RAPPORT_TEST_SURELY_UNSET_VAR"), "{e}");
 }
 

@@ -1,5 +1,6 @@
 //! Getting a logged-in IMAP session: TCP, TLS (implicit or STARTTLS), the greeting and
-//! the login. Every read and write here is bounded by `[imap] timeout_seconds`.
+//! the login (IMAP `LOGIN` with a password, `AUTHENTICATE XOAUTH2` / `OAUTHBEARER` with
+//! an access token). Every read and write here is bounded by `[imap] timeout_seconds`.
 //!
 //! Must never send a credential before the connection is encrypted (plain text is
 //! allowed only to a loopback host), and never log one. The short STARTTLS exchange is
@@ -15,7 +16,8 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWrite
 use tokio::net::TcpStream;
 
 use super::{ImapError, Result, bounded, transient};
-use crate::config::{Imap, Security};
+use crate::config::{AuthMethod, Imap, Security};
+use crate::secrets::sasl;
 
 /// A TCP stream, encrypted or (loopback only) not.
 #[derive(Debug)]
@@ -62,10 +64,51 @@ impl AsyncWrite for Stream {
     }
 }
 
-/// How rapport proves who it is. Only a password today; an OAuth2 token
-/// (`AUTHENTICATE XOAUTH2`) becomes one more variant and one more arm in [`login`].
+/// How rapport proves who it is: a password (IMAP `LOGIN`), or an OAuth2 access token
+/// (`AUTHENTICATE XOAUTH2` or `OAUTHBEARER`, `method` says which).
 pub enum Credential {
     Password(crate::secrets::Secret),
+    Token {
+        method: AuthMethod,
+        token: crate::secrets::Secret,
+    },
+}
+
+/// Why a login did not succeed.
+#[derive(Debug)]
+pub enum LoginFailure {
+    /// The server said no to the OAuth2 token (expired, revoked): worth one more try
+    /// with a fresh token. Holds the server's reply.
+    TokenRefused(String),
+    /// Anything else.
+    Other(ImapError),
+}
+
+impl From<ImapError> for LoginFailure {
+    fn from(e: ImapError) -> Self {
+        LoginFailure::Other(e)
+    }
+}
+
+/// Answers the server's SASL challenges for a token login: the initial response first,
+/// then (after a refusal, when the server explains itself in a challenge) the reply
+/// that lets it finish with its NO.
+struct TokenAuth {
+    initial: String,
+    error_reply: &'static str,
+    sent: bool,
+}
+
+impl async_imap::Authenticator for TokenAuth {
+    type Response = String;
+    fn process(&mut self, _challenge: &[u8]) -> String {
+        if self.sent {
+            self.error_reply.to_string()
+        } else {
+            self.sent = true;
+            std::mem::take(&mut self.initial)
+        }
+    }
 }
 
 /// Builds the rustls client config: system roots plus `ca_file`.
@@ -216,12 +259,17 @@ async fn starttls(cfg: &Imap, port: u16, tcp: TcpStream, timeout: Duration) -> R
     wrap_tls(reader.into_inner(), &cfg.host, config, timeout).await
 }
 
-/// TCP and TLS as configured; `true` when the greeting is still to be read.
-pub async fn open(cfg: &Imap, timeout: Duration) -> Result<(Stream, bool)> {
-    let port = cfg.port.unwrap_or(match cfg.security {
+/// The port `cfg` connects to: `[imap] port`, else the one its security implies.
+pub fn port(cfg: &Imap) -> u16 {
+    cfg.port.unwrap_or(match cfg.security {
         Security::Tls => 993,
         _ => 143,
-    });
+    })
+}
+
+/// TCP and TLS as configured; `true` when the greeting is still to be read.
+pub async fn open(cfg: &Imap, timeout: Duration) -> Result<(Stream, bool)> {
+    let port = port(cfg);
     let tcp = tokio::time::timeout(timeout, TcpStream::connect((cfg.host.as_str(), port)))
         .await
         .map_err(|_| {
@@ -250,32 +298,107 @@ pub async fn open(cfg: &Imap, timeout: Duration) -> Result<(Stream, bool)> {
     }
 }
 
+/// The SASL mechanisms the server offers before login (its `AUTH=` capabilities).
+/// Written on the stream by hand: async-imap runs commands only once logged in.
+pub async fn offered(
+    client: &mut async_imap::Client<Stream>,
+    timeout: Duration,
+) -> Result<Vec<String>> {
+    use async_imap::imap_proto::{Capability, Response};
+    const WHAT: &str = "asking for capabilities";
+    let stream = client.get_mut();
+    bounded(timeout, WHAT, stream.write_all(b"c0 CAPABILITY\r\n")).await?;
+    bounded(timeout, WHAT, stream.flush()).await?;
+    let mut caps = Vec::new();
+    for _ in 0..1000 {
+        let Some(res) = bounded(timeout, WHAT, client.read_response()).await? else {
+            return Err(ImapError::Transient(
+                "the server closed the connection".into(),
+            ));
+        };
+        match res.parsed() {
+            Response::Capabilities(list) => caps.extend(list.iter().map(|c| match c {
+                Capability::Imap4rev1 => "IMAP4rev1".to_string(),
+                Capability::Auth(m) => format!("AUTH={m}"),
+                Capability::Atom(a) => a.to_string(),
+            })),
+            Response::Done { tag, .. } if tag.0 == "c0" => {
+                return Ok(sasl::imap_offered(caps.iter().map(String::as_str)));
+            }
+            _ => {}
+        }
+    }
+    Err(ImapError::Transient(
+        "the server sent too many lines".into(),
+    ))
+}
+
 /// Logs in on an encrypted (or loopback) client.
 pub async fn login(
     client: async_imap::Client<Stream>,
-    host: &str,
+    cfg: &Imap,
     username: &str,
     credential: &Credential,
     timeout: Duration,
-) -> Result<async_imap::Session<Stream>> {
+) -> std::result::Result<async_imap::Session<Stream>, LoginFailure> {
+    let host = &cfg.host;
     let attempt = match credential {
         Credential::Password(password) => {
             tokio::time::timeout(timeout, client.login(username, password.expose())).await
+        }
+        Credential::Token { method, token } => {
+            let (Some(initial), Some(mechanism)) = (
+                sasl::initial_response(*method, username, token.expose(), host, port(cfg)),
+                sasl::mechanisms(*method).first(),
+            ) else {
+                return Err(ImapError::Config(format!(
+                    "[imap] auth = \"{}\" does not log in with a token",
+                    method.as_str()
+                ))
+                .into());
+            };
+            let auth = TokenAuth {
+                initial,
+                error_reply: sasl::error_challenge_reply(*method),
+                sent: false,
+            };
+            tokio::time::timeout(timeout, client.authenticate(mechanism, auth)).await
         }
     };
     match attempt {
         Err(_) => Err(ImapError::Transient(format!(
             "logging in to {host}: no answer within {}s",
             timeout.as_secs()
-        ))),
+        ))
+        .into()),
         Ok(Ok(session)) => Ok(session),
-        Ok(Err((e, _))) => Err(match e {
-            async_imap::error::Error::No(_) | async_imap::error::Error::Bad(_) => {
-                ImapError::Config(format!(
-                    "login to {host} as {username} failed: {e}; check [imap] username and the password your password command prints"
-                ))
-            }
-            other => transient(&format!("logging in to {host}"), other),
-        }),
+        Ok(Err((e, _))) => Err(refused(e, host, username, credential)),
+    }
+}
+
+/// What a failed `LOGIN` or `AUTHENTICATE` means for the user.
+fn refused(
+    e: async_imap::error::Error,
+    host: &str,
+    username: &str,
+    credential: &Credential,
+) -> LoginFailure {
+    use async_imap::error::Error;
+    match (e, credential) {
+        (Error::No(reply), Credential::Token { .. }) => LoginFailure::TokenRefused(reply),
+        (e @ Error::Bad(_), Credential::Token { method, .. }) => {
+            ImapError::Config(format!(
+                "login to {host} as {username} with {} failed: {e}; check [imap] auth and username",
+                method.as_str()
+            ))
+            .into()
+        }
+        (e @ (Error::No(_) | Error::Bad(_)), Credential::Password(_)) => {
+            ImapError::Config(format!(
+                "login to {host} as {username} failed: {e}; check [imap] username and the password your password command prints"
+            ))
+            .into()
+        }
+        (other, _) => transient(&format!("logging in to {host}"), other).into(),
     }
 }

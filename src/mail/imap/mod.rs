@@ -5,9 +5,10 @@
 //! Read-only by construction: folders are opened with EXAMINE and bodies fetched with
 //! BODY.PEEK, so the user's flags (\Seen above all) never change. TLS is rustls with the
 //! system roots plus the configured `ca_file`; STARTTLS is required when configured, and
-//! the password is fetched only once the connection is encrypted. This module must never
-//! SELECT a folder, STORE a flag or EXPUNGE. The single exception to read-only is
-//! [`append`]: a copy of an email rapport sent, filed in the Sent folder.
+//! the password or OAuth2 token is fetched only once the connection is encrypted, and a
+//! refused token is retried once with a fresh one. This module must never SELECT a
+//! folder, STORE a flag or EXPUNGE. The single exception to read-only is [`append`]: a
+//! copy of an email rapport sent, filed in the Sent folder.
 
 mod append;
 mod connect;
@@ -20,9 +21,11 @@ use std::time::Duration;
 
 use futures_util::StreamExt as _;
 use jiff::Timestamp;
+use tokio::io::AsyncWriteExt as _;
 
 use crate::config::Imap;
 
+use connect::LoginFailure;
 pub use connect::{Credential, Stream, tls_config};
 pub use idle::{IdleEnd, IdleLimits};
 
@@ -38,6 +41,22 @@ pub enum ImapError {
 }
 
 type Result<T> = std::result::Result<T, ImapError>;
+
+/// A connected, encrypted (or loopback) client that has read the server's greeting.
+async fn greeted(cfg: &Imap, timeout: Duration) -> Result<async_imap::Client<Stream>> {
+    let (stream, greeting_pending) = connect::open(cfg, timeout).await?;
+    let mut client = async_imap::Client::new(stream);
+    if greeting_pending {
+        let greeting = bounded(timeout, "reading the greeting", client.read_response()).await?;
+        if greeting.is_none() {
+            return Err(ImapError::Transient(format!(
+                "{} closed the connection before greeting",
+                cfg.host
+            )));
+        }
+    }
+    Ok(client)
+}
 
 fn transient(what: &str, e: impl std::fmt::Display) -> ImapError {
     ImapError::Transient(format!("{what}: {e}"))
@@ -103,31 +122,68 @@ pub struct Session {
 }
 
 impl Session {
-    /// Connects, secures and logs in.
+    /// Connects, secures and logs in. Fetches the secret only once the connection is
+    /// encrypted (or loopback). A refused OAuth2 token is fetched afresh and tried once
+    /// more on a new connection.
     pub async fn connect(cfg: &Imap, username: &str) -> Result<Session> {
-        let timeout = Duration::from_secs(cfg.timeout_seconds.max(1));
-        let (stream, greeting_pending) = connect::open(cfg, timeout).await?;
-        let mut client = async_imap::Client::new(stream);
-        if greeting_pending {
-            let greeting = bounded(timeout, "reading the greeting", client.read_response()).await?;
-            if greeting.is_none() {
-                return Err(ImapError::Transient(format!(
-                    "{} closed the connection before greeting",
-                    cfg.host
-                )));
+        match Self::connect_once(cfg, username).await {
+            Err(LoginFailure::TokenRefused(reply)) => {
+                tracing::warn!(host = %cfg.host, %reply, "the token was refused; trying once with a fresh one");
             }
+            Err(LoginFailure::Other(e)) => return Err(e),
+            Ok(session) => return Ok(session),
         }
-        // The password command may take a moment (a keyring); it is not IMAP, so it may
-        // block a thread of its own.
-        let (command, env) = (cfg.password_command.clone(), cfg.password_env.clone());
-        let password = tokio::task::spawn_blocking(move || {
-            crate::secrets::fetch("imap", command.as_deref(), env.as_deref())
-        })
-        .await
-        .map_err(|e| ImapError::Config(format!("the password command did not finish: {e}")))?
-        .map_err(|e| ImapError::Config(e.to_string()))?;
-        let credential = Credential::Password(password);
-        let mut inner = connect::login(client, &cfg.host, username, &credential, timeout).await?;
+        match Self::connect_once(cfg, username).await {
+            Ok(session) => Ok(session),
+            Err(LoginFailure::Other(e)) => Err(e),
+            Err(LoginFailure::TokenRefused(reply)) => Err(ImapError::Config(format!(
+                "login to {} as {username}: the token was refused ({reply}), also a fresh one: run your token helper ([imap] token_command) yourself to sign in again, then retry",
+                cfg.host
+            ))),
+        }
+    }
+
+    /// The SASL mechanisms the server offers before login (`AUTH=PLAIN`, `AUTH=XOAUTH2`
+    /// ... as `PLAIN`, `XOAUTH2`), without logging in.
+    pub async fn offered_auth(cfg: &Imap) -> Result<Vec<String>> {
+        let timeout = Duration::from_secs(cfg.timeout_seconds.max(1));
+        let mut client = greeted(cfg, timeout).await?;
+        let offered = connect::offered(&mut client, timeout).await;
+        let stream = client.get_mut();
+        let _ = bounded(timeout, "logging out", stream.write_all(b"c1 LOGOUT\r\n")).await;
+        offered
+    }
+
+    async fn connect_once(
+        cfg: &Imap,
+        username: &str,
+    ) -> std::result::Result<Session, LoginFailure> {
+        let timeout = Duration::from_secs(cfg.timeout_seconds.max(1));
+        let mut client = greeted(cfg, timeout).await?;
+        let method = cfg.login.auth;
+        if method.is_oauth2() {
+            let offered = connect::offered(&mut client, timeout).await?;
+            crate::secrets::sasl::check_offered("imap", method, &offered)
+                .map_err(|e| ImapError::Config(format!("{} {e}", cfg.host)))?;
+        }
+        // The password or token command may take a moment (a keyring); it is not IMAP,
+        // so it may block a thread of its own.
+        let login = cfg.login.clone();
+        let secret = tokio::task::spawn_blocking(move || crate::secrets::fetch_for("imap", &login))
+            .await
+            .map_err(|e| {
+                ImapError::Config(format!("the [imap] secret command did not finish: {e}"))
+            })?
+            .map_err(|e| ImapError::Config(e.to_string()))?;
+        let credential = if method.is_oauth2() {
+            Credential::Token {
+                method,
+                token: secret,
+            }
+        } else {
+            Credential::Password(secret)
+        };
+        let mut inner = connect::login(client, cfg, username, &credential, timeout).await?;
         let idle_supported = bounded(timeout, "asking for capabilities", inner.capabilities())
             .await
             .map(|c| c.has_str("IDLE"))
