@@ -26,106 +26,139 @@ pub(super) fn date_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize,
             j += 1;
         }
     }
-    // Month Day [, Year]
     if let Some(m) = c.word(j).and_then(month_of) {
-        let mut k = j + 1;
-        if c.punct(k) == Some('.') {
-            k += 1;
-        }
-        if let Some(d) = c.day_number(k) {
-            k += 1;
-            // Not a time: "Dec 3, 10:00" is fine, "May 10:00" is not a day.
-            if c.punct(k) == Some(':') {
-                return None;
-            }
-            let mut year = None;
-            let mut used = k;
-            let mut y = k;
-            if c.punct(y) == Some(',') {
-                y += 1;
-            }
-            if let Some(yy) = c.year(y) {
-                year = Some(yy);
-                used = y + 1;
-            }
-            let date = match year {
-                Some(yy) => Date::new(yy, m, i8::try_from(d).ok()?).ok()?,
-                None => next_month_day(r, m, i8::try_from(d).ok()?)?,
-            };
-            return Some((date, used - i, Specificity::Exact));
-        }
-        return None;
+        return month_day_at(c, i, j + 1, m, r);
     }
-    // [the] Day [.] [of] Month [Year]
-    let mut k = j;
-    if c.is_word(k, "the") {
-        k += 1;
-    }
+    let k = if c.is_word(j, "the") { j + 1 } else { j };
     if let Some(d) = c.day_number(k) {
-        let day_tok = k;
-        k += 1;
-        if c.punct(k) == Some('.') {
-            k += 1;
-        }
-        if c.is_word(k, "of") {
-            k += 1;
-        }
-        if let Some(m) = c.word(k).and_then(month_of) {
-            k += 1;
-            let mut used = k;
-            let mut y = k;
-            if c.punct(y) == Some(',') {
-                y += 1;
-            }
-            let year = c.year(y);
-            if year.is_some() {
-                used = y + 1;
-            }
-            let date = match year {
-                Some(yy) => Date::new(yy, m, i8::try_from(d).ok()?).ok()?,
-                None => next_month_day(r, m, i8::try_from(d).ok()?)?,
-            };
-            return Some((date, used - i, Specificity::Exact));
-        }
-        // Numeric 12/3, 3.12.2026, 05/01/2010
-        if let (Some((a, ad)), Some(sep)) = (c.num(day_tok), c.punct(day_tok + 1))
-            && (sep == '/' || sep == '.')
-            && ad <= 2
-            && let Some((b, bd)) = c.num(day_tok + 2)
-            && bd <= 2
-        {
-            let mut used = day_tok + 3;
-            let mut year = None;
-            if c.punct(day_tok + 3) == Some(sep)
-                && let Some((yv, yd)) = c.num(day_tok + 4)
-            {
-                year = two_digit_year(yv, yd);
-                if year.is_some() {
-                    used = day_tok + 5;
-                }
-            }
-            // A dot date needs a year or its closing dot ("30.06.", the
-            // German way); "1.5" alone may be a version.
-            if sep == '.' && year.is_none() {
-                if c.punct(day_tok + 3) != Some('.') {
-                    return None;
-                }
-                used = day_tok + 4;
-            }
-            let date = numeric_date(r, a, b, year, sep == '.')?;
-            return Some((date, used - i, Specificity::Exact));
-        }
-        // "the 3rd", "Tuesday the 3rd"
-        if c.is_word(j, "the") && matches!(c.toks.get(day_tok).map(|t| &t.tok), Some(Tok::Ord(_))) {
-            let date = next_day_of_month(r, i8::try_from(d).ok()?, wd)?;
-            return Some((date, day_tok + 1 - i, Specificity::Exact));
-        }
-        return None;
+        return day_month_at(c, i, j, k, d, wd, r);
     }
     if let Some(w) = wd {
         return Some((next_weekday(r, w)?, j - i, Specificity::Weekday));
     }
     None
+}
+
+/// Month Day [, Year], the day at token `k` (after the month); the date
+/// started at token `i`.
+fn month_day_at(
+    c: &Cursor<'_>,
+    i: usize,
+    mut k: usize,
+    m: i8,
+    r: Date,
+) -> Option<(Date, usize, Specificity)> {
+    if c.punct(k) == Some('.') {
+        k += 1;
+    }
+    let d = c.day_number(k)?;
+    k += 1;
+    // Not a time: "Dec 3, 10:00" is fine, "May 10:00" is not a day.
+    if c.punct(k) == Some(':') {
+        return None;
+    }
+    let mut year = None;
+    let mut used = k;
+    let mut y = k;
+    if c.punct(y) == Some(',') {
+        y += 1;
+    }
+    if let Some(yy) = c.year(y) {
+        year = Some(yy);
+        used = y + 1;
+    }
+    let date = match year {
+        Some(yy) => Date::new(yy, m, i8::try_from(d).ok()?).ok()?,
+        None => next_month_day(r, m, i8::try_from(d).ok()?)?,
+    };
+    Some((date, used - i, Specificity::Exact))
+}
+
+/// [the] Day [.] [of] Month [Year], a numeric date, or "[Tuesday] the 3rd":
+/// the day number `d` at token `day_tok`, after the weekday prefix ending
+/// at `j`; the date started at token `i`.
+fn day_month_at(
+    c: &Cursor<'_>,
+    i: usize,
+    j: usize,
+    day_tok: usize,
+    d: u32,
+    wd: Option<Weekday>,
+    r: Date,
+) -> Option<(Date, usize, Specificity)> {
+    let mut k = day_tok + 1;
+    if c.punct(k) == Some('.') {
+        k += 1;
+    }
+    if c.is_word(k, "of") {
+        k += 1;
+    }
+    if let Some(m) = c.word(k).and_then(month_of) {
+        k += 1;
+        let mut used = k;
+        let mut y = k;
+        if c.punct(y) == Some(',') {
+            y += 1;
+        }
+        let year = c.year(y);
+        if year.is_some() {
+            used = y + 1;
+        }
+        let date = match year {
+            Some(yy) => Date::new(yy, m, i8::try_from(d).ok()?).ok()?,
+            None => next_month_day(r, m, i8::try_from(d).ok()?)?,
+        };
+        return Some((date, used - i, Specificity::Exact));
+    }
+    if let Some(numeric) = numeric_at(c, i, day_tok, r) {
+        return numeric;
+    }
+    // "the 3rd", "Tuesday the 3rd"
+    if c.is_word(j, "the") && matches!(c.toks.get(day_tok).map(|t| &t.tok), Some(Tok::Ord(_))) {
+        let date = next_day_of_month(r, i8::try_from(d).ok()?, wd)?;
+        return Some((date, day_tok + 1 - i, Specificity::Exact));
+    }
+    None
+}
+
+/// Numeric 12/3, 3.12.2026, 05/01/2010 at token `day_tok`: `None` when the
+/// tokens are not of that form, else the reading (itself `None` when the
+/// form is there but no date: "1.5" alone may be a version).
+fn numeric_at(
+    c: &Cursor<'_>,
+    i: usize,
+    day_tok: usize,
+    r: Date,
+) -> Option<Option<(Date, usize, Specificity)>> {
+    let (Some((a, ad)), Some(sep)) = (c.num(day_tok), c.punct(day_tok + 1)) else {
+        return None;
+    };
+    if !(sep == '/' || sep == '.') || ad > 2 {
+        return None;
+    }
+    let (b, bd) = c.num(day_tok + 2)?;
+    if bd > 2 {
+        return None;
+    }
+    let mut used = day_tok + 3;
+    let mut year = None;
+    if c.punct(day_tok + 3) == Some(sep)
+        && let Some((yv, yd)) = c.num(day_tok + 4)
+    {
+        year = two_digit_year(yv, yd);
+        if year.is_some() {
+            used = day_tok + 5;
+        }
+    }
+    // A dot date needs a year or its closing dot ("30.06.", the German
+    // way); "1.5" alone may be a version.
+    if sep == '.' && year.is_none() {
+        if c.punct(day_tok + 3) != Some('.') {
+            return Some(None);
+        }
+        used = day_tok + 4;
+    }
+    Some(numeric_date(r, a, b, year, sep == '.').map(|date| (date, used - i, Specificity::Exact)))
 }
 
 /// Relative phrases starting at token `i`.
