@@ -200,56 +200,9 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
             let (days, months) = unit_days(c.word(i + 1 + used)?)?;
             return Some((add(n, days, months)?, used + 2, Specificity::Relative));
         }
-        "next" => {
-            let unit = c.word(i + 1)?;
-            let d = match unit {
-                "week" => next_weekday(r, Weekday::Monday)?,
-                "month" => r.first_of_month().checked_add(1.month()).ok()?,
-                "year" => Date::new(r.year().checked_add(1)?, 1, 1).ok()?,
-                "quarter" => {
-                    let q_start_month = ((r.month() - 1) / 3) * 3 + 1;
-                    Date::new(r.year(), q_start_month, 1)
-                        .ok()?
-                        .checked_add(3.months())
-                        .ok()?
-                }
-                _ => {
-                    if let Some(m) = month_of(unit) {
-                        return Some((next_month_start(r, m)?, 2, Specificity::MonthOnly));
-                    }
-                    return None;
-                }
-            };
-            return Some((d, 2, Specificity::Relative));
-        }
+        "next" => return next_unit_at(c, i, r),
         "tomorrow" => return Some((r.tomorrow().ok()?, 1, Specificity::Relative)),
-        "after" => {
-            // after the holidays / christmas / new year
-            let k = if c.is_word(i + 1, "the") {
-                i + 2
-            } else {
-                i + 1
-            };
-            if matches!(
-                c.word(k),
-                Some("holidays" | "holiday" | "christmas" | "xmas")
-            ) || (c.is_word(k, "new") && c.is_word(k + 1, "year"))
-            {
-                return Some((next_month_day(r, 1, 5)?, k + 1 - i, Specificity::Relative));
-            }
-            // after January → February 1
-            if let Some(m) = c.word(k).and_then(month_of)
-                && c.day_number(k + 1).is_none()
-            {
-                let start = next_month_start(r, m)?;
-                return Some((
-                    start.checked_add(1.month()).ok()?,
-                    k + 1 - i,
-                    Specificity::MonthOnly,
-                ));
-            }
-            return None;
-        }
+        "after" => return after_at(c, i, r),
         _ => {}
     }
     // "four weeks out", "2 weeks from now"
@@ -262,6 +215,61 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
             let used_all = used + if from_now { 3 } else { 2 };
             return Some((add(n, days, months)?, used_all, Specificity::Relative));
         }
+    }
+    None
+}
+
+/// "next week" (Monday), "next month", "next year", "next quarter" (their
+/// first day) and "next March" (its first day) at token `i`.
+fn next_unit_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
+    let unit = c.word(i + 1)?;
+    let d = match unit {
+        "week" => next_weekday(r, Weekday::Monday)?,
+        "month" => r.first_of_month().checked_add(1.month()).ok()?,
+        "year" => Date::new(r.year().checked_add(1)?, 1, 1).ok()?,
+        "quarter" => {
+            let q_start_month = ((r.month() - 1) / 3) * 3 + 1;
+            Date::new(r.year(), q_start_month, 1)
+                .ok()?
+                .checked_add(3.months())
+                .ok()?
+        }
+        _ => {
+            if let Some(m) = month_of(unit) {
+                return Some((next_month_start(r, m)?, 2, Specificity::MonthOnly));
+            }
+            return None;
+        }
+    };
+    Some((d, 2, Specificity::Relative))
+}
+
+/// "after the holidays" (5 January) and "after January" (1 February) at
+/// token `i`.
+fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
+    // after the holidays / christmas / new year
+    let k = if c.is_word(i + 1, "the") {
+        i + 2
+    } else {
+        i + 1
+    };
+    if matches!(
+        c.word(k),
+        Some("holidays" | "holiday" | "christmas" | "xmas")
+    ) || (c.is_word(k, "new") && c.is_word(k + 1, "year"))
+    {
+        return Some((next_month_day(r, 1, 5)?, k + 1 - i, Specificity::Relative));
+    }
+    // after January → February 1
+    if let Some(m) = c.word(k).and_then(month_of)
+        && c.day_number(k + 1).is_none()
+    {
+        let start = next_month_start(r, m)?;
+        return Some((
+            start.checked_add(1.month()).ok()?,
+            k + 1 - i,
+            Specificity::MonthOnly,
+        ));
     }
     None
 }
