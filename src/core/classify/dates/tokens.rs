@@ -45,74 +45,11 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         if c.is_ascii_digit() {
-            let mut end = i + c.len_utf8();
-            let mut s = String::from(c);
-            while let Some(&(j, d)) = it.peek() {
-                if d.is_ascii_digit() && s.len() < 9 {
-                    s.push(d);
-                    end = j + d.len_utf8();
-                    it.next();
-                } else {
-                    break;
-                }
-            }
-            let value: u32 = s.parse().unwrap_or(u32::MAX);
-            // Ordinal suffix directly attached: 3rd, 1st, 22nd, 5th.
-            let mut suffix = String::new();
-            let mut probe = it.clone();
-            while let Some(&(_, d)) = probe.peek() {
-                if d.is_alphabetic() && suffix.len() < 3 {
-                    suffix.push(d.to_ascii_lowercase());
-                    probe.next();
-                } else {
-                    break;
-                }
-            }
-            let next_is_alpha = probe.peek().is_some_and(|&(_, d)| d.is_alphabetic());
-            if matches!(
-                suffix.as_str(),
-                "st" | "nd" | "rd" | "th" | "er" | "º" | "o"
-            ) && !next_is_alpha
-            {
-                for _ in 0..2 {
-                    if let Some((j, d)) = it.next() {
-                        end = j + d.len_utf8();
-                    }
-                }
-                out.push(Token {
-                    tok: Tok::Ord(value),
-                    start: i,
-                    end,
-                });
-            } else {
-                out.push(Token {
-                    tok: Tok::Num {
-                        value,
-                        digits: s.len(),
-                    },
-                    start: i,
-                    end,
-                });
-            }
+            out.push(number_token(i, c, &mut it));
             continue;
         }
         if c.is_alphabetic() {
-            let mut end = i + c.len_utf8();
-            let mut s: String = c.to_lowercase().collect();
-            while let Some(&(j, d)) = it.peek() {
-                if d.is_alphabetic() || d == '\'' || d == '\u{2019}' {
-                    s.extend(d.to_lowercase());
-                    end = j + d.len_utf8();
-                    it.next();
-                } else {
-                    break;
-                }
-            }
-            out.push(Token {
-                tok: Tok::Word(s),
-                start: i,
-                end,
-            });
+            out.push(word_token(i, c, &mut it));
             continue;
         }
         let c = match c {
@@ -126,6 +63,83 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
         });
     }
     out
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
+/// A number starting with digit `c` at byte `i` (at most nine digits), an
+/// ordinal when a suffix is attached ("3rd", "1er", "5º").
+fn number_token(i: usize, c: char, it: &mut Chars<'_>) -> Token {
+    let mut end = i + c.len_utf8();
+    let mut s = String::from(c);
+    while let Some(&(j, d)) = it.peek() {
+        if d.is_ascii_digit() && s.len() < 9 {
+            s.push(d);
+            end = j + d.len_utf8();
+            it.next();
+        } else {
+            break;
+        }
+    }
+    let value: u32 = s.parse().unwrap_or(u32::MAX);
+    // Ordinal suffix directly attached: 3rd, 1st, 22nd, 5th.
+    let mut suffix = String::new();
+    let mut probe = it.clone();
+    while let Some(&(_, d)) = probe.peek() {
+        if d.is_alphabetic() && suffix.len() < 3 {
+            suffix.push(d.to_ascii_lowercase());
+            probe.next();
+        } else {
+            break;
+        }
+    }
+    let next_is_alpha = probe.peek().is_some_and(|&(_, d)| d.is_alphabetic());
+    if matches!(
+        suffix.as_str(),
+        "st" | "nd" | "rd" | "th" | "er" | "º" | "o"
+    ) && !next_is_alpha
+    {
+        for _ in 0..2 {
+            if let Some((j, d)) = it.next() {
+                end = j + d.len_utf8();
+            }
+        }
+        Token {
+            tok: Tok::Ord(value),
+            start: i,
+            end,
+        }
+    } else {
+        Token {
+            tok: Tok::Num {
+                value,
+                digits: s.len(),
+            },
+            start: i,
+            end,
+        }
+    }
+}
+
+/// A word starting with letter `c` at byte `i`, lower-cased, apostrophes
+/// kept ("o'clock").
+fn word_token(i: usize, c: char, it: &mut Chars<'_>) -> Token {
+    let mut end = i + c.len_utf8();
+    let mut s: String = c.to_lowercase().collect();
+    while let Some(&(j, d)) = it.peek() {
+        if d.is_alphabetic() || d == '\'' || d == '\u{2019}' {
+            s.extend(d.to_lowercase());
+            end = j + d.len_utf8();
+            it.next();
+        } else {
+            break;
+        }
+    }
+    Token {
+        tok: Tok::Word(s),
+        start: i,
+        end,
+    }
 }
 
 pub(super) fn month_of(w: &str) -> Option<i8> {
