@@ -68,3 +68,20 @@ fn outbound_mail_is_marked() {
         assert_eq!(c.label, Label::Other);
     });
 }
+
+#[test]
+fn html_entities_are_decoded_in_the_snippet() {
+    ctx_with(|ctx| {
+        let c = classify(
+            b"From: Anna <anna@x.de>\r\nSubject: Danke\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>Sch&ouml;n, dass es geklappt hat &ndash; bis M&auml;rz! &#127881;</p><p>Viele Gr&uuml;&szlig;e, Anna</p></body></html>\r\n",
+            ctx,
+        );
+        let s = &c.envelope.snippet;
+        assert!(
+            s.contains("Schön, dass es geklappt hat \u{2013} bis März! \u{1F389}"),
+            "{s}"
+        );
+        assert!(s.contains("Viele Grüße, Anna"), "{s}");
+        assert!(!s.contains('&'), "{s}");
+    });
+}

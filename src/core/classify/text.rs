@@ -4,10 +4,13 @@
 //! Everything here is linear in the input and works on `char`s or checked
 //! slices, so hostile text cannot make it panic.
 
+use mail_parser::decoders::html::add_html_token;
+
 /// Converts HTML to plain text. Drops `<head>`, `<style>`, `<script>` and
 /// comments; turns block elements into line breaks; prefixes every line
 /// inside `<blockquote>` with `> ` so that quote stripping treats HTML
-/// quotes like plain-text ones; decodes the common entities.
+/// quotes like plain-text ones; decodes every HTML character reference
+/// (named ones with mail-parser's HTML5 table, see [`decode_entity`]).
 pub(crate) fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut quote_depth: usize = 0;
@@ -107,7 +110,9 @@ pub(crate) fn html_to_text(html: &str) -> String {
         }
         if c == '&' {
             let (decoded, used) = decode_entity(&chars, i);
-            emit_char(&mut out, decoded, quote_depth, &mut at_line_start);
+            for d in decoded.chars() {
+                emit_char(&mut out, d, quote_depth, &mut at_line_start);
+            }
             i += used;
             continue;
         }
@@ -157,51 +162,42 @@ fn find_from(chars: &[char], from: usize, pat: &str) -> Option<usize> {
     (from..chars.len()).find(|&k| starts_at(chars, k, pat))
 }
 
-fn decode_entity(chars: &[char], i: usize) -> (char, usize) {
+/// The longest entity name looked for (HTML5's longest named reference,
+/// `&CounterClockwiseContourIntegral;`, has 31 characters).
+const MAX_ENTITY: usize = 40;
+
+/// Decodes the character reference at `chars[i]` (an `&`): the text it
+/// stands for and the chars used, or `&` alone when none is there. Named
+/// references go through mail-parser's own HTML decoder (the full HTML5
+/// table), exact case first, then lower case for senders who shout
+/// (`&NBSP;`); numeric ones (`&#233;`, `&#xE9;`) likewise.
+fn decode_entity(chars: &[char], i: usize) -> (String, usize) {
     let mut name = String::new();
     let mut k = i + 1;
-    while k < chars.len() && k < i + 12 {
+    while k < chars.len() && k <= i + MAX_ENTITY {
         let c = chars.get(k).copied().unwrap_or(';');
         if c == ';' {
             break;
         }
         if !(c.is_ascii_alphanumeric() || c == '#') {
-            return ('&', 1);
+            return ("&".to_string(), 1);
         }
         name.push(c);
         k += 1;
     }
-    if chars.get(k) != Some(&';') {
-        return ('&', 1);
+    if chars.get(k) != Some(&';') || name.is_empty() {
+        return ("&".to_string(), 1);
     }
     let used = k - i + 1;
-    let lower = name.to_ascii_lowercase();
-    let c = match lower.as_str() {
-        "nbsp" => ' ',
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "rsquo" | "lsquo" => '\'',
-        "rdquo" | "ldquo" => '"',
-        "ndash" | "mdash" => '-',
-        "hellip" => '…',
-        _ => {
-            let num = if let Some(h) = lower.strip_prefix("#x") {
-                u32::from_str_radix(h, 16).ok()
-            } else if let Some(d) = lower.strip_prefix('#') {
-                d.parse::<u32>().ok()
-            } else {
-                None
-            };
-            match num.and_then(char::from_u32) {
-                Some(c) => c,
-                None => return ('&', 1),
-            }
+    for candidate in [name.clone(), name.to_ascii_lowercase()] {
+        let token = format!("&{candidate};");
+        let mut out = String::new();
+        add_html_token(&mut out, token.as_bytes(), false);
+        if out != token {
+            return (out, used);
         }
-    };
-    (c, used)
+    }
+    ("&".to_string(), 1)
 }
 
 /// Words that end an attribution line in various languages ("wrote:").
@@ -608,6 +604,18 @@ mod tests {
     fn html_entities_and_style() {
         let h = "<html><head><style>p{color:red}</style></head><body><p>A&amp;B&nbsp;&lt;c&gt; &#233;&#x41;</p></body></html>";
         assert_eq!(html_to_text(h).trim(), "A&B <c> éA");
+    }
+
+    #[test]
+    fn html_entities_beyond_the_common_few() {
+        let h = "<p>Viele Gr&uuml;&szlig;e &amp; bis bald &ndash; &Ouml;zlem&hellip; &euro;5 &#8364;5 &#x20AC;5 &copy; &AMP;&NBSP;x</p>";
+        assert_eq!(
+            html_to_text(h).trim(),
+            "Viele Grüße & bis bald \u{2013} Özlem… €5 €5 €5 © & x"
+        );
+        // Not a reference: kept as written.
+        let h = "<p>R&D &unknownentity; &#xZZ; AT&T;</p>";
+        assert_eq!(html_to_text(h).trim(), "R&D &unknownentity; &#xZZ; AT&T;");
     }
 
     #[test]

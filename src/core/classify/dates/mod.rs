@@ -1,0 +1,91 @@
+//! Dates and times written in prose: "December 3", "3rd of Dec 2026",
+//! "2026-12-03", "12/3", "Tuesday the 3rd", "four weeks out", "next month",
+//! "in January", "after the holidays", and meeting times such as
+//! "Tuesday, December 3, 2026 10:00am - 10:25am (Europe/Berlin)".
+//!
+//! Every relative or year-less date is resolved against a reference date
+//! passed in (the message date, else `now`): the next such date on or after
+//! it. No clock is read here.
+
+//!
+//! Split by step: [`tokens`] (tokeniser and the words of each language),
+//! [`prose`] (one date at a token), [`resolve`] (calendar arithmetic),
+//! [`return_date`] (out-of-office return days) and [`time`] (meeting
+//! times). Hand-written because no crate reads dates in free prose in many
+//! languages; jiff does the calendar.
+
+use jiff::civil::{Date, Time, Weekday};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+
+mod prose;
+mod resolve;
+mod return_date;
+mod time;
+mod tokens;
+
+use prose::*;
+use resolve::*;
+pub(crate) use return_date::return_date;
+pub(crate) use time::meeting_time;
+use tokens::*;
+
+/// How specific a found date is; the most specific wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Specificity {
+    MonthOnly = 1,
+    Relative = 2,
+    Weekday = 3,
+    Exact = 4,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Found {
+    pub date: Date,
+    pub specificity: Specificity,
+    /// The words it was read from.
+    pub text: String,
+    /// Byte offset in the text.
+    pub offset: usize,
+}
+
+/// All dates found in the text, in order.
+pub(crate) fn find_dates(text: &str, r: Date) -> Vec<Found> {
+    let toks = tokenize(text);
+    let c = Cursor { toks: &toks };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let hit = date_at(&c, i, r)
+            .or_else(|| relative_at(&c, i, r))
+            .or_else(|| month_phrase_at(&c, i, r));
+        if let Some((date, used, specificity)) = hit {
+            let used = used.max(1);
+            let start = toks.get(i).map_or(0, |t| t.start);
+            let end = toks.get(i + used - 1).map_or(start, |t| t.end);
+            out.push(Found {
+                date,
+                specificity,
+                text: text.get(start..end).unwrap_or_default().to_string(),
+                offset: start,
+            });
+            i += used;
+            if out.len() > 64 {
+                break;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The most specific date in the text (the first among equals).
+pub(crate) fn best_date(text: &str, r: Date) -> Option<Found> {
+    let found = find_dates(text, r);
+    let best = found.iter().map(|f| f.specificity).max()?;
+    found.into_iter().find(|f| f.specificity == best)
+}
+
+#[cfg(test)]
+mod tests;

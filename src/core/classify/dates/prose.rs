@@ -1,0 +1,299 @@
+//! Reading one date at a token: numeric and written-out dates, relative
+//! phrases ("four weeks out", "next month") and month phrases ("mid-January").
+//! It must never resolve a date against anything but the reference passed in.
+
+use super::*;
+
+/// Tries to read a date starting at token `i`. Returns the date, the tokens
+/// used and how specific it is.
+pub(super) fn date_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
+    // ISO 2026-12-03
+    if let Some(y) = c.year(i)
+        && c.punct(i + 1) == Some('-')
+        && c.punct(i + 3) == Some('-')
+    {
+        let m = c.num(i + 2)?.0;
+        let d = c.num(i + 4)?.0;
+        let date = Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()?;
+        return Some((date, 5, Specificity::Exact));
+    }
+    let mut j = i;
+    // Optional weekday prefix ("Monday, December 1", "Tuesday the 3rd").
+    let wd = c.word(j).and_then(weekday_of);
+    if wd.is_some() {
+        j += 1;
+        if c.punct(j) == Some(',') || c.punct(j) == Some('.') {
+            j += 1;
+        }
+    }
+    if let Some(m) = c.word(j).and_then(month_of) {
+        return month_day_at(c, i, j + 1, m, r);
+    }
+    let k = if c.is_word(j, "the") { j + 1 } else { j };
+    if let Some(d) = c.day_number(k) {
+        return day_month_at(c, i, j, k, d, wd, r);
+    }
+    if let Some(w) = wd {
+        return Some((next_weekday(r, w)?, j - i, Specificity::Weekday));
+    }
+    None
+}
+
+/// Month Day [, Year], the day at token `k` (after the month); the date
+/// started at token `i`.
+fn month_day_at(
+    c: &Cursor<'_>,
+    i: usize,
+    mut k: usize,
+    m: i8,
+    r: Date,
+) -> Option<(Date, usize, Specificity)> {
+    if c.punct(k) == Some('.') {
+        k += 1;
+    }
+    let d = c.day_number(k)?;
+    k += 1;
+    // Not a time: "Dec 3, 10:00" is fine, "May 10:00" is not a day.
+    if c.punct(k) == Some(':') {
+        return None;
+    }
+    let mut year = None;
+    let mut used = k;
+    let mut y = k;
+    if c.punct(y) == Some(',') {
+        y += 1;
+    }
+    if let Some(yy) = c.year(y) {
+        year = Some(yy);
+        used = y + 1;
+    }
+    let date = match year {
+        Some(yy) => Date::new(yy, m, i8::try_from(d).ok()?).ok()?,
+        None => next_month_day(r, m, i8::try_from(d).ok()?)?,
+    };
+    Some((date, used - i, Specificity::Exact))
+}
+
+/// [the] Day [.] [of] Month [Year], a numeric date, or "[Tuesday] the 3rd":
+/// the day number `d` at token `day_tok`, after the weekday prefix ending
+/// at `j`; the date started at token `i`.
+fn day_month_at(
+    c: &Cursor<'_>,
+    i: usize,
+    j: usize,
+    day_tok: usize,
+    d: u32,
+    wd: Option<Weekday>,
+    r: Date,
+) -> Option<(Date, usize, Specificity)> {
+    let mut k = day_tok + 1;
+    if c.punct(k) == Some('.') {
+        k += 1;
+    }
+    if c.is_word(k, "of") {
+        k += 1;
+    }
+    if let Some(m) = c.word(k).and_then(month_of) {
+        k += 1;
+        let mut used = k;
+        let mut y = k;
+        if c.punct(y) == Some(',') {
+            y += 1;
+        }
+        let year = c.year(y);
+        if year.is_some() {
+            used = y + 1;
+        }
+        let date = match year {
+            Some(yy) => Date::new(yy, m, i8::try_from(d).ok()?).ok()?,
+            None => next_month_day(r, m, i8::try_from(d).ok()?)?,
+        };
+        return Some((date, used - i, Specificity::Exact));
+    }
+    if let Some(numeric) = numeric_at(c, i, day_tok, r) {
+        return numeric;
+    }
+    // "the 3rd", "Tuesday the 3rd"
+    if c.is_word(j, "the") && matches!(c.toks.get(day_tok).map(|t| &t.tok), Some(Tok::Ord(_))) {
+        let date = next_day_of_month(r, i8::try_from(d).ok()?, wd)?;
+        return Some((date, day_tok + 1 - i, Specificity::Exact));
+    }
+    None
+}
+
+/// Numeric 12/3, 3.12.2026, 05/01/2010 at token `day_tok`: `None` when the
+/// tokens are not of that form, else the reading (itself `None` when the
+/// form is there but no date: "1.5" alone may be a version).
+fn numeric_at(
+    c: &Cursor<'_>,
+    i: usize,
+    day_tok: usize,
+    r: Date,
+) -> Option<Option<(Date, usize, Specificity)>> {
+    let (Some((a, ad)), Some(sep)) = (c.num(day_tok), c.punct(day_tok + 1)) else {
+        return None;
+    };
+    if !(sep == '/' || sep == '.') || ad > 2 {
+        return None;
+    }
+    let (b, bd) = c.num(day_tok + 2)?;
+    if bd > 2 {
+        return None;
+    }
+    let mut used = day_tok + 3;
+    let mut year = None;
+    if c.punct(day_tok + 3) == Some(sep)
+        && let Some((yv, yd)) = c.num(day_tok + 4)
+    {
+        year = two_digit_year(yv, yd);
+        if year.is_some() {
+            used = day_tok + 5;
+        }
+    }
+    // A dot date needs a year or its closing dot ("30.06.", the German
+    // way); "1.5" alone may be a version.
+    if sep == '.' && year.is_none() {
+        if c.punct(day_tok + 3) != Some('.') {
+            return Some(None);
+        }
+        used = day_tok + 4;
+    }
+    Some(numeric_date(r, a, b, year, sep == '.').map(|date| (date, used - i, Specificity::Exact)))
+}
+
+/// Relative phrases starting at token `i`.
+pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
+    let w = c.word(i)?;
+    let unit_days = |u: &str| -> Option<(i64, bool)> {
+        match u {
+            "day" | "days" => Some((1, false)),
+            "week" | "weeks" => Some((7, false)),
+            "month" | "months" => Some((0, true)),
+            _ => None,
+        }
+    };
+    let count_at = |k: usize| -> Option<(i64, usize)> {
+        if let Some((v, _)) = c.num(k) {
+            return (v <= 60).then_some((i64::from(v), 1));
+        }
+        let w = c.word(k)?;
+        if w == "a" && c.is_word(k + 1, "couple") {
+            let extra = if c.is_word(k + 2, "of") { 3 } else { 2 };
+            return Some((2, extra));
+        }
+        if w == "a" && c.is_word(k + 1, "few") {
+            return Some((3, 2));
+        }
+        number_word(w).map(|n| (n, 1))
+    };
+    let add = |n: i64, days: i64, months: bool| -> Option<Date> {
+        if months {
+            r.checked_add(n.months()).ok()
+        } else {
+            r.checked_add((n * days).days()).ok()
+        }
+    };
+    match w {
+        // "in four weeks", "in a few weeks", "in 2 months"
+        "in" => {
+            let (n, used) = count_at(i + 1)?;
+            let (days, months) = unit_days(c.word(i + 1 + used)?)?;
+            return Some((add(n, days, months)?, used + 2, Specificity::Relative));
+        }
+        "next" => return next_unit_at(c, i, r),
+        "tomorrow" => return Some((r.tomorrow().ok()?, 1, Specificity::Relative)),
+        "after" => return after_at(c, i, r),
+        _ => {}
+    }
+    // "four weeks out", "2 weeks from now"
+    if let Some((n, used)) = count_at(i)
+        && let Some((days, months)) = c.word(i + used).and_then(unit_days)
+    {
+        let tail = c.word(i + used + 1);
+        let from_now = tail == Some("from") && c.is_word(i + used + 2, "now");
+        if tail == Some("out") || tail == Some("later") || from_now {
+            let used_all = used + if from_now { 3 } else { 2 };
+            return Some((add(n, days, months)?, used_all, Specificity::Relative));
+        }
+    }
+    None
+}
+
+/// "next week" (Monday), "next month", "next year", "next quarter" (their
+/// first day) and "next March" (its first day) at token `i`.
+fn next_unit_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
+    let unit = c.word(i + 1)?;
+    let d = match unit {
+        "week" => next_weekday(r, Weekday::Monday)?,
+        "month" => r.first_of_month().checked_add(1.month()).ok()?,
+        "year" => Date::new(r.year().checked_add(1)?, 1, 1).ok()?,
+        "quarter" => {
+            let q_start_month = ((r.month() - 1) / 3) * 3 + 1;
+            Date::new(r.year(), q_start_month, 1)
+                .ok()?
+                .checked_add(3.months())
+                .ok()?
+        }
+        _ => {
+            if let Some(m) = month_of(unit) {
+                return Some((next_month_start(r, m)?, 2, Specificity::MonthOnly));
+            }
+            return None;
+        }
+    };
+    Some((d, 2, Specificity::Relative))
+}
+
+/// "after the holidays" (5 January) and "after January" (1 February) at
+/// token `i`.
+fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
+    // after the holidays / christmas / new year
+    let k = if c.is_word(i + 1, "the") {
+        i + 2
+    } else {
+        i + 1
+    };
+    if matches!(
+        c.word(k),
+        Some("holidays" | "holiday" | "christmas" | "xmas")
+    ) || (c.is_word(k, "new") && c.is_word(k + 1, "year"))
+    {
+        return Some((next_month_day(r, 1, 5)?, k + 1 - i, Specificity::Relative));
+    }
+    // after January → February 1
+    if let Some(m) = c.word(k).and_then(month_of)
+        && c.day_number(k + 1).is_none()
+    {
+        let start = next_month_start(r, m)?;
+        return Some((
+            start.checked_add(1.month()).ok()?,
+            k + 1 - i,
+            Specificity::MonthOnly,
+        ));
+    }
+    None
+}
+
+/// Month names after a preposition: "in January", "until March", "early
+/// February", "mid-May", "end of June".
+pub(super) fn month_phrase_at(
+    c: &Cursor<'_>,
+    i: usize,
+    r: Date,
+) -> Option<(Date, usize, Specificity)> {
+    let w = c.word(i)?;
+    let (skip, day): (usize, i8) = match w {
+        "in" | "until" | "till" | "by" | "around" | "early" | "during" | "im" => (1, 1),
+        "mid" => (if c.punct(i + 1) == Some('-') { 2 } else { 1 }, 15),
+        "late" => (1, 20),
+        "end" if c.is_word(i + 1, "of") => (2, 28),
+        _ => return None,
+    };
+    let m = c.word(i + skip).and_then(month_of)?;
+    if c.day_number(i + skip + 1).is_some() {
+        return None; // a full date, read elsewhere
+    }
+    let start = next_month_start(r, m)?;
+    let date = Date::new(start.year(), start.month(), day).ok()?;
+    Some((date, skip + 1, Specificity::MonthOnly))
+}

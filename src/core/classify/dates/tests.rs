@@ -1,0 +1,179 @@
+use super::*;
+use jiff::civil::date;
+
+fn best(text: &str, r: Date) -> Option<Date> {
+    best_date(text, r).map(|f| f.date)
+}
+
+#[test]
+fn absolute_dates() {
+    let r = date(2026, 11, 22);
+    assert_eq!(best("December 3", r), Some(date(2026, 12, 3)));
+    assert_eq!(best("on 3 December please", r), Some(date(2026, 12, 3)));
+    assert_eq!(best("the 3rd of Dec", r), Some(date(2026, 12, 3)));
+    assert_eq!(best("2026-12-03", r), Some(date(2026, 12, 3)));
+    assert_eq!(best("how about 12/3?", r), Some(date(2026, 12, 3)));
+    assert_eq!(best("am 3.12.2026", r), Some(date(2026, 12, 3)));
+    assert_eq!(best("bis 5. Mai", r), Some(date(2027, 5, 5)));
+    // A past month/day rolls to next year.
+    assert_eq!(best("March 1", r), Some(date(2027, 3, 1)));
+    assert_eq!(best("Monday, December 1, 2025", r), Some(date(2025, 12, 1)));
+}
+
+#[test]
+fn ambiguous_numeric_dates_pick_the_nearest_future_reading() {
+    // Lotus "returning 05/01/2010" sent on 4 Jan 2010 means 5 January.
+    assert_eq!(
+        best("returning 05/01/2010", date(2010, 1, 4)),
+        Some(date(2010, 1, 5))
+    );
+    // AOL "away until 05/07/2010" sent 5 July 2010 means 5 July.
+    assert_eq!(
+        best("until 05/07/2010", date(2010, 7, 5)),
+        Some(date(2010, 7, 5))
+    );
+}
+
+#[test]
+fn day_of_month_with_weekday() {
+    // 2026-11-03 is a Tuesday.
+    assert_eq!(
+        best("I can do Tuesday the 3rd", date(2026, 10, 6)),
+        Some(date(2026, 11, 3))
+    );
+    // From 2026-11-22 the next 3rds are Thu Dec 3, Sun Jan 3, Wed Feb 3:
+    // none is a Tuesday, so the next 3rd.
+    assert_eq!(
+        best("Tuesday the 3rd", date(2026, 11, 22)),
+        Some(date(2026, 12, 3))
+    );
+    assert_eq!(
+        best("on the 3rd", date(2026, 11, 22)),
+        Some(date(2026, 12, 3))
+    );
+}
+
+#[test]
+fn relative_phrases() {
+    let r = date(2026, 11, 22); // a Sunday
+    assert_eq!(
+        best("how about four weeks out?", r),
+        Some(date(2026, 12, 20))
+    );
+    assert_eq!(best("in 2 weeks", r), Some(date(2026, 12, 6)));
+    assert_eq!(best("in a few weeks", r), Some(date(2026, 12, 13)));
+    assert_eq!(best("in a couple of weeks", r), Some(date(2026, 12, 6)));
+    assert_eq!(best("next month", r), Some(date(2026, 12, 1)));
+    assert_eq!(best("next week", r), Some(date(2026, 11, 23)));
+    assert_eq!(best("ping me in January", r), Some(date(2027, 1, 1)));
+    assert_eq!(best("after the holidays", r), Some(date(2027, 1, 5)));
+    assert_eq!(
+        best("after the holidays", date(2027, 1, 2)),
+        Some(date(2027, 1, 5))
+    );
+    assert_eq!(best("next Tuesday", r), Some(date(2026, 11, 24)));
+    assert_eq!(best("mid-January", r), Some(date(2027, 1, 15)));
+    assert_eq!(best("not in the next three weeks", r), None);
+}
+
+#[test]
+fn specific_beats_relative() {
+    let r = date(2026, 10, 6);
+    let f = best_date(
+        "Not in the next three weeks, but how about four weeks out? I can do Tuesday the 3rd",
+        r,
+    );
+    assert_eq!(
+        f.map(|f| (f.date, f.specificity)),
+        Some((date(2026, 11, 3), Specificity::Exact))
+    );
+}
+
+#[test]
+fn return_dates_in_out_of_office_text() {
+    let r = date(2026, 11, 20);
+    assert_eq!(
+        return_date("I'm out until December 1", r).map(|f| f.date),
+        Some(date(2026, 12, 1))
+    );
+    assert_eq!(
+        return_date("back on Monday, December 1", r).map(|f| f.date),
+        Some(date(2026, 12, 1))
+    );
+    assert_eq!(
+        return_date("returning 2026-12-01", r).map(|f| f.date),
+        Some(date(2026, 12, 1))
+    );
+    assert_eq!(
+        return_date("Away until May 5", date(2005, 4, 29)).map(|f| f.date),
+        Some(date(2005, 5, 5))
+    );
+    assert_eq!(
+        return_date(
+            "I am currently away returning to the office on May 5th.",
+            date(2005, 4, 29)
+        )
+        .map(|f| f.date),
+        Some(date(2005, 5, 5))
+    );
+    assert_eq!(return_date("I am out of the office.", r), None);
+}
+
+#[test]
+fn meeting_times_with_zones() {
+    let utc = TimeZone::UTC;
+    let r = date(2026, 11, 22);
+    let t = meeting_time(
+        "Tuesday, December 3, 2026 10:00am - 10:25am (Europe/Berlin)",
+        r,
+        &utc,
+    )
+    .unwrap();
+    assert_eq!(t.start.to_string(), "2026-12-03T09:00:00Z");
+    assert_eq!(
+        t.end.map(|e| e.to_string()).as_deref(),
+        Some("2026-12-03T09:25:00Z")
+    );
+    let t = meeting_time(
+        "When: December 3, 2026\n10:00 - 10:25 (Central European Time)",
+        r,
+        &utc,
+    )
+    .unwrap();
+    assert_eq!(t.start.to_string(), "2026-12-03T09:00:00Z");
+    let t = meeting_time(
+        "Time: Dec 3, 2026 10:00 AM Amsterdam, Berlin, Rome, Stockholm, Vienna",
+        r,
+        &utc,
+    )
+    .unwrap();
+    assert_eq!(t.start.to_string(), "2026-12-03T09:00:00Z");
+    assert_eq!(t.end, None);
+    let t = meeting_time("2:30pm - 3pm (Eastern Time) on December 3, 2026", r, &utc).unwrap();
+    assert_eq!(t.start.to_string(), "2026-12-03T19:30:00Z");
+    assert_eq!(
+        t.end.map(|e| e.to_string()).as_deref(),
+        Some("2026-12-03T20:00:00Z")
+    );
+    assert!(meeting_time("no date here 10:00", r, &utc).is_none());
+}
+
+#[test]
+fn tokenizer_survives_garbage() {
+    let r = date(2026, 11, 22);
+    for s in [
+        "99999999999999999999",
+        "31/31/31",
+        "0/0",
+        "the 0th",
+        "December 99",
+        "2026-99-99",
+        "in 99999 weeks",
+        "\u{2013}\u{2013}",
+        "9999-1-1",
+    ] {
+        let _ = find_dates(s, r);
+        let _ = return_date(s, r);
+        let _ = meeting_time(s, r, &TimeZone::UTC);
+    }
+}

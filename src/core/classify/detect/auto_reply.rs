@@ -1,0 +1,294 @@
+//! Auto-replies (RFC 3834 headers and their non-standard kin, out-of-office
+//! subjects and wording) and their return dates. It must never call mail
+//! merely `auto-generated` an auto-reply for sure: calendar servers and
+//! scheduling tools say that too.
+
+use jiff::civil::Date;
+
+use super::super::dates;
+use super::super::mime::Mail;
+use super::super::text::{first_phrase, normalise_for_match};
+use super::super::{Evidence, ev};
+use super::reply::{reply_prefix, strip_reply_prefixes};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AutoStrength {
+    /// An auto-reply for sure.
+    Strong,
+    /// Only `Auto-Submitted: auto-generated` (or similar): automated, but
+    /// calendar servers and scheduling tools say that too.
+    Generated,
+}
+
+const AUTO_SUBJECT_STRONG: &[&str] = &[
+    "automatic reply",
+    "auto reply",
+    "autoreply",
+    "auto-reply",
+    "autorespons",
+    "autoresponder",
+    "automatic response",
+    "automated response",
+    "out of office",
+    "out of the office",
+    "abwesenheitsnotiz",
+    "automatische antwort",
+    "réponse automatique",
+    "reponse automatique",
+    "respuesta automática",
+    "respuesta automatica",
+    "risposta automatica",
+    "automatyczna odpowiedź",
+    "automatyczna odpowiedz",
+    "odpowiedź automatyczna",
+    "odpowiedz automatyczna",
+    "fuera de la oficina",
+    "niet aanwezig",
+    "afwezigheid",
+    "absence du bureau",
+    "vacation reply",
+    "vacation response",
+    "away until",
+    "out until",
+    "automaattinen vastaus",
+    "automatisk svar",
+    "automatiskt svar",
+];
+const AUTO_SUBJECT_WEAK: &[&str] = &[
+    "vacation",
+    "away",
+    "absent",
+    "abwesend",
+    "on leave",
+    "thank you for your e-mail",
+    "thank you for your email",
+    "thank you for your message",
+    "thanks for your email",
+    "thanks for your e-mail",
+    "thanks for your message",
+    "we have received your",
+    "received your message",
+];
+const AUTO_BODY: &[&str] = &[
+    "out of the office",
+    "out of office",
+    "away from the office",
+    "on vacation",
+    "on holiday",
+    "on annual leave",
+    "on parental leave",
+    "on leave",
+    "limited access to email",
+    "limited access to e-mail",
+    "no access to email",
+    "upon my return",
+    "when i return",
+    "i am currently away",
+    "i'm currently away",
+    "i am away",
+    "i'm away",
+    "away until",
+    "currently out",
+    "i'm out until",
+    "i am out until",
+    "back in the office",
+    "returning to the office",
+    "automatic reply",
+    "automated response",
+    "automatic response",
+    "auto-reply",
+    "this is an automated",
+    "this is an automatic",
+    "will respond as soon as",
+    "will reply as soon as",
+    "reply as soon as possible",
+    "respond as soon as possible",
+    "endeavour to reply",
+    "endeavor to reply",
+    "get back to you as soon as",
+    "außer haus",
+    "ausser haus",
+    "nicht im büro",
+    "absent du bureau",
+    "no longer in use",
+    "no longer monitored",
+    "is not monitored",
+];
+
+pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrength, Vec<Evidence>)> {
+    let HeaderSignals {
+        mut evidence,
+        mut strong,
+        weak_headers,
+        suppress,
+        generated,
+    } = header_signals(mail);
+    let subject = mail.subject.as_deref().unwrap_or("");
+    let sh = normalise_for_match(subject);
+    if let Some(p) = subject_strong(subject, &sh) {
+        strong = true;
+        evidence.push(ev("header", format!("Subject: \"{p}\"")));
+    }
+    let subject_weak = first_phrase(&sh, AUTO_SUBJECT_WEAK);
+    let fh = normalise_for_match(&fresh.chars().take(8000).collect::<String>());
+    let body = first_phrase(&fh, AUTO_BODY);
+
+    if strong {
+        if let Some(b) = body {
+            evidence.push(ev("phrase", format!("out-of-office wording \"{b}\"")));
+        }
+        return Some((AutoStrength::Strong, evidence));
+    }
+    let decided = (body.is_some() && (weak_headers > 0 || subject_weak.is_some() || generated))
+        || (subject_weak.is_some() && (weak_headers > 0 || suppress || generated));
+    if decided {
+        if let Some(s) = subject_weak {
+            evidence.push(ev("header", format!("Subject: \"{s}\"")));
+        }
+        if weak_headers > 0 || suppress {
+            let hs: Vec<&str> = [
+                "x-auto-response-suppress",
+                "x-ms-exchange-inbox-rules-loop",
+                "precedence",
+                "return-path",
+            ]
+            .into_iter()
+            .filter(|h| mail.has_header(h))
+            .collect();
+            evidence.push(ev(
+                "header",
+                format!("automation headers: {}", hs.join(", ")),
+            ));
+        }
+        if let Some(b) = body {
+            evidence.push(ev("phrase", format!("out-of-office wording \"{b}\"")));
+        }
+        return Some((AutoStrength::Strong, evidence));
+    }
+    if generated {
+        return Some((AutoStrength::Generated, evidence));
+    }
+    None
+}
+
+/// What the headers alone say of automation.
+struct HeaderSignals {
+    evidence: Vec<Evidence>,
+    /// A header only auto-replies carry.
+    strong: bool,
+    /// Headers only automated senders set (null return path, bulk
+    /// precedence, Exchange inbox-rule loop detection) …
+    weak_headers: u32,
+    /// … and X-Auto-Response-Suppress, which Outlook also puts on ordinary
+    /// mail: it only counts together with an auto-reply subject.
+    suppress: bool,
+    /// `Auto-Submitted` other than `no` and not `auto-replied`.
+    generated: bool,
+}
+
+fn header_signals(mail: &Mail) -> HeaderSignals {
+    let mut s = HeaderSignals {
+        evidence: Vec::new(),
+        strong: false,
+        weak_headers: 0,
+        suppress: mail.has_header("x-auto-response-suppress"),
+        generated: false,
+    };
+    if let Some(v) = mail.header("auto-submitted") {
+        let l = v.trim().to_ascii_lowercase();
+        if !l.starts_with("no") {
+            s.evidence
+                .push(ev("header", format!("Auto-Submitted: {v}")));
+            if l.contains("replied") {
+                s.strong = true;
+            } else {
+                s.generated = true;
+            }
+        }
+    }
+    for h in [
+        "x-autoreply",
+        "x-autorespond",
+        "x-autoresponder",
+        "x-auto-reply",
+    ] {
+        if let Some(v) = mail.header(h) {
+            let l = v.trim().to_ascii_lowercase();
+            if l != "no" && l != "false" && l != "0" {
+                s.strong = true;
+                s.evidence.push(ev("header", format!("{h}: {v}")));
+            }
+        }
+    }
+    let precedence = mail
+        .header("precedence")
+        .map(|p| p.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if precedence == "auto_reply" || precedence == "auto-reply" {
+        s.strong = true;
+        s.evidence
+            .push(ev("header", format!("Precedence: {precedence}")));
+    } else if matches!(precedence.as_str(), "bulk" | "junk" | "list") {
+        s.weak_headers += 1;
+    }
+    vendor_headers(mail, &mut s);
+    s
+}
+
+/// Apple's vacation action, an autoresponder's X-Mailer, and the envelope
+/// and loop headers of automated senders.
+fn vendor_headers(mail: &Mail, s: &mut HeaderSignals) {
+    if let Some(v) = mail.header("x-apple-action")
+        && v.to_ascii_lowercase().contains("vacation")
+    {
+        s.strong = true;
+        s.evidence
+            .push(ev("header", format!("X-Apple-Action: {v}")));
+    }
+    if let Some(v) = mail.header("x-mailer") {
+        let l = v.to_ascii_lowercase();
+        if l.contains("vacation")
+            || l.contains("autorespond")
+            || l.contains("auto-reply")
+            || l.contains("autoreply")
+        {
+            s.strong = true;
+            s.evidence.push(ev("header", format!("X-Mailer: {v}")));
+        }
+    }
+    if mail.has_header("x-ms-exchange-inbox-rules-loop")
+        || mail
+            .header("x-loop")
+            .is_some_and(|v| v.to_ascii_lowercase().contains("vacation"))
+    {
+        s.weak_headers += 1;
+    }
+    if mail
+        .header("return-path")
+        .is_some_and(|r| r.replace(' ', "") == "<>")
+    {
+        s.weak_headers += 1;
+    }
+}
+
+/// An auto-reply subject ("Automatic reply:", "AUTO:"), unless it follows
+/// a reply prefix: "RE: Automatic reply: …" is a person answering one.
+fn subject_strong(subject: &str, normalised: &str) -> Option<&'static str> {
+    let hit = first_phrase(normalised, AUTO_SUBJECT_STRONG).or_else(|| {
+        let t = subject.trim_start().to_ascii_lowercase();
+        (t.starts_with("auto:") || t.starts_with("[auto")).then_some("AUTO:")
+    });
+    hit.filter(|p| {
+        let rest = normalise_for_match(strip_reply_prefixes(subject));
+        !(reply_prefix(subject).is_some()
+            && (rest.trim_start().starts_with(p) || rest.trim_start().starts_with("auto:")))
+    })
+}
+
+/// The return date of an out-of-office: subject first, then the text.
+pub(crate) fn auto_reply_until(mail: &Mail, fresh: &str, r: Date) -> Option<(Date, String)> {
+    let subject = mail.subject.as_deref().unwrap_or("");
+    dates::return_date(subject, r)
+        .or_else(|| dates::return_date(fresh, r))
+        .map(|f| (f.date, f.text))
+}

@@ -1,0 +1,143 @@
+//! Confirmations, updates and cancellations from scheduling tools
+//! (Calendly and kin), recognised by the sending domain. It must never trust
+//! a tool's name in the text alone: only its sending domain counts.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use super::super::dates;
+use super::super::mime::Mail;
+use super::super::text::{first_phrase, normalise_for_match};
+use super::super::{Evidence, Label, Meeting, ev};
+
+struct Tool {
+    name: &'static str,
+    domains: &'static [&'static str],
+}
+
+const TOOLS: &[Tool] = &[
+    Tool {
+        name: "Calendly",
+        domains: &["calendly.com"],
+    },
+    Tool {
+        name: "Zoom",
+        domains: &["zoom.us", "zoom.com"],
+    },
+    Tool {
+        name: "Cal.com",
+        domains: &["cal.com"],
+    },
+    Tool {
+        name: "Google Calendar/Meet",
+        domains: &[
+            "calendar-notification@google.com",
+            "calendar.google.com",
+            "meet.google.com",
+        ],
+    },
+    Tool {
+        name: "Microsoft Teams",
+        domains: &["teams.microsoft.com", "email.teams.microsoft.com"],
+    },
+];
+
+const CANCEL_WORDS: &[&str] = &[
+    "canceled",
+    "cancelled",
+    "cancellation",
+    "has been cancelled",
+    "has been canceled",
+    "abgesagt",
+    "annulé",
+];
+const UPDATE_WORDS: &[&str] = &[
+    "rescheduled",
+    "updated:",
+    "has been updated",
+    "has been changed",
+    "new time",
+    "verschoben",
+];
+const CONFIRM_WORDS: &[&str] = &[
+    "new event",
+    "confirmed",
+    "confirmation",
+    "has been scheduled",
+    "you have scheduled",
+    "scheduled a meeting",
+    "meeting scheduled",
+    "invited you",
+    "is inviting you",
+    "invitation",
+    "booked",
+    "new booking",
+    "event scheduled",
+    "join zoom meeting",
+    "join the meeting",
+    "join microsoft teams meeting",
+];
+
+fn sender_domain_matches(from: &str, pattern: &str) -> bool {
+    if pattern.contains('@') {
+        return from == pattern;
+    }
+    let domain = from.rsplit_once('@').map_or("", |(_, d)| d);
+    domain == pattern || domain.ends_with(&format!(".{pattern}"))
+}
+
+pub(crate) fn detect_scheduling(
+    mail: &Mail,
+    fresh: &str,
+    r: Date,
+    default_tz: &TimeZone,
+) -> Option<(Label, Meeting, Vec<Evidence>)> {
+    let from = mail.sender_address();
+    let tool = TOOLS
+        .iter()
+        .find(|t| t.domains.iter().any(|d| sender_domain_matches(from, d)))?;
+    let subject = mail.subject.as_deref().unwrap_or("");
+    let h = normalise_for_match(&format!(
+        "{subject}\n{}",
+        fresh.chars().take(8000).collect::<String>()
+    ));
+    let sh = normalise_for_match(subject);
+    let mut evidence = vec![ev("header", format!("From: {from} ({})", tool.name))];
+    let label = if let Some(w) =
+        first_phrase(&sh, CANCEL_WORDS).or_else(|| first_phrase(&h, CANCEL_WORDS))
+    {
+        evidence.push(ev("phrase", format!("cancellation wording \"{w}\"")));
+        Label::MeetingCancel
+    } else if let Some(w) =
+        first_phrase(&sh, UPDATE_WORDS).or_else(|| first_phrase(&h, UPDATE_WORDS))
+    {
+        evidence.push(ev("phrase", format!("reschedule wording \"{w}\"")));
+        Label::MeetingUpdate
+    } else if let Some(w) = first_phrase(&h, CONFIRM_WORDS) {
+        evidence.push(ev("phrase", format!("confirmation wording \"{w}\"")));
+        Label::MeetingConfirmation
+    } else {
+        return None;
+    };
+    let mut meeting = Meeting {
+        method: String::new(),
+        summary: mail.subject.clone().unwrap_or_default(),
+        ..Meeting::default()
+    };
+    // Prefer the full body text (times are often below a quoted-looking
+    // block in tool mails).
+    let body = if mail.body_text.len() > fresh.len() {
+        mail.body_text.as_str()
+    } else {
+        fresh
+    };
+    if let Some(t) = dates::meeting_time(body, r, default_tz) {
+        evidence.push(ev(
+            "phrase",
+            format!("meeting time in the text ({}): {}", t.how, t.start),
+        ));
+        meeting.start = Some(t.start);
+        meeting.end = t.end;
+    }
+    Some((label, meeting, evidence))
+}
