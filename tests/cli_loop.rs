@@ -538,6 +538,54 @@ fn the_digest_goes_once_per_workday_to_the_user_only_across_restarts() {
     assert_eq!(digests(&env).len(), 2);
 }
 
+/// The daemon itself sends the morning digest once on a workday morning, however often it
+/// is restarted that day, and again the next workday (issue 10's "done when").
+#[test]
+fn the_daemon_sends_exactly_one_digest_a_workday_morning_across_restarts() {
+    let mut env = env_with_maildir();
+    env.edit_config(|t| t.replace("enabled = false\nat = ", "enabled = true\nat = "));
+    env.now = "2026-11-30T07:05:00Z".into(); // Monday 08:05 in Berlin
+    env.rapport(&["request", "jessica"]).ok();
+    let run_daemon_once = |env: &Env| {
+        let mut daemon = env
+            .command(&["daemon"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        // A turn has run when status shows this process's `now` as the last turn.
+        while env.rapport(&["status", "--json"]).json()["daemon"]["last_turn"] != *env.now {
+            assert!(daemon.try_wait().unwrap().is_none(), "the daemon died");
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "no turn"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let pid = daemon.id().to_string();
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(daemon.wait().unwrap().success());
+    };
+    // Three daemons that Monday: the first sends the digest, the restarts send nothing.
+    for now in [
+        "2026-11-30T07:05:00Z",
+        "2026-11-30T07:06:00Z",
+        "2026-11-30T12:00:00Z",
+    ] {
+        env.now = now.into();
+        run_daemon_once(&env);
+        assert_eq!(digests(&env).len(), 1, "at {now}");
+    }
+    // Tuesday morning: one more.
+    env.now = "2026-12-01T07:30:00Z".into();
+    run_daemon_once(&env);
+    assert_eq!(digests(&env).len(), 2);
+}
+
 #[test]
 fn digest_prints_what_waits_and_is_off_by_default() {
     let mut env = env_with_maildir();
