@@ -918,6 +918,10 @@ fn json_outputs_use_the_readme_field_names() {
     m_fields.sort();
     let m = env.rapport(&["meeting", "list", "--json"]).ok().json();
     assert_eq!(keys(&m["meetings"][0]), m_fields);
+    let mut send_fields = readme_fields("`rapport send --json`: ");
+    send_fields.sort();
+    let sent = env.rapport(&["send", "--json"]).ok().json();
+    assert_eq!(keys(&sent), send_fields, "send --json as the README says");
 }
 
 #[test]
