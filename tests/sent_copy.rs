@@ -97,6 +97,14 @@ fn always_appends_one_copy_right_after_sending() {
     let id = d["message_id"].as_str().unwrap().to_string();
     assert_eq!(copies(&s, &id), 1, "{}", sent_folder(&s));
     assert_copy_is_the_sent_bytes(&s, &d);
+    // What arrived through the servers is standard mail (issue 9's "done when").
+    let delivered = s.sent_messages();
+    assert_eq!(delivered.len(), 1);
+    let text = String::from_utf8_lossy(&delivered[0]);
+    let (head, _) = text.split_once("\r\n\r\n").unwrap();
+    assert!(head.contains("MIME-Version: 1.0\r\n"), "{head}");
+    assert!(text.split("\r\n").all(|l| l.len() <= 998), "{text}");
+    assert!(head.split("\r\n").all(|l| l.len() <= 78), "{head}");
     env.rapport(&["sync"]).ok();
     env.rapport(&["send"]).ok();
     assert_eq!(copies(&s, &id), 1, "never a second copy");
