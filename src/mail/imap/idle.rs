@@ -97,8 +97,12 @@ async fn listen(
     let started = Instant::now();
     let deadline = started + slice;
     let mut last = started;
-    // The longest gap between two signs of life, once there were any.
+    // The longest gap between two keep-alives. The first keep-alive only starts the
+    // measure: a server's keep-alive timer is not aligned with our IDLE (Dovecot's first
+    // one came 28 s in, then every 120 s), so timing it from the start would make the
+    // limit too short and a quiet, healthy server look hung.
     let mut gap: Option<Duration> = None;
+    let mut heard_keep_alive = false;
     loop {
         let now = Instant::now();
         if now >= deadline {
@@ -130,7 +134,10 @@ async fn listen(
             Heard::KeepAlive => {
                 let now = Instant::now();
                 let this = now.saturating_duration_since(last);
-                gap = Some(gap.map_or(this, |g| g.max(this)));
+                if heard_keep_alive {
+                    gap = Some(gap.map_or(this, |g| g.max(this)));
+                }
+                heard_keep_alive = true;
                 last = now;
                 tracing::trace!(gap = ?this, "IDLE keep-alive");
             }
