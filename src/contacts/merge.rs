@@ -67,21 +67,23 @@ fn find_existing(store: &Store, rec: &ImportedContact) -> Result<Found> {
             return Ok(Found::Strongly(c));
         }
     }
-    if let Some(link) = rec.link.as_deref().filter(|l| !l.is_empty())
-        && let Some(id) = store.contact_ids_by_link(link)?.first()
+    // Every key is looked up as it would be stored (control characters dropped, see
+    // [`clean`]), or a second import of the same file would not find what the first one
+    // added: with several namesakes, an unfound link falls through to a new contact.
+    let link = clean(&rec.link);
+    if !link.is_empty()
+        && let Some(id) = store.contact_ids_by_link(&link)?.first()
         && let Some(c) = store.contact(*id)?
     {
         return Ok(Found::Strongly(c));
     }
-    // The name as it would be stored (control characters dropped), or a second import
-    // of the same file would not find what the first one added.
     let name = clean(&rec.name);
     let named = if name.is_empty() {
         Vec::new()
     } else {
         store.contact_ids_by_name(&name)?
     };
-    if named.len() > 1 && rec.emails.is_empty() && clean(&rec.link).is_empty() {
+    if named.len() > 1 && rec.emails.is_empty() && link.is_empty() {
         return Ok(Found::Ambiguous(named.len()));
     }
     if let [id] = named.as_slice()
@@ -91,7 +93,6 @@ fn find_existing(store: &Store, rec: &ImportedContact) -> Result<Found> {
         if !rec.emails.is_empty() && !c.emails.is_empty() {
             return Ok(Found::Namesake(c, "a different email address"));
         }
-        let link = clean(&rec.link);
         if !link.is_empty() && !c.link.is_empty() && !link.eq_ignore_ascii_case(&c.link) {
             return Ok(Found::Namesake(c, "a different profile link"));
         }
