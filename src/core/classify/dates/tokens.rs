@@ -1,9 +1,10 @@
 //! The tokeniser under the date reader: words, numbers, ordinals and
-//! punctuation with their byte offsets, the month, weekday and number words
-//! of each language, and a cursor to read tokens with. It must never read
+//! punctuation with their byte offsets, the month and weekday names (read
+//! from the language files), the number words, and a cursor to read tokens with. It must never read
 //! more than [`MAX_CHARS`] characters of a message.
 
 use super::*;
+use crate::core::classify::lexicon;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Tok {
@@ -142,39 +143,15 @@ fn word_token(i: usize, c: char, it: &mut Chars<'_>) -> Token {
     }
 }
 
+/// A month name or abbreviation of any language (the `[january]` …
+/// sections of the language files), a trailing dot allowed.
 pub(super) fn month_of(w: &str) -> Option<i8> {
-    let w = w.trim_end_matches('.');
-    Some(match w {
-        "january" | "jan" | "januar" | "jänner" | "janvier" | "enero" | "gennaio" => 1,
-        "february" | "feb" | "februar" | "février" | "fevrier" | "febrero" | "febbraio" => 2,
-        "march" | "mar" | "märz" | "mars" | "marzo" => 3,
-        "april" | "apr" | "avril" | "abril" | "aprile" => 4,
-        "may" | "mai" | "mayo" | "maggio" => 5,
-        "june" | "jun" | "juni" | "juin" | "junio" | "giugno" => 6,
-        "july" | "jul" | "juli" | "juillet" | "julio" | "luglio" => 7,
-        "august" | "aug" | "août" | "aout" | "agosto" => 8,
-        "september" | "sep" | "sept" | "septembre" | "septiembre" | "settembre" => 9,
-        "october" | "oct" | "oktober" | "okt" | "octobre" | "octubre" | "ottobre" => 10,
-        "november" | "nov" | "novembre" | "noviembre" => 11,
-        "december" | "dec" | "dezember" | "dez" | "décembre" | "decembre" | "diciembre"
-        | "dicembre" => 12,
-        _ => return None,
-    })
+    lexicon::month_of(w.trim_end_matches('.'))
 }
 
+/// A weekday name or abbreviation of any language (`[monday]` … sections).
 pub(super) fn weekday_of(w: &str) -> Option<Weekday> {
-    Some(match w {
-        "monday" | "mon" | "montag" | "lundi" | "lunes" => Weekday::Monday,
-        "tuesday" | "tue" | "tues" | "dienstag" | "mardi" | "martes" => Weekday::Tuesday,
-        "wednesday" | "wed" | "mittwoch" | "mercredi" | "miércoles" => Weekday::Wednesday,
-        "thursday" | "thu" | "thur" | "thurs" | "donnerstag" | "jeudi" | "jueves" => {
-            Weekday::Thursday
-        }
-        "friday" | "fri" | "freitag" | "vendredi" | "viernes" => Weekday::Friday,
-        "saturday" | "samstag" | "samedi" | "sábado" => Weekday::Saturday,
-        "sunday" | "sonntag" | "dimanche" | "domingo" => Weekday::Sunday,
-        _ => return None,
-    })
+    lexicon::weekday_of(w)
 }
 
 pub(super) fn number_word(w: &str) -> Option<i64> {

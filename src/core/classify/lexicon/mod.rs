@@ -3,7 +3,15 @@
 //! Aho-Corasick automaton with word boundaries checked on every match.
 //!
 //! Every file (`en.txt`, `de.txt`, …) has the same `[section]`s, one lowercase
-//! phrase a line, `#` for comments. All languages are searched at once: a
+//! phrase a line, `#` for comments. The phrase sections are the [`Cat`] lists
+//! (`[yes]`, `[no]`, `[later]`, `[later_cue]`, `[contrast]`, `[negation]`,
+//! `[proposal]`, `[thanks]`, `[thanks_for]`, `[thanks_object]`,
+//! `[thanks_gerund]`, `[pleasantry]`, `[thanks_excluded]`, `[receipt]`,
+//! `[request_ask]`, `[request_object]`). The calendar sections `[january]` …
+//! `[december]` and `[monday]` … `[sunday]` list the language's names and
+//! abbreviations of that month or weekday, read by the date reader as whole
+//! words ([`month_of`], [`weekday_of`]); a name listed by two languages must
+//! mean the same there. All languages are searched at once: a
 //! reply is read in whatever language it is written, and mixed mail (a
 //! German greeting on an English answer) reads right.
 //!
@@ -17,11 +25,14 @@
 //! (Japanese phrases match anywhere) are checked here on each match.
 //!
 //! This module must never allocate per message beyond its hit list, never
-//! panic on any text, and never hold anything but the phrase data.
+//! panic on any text, and never hold anything but the phrase and
+//! calendar-word data.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use jiff::civil::Weekday;
 
 use super::text::normalise_for_match;
 
@@ -231,6 +242,56 @@ impl PhraseSet {
     }
 }
 
+/// A section of a language file: a phrase list, or the names of one month
+/// or one weekday.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Phrases(Cat),
+    /// Month 1–12: `[january]` … `[december]`.
+    Month(i8),
+    Weekday(Weekday),
+}
+
+const MONTH_SECTIONS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+const WEEKDAY_SECTIONS: [(&str, Weekday); 7] = [
+    ("monday", Weekday::Monday),
+    ("tuesday", Weekday::Tuesday),
+    ("wednesday", Weekday::Wednesday),
+    ("thursday", Weekday::Thursday),
+    ("friday", Weekday::Friday),
+    ("saturday", Weekday::Saturday),
+    ("sunday", Weekday::Sunday),
+];
+
+impl Section {
+    fn from_name(s: &str) -> Option<Section> {
+        if let Some(c) = Cat::from_section(s) {
+            return Some(Section::Phrases(c));
+        }
+        if let Some(i) = MONTH_SECTIONS.iter().position(|m| *m == s) {
+            return i8::try_from(i + 1).ok().map(Section::Month);
+        }
+        WEEKDAY_SECTIONS
+            .iter()
+            .find(|(n, _)| *n == s)
+            .map(|(_, w)| Section::Weekday(*w))
+    }
+}
+
 /// Reads the language files into one set per list.
 fn compile() -> Vec<PhraseSet> {
     Cat::ALL
@@ -238,24 +299,63 @@ fn compile() -> Vec<PhraseSet> {
         .map(|cat| {
             PhraseSet::new(LANGUAGES.iter().flat_map(move |(lang, file)| {
                 entries(file)
-                    .filter(move |(c, _)| *c == Some(cat))
+                    .filter(move |(c, _)| *c == Some(Section::Phrases(cat)))
                     .map(move |(_, p)| (p, *lang))
             }))
         })
         .collect()
 }
 
-/// `(section, phrase)` for every phrase line of a file.
-fn entries(file: &str) -> impl Iterator<Item = (Option<Cat>, &str)> {
+/// `(section, entry)` for every entry line of a file.
+fn entries(file: &str) -> impl Iterator<Item = (Option<Section>, &str)> {
     let mut section = None;
     file.lines().filter_map(move |line| {
         let line = line.split('#').next().unwrap_or("").trim();
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            section = Cat::from_section(name.trim());
+            section = Section::from_name(name.trim());
             return None;
         }
         (!line.is_empty()).then_some((section, line))
     })
+}
+
+/// Month and weekday names of every language, by lowercase word.
+struct CalendarWords {
+    months: HashMap<&'static str, i8>,
+    weekdays: HashMap<&'static str, Weekday>,
+}
+
+fn compile_calendar() -> CalendarWords {
+    let mut words = CalendarWords {
+        months: HashMap::new(),
+        weekdays: HashMap::new(),
+    };
+    for (_, file) in LANGUAGES {
+        for (section, name) in entries(file) {
+            match section {
+                Some(Section::Month(m)) => {
+                    words.months.entry(name).or_insert(m);
+                }
+                Some(Section::Weekday(w)) => {
+                    words.weekdays.entry(name).or_insert(w);
+                }
+                _ => {}
+            }
+        }
+    }
+    words
+}
+
+static CALENDAR: LazyLock<CalendarWords> = LazyLock::new(compile_calendar);
+
+/// The month (1–12) a lowercase word names in any language ("juillet" → 7).
+pub(crate) fn month_of(word: &str) -> Option<i8> {
+    CALENDAR.months.get(word).copied()
+}
+
+/// The weekday a lowercase word names in any language ("mardi").
+pub(crate) fn weekday_of(word: &str) -> Option<Weekday> {
+    CALENDAR.weekdays.get(word).copied()
 }
 
 static SETS: LazyLock<Vec<PhraseSet>> = LazyLock::new(compile);

@@ -7,7 +7,7 @@ fn every_file_has_only_known_sections_and_clean_phrases() {
             let l = line.split('#').next().unwrap_or("").trim();
             if let Some(name) = l.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
                 assert!(
-                    Cat::from_section(name).is_some(),
+                    Section::from_name(name).is_some(),
                     "{lang}: unknown section [{name}]"
                 );
             }
@@ -26,7 +26,7 @@ fn every_file_has_only_known_sections_and_clean_phrases() {
         // Every file covers the core lists.
         for cat in [Cat::Yes, Cat::No, Cat::Later, Cat::Thanks, Cat::RequestAsk] {
             assert!(
-                entries(file).any(|(c, _)| c == Some(cat)),
+                entries(file).any(|(c, _)| c == Some(Section::Phrases(cat))),
                 "{lang}: no [{}] phrases",
                 cat.section()
             );
@@ -62,4 +62,40 @@ fn every_language_is_loaded() {
     }
     assert!(set(Cat::Yes).first(" det lyder godt ").is_some());
     assert!(set(Cat::No).first(" nicht ").is_none());
+}
+
+#[test]
+fn calendar_names_are_read_from_the_files() {
+    assert_eq!(month_of("juillet"), Some(7));
+    assert_eq!(month_of("jänner"), Some(1));
+    assert_eq!(month_of("sept"), Some(9));
+    assert_eq!(month_of("dicembre"), Some(12));
+    assert_eq!(month_of("monday"), None);
+    assert_eq!(weekday_of("miércoles"), Some(Weekday::Wednesday));
+    assert_eq!(weekday_of("thurs"), Some(Weekday::Thursday));
+    assert_eq!(weekday_of("sonntag"), Some(Weekday::Sunday));
+    assert_eq!(weekday_of("may"), None);
+}
+
+#[test]
+fn a_calendar_name_means_the_same_in_every_file() {
+    let mut seen: HashMap<&str, (Section, &str)> = HashMap::new();
+    for (lang, file) in LANGUAGES {
+        for (section, name) in entries(file) {
+            let Some(s @ (Section::Month(_) | Section::Weekday(_))) = section else {
+                continue;
+            };
+            if let Some((prev, other)) = seen.insert(name, (s, lang)) {
+                assert_eq!(
+                    prev, s,
+                    "{name:?} means {prev:?} in {other}, {s:?} in {lang}"
+                );
+            }
+        }
+    }
+    assert!(
+        seen.len() > 100,
+        "calendar names not loaded: {}",
+        seen.len()
+    );
 }
