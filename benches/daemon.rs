@@ -9,7 +9,8 @@
 
 mod common;
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/it/support/mod.rs"]
+#[allow(dead_code)] // the integration tests use the rest of the harness
 mod support;
 
 use std::process::{Child, Command, Stdio};

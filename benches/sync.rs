@@ -5,7 +5,8 @@
 
 mod common;
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/it/support/mod.rs"]
+#[allow(dead_code)] // the integration tests use the rest of the harness
 mod support;
 
 use std::time::Instant;

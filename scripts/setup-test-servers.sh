@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the integration-test server harness (tests/support/mod.rs)
+# Installs what the integration-test server harness (tests/it/support/mod.rs)
 # needs on a Debian 12 machine: Dovecot (IMAP + LMTP), aiosmtpd for the test
 # SMTP server, the openssl CLI for throwaway certificates, and an unprivileged
 # system user that owns the test mailboxes (Dovecot refuses to deliver as root),
@@ -15,7 +15,7 @@ set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
 
-# Keep in sync with MAIL_USER in tests/support/mod.rs.
+# Keep in sync with MAIL_USER in tests/it/support/mod.rs.
 MAIL_USER=rapport-mail
 PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd python3 python3-aiosmtpd openssl systemd chromium
     tmux) # chromium: the `rapport map` page test; tmux: the `rapport review` pty tests

@@ -2,7 +2,7 @@
 """A real SMTP submission server for rapport's integration tests.
 
 Run with Debian's /usr/bin/python3 (it has python3-aiosmtpd); see
-scripts/setup-test-servers.sh. tests/support/mod.rs starts one per test.
+scripts/setup-test-servers.sh. tests/it/support/mod.rs starts one per test.
 
 Modes
   --cert/--key given: a STARTTLS listener (--port) that offers and accepts

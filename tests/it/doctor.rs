@@ -1,11 +1,8 @@
 //! `rapport doctor` against real servers: every check passes on a right setup, and a
 //! wrong password or a missing CA is named with its fix.
 
-mod support;
-mod util;
-
-use support::TestServers;
-use util::Env;
+use crate::support::TestServers;
+use crate::util::Env;
 
 fn config(s: &TestServers, password: &str, ca: &str) -> String {
     let ca_line = format!("ca_file = \"{}\"", s.ca_pem_path().display());

@@ -1,53 +1,13 @@
 //! The user's loop without the daemon: every command that shows the queue, a contact or
 //! the status is current (plans first, withdraws what the last sync made moot).
 
-mod util;
-
-use util::Env;
+use crate::util::Env;
 
 /// An Env with a local Maildir to sync from and Jessica as a contact.
 fn env_with_maildir() -> Env {
-    let env = Env::new();
-    let mail = env.home().join("Mail");
-    for sub in ["cur", "new", "tmp"] {
-        std::fs::create_dir_all(mail.join(sub)).unwrap();
-    }
-    // The Maildir instead of the example's IMAP account (which does not exist).
-    env.edit_config(|t| {
-        let mut out = String::new();
-        let mut in_imap = false;
-        for line in t.lines() {
-            if line.starts_with('[') {
-                in_imap = line.trim() == "[imap]";
-            }
-            if !in_imap {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-        format!("{out}\n[maildir]\npath = \"{}\"\n", mail.display())
-    });
-    env.rapport(&[
-        "contacts",
-        "add",
-        "jessica@example.com",
-        "--name",
-        "Jessica Park",
-    ])
-    .ok();
+    let env = Env::with_maildir();
+    env.add_contact("jessica@example.com", "Jessica Park");
     env
-}
-
-fn deliver(env: &Env, name: &str, text: &str) {
-    let path = env.home().join("Mail/new").join(name);
-    std::fs::write(path, text.replace('\n', "\r\n")).unwrap();
-}
-
-fn drafts(env: &Env) -> Vec<serde_json::Value> {
-    env.rapport(&["queue", "--json", "--all"]).ok().json()["drafts"]
-        .as_array()
-        .unwrap()
-        .clone()
 }
 
 #[test]
@@ -99,7 +59,7 @@ fn contacts_show_and_status_plan_first() {
     env.rapport(&["send"]).ok();
     env.now = "2026-11-30T10:05:00Z".into();
     let status = env.rapport(&["status", "--json"]).ok().json();
-    assert_eq!(drafts(&env).len(), 2, "status drafted the nudge: {status}");
+    assert_eq!(env.drafts().len(), 2, "status drafted the nudge: {status}");
 }
 
 #[test]
@@ -107,8 +67,7 @@ fn a_message_seen_by_sync_withdraws_the_pending_request_at_once() {
     let mut env = env_with_maildir();
     env.rapport(&["request", "jessica"]).ok();
     env.now = "2026-11-23T12:00:00Z".into();
-    deliver(
-        &env,
+    env.deliver(
         "1764000000.jessica.example:2,",
         "From: Jessica Park <jessica@example.com>\n\
          To: Ada Lovelace <ada@example.org>\n\
@@ -123,14 +82,14 @@ fn a_message_seen_by_sync_withdraws_the_pending_request_at_once() {
     let q = env.rapport(&["queue"]).ok();
     assert!(q.stdout.contains("The queue is empty"), "{}", q.stdout);
     assert!(q.stderr.contains("Withdrew draft 1"), "{}", q.stderr);
-    let all = drafts(&env);
+    let all = env.drafts();
     assert_eq!(all[0]["status"], "superseded", "{all:?}");
     let r = env.rapport(&["queue", "approve", "1"]);
     assert_ne!(r.code, 0, "a withdrawn draft cannot be approved");
 }
 
 fn kinds_open(env: &Env) -> Vec<String> {
-    drafts(env)
+    env.drafts()
         .iter()
         .filter(|d| ["pending", "approved", "snoozed"].contains(&d["status"].as_str().unwrap()))
         .map(|d| d["kind"].as_str().unwrap().to_string())
@@ -159,7 +118,7 @@ fn meeting_add_without_a_time_is_refused_and_all_day_waits_for_the_evening() {
     .ok();
     // Thursday 17:00 in Berlin: the day is not over, no thank-you yet.
     env.now = "2026-12-03T16:00:00Z".into();
-    assert!(kinds_open(&env).is_empty(), "{:?}", drafts(&env));
+    assert!(kinds_open(&env).is_empty(), "{:?}", env.drafts());
     // The evening: it is drafted.
     env.now = "2026-12-03T19:30:00Z".into();
     assert_eq!(kinds_open(&env), ["thank-you"]);
@@ -170,14 +129,7 @@ fn meeting_add_without_a_time_is_refused_and_all_day_waits_for_the_evening() {
 #[test]
 fn meetings_are_listed_moved_and_removed_and_the_thank_you_follows() {
     let mut env = env_with_maildir();
-    env.rapport(&[
-        "contacts",
-        "add",
-        "omar@example.com",
-        "--name",
-        "Omar Haddad",
-    ])
-    .ok();
+    env.add_contact("omar@example.com", "Omar Haddad");
     env.rapport(&["meeting", "add", "jessica", "--at", "2026-11-24T10:00"])
         .ok();
     env.rapport(&["meeting", "add", "omar", "--at", "2026-11-26T10:00"])
@@ -195,14 +147,14 @@ fn meetings_are_listed_moved_and_removed_and_the_thank_you_follows() {
     env.rapport(&["meeting", "move", &jessica, "--at", "2026-11-25T10:00"])
         .ok();
     env.now = "2026-11-24T12:00:00Z".into();
-    assert!(kinds_open(&env).is_empty(), "{:?}", drafts(&env));
+    assert!(kinds_open(&env).is_empty(), "{:?}", env.drafts());
     env.now = "2026-11-25T12:00:00Z".into();
     assert_eq!(kinds_open(&env), ["thank-you"]);
 
     // Removed: the thank-you is withdrawn at once, the list forgets it unless --all.
     let r = env.rapport(&["meeting", "remove", &jessica]).ok();
     assert!(r.stdout.contains("Removed meeting"), "{}", r.stdout);
-    assert!(kinds_open(&env).is_empty(), "{:?}", drafts(&env));
+    assert!(kinds_open(&env).is_empty(), "{:?}", env.drafts());
     let list = env.rapport(&["meeting", "list"]).ok().stdout;
     assert!(!list.contains("Jessica"), "{list}");
     let all = env.rapport(&["meeting", "list", "--all"]).ok().stdout;
@@ -318,8 +270,7 @@ fn contacts_are_found_by_accented_names_in_any_case() {
         ("Zoë Ångström-Müller", "zoe@example.se"),
         ("Łukasz Nowak", "lukasz@example.pl"),
     ] {
-        env.rapport(&["contacts", "add", email, "--name", name])
-            .ok();
+        env.add_contact(email, name);
     }
     for (query, want) in [
         ("Ångström", "Zoë Ångström-Müller"),
@@ -335,20 +286,11 @@ fn contacts_are_found_by_accented_names_in_any_case() {
     }
 }
 
-fn editor_script(env: &Env, name: &str, body: &str) -> String {
-    use std::os::unix::fs::PermissionsExt;
-    let path = env.home().join(name);
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
 #[test]
 fn a_failed_edit_keeps_the_text_and_the_next_edit_reopens_it() {
     let mut env = env_with_maildir();
     env.rapport(&["request", "jessica"]).ok();
-    let broken = editor_script(
-        &env,
+    let broken = env.script(
         "broken.sh",
         "printf 'no subject line here\\nmy precious words\\n' > \"$1\"",
     );
@@ -375,8 +317,7 @@ fn a_failed_edit_keeps_the_text_and_the_next_edit_reopens_it() {
     );
 
     // The next edit starts from the kept words, not from the draft.
-    let fix = editor_script(
-        &env,
+    let fix = env.script(
         "fix.sh",
         "grep -q 'my precious words' \"$1\" || exit 1\n\
          printf 'Subject: Fixed\\n\\nmy precious words\\n' > \"$1\"",
@@ -400,14 +341,7 @@ fn a_failed_edit_keeps_the_text_and_the_next_edit_reopens_it() {
 #[test]
 fn templates_preview_uses_the_data_drafting_uses() {
     let env = env_with_maildir();
-    env.rapport(&[
-        "contacts",
-        "add",
-        "omar@example.com",
-        "--name",
-        "Omar Haddad",
-    ])
-    .ok();
+    env.add_contact("omar@example.com", "Omar Haddad");
     env.rapport(&["request", "jessica"]).ok();
     env.rapport(&["queue", "approve", "1"]).ok();
     env.rapport(&["send"]).ok();
@@ -620,21 +554,13 @@ fn sent_message_id(env: &Env) -> String {
 /// the user for a coffee: one reply to confirm, one request to answer.
 fn env_with_unsure_reply_and_inbound_request() -> Env {
     let mut env = env_with_maildir();
-    env.rapport(&[
-        "contacts",
-        "add",
-        "omar@example.com",
-        "--name",
-        "Omar Haddad",
-    ])
-    .ok();
+    env.add_contact("omar@example.com", "Omar Haddad");
     env.rapport(&["request", "jessica"]).ok();
     env.rapport(&["queue", "approve", "1"]).ok();
     env.rapport(&["send"]).ok();
     let asked = sent_message_id(&env);
     env.now = "2026-11-24T09:00:00Z".into();
-    deliver(
-        &env,
+    env.deliver(
         "1764100000.jessica.example:2,",
         &format!(
             "From: Jessica Park <jessica@example.com>\n\
@@ -648,8 +574,7 @@ fn env_with_unsure_reply_and_inbound_request() -> Env {
              Thanks!\n"
         ),
     );
-    deliver(
-        &env,
+    env.deliver(
         "1764100001.omar.example:2,",
         "From: Omar Haddad <omar@example.com>\n\
          To: Ada Lovelace <ada@example.org>\n\
@@ -778,22 +703,8 @@ fn fastrand_name(env: &Env) -> String {
 #[test]
 fn review_walks_the_drafts_oldest_first_with_single_keys() {
     let mut env = env_with_maildir();
-    env.rapport(&[
-        "contacts",
-        "add",
-        "omar@example.com",
-        "--name",
-        "Omar Haddad",
-    ])
-    .ok();
-    env.rapport(&[
-        "contacts",
-        "add",
-        "lena@example.com",
-        "--name",
-        "Lena Vogel",
-    ])
-    .ok();
+    env.add_contact("omar@example.com", "Omar Haddad");
+    env.add_contact("lena@example.com", "Lena Vogel");
     env.rapport(&["request", "jessica"]).ok();
     env.now = "2026-11-23T10:05:00Z".into();
     env.rapport(&["request", "omar"]).ok();
@@ -820,7 +731,8 @@ fn review_walks_the_drafts_oldest_first_with_single_keys() {
         "{s}"
     );
     assert!(s.contains("RAPPORT-EXIT=0"), "{s}");
-    let statuses: Vec<String> = drafts(&env)
+    let statuses: Vec<String> = env
+        .drafts()
         .iter()
         .map(|d| format!("{}:{}", d["id"], d["status"].as_str().unwrap()))
         .collect();
@@ -859,7 +771,7 @@ fn contacts_remove_asks_on_a_terminal() {
 
 /// The field names the README lists after `marker`, up to the full stop.
 fn readme_fields(marker: &str) -> Vec<String> {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let start = readme.find(marker).unwrap() + marker.len();
     let rest = &readme[start..];
     let end = rest.find(".\n").unwrap();
@@ -927,16 +839,10 @@ fn json_outputs_use_the_readme_field_names() {
 #[test]
 fn review_walks_an_unsure_reply_a_request_and_a_draft_oldest_first() {
     let env = env_with_unsure_reply_and_inbound_request();
-    env.rapport(&[
-        "contacts",
-        "add",
-        "lena@example.com",
-        "--name",
-        "Lena Vogel",
-    ])
-    .ok();
+    env.add_contact("lena@example.com", "Lena Vogel");
     env.rapport(&["request", "lena"]).ok();
-    let lena = drafts(&env)
+    let lena = env
+        .drafts()
         .iter()
         .find(|d| d["status"] == "pending")
         .unwrap()["id"]
@@ -967,10 +873,11 @@ fn review_walks_an_unsure_reply_a_request_and_a_draft_oldest_first() {
     );
     assert!(s.contains("RAPPORT-EXIT=0"), "{s}");
 
-    let approved = drafts(&env)
+    let approved = env
+        .drafts()
         .iter()
         .any(|d| d["id"] == lena && d["status"] == "approved");
-    assert!(approved, "{:?}", drafts(&env));
+    assert!(approved, "{:?}", env.drafts());
     let why = env
         .rapport(&["why", "jp-2@mail.example.com", "--json"])
         .ok()

@@ -2,13 +2,12 @@
 //! real protocols from Rust: lettre for SMTP, async-imap over rustls (driven here
 //! directly, not through rapport's IMAP module, so the harness is checked on its own).
 
-mod support;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{Account, SeedMessage, TestServers};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
@@ -16,7 +15,6 @@ use lettre::{Message, SmtpTransport, Transport};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, RootCertStore};
-use support::{Account, SeedMessage, TestServers};
 
 const TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -518,7 +516,7 @@ fn deliver_shows_up_over_imap_starttls() {
     );
     let folders = imap.folder_names();
     let names: Vec<&str> = folders.iter().map(String::as_str).collect();
-    for special in support::SPECIAL_FOLDERS {
+    for special in crate::support::SPECIAL_FOLDERS {
         assert!(names.contains(&special), "{special} missing from {names:?}");
     }
 }
@@ -615,7 +613,8 @@ fn dovecot_trusts_only_a_same_address_client_for_plaintext_login() {
 }
 
 /// Seeds 20,000 messages and opens the folder over IMAP: the size the
-/// benchmark uses. Slow-ish; run with `cargo test -- --ignored`.
+/// benchmark uses. Slow-ish; run with
+/// `cargo test --test it servers_smoke::seed_twenty -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn seed_twenty_thousand_messages() {

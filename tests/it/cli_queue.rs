@@ -1,14 +1,10 @@
 //! The foundation as a user drives it: init, contacts, request, queue, send (file
 //! transport; the SMTP path has its own tests against a real server).
 
-mod util;
-
-use util::Env;
+use crate::util::Env;
 
 fn draft_ids(env: &Env) -> Vec<i64> {
-    env.rapport(&["queue", "--json", "--all"]).ok().json()["drafts"]
-        .as_array()
-        .unwrap()
+    env.drafts()
         .iter()
         .map(|d| d["id"].as_i64().unwrap())
         .collect()
@@ -78,8 +74,7 @@ fn contacts_add_list_show_edit_remove() {
         "fintech",
     ])
     .ok();
-    env.rapport(&["contacts", "add", "jp@example.com", "--name", "Jess Parker"])
-        .ok();
+    env.add_contact("jp@example.com", "Jess Parker");
     let r = env
         .rapport(&["contacts", "add", "JESSICA@example.com"])
         .fails();
@@ -139,14 +134,7 @@ fn contacts_add_list_show_edit_remove() {
 #[test]
 fn request_approve_send_exactly_once() {
     let env = Env::new();
-    env.rapport(&[
-        "contacts",
-        "add",
-        "jessica@example.com",
-        "--name",
-        "Jessica Park",
-    ])
-    .ok();
+    env.add_contact("jessica@example.com", "Jessica Park");
     env.rapport(&["request", "jessica"]).ok();
     let r = env.rapport(&["request", "jessica"]).fails();
     assert!(r.stderr.contains("already in the queue"), "{}", r.stderr);
@@ -205,29 +193,17 @@ fn request_approve_send_exactly_once() {
 #[test]
 fn edit_changes_the_bytes_and_needs_approval_again() {
     let mut env = Env::new();
-    env.rapport(&[
-        "contacts",
-        "add",
-        "jessica@example.com",
-        "--name",
-        "Jessica Park",
-    ])
-    .ok();
+    env.add_contact("jessica@example.com", "Jessica Park");
     env.rapport(&["request", "jessica"]).ok();
     env.rapport(&["queue", "approve", "1"]).ok();
-    let script = env.home().join("editor.sh");
-    std::fs::write(
-        &script,
-        "#!/bin/sh\nsed -i 's/^Subject: .*/Subject: Coffee soon?/; s/Best,/Warmly,/' \"$1\"\n",
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    env.extra_env
-        .push(("EDITOR".into(), script.display().to_string()));
+    let editor = env.script(
+        "editor.sh",
+        "sed -i 's/^Subject: .*/Subject: Coffee soon?/; s/Best,/Warmly,/' \"$1\"",
+    );
+    env.extra_env.push(("EDITOR".into(), editor));
     let out = env.rapport(&["queue", "edit", "1"]).ok().stdout;
     assert!(out.contains("approve it again"), "{out}");
-    let d = env.rapport(&["queue", "show", "1", "--json"]).ok().json();
+    let d = env.draft(1);
     assert_eq!(d["status"], "pending");
     assert_eq!(d["subject"], "Coffee soon?");
     assert!(d["body"].as_str().unwrap().contains("Warmly,"));
@@ -243,10 +219,9 @@ fn edit_changes_the_bytes_and_needs_approval_again() {
     assert!(sent.contains("Warmly,"), "{sent}");
 
     // An edit that breaks the headers changes nothing.
-    env.rapport(&["contacts", "add", "omar@example.com", "--name", "Omar"])
-        .ok();
+    env.add_contact("omar@example.com", "Omar");
     env.rapport(&["request", "omar"]).ok();
-    std::fs::write(&script, "#!/bin/sh\nprintf 'Hello\\n\\nBody\\n' > \"$1\"\n").unwrap();
+    env.script("editor.sh", "printf 'Hello\\n\\nBody\\n' > \"$1\"");
     let r = env.rapport(&["queue", "edit", "2"]).fails();
     assert!(r.stderr.contains("nothing changed"), "{}", r.stderr);
 }
@@ -259,7 +234,7 @@ fn window_cap_reject_and_snooze_hold_sends() {
         ("b@example.com", "Ben"),
         ("c@example.com", "Cy"),
     ] {
-        env.rapport(&["contacts", "add", addr, "--name", name]).ok();
+        env.add_contact(addr, name);
         env.rapport(&["request", addr]).ok();
     }
     assert_eq!(draft_ids(&env), vec![1, 2, 3]);
@@ -290,8 +265,7 @@ fn window_cap_reject_and_snooze_hold_sends() {
     assert_eq!(env.outbox_files().len(), 2, "the rejected one never goes");
 
     // Snooze: back to pending after the date, needing approval again.
-    env.rapport(&["contacts", "add", "d@example.com", "--name", "Dee"])
-        .ok();
+    env.add_contact("d@example.com", "Dee");
     env.rapport(&["request", "d@example.com"]).ok();
     env.rapport(&["queue", "approve", "4"]).ok();
     env.rapport(&["queue", "snooze", "4", "--for", "2w"]).ok();
@@ -316,8 +290,7 @@ fn window_cap_reject_and_snooze_hold_sends() {
 #[test]
 fn do_not_contact_withdraws_and_blocks() {
     let env = Env::new();
-    env.rapport(&["contacts", "add", "a@example.com", "--name", "Ann"])
-        .ok();
+    env.add_contact("a@example.com", "Ann");
     env.rapport(&["request", "ann"]).ok();
     env.rapport(&["queue", "approve", "1"]).ok();
     let out = env
@@ -353,8 +326,7 @@ fn templates_check_and_strict_overrides() {
         r.stdout
     );
 
-    env.rapport(&["contacts", "add", "a@example.com", "--name", "Ann Lee"])
-        .ok();
+    env.add_contact("a@example.com", "Ann Lee");
     let r = env
         .rapport(&["request", "ann", "--template", "nudge"])
         .fails();
@@ -374,14 +346,7 @@ fn templates_check_and_strict_overrides() {
 #[test]
 fn a_meeting_agreed_outside_email_gets_its_thank_you_when_due() {
     let mut env = Env::new();
-    env.rapport(&[
-        "contacts",
-        "add",
-        "omar@example.com",
-        "--name",
-        "Omar Haddad",
-    ])
-    .ok();
+    env.add_contact("omar@example.com", "Omar Haddad");
     env.now = "2026-11-20T10:00:00Z".into();
     env.rapport(&[
         "meeting",
@@ -472,8 +437,7 @@ fn importing_linkedin_twice_adds_nothing_the_second_time() {
 fn auto_approve_applies_only_to_the_kinds_listed() {
     let mut env = Env::new();
     env.edit_config(|t| t.replace("auto_approve = []", "auto_approve = [\"thank-you\"]"));
-    env.rapport(&["contacts", "add", "omar@example.com", "--name", "Omar"])
-        .ok();
+    env.add_contact("omar@example.com", "Omar");
     env.now = "2026-11-20T10:00:00Z".into();
     env.rapport(&["meeting", "add", "omar", "--at", "2026-11-24T10:00"])
         .ok();
@@ -522,7 +486,7 @@ fn an_unreachable_server_is_tried_once_per_run_not_once_per_draft() {
         ("b@example.com", "Ben"),
         ("c@example.com", "Cy"),
     ] {
-        env.rapport(&["contacts", "add", addr, "--name", name]).ok();
+        env.add_contact(addr, name);
         env.rapport(&["request", addr]).ok();
     }
     env.rapport(&["queue"]).ok(); // `--all` approves what the listing showed

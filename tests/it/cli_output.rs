@@ -1,11 +1,9 @@
 //! Output safe to pipe: a listing whose reader has gone (`rapport queue | head -1`) ends
 //! quietly with success; a full disk is an error that says so, never a panic.
 
-mod util;
-
 use std::process::Stdio;
 
-use util::Env;
+use crate::util::Env;
 
 /// An Env whose demo left a config, a database with contacts, messages and drafts.
 fn demo_env() -> (Env, String) {

@@ -4,13 +4,8 @@
 //! refused twice says what to do; OAUTHBEARER works too; `doctor` says which logins the
 //! IMAP server offers.
 
-mod support;
-mod util;
-
-use std::path::Path;
-
-use support::{SeedMessage, TestServers};
-use util::Env;
+use crate::support::{SeedMessage, TestServers};
+use crate::util::{Env, token_script};
 
 /// The test servers' config with `[smtp]`'s and `[imap]`'s password lines replaced.
 fn config(s: &TestServers, smtp_login: &str, imap_login: &str) -> String {
@@ -26,21 +21,6 @@ fn config(s: &TestServers, smtp_login: &str, imap_login: &str) -> String {
 
 fn token_login(method: &str, command: &str) -> String {
     format!("auth = \"{method}\"\ntoken_command = \"{command}\"")
-}
-
-/// A token command that prints `first` the first time it runs and `then` after.
-fn token_script(dir: &Path, first: &str, then: &str) -> String {
-    let path = dir.join("token.sh");
-    let count = dir.join("count");
-    std::fs::write(
-        &path,
-        format!(
-            "#!/bin/sh\nn=$(cat {c} 2>/dev/null || echo 0)\necho $((n+1)) > {c}\nif [ \"$n\" = 0 ]; then echo {first}; else echo {then}; fi\n",
-            c = count.display()
-        ),
-    )
-    .unwrap();
-    format!("sh {}", path.display())
 }
 
 fn seed_reply(s: &TestServers) {
@@ -83,14 +63,7 @@ fn xoauth2_syncs_the_mailbox_and_sends_with_a_token_command() {
         &token_login("xoauth2", "echo smtp-tok-7"),
         &token_login("xoauth2", "echo imap-tok-7"),
     ));
-    env.rapport(&[
-        "contacts",
-        "add",
-        "bob@example.test",
-        "--name",
-        "Bob Example",
-    ])
-    .ok();
+    env.add_contact("bob@example.test", "Bob Example");
     let sync = env.rapport(&["sync", "--json"]).ok();
     assert_eq!(inbox_read(&sync.json()), 1, "{}", s.diagnostics());
     assert_eq!(token_checks(&s), vec![true], "one login, one token check");
@@ -103,7 +76,7 @@ fn xoauth2_syncs_the_mailbox_and_sends_with_a_token_command() {
     env.rapport(&["request", "bob@example.test"]).ok();
     env.rapport(&["queue", "approve", "1"]).ok();
     let send = env.rapport(&["send"]).ok();
-    let shown = env.rapport(&["queue", "show", "1", "--json"]).ok().json();
+    let shown = env.draft(1);
     assert_eq!(shown["status"], "sent", "{}", send.stdout);
     assert_eq!(s.sent_messages().len(), 1);
 

@@ -1,5 +1,12 @@
-//! Runs the real `rapport` binary in a private HOME, with the clock set by RAPPORT_NOW.
-#![allow(dead_code)]
+//! Runs the real `rapport` binary in a private HOME, with the clock set by RAPPORT_NOW,
+//! and the steps many tests share (a contact, a request, the queue as JSON, a local
+//! Maildir, a shell script for a `*_command` or `$EDITOR`). [`daemon`] runs
+//! `rapport daemon` itself.
+//!
+//! Nothing here changes the test process's own environment: every setting goes to the
+//! child's `Command`, so tests can run side by side in one process.
+
+pub mod daemon;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -130,6 +137,60 @@ impl Env {
         }
     }
 
+    /// `contacts add ADDRESS --name NAME`, which must succeed.
+    pub fn add_contact(&self, address: &str, name: &str) {
+        self.rapport(&["contacts", "add", address, "--name", name])
+            .ok();
+    }
+
+    /// A new contact with a pending meeting request drafted for them.
+    pub fn request(&self, address: &str, name: &str) {
+        self.add_contact(address, name);
+        self.rapport(&["request", address]).ok();
+    }
+
+    /// Every draft, whatever its status (`queue --all --json`).
+    pub fn drafts(&self) -> Vec<serde_json::Value> {
+        let q = self.rapport(&["queue", "--json", "--all"]).ok().json();
+        q["drafts"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// One draft (`queue show ID --json`).
+    pub fn draft(&self, id: i64) -> serde_json::Value {
+        self.rapport(&["queue", "show", &id.to_string(), "--json"])
+            .ok()
+            .json()
+    }
+
+    /// A HOME like [`Env::new`] that reads mail from a local Maildir, `~/Mail`, instead
+    /// of IMAP ([`Env::deliver`] puts a message in it).
+    pub fn with_maildir() -> Env {
+        let env = Env::new();
+        let mail = env.home().join("Mail");
+        for sub in ["cur", "new", "tmp"] {
+            std::fs::create_dir_all(mail.join(sub)).unwrap();
+        }
+        env.edit_config(|t| {
+            format!(
+                "{}\n[maildir]\npath = \"{}\"\n",
+                without_section(&t, "imap"),
+                mail.display()
+            )
+        });
+        env
+    }
+
+    /// Puts `text` (LF line ends, made CRLF) in the Maildir's `new/` as file `name`.
+    pub fn deliver(&self, name: &str, text: &str) {
+        let path = self.home().join("Mail/new").join(name);
+        std::fs::write(path, text.replace('\n', "\r\n")).unwrap();
+    }
+
+    /// A shell script `name` in HOME with `body`; returns the command that runs it.
+    pub fn script(&self, name: &str, body: &str) -> String {
+        shell_script(&self.home().join(name), body)
+    }
+
     pub fn outbox_files(&self) -> Vec<PathBuf> {
         let mut v: Vec<PathBuf> = std::fs::read_dir(self.outbox())
             .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -156,4 +217,25 @@ pub fn without_section(text: &str, name: &str) -> String {
         }
     }
     out
+}
+
+/// Writes a shell script with `body` to `path` and returns `sh PATH`, the command that
+/// runs it. Run through `sh`, never exec'd itself: in a test process where other threads
+/// spawn children, a just-written executable can be held open by a child between fork
+/// and exec, and exec'ing it then fails with "Text file busy".
+pub fn shell_script(path: &Path, body: &str) -> String {
+    std::fs::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    format!("sh {}", path.display())
+}
+
+/// A token command (in `dir`) that prints `first` the first time it runs and `then` after.
+pub fn token_script(dir: &Path, first: &str, then: &str) -> String {
+    let count = dir.join("count");
+    shell_script(
+        &dir.join("token.sh"),
+        &format!(
+            "n=$(cat {c} 2>/dev/null || echo 0)\necho $((n+1)) > {c}\nif [ \"$n\" = 0 ]; then echo {first}; else echo {then}; fi",
+            c = count.display()
+        ),
+    )
 }

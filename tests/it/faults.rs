@@ -3,25 +3,18 @@
 //! one (every approved draft ends up sent exactly once, or `unknown` for the user to
 //! check — never silently dropped, never resent on its own).
 //!
-//! `cargo test --test faults` runs a few dozen kills; the ignored test runs hundreds:
-//! `RAPPORT_FAULT_TRIALS=300 cargo test --test faults -- --ignored --nocapture`.
-
-mod support;
-mod util;
+//! `cargo test --test it faults::` runs a few dozen kills; the ignored test runs hundreds:
+//! `RAPPORT_FAULT_TRIALS=300 cargo test --test it faults:: -- --ignored --nocapture`.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use support::{CONTACTS, TestServers};
-use util::Env;
+use crate::support::{CONTACTS, TestServers};
+use crate::util::{Env, without_section};
 
 /// The test servers' config without `[imap]`: these trials are about sending.
 fn config(s: &TestServers) -> String {
-    let text = s.rapport_config();
-    match text.find("[imap]") {
-        Some(at) => text[..at].to_string(),
-        None => text,
-    }
+    without_section(&s.rapport_config(), "imap")
 }
 
 /// What one trial saw.
@@ -30,11 +23,6 @@ struct Tally {
     drafts: usize,
     kills: usize,
     unknown: usize,
-}
-
-fn drafts(env: &Env) -> Vec<serde_json::Value> {
-    let q = env.rapport(&["queue", "--all", "--json"]).ok().json();
-    q["drafts"].as_array().cloned().unwrap_or_default()
 }
 
 /// How many accepted messages carry each Message-ID.
@@ -60,20 +48,7 @@ fn deliveries(s: &TestServers) -> HashMap<String, usize> {
 /// delay (sometimes twice), then sends run to completion; the invariants are checked.
 fn trial(s: &TestServers, rng: &mut fastrand::Rng, tally: &mut Tally) {
     let env = Env::with_config(&config(s));
-    for user in CONTACTS {
-        env.rapport(&[
-            "contacts",
-            "add",
-            &format!("{user}@example.test"),
-            "--name",
-            user,
-        ])
-        .ok();
-        env.rapport(&["request", user]).ok();
-    }
-    // `--all` approves what the last listing showed, as a user would see it first.
-    env.rapport(&["queue"]).ok();
-    env.rapport(&["queue", "approve", "--all"]).ok();
+    approved(&env, &CONTACTS);
     tally.drafts += CONTACTS.len();
     for _ in 0..rng.usize(1..=2) {
         let mut child = env
@@ -94,7 +69,8 @@ fn trial(s: &TestServers, rng: &mut fastrand::Rng, tally: &mut Tally) {
     let start = Instant::now();
     loop {
         env.rapport(&["send"]);
-        let open = drafts(&env)
+        let open = env
+            .drafts()
             .iter()
             .filter(|d| d["status"] == "approved" || d["status"] == "sending")
             .count();
@@ -104,11 +80,11 @@ fn trial(s: &TestServers, rng: &mut fastrand::Rng, tally: &mut Tally) {
         assert!(
             start.elapsed() < Duration::from_secs(60),
             "{:?}",
-            drafts(&env)
+            env.drafts()
         );
     }
     let sent = deliveries(s);
-    for d in drafts(&env) {
+    for d in env.drafts() {
         let id = d["message_id"]
             .as_str()
             .unwrap()
@@ -153,7 +129,7 @@ fn send_killed_at_random_points_never_duplicates_or_loses_a_draft() {
 }
 
 #[test]
-#[ignore = "hundreds of trials: RAPPORT_FAULT_TRIALS=300 cargo test --test faults -- --ignored"]
+#[ignore = "hundreds of trials: RAPPORT_FAULT_TRIALS=300 cargo test --test it faults:: -- --ignored"]
 fn send_killed_at_random_points_many_times() {
     let trials = std::env::var("RAPPORT_FAULT_TRIALS")
         .ok()
@@ -211,15 +187,7 @@ fn sh(args: &[&str], path: &std::path::Path) {
 /// Contacts with approved meeting requests, ready to send.
 fn approved(env: &Env, users: &[&str]) {
     for user in users {
-        env.rapport(&[
-            "contacts",
-            "add",
-            &format!("{user}@example.test"),
-            "--name",
-            user,
-        ])
-        .ok();
-        env.rapport(&["request", user]).ok();
+        env.request(&format!("{user}@example.test"), user);
     }
     // `--all` approves what the last listing showed, as a user would see it first.
     env.rapport(&["queue"]).ok();
@@ -251,7 +219,7 @@ fn a_read_only_database_is_a_clear_error_sends_nothing_and_the_next_run_recovers
         1,
         "recovered: sent once"
     );
-    assert_eq!(drafts(&env)[0]["status"], "sent");
+    assert_eq!(env.drafts()[0]["status"], "sent");
 }
 
 #[test]
@@ -297,7 +265,8 @@ fn a_full_disk_loses_nothing_and_the_next_run_recovers() {
     );
     std::fs::remove_file(&filler).unwrap();
     let start = Instant::now();
-    while drafts(&env)
+    while env
+        .drafts()
         .iter()
         .any(|d| d["status"] == "approved" || d["status"] == "sending")
     {
@@ -305,11 +274,11 @@ fn a_full_disk_loses_nothing_and_the_next_run_recovers() {
         assert!(
             start.elapsed() < Duration::from_secs(60),
             "{:?}",
-            drafts(&env)
+            env.drafts()
         );
     }
     let sent = deliveries(&s);
-    for d in drafts(&env) {
+    for d in env.drafts() {
         let id = d["message_id"].as_str().unwrap().trim_matches(['<', '>']);
         let n = sent.get(id).copied().unwrap_or(0);
         assert!(n <= 1, "duplicate: {d}");

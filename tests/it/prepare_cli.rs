@@ -1,9 +1,7 @@
 //! The commands that prepare and grow the network, through the real binary: action
 //! items, the agreed next contact, the brief, goals and the map.
 
-mod util;
-
-use util::Env;
+use crate::util::Env;
 
 fn env_with_jessica() -> Env {
     let env = Env::new();
@@ -25,14 +23,7 @@ fn env_with_jessica() -> Env {
         "fintech",
     ])
     .ok();
-    env.rapport(&[
-        "contacts",
-        "add",
-        "omar@example.org",
-        "--name",
-        "Omar Haddad",
-    ])
-    .ok();
+    env.add_contact("omar@example.org", "Omar Haddad");
     env
 }
 

@@ -20,12 +20,14 @@
 //! `RAPPORT_KEEP_TEST_SERVERS=1` to keep the directories (configs, logs,
 //! mailboxes) after the tests for debugging.
 //!
+//! One module of the integration-test binary (`tests/it/main.rs`); the `sync` and
+//! `daemon` benches include it by path for their servers too.
+//!
 //! ```ignore
-//! mod support;
-//! let servers = support::TestServers::start();
+//! use crate::support::TestServers;
+//! let servers = TestServers::start();
 //! servers.deliver("me", b"Subject: hi\r\n\r\nhello\r\n");
 //! ```
-#![allow(dead_code)] // every test binary uses a different part of this module
 
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -150,11 +152,6 @@ impl SeedMessage {
         self.flags = flags.to_string();
         self
     }
-
-    pub fn received(mut self, at: SystemTime) -> Self {
-        self.received = Some(at);
-        self
-    }
 }
 
 /// `doveadm mailbox status` of one folder.
@@ -169,7 +166,6 @@ pub struct MailboxStatus {
 /// A running Dovecot + SMTP server pair; see the module docs.
 pub struct TestServers {
     ip: IpAddr,
-    smtp_mode: SmtpMode,
     imap_port: u16,
     imaps_port: u16,
     smtp_port: u16,
@@ -179,11 +175,12 @@ pub struct TestServers {
     accounts: Mutex<Vec<Account>>,
     startup: Duration,
     root: PathBuf,
-    // Fields drop in order: the servers stop before the directory goes.
-    smtp: Server,
+    // Fields drop in order: the servers stop before the directory goes. The ones
+    // named `_…` are only held, to be dropped then.
+    _smtp: Server,
     dovecot: Server,
-    introspect: Option<Server>,
-    dir: tempfile::TempDir,
+    _introspect: Option<Server>,
+    _dir: tempfile::TempDir,
 }
 
 impl TestServers {
@@ -315,7 +312,6 @@ impl TestServers {
 
         TestServers {
             ip: options.ip,
-            smtp_mode: options.smtp,
             imap_port,
             imaps_port,
             smtp_port,
@@ -324,11 +320,11 @@ impl TestServers {
             mail_gid,
             accounts: Mutex::new(servers_accounts),
             dovecot,
-            smtp,
-            introspect: introspect.map(|(server, _)| server),
+            _smtp: smtp,
+            _introspect: introspect.map(|(server, _)| server),
             startup: began.elapsed(),
             root,
-            dir,
+            _dir: dir,
         }
     }
 
@@ -368,12 +364,6 @@ impl TestServers {
             .expect("the plaintext-mode SMTP server has no SMTPS port")
     }
 
-    pub fn smtp_mode(&self) -> SmtpMode {
-        self.smtp_mode
-    }
-
-    /// The throwaway CA (PEM) that signed both servers' certificate, whose
-    /// names are `localhost`, 127.0.0.1 and [`Self::ip`].
     /// A rapport config for the user `me`: SMTP with required STARTTLS and IMAP over
     /// TLS, both trusting the throwaway CA. Tests adjust it with `str::replace`.
     pub fn rapport_config(&self) -> String {
@@ -408,17 +398,14 @@ poll_seconds = 10
         )
     }
 
+    /// The throwaway CA (PEM) that signed both servers' certificate, whose
+    /// names are `localhost`, 127.0.0.1 and [`Self::ip`].
     pub fn ca_pem_path(&self) -> PathBuf {
         self.root.join("tls/ca.pem")
     }
 
     pub fn ca_pem(&self) -> Vec<u8> {
         read(&self.ca_pem_path())
-    }
-
-    /// The temporary directory holding configs, logs and mailboxes.
-    pub fn dir(&self) -> &Path {
-        self.dir.path()
     }
 
     /// How long [`Self::start_with`] took.
@@ -442,13 +429,6 @@ poll_seconds = 10
             .find(|a| a.user == user)
             .cloned()
             .unwrap_or_else(|| panic!("no test account {user:?}; create it with add_user"))
-    }
-
-    pub fn accounts(&self) -> Vec<Account> {
-        self.accounts
-            .lock()
-            .expect("accounts lock poisoned")
-            .clone()
     }
 
     /// Creates `user@example.test` with this password (usable at once by
@@ -492,12 +472,6 @@ poll_seconds = 10
                 diagnostics(&self.root)
             );
         }
-    }
-
-    /// Creates (and subscribes) a folder, e.g. "Projects" or "Archive/2024"
-    /// (the hierarchy separator is '/'). Nothing happens if it exists.
-    pub fn create_folder(&self, user: &str, folder: &str) {
-        self.mailbox_dir(user, folder);
     }
 
     /// Writes messages straight into the folder's Maildir (created if

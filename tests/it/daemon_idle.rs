@@ -3,56 +3,19 @@
 //! that stops answering mid-IDLE (SIGSTOP) and reconnects after it continues, and a
 //! turn that panics leaves the next turn working.
 
-mod support;
-mod util;
-
-use std::path::{Path, PathBuf};
-use std::process::Child;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use support::{Options, TestServers};
-use util::Env;
+use crate::support::{Options, TestServers};
+use crate::util::Env;
+use crate::util::daemon::Daemon;
 
-/// A daemon process that is stopped (and reaped) however the test ends.
-struct Daemon {
-    child: Child,
-    log: PathBuf,
-}
+/// The daemon's log filter here: the IDLE keep-alives are logged at trace.
+const TRACE: &str = "warn,rapport=trace";
 
-impl Daemon {
-    fn start(env: &Env, extra: &[(&str, &str)]) -> Daemon {
-        let log = env.home().join("daemon.log");
-        let mut cmd = env.command(&["daemon"]);
-        cmd.env("RAPPORT_LOG", "warn,rapport=trace")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap());
-        for (k, v) in extra {
-            cmd.env(k, v);
-        }
-        Daemon {
-            child: cmd.spawn().unwrap(),
-            log,
-        }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn keep_alives(&self) -> usize {
-        self.log().matches("IDLE keep-alive").count()
-    }
-
-    fn alive(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// How many `* OK Still here` the daemon has heard so far.
+fn keep_alives(d: &Daemon) -> usize {
+    d.log().matches("IDLE keep-alive").count()
 }
 
 fn servers() -> TestServers {
@@ -67,30 +30,12 @@ fn env(s: &TestServers) -> Env {
         "poll_seconds = 10",
         "poll_seconds = 10\ntimeout_seconds = 5",
     ));
-    env.rapport(&[
-        "contacts",
-        "add",
-        "bob@example.test",
-        "--name",
-        "Omar Haddad",
-    ])
-    .ok();
+    env.add_contact("bob@example.test", "Omar Haddad");
     env
 }
 
-fn wait_until(what: &str, limit: Duration, log: &Path, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        if start.elapsed() > limit {
-            let log = std::fs::read_to_string(log).unwrap_or_default();
-            panic!("timed out after {limit:?} waiting for {what}; daemon log:\n{log}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn draft_status(env: &Env, id: &str) -> String {
-    env.rapport(&["queue", "show", id, "--json"]).ok().json()["status"]
+fn draft_status(env: &Env, id: i64) -> String {
+    env.draft(id)["status"]
         .as_str()
         .unwrap_or_default()
         .to_string()
@@ -101,11 +46,11 @@ fn a_draft_approved_while_the_daemon_idles_through_keep_alives_is_sent_at_once()
     let s = servers();
     let env = env(&s);
     env.rapport(&["request", "bob"]).ok();
-    let mut d = Daemon::start(&env, &[]);
+    let d = Daemon::start(&env, TRACE, &[]);
     // Several keep-alives pass while the daemon waits: it does not mistake them for mail
     // and does not wake on them.
-    wait_until("three keep-alives", Duration::from_secs(40), &d.log, || {
-        d.keep_alives() >= 3
+    d.wait_until("three keep-alives", Duration::from_secs(40), || {
+        keep_alives(&d) >= 3
     });
     assert!(d.alive());
     let approved = Instant::now();
@@ -116,26 +61,22 @@ fn a_draft_approved_while_the_daemon_idles_through_keep_alives_is_sent_at_once()
         "{}",
         r.stdout
     );
-    wait_until("the SMTP delivery", Duration::from_secs(10), &d.log, || {
+    d.wait_until("the SMTP delivery", Duration::from_secs(10), || {
         s.sent_messages().len() == 1
     });
     let latency = approved.elapsed();
     eprintln!("approval -> SMTP delivery while idling: {latency:?}");
     // Well inside the old 5-minute IDLE slice; the goal is 2 s.
     assert!(latency < Duration::from_secs(5), "{latency:?}");
-    wait_until(
-        "draft 1 recorded as sent",
-        Duration::from_secs(5),
-        &d.log,
-        || draft_status(&env, "1") == "sent",
-    );
+    d.wait_until("draft 1 recorded as sent", Duration::from_secs(5), || {
+        draft_status(&env, 1) == "sent"
+    });
     // Back in IDLE, hearing keep-alives again, and nothing is sent twice.
-    let heard = d.keep_alives();
-    wait_until(
+    let heard = keep_alives(&d);
+    d.wait_until(
         "keep-alives after the send",
         Duration::from_secs(20),
-        &d.log,
-        || d.keep_alives() >= heard + 2,
+        || keep_alives(&d) >= heard + 2,
     );
     assert_eq!(s.sent_messages().len(), 1);
     let status = env.rapport(&["status", "--json"]).ok().json();
@@ -159,19 +100,16 @@ fn a_draft_approved_while_the_daemon_idles_through_keep_alives_is_sent_at_once()
 fn a_server_that_stops_answering_mid_idle_is_noticed_and_nothing_is_lost_or_doubled() {
     let s = servers();
     let env = env(&s);
-    let mut d = Daemon::start(&env, &[]);
-    wait_until("two keep-alives", Duration::from_secs(40), &d.log, || {
-        d.keep_alives() >= 2
+    let d = Daemon::start(&env, TRACE, &[]);
+    d.wait_until("two keep-alives", Duration::from_secs(40), || {
+        keep_alives(&d) >= 2
     });
     s.pause_dovecot();
     let paused = Instant::now();
     let noticed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        wait_until(
-            "the stall to be noticed",
-            Duration::from_secs(40),
-            &d.log,
-            || d.log().contains("went silent during IDLE"),
-        )
+        d.wait_until("the stall to be noticed", Duration::from_secs(40), || {
+            d.log().contains("went silent during IDLE")
+        })
     }));
     s.resume_dovecot();
     if let Err(e) = noticed {
@@ -190,19 +128,15 @@ fn a_server_that_stops_answering_mid_idle_is_noticed_and_nothing_is_lost_or_doub
                 t.iter().filter(|i| i["kind"] == "email-received").count()
             })
     };
-    wait_until(
-        "the mail after the stall",
-        Duration::from_secs(60),
-        &d.log,
-        || received() == 1,
-    );
+    d.wait_until("the mail after the stall", Duration::from_secs(60), || {
+        received() == 1
+    });
     // Another few keep-alives on the new connection; still exactly one entry.
-    let heard = d.keep_alives();
-    wait_until(
+    let heard = keep_alives(&d);
+    d.wait_until(
         "keep-alives after reconnecting",
         Duration::from_secs(30),
-        &d.log,
-        || d.keep_alives() >= heard + 2,
+        || keep_alives(&d) >= heard + 2,
     );
     assert_eq!(received(), 1);
     assert!(d.alive());
@@ -214,23 +148,17 @@ fn a_turn_that_panics_leaves_the_next_turn_working() {
     let env = env(&s);
     env.rapport(&["request", "bob"]).ok();
     env.rapport(&["queue", "approve", "1"]).ok();
-    let mut d = Daemon::start(&env, &[("RAPPORT_TEST_PANIC_TURN", "1")]);
-    wait_until(
-        "the next turn to send",
-        Duration::from_secs(40),
-        &d.log,
-        || s.sent_messages().len() == 1,
-    );
+    let d = Daemon::start(&env, TRACE, &[("RAPPORT_TEST_PANIC_TURN", "1")]);
+    d.wait_until("the next turn to send", Duration::from_secs(40), || {
+        s.sent_messages().len() == 1
+    });
     let log = d.log();
     assert!(log.contains("asked turn 1 to panic"), "{log}");
     assert!(log.contains("the next turn starts afresh"), "{log}");
     assert!(d.alive(), "the daemon exited after a panic:\n{log}");
-    wait_until(
-        "draft 1 recorded as sent",
-        Duration::from_secs(5),
-        &d.log,
-        || draft_status(&env, "1") == "sent",
-    );
+    d.wait_until("draft 1 recorded as sent", Duration::from_secs(5), || {
+        draft_status(&env, 1) == "sent"
+    });
     assert_eq!(s.sent_messages().len(), 1);
 }
 
@@ -242,23 +170,21 @@ fn a_nudge_whose_time_comes_while_the_daemon_idles_is_drafted_within_seconds() {
     env.rapport(&["request", "bob"]).ok();
     env.rapport(&["queue", "approve", "1"]).ok();
     env.rapport(&["send"]).ok();
-    assert_eq!(draft_status(&env, "1"), "sent");
+    assert_eq!(draft_status(&env, 1), "sent");
     // The daemon starts eight seconds before that, on a clock that runs.
     env.now = "2026-11-30T09:59:52Z".into();
     let started = Instant::now();
-    let d = Daemon::start(&env, &[("RAPPORT_NOW_RUNS", "1")]);
+    let d = Daemon::start(&env, TRACE, &[("RAPPORT_NOW_RUNS", "1")]);
     let nudges = |env: &Env| -> usize {
         env.rapport(&["queue", "--json", "--all"]).ok().json()["drafts"]
             .as_array()
             .map_or(0, |a| a.iter().filter(|d| d["kind"] == "nudge").count())
     };
-    wait_until("the first turn", Duration::from_secs(20), &d.log, || {
+    d.wait_until("the first turn", Duration::from_secs(20), || {
         d.log().contains("waiting")
     });
     assert_eq!(nudges(&env), 0, "drafted before its time");
-    wait_until("the nudge", Duration::from_secs(30), &d.log, || {
-        nudges(&env) == 1
-    });
+    d.wait_until("the nudge", Duration::from_secs(30), || nudges(&env) == 1);
     let after = started.elapsed();
     eprintln!(
         "nudge drafted {:?} after its due time",
@@ -268,7 +194,7 @@ fn a_nudge_whose_time_comes_while_the_daemon_idles_is_drafted_within_seconds() {
     // Within seconds of the due time, not at the end of a 5-minute IDLE slice.
     assert!(after < Duration::from_secs(20), "{after:?}");
     assert!(
-        d.keep_alives() >= 1,
+        keep_alives(&d) >= 1,
         "the daemon was not idling:\n{}",
         d.log()
     );
@@ -280,18 +206,18 @@ fn a_reply_that_lands_during_the_turn_withdraws_the_draft_before_smtp() {
     let env = env(&s);
     env.rapport(&["request", "bob"]).ok();
     env.rapport(&["queue", "approve", "1"]).ok();
-    let message_id = env.rapport(&["queue", "show", "1", "--json"]).ok().json()["message_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let message_id = env.draft(1)["message_id"].as_str().unwrap().to_string();
     let gate = env.home().join("send-gate");
     let waiting = env.home().join("send-gate.waiting");
-    let d = Daemon::start(&env, &[("RAPPORT_TEST_SEND_GATE", gate.to_str().unwrap())]);
+    let d = Daemon::start(
+        &env,
+        TRACE,
+        &[("RAPPORT_TEST_SEND_GATE", gate.to_str().unwrap())],
+    );
     // The turn has synced and planned; before it sends, Omar writes.
-    wait_until(
+    d.wait_until(
         "the turn to reach the send",
         Duration::from_secs(30),
-        &d.log,
         || waiting.exists(),
     );
     s.deliver(
@@ -302,12 +228,9 @@ fn a_reply_that_lands_during_the_turn_withdraws_the_draft_before_smtp() {
         .as_bytes(),
     );
     std::fs::write(&gate, b"").unwrap();
-    wait_until(
-        "the draft to be withdrawn",
-        Duration::from_secs(30),
-        &d.log,
-        || draft_status(&env, "1") == "superseded",
-    );
+    d.wait_until("the draft to be withdrawn", Duration::from_secs(30), || {
+        draft_status(&env, 1) == "superseded"
+    });
     assert!(
         s.sent_messages().is_empty(),
         "sent to someone who had just replied"
@@ -323,39 +246,32 @@ fn a_reply_that_lands_during_the_turn_withdraws_the_draft_before_smtp() {
 fn a_server_that_never_answers_done_or_a_read_is_given_up_on_and_the_loop_goes_on() {
     let s = servers();
     let env = env(&s);
-    let mut d = Daemon::start(&env, &[]);
-    wait_until("two keep-alives", Duration::from_secs(40), &d.log, || {
-        d.keep_alives() >= 2
+    let d = Daemon::start(&env, TRACE, &[]);
+    d.wait_until("two keep-alives", Duration::from_secs(40), || {
+        keep_alives(&d) >= 2
     });
     s.pause_dovecot();
     // A kick ends the IDLE: DONE goes unanswered, then the turn's reads hang; each wait
     // is bounded, so the loop notices instead of hanging with the server.
     let noticed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         env.rapport(&["request", "bob"]).ok();
-        wait_until(
-            "DONE to be given up",
-            Duration::from_secs(30),
-            &d.log,
-            || d.log().contains("ending IDLE (DONE)"),
-        );
-        wait_until(
-            "the hung turn to fail",
-            Duration::from_secs(60),
-            &d.log,
-            || d.log().contains("turn failed"),
-        );
+        d.wait_until("DONE to be given up", Duration::from_secs(30), || {
+            d.log().contains("ending IDLE (DONE)")
+        });
+        d.wait_until("the hung turn to fail", Duration::from_secs(60), || {
+            d.log().contains("turn failed")
+        });
     }));
     s.resume_dovecot();
     if let Err(e) = noticed {
         std::panic::resume_unwind(e);
     }
     assert!(d.alive(), "the daemon died");
-    let heard = d.keep_alives();
-    wait_until(
+    let heard = keep_alives(&d);
+    d.wait_until(
         "IDLE again after the server came back",
         Duration::from_secs(60),
-        &d.log,
-        || d.keep_alives() >= heard + 2,
+        || keep_alives(&d) >= heard + 2,
     );
 }
 
@@ -363,7 +279,7 @@ fn a_server_that_never_answers_done_or_a_read_is_given_up_on_and_the_loop_goes_o
 /// 2-minute `* OK Still here`), a request approved every few minutes, each sent at once.
 /// `RAPPORT_SOAK_MINUTES` (default 30) and `RAPPORT_SOAK_EVERY_SECS` (default 150);
 /// writes the latencies and the daemon's info lines to `target/soak-report.txt`.
-/// Run: `cargo test --test daemon_idle soak -- --ignored --nocapture`.
+/// Run: `cargo test --test it daemon_idle::soak -- --ignored --nocapture`.
 #[test]
 #[ignore = "a long run: 30 minutes by default"]
 fn soak_a_quiet_mailbox_with_an_approval_every_few_minutes() {
@@ -380,9 +296,9 @@ fn soak_a_quiet_mailbox_with_an_approval_every_few_minutes() {
     let base: jiff::Timestamp = env.now.parse().unwrap();
     for who in ["alice", "carol"] {
         let addr = format!("{who}@example.test");
-        env.rapport(&["contacts", "add", &addr, "--name", who]).ok();
+        env.add_contact(&addr, who);
     }
-    let d = Daemon::start(&env, &[("RAPPORT_NOW_RUNS", "1")]);
+    let d = Daemon::start(&env, TRACE, &[("RAPPORT_NOW_RUNS", "1")]);
     let started = Instant::now();
     let mut latencies = Vec::new();
     let mut round = 0usize;
@@ -402,7 +318,7 @@ fn soak_a_quiet_mailbox_with_an_approval_every_few_minutes() {
         let before = s.sent_messages().len();
         let approved = Instant::now();
         env.rapport(&["queue", "approve", &id]).ok();
-        wait_until("the SMTP delivery", Duration::from_secs(30), &d.log, || {
+        d.wait_until("the SMTP delivery", Duration::from_secs(30), || {
             s.sent_messages().len() == before + 1
         });
         let latency = approved.elapsed();
@@ -425,7 +341,7 @@ fn soak_a_quiet_mailbox_with_an_approval_every_few_minutes() {
     sorted.sort();
     let report = format!(
         "soak: {minutes} min, {round} approvals, {} keep-alives heard\nlatency min {:?} median {:?} max {:?}\n\ndaemon info lines:\n{}\n",
-        d.keep_alives(),
+        keep_alives(&d),
         sorted.first().copied().unwrap_or_default(),
         sorted.get(sorted.len() / 2).copied().unwrap_or_default(),
         sorted.last().copied().unwrap_or_default(),

@@ -2,25 +2,12 @@
 //! user was shown, `--now` sends at once outside the window under the cap, a failed or
 //! sent draft says what to do instead, and private files stay private.
 
-mod util;
-
 use std::os::unix::fs::PermissionsExt;
 
-use util::Env;
-
-fn request(env: &Env, address: &str, name: &str) {
-    env.rapport(&["contacts", "add", address, "--name", name])
-        .ok();
-    env.rapport(&["request", address]).ok();
-}
+use crate::util::Env;
 
 fn status(env: &Env, id: i64) -> String {
-    env.rapport(&["queue", "show", &id.to_string(), "--json"])
-        .ok()
-        .json()["status"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    env.draft(id)["status"].as_str().unwrap().to_string()
 }
 
 fn mode(path: &std::path::Path) -> u32 {
@@ -32,7 +19,7 @@ fn mode(path: &std::path::Path) -> u32 {
 #[test]
 fn approve_all_without_a_terminal_approves_only_what_the_listing_showed() {
     let env = Env::new();
-    request(&env, "a@example.com", "Ann");
+    env.request("a@example.com", "Ann");
     // Never listed: nothing is approved, and the user is told why.
     let r = env.rapport(&["queue", "approve", "--all"]).fails();
     assert!(r.stderr.contains("rapport queue"), "{}", r.stderr);
@@ -40,7 +27,7 @@ fn approve_all_without_a_terminal_approves_only_what_the_listing_showed() {
 
     env.rapport(&["queue"]).ok();
     // The daemon drafts another one after the user looked.
-    request(&env, "b@example.com", "Ben");
+    env.request("b@example.com", "Ben");
     let out = env.rapport(&["queue", "approve", "--all"]).ok().stdout;
     assert!(out.contains("Approved 1"), "{out}");
     assert!(out.contains("Not approving 2"), "{out}");
@@ -60,8 +47,8 @@ fn approve_now_sends_outside_the_window_but_not_over_the_cap() {
     env.edit_config(|t| t.replacen("daily_send_cap = 20", "daily_send_cap = 1", 1));
     // Saturday: the window is closed.
     env.now = "2026-11-28T10:00:00Z".into();
-    request(&env, "a@example.com", "Ann");
-    request(&env, "b@example.com", "Ben");
+    env.request("a@example.com", "Ann");
+    env.request("b@example.com", "Ben");
     let out = env.rapport(&["queue", "approve", "1", "--now"]).ok().stdout;
     assert!(out.contains("Sent 1"), "{out}");
     assert_eq!(status(&env, 1), "sent");
@@ -78,13 +65,13 @@ fn approve_now_sends_outside_the_window_but_not_over_the_cap() {
 #[test]
 fn approving_a_sent_or_withdrawn_draft_says_what_to_do_instead() {
     let env = Env::new();
-    request(&env, "a@example.com", "Ann");
+    env.request("a@example.com", "Ann");
     env.rapport(&["queue", "approve", "1"]).ok();
     env.rapport(&["send"]).ok();
     let r = env.rapport(&["queue", "approve", "1"]).fails();
     assert!(r.stderr.contains("was sent on 2026-11-23"), "{}", r.stderr);
     assert!(r.stderr.contains("rapport request"), "{}", r.stderr);
-    request(&env, "b@example.com", "Ben");
+    env.request("b@example.com", "Ben");
     env.rapport(&["queue", "reject", "2"]).ok();
     let r = env.rapport(&["queue", "approve", "2"]).fails();
     assert!(r.stderr.contains("rejected"), "{}", r.stderr);
@@ -95,7 +82,7 @@ fn approving_a_sent_or_withdrawn_draft_says_what_to_do_instead() {
 #[test]
 fn the_database_and_the_outbox_are_private() {
     let env = Env::new();
-    request(&env, "a@example.com", "Ann");
+    env.request("a@example.com", "Ann");
     env.rapport(&["queue", "approve", "1"]).ok();
     env.rapport(&["send"]).ok();
     let eml = env.outbox_files();
@@ -118,7 +105,7 @@ fn the_database_and_the_outbox_are_private() {
 #[test]
 fn approve_all_on_a_terminal_asks_first() {
     let env = Env::new();
-    request(&env, "a@example.com", "Ann");
+    env.request("a@example.com", "Ann");
     let run = |answer: &str| {
         let cmd = env.command(&["queue", "approve", "--all"]);
         let program = cmd.get_program().to_string_lossy().into_owned();

@@ -2,11 +2,8 @@
 //! stay as they were, a second sync fetches nothing, a recreated mailbox (new
 //! UIDVALIDITY) doubles nothing, and new mail is found by the next sync.
 
-mod support;
-mod util;
-
-use support::{SeedMessage, TestServers};
-use util::Env;
+use crate::support::{SeedMessage, TestServers};
+use crate::util::Env;
 
 fn config(s: &TestServers) -> String {
     s.rapport_config()
@@ -104,14 +101,7 @@ fn sync_reads_classifies_links_and_never_touches_flags() {
     let before_inbox = flags(&s, "INBOX");
     let before_sent = flags(&s, "Sent");
     let env = Env::with_config(&config(&s));
-    env.rapport(&[
-        "contacts",
-        "add",
-        "bob@example.test",
-        "--name",
-        "Bob Example",
-    ])
-    .ok();
+    env.add_contact("bob@example.test", "Bob Example");
 
     let r = sync(&env);
     let inbox = folder(&r, "INBOX");
@@ -367,7 +357,7 @@ fn contacts_show_tells_the_story_of_hand_written_requests() {
         .chain([("dora", "Dora Lim <dora@example.test>")])
     {
         let addr = who.split(['<', '>']).nth(1).unwrap();
-        env.rapport(&["contacts", "add", addr, "--name", k]).ok();
+        env.add_contact(addr, k);
     }
     sync(&env);
     let summaries = |who: &str| -> Vec<String> {

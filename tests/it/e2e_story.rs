@@ -4,16 +4,14 @@
 //! nothing else does. Then the daemon itself: it sends what is due, picks up new mail by
 //! IDLE, refuses a second instance, survives a bad reload, and stops on SIGTERM.
 
-mod support;
-mod util;
+use std::time::Duration;
 
-use std::time::{Duration, Instant};
-
+use crate::support::TestServers;
+use crate::util::Env;
+use crate::util::daemon::Daemon;
 use lettre::Transport;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use support::TestServers;
-use util::Env;
 
 fn config(s: &TestServers) -> String {
     s.rapport_config()
@@ -52,15 +50,8 @@ fn inbox_count(s: &TestServers, user: &str) -> u32 {
     s.mailbox_status(user, "INBOX").messages
 }
 
-fn queue(env: &Env) -> Vec<serde_json::Value> {
-    env.rapport(&["queue", "--json", "--all"]).ok().json()["drafts"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
 fn request_id(env: &Env, to: &str) -> String {
-    queue(env)
+    env.drafts()
         .into_iter()
         .find(|d| d["to"] == to && d["kind"] == "meeting-request")
         .unwrap()["message_id"]
@@ -70,7 +61,7 @@ fn request_id(env: &Env, to: &str) -> String {
 }
 
 fn pending(env: &Env) -> Vec<(i64, String, String)> {
-    queue(env)
+    env.drafts()
         .into_iter()
         .filter(|d| d["status"] == "pending")
         .map(|d| {
@@ -127,8 +118,7 @@ fn six_months_of_follow_up_against_real_servers() {
     env.now = "2026-11-02T10:00:00Z".into();
     for (user, name) in people {
         let addr = format!("{user}@example.test");
-        env.rapport(&["contacts", "add", &addr, "--name", name])
-            .ok();
+        env.add_contact(&addr, name);
         env.rapport(&["request", &addr]).ok();
     }
     env.rapport(&["queue"]).ok(); // `--all` approves what the listing showed
@@ -207,7 +197,11 @@ fn six_months_of_follow_up_against_real_servers() {
     ] {
         assert_eq!(inbox_count(&s, user), expected, "{user}");
     }
-    let sent = queue(&env).iter().filter(|d| d["status"] == "sent").count();
+    let sent = env
+        .drafts()
+        .iter()
+        .filter(|d| d["status"] == "sent")
+        .count();
     assert_eq!(sent, 10);
     assert_eq!(
         s.smtp_events("data").len(),
@@ -216,35 +210,20 @@ fn six_months_of_follow_up_against_real_servers() {
     );
 }
 
-fn wait_until(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[test]
 fn the_daemon_sends_listens_refuses_a_twin_reloads_and_stops() {
     let s = TestServers::start();
     let env = Env::with_config(&config(&s));
-    env.rapport(&[
-        "contacts",
-        "add",
-        "bob@example.test",
-        "--name",
-        "Omar Haddad",
-    ])
-    .ok();
+    env.add_contact("bob@example.test", "Omar Haddad");
     env.rapport(&["request", "bob"]).ok();
     env.rapport(&["queue", "approve", "1"]).ok();
 
-    let mut daemon = env.command(&["daemon"]).spawn().unwrap();
-    wait_until("the request to arrive", Duration::from_secs(20), || {
+    let daemon = Daemon::start(&env, "info", &[]);
+    daemon.wait_until("the request to arrive", Duration::from_secs(20), || {
         inbox_count(&s, "bob") == 1
     });
-    wait_until("the draft to be sent", Duration::from_secs(10), || {
-        queue(&env)[0]["status"] == "sent"
+    daemon.wait_until("the draft to be sent", Duration::from_secs(10), || {
+        env.drafts()[0]["status"] == "sent"
     });
 
     let twin = env.rapport(&["daemon"]);
@@ -265,7 +244,7 @@ fn the_daemon_sends_listens_refuses_a_twin_reloads_and_stops() {
             "From: Omar Haddad <bob@example.test>\nTo: me@example.test\nSubject: Re: hello\nDate: Mon, 23 Nov 2026 10:05:00 +0000\nMessage-ID: <e2e-omar-reply@example.test>\nIn-Reply-To: <{req}>\n\nSure, happy to talk next week.\n"
         ),
     );
-    wait_until("the reply on the timeline", Duration::from_secs(15), || {
+    daemon.wait_until("the reply on the timeline", Duration::from_secs(15), || {
         env.rapport(&["contacts", "show", "bob", "--json"]).json()["timeline"]
             .as_array()
             .is_some_and(|t| t.iter().any(|i| i["kind"] == "reply"))
@@ -274,15 +253,12 @@ fn the_daemon_sends_listens_refuses_a_twin_reloads_and_stops() {
     // A bad config on SIGHUP is refused and the daemon keeps running.
     let good = std::fs::read_to_string(env.config_path()).unwrap();
     env.write_config(&format!("{good}\n[bogus]\nkey = 1\n"));
-    send_signal(daemon.id(), "HUP");
+    daemon.signal("HUP");
     std::thread::sleep(Duration::from_millis(500));
-    assert!(
-        daemon.try_wait().unwrap().is_none(),
-        "still running after a bad reload"
-    );
+    assert!(daemon.alive(), "still running after a bad reload");
     env.write_config(&good);
 
-    stop_within_ten_seconds(&mut daemon);
+    daemon.stop_within_ten_seconds();
     let status = env.rapport(&["status", "--json"]).ok().json();
     assert_eq!(status["daemon"]["running"], false);
     assert_eq!(
@@ -290,32 +266,6 @@ fn the_daemon_sends_listens_refuses_a_twin_reloads_and_stops() {
         1,
         "exactly once, whatever the daemon did"
     );
-}
-
-/// SIGTERM, then the daemon must exit cleanly within 10 seconds.
-fn stop_within_ten_seconds(daemon: &mut std::process::Child) {
-    let start = Instant::now();
-    send_signal(daemon.id(), "TERM");
-    let status = loop {
-        if let Some(st) = daemon.try_wait().unwrap() {
-            break st;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "SIGTERM must stop it within 10 s"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "{status:?}");
-}
-
-fn send_signal(pid: u32, signal: &str) {
-    let ok = std::process::Command::new("kill")
-        .args([&format!("-{signal}"), &pid.to_string()])
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "kill -{signal} {pid}");
 }
 
 #[test]
@@ -337,14 +287,13 @@ fn sigterm_during_a_long_first_sync_stops_within_ten_seconds_and_loses_nothing()
             .as_u64()
             .unwrap()
     };
-    let mut daemon = env.command(&["daemon"]).spawn().unwrap();
+    let daemon = Daemon::start(&env, "info", &[]);
     // Generous: on a loaded 2-core machine Dovecot first indexes 20,000 new files. What
     // the test asserts is the 10-second stop.
-    wait_until("the first batches", Duration::from_secs(180), || {
-        assert!(daemon.try_wait().unwrap().is_none(), "the daemon died");
+    daemon.wait_until("the first batches", Duration::from_secs(180), || {
         messages(&env) > 0
     });
-    stop_within_ten_seconds(&mut daemon);
+    daemon.stop_within_ten_seconds();
     let partial = messages(&env);
     assert!(partial < n, "stopped mid-sync ({partial})");
     // The next sync goes on from the saved cursor: everything, nothing doubled.
@@ -356,22 +305,9 @@ fn sigterm_during_a_long_first_sync_stops_within_ten_seconds_and_loses_nothing()
 fn the_daemon_reconnects_after_the_server_drops_it() {
     let s = TestServers::start();
     let env = Env::with_config(&config(&s));
-    env.rapport(&[
-        "contacts",
-        "add",
-        "bob@example.test",
-        "--name",
-        "Omar Haddad",
-    ])
-    .ok();
-    let log = env.home().join("daemon.log");
-    let mut daemon = env
-        .command(&["daemon"])
-        .env("RAPPORT_LOG", "info")
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    wait_until("the first sync", Duration::from_secs(30), || {
+    env.add_contact("bob@example.test", "Omar Haddad");
+    let daemon = Daemon::start(&env, "info", &[]);
+    daemon.wait_until("the first sync", Duration::from_secs(30), || {
         env.rapport(&["status", "--json"]).ok().json()["folders"]
             .as_array()
             .is_some_and(|f| !f.is_empty())
@@ -383,18 +319,17 @@ fn the_daemon_reconnects_after_the_server_drops_it() {
         &s,
         "From: Omar Haddad <bob@example.test>\nTo: me@example.test\nSubject: Hello again\nDate: Mon, 23 Nov 2026 10:05:00 +0000\nMessage-ID: <e2e-after-kick@example.test>\n\nAre you around next week?\n",
     );
-    wait_until(
+    daemon.wait_until(
         "the new mail after reconnecting",
         Duration::from_secs(30),
         || {
-            assert!(daemon.try_wait().unwrap().is_none(), "the daemon died");
             env.rapport(&["contacts", "show", "bob", "--json"]).json()["timeline"]
                 .as_array()
                 .is_some_and(|t| t.iter().any(|i| i["kind"] == "email-received"))
         },
     );
-    stop_within_ten_seconds(&mut daemon);
-    let log = std::fs::read_to_string(&log).unwrap();
+    daemon.stop_within_ten_seconds();
+    let log = daemon.log();
     assert!(
         // The kick can land in IDLE or while the daemon reopens the INBOX to wait; either
         // way the log says it reconnected (or that the turn failed and will be retried).

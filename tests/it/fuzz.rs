@@ -3,12 +3,14 @@
 //! parsing and validation, import parsing and merging into a store), for a given time.
 //! Any panic is a failure; the input is saved under `target/fuzz-failures/`.
 //!
-//! `RAPPORT_FUZZ_SECS=300 cargo test --release --test fuzz -- --ignored --nocapture`
+//! `RAPPORT_FUZZ_SECS=300 cargo test --release --test it fuzz:: -- --ignored --nocapture`
 //! prints executions, executions per second and failures; the normal suite runs a short
 //! round so the harness itself cannot rot. `RAPPORT_FUZZ_SEED` replays a run.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Once;
 use std::time::{Duration, Instant};
 
 use rapport::core::classify::{Context, classify};
@@ -134,6 +136,37 @@ fn run_one(target: Target, input: &[u8]) {
     }
 }
 
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// While alive, panics on this thread print nothing (the fuzz loop catches thousands);
+/// other threads' panics print as before. The panic hook is process-wide and every
+/// integration test shares this process, so the hook is wrapped once, never swapped out.
+struct QuietPanics;
+
+impl QuietPanics {
+    fn on_this_thread() -> QuietPanics {
+        static WRAP: Once = Once::new();
+        WRAP.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if !QUIET.with(Cell::get) {
+                    previous(info);
+                }
+            }));
+        });
+        QUIET.with(|q| q.set(true));
+        QuietPanics
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        QUIET.with(|q| q.set(false));
+    }
+}
+
 fn fuzz(limit: Duration, fixed_seed: Option<u64>) {
     let r = root();
     let corpus = std::env::var("RAPPORT_CORPUS")
@@ -165,8 +198,7 @@ fn fuzz(limit: Duration, fixed_seed: Option<u64>) {
         .unwrap_or_else(|| fastrand::u64(..));
     let mut rng = fastrand::Rng::with_seed(seed);
     let out = r.join("target/fuzz-failures");
-    let quiet = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    let _quiet = QuietPanics::on_this_thread();
     let start = Instant::now();
     let (mut execs, mut failures) = ([0usize; 3], Vec::new());
     while start.elapsed() < limit {
@@ -186,7 +218,6 @@ fn fuzz(limit: Duration, fixed_seed: Option<u64>) {
             failures.push(path);
         }
     }
-    std::panic::set_hook(quiet);
     let secs = start.elapsed().as_secs_f64();
     let total: usize = execs.iter().sum();
     eprintln!(
@@ -208,7 +239,7 @@ fn a_short_fuzz_round_finds_no_panic() {
 }
 
 #[test]
-#[ignore = "long: RAPPORT_FUZZ_SECS=300 cargo test --release --test fuzz -- --ignored --nocapture"]
+#[ignore = "long: RAPPORT_FUZZ_SECS=300 cargo test --release --test it fuzz:: -- --ignored --nocapture"]
 fn fuzz_for_a_given_time() {
     let secs = std::env::var("RAPPORT_FUZZ_SECS")
         .ok()

@@ -4,30 +4,16 @@
 //! second one when a copy is there already, also when rapport dies between the APPEND
 //! and its record. Copies are counted by Message-ID with doveadm.
 
-mod support;
-mod util;
-
-use support::{SeedMessage, TestServers};
-use util::Env;
+use crate::support::{SeedMessage, TestServers};
+use crate::util::Env;
 
 /// A config for `me` with these `[imap]` keys added.
 fn setup(s: &TestServers, imap_keys: &str) -> Env {
     let env = Env::with_config(&format!("{}{imap_keys}\n", s.rapport_config()));
-    env.rapport(&[
-        "contacts",
-        "add",
-        &s.account("bob").address,
-        "--name",
-        "Bob Example",
-    ])
-    .ok();
+    env.add_contact(&s.account("bob").address, "Bob Example");
     env.rapport(&["request", "bob"]).ok();
     env.rapport(&["queue", "approve", "1"]).ok();
     env
-}
-
-fn draft(env: &Env) -> serde_json::Value {
-    env.rapport(&["queue", "show", "1", "--json"]).ok().json()
 }
 
 /// How many messages in me's Sent folder carry this Message-ID.
@@ -71,7 +57,7 @@ fn auto_appends_one_copy_once_the_wait_has_passed() {
     let s = TestServers::start();
     let mut env = setup(&s, "save_sent = \"auto\"\nsave_sent_wait = \"10m\"");
     env.rapport(&["send"]).ok();
-    let d = draft(&env);
+    let d = env.draft(1);
     assert_eq!(d["status"], "sent", "{d}");
     let id = d["message_id"].as_str().unwrap().to_string();
     assert_eq!(copies(&s, &id), 0, "the server may still file its own");
@@ -93,7 +79,7 @@ fn always_appends_one_copy_right_after_sending() {
     let s = TestServers::start();
     let env = setup(&s, "save_sent = \"always\"");
     env.rapport(&["send"]).ok();
-    let d = draft(&env);
+    let d = env.draft(1);
     let id = d["message_id"].as_str().unwrap().to_string();
     assert_eq!(copies(&s, &id), 1, "{}", sent_folder(&s));
     assert_copy_is_the_sent_bytes(&s, &d);
@@ -115,7 +101,7 @@ fn never_writes_nothing() {
     let s = TestServers::start();
     let mut env = setup(&s, "save_sent = \"never\"\nsave_sent_wait = 0");
     env.rapport(&["send"]).ok();
-    let id = draft(&env)["message_id"].as_str().unwrap().to_string();
+    let id = env.draft(1)["message_id"].as_str().unwrap().to_string();
     env.now = "2026-11-24T10:00:00Z".into();
     env.rapport(&["sync"]).ok();
     assert_eq!(copies(&s, &id), 0);
@@ -127,7 +113,7 @@ fn a_copy_the_server_filed_is_never_doubled() {
         let s = TestServers::start();
         let mut env = setup(&s, "save_sent = \"never\"\nsave_sent_wait = 0");
         env.rapport(&["send"]).ok();
-        let d = draft(&env);
+        let d = env.draft(1);
         let id = d["message_id"].as_str().unwrap().to_string();
         // The server files its own copy (as Gmail does), after rapport sent.
         let raw = d["message"].as_str().unwrap().as_bytes().to_vec();
@@ -159,7 +145,7 @@ fn killed_after_append(folders: &str) {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(86), "{out:?}");
-    let d = draft(&env);
+    let d = env.draft(1);
     assert_eq!(d["status"], "sent", "{d}");
     let id = d["message_id"].as_str().unwrap().to_string();
     assert_eq!(copies(&s, &id), 1);
@@ -180,7 +166,7 @@ fn killed_between_the_send_and_the_append_appends_once_on_restart() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(87), "{out:?}");
-    let d = draft(&env);
+    let d = env.draft(1);
     assert_eq!(d["status"], "sent", "{d}");
     let id = d["message_id"].as_str().unwrap().to_string();
     assert_eq!(copies(&s, &id), 0);
@@ -199,14 +185,7 @@ fn the_daemon_files_one_copy_in_the_turn_that_sent() {
         "{}save_sent = \"auto\"\nsave_sent_wait = 0\n",
         s.rapport_config()
     ));
-    env.rapport(&[
-        "contacts",
-        "add",
-        &s.account("bob").address,
-        "--name",
-        "Bob Example",
-    ])
-    .ok();
+    env.add_contact(&s.account("bob").address, "Bob Example");
     env.rapport(&["request", "bob"]).ok();
     let log = env.home().join("daemon.log");
     let mut child = env
@@ -235,11 +214,10 @@ fn the_daemon_files_one_copy_in_the_turn_that_sent() {
     wait_for("the copy in Sent", &|| {
         read_log().contains("saved a copy in Sent")
     });
-    let id = draft(&env)["message_id"].as_str().unwrap().to_string();
+    let id = env.draft(1)["message_id"].as_str().unwrap().to_string();
     assert_eq!(copies(&s, &id), 1);
     // Another turn (a kick) and a CLI sync file no second copy.
-    env.rapport(&["contacts", "add", "carol@example.test", "--name", "Carol"])
-        .ok();
+    env.add_contact("carol@example.test", "Carol");
     env.rapport(&["request", "carol"]).ok();
     env.rapport(&["queue", "approve", "2"]).ok();
     wait_for("the second copy", &|| {

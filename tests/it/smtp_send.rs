@@ -2,14 +2,11 @@
 //! Dovecot over LMTP), read back over IMAP: exactly once, the approved bytes, failures
 //! handled, crashes never resent, passwords never sent in the clear.
 
-mod support;
-mod util;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use support::TestServers;
-use util::Env;
+use crate::support::TestServers;
+use crate::util::Env;
 
 /// A config for the user `me` against the test servers.
 fn config(s: &TestServers, smtp_security: &str, smtp_port: u16, password: &str) -> String {
@@ -63,12 +60,6 @@ fn header<'a>(msg: &'a str, name: &str) -> Option<&'a str> {
         .map(|l| l[name.len() + 1..].trim())
 }
 
-fn draft(env: &Env, id: i64) -> serde_json::Value {
-    env.rapport(&["queue", "show", &id.to_string(), "--json"])
-        .ok()
-        .json()
-}
-
 fn setup(s: &TestServers, user: &str) -> Env {
     let env = Env::with_config(&config(
         s,
@@ -76,14 +67,7 @@ fn setup(s: &TestServers, user: &str) -> Env {
         s.smtp_port(),
         "password_command = \"echo me-secret\"",
     ));
-    env.rapport(&[
-        "contacts",
-        "add",
-        &s.account(user).address,
-        "--name",
-        "Bob Example",
-    ])
-    .ok();
+    env.add_contact(&s.account(user).address, "Bob Example");
     env.rapport(&["request", "bob"]).ok();
     env
 }
@@ -92,7 +76,7 @@ fn setup(s: &TestServers, user: &str) -> Env {
 fn request_approve_send_arrives_exactly_once_with_the_approved_bytes() {
     let s = TestServers::start();
     let env = setup(&s, "bob");
-    let d = draft(&env, 1);
+    let d = env.draft(1);
     let approved = d["message"].as_str().unwrap().to_string();
     env.rapport(&["queue", "approve", "1"]).ok();
     let out = env.rapport(&["send"]).ok().stdout;
@@ -122,7 +106,7 @@ fn request_approve_send_arrives_exactly_once_with_the_approved_bytes() {
     assert!(out.contains("Nothing to send"), "{out}");
     assert_eq!(inbox(&s, "bob").len(), 1, "a second send sends nothing");
     assert_eq!(s.smtp_events("data").len(), 1, "{:?}", s.smtp_log());
-    assert_eq!(draft(&env, 1)["status"], "sent");
+    assert_eq!(env.draft(1)["status"], "sent");
 }
 
 #[test]
@@ -136,8 +120,7 @@ fn implicit_tls_works_too() {
     ));
     env.extra_env
         .push(("RAPPORT_TEST_PW".into(), "me-secret".into()));
-    env.rapport(&["contacts", "add", "carol@example.test", "--name", "Carol"])
-        .ok();
+    env.add_contact("carol@example.test", "Carol");
     env.rapport(&["request", "carol"]).ok();
     env.rapport(&["queue"]).ok(); // `--all` approves what the listing showed
     env.rapport(&["queue", "approve", "--all"]).ok();
@@ -149,8 +132,7 @@ fn implicit_tls_works_too() {
 fn permanent_refusal_fails_and_temporary_refusal_retries() {
     let s = TestServers::start();
     let mut env = setup(&s, "bob");
-    env.rapport(&["contacts", "add", "carol@example.test", "--name", "Carol"])
-        .ok();
+    env.add_contact("carol@example.test", "Carol");
     env.rapport(&["request", "carol"]).ok();
     s.set_faults(r#"{"data:bob@example.test": [554], "rcpt:carol@example.test": [451]}"#);
     env.rapport(&["queue"]).ok(); // `--all` approves what the listing showed
@@ -164,10 +146,10 @@ fn permanent_refusal_fails_and_temporary_refusal_retries() {
         "{}",
         r.stdout
     );
-    let bob = draft(&env, 1);
+    let bob = env.draft(1);
     assert_eq!(bob["status"], "failed");
     assert!(bob["last_error"].as_str().unwrap().contains("554"), "{bob}");
-    let carol = draft(&env, 2);
+    let carol = env.draft(2);
     assert_eq!(carol["status"], "approved");
     assert_eq!(carol["attempts"], 1);
     assert!(
@@ -181,7 +163,7 @@ fn permanent_refusal_fails_and_temporary_refusal_retries() {
     // After it, the retry goes through, once.
     env.now = "2026-11-23T10:02:00Z".into();
     env.rapport(&["send"]).ok();
-    assert_eq!(draft(&env, 2)["status"], "sent");
+    assert_eq!(env.draft(2)["status"], "sent");
     assert_eq!(inbox(&s, "carol").len(), 1);
     assert!(
         inbox(&s, "bob").is_empty(),
@@ -209,13 +191,13 @@ fn killed_after_sending_was_committed_leaves_unknown_and_sends_nothing() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(draft(&env, 1)["status"], "sending");
+    assert_eq!(env.draft(1)["status"], "sending");
     child.kill().unwrap();
     child.wait().unwrap();
 
     let out = env.rapport(&["send"]).ok().stdout;
     assert!(out.contains("interrupted while sending"), "{out}");
-    let d = draft(&env, 1);
+    let d = env.draft(1);
     assert_eq!(d["status"], "unknown");
     assert!(
         d["todo"]
@@ -246,16 +228,15 @@ fn a_hanging_password_command_never_makes_a_false_unknown() {
         marker.display()
     );
     let env = Env::with_config(&config(&s, "starttls", s.smtp_port(), &slow));
-    env.rapport(&["contacts", "add", "bob@example.test", "--name", "Bob"])
-        .ok();
+    env.add_contact("bob@example.test", "Bob");
     env.rapport(&["request", "bob"]).ok();
     env.rapport(&["queue", "approve", "1"]).ok();
     let mut child = env.command(&["send"]).spawn().unwrap();
     wait_for(&marker, Duration::from_secs(20));
-    assert_eq!(draft(&env, 1)["status"], "approved", "not claimed yet");
+    assert_eq!(env.draft(1)["status"], "approved", "not claimed yet");
     child.kill().unwrap();
     child.wait().unwrap();
-    assert_eq!(draft(&env, 1)["status"], "approved");
+    assert_eq!(env.draft(1)["status"], "approved");
 
     // A command that never answers is stopped after secret_timeout_seconds.
     env.edit_config(|t| {
@@ -277,7 +258,7 @@ fn a_hanging_password_command_never_makes_a_false_unknown() {
         !held.contains("sleep"),
         "the command is not repeated: {out}"
     );
-    let d = draft(&env, 1);
+    let d = env.draft(1);
     assert_eq!(d["status"], "approved", "{d}");
     assert!(s.smtp_events("mail").is_empty(), "{:?}", s.smtp_log());
     assert!(inbox(&s, "bob").is_empty());
@@ -287,7 +268,7 @@ fn a_hanging_password_command_never_makes_a_false_unknown() {
     let mut env = env;
     env.now = "2026-11-23T10:05:00Z".into();
     env.rapport(&["send"]).ok();
-    assert_eq!(draft(&env, 1)["status"], "sent");
+    assert_eq!(env.draft(1)["status"], "sent");
     assert_eq!(inbox(&s, "bob").len(), 1);
 }
 
@@ -322,7 +303,7 @@ security = "starttls"
     assert!(s.auth_attempts().is_empty(), "{:?}", s.auth_attempts());
     assert!(!marker.exists(), "the password was not even looked up");
     assert_eq!(
-        draft(&env, 1)["status"],
+        env.draft(1)["status"],
         "approved",
         "nothing left: it stays approved"
     );
@@ -359,23 +340,16 @@ fn an_approved_nudge_is_withdrawn_when_they_wrote_meanwhile() {
         "password_command = \"echo me-secret\"",
     ));
     env.now = "2026-11-02T10:00:00Z".into();
-    env.rapport(&[
-        "contacts",
-        "add",
-        "bob@example.test",
-        "--name",
-        "Bob Example",
-    ])
-    .ok();
+    env.add_contact("bob@example.test", "Bob Example");
     env.rapport(&["request", "bob"]).ok();
     env.rapport(&["queue", "approve", "1"]).ok();
     env.rapport(&["send"]).ok();
-    let request = draft(&env, 1)["message_id"].as_str().unwrap().to_string();
+    let request = env.draft(1)["message_id"].as_str().unwrap().to_string();
     // A week later the nudge is drafted and approved ...
     env.now = "2026-11-09T10:00:00Z".into();
     env.rapport(&["sync"]).ok();
     env.rapport(&["plan"]).ok();
-    let nudge = draft(&env, 2);
+    let nudge = env.draft(2);
     assert_eq!(nudge["kind"], "nudge");
     env.rapport(&["queue", "approve", "2"]).ok();
     // ... and then Bob answers, before rapport sends it.
@@ -389,7 +363,7 @@ fn an_approved_nudge_is_withdrawn_when_they_wrote_meanwhile() {
     env.now = "2026-11-09T11:00:00Z".into();
     let out = env.rapport(&["send"]).ok().stdout;
     assert!(out.contains("Withdrew 2"), "{out}");
-    assert_eq!(draft(&env, 2)["status"], "superseded");
+    assert_eq!(env.draft(2)["status"], "superseded");
     assert_eq!(
         inbox(&s, "bob").len(),
         1,
@@ -417,11 +391,11 @@ fn an_unknown_draft_found_in_the_sent_folder_is_recorded_as_sent() {
     s.seed_messages(
         "me",
         "Sent",
-        &[support::SeedMessage::new(copy).flags("\\Seen")],
+        &[crate::support::SeedMessage::new(copy).flags("\\Seen")],
     );
-    assert_eq!(draft(&env, 1)["status"], "unknown");
+    assert_eq!(env.draft(1)["status"], "unknown");
     env.rapport(&["sync"]).ok();
-    assert_eq!(draft(&env, 1)["status"], "sent");
+    assert_eq!(env.draft(1)["status"], "sent");
     let show = env
         .rapport(&["contacts", "show", "bob", "--json"])
         .ok()

@@ -3,45 +3,13 @@
 //! recipient that does not exist, secrets that never show their words, and the check
 //! of the mailbox before any kind of draft goes out.
 
-mod support;
-mod util;
-
-use std::path::Path;
-
-use support::TestServers;
-use util::Env;
+use crate::support::TestServers;
+use crate::util::{Env, token_script};
 
 /// The test servers' config with `[smtp]`'s password line replaced by `login`.
 fn config(s: &TestServers, login: &str) -> String {
     s.rapport_config()
         .replacen("password_command = \"echo me-secret\"", login, 1)
-}
-
-fn draft(env: &Env, id: i64) -> serde_json::Value {
-    env.rapport(&["queue", "show", &id.to_string(), "--json"])
-        .ok()
-        .json()
-}
-
-fn request(env: &Env, address: &str, name: &str) {
-    env.rapport(&["contacts", "add", address, "--name", name])
-        .ok();
-    env.rapport(&["request", address]).ok();
-}
-
-/// A token command that prints `first` the first time it runs and `then` after.
-fn token_script(dir: &Path, first: &str, then: &str) -> String {
-    let path = dir.join("token.sh");
-    let count = dir.join("count");
-    std::fs::write(
-        &path,
-        format!(
-            "#!/bin/sh\nn=$(cat {c} 2>/dev/null || echo 0)\necho $((n+1)) > {c}\nif [ \"$n\" = 0 ]; then echo {first}; else echo {then}; fi\n",
-            c = count.display()
-        ),
-    )
-    .unwrap();
-    format!("sh {}", path.display())
 }
 
 fn auth_results(s: &TestServers) -> Vec<serde_json::Value> {
@@ -57,8 +25,8 @@ fn auth_results(s: &TestServers) -> Vec<serde_json::Value> {
 fn the_bytes_on_the_wire_are_exactly_the_approved_bytes() {
     let s = TestServers::start();
     let env = Env::with_config(&s.rapport_config());
-    request(&env, "bob@example.test", "Bob Example");
-    let approved = draft(&env, 1)["message"].as_str().unwrap().to_string();
+    env.request("bob@example.test", "Bob Example");
+    let approved = env.draft(1)["message"].as_str().unwrap().to_string();
     env.rapport(&["queue", "approve", "1"]).ok();
     env.rapport(&["send"]).ok();
     let got = s.sent_messages();
@@ -85,10 +53,10 @@ fn xoauth2_sends_with_a_token_and_retries_a_refused_one_once() {
         &s,
         &format!("auth = \"xoauth2\"\ntoken_command = \"{cmd}\""),
     ));
-    request(&env, "bob@example.test", "Bob Example");
+    env.request("bob@example.test", "Bob Example");
     env.rapport(&["queue", "approve", "1"]).ok();
     let out = env.rapport(&["send", "--json"]).ok();
-    assert_eq!(draft(&env, 1)["status"], "sent", "{}", out.stdout);
+    assert_eq!(env.draft(1)["status"], "sent", "{}", out.stdout);
     let results = auth_results(&s);
     let seen: Vec<(&str, bool)> = results
         .iter()
@@ -121,13 +89,13 @@ fn oauthbearer_sends_and_a_token_refused_twice_says_what_to_do() {
         &s,
         "auth = \"oauthbearer\"\ntoken_command = \"echo revoked\"",
     ));
-    request(&env, "bob@example.test", "Bob Example");
+    env.request("bob@example.test", "Bob Example");
     env.rapport(&["queue", "approve", "1"]).ok();
     let out = env.rapport(&["send"]).ok().stdout;
     assert!(out.contains("the token was refused"), "{out}");
     assert!(out.contains("token helper"), "{out}");
     assert_eq!(auth_results(&s).len(), 2, "one retry, no more");
-    assert_eq!(draft(&env, 1)["status"], "approved", "nothing left");
+    assert_eq!(env.draft(1)["status"], "approved", "nothing left");
     assert!(s.sent_messages().is_empty());
 
     let cmd = token_script(dir.path(), "good", "good");
@@ -135,7 +103,7 @@ fn oauthbearer_sends_and_a_token_refused_twice_says_what_to_do() {
     let mut env = env;
     env.now = "2026-11-23T10:05:00Z".into();
     env.rapport(&["send"]).ok();
-    assert_eq!(draft(&env, 1)["status"], "sent");
+    assert_eq!(env.draft(1)["status"], "sent");
     let last = auth_results(&s).pop().unwrap();
     assert_eq!(last["mechanism"], "OAUTHBEARER");
     assert_eq!(last["success"], true);
@@ -147,7 +115,7 @@ fn oauthbearer_sends_and_a_token_refused_twice_says_what_to_do() {
 fn an_unknown_recipient_is_marked_bounced_and_its_other_drafts_withdrawn() {
     let s = TestServers::start();
     let env = Env::with_config(&s.rapport_config());
-    request(&env, "nobody@example.test", "No Body");
+    env.request("nobody@example.test", "No Body");
     // A second open draft to the same address (as a planned check-in would be).
     let conn = rusqlite::Connection::open(env.db_path()).unwrap();
     conn.execute(
@@ -165,12 +133,12 @@ fn an_unknown_recipient_is_marked_bounced_and_its_other_drafts_withdrawn() {
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stdout.contains("Failed 1"), "{}", r.stdout);
     assert!(r.stdout.contains("Withdrew 2"), "{}", r.stdout);
-    let d = draft(&env, 1);
+    let d = env.draft(1);
     assert_eq!(d["status"], "failed");
     assert!(d["last_error"].as_str().unwrap().contains("5.1.1"), "{d}");
     let todo = d["todo"].as_str().unwrap();
     assert!(todo.contains("address"), "{todo}");
-    assert_eq!(draft(&env, 2)["status"], "superseded");
+    assert_eq!(env.draft(2)["status"], "superseded");
     let c = env
         .rapport(&["contacts", "show", "nobody", "--json"])
         .ok()
@@ -196,7 +164,7 @@ fn a_failing_password_command_is_reported_by_its_status_only() {
         "password_command = \"echo out-hunter2; echo err-hunter3 >&2; exit 7\"",
     ));
     env.extra_env.push(("RAPPORT_LOG".into(), "debug".into()));
-    request(&env, "bob@example.test", "Bob Example");
+    env.request("bob@example.test", "Bob Example");
     env.rapport(&["queue", "approve", "1"]).ok();
     let r = env.rapport(&["send", "--json"]);
     let all = format!("{}{}", r.stdout, r.stderr);
@@ -204,7 +172,7 @@ fn a_failing_password_command_is_reported_by_its_status_only() {
     for word in ["hunter2", "hunter3", "echo"] {
         assert!(!all.contains(word), "{word} leaked: {all}");
     }
-    let d = draft(&env, 1);
+    let d = env.draft(1);
     let last = d["last_error"].as_str().unwrap();
     assert!(last.contains("password_command failed"), "{d}");
     let db = std::fs::read(env.db_path()).unwrap();
@@ -219,7 +187,7 @@ fn an_approved_request_is_withdrawn_when_they_wrote_meanwhile() {
     let s = TestServers::start();
     let mut env = Env::with_config(&s.rapport_config());
     env.now = "2026-11-23T09:00:00Z".into();
-    request(&env, "bob@example.test", "Bob Example");
+    env.request("bob@example.test", "Bob Example");
     env.rapport(&["queue", "approve", "1"]).ok();
     env.now = "2026-11-23T10:00:00Z".into();
     s.deliver(
@@ -228,7 +196,7 @@ fn an_approved_request_is_withdrawn_when_they_wrote_meanwhile() {
     );
     let out = env.rapport(&["send"]).ok().stdout;
     assert!(out.contains("Withdrew 1"), "{out}");
-    assert_eq!(draft(&env, 1)["status"], "superseded");
+    assert_eq!(env.draft(1)["status"], "superseded");
     assert!(s.sent_messages().is_empty());
 }
 

@@ -1,0 +1,38 @@
+//! rapport's integration tests, in one binary so that the shared harness (`support`: real
+//! Dovecot and SMTP servers on loopback; `util`: the `rapport` binary run in a private
+//! HOME) is compiled once, not once per test file.
+//!
+//! One `mod` line per file below. Run one file's tests with a filter:
+//! `cargo test --test it golden::`; the ignored long runs (soak, fault trials, fuzz) are
+//! named in their modules' docs and in the README's "Tests" section.
+//!
+//! All tests share one process: none may change process-wide state (environment
+//! variables, the current directory, signal handlers) or the panic hook without restoring
+//! it for other threads, and each server or HOME lives in its own temporary directory on
+//! ports the kernel hands out.
+
+mod support;
+mod util;
+
+mod approve_cli;
+mod cli_loop;
+mod cli_output;
+mod cli_queue;
+mod daemon_idle;
+mod demo_and_service;
+mod doctor;
+mod e2e_story;
+mod faults;
+mod fuzz;
+mod golden;
+mod imap_oauth;
+mod imap_sync;
+mod mail_standard;
+mod outgoing;
+mod plan_agreed;
+mod plan_props;
+mod plan_table;
+mod prepare_cli;
+mod sent_copy;
+mod servers_smoke;
+mod smtp_send;
