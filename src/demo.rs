@@ -53,7 +53,7 @@ fn t(s: &str) -> Result<Timestamp> {
 
 fn say(now: Timestamp, text: &str) -> Result<()> {
     let day = now
-        .to_zoned(jiff::tz::TimeZone::UTC)
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .strftime("%a %Y-%m-%d %H:%M")
         .to_string();
     outln!("\n[{day}] {text}")?;
@@ -135,7 +135,7 @@ dir = "{templates}"
             .map(|(_, t)| *t)
             .context("demo message")?;
         let (in_reply_to, subject) = self.request_of(email)?;
-        let date = jiff::fmt::rfc2822::to_string(&now.to_zoned(jiff::tz::TimeZone::UTC))?;
+        let date = jiff::fmt::rfc2822::to_string(&now.to_zoned_datetime(jiff::tz::TimeZone::UTC))?;
         let text = template
             .replace("{{subject}}", &subject)
             .replace("{{date}}", &date)
@@ -322,7 +322,7 @@ impl Demo {
 
     /// The open action items, as `rapport todo` lists them.
     fn todos(&self, now: Timestamp) -> Result<()> {
-        let today = now.to_zoned(self.cfg.tz.clone()).date();
+        let today = now.to_zoned_datetime(self.cfg.tz.clone()).date();
         for i in crate::core::todo::order_open(&self.store.open_todos()?, today) {
             println!(
                 "  todo {}: {} ({}) {}",

@@ -42,7 +42,7 @@ pub fn gather(store: &Store, cfg: &Loaded, now: Timestamp) -> Result<DigestInput
         });
     }
     gather_attention(store, cfg, &mut input)?;
-    let today = now.to_zoned(cfg.tz.clone()).date();
+    let today = now.to_zoned_datetime(cfg.tz.clone()).date();
     for t in crate::core::todo::order_open(&store.open_todos()?, today) {
         if t.due.is_some_and(|d| d <= today) {
             input.action_items_due.push(PersonItem {
@@ -60,7 +60,7 @@ pub fn gather(store: &Store, cfg: &Loaded, now: Timestamp) -> Result<DigestInput
 fn gather_attention(store: &Store, cfg: &Loaded, input: &mut DigestInput) -> Result<()> {
     for a in store.attention()? {
         let day = parse_ts(&a.at)
-            .map(|t| t.to_zoned(cfg.tz.clone()).date().to_string())
+            .map(|t| t.to_zoned_datetime(cfg.tz.clone()).date().to_string())
             .unwrap_or_default();
         let item = PersonItem {
             who: a.contact.clone(),
@@ -198,7 +198,7 @@ fn due_today(cfg: &Loaded, now: Timestamp) -> Result<bool> {
         d.at.trim().parse().with_context(|| {
             format!("digest.at = {:?} is not a time; write e.g. \"08:00\"", d.at)
         })?;
-    let local = now.to_zoned(cfg.tz.clone());
+    let local = now.to_zoned_datetime(cfg.tz.clone());
     Ok(days_of(&d.days)?.contains(&local.weekday()) && local.time() >= at)
 }
 
@@ -217,7 +217,7 @@ pub fn try_send(store: &Store, cfg: &Loaded, now: Timestamp) -> Result<Option<St
     if !due_today(cfg, now)? {
         return Ok(None);
     }
-    let today = now.to_zoned(cfg.tz.clone()).date().to_string();
+    let today = now.to_zoned_datetime(cfg.tz.clone()).date().to_string();
     let before = store.state(SENT_ON)?.map(|(v, _)| v);
     if before.as_deref() == Some(today.as_str()) {
         return Ok(None);
@@ -267,7 +267,10 @@ fn deliver(cfg: &Loaded, d: &Digest, now: Timestamp) -> Result<()> {
                 .context("[smtp] transport = \"file\" needs file_dir")?;
             let dir = crate::config::expand_tilde(dir);
             std::fs::create_dir_all(&dir)?;
-            let name = format!("digest-{}.eml", now.to_zoned(cfg.tz.clone()).date());
+            let name = format!(
+                "digest-{}.eml",
+                now.to_zoned_datetime(cfg.tz.clone()).date()
+            );
             let tmp = dir.join(format!(".{name}.tmp"));
             std::fs::write(&tmp, &bytes)?;
             std::fs::rename(&tmp, dir.join(name))?;

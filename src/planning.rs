@@ -235,7 +235,11 @@ fn meeting_day(store: &Store, cfg: &Loaded, c: &Contact, reason_key: &str) -> Re
         .find(|i| i.detail.get("uid").and_then(Value::as_str) == Some(uid))
         .and_then(|i| ts_at(&i.detail, "start"));
     Ok(start
-        .map(|s| s.to_zoned(cfg.tz.clone()).strftime("%A").to_string())
+        .map(|s| {
+            s.to_zoned_datetime(cfg.tz.clone())
+                .strftime("%A")
+                .to_string()
+        })
         .unwrap_or_default())
 }
 
@@ -304,7 +308,12 @@ pub fn preview_data(
         .filter(|i| matches!(kind_of(i), Some(K::MeetingScheduled | K::MeetingMoved)))
         .find_map(|i| ts_at(&i.detail, "start"));
     match meeting {
-        Some(start) => data.meeting.day = start.to_zoned(cfg.tz.clone()).strftime("%A").to_string(),
+        Some(start) => {
+            data.meeting.day = start
+                .to_zoned_datetime(cfg.tz.clone())
+                .strftime("%A")
+                .to_string()
+        }
         None => {
             data.meeting.day = sample.meeting.day;
             if template == DraftKind::ThankYou.as_str() {

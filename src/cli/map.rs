@@ -84,7 +84,7 @@ fn people(ctx: &Ctx) -> Result<Vec<Person>> {
 
 pub fn run(ctx: &Ctx, args: MapArgs) -> Result<ExitCode> {
     let people = people(ctx)?;
-    let today = ctx.now.to_zoned(ctx.cfg.tz.clone()).date();
+    let today = ctx.now.to_zoned_datetime(ctx.cfg.tz.clone()).date();
     let layout = netmap::layout(&people, ctx.now, today);
     let text = match args.format {
         Format::Html => netmap::html(&layout),

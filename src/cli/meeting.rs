@@ -101,7 +101,7 @@ pub fn parse_local(s: &str, tz: &jiff::tz::TimeZone) -> Result<Timestamp> {
         .replacen(' ', "T", 1)
         .parse::<jiff::civil::DateTime>()
         .with_context(|| format!("{s:?} is not a date and time; write e.g. 2026-12-01T15:00"))?;
-    Ok(dt.to_zoned(tz.clone())?.timestamp())
+    Ok(dt.to_zoned_datetime(tz.clone())?.timestamp())
 }
 
 fn check_minutes(minutes: u32) -> Result<SignedDuration> {
@@ -119,10 +119,10 @@ fn all_day_span(ctx: &Ctx, at: &str) -> Result<(Timestamp, Timestamp)> {
     })?;
     let start = date
         .to_datetime(ctx.cfg.window.start)
-        .to_zoned(ctx.cfg.tz.clone())?;
+        .to_zoned_datetime(ctx.cfg.tz.clone())?;
     let end = date
         .to_datetime(jiff::civil::time(18, 0, 0, 0))
-        .to_zoned(ctx.cfg.tz.clone())?;
+        .to_zoned_datetime(ctx.cfg.tz.clone())?;
     Ok((start.timestamp(), end.timestamp().max(start.timestamp())))
 }
 
@@ -135,7 +135,7 @@ fn add(ctx: &Ctx, contact: &str, at: &str, minutes: u32, all_day: bool) -> Resul
         (start, start.checked_add(check_minutes(minutes)?)?)
     };
     let key = format!("manual-meeting:{}", fmt_ts(start));
-    let local = start.to_zoned(ctx.cfg.tz.clone());
+    let local = start.to_zoned_datetime(ctx.cfg.tz.clone());
     let summary = if all_day {
         format!(
             "all-day meeting on {} (recorded by you)",
@@ -208,7 +208,7 @@ fn list(ctx: &Ctx, contact: Option<&str>, all: bool, json: bool) -> Result<ExitC
         "WITH"
     )?;
     for m in &meetings {
-        let local = m.start.to_zoned(ctx.cfg.tz.clone());
+        let local = m.start.to_zoned_datetime(ctx.cfg.tz.clone());
         let (when, length) = if m.all_day {
             (
                 local.strftime("%a %Y-%m-%d").to_string(),
@@ -257,7 +257,7 @@ fn move_to(ctx: &mut Ctx, id: i64, at: &str, minutes: Option<u32>) -> Result<Exi
         None => m.end.duration_since(m.start),
     };
     let end = start.checked_add(length)?;
-    let local = start.to_zoned(ctx.cfg.tz.clone());
+    let local = start.to_zoned_datetime(ctx.cfg.tz.clone());
     let summary = format!(
         "meeting moved to {} (by you)",
         local.strftime("%Y-%m-%d %H:%M %Z")

@@ -53,7 +53,7 @@ fn quoted(q: &str) -> String {
 
 /// The sentence after "next" in `contacts show`.
 pub fn next_step(f: &Facts<'_>) -> String {
-    let day = |t: Timestamp| t.to_zoned(f.tz.clone()).date().to_string();
+    let day = |t: Timestamp| t.to_zoned_datetime(f.tz.clone()).date().to_string();
     let q = quoted(f.query);
     if let Some(at) = f.asked_you {
         return format!(

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use jiff::{Timestamp, Zoned};
+use jiff::{Timestamp, ZonedDateTime};
 
 use super::{Ctx, cell, print_json};
 use crate::core::model::{DraftKind, DraftStatus};
@@ -119,7 +119,7 @@ pub fn request(ctx: &Ctx, query: &str, template: Option<&str>) -> Result<ExitCod
     }
     let templates = drafting::load_templates(&ctx.cfg.templates_dir)?;
     let template = template.unwrap_or("meeting-request");
-    let day = ctx.now.to_zoned(ctx.cfg.tz.clone()).date();
+    let day = ctx.now.to_zoned_datetime(ctx.cfg.tz.clone()).date();
     let id = drafting::create(
         &ctx.store,
         &ctx.cfg,
@@ -152,8 +152,8 @@ pub(super) fn due_label(due: &str, now: Timestamp, tz: &jiff::tz::TimeZone) -> S
     if t <= now {
         return "now".into();
     }
-    let local = t.to_zoned(tz.clone());
-    let today = now.to_zoned(tz.clone()).date();
+    let local = t.to_zoned_datetime(tz.clone());
+    let today = now.to_zoned_datetime(tz.clone()).date();
     let time = local.strftime("%H:%M");
     if local.date() == today {
         format!("today {time}")
@@ -217,7 +217,7 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
             outln!(
                 "Snoozed {id} until {}; it will need approval again.",
                 until
-                    .to_zoned(ctx.cfg.tz.clone())
+                    .to_zoned_datetime(ctx.cfg.tz.clone())
                     .strftime("%Y-%m-%d %H:%M %Z")
             )?;
             Ok(ExitCode::SUCCESS)
@@ -273,7 +273,7 @@ fn send_via_daemon(ctx: &Ctx, json: bool) -> Result<ExitCode> {
         print_json(&report)?;
     } else {
         outln!("The daemon sent what was due:")?;
-        print_report(&report, &ctx.now.to_zoned(ctx.cfg.tz.clone()))?;
+        print_report(&report, &ctx.now.to_zoned_datetime(ctx.cfg.tz.clone()))?;
     }
     let bad = !report.failed.is_empty() || !report.unknown.is_empty();
     Ok(if bad {
@@ -309,7 +309,7 @@ fn snooze_until(
     until: Option<&str>,
     dur: Option<&str>,
 ) -> Result<Timestamp> {
-    let local = now.to_zoned(cfg.tz.clone());
+    let local = now.to_zoned_datetime(cfg.tz.clone());
     if let Some(d) = dur {
         let span: jiff::Span = d.trim().parse().with_context(|| {
             format!("--for {d:?} is not a duration; write e.g. 3d, 2w, 1mo or \"2 weeks\"")
@@ -327,12 +327,12 @@ fn snooze_until(
         return Ok(t);
     }
     if let Ok(dt) = u.parse::<jiff::civil::DateTime>() {
-        return Ok(dt.to_zoned(cfg.tz.clone())?.timestamp());
+        return Ok(dt.to_zoned_datetime(cfg.tz.clone())?.timestamp());
     }
     if let Ok(date) = u.parse::<jiff::civil::Date>() {
         return Ok(date
             .to_datetime(cfg.window.start)
-            .to_zoned(cfg.tz.clone())?
+            .to_zoned_datetime(cfg.tz.clone())?
             .timestamp());
     }
     bail!("--until {u:?} is not a date; write 2026-12-01 or 2026-12-01T09:00")
@@ -617,7 +617,7 @@ fn finish(
     if json {
         print_json(&report)?;
     } else {
-        print_report(&report, &ctx.now.to_zoned(ctx.cfg.tz.clone()))?;
+        print_report(&report, &ctx.now.to_zoned_datetime(ctx.cfg.tz.clone()))?;
     }
     let bad = !report.failed.is_empty() || !report.unknown.is_empty();
     Ok(if bad {
@@ -627,7 +627,7 @@ fn finish(
     })
 }
 
-fn print_report(r: &crate::send::Report, _now: &Zoned) -> Result<()> {
+fn print_report(r: &crate::send::Report, _now: &ZonedDateTime) -> Result<()> {
     for id in &r.recovered_unknown {
         outln!(
             "Draft {id} was interrupted while sending; it will not be resent on its own. See `rapport queue`."

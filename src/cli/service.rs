@@ -126,7 +126,7 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
 }
 
 fn goals(ctx: &Ctx) -> Result<serde_json::Value> {
-    let local = ctx.now.to_zoned(ctx.cfg.tz.clone());
+    let local = ctx.now.to_zoned_datetime(ctx.cfg.tz.clone());
     let month_start = local.first_of_month()?.start_of_day()?.timestamp();
     let week_start = {
         let back = i64::from(local.weekday().to_monday_zero_offset());

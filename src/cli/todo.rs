@@ -65,7 +65,7 @@ pub fn run(ctx: &Ctx, args: TodoArgs) -> Result<ExitCode> {
 }
 
 fn today(ctx: &Ctx) -> Date {
-    ctx.now.to_zoned(ctx.cfg.tz.clone()).date()
+    ctx.now.to_zoned_datetime(ctx.cfg.tz.clone()).date()
 }
 
 fn add(ctx: &Ctx, query: &str, text: &str, due: Option<&str>) -> Result<ExitCode> {

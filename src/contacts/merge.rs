@@ -204,7 +204,10 @@ fn record_connected_on(store: &Store, id: i64, rec: &ImportedContact) -> Result<
         return Ok(());
     };
     // Midday UTC: the same calendar day in every time zone a user is likely to be in.
-    let Ok(at) = date.at(12, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC) else {
+    let Ok(at) = date
+        .at(12, 0, 0, 0)
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+    else {
         return Ok(());
     };
     store.add_interaction(&NewInteraction {

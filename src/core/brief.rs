@@ -8,7 +8,7 @@
 //! It must never read the store, the clock or the network.
 
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, Zoned};
+use jiff::{Timestamp, ZonedDateTime};
 use serde::Serialize;
 
 use crate::core::model::{InteractionKind, Tier};
@@ -115,16 +115,21 @@ pub const THREAD_LINES: usize = 6;
 /// The window "tomorrow" covers in the user's zone: [start of tomorrow, start of the day
 /// after). `None` only at the end of representable time.
 pub fn tomorrow(now: Timestamp, tz: &TimeZone) -> Option<(Timestamp, Timestamp)> {
-    let today = now.to_zoned(tz.clone()).date();
-    let from = today.tomorrow().ok()?.to_zoned(tz.clone()).ok()?;
-    let to = from.date().tomorrow().ok()?.to_zoned(tz.clone()).ok()?;
+    let today = now.to_zoned_datetime(tz.clone()).date();
+    let from = today.tomorrow().ok()?.to_zoned_datetime(tz.clone()).ok()?;
+    let to = from
+        .date()
+        .tomorrow()
+        .ok()?
+        .to_zoned_datetime(tz.clone())
+        .ok()?;
     Some((from.timestamp(), to.timestamp()))
 }
 
 /// Builds the brief for one contact.
 pub fn build(input: &Input, prep: &Prep, now: Timestamp, tz: &TimeZone) -> Brief {
     let p = &input.person;
-    let local = |t: Timestamp| t.to_zoned(tz.clone());
+    let local = |t: Timestamp| t.to_zoned_datetime(tz.clone());
     let day = |t: Timestamp| local(t).date().to_string();
     let today = local(now).date();
     let met = how_met(input, tz);
@@ -200,7 +205,7 @@ pub fn build(input: &Input, prep: &Prep, now: Timestamp, tz: &TimeZone) -> Brief
 /// How and when you met: the first interaction that is not a note, else when the
 /// contact was added.
 fn how_met(input: &Input, tz: &TimeZone) -> Option<Line> {
-    let day = |t: Timestamp| t.to_zoned(tz.clone()).date().to_string();
+    let day = |t: Timestamp| t.to_zoned_datetime(tz.clone()).date().to_string();
     input
         .timeline
         .iter()
@@ -280,7 +285,10 @@ pub fn next_meeting(timeline: &[Entry], now: Timestamp, tz: &TimeZone) -> Option
         .into_iter()
         .filter(|m| !m.4 && m.2 > now)
         .min_by_key(|m| m.1)?;
-    let (s, e) = (start.to_zoned(tz.clone()), end.to_zoned(tz.clone()));
+    let (s, e) = (
+        start.to_zoned_datetime(tz.clone()),
+        end.to_zoned_datetime(tz.clone()),
+    );
     let tomorrow = tomorrow(now, tz).is_some_and(|(a, b)| start >= a && start < b);
     Some(NextMeeting {
         start,
@@ -297,7 +305,7 @@ pub fn next_meeting(timeline: &[Entry], now: Timestamp, tz: &TimeZone) -> Option
     })
 }
 
-fn zone_name(z: &Zoned) -> String {
+fn zone_name(z: &ZonedDateTime) -> String {
     z.time_zone()
         .iana_name()
         .map_or_else(|| z.strftime("%:z").to_string(), str::to_string)

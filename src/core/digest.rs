@@ -109,13 +109,13 @@ fn counts(input: &DigestInput, meetings: usize) -> Vec<String> {
 /// Builds the digest for the local day of `now`, or `None` when there is nothing to act
 /// on (goal progress alone is not worth an email).
 pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Digest> {
-    let today = now.to_zoned(tz.clone()).date();
+    let today = now.to_zoned_datetime(tz.clone()).date();
     let tomorrow = today.tomorrow().ok();
     let mut meetings: Vec<&MeetingItem> = input
         .meetings
         .iter()
         .filter(|m| {
-            let d = m.start.to_zoned(tz.clone()).date();
+            let d = m.start.to_zoned_datetime(tz.clone()).date();
             d == today || Some(d) == tomorrow
         })
         .collect();
@@ -155,7 +155,7 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
     let meeting_lines: Vec<String> = meetings
         .iter()
         .map(|m| {
-            let local = m.start.to_zoned(tz.clone());
+            let local = m.start.to_zoned_datetime(tz.clone());
             let day = if local.date() == today {
                 "today"
             } else {

@@ -71,18 +71,18 @@ pub fn period_start(now: Timestamp, tz: &TimeZone, weeks_back: u32) -> Option<Ti
     let first = monday
         .checked_sub(Span::new().weeks(i64::from(weeks_back)))
         .ok()?;
-    let month = now.to_zoned(tz.clone()).date().first_of_month();
+    let month = now.to_zoned_datetime(tz.clone()).date().first_of_month();
     start_of(first.min(month), tz)
 }
 
 fn this_monday(now: Timestamp, tz: &TimeZone) -> Option<Date> {
-    let today = now.to_zoned(tz.clone()).date();
+    let today = now.to_zoned_datetime(tz.clone()).date();
     let back = i64::from(today.weekday().to_monday_zero_offset());
     today.checked_sub(Span::new().days(back)).ok()
 }
 
 fn start_of(d: Date, tz: &TimeZone) -> Option<Timestamp> {
-    d.to_zoned(tz.clone()).ok().map(|z| z.timestamp())
+    d.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp())
 }
 
 /// A human message from the contact, or calendar traffic: an answer to a request.
@@ -144,7 +144,7 @@ pub fn progress(
         .filter_map(|back| monday?.checked_sub(Span::new().weeks(i64::from(back))).ok())
         .collect();
     let week_of = |t: Timestamp| -> Option<usize> {
-        let day = t.to_zoned(tz.clone()).date();
+        let day = t.to_zoned_datetime(tz.clone()).date();
         mondays.iter().rposition(|m| *m <= day)
     };
     let mut rows: Vec<Week> = mondays
@@ -193,7 +193,10 @@ pub fn progress(
     for w in &mut rows {
         w.conversations = w.meetings_held + w.replies;
     }
-    let month_start = start_of(now.to_zoned(tz.clone()).date().first_of_month(), tz);
+    let month_start = start_of(
+        now.to_zoned_datetime(tz.clone()).date().first_of_month(),
+        tz,
+    );
     let new_contacts = added
         .iter()
         .filter(|t| month_start.is_some_and(|m| **t >= m) && **t <= now)
@@ -227,7 +230,7 @@ fn pace(goal: u32, elapsed_days: u32, total_days: u32) -> u32 {
 }
 
 fn verdict(p: &Progress, now: Timestamp, tz: &TimeZone) -> String {
-    let today = now.to_zoned(tz.clone()).date();
+    let today = now.to_zoned_datetime(tz.clone()).date();
     let week_days = u32::try_from(today.weekday().to_monday_zero_offset()).unwrap_or(0) + 1;
     let month_days = u32::try_from(today.day()).unwrap_or(1);
     let days_in_month = u32::try_from(today.days_in_month()).unwrap_or(30);

@@ -413,9 +413,10 @@ fn check_fields(env: &Envelope<'_>, rendered: &Rendered) -> Result<(), ComposeEr
 
 /// Prepends a `Date:` header for the moment of sending to approved message bytes.
 pub fn stamp_date(message: &[u8], now: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> Vec<u8> {
-    let zoned = now.to_zoned(tz.clone());
+    let zoned = now.to_zoned_datetime(tz.clone());
     let date = jiff::fmt::rfc2822::to_string(&zoned).unwrap_or_else(|_| {
-        jiff::fmt::rfc2822::to_string(&now.to_zoned(jiff::tz::TimeZone::UTC)).unwrap_or_default()
+        jiff::fmt::rfc2822::to_string(&now.to_zoned_datetime(jiff::tz::TimeZone::UTC))
+            .unwrap_or_default()
     });
     let mut out = Vec::with_capacity(message.len() + 40);
     out.extend_from_slice(b"Date: ");

@@ -184,7 +184,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         database = %cfg.store_path.display(),
         "rapport daemon starting"
     );
-    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
     let heartbeat = Arc::new(AtomicI64::new(monotonic_secs()));
     spawn_watchdog(heartbeat.clone(), watchdog_allowance(&cfg));
     let mut daemon = Daemon {
@@ -203,7 +203,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
     daemon.seq = last_turn_seq(&daemon.store)?;
     daemon.run_loop().await;
     tracing::info!("rapport daemon stopped");
-    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     Ok(())
 }
 
@@ -287,17 +287,16 @@ pub fn heartbeat_fresh(age_secs: i64, allowed: Duration) -> bool {
 
 /// Pings systemd's watchdog only while the loop's heartbeat is fresh.
 fn spawn_watchdog(heartbeat: Arc<AtomicI64>, allowed: Duration) {
-    let mut usec = 0;
-    if !sd_notify::watchdog_enabled(false, &mut usec) || usec == 0 {
+    let Some(timeout) = sd_notify::watchdog_enabled().filter(|t| !t.is_zero()) else {
         return;
-    }
-    let interval = Duration::from_micros(usec / 2);
+    };
+    let interval = timeout / 2;
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(interval).await;
             let age = monotonic_secs() - heartbeat.load(Ordering::Relaxed);
             if heartbeat_fresh(age, allowed) {
-                let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Watchdog]);
+                let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
             } else {
                 tracing::error!(
                     age,

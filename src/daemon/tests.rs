@@ -115,7 +115,7 @@ fn a_draft_due_outside_the_window_wakes_the_daemon_when_it_opens() {
     let now = t("2026-11-21T10:00:00Z");
     approved_draft(&mut store, "2026-11-21T09:00:00Z", now);
     let (at, _) = next_due(&store, &cfg, now, None).unwrap().unwrap();
-    let local = at.to_zoned(cfg.tz.clone());
+    let local = at.to_zoned_datetime(cfg.tz.clone());
     assert_eq!(local.weekday(), jiff::civil::Weekday::Monday, "{local}");
     assert!(at > now);
 }

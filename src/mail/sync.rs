@@ -368,7 +368,7 @@ pub async fn sync_folder(
     } else {
         report.uidvalidity_changed = cursor.uidvalidity != 0;
         let since = now
-            .to_zoned(cfg.tz.clone())
+            .to_zoned_datetime(cfg.tz.clone())
             .checked_sub(i64::from(icfg.lookback_days).days())?
             .date();
         session.uids_since(since).await?

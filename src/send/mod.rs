@@ -20,7 +20,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use jiff::{Timestamp, ToSpan, Zoned};
+use jiff::{Timestamp, ToSpan, ZonedDateTime};
 
 use crate::config::{Loaded, Transport, Window};
 use crate::core::model::{DraftStatus, InteractionKind};
@@ -100,8 +100,12 @@ fn lock_path(store_path: &Path) -> PathBuf {
 }
 
 /// Whether `now` is inside the send window; otherwise when it next opens.
-pub fn window_check(window: &Window, tz: &jiff::tz::TimeZone, now: Timestamp) -> Result<(), Zoned> {
-    let local = now.to_zoned(tz.clone());
+pub fn window_check(
+    window: &Window,
+    tz: &jiff::tz::TimeZone,
+    now: Timestamp,
+) -> Result<(), ZonedDateTime> {
+    let local = now.to_zoned_datetime(tz.clone());
     let t = local.time();
     if window.days.contains(&local.weekday()) && t >= window.start && t < window.end {
         return Ok(());
@@ -110,7 +114,7 @@ pub fn window_check(window: &Window, tz: &jiff::tz::TimeZone, now: Timestamp) ->
     let mut day = local.date();
     for _ in 0..8 {
         if window.days.contains(&day.weekday())
-            && let Ok(open) = day.to_datetime(window.start).to_zoned(tz.clone())
+            && let Ok(open) = day.to_datetime(window.start).to_zoned_datetime(tz.clone())
             && open.timestamp() > now
         {
             return Err(open);
@@ -125,7 +129,7 @@ pub fn window_check(window: &Window, tz: &jiff::tz::TimeZone, now: Timestamp) ->
 
 /// The start and end of the local day holding `now`.
 fn local_day(tz: &jiff::tz::TimeZone, now: Timestamp) -> Result<(Timestamp, Timestamp)> {
-    let local = now.to_zoned(tz.clone());
+    let local = now.to_zoned_datetime(tz.clone());
     let start = local.start_of_day()?;
     let end = start.checked_add(1.day())?;
     Ok((start.timestamp(), end.timestamp()))

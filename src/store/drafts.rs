@@ -195,7 +195,12 @@ impl Store {
         Ok(self
             .conn
             .prepare("SELECT status, COUNT(*) FROM drafts GROUP BY status")?
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, usize>(1)?)))?
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                ))
+            })?
             .collect::<Result<_, _>>()?)
     }
 

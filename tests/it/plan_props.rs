@@ -27,7 +27,7 @@ fn at_hours(h: u32) -> Timestamp {
 }
 
 fn date_at_day(day: u32) -> Date {
-    at_hours(day * 24).to_zoned(TimeZone::UTC).date()
+    at_hours(day * 24).to_zoned_datetime(TimeZone::UTC).date()
 }
 
 fn zone(i: u8) -> TimeZone {

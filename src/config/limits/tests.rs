@@ -36,14 +36,14 @@ fn use_the_numbers(cfg: &Loaded) {
     if let Some(imap) = &cfg.config.imap {
         // As the IMAP sync computes its SEARCH SINCE date.
         let since = now
-            .to_zoned(cfg.tz.clone())
+            .to_zoned_datetime(cfg.tz.clone())
             .checked_sub(i64::from(imap.lookback_days).days());
         assert!(since.is_ok(), "lookback_days {}", imap.lookback_days);
         let _ = std::time::Instant::now() + std::time::Duration::from_secs(imap.poll_seconds);
         let _ = std::time::Instant::now() + std::time::Duration::from_secs(imap.timeout_seconds);
     }
     let p = &cfg.config.policy;
-    let zoned = now.to_zoned(cfg.tz.clone());
+    let zoned = now.to_zoned_datetime(cfg.tz.clone());
     for days in [p.nudge_after_days, p.dormant_after_days] {
         assert!(zoned.checked_add(i64::from(days).days()).is_ok());
     }

@@ -3,15 +3,15 @@
 //! from `plan` to keep each file one reading; it must never decide what to draft.
 
 use jiff::civil::Date;
-use jiff::{Span, Timestamp, Zoned};
+use jiff::{Span, Timestamp, ZonedDateTime};
 
 use super::*;
 
 impl<'a> Planner<'a> {
     // ----- time helpers (never panic: overflow saturates to "never") -----
 
-    pub(super) fn local(&self, ts: Timestamp) -> Zoned {
-        ts.to_zoned(self.tz.clone())
+    pub(super) fn local(&self, ts: Timestamp) -> ZonedDateTime {
+        ts.to_zoned_datetime(self.tz.clone())
     }
 
     pub(super) fn add(&self, ts: Timestamp, span: Result<Span, jiff::Error>) -> Timestamp {
@@ -33,7 +33,7 @@ impl<'a> Planner<'a> {
     }
 
     pub(super) fn start_of(&self, date: Date) -> Timestamp {
-        date.to_zoned(self.tz.clone())
+        date.to_zoned_datetime(self.tz.clone())
             .map(|z| z.timestamp())
             .unwrap_or(Timestamp::MAX)
     }

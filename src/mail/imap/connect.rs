@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use rustls::pki_types::{CertificateDer, pem::PemObject};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
@@ -123,11 +124,10 @@ pub fn tls_config(
     }
     if let Some(path) = ca_file {
         let path = crate::config::expand_tilde(path);
-        let file = std::fs::File::open(&path)
+        let bytes = std::fs::read(&path)
             .map_err(|e| format!("[{section}] ca_file {}: {e}", path.display()))?;
-        let mut reader = std::io::BufReader::new(file);
         let mut added = 0;
-        for cert in rustls_pemfile::certs(&mut reader) {
+        for cert in CertificateDer::pem_slice_iter(&bytes) {
             let cert = cert.map_err(|e| format!("[{section}] ca_file {}: {e}", path.display()))?;
             roots
                 .add(cert)

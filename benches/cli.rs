@@ -1,0 +1,303 @@
+//! The CLI on a big database: 10,000 contacts, 100,000 messages (about ten a contact, in
+//! threads, both directions), a timeline each and a few hundred drafts in the queue. Each
+//! command runs as a whole process (the built `rapport` binary, found by Cargo as
+//! `CARGO_BIN_EXE_rapport`, in the profile of the bench run) beside a floor of
+//! `rapport --version` in the same run; min and median over several runs, and whether the
+//! 50 ms goal is met. `cargo bench --bench cli` (numbers, never assertions).
+//!
+//! The database is generated once through the store's own paths (messages upserted as a
+//! sync would, contacts merged as `contacts import` does, history linked, then a real
+//! `rapport plan` fills the queue) and cached under `target/bench-cli/`; delete that
+//! folder (or change `GENERATION`) to rebuild it. `RAPPORT_CLI_BENCH_RUNS` sets the runs
+//! per command (default 7).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use rapport::contacts::{import::parse_import, merge::merge};
+use rapport::core::classify::Label;
+use rapport::store::{NewMessage, Store, upsert_message};
+
+const CONTACTS: usize = 10_000;
+const MESSAGES: usize = 100_000;
+/// Bump when the generated data changes, so a stale cache is not measured.
+const GENERATION: u32 = 1;
+const NOW: &str = "2026-11-23T10:00:00Z";
+const ME: &str = "ada@example.org";
+const GOAL: Duration = Duration::from_millis(50);
+
+fn main() -> Result<()> {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_rapport"));
+    let home = cache_dir()?.join(format!("g{GENERATION}"));
+    if !home.join("done").exists() {
+        generate(&bin, &home)?;
+    }
+    let runs: usize = std::env::var("RAPPORT_CLI_BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(7)
+        .max(1);
+    let env = Env { bin, home };
+    let someone = "p4242@example.com";
+    let commands: [(&str, Vec<&str>); 8] = [
+        ("--version (floor)", vec!["--version"]),
+        ("contacts list", vec!["contacts", "list"]),
+        ("queue", vec!["queue"]),
+        ("status", vec!["status"]),
+        ("contacts show", vec!["contacts", "show", someone]),
+        ("plan (re-plan)", vec!["plan"]),
+        ("review (one key)", vec!["review"]),
+        ("digest", vec!["digest"]),
+    ];
+    println!(
+        "cli: {CONTACTS} contacts, {MESSAGES} messages, {} drafts waiting; {runs} runs each",
+        env.drafts_waiting()?
+    );
+    println!(
+        "{:<20} {:>9} {:>9} {:>8}  goal",
+        "command", "min ms", "median", "× floor"
+    );
+    let mut floor = None;
+    for (name, args) in &commands {
+        let mut times = Vec::with_capacity(runs);
+        // One untimed run warms the page cache, as a user's second command would be.
+        env.run(args, *name == "review (one key)")?;
+        for _ in 0..runs {
+            times.push(env.run(args, *name == "review (one key)")?);
+        }
+        times.sort();
+        let (min, median) = (times[0], times[times.len() / 2]);
+        let base = *floor.get_or_insert(median);
+        let verdict = if median <= GOAL {
+            "≤ 50 ms met"
+        } else {
+            "≤ 50 ms NOT met"
+        };
+        println!(
+            "{name:<20} {:>9.1} {:>9.1} {:>8.1}  {verdict}",
+            ms(min),
+            ms(median),
+            median.as_secs_f64() / base.as_secs_f64().max(1e-9),
+        );
+    }
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// `target/bench-cli`, next to the binary's profile folder.
+fn cache_dir() -> Result<PathBuf> {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_rapport"));
+    let target = bin
+        .parent()
+        .and_then(Path::parent)
+        .context("the rapport binary is not inside a target folder")?;
+    Ok(target.join("bench-cli"))
+}
+
+struct Env {
+    bin: PathBuf,
+    home: PathBuf,
+}
+
+impl Env {
+    /// Runs one command and times the whole process. `review` needs a terminal: it runs
+    /// under script(1) with `q` on its input (the wrapper's own cost is in the figure).
+    fn run(&self, args: &[&str], tty: bool) -> Result<Duration> {
+        let mut c = if tty {
+            let mut line = shell_quote(&self.bin.to_string_lossy());
+            for a in args {
+                line.push(' ');
+                line.push_str(&shell_quote(a));
+            }
+            let mut s = Command::new("script");
+            s.args(["-qec", &line, "/dev/null"]).stdin(Stdio::piped());
+            s
+        } else {
+            let mut c = Command::new(&self.bin);
+            c.args(args).stdin(Stdio::null());
+            c
+        };
+        c.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("RAPPORT_NOW", NOW)
+            .env("RAPPORT_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let t = Instant::now();
+        let mut child = c.spawn().with_context(|| format!("starting {args:?}"))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            // The reply to review's first question: quit.
+            let _ = stdin.write_all(b"q");
+        }
+        let out = child.wait_with_output()?;
+        let took = t.elapsed();
+        if !out.status.success() {
+            bail!(
+                "rapport {args:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(took)
+    }
+
+    fn drafts_waiting(&self) -> Result<usize> {
+        let store = Store::open(&self.db_path())?;
+        Ok(store.drafts(false)?.len())
+    }
+
+    fn db_path(&self) -> PathBuf {
+        self.home.join(".local/share/rapport/rapport.db")
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Builds the database in `home` (a private HOME with a config), then marks it done.
+fn generate(bin: &Path, home: &Path) -> Result<()> {
+    if home.exists() {
+        std::fs::remove_dir_all(home)?;
+    }
+    std::fs::create_dir_all(home)?;
+    let env = Env {
+        bin: bin.to_path_buf(),
+        home: home.to_path_buf(),
+    };
+    let t = Instant::now();
+    let init = [
+        "init",
+        "--name",
+        "Ada Lovelace",
+        "--email",
+        ME,
+        "--timezone",
+        "Europe/Berlin",
+    ];
+    env.run(&init, false)?;
+    let config = home.join(".config/rapport/config.toml");
+    let text = std::fs::read_to_string(&config)?;
+    let outbox = home.join("outbox");
+    let text = text.replacen(
+        "transport = \"smtp\"",
+        &format!("transport = \"file\"\nfile_dir = \"{}\"", outbox.display()),
+        1,
+    );
+    std::fs::write(&config, without_section(&text, "imap"))?;
+
+    let now: jiff::Timestamp = NOW.parse()?;
+    let mut store = Store::open(&env.db_path())?;
+    fill_messages(&mut store, now)?;
+    let mut csv = String::from("Name,Email,Company,Title\n");
+    for i in 0..CONTACTS {
+        csv.push_str(&format!(
+            "Person {i},p{i}@example.com,Company {},Role {}\n",
+            i % 97,
+            i % 13
+        ));
+    }
+    let parsed = parse_import(csv.as_bytes())?;
+    let report = merge(&mut store, &parsed, now)?;
+    let linked = rapport::mail::timeline::link_history(&mut store, &report.added_ids, now)?;
+    drop(store);
+    env.run(&["plan"], false)?;
+    std::fs::write(home.join("done"), "")?;
+    println!(
+        "cli: generated {} contacts, {linked} interactions and the queue in {:.1} s (peak RSS {} KiB), cached in {}",
+        report.added,
+        t.elapsed().as_secs_f64(),
+        common::peak_rss_kib(),
+        home.display()
+    );
+    Ok(())
+}
+
+/// 100,000 messages in threads of three to five over two years: they write, Ada replies,
+/// sometimes they answer; a contact in five has the last word with Ada (a nudge is due),
+/// and one message in ten is a newsletter from a list address.
+fn fill_messages(store: &mut Store, now: jiff::Timestamp) -> Result<()> {
+    let tx = store.transaction()?;
+    let hour = jiff::SignedDuration::from_hours(1);
+    for i in 0..MESSAGES {
+        let person = i % CONTACTS;
+        let round = i / CONTACTS; // 0..10: the person's i-th message
+        let thread = round / 3;
+        let addr = format!("p{person}@example.com");
+        let bulk = round == 9;
+        let outbound = !bulk && round % 3 == 1 && !(person.is_multiple_of(5) && round >= 7);
+        let age_hours = ((9 - round) * 1700 + person % 1500) as i64 + 24;
+        let date = now.checked_sub(hour * i32::try_from(age_hours)?)?;
+        let label = if bulk {
+            Label::Bulk
+        } else if round % 3 == 2 && person.is_multiple_of(7) {
+            Label::ThankYou
+        } else {
+            Label::HumanReply
+        };
+        let (from_addr, from_name, to) = if outbound {
+            (ME.to_string(), "Ada Lovelace".to_string(), addr.clone())
+        } else if bulk {
+            (
+                format!("news{}@lists.example.net", person % 50),
+                "A Newsletter".to_string(),
+                ME.to_string(),
+            )
+        } else {
+            (addr.clone(), format!("Person {person}"), ME.to_string())
+        };
+        let root = format!("t{thread}.p{person}@bench.example");
+        let m = NewMessage {
+            message_id: format!("m{i}@bench.example"),
+            in_reply_to: if round.is_multiple_of(3) || bulk {
+                String::new()
+            } else {
+                root.clone()
+            },
+            refs: if round.is_multiple_of(3) || bulk {
+                vec![]
+            } else {
+                vec![root]
+            },
+            outbound,
+            from_addr,
+            from_name,
+            to_addrs: vec![to],
+            date,
+            subject: format!("Re: our conversation {thread}"),
+            snippet: "Thanks for the note, let us stay in touch about the project.".into(),
+            label: label.as_str().into(),
+            classification: serde_json::json!({"label": label.as_str(), "intent": "other"}),
+            parse_error: String::new(),
+        };
+        upsert_message(&tx, &m, now)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// The config text without one `[section]` (up to the next section header).
+fn without_section(text: &str, name: &str) -> String {
+    let header = format!("[{name}]");
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            skipping = t == header;
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
