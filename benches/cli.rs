@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use rapport::contacts::{import::parse_import, merge::merge};
 use rapport::core::classify::Label;
-use rapport::store::{NewMessage, Store, upsert_message};
+use rapport::store::{NewMessage, Store};
 
 const CONTACTS: usize = 10_000;
 const MESSAGES: usize = 100_000;
@@ -225,7 +225,7 @@ fn generate(bin: &Path, home: &Path) -> Result<()> {
 /// sometimes they answer; a contact in five has the last word with Ada (a nudge is due),
 /// and one message in ten is a newsletter from a list address.
 fn fill_messages(store: &mut Store, now: jiff::Timestamp) -> Result<()> {
-    let tx = store.transaction()?;
+    let tx = store.batch()?;
     let hour = jiff::SignedDuration::from_hours(1);
     for i in 0..MESSAGES {
         let person = i % CONTACTS;
@@ -278,7 +278,7 @@ fn fill_messages(store: &mut Store, now: jiff::Timestamp) -> Result<()> {
             classification: serde_json::json!({"label": label.as_str(), "intent": "other"}),
             parse_error: String::new(),
         };
-        upsert_message(&tx, &m, now)?;
+        tx.upsert_message(&m, now)?;
     }
     tx.commit()?;
     Ok(())

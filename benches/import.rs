@@ -7,7 +7,7 @@ mod common;
 use std::time::Instant;
 
 use rapport::contacts::{import::parse_import, merge::merge};
-use rapport::store::{NewMessage, Store, upsert_message};
+use rapport::store::{NewMessage, Store};
 
 const CONTACTS: usize = 10_000;
 const MESSAGES: usize = 20_000;
@@ -16,7 +16,7 @@ fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut store = Store::open(&dir.path().join("r.db"))?;
     let now: jiff::Timestamp = "2026-11-22T09:00:00Z".parse()?;
-    let tx = store.transaction()?;
+    let batch = store.batch()?;
     for i in 0..MESSAGES {
         let m = NewMessage {
             message_id: format!("m{i}@bench.example"),
@@ -33,9 +33,9 @@ fn main() -> anyhow::Result<()> {
             classification: serde_json::json!({"label": "human_reply", "intent": "other"}),
             parse_error: String::new(),
         };
-        upsert_message(&tx, &m, now)?;
+        batch.upsert_message(&m, now)?;
     }
-    tx.commit()?;
+    batch.commit()?;
     let before = common::peak_rss_kib();
 
     let mut csv = String::from("Name,Email,Company,Title\n");

@@ -42,9 +42,7 @@ fn link_of(store: &Store, detail: &Value) -> Result<Option<String>> {
 pub fn input(store: &Store, c: &Contact) -> Result<Input> {
     let mut timeline = Vec::new();
     for i in store.interactions(c.id)? {
-        let (Ok(kind), Ok(at)) = (i.kind.parse(), parse_ts(&i.at)) else {
-            continue;
-        };
+        let (kind, at) = (i.kind, i.at);
         let slot = match i.detail.get("uid") {
             Some(uid) => Some(Slot {
                 uid: uid.as_str().unwrap_or("").to_string(),

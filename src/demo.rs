@@ -190,7 +190,7 @@ dir = "{templates}"
     }
 
     fn plan(&mut self, now: Timestamp) -> Result<()> {
-        let r = crate::planning::plan_all(&mut self.store, &self.cfg, now)?;
+        let r = crate::followup::plan_all(&mut self.store, &self.cfg, now)?;
         for id in &r.created {
             let d = self.store.draft_or_err(*id)?;
             outln!(
@@ -260,7 +260,7 @@ dir = "{templates}"
             .contact_id_by_address(email)?
             .context("demo contact")?;
         let c = self.store.contact(id)?.context("demo contact")?;
-        let p = crate::planning::plan_contact(&self.store, &self.cfg, &c, now)?;
+        let p = crate::followup::plan_contact(&self.store, &self.cfg, &c, now)?;
         let stage = serde_json::to_value(&p.stage)?;
         let name = stage
             .get("stage")
@@ -400,15 +400,15 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
         ("sam@old-company.example", "Sam Doe", "Old Company"),
         ("priya@example.io", "Priya Nair", "Launchpad"),
     ];
-    let templates = crate::drafting::load_templates(&demo.cfg.templates_dir)?;
+    let templates = crate::followup::draft::load_templates(&demo.cfg.templates_dir)?;
     for (email, name, company) in people {
         let id = demo.contact(email, name, company, now)?;
         let c = demo.store.contact(id)?.context("contact")?;
-        crate::drafting::create(
+        crate::followup::draft::create(
             &demo.store,
             &demo.cfg,
             &templates,
-            &crate::drafting::Request {
+            &crate::followup::draft::Request {
                 contact: &c,
                 kind: DraftKind::MeetingRequest,
                 template: "meeting-request",

@@ -84,7 +84,7 @@ fn gather_meetings(
     let briefs = crate::briefing::tomorrow(store, cfg, now)?;
     for c in store.contacts()? {
         let brief = briefs.iter().find(|b| b.contact_id == c.id);
-        for m in crate::planning::meetings_of(&c, &store.interactions(c.id)?) {
+        for m in crate::followup::meetings_of(&c, &store.interactions(c.id)?) {
             if m.cancelled {
                 continue;
             }
@@ -240,7 +240,7 @@ fn deliver(cfg: &Loaded, d: &Digest, now: Timestamp) -> Result<()> {
         return notify(command, d);
     }
     let me = &cfg.config.identity;
-    let message_id = crate::drafting::new_message_id(cfg, now);
+    let message_id = crate::followup::draft::new_message_id(cfg, now);
     let envelope = crate::core::render::Envelope {
         from_name: "rapport",
         from_addr: &me.email,

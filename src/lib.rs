@@ -12,10 +12,14 @@ pub mod core;
 pub mod daemon;
 pub mod demo;
 pub mod digest;
-pub mod drafting;
+pub mod followup;
 pub mod logging;
 pub mod mail;
-pub mod planning;
 pub mod secrets;
 pub mod send;
 pub mod store;
+
+/// The old names of [`followup`] and [`followup::draft`], kept only while branches
+/// written against them are merged; new code uses `followup`.
+pub use followup as planning;
+pub use followup::draft as drafting;

@@ -399,7 +399,7 @@ fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     } else {
         outln!("Timeline:")?;
         for i in &timeline {
-            let day = i.at.get(..16).unwrap_or(&i.at).replace('T', " ");
+            let day = i.at.strftime("%Y-%m-%d %H:%M");
             let msg = i
                 .detail
                 .get("message")

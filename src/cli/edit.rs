@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use super::Ctx;
 use crate::cli::output::{confirm, errln};
 use crate::core::model::DraftStatus;
-use crate::drafting;
+use crate::followup::draft as drafting;
 
 /// What an edit came to.
 pub enum Edited {

@@ -129,11 +129,11 @@ pub fn why(ctx: &Ctx, key: &str, json: bool) -> Result<ExitCode> {
         m.subject
     )?;
     let marked = if m.label_override.is_some() {
-        format!(" (marked by you; detected: {})", m.detected_label)
+        format!(" (marked by you; detected: {})", m.detected_label.as_str())
     } else {
         String::new()
     };
-    outln!("Label: {}{marked}", m.label)?;
+    outln!("Label: {}{marked}", m.label.as_str())?;
     for (k, name) in [
         ("intent", "Intent"),
         ("later_until", "Later until"),
@@ -212,11 +212,12 @@ pub(crate) fn apply_mark(
 ) -> Result<(Vec<String>, usize)> {
     let now = ctx.now;
     let mut class = m.classification.clone();
-    let changes = correct(&mut class, &m.label, label, intent, until);
-    let tx = ctx.store.transaction()?;
-    crate::store::set_label_override(&tx, m.id, label.as_str(), &class)?;
-    let updated =
-        crate::store::message_by_message_id(&tx, &m.message_id)?.context("message vanished")?;
+    let changes = correct(&mut class, m.label, label, intent, until);
+    let tx = ctx.store.batch()?;
+    tx.set_label_override(m.id, label, &class)?;
+    let updated = tx
+        .message_by_message_id(&m.message_id)?
+        .context("message vanished")?;
     let n = crate::mail::timeline::derive(&tx, &updated, now)?;
     tx.commit()?;
     Ok((changes, n))
@@ -227,16 +228,16 @@ pub(crate) fn apply_mark(
 /// until-date when the intent is not "later". A mark also confirms the reading.
 fn correct(
     class: &mut Value,
-    old_label: &str,
+    old_label: Label,
     label: Label,
     intent: Option<Intent>,
     until: Option<jiff::civil::Date>,
 ) -> Vec<String> {
     let mut changes = Vec::new();
-    if old_label == label.as_str() {
+    if old_label == label {
         changes.push(format!("label {} (confirmed)", label.as_str()));
     } else {
-        changes.push(format!("label {old_label} → {}", label.as_str()));
+        changes.push(format!("label {} → {}", old_label.as_str(), label.as_str()));
     }
     let Some(obj) = class.as_object_mut() else {
         return changes;

@@ -48,16 +48,11 @@ fn people(ctx: &Ctx) -> Result<Vec<Person>> {
     let year_ago = ctx.now.checked_sub(SignedDuration::from_hours(24 * 365))?;
     let mut out = Vec::new();
     for c in ctx.store.contacts()? {
-        let plan = crate::planning::plan_contact(&ctx.store, &ctx.cfg, &c, ctx.now)?;
+        let plan = crate::followup::plan_contact(&ctx.store, &ctx.cfg, &c, ctx.now)?;
         let mut last = None;
         let mut touches = 0u32;
         for i in ctx.store.interactions(c.id)? {
-            let (Ok(kind), Ok(at)) = (
-                i.kind.parse::<InteractionKind>(),
-                crate::store::parse_ts(&i.at),
-            ) else {
-                continue;
-            };
+            let (kind, at) = (i.kind, i.at);
             if !is_touch(kind) || at > ctx.now {
                 continue;
             }

@@ -16,7 +16,7 @@ use serde_json::json;
 use super::Ctx;
 use crate::cli::output::outln;
 use crate::core::model::InteractionKind;
-use crate::planning::{Meeting, meetings_of};
+use crate::followup::{Meeting, meetings_of};
 use crate::store::{NewInteraction, fmt_ts};
 
 #[derive(Subcommand, Debug)]

@@ -9,7 +9,7 @@ use jiff::{Timestamp, ZonedDateTime};
 
 use super::{Ctx, cell, print_json};
 use crate::core::model::{DraftKind, DraftStatus};
-use crate::drafting;
+use crate::followup::draft as drafting;
 use crate::store::{Draft, fmt_ts};
 
 #[derive(Args, Debug)]
@@ -584,7 +584,7 @@ fn look_at_mailbox(ctx: &mut Ctx, needed: bool) -> Result<Look> {
                 )),
                 None => Ok(()),
             };
-            let withdrawn = crate::planning::plan_all(&mut ctx.store, &cfg, ctx.now)?.superseded;
+            let withdrawn = crate::followup::plan_all(&mut ctx.store, &cfg, ctx.now)?.superseded;
             (looked, withdrawn)
         }
         Err(e) => (Err(format!("{e:#}")), Vec::new()),

@@ -70,7 +70,7 @@ pub(super) fn unsure(
         let Some(k) = read_key()? else {
             return Ok(false);
         };
-        let label = Label::from_name(&m.label).unwrap_or(Label::HumanReply);
+        let label = m.label;
         let (label, intent) = match k {
             'c' => (label, None),
             'k' | ' ' => {

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 
 use super::Ctx;
 use crate::config;
-use crate::drafting;
+use crate::followup::draft as drafting;
 
 mod presets;
 pub use presets::Provider;
@@ -207,7 +207,7 @@ pub fn templates(flag: Option<&Path>, cmd: TemplatesCmd) -> Result<ExitCode> {
             let c = ctx.one_contact(&contact)?;
             let templates = drafting::load_templates(&ctx.cfg.templates_dir)?;
             let to = c.sendable_address().unwrap_or("(no address)");
-            let (data, notes) = crate::planning::preview_data(&ctx.store, &ctx.cfg, &c, &name)?;
+            let (data, notes) = crate::followup::preview_data(&ctx.store, &ctx.cfg, &c, &name)?;
             let r = templates
                 .render(&name, &data)
                 .map_err(|e| drafting::template_error(&ctx.cfg.templates_dir, &e))?;

@@ -1,5 +1,5 @@
 //! The domain vocabulary shared by the core and the edges: tiers, draft kinds and
-//! states, interaction kinds. Plain data with stable string names (they are stored in
+//! states, interaction kinds, message directions. Plain data with stable string names (they are stored in
 //! SQLite and printed in `--json` output, so renaming one is a migration).
 //!
 //! Nothing here does I/O or reads the clock.
@@ -95,6 +95,14 @@ impl DraftStatus {
 }
 
 string_enum! {
+    /// Which way a message went: from the user (`out`) or to them (`in`).
+    Direction {
+        In => "in",
+        Out => "out",
+    }
+}
+
+string_enum! {
     /// A dated event on a contact's timeline.
     InteractionKind {
         RequestSent => "request-sent",
@@ -141,6 +149,10 @@ mod tests {
         for k in InteractionKind::ALL {
             assert_eq!(k.as_str().parse::<InteractionKind>().unwrap(), *k);
         }
+        for d in Direction::ALL {
+            assert_eq!(d.as_str().parse::<Direction>().unwrap(), *d);
+        }
+        assert!("sideways".parse::<Direction>().is_err());
         let e = "friend".parse::<Tier>().unwrap_err();
         assert!(e.contains("close, regular, acquaintance"), "{e}");
         assert_eq!(

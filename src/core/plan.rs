@@ -10,147 +10,19 @@
 //! It must never do I/O, read the clock, or panic: everything it needs is an argument,
 //! and re-planning with the drafts it asked for already stored is a no-op.
 
-use std::collections::BTreeMap;
-
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
-use crate::core::model::{DraftKind, DraftStatus, InteractionKind, Tier};
+use crate::core::model::{DraftKind, InteractionKind};
 
 mod facts;
+mod input;
+mod meetings;
 
-/// The numbers of the follow-up policy (README: "What rapport will and will not send"). Every one is configurable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Policy {
-    /// A nudge is due this many days after an unanswered request.
-    pub nudge_after_days: u32,
-    /// After the nudge, this many days without a reply make the contact dormant.
-    pub dormant_after_days: u32,
-    /// The thank-you is due this many hours after a meeting ends.
-    pub thank_you_after_hours: u32,
-    /// Check-in cadence for close contacts, in calendar months.
-    pub close_months: u32,
-    /// Check-in cadence for regular contacts, in calendar months.
-    pub regular_months: u32,
-    /// Check-in cadence for acquaintances, in calendar months.
-    pub acquaintance_months: u32,
-    /// A meeting that ended longer ago than this gets no thank-you draft (so the first
-    /// sync of old history does not flood the queue).
-    pub stale_thank_you_days: u32,
-    /// A request older than this gets no nudge (it counts as answered by silence), and a
-    /// "come back around D" older than D plus this gets no check-in of its own.
-    pub stale_request_days: u32,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy {
-            nudge_after_days: 7,
-            dormant_after_days: 14,
-            thank_you_after_hours: 2,
-            close_months: 1,
-            regular_months: 3,
-            acquaintance_months: 6,
-            stale_thank_you_days: 3,
-            stale_request_days: 30,
-        }
-    }
-}
-
-impl Policy {
-    /// The check-in cadence of `tier`, in months.
-    pub fn cadence_months(&self, tier: Tier) -> u32 {
-        match tier {
-            Tier::Close => self.close_months,
-            Tier::Regular => self.regular_months,
-            Tier::Acquaintance => self.acquaintance_months,
-        }
-    }
-}
-
-/// What the planner needs to know about the contact itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContactFacts {
-    pub id: i64,
-    pub tier: Tier,
-    pub do_not_contact: bool,
-    pub all_addresses_bounced: bool,
-    pub has_address: bool,
-}
-
-/// One interaction on the contact's timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
-    pub id: i64,
-    pub at: Timestamp,
-    pub kind: InteractionKind,
-    /// The Message-ID it came from or was sent as ("" for notes and manual entries).
-    pub message_key: String,
-    /// For inbound messages: the Message-ID they answer ("" if unknown).
-    pub in_reply_to: String,
-    /// For inbound messages: the Message-IDs of their References header (server
-    /// aliases already resolved to the id the user sent).
-    pub references: Vec<String>,
-    /// For `Reply`: "yes", "no", "later" or "other".
-    pub intent: Option<String>,
-    /// For a `Reply` with intent "later": the date they asked to hear from us again;
-    /// for `NextContactAgreed`: the date the two agreed to talk again.
-    pub later_until: Option<Date>,
-    /// The reading it came from is unsure and the user has not confirmed it: the
-    /// planner takes the cautious path (no nudge on an unsure request).
-    pub unsure: bool,
-    /// For the meeting kinds: the calendar UID.
-    pub meeting_uid: Option<String>,
-    pub meeting_start: Option<Timestamp>,
-    pub meeting_end: Option<Timestamp>,
-    /// For `AutoReply`: the return date it states.
-    pub auto_reply_until: Option<Date>,
-}
-
-impl Event {
-    /// An event of `kind` at `at` with every optional field empty.
-    pub fn new(id: i64, at: Timestamp, kind: InteractionKind) -> Event {
-        Event {
-            id,
-            at,
-            kind,
-            message_key: String::new(),
-            in_reply_to: String::new(),
-            references: Vec::new(),
-            intent: None,
-            later_until: None,
-            unsure: false,
-            meeting_uid: None,
-            meeting_start: None,
-            meeting_end: None,
-            auto_reply_until: None,
-        }
-    }
-
-    /// The key that names this event in a reason key: its Message-ID, or its id when it
-    /// has none.
-    pub fn key(&self) -> String {
-        if self.message_key.is_empty() {
-            self.id.to_string()
-        } else {
-            self.message_key.clone()
-        }
-    }
-}
-
-/// A draft that already exists for the contact, in any status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExistingDraft {
-    pub id: i64,
-    pub kind: DraftKind,
-    pub reason_key: String,
-    pub status: DraftStatus,
-    pub created_at: Timestamp,
-    /// When it is due (after any snooze); the planner only ever moves this later.
-    pub due: Timestamp,
-}
+pub use input::{ContactFacts, Event, ExistingDraft, Policy};
+pub use meetings::{Meeting, fold_meetings};
 
 /// One change the planner wants made to the draft queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -305,15 +177,6 @@ fn plural(n: u32, one: &str) -> String {
     } else {
         format!("{n} {one}s")
     }
-}
-
-/// A meeting, folded from its calendar events by UID.
-#[derive(Debug, Clone)]
-struct Meeting {
-    key: String,
-    start: Timestamp,
-    end: Timestamp,
-    cancelled: bool,
 }
 
 /// The open request or nudge that nobody has answered yet.
@@ -816,62 +679,4 @@ fn describe(kind: InteractionKind) -> &'static str {
         InteractionKind::MeetingScheduled | InteractionKind::MeetingMoved => "a meeting was set",
         _ => "you wrote",
     }
-}
-
-/// Folds the calendar events into meetings by UID: the latest schedule or move gives
-/// the times, a later cancel or decline cancels, a later schedule revives.
-fn fold_meetings(events: &[&Event]) -> Vec<Meeting> {
-    struct Fold {
-        start: Option<Timestamp>,
-        end: Option<Timestamp>,
-        cancelled: bool,
-        order: usize,
-    }
-    let mut by_key: BTreeMap<String, Fold> = BTreeMap::new();
-    for (order, e) in events.iter().enumerate() {
-        let uid = e.meeting_uid.as_deref().filter(|u| !u.is_empty());
-        match e.kind {
-            InteractionKind::MeetingScheduled | InteractionKind::MeetingMoved => {
-                let key = uid.map_or_else(|| format!("event-{}", e.id), str::to_string);
-                let f = by_key.entry(key).or_insert(Fold {
-                    start: None,
-                    end: None,
-                    cancelled: false,
-                    order,
-                });
-                if e.meeting_start.is_some() {
-                    f.start = e.meeting_start;
-                    f.end = e.meeting_end;
-                } else if e.meeting_end.is_some() {
-                    f.end = e.meeting_end;
-                }
-                f.cancelled = false;
-                f.order = order;
-            }
-            InteractionKind::MeetingCancelled | InteractionKind::MeetingDeclined => {
-                if let Some(f) = uid.and_then(|u| by_key.get_mut(u)) {
-                    f.cancelled = true;
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut meetings: Vec<(usize, Meeting)> = by_key
-        .into_iter()
-        .filter_map(|(key, f)| {
-            let start = f.start.or(f.end)?;
-            let end = f.end.unwrap_or(start).max(start);
-            Some((
-                f.order,
-                Meeting {
-                    key,
-                    start,
-                    end,
-                    cancelled: f.cancelled,
-                },
-            ))
-        })
-        .collect();
-    meetings.sort_by_key(|(order, _)| *order);
-    meetings.into_iter().map(|(_, m)| m).collect()
 }

@@ -175,7 +175,7 @@ impl Source {
             if stop() {
                 return Ok((report, false));
             }
-            let tx = store.transaction()?;
+            let tx = store.batch()?;
             let (mut files, mut bytes) = (0usize, 0usize);
             while files < BATCH_FILES && bytes < BATCH_BYTES && !stop() {
                 let Some((name, path)) = todo.next() else {
@@ -190,16 +190,14 @@ impl Source {
             uidvalidity: 1,
             next_uid: 0,
         };
-        let tx = store.transaction()?;
-        crate::store::set_cursor(&tx, &self.account, folder, cursor, self.now)?;
-        tx.commit()?;
+        store.set_cursor(&self.account, folder, cursor, self.now)?;
         Ok((report, true))
     }
 
     /// Reads, classifies and records one file; returns the bytes read.
     fn read_one(
         &self,
-        conn: &rusqlite::Connection,
+        conn: &crate::store::Batch<'_>,
         folder: &str,
         name: &str,
         path: &Path,
@@ -221,7 +219,7 @@ impl Source {
         report.bodies += 1;
         let unique = unique_name(name);
         let (new, n) = record_with(conn, &m, self.now, |conn, row| {
-            crate::store::add_maildir_file(conn, &self.account, folder, unique, row)
+            conn.add_maildir_file(&self.account, folder, unique, row)
         })?;
         report.read += 1;
         if new {

@@ -162,7 +162,7 @@ impl Classifier {
 /// Stores one prepared message at a location and derives its timeline entries.
 /// Returns (new?, interactions written).
 pub fn record(
-    conn: &rusqlite::Connection,
+    conn: &store::Batch<'_>,
     account: &str,
     folder: &str,
     uidvalidity: u32,
@@ -171,25 +171,26 @@ pub fn record(
     now: Timestamp,
 ) -> Result<(bool, usize)> {
     record_with(conn, m, now, |conn, row| {
-        store::add_location(conn, account, folder, uidvalidity, uid, row)
+        conn.add_location(account, folder, uidvalidity, uid, row)
     })
 }
 
 /// Stores one prepared message, lets `locate` remember where it was found (an IMAP UID,
 /// a Maildir file name), and derives its timeline entries. Returns (new?, interactions).
 pub fn record_with(
-    conn: &rusqlite::Connection,
+    conn: &store::Batch<'_>,
     m: &NewMessage,
     now: Timestamp,
-    locate: impl FnOnce(&rusqlite::Connection, i64) -> Result<()>,
+    locate: impl FnOnce(&store::Batch<'_>, i64) -> Result<()>,
 ) -> Result<(bool, usize)> {
-    let (row, new) = store::upsert_message(conn, m, now)?;
+    let (row, new) = conn.upsert_message(m, now)?;
     locate(conn, row)?;
     if !new {
         return Ok((false, 0));
     }
-    let stored =
-        store::message_by_message_id(conn, &m.message_id)?.context("the message just stored")?;
+    let stored = conn
+        .message_by_message_id(&m.message_id)?
+        .context("the message just stored")?;
     let n = crate::mail::timeline::derive(conn, &stored, now)?;
     Ok((true, n))
 }
@@ -410,7 +411,7 @@ pub async fn sync_folder(
         }
         let max_uid = chunk.iter().copied().max().unwrap_or(0);
         next_uid = next_uid.max(max_uid.saturating_add(1));
-        let tx = store.transaction()?;
+        let tx = store.batch()?;
         for (uid, m) in &prepared {
             let (new, n) = record(&tx, account, folder, status.uidvalidity, *uid, m, now)?;
             report.read += 1;
@@ -420,8 +421,7 @@ pub async fn sync_folder(
             }
             report.interactions += n;
         }
-        store::set_cursor(
-            &tx,
+        tx.set_cursor(
             account,
             folder,
             Cursor {
@@ -440,8 +440,7 @@ pub async fn sync_folder(
     }
     // Everything below UIDNEXT at EXAMINE time was searched or is older than the
     // lookback window; what arrives later has a higher UID.
-    store::set_cursor(
-        store.conn(),
+    store.set_cursor(
         account,
         folder,
         Cursor {

@@ -8,59 +8,28 @@
 
 use anyhow::Result;
 use jiff::Timestamp;
-use rusqlite::{Connection, params};
 use serde_json::Value;
 
-use crate::core::classify::Label;
+use crate::core::model::Direction;
 use crate::core::timeline;
-use crate::store::{
-    NewInteraction, StoredMessage, canonical_message_id, fmt_ts, insert_interaction,
-};
-
-/// The contacts (id) among `addresses`.
-fn contacts_for(conn: &Connection, addresses: &[String]) -> Result<Vec<i64>> {
-    let mut ids = Vec::new();
-    let mut stmt =
-        conn.prepare_cached("SELECT contact_id FROM contact_emails WHERE address = ?1")?;
-    for a in addresses {
-        let found: Vec<i64> = stmt
-            .query_map([a.to_lowercase()], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        for id in found {
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
-    }
-    Ok(ids)
-}
-
-/// Whether `message_id` is one rapport sent itself (its interaction came from sending).
-fn sent_by_rapport(conn: &Connection, message_id: &str) -> Result<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM drafts WHERE message_id = ?1 AND status IN ('sent', 'unknown'))
-             OR EXISTS (SELECT 1 FROM message_aliases WHERE alias = ?1)",
-        [message_id],
-        |r| r.get(0),
-    )?)
-}
+use crate::store::{Batch, NewInteraction, StoredMessage};
 
 /// Records which messages an inbound message answers (In-Reply-To and References, with
 /// server aliases resolved to the id the user sent), so the planner can count it as an
 /// answer whatever its `Date:` says.
-fn add_thread(conn: &Connection, m: &StoredMessage, detail: &mut Value) -> Result<()> {
+fn add_thread(batch: &Batch<'_>, m: &StoredMessage, detail: &mut Value) -> Result<()> {
     let Some(obj) = detail.as_object_mut() else {
         return Ok(());
     };
     if !m.in_reply_to.is_empty() {
         obj.insert(
             "in_reply_to".into(),
-            Value::String(canonical_message_id(conn, &m.in_reply_to)?),
+            Value::String(batch.canonical_message_id(&m.in_reply_to)?),
         );
     }
     let mut refs = Vec::with_capacity(m.refs.len());
     for r in m.refs.iter().take(64) {
-        refs.push(Value::String(canonical_message_id(conn, r)?));
+        refs.push(Value::String(batch.canonical_message_id(r)?));
     }
     if !refs.is_empty() {
         obj.insert("refs".into(), Value::Array(refs));
@@ -69,16 +38,13 @@ fn add_thread(conn: &Connection, m: &StoredMessage, detail: &mut Value) -> Resul
 }
 
 /// (Re)derives the timeline entries of one message. Returns how many were written.
-pub fn derive(conn: &Connection, m: &StoredMessage, now: Timestamp) -> Result<usize> {
-    conn.execute(
-        "DELETE FROM interactions WHERE source = 'sync' AND message_key = ?1",
-        [&m.message_id],
-    )?;
+pub fn derive(batch: &Batch<'_>, m: &StoredMessage, now: Timestamp) -> Result<usize> {
+    batch.forget_derived(&m.message_id)?;
     let at = m.date.parse::<Timestamp>().unwrap_or(now);
-    let outbound = m.direction == "out";
+    let outbound = m.direction == Direction::Out;
     let facts = timeline::MessageFacts {
         row: m.id,
-        label: Label::from_name(&m.label).unwrap_or(Label::Other),
+        label: m.label,
         confirmed: m.label_override.is_some(),
         outbound,
         subject: &m.subject,
@@ -89,40 +55,34 @@ pub fn derive(conn: &Connection, m: &StoredMessage, now: Timestamp) -> Result<us
     let Some(mut entry) = timeline::entry(&facts) else {
         return Ok(0);
     };
-    let contacts = contacts_for(conn, &entry.with)?;
+    let contacts = batch.contacts_with_addresses(&entry.with)?;
     if contacts.is_empty() {
         return Ok(0);
     }
-    if entry.hard_bounce.is_none() && outbound && sent_by_rapport(conn, &m.message_id)? {
+    if entry.hard_bounce.is_none() && outbound && batch.sent_by_rapport(&m.message_id)? {
         // Recorded when rapport sent it; the copy in Sent adds nothing.
         return Ok(0);
     }
     if entry.hard_bounce.is_none() && !outbound {
-        add_thread(conn, m, &mut entry.detail)?;
+        add_thread(batch, m, &mut entry.detail)?;
     }
     let mut written = 0;
     for id in contacts {
         if entry.hard_bounce == Some(true) {
             for addr in &entry.with {
-                conn.execute(
-                    "UPDATE contact_emails SET bounced_at = ?1 WHERE address = ?2 AND contact_id = ?3 AND bounced_at IS NULL",
-                    params![fmt_ts(at), addr, id],
-                )?;
+                batch.mark_bounced(addr, id, at)?;
             }
         }
-        written += usize::from(insert_interaction(
-            conn,
-            &NewInteraction {
-                contact_id: id,
-                at,
-                kind: entry.kind,
-                summary: &entry.summary,
-                message_key: &m.message_id,
-                draft_id: None,
-                detail: entry.detail.clone(),
-                source: "sync",
-            },
-        )?);
+        written += usize::from(batch.add_interaction(&NewInteraction {
+            contact_id: id,
+            at,
+            kind: entry.kind,
+            summary: &entry.summary,
+            message_key: &m.message_id,
+            draft_id: None,
+            detail: entry.detail.clone(),
+            source: "sync",
+        })?);
     }
     Ok(written)
 }
@@ -140,19 +100,20 @@ pub fn link_history(
         }
     }
     let messages = store.messages_involving(&addresses)?;
-    let tx = store.transaction()?;
+    let batch = store.batch()?;
     let mut n = 0;
     for m in &messages {
-        n += derive(&tx, m, now)?;
+        n += derive(&batch, m, now)?;
     }
-    tx.commit()?;
+    batch.commit()?;
     Ok(n)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{NewContact, NewMessage, Store, upsert_message};
+    use crate::core::model::InteractionKind;
+    use crate::store::{NewContact, NewMessage, Store};
     use serde_json::json;
 
     #[test]
@@ -174,6 +135,7 @@ mod tests {
             classification: class,
             parse_error: String::new(),
         };
+        let batch = s.batch().unwrap();
         for m in [
             msg(
                 "a@x",
@@ -197,8 +159,9 @@ mod tests {
                 json!({}),
             ),
         ] {
-            upsert_message(s.conn(), &m, now).unwrap();
+            batch.upsert_message(&m, now).unwrap();
         }
+        batch.commit().unwrap();
         let id = s
             .add_contact(
                 &NewContact {
@@ -210,13 +173,16 @@ mod tests {
             )
             .unwrap();
         assert_eq!(link_history(&mut s, &[id], now).unwrap(), 2);
-        let kinds: Vec<String> = s
+        let kinds: Vec<InteractionKind> = s
             .interactions(id)
             .unwrap()
             .into_iter()
             .map(|i| i.kind)
             .collect();
-        assert_eq!(kinds, vec!["email-received", "bounce"]);
+        assert_eq!(
+            kinds,
+            vec![InteractionKind::EmailReceived, InteractionKind::Bounce]
+        );
         let c = s.contact(id).unwrap().unwrap();
         assert!(
             c.emails[0].bounced_at.is_some(),

@@ -160,13 +160,15 @@ pub const INBOUND_HUMAN: &[InteractionKind] = &[
 
 /// The hard rule: nothing goes to a contact who wrote since the draft was made.
 pub fn replied_since(store: &Store, d: &Draft) -> Result<Verdict> {
-    let wrote = store.interactions(d.contact_id)?.into_iter().find(|i| {
-        INBOUND_HUMAN.iter().any(|k| k.as_str() == i.kind) && i.at.as_str() > d.created_at.as_str()
-    });
+    let created = crate::store::parse_ts(&d.created_at)?;
+    let wrote = store
+        .interactions(d.contact_id)?
+        .into_iter()
+        .find(|i| INBOUND_HUMAN.contains(&i.kind) && i.at > created);
     Ok(match wrote {
         Some(i) => Verdict::Supersede(format!(
             "they wrote on {} after this was drafted ({})",
-            i.at.get(..10).unwrap_or(&i.at),
+            i.at.strftime("%Y-%m-%d"),
             i.summary
         )),
         None => Verdict::Proceed,

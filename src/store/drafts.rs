@@ -213,6 +213,25 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// The subject and References of the draft rapport wrote as `message_id`, if it did:
+    /// the thread a nudge to it replies in.
+    pub fn draft_thread(&self, message_id: &str) -> Result<Option<(String, Vec<String>)>> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT subject, refs FROM drafts WHERE message_id = ?1",
+                [message_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(subject, refs)| {
+            (
+                subject,
+                refs.split_whitespace().map(str::to_string).collect(),
+            )
+        }))
+    }
+
     /// Moves a draft between states when it is in one of `from`; returns whether it did.
     fn transition(
         &self,

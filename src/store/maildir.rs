@@ -28,7 +28,7 @@ fn maildir_names(conn: &Connection, account: &str, folder: &str) -> Result<HashS
 }
 
 /// Remembers that the file `name` of a folder holds message `row`.
-pub fn add_maildir_file(
+pub(super) fn add_maildir_file(
     conn: &Connection,
     account: &str,
     folder: &str,

@@ -7,6 +7,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, fmt_ts};
+use crate::core::classify::Label;
+use crate::core::model::Direction;
 
 /// Per account and folder: the UIDVALIDITY seen and the next UID to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,7 +50,7 @@ pub struct StoredMessage {
     pub message_id: String,
     pub in_reply_to: String,
     pub refs: Vec<String>,
-    pub direction: String,
+    pub direction: Direction,
     pub from_addr: String,
     pub from_name: String,
     pub to_addrs: Vec<String>,
@@ -56,9 +58,9 @@ pub struct StoredMessage {
     pub subject: String,
     pub snippet: String,
     /// The label in force: the user's correction when there is one.
-    pub label: String,
-    pub detected_label: String,
-    pub label_override: Option<String>,
+    pub label: Label,
+    pub detected_label: Label,
+    pub label_override: Option<Label>,
     pub classification: serde_json::Value,
     pub parse_error: String,
 }
@@ -68,34 +70,48 @@ const COLUMNS: &str =
     subject, snippet, label, label_override, classification, parse_error";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
+    let id: i64 = r.get(0)?;
+    let bad = |column: &str, why: String| super::bad_value("messages", id, column, why);
+    let label = |column: &str, text: &str| {
+        Label::from_name(text).ok_or_else(|| bad(column, format!("{text:?} is not a label")))
+    };
     let refs: String = r.get(3)?;
+    let direction: String = r.get(4)?;
     let to: String = r.get(7)?;
-    let detected: String = r.get(11)?;
-    let over: Option<String> = r.get(12)?;
+    let detected = label("label", &r.get::<_, String>(11)?)?;
+    let over = match r.get::<_, Option<String>>(12)? {
+        Some(text) => Some(label("label_override", &text)?),
+        None => None,
+    };
     let class: String = r.get(13)?;
     Ok(StoredMessage {
-        id: r.get(0)?,
+        id,
         message_id: r.get(1)?,
         in_reply_to: r.get(2)?,
         refs: refs.split_whitespace().map(str::to_string).collect(),
-        direction: r.get(4)?,
+        direction: direction.parse().map_err(|e| bad("direction", e))?,
         from_addr: r.get(5)?,
         from_name: r.get(6)?,
-        to_addrs: serde_json::from_str(&to).unwrap_or_default(),
+        to_addrs: serde_json::from_str(&to).map_err(|e| bad("to_addrs", e.to_string()))?,
         date: r.get(8)?,
         subject: r.get(9)?,
         snippet: r.get(10)?,
-        label: over.clone().unwrap_or_else(|| detected.clone()),
+        label: over.unwrap_or(detected),
         detected_label: detected,
         label_override: over,
-        classification: serde_json::from_str(&class).unwrap_or(serde_json::Value::Null),
+        classification: serde_json::from_str(&class)
+            .map_err(|e| bad("classification", e.to_string()))?,
         parse_error: r.get(14)?,
     })
 }
 
 /// Records a message unless one with the same Message-ID is known; returns its row id
 /// and whether it is new.
-pub fn upsert_message(conn: &Connection, m: &NewMessage, now: Timestamp) -> Result<(i64, bool)> {
+pub(super) fn upsert_message(
+    conn: &Connection,
+    m: &NewMessage,
+    now: Timestamp,
+) -> Result<(i64, bool)> {
     let n = conn.execute(
         "INSERT INTO messages (message_id, in_reply_to, refs, direction, from_addr, from_name, to_addrs,
             date, subject, snippet, label, classification, parse_error, seen_at)
@@ -105,7 +121,12 @@ pub fn upsert_message(conn: &Connection, m: &NewMessage, now: Timestamp) -> Resu
             m.message_id,
             m.in_reply_to,
             m.refs.join(" "),
-            if m.outbound { "out" } else { "in" },
+            if m.outbound {
+                Direction::Out
+            } else {
+                Direction::In
+            }
+            .as_str(),
             m.from_addr,
             m.from_name,
             serde_json::to_string(&m.to_addrs)?,
@@ -130,7 +151,7 @@ pub fn upsert_message(conn: &Connection, m: &NewMessage, now: Timestamp) -> Resu
 }
 
 /// Remembers that message `row` lives at (folder, uidvalidity, uid).
-pub fn add_location(
+pub(super) fn add_location(
     conn: &Connection,
     account: &str,
     folder: &str,
@@ -147,7 +168,7 @@ pub fn add_location(
 }
 
 /// Moves a folder's cursor.
-pub fn set_cursor(
+pub(super) fn set_cursor(
     conn: &Connection,
     account: &str,
     folder: &str,
@@ -164,7 +185,10 @@ pub fn set_cursor(
 }
 
 /// A message by its Message-ID, on any connection or transaction.
-pub fn message_by_message_id(conn: &Connection, message_id: &str) -> Result<Option<StoredMessage>> {
+pub(super) fn message_by_message_id(
+    conn: &Connection,
+    message_id: &str,
+) -> Result<Option<StoredMessage>> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM messages WHERE message_id = ?1"),
@@ -175,11 +199,9 @@ pub fn message_by_message_id(conn: &Connection, message_id: &str) -> Result<Opti
 }
 
 impl Store {
-    /// A write transaction on the store's connection.
-    pub fn transaction(&mut self) -> Result<rusqlite::Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+    /// Moves a folder's cursor outside any batch.
+    pub fn set_cursor(&self, account: &str, folder: &str, c: Cursor, now: Timestamp) -> Result<()> {
+        set_cursor(&self.conn, account, folder, c, now)
     }
 
     pub fn cursor(&self, account: &str, folder: &str) -> Result<Option<Cursor>> {
@@ -312,7 +334,7 @@ impl Store {
 }
 
 /// The Message-ID the user sent when `id` is an alias a server rewrote it to; else `id`.
-pub fn canonical_message_id(conn: &rusqlite::Connection, id: &str) -> Result<String> {
+pub(super) fn canonical_message_id(conn: &rusqlite::Connection, id: &str) -> Result<String> {
     use rusqlite::OptionalExtension as _;
     let found: Option<String> = conn
         .prepare_cached("SELECT message_id FROM message_aliases WHERE alias = ?1")?
@@ -323,15 +345,15 @@ pub fn canonical_message_id(conn: &rusqlite::Connection, id: &str) -> Result<Str
 
 /// Records the user's reading of a message (`rapport mark`): the label in force and the
 /// corrected classification.
-pub fn set_label_override(
+pub(super) fn set_label_override(
     conn: &rusqlite::Connection,
     id: i64,
-    label: &str,
+    label: Label,
     classification: &serde_json::Value,
 ) -> Result<()> {
     conn.execute(
         "UPDATE messages SET label_override = ?1, classification = ?2 WHERE id = ?3",
-        rusqlite::params![label, classification.to_string(), id],
+        rusqlite::params![label.as_str(), classification.to_string(), id],
     )?;
     Ok(())
 }
@@ -362,7 +384,7 @@ impl Store {
     /// Requests to answer (oldest first), then readings to confirm.
     pub fn attention(&self) -> Result<Vec<Attention>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT 'to_answer', c.id, c.name, i.at, i.message_key, i.summary
+            "SELECT 0, c.id, c.name, i.at, i.message_key, i.summary
                FROM interactions i JOIN contacts c ON c.id = i.contact_id
               WHERE i.kind = 'request-received'
                 AND NOT EXISTS (SELECT 1 FROM interactions j
@@ -371,15 +393,16 @@ impl Store {
                                                   'check-in-sent', 'thank-you-sent',
                                                   'meeting-scheduled', 'meeting-declined'))
              UNION ALL
-             SELECT 'to_confirm', c.id, c.name, i.at, i.message_key, i.summary
+             SELECT 1, c.id, c.name, i.at, i.message_key, i.summary
                FROM interactions i JOIN contacts c ON c.id = i.contact_id
               WHERE json_extract(i.detail, '$.unsure') = 1
              ORDER BY 1, 4",
         )?;
         let rows = stmt.query_map([], |r| {
-            let kind: String = r.get(0)?;
+            // The first column says which half of the union a row came from.
+            let to_answer = r.get::<_, i64>(0)? == 0;
             Ok(Attention {
-                kind: if kind == "to_answer" {
+                kind: if to_answer {
                     AttentionKind::ToAnswer
                 } else {
                     AttentionKind::ToConfirm

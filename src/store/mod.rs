@@ -9,6 +9,7 @@
 //! This module must never store a password or a message body beyond the drafts rapport
 //! itself wrote.
 
+mod batch;
 mod briefing;
 mod contacts;
 mod drafts;
@@ -24,13 +25,10 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension};
 
+pub use batch::Batch;
 pub use contacts::{Contact, ContactEmail, ContactPatch, NewContact};
 pub use drafts::{Draft, NewDraft};
-pub use maildir::add_maildir_file;
-pub use messages::{
-    Attention, AttentionKind, Cursor, NewMessage, StoredMessage, SyncState, add_location,
-    canonical_message_id, message_by_message_id, set_cursor, set_label_override, upsert_message,
-};
+pub use messages::{Attention, AttentionKind, Cursor, NewMessage, StoredMessage, SyncState};
 pub use sent_copy::{CopyState, SentCopy};
 
 /// The migrations, in order. Their position is their version number.
@@ -52,7 +50,16 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_sent_copy",
         include_str!("migrations/0009_sent_copy.sql"),
     ),
+    (
+        "0010_contacts_autoincrement",
+        include_str!("migrations/0010_contacts_autoincrement.sql"),
+    ),
 ];
+
+/// The migrations that rebuild a table other tables point at, and so must run with
+/// foreign keys off (SQLite's documented way: otherwise dropping the old table cascades
+/// into, or fails on, its children). `foreign_key_check` runs before they commit.
+const FOREIGN_KEYS_OFF: &[&str] = &["0010_contacts_autoincrement"];
 
 /// The schema version this build of rapport writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -67,8 +74,8 @@ pub struct Store {
 pub struct Interaction {
     pub id: i64,
     pub contact_id: i64,
-    pub at: String,
-    pub kind: String,
+    pub at: Timestamp,
+    pub kind: crate::core::model::InteractionKind,
     pub summary: String,
     pub message_key: String,
     pub draft_id: Option<i64>,
@@ -161,33 +168,7 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version > SCHEMA_VERSION {
-            bail!(
-                "the database was written by a newer rapport (schema {version}, this one knows {SCHEMA_VERSION}); upgrade rapport, or point [store] path at another file"
-            );
-        }
-        if version == SCHEMA_VERSION {
-            return Ok(());
-        }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        // Re-read inside the write lock: another process may have migrated meanwhile.
-        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        for (i, (name, sql)) in MIGRATIONS.iter().enumerate() {
-            let number = i as i64 + 1;
-            if number <= version {
-                continue;
-            }
-            tx.execute_batch(sql)
-                .with_context(|| format!("Applying migration {name}"))?;
-            tx.pragma_update(None, "user_version", number)?;
-        }
-        tx.commit()?;
-        Ok(())
+        migrate_to(&mut self.conn, SCHEMA_VERSION)
     }
 
     /// The underlying connection, for modules that own their own queries.
@@ -231,20 +212,7 @@ impl Store {
             "SELECT id, contact_id, at, kind, summary, message_key, draft_id, detail, source
              FROM interactions WHERE contact_id = ?1 ORDER BY at, id",
         )?;
-        let rows = stmt.query_map([contact_id], |r| {
-            let detail: String = r.get(7)?;
-            Ok(Interaction {
-                id: r.get(0)?,
-                contact_id: r.get(1)?,
-                at: r.get(2)?,
-                kind: r.get(3)?,
-                summary: r.get(4)?,
-                message_key: r.get(5)?,
-                draft_id: r.get(6)?,
-                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
-                source: r.get(8)?,
-            })
-        })?;
+        let rows = stmt.query_map([contact_id], interaction_from_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
@@ -280,8 +248,107 @@ impl Store {
     }
 }
 
+/// Brings the schema up to `target`, refusing a database from a newer rapport.
+fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        bail!(
+            "the database was written by a newer rapport (schema {version}, this one knows {SCHEMA_VERSION}); upgrade rapport, or point [store] path at another file"
+        );
+    }
+    if version >= target {
+        return Ok(());
+    }
+    let keys_off = MIGRATIONS
+        .iter()
+        .zip(1..=target)
+        .any(|((name, _), number)| number > version && FOREIGN_KEYS_OFF.contains(name));
+    if !keys_off {
+        return apply_migrations(conn, target, false);
+    }
+    // The pragma is a no-op inside a transaction: it is switched around the whole batch,
+    // and back on whatever happened.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let applied = apply_migrations(conn, target, true);
+    let restored = conn.pragma_update(None, "foreign_keys", "ON");
+    applied?;
+    Ok(restored?)
+}
+
+/// Applies the migrations above the stored version up to `target` in one transaction;
+/// with `check_keys`, refuses to commit while any row points at a missing parent.
+fn apply_migrations(conn: &mut Connection, target: i64, check_keys: bool) -> Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for ((name, sql), number) in MIGRATIONS.iter().zip(1..=target) {
+        if number <= version {
+            continue;
+        }
+        tx.execute_batch(sql)
+            .with_context(|| format!("Applying migration {name}"))?;
+        tx.pragma_update(None, "user_version", number)?;
+    }
+    if check_keys {
+        let broken: Option<(String, i64, String)> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                    r.get(2)?,
+                ))
+            })
+            .optional()?;
+        if let Some((table, rowid, parent)) = broken {
+            bail!(
+                "migrating left row {rowid} of {table} pointing at a missing {parent} row; nothing was changed (the database is as it was): report this with `rapport --version`"
+            );
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// A stored value that does not read back as its type: the error names the table, the
+/// row and the column, so a damaged database is reported, never a panic.
+fn bad_value(table: &str, id: i64, column: &str, why: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("{table} row {id}, column {column}: {why}").into(),
+    )
+}
+
+/// Reads a stored timestamp of row `id`.
+fn ts_column(table: &str, id: i64, column: &str, text: &str) -> rusqlite::Result<Timestamp> {
+    parse_ts(text).map_err(|e| bad_value(table, id, column, format!("{e:#}")))
+}
+
+/// A timeline row (columns id, contact_id, at, kind, summary, message_key, draft_id,
+/// detail, source).
+fn interaction_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Interaction> {
+    let id: i64 = r.get(0)?;
+    let at: String = r.get(2)?;
+    let kind: String = r.get(3)?;
+    let detail: String = r.get(7)?;
+    Ok(Interaction {
+        id,
+        contact_id: r.get(1)?,
+        at: ts_column("interactions", id, "at", &at)?,
+        kind: kind
+            .parse()
+            .map_err(|e| bad_value("interactions", id, "kind", e))?,
+        summary: r.get(4)?,
+        message_key: r.get(5)?,
+        draft_id: r.get(6)?,
+        detail: serde_json::from_str(&detail)
+            .map_err(|e| bad_value("interactions", id, "detail", e))?,
+        source: r.get(8)?,
+    })
+}
+
 /// Inserts a timeline entry on any connection or transaction.
-pub(crate) fn insert_interaction(conn: &Connection, i: &NewInteraction<'_>) -> Result<bool> {
+fn insert_interaction(conn: &Connection, i: &NewInteraction<'_>) -> Result<bool> {
     let n = conn.execute(
         "INSERT INTO interactions (contact_id, at, kind, summary, message_key, draft_id, detail, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -394,70 +461,4 @@ pub fn make_private(_path: &Path) -> Result<Option<u32>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn migrates_to_current_version_and_refuses_newer() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("sub/rapport.db");
-        let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        drop(store);
-        // Opening again is a no-op.
-        Store::open(&path).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o600);
-            let mode = std::fs::metadata(path.parent().unwrap())
-                .unwrap()
-                .permissions()
-                .mode()
-                & 0o777;
-            assert_eq!(mode, 0o700);
-        }
-        let conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
-            .unwrap();
-        drop(conn);
-        let err = format!("{:#}", Store::open(&path).err().unwrap());
-        assert!(err.contains("newer rapport"), "{err}");
-    }
-
-    #[test]
-    fn tables_are_strict() {
-        let store = Store::open_in_memory().unwrap();
-        store
-            .conn()
-            .execute(
-                "INSERT INTO contacts (id, name, created_at) VALUES (1, 'a', 'x')",
-                [],
-            )
-            .unwrap();
-        // `position` has no CHECK: only STRICT refuses text in an INTEGER column (a plain
-        // table would store it).
-        let err = store
-            .conn()
-            .execute(
-                "INSERT INTO contact_emails (address, contact_id, position) VALUES ('a@b.c', 1, 'first')",
-                [],
-            )
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("cannot store TEXT value in INTEGER column"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn timestamps_sort_as_text() {
-        let a: Timestamp = "2026-11-22T09:00:00.5Z".parse().unwrap();
-        let b: Timestamp = "2026-11-22T09:00:01Z".parse().unwrap();
-        assert!(fmt_ts(a) < fmt_ts(b));
-        assert_eq!(fmt_ts(a), "2026-11-22T09:00:00Z");
-        assert_eq!(parse_ts(&fmt_ts(b)).unwrap(), b);
-    }
-}
+mod tests;

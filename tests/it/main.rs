@@ -34,6 +34,6 @@ mod plan_props;
 mod plan_table;
 mod prepare_cli;
 mod sent_copy;
-mod stored_forms;
 mod servers_smoke;
 mod smtp_send;
+mod stored_forms;

@@ -59,7 +59,7 @@ fn use_the_numbers(cfg: &Loaded) {
         assert!(zoned.checked_add(i64::from(months).months()).is_ok());
     }
     let _ = std::time::Instant::now() + std::time::Duration::from_secs(p.retry_seconds);
-    let planner = crate::planning::policy(cfg);
+    let planner = crate::followup::policy(cfg);
     assert_eq!(planner.nudge_after_days, p.nudge_after_days);
 }
 

@@ -78,7 +78,7 @@ fn only_approved_bytes_are_claimed_and_claimed_once() {
     s.mark_sent(id, now).unwrap();
     let tl = s.interactions(c).unwrap();
     assert_eq!(tl.len(), 1);
-    assert_eq!(tl[0].kind, "request-sent");
+    assert_eq!(tl[0].kind, InteractionKind::RequestSent);
     assert_eq!(tl[0].message_key, "r1@example.org");
 }
 

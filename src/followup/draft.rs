@@ -1,7 +1,8 @@
 //! Turning "this email should exist" into a draft in the queue: pick the recipient,
 //! render the template, fix the Message-ID, compose the bytes once, store them.
 //!
-//! Used by `rapport request` and by the planner. It never sends anything.
+//! Used by `rapport request` and by the planner's actions. It never sends anything and
+//! holds no SQL: the draft is stored through `Store::insert_draft`.
 
 use std::path::Path;
 
