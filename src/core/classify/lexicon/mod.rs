@@ -437,8 +437,8 @@ fn number_entry(line: &str) -> Option<(&str, i64)> {
     Some((word.trim(), n.trim().parse().ok()?))
 }
 
-/// The count a lowercase word stands for in any language ("two", "zwei",
-/// "a few" words are listed by the English file: "few 3").
+/// The count a lowercase word stands for in any language: "two", "zwei",
+/// "trois" (and the English file's "few 3", "couple 2").
 pub(crate) fn number_of(word: &str) -> Option<i64> {
     CALENDAR.numbers.get(word).copied()
 }
