@@ -6,6 +6,7 @@
 
 pub mod brief;
 pub mod classify;
+pub mod contentline;
 pub mod digest;
 pub mod goals;
 pub mod model;

@@ -4,6 +4,7 @@
 //! with its line.
 
 use super::*;
+use crate::core::contentline::{self, decode_quoted_printable, unescape};
 
 pub(super) fn is_begin_vcard(line: &str) -> bool {
     line.trim().eq_ignore_ascii_case("BEGIN:VCARD")
@@ -52,10 +53,11 @@ impl Property {
     /// The value with quoted-printable decoded; backslash escapes are still in it.
     pub(super) fn raw_text(&self) -> String {
         if self.is_quoted_printable() {
-            normalize_newlines(decode_charset(
+            let text = decode_charset(
                 decode_quoted_printable(&self.value),
                 self.param_values("CHARSET").next(),
-            ))
+            );
+            contentline::normalise_newlines(&text).into_owned()
         } else {
             self.value.clone()
         }
@@ -80,113 +82,28 @@ impl Property {
     }
 }
 
-/// Finds the first `wanted` byte outside double quotes.
-pub(super) fn find_unquoted(s: &str, wanted: u8) -> Option<usize> {
-    let mut quoted = false;
-    for (i, b) in s.bytes().enumerate() {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if b == wanted && !quoted {
-            return Some(i);
-        }
-    }
-    None
-}
-
-/// Splits on `separator` outside double quotes.
-pub(super) fn split_unquoted(s: &str, separator: u8) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut rest = s;
-    while let Some(at) = find_unquoted(rest, separator) {
-        parts.push(rest.get(..at).unwrap_or(""));
-        rest = rest.get(at + 1..).unwrap_or("");
-    }
-    parts.push(rest);
-    parts
-}
-
+/// A content line as a property; `None` when it is not one (see
+/// [`contentline::parse`]).
 pub(super) fn parse_content_line(line: usize, s: &str) -> Option<Property> {
-    let name_end = s.find([';', ':'])?;
-    let full_name = s.get(..name_end)?.trim();
-    let name = full_name
-        .rsplit_once('.')
-        .map_or(full_name, |(_, name)| name);
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return None;
-    }
-    let rest = s.get(name_end..)?;
-    let colon = find_unquoted(rest, b':').or_else(|| rest.find(':'))?;
-    let params = split_unquoted(rest.get(..colon)?, b';')
-        .into_iter()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|param| {
-            let (key, values) = param.split_once('=').unwrap_or(("TYPE", param));
-            let values = split_unquoted(values, b',')
-                .into_iter()
-                .map(|v| v.trim().trim_matches('"').to_owned())
-                .collect();
-            (key.trim().to_ascii_uppercase(), values)
+    let l = contentline::parse(s)?;
+    let params = l
+        .params
+        .iter()
+        .map(|p| match &p.name {
+            Some(key) => (key.clone(), p.values()),
+            None => ("TYPE".to_owned(), p.values()),
         })
         .collect();
     Some(Property {
         line,
-        name: name.to_ascii_uppercase(),
+        name: l.name,
         params,
-        value: rest.get(colon + 1..)?.to_owned(),
+        value: l.value.to_owned(),
     })
-}
-
-pub(super) fn decode_quoted_printable(s: &str) -> Vec<u8> {
-    let bytes = s.as_bytes();
-    let hex = |b: Option<&u8>| b.and_then(|b| char::from(*b).to_digit(16));
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'=' {
-            match (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-                (Some(high), Some(low)) => {
-                    out.extend(u8::try_from(high * 16 + low).ok());
-                    i += 3;
-                    continue;
-                }
-                // A soft line break left at the very end.
-                _ if i + 1 == bytes.len() => {}
-                _ => out.push(b),
-            }
-        } else {
-            out.push(b);
-        }
-        i += 1;
-    }
-    out
 }
 
 pub(super) fn decode_charset(bytes: Vec<u8>, charset: Option<&str>) -> String {
     decode_labelled(&bytes, charset)
-}
-
-/// `\n` and `\N` are newlines; a backslash before any other character stands for that
-/// character (`\,` `\;` `\\`, and the `\:` that Apple writes in URLs).
-pub(super) fn unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n' | 'N') => out.push('\n'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 /// Splits on `separator` where it is not escaped by a backslash; escapes are left in.
@@ -360,73 +277,69 @@ impl Card {
     }
 }
 
-/// The name and parameters of a content line name quoted-printable encoding.
-pub(super) fn head_is_quoted_printable(line: &str) -> bool {
-    let head = line.find(':').and_then(|i| line.get(..i)).unwrap_or(line);
-    head.to_ascii_uppercase().contains("QUOTED-PRINTABLE")
+/// Where the reader stands in a file.
+#[derive(Default)]
+struct Reader {
+    card: Option<Card>,
+    /// The line of the first stray line since the last card (reported once).
+    stray_since: Option<usize>,
+    /// After a base64 property: vCard 2.1 writes its data on unindented lines.
+    in_base64: bool,
 }
 
 pub(super) fn parse_vcard(text: &str, sink: &mut Sink) {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let mut card: Option<Card> = None;
-    let mut stray_since: Option<usize> = None;
-    let mut in_base64 = false;
-    let mut i = 0;
-    while let Some(&first) = lines.get(i) {
-        let line_number = i + 1;
-        i += 1;
-        if first.trim().is_empty() {
-            in_base64 = false;
-            continue;
+    let mut r = Reader::default();
+    for logical in contentline::unfold(text, usize::MAX) {
+        let (line_number, logical) = (logical.line, logical.text);
+        if logical.trim().is_empty() {
+            r.in_base64 = false;
+        } else if is_begin_vcard(&logical) {
+            r.begin(line_number, sink);
+        } else if is_end_vcard(&logical) {
+            r.end(line_number, sink);
+        } else {
+            r.property(line_number, &logical, sink);
         }
+    }
+    if let Some(open) = r.card {
+        sink.problem(
+            open.line,
+            "the card that starts here has no END:VCARD (the file may be cut short); what it had was read",
+        );
+        open.finish(sink);
+    }
+}
 
-        // Unfold: a line that starts with a space or tab continues the one before it.
-        let mut logical = first.to_owned();
-        while let Some(next) = lines.get(i).filter(|next| next.starts_with([' ', '\t'])) {
-            logical.push_str(next.get(1..).unwrap_or(""));
-            i += 1;
-        }
-        // vCard 2.1 quoted-printable: a value line ending in `=` goes on on the next line.
-        if head_is_quoted_printable(&logical) {
-            while logical.ends_with('=') {
-                let Some(next) = lines.get(i) else { break };
-                if next.trim().is_empty() || is_begin_vcard(next) || is_end_vcard(next) {
-                    break;
-                }
-                logical.pop();
-                logical.push_str(next.trim_start());
-                i += 1;
-            }
-        }
-
-        if is_begin_vcard(&logical) {
-            if let Some(open) = card.take() {
-                sink.problem(
-                    open.line,
-                    format!(
-                        "the card that starts here has no END:VCARD before the next BEGIN:VCARD on line {line_number}; it was read up to there. Add END:VCARD at its end"
-                    ),
-                );
-                open.finish(sink);
-            }
-            card = Some(Card::new(line_number));
-            stray_since = None;
-            in_base64 = false;
-            continue;
-        }
-        if is_end_vcard(&logical) {
-            match card.take() {
-                Some(open) => open.finish(sink),
-                None => sink.problem(
-                    line_number,
-                    "END:VCARD without a BEGIN:VCARD before it; ignored",
+impl Reader {
+    fn begin(&mut self, line_number: usize, sink: &mut Sink) {
+        if let Some(open) = self.card.take() {
+            sink.problem(
+                open.line,
+                format!(
+                    "the card that starts here has no END:VCARD before the next BEGIN:VCARD on line {line_number}; it was read up to there. Add END:VCARD at its end"
                 ),
-            }
-            in_base64 = false;
-            continue;
+            );
+            open.finish(sink);
         }
-        let Some(open) = card.as_mut() else {
-            if stray_since.is_none() {
+        self.card = Some(Card::new(line_number));
+        self.stray_since = None;
+        self.in_base64 = false;
+    }
+
+    fn end(&mut self, line_number: usize, sink: &mut Sink) {
+        match self.card.take() {
+            Some(open) => open.finish(sink),
+            None => sink.problem(
+                line_number,
+                "END:VCARD without a BEGIN:VCARD before it; ignored",
+            ),
+        }
+        self.in_base64 = false;
+    }
+
+    fn property(&mut self, line_number: usize, logical: &str, sink: &mut Sink) {
+        let Some(open) = self.card.as_mut() else {
+            if self.stray_since.is_none() {
                 sink.problem(
                     line_number,
                     format!(
@@ -434,17 +347,17 @@ pub(super) fn parse_vcard(text: &str, sink: &mut Sink) {
                         culprit(logical.trim())
                     ),
                 );
-                stray_since = Some(line_number);
+                self.stray_since = Some(line_number);
             }
-            continue;
+            return;
         };
-        match parse_content_line(line_number, &logical) {
+        match parse_content_line(line_number, logical) {
             Some(property) => {
-                in_base64 = property.is_base64();
+                self.in_base64 = property.is_base64();
                 open.add(&property, sink);
             }
             // vCard 2.1 writes base64 data on unindented lines after the property.
-            None if in_base64 => {}
+            None if self.in_base64 => {}
             None => sink.problem(
                 line_number,
                 format!(
@@ -453,13 +366,6 @@ pub(super) fn parse_vcard(text: &str, sink: &mut Sink) {
                 ),
             ),
         }
-    }
-    if let Some(open) = card {
-        sink.problem(
-            open.line,
-            "the card that starts here has no END:VCARD (the file may be cut short); what it had was read",
-        );
-        open.finish(sink);
     }
 }
 

@@ -133,40 +133,15 @@ fn classify_sources(
         return None;
     }
     let mut evidence = Vec::new();
-    // A stream of differently-methoded calendars in one source.
-    for s in &sources {
-        let mut methods: Vec<String> = s.calendars.iter().filter_map(method_of).collect();
-        methods.dedup();
-        let mut distinct = methods.clone();
-        distinct.sort();
-        distinct.dedup();
-        if distinct.len() > 1 {
-            evidence.push(ev(
-                "structure",
-                format!(
-                    "{} holds {} calendar objects with different methods ({}): an iTIP stream, not one message",
-                    s.describe,
-                    s.calendars.len(),
-                    distinct.join(", ")
-                ),
-            ));
-            return Some(CalendarFinding {
-                label: Label::Other,
-                meeting: None,
-                evidence,
-            });
-        }
+    if let Some(e) = itip_stream(&sources) {
+        evidence.push(e);
+        return Some(CalendarFinding {
+            label: Label::Other,
+            meeting: None,
+            evidence,
+        });
     }
-    // Primary source: a text/calendar part with a method, else any with a
-    // method, else the first.
-    let has_method =
-        |s: &Source| s.method_param.is_some() || s.calendars.iter().any(|c| method_of(c).is_some());
-    let idx = sources
-        .iter()
-        .position(|s| s.is_text_calendar && has_method(s))
-        .or_else(|| sources.iter().position(has_method))
-        .unwrap_or(0);
-    let src = sources.get(idx)?;
+    let src = primary_source(&sources)?;
     let cal = src.calendars.first()?;
     let method = method_of(cal)
         .or_else(|| src.method_param.clone())
@@ -197,33 +172,7 @@ fn classify_sources(
         .or_else(|| events.first())
         .copied()
     else {
-        let other_component = src
-            .calendars
-            .iter()
-            .flat_map(|c| c.children.iter())
-            .find(|c| matches!(c.name.as_str(), "VFREEBUSY" | "VTODO" | "VJOURNAL"));
-        if let Some(comp) = other_component {
-            evidence.push(ev(
-                "ics",
-                format!("{} with METHOD:{method}: not a meeting", comp.name),
-            ));
-            return Some(CalendarFinding {
-                label: Label::Other,
-                meeting: None,
-                evidence,
-            });
-        }
-        // The method alone (content cut or unreadable): trust it.
-        evidence.push(ev(
-            "ics",
-            format!("no readable VEVENT; METHOD:{method} decides"),
-        ));
-        let label = method_label(&method, None, from, subject, body, &mut evidence);
-        return Some(CalendarFinding {
-            label,
-            meeting: None,
-            evidence,
-        });
+        return Some(without_event(src, &method, from, subject, body, evidence));
     };
 
     let meeting = read_meeting(event, &method, &timezones, default_tz, &mut evidence);
@@ -242,6 +191,78 @@ fn classify_sources(
         meeting: Some(meeting),
         evidence,
     })
+}
+
+/// A source holding calendars of different methods: an iTIP stream (a
+/// sync dump), not one message; the evidence that says so.
+fn itip_stream(sources: &[Source]) -> Option<Evidence> {
+    sources.iter().find_map(|s| {
+        let mut distinct: Vec<String> = s.calendars.iter().filter_map(method_of).collect();
+        distinct.sort();
+        distinct.dedup();
+        (distinct.len() > 1).then(|| {
+            ev(
+                "structure",
+                format!(
+                    "{} holds {} calendar objects with different methods ({}): an iTIP stream, not one message",
+                    s.describe,
+                    s.calendars.len(),
+                    distinct.join(", ")
+                ),
+            )
+        })
+    })
+}
+
+/// The source that speaks for the message: a text/calendar part with a
+/// method, else any with a method, else the first.
+fn primary_source(sources: &[Source]) -> Option<&Source> {
+    let has_method =
+        |s: &Source| s.method_param.is_some() || s.calendars.iter().any(|c| method_of(c).is_some());
+    let idx = sources
+        .iter()
+        .position(|s| s.is_text_calendar && has_method(s))
+        .or_else(|| sources.iter().position(has_method))
+        .unwrap_or(0);
+    sources.get(idx)
+}
+
+/// A calendar with no VEVENT: a free/busy, to-do or journal object is not
+/// a meeting; otherwise (content cut or unreadable) the method decides.
+fn without_event(
+    src: &Source,
+    method: &str,
+    from: &str,
+    subject: &str,
+    body: &str,
+    mut evidence: Vec<Evidence>,
+) -> CalendarFinding {
+    let other_component = src
+        .calendars
+        .iter()
+        .flat_map(|c| c.children.iter())
+        .find(|c| matches!(c.name.as_str(), "VFREEBUSY" | "VTODO" | "VJOURNAL"));
+    if let Some(comp) = other_component {
+        evidence.push(ev(
+            "ics",
+            format!("{} with METHOD:{method}: not a meeting", comp.name),
+        ));
+        return CalendarFinding {
+            label: Label::Other,
+            meeting: None,
+            evidence,
+        };
+    }
+    evidence.push(ev(
+        "ics",
+        format!("no readable VEVENT; METHOD:{method} decides"),
+    ));
+    let label = method_label(method, None, from, subject, body, &mut evidence);
+    CalendarFinding {
+        label,
+        meeting: None,
+        evidence,
+    }
 }
 
 fn method_label(

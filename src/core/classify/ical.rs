@@ -1,7 +1,7 @@
 //! A small iCalendar (RFC 5545) reader for the subset iTIP/iMIP mail needs
-//! (RFC 5546/6047): line unfolding, property parameters (quoted values),
-//! text unescaping, components (VCALENDAR, VEVENT, VTIMEZONE with STANDARD
-//! and DAYLIGHT, VFREEBUSY), and the conversion of DTSTART/DTEND/DURATION to
+//! (RFC 5546/6047): content lines (unfolding, parameters, quoted-printable
+//! and text unescaping come from [`crate::core::contentline`]), components
+//! (VCALENDAR, VEVENT, VTIMEZONE with STANDARD and DAYLIGHT, VFREEBUSY), and the conversion of DTSTART/DTEND/DURATION to
 //! UTC from `Z` times, IANA or Windows TZIDs, in-file VTIMEZONE rules, dates
 //! (all-day) and floating times.
 //!
@@ -11,6 +11,8 @@
 use jiff::civil::{Date, DateTime, Weekday};
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Span, Timestamp};
+
+use crate::core::contentline;
 
 /// Most lines read from one calendar text.
 const MAX_LINES: usize = 200_000;
@@ -58,127 +60,31 @@ impl Component {
     }
 }
 
-/// Unfolds content lines: a line break followed by a space or tab continues
-/// the previous line. Accepts CRLF, LF and CR. vCalendar 1.0 style
-/// quoted-printable values (`ENCODING=QUOTED-PRINTABLE`) whose line ends with
-/// a soft break `=` are joined with the next line too.
-pub(crate) fn unfold(text: &str) -> Vec<String> {
-    let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
-    let mut out: Vec<String> = Vec::new();
-    let mut qp_continues = false;
-    for line in normalised.split('\n') {
-        if out.len() >= MAX_LINES {
-            break;
-        }
-        if let Some(rest) = line.strip_prefix([' ', '\t'])
-            && let Some(last) = out.last_mut()
-        {
-            last.push_str(rest);
-            continue;
-        }
-        if qp_continues && let Some(last) = out.last_mut() {
-            last.pop(); // the soft break '='
-            last.push_str(line);
-            qp_continues = is_qp_soft_break(last);
-            continue;
-        }
-        out.push(line.to_string());
-        qp_continues = out.last().is_some_and(|l| is_qp_soft_break(l));
-    }
-    out
-}
-
-fn is_qp_soft_break(line: &str) -> bool {
-    line.ends_with('=') && {
-        let head = line.split(':').next().unwrap_or("").to_ascii_uppercase();
-        head.contains("ENCODING=QUOTED-PRINTABLE")
-    }
-}
-
-/// Parses one content line into a property.
+/// Parses one (unfolded) content line into a property; the value of a
+/// vCalendar 1.0 `ENCODING=QUOTED-PRINTABLE` property comes decoded.
 pub(crate) fn parse_line(line: &str) -> Option<Prop> {
-    let mut chars = line.char_indices().peekable();
-    // Name
-    let mut name_end = line.len();
-    for (i, c) in chars.by_ref() {
-        if c == ';' || c == ':' {
-            name_end = i;
-            break;
-        }
-    }
-    let name = line.get(..name_end)?.trim().to_ascii_uppercase();
-    if name.is_empty() || name_end >= line.len() {
-        return None;
-    }
-    let mut params = Vec::new();
-    let mut pos = name_end;
-    // Parameters: ;NAME=value[,value] with quoted values.
-    while line.get(pos..pos + 1) == Some(";") {
-        pos += 1;
-        let rest = line.get(pos..)?;
-        let eq = rest.find(['=', ':', ';'])?;
-        let pname = rest.get(..eq)?.trim().to_ascii_uppercase();
-        pos += eq;
-        if line.get(pos..pos + 1) != Some("=") {
-            params.push((pname, String::new()));
-            continue;
-        }
-        pos += 1;
-        let mut value = String::new();
-        let mut in_quote = false;
-        let rest = line.get(pos..)?;
-        let mut consumed = rest.len();
-        for (i, c) in rest.char_indices() {
-            if c == '"' {
-                in_quote = !in_quote;
-                continue;
-            }
-            if !in_quote && (c == ';' || c == ':') {
-                consumed = i;
-                break;
-            }
-            value.push(c);
-        }
-        pos += consumed;
-        params.push((pname, value.trim().to_string()));
-    }
-    if line.get(pos..pos + 1) != Some(":") {
-        return None;
-    }
-    let mut value = line.get(pos + 1..)?.to_string();
-    if params
+    let l = contentline::parse(line)?;
+    let params: Vec<(String, String)> = l
+        .params
         .iter()
-        .any(|(n, v)| n == "ENCODING" && v.eq_ignore_ascii_case("QUOTED-PRINTABLE"))
-    {
-        value = decode_qp(&value);
-    }
+        .map(|p| match &p.name {
+            Some(n) => (n.clone(), p.text()),
+            None => (p.raw.trim().to_ascii_uppercase(), String::new()),
+        })
+        .collect();
+    let qp = params
+        .iter()
+        .any(|(n, v)| n == "ENCODING" && v.eq_ignore_ascii_case("QUOTED-PRINTABLE"));
+    let value = if qp {
+        String::from_utf8_lossy(&contentline::decode_quoted_printable(l.value)).into_owned()
+    } else {
+        l.value.to_owned()
+    };
     Some(Prop {
-        name,
+        name: l.name,
         params,
         value,
     })
-}
-
-fn decode_qp(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes.get(i).copied().unwrap_or(b' ');
-        if b == b'=' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok());
-            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Parses a calendar text into its top-level components (normally one or
@@ -187,8 +93,8 @@ pub(crate) fn parse(text: &str) -> Vec<Component> {
     let mut roots: Vec<Component> = Vec::new();
     let mut stack: Vec<Component> = Vec::new();
     let mut ignored_depth = 0usize;
-    for line in unfold(text) {
-        let Some(prop) = parse_line(&line) else {
+    for line in contentline::unfold(text, MAX_LINES) {
+        let Some(prop) = parse_line(&line.text) else {
             continue;
         };
         match prop.name.as_str() {
@@ -242,23 +148,7 @@ pub(crate) fn parse(text: &str) -> Vec<Component> {
     roots
 }
 
-/// Unescapes a TEXT value (`\,` `\;` `\n` `\\`).
-pub(crate) fn unescape(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    let mut chars = v.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') | Some('N') => out.push('\n'),
-                Some(o) => out.push(o),
-                None => {}
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub(crate) use crate::core::contentline::unescape;
 
 /// The address of a `mailto:` CAL-ADDRESS, lowercased.
 pub(crate) fn cal_address(v: &str) -> String {
@@ -670,197 +560,50 @@ pub(crate) fn resolve_time(
                 how: "UTC".into(),
             })
         }
-        RawTime::Local(dt) => {
-            let Some(tzid) = prop
-                .param("TZID")
-                .map(|t| t.trim().trim_matches('"').to_string())
-            else {
-                let at = default_tz.to_timestamp(dt).ok()?;
-                return Some(Resolved {
-                    at,
-                    all_day: false,
-                    how: "floating time in the default zone".into(),
-                });
-            };
-            if let Some(tz) = super::tz::iana(&tzid) {
-                let at = tz.to_timestamp(dt).ok()?;
-                return Some(Resolved {
-                    at,
-                    all_day: false,
-                    how: format!("TZID {tzid} (IANA)"),
-                });
-            }
-            if let Some(iana) = super::tz::windows_to_iana(&tzid)
-                && let Ok(tz) = TimeZone::get(iana)
-            {
-                let at = tz.to_timestamp(dt).ok()?;
-                return Some(Resolved {
-                    at,
-                    all_day: false,
-                    how: format!("TZID {tzid} (Windows zone, as {iana})"),
-                });
-            }
-            if let Some(vtz) = timezones
-                .iter()
-                .find(|t| t.tzid.eq_ignore_ascii_case(&tzid))
-                && let Some(off) = vtz.offset_at(dt)
-            {
-                let at = off.to_timestamp(dt).ok()?;
-                return Some(Resolved {
-                    at,
-                    all_day: false,
-                    how: format!("TZID {tzid} (VTIMEZONE in the file, offset {off})"),
-                });
-            }
-            let at = default_tz.to_timestamp(dt).ok()?;
-            Some(Resolved {
-                at,
+        RawTime::Local(dt) => match prop.param("TZID") {
+            Some(tzid) => resolve_local(dt, tzid.trim().trim_matches('"'), timezones, default_tz),
+            None => Some(Resolved {
+                at: default_tz.to_timestamp(dt).ok()?,
                 all_day: false,
-                how: format!("unknown TZID {tzid}, read in the default zone"),
-            })
-        }
+                how: "floating time in the default zone".into(),
+            }),
+        },
     }
+}
+
+/// A local time with a TZID, in the order [`resolve_time`] documents.
+fn resolve_local(
+    dt: DateTime,
+    tzid: &str,
+    timezones: &[VTimezone],
+    default_tz: &TimeZone,
+) -> Option<Resolved> {
+    let local = |at: Timestamp, how: String| Resolved {
+        at,
+        all_day: false,
+        how,
+    };
+    if let Some(tz) = super::tz::iana(tzid) {
+        return Some(local(
+            tz.to_timestamp(dt).ok()?,
+            format!("TZID {tzid} (IANA)"),
+        ));
+    }
+    if let Some(iana) = super::tz::windows_to_iana(tzid)
+        && let Ok(tz) = TimeZone::get(iana)
+    {
+        let how = format!("TZID {tzid} (Windows zone, as {iana})");
+        return Some(local(tz.to_timestamp(dt).ok()?, how));
+    }
+    if let Some(vtz) = timezones.iter().find(|t| t.tzid.eq_ignore_ascii_case(tzid))
+        && let Some(off) = vtz.offset_at(dt)
+    {
+        let how = format!("TZID {tzid} (VTIMEZONE in the file, offset {off})");
+        return Some(local(off.to_timestamp(dt).ok()?, how));
+    }
+    let how = format!("unknown TZID {tzid}, read in the default zone");
+    Some(local(default_tz.to_timestamp(dt).ok()?, how))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    #[test]
-    fn unfolds_and_parses_params() {
-        let lines = unfold(
-            "ATTENDEE;CN=\"Doe, Jane\";PARTSTAT=ACCEPTED:mai\r\n lto:jane@x.org\r\nSUMMARY:a\\, b",
-        );
-        assert_eq!(lines.len(), 2);
-        let p = parse_line(lines.first().map(String::as_str).unwrap_or("")).unwrap();
-        assert_eq!(p.name, "ATTENDEE");
-        assert_eq!(p.param("CN"), Some("Doe, Jane"));
-        assert_eq!(p.param("PARTSTAT"), Some("ACCEPTED"));
-        assert_eq!(cal_address(&p.value), "jane@x.org");
-        let s = parse_line(lines.get(1).map(String::as_str).unwrap_or("")).unwrap();
-        assert_eq!(unescape(&s.value), "a, b");
-    }
-
-    #[test]
-    fn vcal_quoted_printable_values() {
-        let p = parse_line("SUMMARY;ENCODING=QUOTED-PRINTABLE:caf=C3=A9").unwrap();
-        assert_eq!(p.value, "café");
-        let lines = unfold("DESCRIPTION;ENCODING=QUOTED-PRINTABLE:a=\nb\nX:1");
-        assert_eq!(
-            lines.first().map(String::as_str),
-            Some("DESCRIPTION;ENCODING=QUOTED-PRINTABLE:ab")
-        );
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(
-            parse_duration("PT1H30M").map(|s| s.get_seconds()),
-            Some(5400)
-        );
-        assert_eq!(
-            parse_duration("P1W").map(|s| s.get_seconds()),
-            Some(7 * 86400)
-        );
-        assert_eq!(
-            parse_duration("-P1DT1S").map(|s| s.get_seconds()),
-            Some(-86401)
-        );
-        assert!(parse_duration("1H").is_none());
-        assert!(parse_duration("P99999999999999999999D").is_none());
-    }
-
-    #[test]
-    fn nesting_is_bounded_and_unterminated_components_survive() {
-        let text = "BEGIN:A\n".repeat(1000) + "X:1\n";
-        let roots = parse(&text);
-        assert_eq!(roots.len(), 1);
-        let cal = parse("BEGIN:VCALENDAR\nMETHOD:REQUEST\nBEGIN:VEVENT\nUID:1\n");
-        assert_eq!(cal.first().and_then(|c| c.value("METHOD")), Some("REQUEST"));
-        assert_eq!(cal.first().map(|c| c.children.len()), Some(1));
-    }
-
-    const OUTLOOK_TZ: &str = "BEGIN:VTIMEZONE\r\nTZID:(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna\r\nBEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nRRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
-
-    fn outlook() -> VTimezone {
-        let c = parse(OUTLOOK_TZ);
-        vtimezone(c.first().unwrap()).unwrap()
-    }
-
-    #[test]
-    fn vtimezone_rrule_switches_on_last_sundays() {
-        let tz = outlook();
-        let off = |dt: DateTime| tz.offset_at(dt).map(|o| o.seconds());
-        // 2026: DST from 29 March 02:00 to 25 October 03:00.
-        assert_eq!(off(date(2026, 3, 29).at(1, 59, 0, 0)), Some(3600));
-        assert_eq!(off(date(2026, 3, 29).at(3, 0, 0, 0)), Some(7200));
-        assert_eq!(off(date(2026, 7, 1).at(12, 0, 0, 0)), Some(7200));
-        assert_eq!(off(date(2026, 10, 25).at(3, 0, 0, 0)), Some(3600));
-        assert_eq!(off(date(2026, 12, 3).at(10, 0, 0, 0)), Some(3600));
-        assert_eq!(off(date(2027, 1, 2).at(10, 0, 0, 0)), Some(3600));
-    }
-
-    #[test]
-    fn vtimezone_us_second_sunday_and_rdates() {
-        let text = "BEGIN:VTIMEZONE\nTZID:Eastern\nBEGIN:STANDARD\nDTSTART:20071104T020000\nTZOFFSETFROM:-0400\nTZOFFSETTO:-0500\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\nEND:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:20070311T020000\nTZOFFSETFROM:-0500\nTZOFFSETTO:-0400\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\nEND:DAYLIGHT\nEND:VTIMEZONE";
-        let tz = vtimezone(parse(text).first().unwrap()).unwrap();
-        // 2026-03-08 is the second Sunday of March.
-        assert_eq!(
-            tz.offset_at(date(2026, 3, 7).at(12, 0, 0, 0))
-                .map(|o| o.seconds()),
-            Some(-18000)
-        );
-        assert_eq!(
-            tz.offset_at(date(2026, 3, 8).at(12, 0, 0, 0))
-                .map(|o| o.seconds()),
-            Some(-14400)
-        );
-        // Before the first onset (DAYLIGHT from 2007-03-11): that
-        // observance's TZOFFSETFROM.
-        assert_eq!(
-            tz.offset_at(date(2000, 1, 1).at(0, 0, 0, 0))
-                .map(|o| o.seconds()),
-            Some(-18000)
-        );
-        let rd = "BEGIN:VTIMEZONE\nTZID:X\nBEGIN:STANDARD\nDTSTART:19700101T000000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:20260601T000000\nRDATE:20260601T000000,20270601T000000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0300\nEND:DAYLIGHT\nEND:VTIMEZONE";
-        let tz = vtimezone(parse(rd).first().unwrap()).unwrap();
-        assert_eq!(
-            tz.offset_at(date(2026, 7, 1).at(0, 0, 0, 0))
-                .map(|o| o.seconds()),
-            Some(10800)
-        );
-    }
-
-    #[test]
-    fn resolve_time_orders_sources() {
-        let tzs = vec![outlook()];
-        let berlin = TimeZone::get("Europe/Berlin").unwrap();
-        let mk = |line: &str| parse_line(line).unwrap();
-        let r = resolve_time(&mk("DTSTART;TZID=\"(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna\":20261203T100000"), &tzs, &TimeZone::UTC).unwrap();
-        assert_eq!(r.at.to_string(), "2026-12-03T09:00:00Z");
-        let r = resolve_time(
-            &mk("DTSTART;TZID=Pacific Standard Time:20260701T090000"),
-            &[],
-            &berlin,
-        )
-        .unwrap();
-        assert_eq!(r.at.to_string(), "2026-07-01T16:00:00Z");
-        let r = resolve_time(
-            &mk("DTSTART;TZID=Europe/London:20140130T140000Z"),
-            &[],
-            &berlin,
-        )
-        .unwrap();
-        assert_eq!(r.at.to_string(), "2014-01-30T14:00:00Z");
-        let r = resolve_time(&mk("DTSTART:20261203T100000"), &[], &berlin).unwrap();
-        assert_eq!(r.at.to_string(), "2026-12-03T09:00:00Z");
-        let r = resolve_time(&mk("DTSTART;VALUE=DATE:20261203"), &[], &berlin).unwrap();
-        assert!(r.all_day);
-        assert_eq!(r.at.to_string(), "2026-12-02T23:00:00Z");
-        let r = resolve_time(&mk("DTSTART;TZID=Nowhere:20261203T100000"), &[], &berlin).unwrap();
-        assert!(r.how.contains("unknown TZID"));
-        assert!(resolve_time(&mk("DTSTART:2026"), &[], &berlin).is_none());
-        assert!(resolve_time(&mk("DTSTART:20261340T100000"), &[], &berlin).is_none());
-    }
-}
+mod tests;

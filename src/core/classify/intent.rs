@@ -154,7 +154,7 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
 /// split across lines ("four\nweeks out") reads whole; blank lines still separate.
 pub(crate) fn unwrap_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for para in text.replace("\r\n", "\n").split("\n\n") {
+    for para in crate::core::contentline::normalise_newlines(text).split("\n\n") {
         if !out.is_empty() {
             out.push_str("\n\n");
         }
@@ -293,12 +293,26 @@ fn concession_follow_up(mut v: Judgement, next: &[Sentence], r: Date) -> Judgeme
     v
 }
 
+/// A fresh text read once for every reading below: its hard wraps joined
+/// and its sentences split and normalised.
+pub(crate) struct Reading {
+    unwrapped: String,
+    sents: Vec<Sentence>,
+}
+
+impl Reading {
+    pub(crate) fn new(fresh: &str) -> Reading {
+        let unwrapped = unwrap_lines(fresh);
+        let sents = sentences(&unwrapped);
+        Reading { unwrapped, sents }
+    }
+}
+
 /// Judges the intent of a reply's fresh text. `r` is the reference date for
 /// relative and year-less dates (the message date).
-pub(crate) fn judge(fresh: &str, r: Date) -> Judgement {
-    let unwrapped = unwrap_lines(fresh);
-    let fresh = unwrapped.as_str();
-    let sents = sentences(fresh);
+pub(crate) fn judge(text: &Reading, r: Date) -> Judgement {
+    let fresh = text.unwrapped.as_str();
+    let sents = &text.sents;
     let date = || dates::best_date(fresh, r);
 
     let later = sents
@@ -309,7 +323,7 @@ pub(crate) fn judge(fresh: &str, r: Date) -> Judgement {
         j.later_until = date();
         return j;
     }
-    if let Some(j) = deferral_with_date(&sents, r) {
+    if let Some(j) = deferral_with_date(sents, r) {
         return j;
     }
     let mut verdicts: Vec<Judgement> = Vec::new();
@@ -380,9 +394,9 @@ fn thanks_in(s: &str) -> Option<String> {
 }
 
 /// The thank-you phrase in a text, if it thanks for time or a conversation.
-pub(crate) fn thanks_phrase(fresh: &str) -> Option<String> {
-    let sents = sentences(&unwrap_lines(fresh));
-    if is_receipt(&sents) {
+pub(crate) fn thanks_phrase(text: &Reading) -> Option<String> {
+    let sents = &text.sents;
+    if is_receipt(sents) {
         return None;
     }
     sents.iter().find_map(|s| thanks_in(&s.text))
@@ -408,13 +422,13 @@ fn is_receipt(sents: &[Sentence]) -> bool {
 /// A message that is only thanks ("Thank you very much.", "Thanks for your
 /// help!"): a thanks sentence and nothing else of substance (greetings,
 /// sign-offs and signature lines of a few words aside), no question.
-pub(crate) fn bare_thanks(fresh: &str) -> Option<String> {
-    let sents = sentences(&unwrap_lines(fresh));
-    if is_receipt(&sents) {
+pub(crate) fn bare_thanks(text: &Reading) -> Option<String> {
+    let sents = &text.sents;
+    if is_receipt(sents) {
         return None;
     }
     let mut thanks = None;
-    for s in &sents {
+    for s in sents {
         if s.question {
             return None;
         }
@@ -443,8 +457,8 @@ pub(crate) fn bare_thanks(fresh: &str) -> Option<String> {
 /// A request for the reader's time: an ask and what it asks for in one
 /// sentence ("Would you have 20 minutes for a call?"). Returns the phrase and
 /// whether the sentence is a question (a sure request).
-pub(crate) fn request_phrase(fresh: &str) -> Option<(String, bool)> {
-    for s in sentences(&unwrap_lines(fresh)) {
+pub(crate) fn request_phrase(text: &Reading) -> Option<(String, bool)> {
+    for s in &text.sents {
         for ask in set(Cat::RequestAsk).hits(&s.text) {
             let after = s.text.get(ask.start..).unwrap_or("");
             if let Some(obj) = set(Cat::RequestObject).first(after)

@@ -96,13 +96,30 @@ pub(crate) struct Mail {
     pub parts: Vec<Part>,
     /// Text of the body parts mail-parser chose for display, HTML converted.
     pub body_text: String,
-    /// Text of the HTML alternative, converted (empty if none).
-    pub html_text: String,
+    /// The HTML alternative as written; see [`Mail::html_text`].
+    pub html_sources: Vec<String>,
+    /// [`Mail::html_sources`] converted, on first use: most messages are
+    /// decided before anything reads it.
+    pub html_rendered: std::sync::OnceLock<String>,
     /// True when mail-parser found no header at all.
     pub headerless: bool,
 }
 
 impl Mail {
+    /// Text of the HTML alternative, converted (empty if none).
+    pub fn html_text(&self) -> &str {
+        self.html_rendered.get_or_init(|| {
+            let mut html = String::new();
+            for h in &self.html_sources {
+                push_text(&mut html, &super::text::html_to_text(h));
+                if html.len() > MAX_TEXT {
+                    break;
+                }
+            }
+            truncate_chars(&html, MAX_TEXT)
+        })
+    }
+
     /// First value of a header (name lowercase).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -291,7 +308,14 @@ fn convert(m: &mail_parser::Message<'_>) -> Mail {
         mail.parts.push(convert_part(part));
     }
 
-    // Body text: the parts mail-parser selected for display.
+    mail.body_text = body_text(m);
+    mail.html_sources = html_sources(m);
+    mail
+}
+
+/// The text a reader sees: the parts mail-parser selected for display, else
+/// the HTML ones, else the first text part of a broken structure.
+fn body_text(m: &mail_parser::Message<'_>) -> String {
     let mut text = String::new();
     for id in &m.text_body {
         if let Some(p) = m.parts.get(*id as usize) {
@@ -323,8 +347,14 @@ fn convert(m: &mail_parser::Message<'_>) -> Mail {
             text = t;
         }
     }
-    mail.body_text = truncate_chars(&text, MAX_TEXT);
-    let mut html = String::new();
+    truncate_chars(&text, MAX_TEXT)
+}
+
+/// The HTML alternative as written (bulk footers often live only there),
+/// converted to text only when read ([`Mail::html_text`]).
+fn html_sources(m: &mail_parser::Message<'_>) -> Vec<String> {
+    let mut html = Vec::new();
+    let mut kept = 0;
     let mut html_ids: Vec<usize> = m.html_body.iter().map(|i| *i as usize).collect();
     if html_ids.is_empty() {
         // An HTML alternative mail-parser did not select (broken siblings).
@@ -342,18 +372,17 @@ fn convert(m: &mail_parser::Message<'_>) -> Mail {
             .collect();
     }
     for id in html_ids {
-        match m.parts.get(id).map(|p| &p.body) {
-            Some(PartType::Html(h)) | Some(PartType::Text(h)) => {
-                push_text(&mut html, &super::text::html_to_text(h));
-            }
-            _ => {}
+        if let Some(PartType::Html(h) | PartType::Text(h)) = m.parts.get(id).map(|p| &p.body) {
+            kept += h.len();
+            html.push(h.to_string());
         }
-        if html.len() > MAX_TEXT {
+        // Bounded like `html_to_text`'s own input (2 MiB): the converted
+        // text is cut at MAX_TEXT anyway.
+        if kept > 2 * 1024 * 1024 {
             break;
         }
     }
-    mail.html_text = truncate_chars(&html, MAX_TEXT);
-    mail
+    html
 }
 
 fn push_text(out: &mut String, t: &str) {

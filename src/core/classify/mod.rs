@@ -400,36 +400,8 @@ fn classify_mail(mail: &mime::Mail, ctx: &Context<'_>) -> Classification {
     }
 
     // Challenge-response notices and non-failure machine reports first.
-    if let Some(e) = detect::detect_challenge(mail) {
-        c.evidence.push(ev(
-            "structure",
-            "challenge-response notice (asks the sender to verify): not a bounce or a reply",
-        ));
-        c.evidence.extend(e);
+    if read_machine_report(mail, ctx, &mut c) {
         return c;
-    }
-    match detect::detect_bounce(mail, ctx.user_addresses) {
-        detect::BounceOutcome::Bounce(b, e) => {
-            c.label = Label::Bounce;
-            c.evidence.extend(e);
-            if let Some(id) = b
-                .original_message_id
-                .as_deref()
-                .filter(|id| (ctx.sent_message_ids)(id))
-            {
-                c.evidence.push(ev(
-                    "part",
-                    format!("the failed message was sent by the user (<{id}>)"),
-                ));
-            }
-            c.bounce = Some(b);
-            return c;
-        }
-        detect::BounceOutcome::NotABounce(e) => {
-            c.evidence.extend(e);
-            return c;
-        }
-        detect::BounceOutcome::None => {}
     }
 
     let auto = detect::detect_auto_reply(mail, fresh);
@@ -444,23 +416,8 @@ fn classify_mail(mail: &mime::Mail, ctx: &Context<'_>) -> Classification {
         add_sent_evidence(mail, ctx, &mut c);
         return c;
     }
-
-    if let Some(f) = calendar::from_mail(mail, &ctx.default_tz, &subject, fresh) {
-        c.label = f.label;
-        c.evidence.extend(f.evidence);
-        c.meeting = f.meeting;
-        if c.envelope.snippet.is_empty()
-            && let Some(m) = &c.meeting
-        {
-            c.envelope.snippet = text::snippet(&m.summary);
-        }
-        // A calendar object that is not a meeting message (PUBLISH notice,
-        // free/busy, iTIP stream) does not end the analysis when the mail
-        // itself is something else (a human writing about it): only stop
-        // for meeting labels and for mail with no human signal.
-        if c.label != Label::Other || !is_reply(mail, &fresh_all) {
-            return c;
-        }
+    if read_calendar(mail, ctx, &subject, &fresh_all, &mut c) {
+        return c;
     }
 
     if let Some((label, meeting, e)) = detect::detect_scheduling(mail, fresh, r, &ctx.default_tz) {
@@ -506,6 +463,70 @@ fn classify_mail(mail: &mime::Mail, ctx: &Context<'_>) -> Classification {
     read_human(mail, ctx, &fresh_all, reply, r, c)
 }
 
+/// Challenge-response notices, bounces and the machine reports that are
+/// not failures; true when one of them decided the message.
+fn read_machine_report(mail: &mime::Mail, ctx: &Context<'_>, c: &mut Classification) -> bool {
+    if let Some(e) = detect::detect_challenge(mail) {
+        c.evidence.push(ev(
+            "structure",
+            "challenge-response notice (asks the sender to verify): not a bounce or a reply",
+        ));
+        c.evidence.extend(e);
+        return true;
+    }
+    match detect::detect_bounce(mail, ctx.user_addresses) {
+        detect::BounceOutcome::Bounce(b, e) => {
+            c.label = Label::Bounce;
+            c.evidence.extend(e);
+            if let Some(id) = b
+                .original_message_id
+                .as_deref()
+                .filter(|id| (ctx.sent_message_ids)(id))
+            {
+                c.evidence.push(ev(
+                    "part",
+                    format!("the failed message was sent by the user (<{id}>)"),
+                ));
+            }
+            c.bounce = Some(b);
+            return true;
+        }
+        detect::BounceOutcome::NotABounce(e) => {
+            c.evidence.extend(e);
+            return true;
+        }
+        detect::BounceOutcome::None => {}
+    }
+
+    false
+}
+
+/// Calendar content; true when it decided the message. A calendar object
+/// that is not a meeting message (PUBLISH notice, free/busy, iTIP stream)
+/// does not end the analysis when the mail itself is something else (a
+/// human writing about it): only meeting labels and mail with no human
+/// signal stop here.
+fn read_calendar(
+    mail: &mime::Mail,
+    ctx: &Context<'_>,
+    subject: &str,
+    fresh_all: &text::Fresh,
+    c: &mut Classification,
+) -> bool {
+    let Some(f) = calendar::from_mail(mail, &ctx.default_tz, subject, &fresh_all.text) else {
+        return false;
+    };
+    c.label = f.label;
+    c.evidence.extend(f.evidence);
+    c.meeting = f.meeting;
+    if c.envelope.snippet.is_empty()
+        && let Some(m) = &c.meeting
+    {
+        c.envelope.snippet = text::snippet(&m.summary);
+    }
+    c.label != Label::Other || !is_reply(mail, fresh_all)
+}
+
 /// Whether the message names, in In-Reply-To or References, a message the user sent.
 fn answers_the_user(mail: &mime::Mail, ctx: &Context<'_>) -> bool {
     mail.in_reply_to
@@ -523,34 +544,13 @@ fn read_human(
     r: Date,
     mut c: Classification,
 ) -> Classification {
-    let fresh = fresh_all.text.as_str();
-    // A request: asked by the user in their own client, or asked of the user
-    // by someone (not their answer to what the user asked).
-    let from_user = c.envelope.from_user;
-    if let Some((p, question)) = intent::request_phrase(fresh)
-        && !answers_the_user(mail, ctx)
-        && (!from_user || !reply || question)
-    {
-        c.label = Label::MeetingRequest;
-        c.certainty = Certainty::of(question);
-        c.evidence
-            .push(ev("phrase", format!("asks for time: \"{p}\"")));
-        c.evidence.push(ev(
-            "structure",
-            if from_user {
-                "written by the user"
-            } else {
-                "written to the user"
-            },
-        ));
-        if !question {
-            c.evidence
-                .push(ev("structure", "not phrased as a question: unsure"));
-        }
+    // The fresh text is split into sentences and normalised once for every reading.
+    let text = intent::Reading::new(&fresh_all.text);
+    if read_request(mail, ctx, &text, reply, &mut c) {
         return c;
     }
-    let judgement = intent::judge(fresh, r);
-    if let Some(t) = intent::thanks_phrase(fresh) {
+    let judgement = intent::judge(&text, r);
+    if let Some(t) = intent::thanks_phrase(&text) {
         if !matches!(judgement.intent, Intent::No | Intent::Later) {
             return thank_you(
                 mail,
@@ -569,7 +569,7 @@ fn read_human(
             ),
         ));
     } else if judgement.intent == Intent::Other
-        && let Some(t) = intent::bare_thanks(fresh)
+        && let Some(t) = intent::bare_thanks(&text)
     {
         return thank_you(
             mail,
@@ -582,27 +582,7 @@ fn read_human(
     }
 
     if reply {
-        c.label = Label::HumanReply;
-        reply_evidence(mail, fresh_all, &mut c);
-        add_sent_evidence(mail, ctx, &mut c);
-        c.intent = Some(judgement.intent);
-        if let Some(p) = &judgement.phrase {
-            c.evidence.push(ev(
-                "phrase",
-                format!("intent {}: \"{p}\"", judgement.intent.as_str()),
-            ));
-        }
-        if judgement.intent == Intent::Later {
-            c.later_until = judgement.later_until.map(|f| f.date);
-        }
-        // Only the reading of an answer to the user changes what rapport does.
-        if !judgement.sure && answers_the_user(mail, ctx) {
-            c.certainty = Certainty::Unsure;
-            c.evidence.push(ev(
-                "structure",
-                "the intent rests on weak or conflicting wording: unsure",
-            ));
-        }
+        human_reply(mail, ctx, fresh_all, judgement, &mut c);
         return c;
     }
     c.evidence.push(ev(
@@ -610,6 +590,74 @@ fn read_human(
         "no reply, calendar, automation or list signal",
     ));
     c
+}
+
+/// A request for time: asked by the user in their own client, or asked of
+/// the user by someone (not their answer to what the user asked); true when
+/// the message is one.
+fn read_request(
+    mail: &mime::Mail,
+    ctx: &Context<'_>,
+    text: &intent::Reading,
+    reply: bool,
+    c: &mut Classification,
+) -> bool {
+    let from_user = c.envelope.from_user;
+    let Some((p, question)) = intent::request_phrase(text) else {
+        return false;
+    };
+    if answers_the_user(mail, ctx) || (from_user && reply && !question) {
+        return false;
+    }
+    c.label = Label::MeetingRequest;
+    c.certainty = Certainty::of(question);
+    c.evidence
+        .push(ev("phrase", format!("asks for time: \"{p}\"")));
+    c.evidence.push(ev(
+        "structure",
+        if from_user {
+            "written by the user"
+        } else {
+            "written to the user"
+        },
+    ));
+    if !question {
+        c.evidence
+            .push(ev("structure", "not phrased as a question: unsure"));
+    }
+    true
+}
+
+/// A reply's reading: its intent, the date a "later" points to, and how
+/// sure that is.
+fn human_reply(
+    mail: &mime::Mail,
+    ctx: &Context<'_>,
+    fresh_all: &text::Fresh,
+    judgement: intent::Judgement,
+    c: &mut Classification,
+) {
+    c.label = Label::HumanReply;
+    reply_evidence(mail, fresh_all, c);
+    add_sent_evidence(mail, ctx, c);
+    c.intent = Some(judgement.intent);
+    if let Some(p) = &judgement.phrase {
+        c.evidence.push(ev(
+            "phrase",
+            format!("intent {}: \"{p}\"", judgement.intent.as_str()),
+        ));
+    }
+    if judgement.intent == Intent::Later {
+        c.later_until = judgement.later_until.map(|f| f.date);
+    }
+    // Only the reading of an answer to the user changes what rapport does.
+    if !judgement.sure && answers_the_user(mail, ctx) {
+        c.certainty = Certainty::Unsure;
+        c.evidence.push(ev(
+            "structure",
+            "the intent rests on weak or conflicting wording: unsure",
+        ));
+    }
 }
 
 fn thank_you(

@@ -6,128 +6,153 @@
 
 use mail_parser::decoders::html::add_html_token;
 
+use super::lexicon::{self, Words};
+use crate::core::contentline::normalise_newlines;
+
 /// Converts HTML to plain text. Drops `<head>`, `<style>`, `<script>` and
 /// comments; turns block elements into line breaks; prefixes every line
 /// inside `<blockquote>` with `> ` so that quote stripping treats HTML
 /// quotes like plain-text ones; decodes every HTML character reference
 /// (named ones with mail-parser's HTML5 table, see [`decode_entity`]).
 pub(crate) fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() / 2);
-    let mut quote_depth: usize = 0;
-    let mut skip_depth: usize = 0; // inside head/style/script
-    let mut at_line_start = true;
     // Bounded: 2 MiB of HTML is far more than any message's visible text.
     let chars: Vec<char> = html.chars().take(2 * 1024 * 1024).collect();
     let n = chars.len();
-    let mut i = 0;
-
-    let newline = |out: &mut String, at_line_start: &mut bool| {
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        *at_line_start = true;
+    let mut w = HtmlText {
+        out: String::with_capacity(html.len() / 2),
+        quote_depth: 0,
+        skip_depth: 0,
+        at_line_start: true,
     };
-
+    let mut i = 0;
     while i < n {
         let c = chars.get(i).copied().unwrap_or(' ');
         if c == '<' {
-            // Comment
             if starts_at(&chars, i, "<!--") {
                 i = find_from(&chars, i + 4, "-->").map(|e| e + 3).unwrap_or(n);
                 continue;
             }
             let next = chars.get(i + 1).copied().unwrap_or(' ');
             if !(next.is_ascii_alphabetic() || next == '/' || next == '!' || next == '?') {
-                if skip_depth == 0 {
-                    emit_char(&mut out, '<', quote_depth, &mut at_line_start);
+                if w.skip_depth == 0 {
+                    w.emit('<');
                 }
                 i += 1;
                 continue;
             }
-            // Find the end of the tag, honouring quotes.
-            let mut j = i + 1;
-            let mut quote: Option<char> = None;
-            while j < n {
-                let d = chars.get(j).copied().unwrap_or('>');
-                match quote {
-                    Some(q) if d == q => quote = None,
-                    Some(_) => {}
-                    None if d == '"' || d == '\'' => quote = Some(d),
-                    None if d == '>' => break,
-                    None => {}
-                }
-                j += 1;
-            }
-            let tag: String = chars
-                .get(i + 1..j.min(n))
-                .unwrap_or_default()
-                .iter()
-                .collect();
-            i = j + 1;
-            let closing = tag.starts_with('/');
-            let name: String = tag
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            match name.as_str() {
-                "head" | "style" | "script" | "title" => {
-                    if closing {
-                        skip_depth = skip_depth.saturating_sub(1);
-                    } else if !tag.ends_with('/') {
-                        skip_depth += 1;
-                    }
-                }
-                "blockquote" => {
-                    newline(&mut out, &mut at_line_start);
-                    if closing {
-                        quote_depth = quote_depth.saturating_sub(1);
-                    } else {
-                        quote_depth += 1;
-                    }
-                }
-                "br" | "p" | "div" | "tr" | "li" | "ul" | "ol" | "table" | "h1" | "h2" | "h3"
-                | "h4" | "h5" | "h6" | "pre" | "hr" | "center" | "section" | "article"
-                | "header" | "footer" | "dt" | "dd"
-                    if skip_depth == 0 =>
-                {
-                    newline(&mut out, &mut at_line_start);
-                    if name == "hr" && !closing {
-                        out.push_str("________________________________\n");
-                    }
-                }
-                "td" | "th" if skip_depth == 0 && !out.ends_with(' ') && !out.ends_with('\n') => {
-                    out.push(' ');
-                }
-                _ => {}
-            }
+            let end = tag_end(&chars, i + 1);
+            let tag: String = chars.get(i + 1..end).unwrap_or_default().iter().collect();
+            w.tag(&tag);
+            i = end + 1;
             continue;
         }
-        if skip_depth > 0 {
+        if w.skip_depth > 0 {
             i += 1;
             continue;
         }
         if c == '&' {
             let (decoded, used) = decode_entity(&chars, i);
-            for d in decoded.chars() {
-                emit_char(&mut out, d, quote_depth, &mut at_line_start);
-            }
+            decoded.chars().for_each(|d| w.emit(d));
             i += used;
             continue;
         }
         if c == '\r' || c == '\n' {
             // Source line breaks are just whitespace in HTML.
-            if !at_line_start && !out.ends_with(' ') {
-                out.push(' ');
+            if !w.at_line_start && !w.out.ends_with(' ') {
+                w.out.push(' ');
             }
-            i += 1;
-            continue;
+        } else {
+            w.emit(c);
         }
-        emit_char(&mut out, c, quote_depth, &mut at_line_start);
         i += 1;
     }
-    out
+    w.out
+}
+
+/// The index of the `>` that ends the tag whose name starts at `from`
+/// (quoted attribute values may hold `>`), or the end of the input.
+fn tag_end(chars: &[char], from: usize) -> usize {
+    let mut quote: Option<char> = None;
+    let mut j = from;
+    while let Some(&d) = chars.get(j) {
+        match quote {
+            Some(q) if d == q => quote = None,
+            Some(_) => {}
+            None if d == '"' || d == '\'' => quote = Some(d),
+            None if d == '>' => return j,
+            None => {}
+        }
+        j += 1;
+    }
+    chars.len()
+}
+
+/// The text being written by [`html_to_text`] and where it stands.
+struct HtmlText {
+    out: String,
+    quote_depth: usize,
+    /// Inside head/style/script/title.
+    skip_depth: usize,
+    at_line_start: bool,
+}
+
+impl HtmlText {
+    fn newline(&mut self) {
+        if !self.out.ends_with('\n') {
+            self.out.push('\n');
+        }
+        self.at_line_start = true;
+    }
+
+    fn emit(&mut self, c: char) {
+        emit_char(&mut self.out, c, self.quote_depth, &mut self.at_line_start);
+    }
+
+    /// What a tag (its text between `<` and `>`) does to the text.
+    fn tag(&mut self, tag: &str) {
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match name.as_str() {
+            "head" | "style" | "script" | "title" => {
+                if closing {
+                    self.skip_depth = self.skip_depth.saturating_sub(1);
+                } else if !tag.ends_with('/') {
+                    self.skip_depth += 1;
+                }
+            }
+            "blockquote" => {
+                self.newline();
+                if closing {
+                    self.quote_depth = self.quote_depth.saturating_sub(1);
+                } else {
+                    self.quote_depth += 1;
+                }
+            }
+            "br" | "p" | "div" | "tr" | "li" | "ul" | "ol" | "table" | "h1" | "h2" | "h3"
+            | "h4" | "h5" | "h6" | "pre" | "hr" | "center" | "section" | "article" | "header"
+            | "footer" | "dt" | "dd"
+                if self.skip_depth == 0 =>
+            {
+                self.newline();
+                if name == "hr" && !closing {
+                    self.out.push_str("________________________________\n");
+                }
+            }
+            "td" | "th"
+                if self.skip_depth == 0
+                    && !self.out.ends_with(' ')
+                    && !self.out.ends_with('\n') =>
+            {
+                self.out.push(' ');
+            }
+            _ => {}
+        }
+    }
 }
 
 fn emit_char(out: &mut String, c: char, quote_depth: usize, at_line_start: &mut bool) {
@@ -200,67 +225,34 @@ fn decode_entity(chars: &[char], i: usize) -> (String, usize) {
     ("&".to_string(), 1)
 }
 
-/// Words that end an attribution line in various languages ("wrote:").
-const ATTRIBUTION_ENDINGS: &[&str] = &[
-    "wrote:",
-    "writes:",
-    "schrieb:",
-    "geschrieben:",
-    "a écrit :",
-    "a écrit:",
-    "escribió:",
-    "ha scritto:",
-    "schreef:",
-    "napisał:",
-    "pisze:",
-    "escreveu:",
-    "skrev:",
-    "kirjoitti:",
-    "написал:",
-    "написал(а):",
-    "пишет:",
-];
+fn list(w: Words) -> &'static [&'static str] {
+    lexicon::words(w)
+}
 
-/// Header names that open a quoted header block in Outlook-style replies.
-const FROM_HEADERS: &[&str] = &[
-    "from:", "von:", "de:", "de :", "da:", "van:", "od:", "fra:", "från:", "от:",
-];
-const BLOCK_HEADERS: &[&str] = &[
-    "sent:",
-    "date:",
-    "to:",
-    "subject:",
-    "cc:",
-    "gesendet:",
-    "datum:",
-    "an:",
-    "betreff:",
-    "envoyé :",
-    "envoyé:",
-    "à :",
-    "objet :",
-    "inviato:",
-    "oggetto:",
-    "a:",
-    "enviado:",
-    "asunto:",
-    "para:",
-    "verzonden:",
-    "onderwerp:",
-    "aan:",
-];
+fn starts_with_any(line: &str, w: Words) -> bool {
+    list(w).iter().any(|p| line.starts_with(p))
+}
+
+/// `line` starts with one of the words of `w` followed by a space.
+fn starts_with_word(line: &str, w: Words) -> bool {
+    list(w)
+        .iter()
+        .any(|p| line.strip_prefix(p).is_some_and(|r| r.starts_with(' ')))
+}
+
+/// `line` holds one of the words of `w` after a space.
+fn has_word_after_space(line: &str, w: Words) -> bool {
+    list(w).iter().any(|p| {
+        line.match_indices(p)
+            .any(|(i, _)| line.get(..i).is_some_and(|b| b.ends_with(' ')))
+    })
+}
 
 fn is_separator_line(lower: &str) -> bool {
     let t = lower.trim_matches(|c: char| c == '-' || c == '_' || c == '=' || c.is_whitespace());
     let had_dashes = lower.trim().starts_with("---") || lower.trim().starts_with("___");
     (had_dashes || lower.contains("original message") || lower.contains("forwarded message"))
-        && (t == "original message"
-            || t == "ursprüngliche nachricht"
-            || t == "message d'origine"
-            || t == "messaggio originale"
-            || t == "mensaje original"
-            || t == "forwarded message"
-            || t == "weitergeleitete nachricht")
+        && list(Words::QuoteSeparator).contains(&t)
 }
 
 fn strip_quote_marks(line: &str) -> &str {
@@ -284,7 +276,7 @@ pub(crate) struct Fresh {
 /// Message-----" separators and "From: … Sent: …" header blocks, and at a
 /// "-- " signature separator or a "Sent from my …" line; drops `>` lines.
 pub(crate) fn fresh_text(text: &str) -> Fresh {
-    let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+    let normalised = normalise_newlines(text);
     let lines: Vec<&str> = normalised.lines().collect();
     let mut out: Vec<&str> = Vec::new();
     let mut kind: Option<&'static str> = None;
@@ -292,6 +284,12 @@ pub(crate) fn fresh_text(text: &str) -> Fresh {
     while i < lines.len() {
         let line = lines.get(i).copied().unwrap_or("");
         let trimmed = line.trim();
+        if trimmed.is_empty() {
+            // No mark of a quote is blank.
+            out.push(line);
+            i += 1;
+            continue;
+        }
         let lower = trimmed.to_lowercase();
 
         if trimmed.starts_with('>') {
@@ -302,17 +300,11 @@ pub(crate) fn fresh_text(text: &str) -> Fresh {
         if line == "-- " || trimmed == "--" || trimmed == "\u{2014}" {
             break;
         }
-        if lower.starts_with("sent from my ")
-            || lower.starts_with("sent from outlook")
-            || lower.starts_with("get outlook for ")
-            || lower.starts_with("von meinem ")
-            || lower.starts_with("envoyé de mon ")
-            || lower.starts_with("inviato da ")
-            || lower.starts_with("enviado desde mi ")
-        {
+        // A client's signature line is short; a sentence that starts alike is text.
+        if lower.chars().count() <= 80 && starts_with_any(&lower, Words::SignatureLead) {
             break;
         }
-        if is_separator_line(&lower) || lower.starts_with("begin forwarded message") {
+        if is_separator_line(&lower) || starts_with_any(&lower, Words::ForwardLead) {
             kind = Some("original-message separator");
             break;
         }
@@ -325,11 +317,14 @@ pub(crate) fn fresh_text(text: &str) -> Fresh {
             i += 1;
             continue;
         }
-        if header_block_at(&lines, i) {
+        // Every header of a block and every attribution that fits on one line
+        // ends in (or holds) a colon; a longer attribution starts with its word.
+        if trimmed.contains(':') && header_block_at(&lines, i) {
             kind = Some("Outlook header block");
             break;
         }
-        if let Some(consumed) = attribution_at(&lines, i) {
+        let may_attribute = lower.ends_with(':') || starts_with_word(&lower, Words::QuoteStart);
+        if may_attribute && let Some(consumed) = attribution_at(&lines, i) {
             // Followed by `>` lines: skip the attribution, keep scanning
             // (bottom posting). Otherwise everything below is the quote.
             kind = Some("attribution line");
@@ -365,21 +360,19 @@ fn header_block_at(lines: &[&str], i: usize) -> bool {
         return false;
     };
     let first = strip_quote_marks(first).to_lowercase();
-    let is_from = FROM_HEADERS.iter().any(|h| first.starts_with(h));
-    let is_block = BLOCK_HEADERS.iter().any(|h| first.starts_with(h));
-    if !is_from && !(is_block && (first.starts_with("gesendet:") || first.starts_with("sent:"))) {
+    let is_from = starts_with_any(&first, Words::QuoteFrom);
+    if !is_from && !starts_with_any(&first, Words::QuoteSent) {
         return false;
     }
-    let mut hits = 0;
-    for l in lines.iter().skip(i + 1).take(4) {
+    let wanted = if is_from {
+        [Words::QuoteHeader, Words::QuoteSent]
+    } else {
+        [Words::QuoteFrom, Words::QuoteFrom]
+    };
+    lines.iter().skip(i + 1).take(4).any(|l| {
         let l = strip_quote_marks(l).to_lowercase();
-        if (is_from && BLOCK_HEADERS.iter().any(|h| l.starts_with(h)))
-            || (!is_from && FROM_HEADERS.iter().any(|h| l.starts_with(h)))
-        {
-            hits += 1;
-        }
-    }
-    hits >= 1
+        wanted.iter().any(|w| starts_with_any(&l, *w))
+    })
 }
 
 /// An attribution line ("On Mon, … X <x@y> wrote:", possibly wrapped over up
@@ -399,7 +392,7 @@ fn attribution_at(lines: &[&str], i: usize) -> Option<usize> {
         if lower.len() > 400 {
             return None;
         }
-        if ATTRIBUTION_ENDINGS.iter().any(|e| lower.ends_with(e)) {
+        if list(Words::QuoteEnd).iter().any(|e| lower.ends_with(e)) {
             return Some(span);
         }
         // "Am 3. Dez. 2026 um 10:00 schrieb Lena Vogel <l@v.de>:",
@@ -407,12 +400,7 @@ fn attribution_at(lines: &[&str], i: usize) -> Option<usize> {
         // "02.04.2012 14:20 пользователь "bob" <bob@x> написал:"
         if lower.ends_with(':')
             && (lower.contains('@') || lower.chars().any(|c| c.is_ascii_digit()))
-            && (lower.contains(" schrieb")
-                || lower.contains(" wrote")
-                || lower.contains(" a écrit")
-                || lower.contains(" escribió")
-                || lower.contains(" ha scritto")
-                || lower.contains("написал"))
+            && has_word_after_space(&lower, Words::QuoteVerb)
         {
             return Some(span);
         }
@@ -428,13 +416,7 @@ fn attribution_at(lines: &[&str], i: usize) -> Option<usize> {
             }
         }
         // Only continue joining when the first line looks like a start.
-        if span == 1
-            && !(lower.starts_with("on ")
-                || lower.starts_with("am ")
-                || lower.starts_with("le ")
-                || lower.starts_with("el ")
-                || lower.starts_with("il "))
-        {
+        if span == 1 && !starts_with_word(&lower, Words::QuoteStart) {
             return None;
         }
     }
@@ -461,8 +443,10 @@ pub(crate) fn normalise_for_match(s: &str) -> String {
             }
             continue;
         }
-        for l in c.to_lowercase() {
-            out.push(l);
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
         }
         last_space = false;
     }
@@ -470,36 +454,6 @@ pub(crate) fn normalise_for_match(s: &str) -> String {
         out.push(' ');
     }
     out
-}
-
-/// Finds `phrase` (lowercase) in `hay` (from [`normalise_for_match`]) on word
-/// boundaries. Returns the byte offset.
-pub(crate) fn find_phrase(hay: &str, phrase: &str) -> Option<usize> {
-    if phrase.is_empty() {
-        return None;
-    }
-    let mut from = 0;
-    while let Some(pos) = hay.get(from..).and_then(|h| h.find(phrase)) {
-        let start = from + pos;
-        let end = start + phrase.len();
-        let before_ok = hay
-            .get(..start)
-            .and_then(|s| s.chars().next_back())
-            .is_none_or(|c| {
-                !c.is_alphanumeric() || !phrase.starts_with(|p: char| p.is_alphanumeric())
-            });
-        let after_ok = hay
-            .get(end..)
-            .and_then(|s| s.chars().next())
-            .is_none_or(|c| {
-                !c.is_alphanumeric() || !phrase.ends_with(|p: char| p.is_alphanumeric())
-            });
-        if before_ok && after_ok {
-            return Some(start);
-        }
-        from = start + phrase.chars().next().map_or(1, char::len_utf8);
-    }
-    None
 }
 
 /// The first phrase of `phrases` (in list order) found in `hay` on word
@@ -635,12 +589,60 @@ mod tests {
     }
 
     #[test]
+    fn attributions_in_more_languages() {
+        for t in [
+            "Sim.\n\nEm seg., 3 de dez. de 2026 às 10:00, Ana <a@b.pt>\nescreveu:\n\ntexto antigo",
+            "Ja.\n\nOp 3 dec. 2026 om 10:00 schreef Piet\n<p@v.nl>:\n\noude tekst",
+            "Sì.\n\nIl giorno 3 dic 2026 alle ore 10:00 Luca <l@x.it>\nha scritto:\n\ntesto",
+            "Ja.\n\nDen tis 3 dec. 2026 kl 10:00 skrev Anna\n<a@b.se>:\n\ngammal text",
+            "Sí.\n\nEl mar, 3 dic 2026 a las 10:00, Ana (<a@b.es>)\nescribió:\n\ntexto",
+        ] {
+            let f = fresh_text(t);
+            assert!(f.quote_found, "{t:?}");
+            assert_eq!(f.text.lines().count(), 1, "{t:?} -> {:?}", f.text);
+        }
+    }
+
+    #[test]
+    fn quote_headers_and_signatures_in_more_languages() {
+        let t = "Prima.\n\nVan: Piet [mailto:p@v.nl]\nVerzonden: maandag\nAan: mij\nOnderwerp: hoi\n\noud";
+        assert_eq!(fresh_text(t).text, "Prima.");
+        let t = "Ok.\n\nDe: Ana\nEnviada: segunda-feira\nPara: mim\nAssunto: oi\n\nvelho";
+        assert_eq!(fresh_text(t).text, "Ok.");
+        let t = "Ok.\n\nVerzonden vanaf mijn iPhone\n\nOp 3 dec. schreef Piet <p@v.nl>:\n> hoi";
+        assert_eq!(fresh_text(t).text, "Ok.");
+        let t = "Claro.\n\nInício da mensagem reencaminhada:\n\nDe: Ana <a@b.pt>";
+        let f = fresh_text(t);
+        assert_eq!(f.text, "Claro.");
+        assert!(f.quote_found);
+        let t = "Ja.\n\n-------- Oorspronkelijk bericht --------\nVan: Piet";
+        assert_eq!(fresh_text(t).text, "Ja.");
+    }
+
+    #[test]
+    fn quote_traps_stay_fresh_text() {
+        for t in [
+            // A sentence that starts like an attribution but never ends like one.
+            "On Monday we meet at 10.\nAm Dienstag geht es auch.\nLe mardi aussi.",
+            // "van:" / "de:" only open a quote when header names follow.
+            "Van: de trein naar huis.\nDe: nada, fue un placer.",
+            // Dashes around words that are no separator.
+            "----- agenda -----\nSee you there.",
+            // A sentence that mentions a device, not a signature line.
+            "Sent from my phone yesterday, the file you asked for is attached, see the notes at the end.",
+        ] {
+            let f = fresh_text(t);
+            assert_eq!(f.text, t, "{t:?}");
+            assert!(!f.quote_found, "{t:?}");
+        }
+    }
+
+    #[test]
     fn phrases_match_on_word_boundaries() {
-        let h = normalise_for_match("I am unsure. Measure twice.");
-        assert!(find_phrase(&h, "sure").is_none());
-        let h = normalise_for_match("Sure, that works!");
-        assert!(find_phrase(&h, "sure").is_some());
-        let h = normalise_for_match("I\u{2019}d be glad");
-        assert!(find_phrase(&h, "i'd be glad").is_some());
+        let sure = lexicon::PhraseSet::from_list(&["sure"]);
+        assert!(!sure.any(&normalise_for_match("I am unsure. Measure twice.")));
+        assert!(sure.any(&normalise_for_match("Sure, that works!")));
+        let glad = lexicon::PhraseSet::from_list(&["i'd be glad"]);
+        assert!(glad.any(&normalise_for_match("I\u{2019}d be glad")));
     }
 }

@@ -154,22 +154,9 @@ pub(super) fn weekday_of(w: &str) -> Option<Weekday> {
     lexicon::weekday_of(w)
 }
 
+/// A count word of any language (the `[numbers]` sections): "two", "few".
 pub(super) fn number_word(w: &str) -> Option<i64> {
-    Some(match w {
-        "a" | "an" | "one" => 1,
-        "two" | "couple" => 2,
-        "three" | "few" | "several" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        "eleven" => 11,
-        "twelve" => 12,
-        _ => return None,
-    })
+    lexicon::number_of(w)
 }
 
 pub(super) struct Cursor<'a> {

@@ -130,8 +130,14 @@ pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrengt
         evidence.push(ev("header", format!("Subject: \"{p}\"")));
     }
     let subject_weak = first_phrase(&sh, AUTO_SUBJECT_WEAK);
-    let fh = normalise_for_match(&fresh.chars().take(8000).collect::<String>());
-    let body = first_phrase(&fh, AUTO_BODY);
+    // The body's wording only counts beside a header or subject signal: a
+    // message with neither is decided without reading it.
+    let body = if strong || weak_headers > 0 || subject_weak.is_some() || generated {
+        let fh = normalise_for_match(&fresh.chars().take(8000).collect::<String>());
+        first_phrase(&fh, AUTO_BODY)
+    } else {
+        None
+    };
 
     if strong {
         if let Some(b) = body {

@@ -255,9 +255,16 @@ pub(crate) fn detect_bounce(mail: &Mail, user_addresses: &[String]) -> BounceOut
     if let Some(evidence) = machine_report(mail, report_type.as_deref().filter(|_| is_report)) {
         return BounceOutcome::NotABounce(evidence);
     }
+    let verdict = dsn_verdict(mail);
+    // Without a status part, a bounce needs a header sign (a failed
+    // recipient, a mail-system sender, a bounce subject): without one, the
+    // texts are not gathered at all.
+    if matches!(verdict, DsnVerdict::None) && !heuristic_possible(mail) {
+        return BounceOutcome::None;
+    }
     let text = all_text(mail);
     let (notice, original) = split_original(&text);
-    let (mut bounce, mut evidence) = match dsn_verdict(mail) {
+    let (mut bounce, mut evidence) = match verdict {
         DsnVerdict::Failure(b, e) => (b, e),
         DsnVerdict::SuccessOnly(e) => return BounceOutcome::NotABounce(e),
         DsnVerdict::None => {
@@ -270,6 +277,20 @@ pub(crate) fn detect_bounce(mail: &Mail, user_addresses: &[String]) -> BounceOut
     };
     find_original(mail, original, &text, &mut bounce, &mut evidence);
     BounceOutcome::Bounce(bounce, evidence)
+}
+
+/// Whether the headers allow a bounce judged by [`heuristic_evidence`]:
+/// every way it decides needs an X-Failed-Recipients header, a mail-system
+/// sender or a bounce subject.
+fn heuristic_possible(mail: &Mail) -> bool {
+    mail.header_all("x-failed-recipients")
+        .any(|v| !extract_addresses(v, 20).is_empty())
+        || is_daemon(mail)
+        || first_phrase(
+            &normalise_for_match(mail.subject.as_deref().unwrap_or("")),
+            BOUNCE_SUBJECTS,
+        )
+        .is_some()
 }
 
 /// A machine report that is not a failure: a read receipt, an abuse or

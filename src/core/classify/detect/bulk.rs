@@ -132,9 +132,12 @@ pub(crate) fn detect_bulk(mail: &Mail, fresh: &str, is_reply: bool) -> BulkOutco
         evidence.push(ev("header", format!("{h}: {v} (list software address)")));
     }
     let fh = normalise_for_match(&fresh.chars().take(32_000).collect::<String>());
-    let html_fresh = fresh_text(&mail.html_text).text;
-    let hh = normalise_for_match(&html_fresh.chars().take(32_000).collect::<String>());
-    let footer = first_phrase(&fh, FOOTER).or_else(|| first_phrase(&hh, FOOTER));
+    // The HTML alternative only when the text part has no footer.
+    let footer = first_phrase(&fh, FOOTER).or_else(|| {
+        let html_fresh = fresh_text(mail.html_text()).text;
+        let hh = normalise_for_match(&html_fresh.chars().take(32_000).collect::<String>());
+        first_phrase(&hh, FOOTER)
+    });
     if let Some(f) = footer {
         medium += 1;
         evidence.push(ev("phrase", format!("list/newsletter footer \"{f}\"")));

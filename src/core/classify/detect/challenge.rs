@@ -3,7 +3,10 @@
 //! bounce.
 
 use super::super::mime::Mail;
-use super::super::text::{find_phrase, normalise_for_match};
+use std::sync::LazyLock;
+
+use super::super::lexicon::PhraseSet;
+use super::super::text::normalise_for_match;
 use super::super::{Evidence, ev};
 
 /// Wording that asks the *sender* to act so that a held message is
@@ -24,6 +27,9 @@ const CHALLENGE: &[&str] = &[
     "challenge-response",
 ];
 
+/// [`CHALLENGE`] compiled once: one pass over the text finds them all.
+static CHALLENGE_SET: LazyLock<PhraseSet> = LazyLock::new(|| PhraseSet::from_list(CHALLENGE));
+
 pub(crate) fn detect_challenge(mail: &Mail) -> Option<Vec<Evidence>> {
     let mut hay = normalise_for_match(&mail.body_text.chars().take(16_000).collect::<String>());
     for p in &mail.parts {
@@ -36,10 +42,11 @@ pub(crate) fn detect_challenge(mail: &Mail) -> Option<Vec<Evidence>> {
             ));
         }
     }
+    let found: Vec<&str> = CHALLENGE_SET.hits(&hay).map(|h| h.phrase).collect();
     let hits: Vec<&str> = CHALLENGE
         .iter()
         .copied()
-        .filter(|p| find_phrase(&hay, p).is_some())
+        .filter(|p| found.contains(p))
         .collect();
     let header = mail.headers.iter().find(|(n, _)| {
         n.starts_with("x-bluebottle") || n.starts_with("x-boxbe") || n == "x-challenge"

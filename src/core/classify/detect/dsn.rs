@@ -76,7 +76,7 @@ pub(crate) fn status_code(v: &str) -> Option<String> {
 /// tolerating a missing blank line between groups (a new Final-Recipient
 /// starts a new recipient).
 pub(super) fn parse_dsn(text: &str) -> Vec<DsnRecipient> {
-    let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+    let normalised = crate::core::contentline::normalise_newlines(text);
     // Unfold.
     let mut lines: Vec<String> = Vec::new();
     for l in normalised.lines() {

@@ -1,4 +1,20 @@
 use super::*;
+
+// The readers take a text read once; these read it for each test.
+fn judge(t: &str, r: Date) -> Judgement {
+    super::judge(&Reading::new(t), r)
+}
+fn thanks_phrase(t: &str) -> Option<String> {
+    super::thanks_phrase(&Reading::new(t))
+}
+#[allow(dead_code)]
+fn bare_thanks(t: &str) -> Option<String> {
+    super::bare_thanks(&Reading::new(t))
+}
+#[allow(dead_code)]
+fn request_phrase(t: &str) -> Option<(String, bool)> {
+    super::request_phrase(&Reading::new(t))
+}
 use jiff::civil::date;
 
 fn intent(t: &str) -> Intent {

@@ -11,7 +11,13 @@
 //! `[december]` and `[monday]` … `[sunday]` list the language's names and
 //! abbreviations of that month or weekday, read by the date reader as whole
 //! words ([`month_of`], [`weekday_of`]); a name listed by two languages must
-//! mean the same there. All languages are searched at once: a
+//! mean the same there. `[numbers]` lists count words with their value
+//! (`two 2`), read by [`number_of`]. The quote sections ([`Words`]:
+//! `[quote_end]`, `[quote_verb]`, `[quote_start]`, `[quote_from]`,
+//! `[quote_header]`, `[quote_sent]`, `[quote_separator]`, `[forward_lead]`,
+//! `[signature_lead]`) are how replies mark the quoted text below the fresh
+//! text, read by position (a line's start or end) by the fresh-text reader.
+//! All languages are searched at once: a
 //! reply is read in whatever language it is written, and mixed mail (a
 //! German greeting on an English answer) reads right.
 //!
@@ -242,11 +248,65 @@ impl PhraseSet {
     }
 }
 
-/// A section of a language file: a phrase list, or the names of one month
-/// or one weekday.
+/// Word lists read at a line's start or end rather than searched as phrases:
+/// the marks of quoted text in replies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Words {
+    /// What ends an attribution line: "wrote:", "a écrit :".
+    QuoteEnd,
+    /// An attribution verb the line goes on after ("X schrieb am … :").
+    QuoteVerb,
+    /// The first word of an attribution that may wrap: "on", "am", "le".
+    QuoteStart,
+    /// A header that opens a quoted header block: "from:", "von:".
+    QuoteFrom,
+    /// The other headers of such a block: "sent:", "betreff:".
+    QuoteHeader,
+    /// The date headers some clients put before From: "gesendet:".
+    QuoteSent,
+    /// A separator line's words: "original message".
+    QuoteSeparator,
+    /// How a forwarded message is introduced: "begin forwarded message".
+    ForwardLead,
+    /// A device or client signature that ends the fresh text: "sent from my".
+    SignatureLead,
+}
+
+impl Words {
+    const ALL: [Words; 9] = [
+        Words::QuoteEnd,
+        Words::QuoteVerb,
+        Words::QuoteStart,
+        Words::QuoteFrom,
+        Words::QuoteHeader,
+        Words::QuoteSent,
+        Words::QuoteSeparator,
+        Words::ForwardLead,
+        Words::SignatureLead,
+    ];
+
+    fn section(self) -> &'static str {
+        match self {
+            Words::QuoteEnd => "quote_end",
+            Words::QuoteVerb => "quote_verb",
+            Words::QuoteStart => "quote_start",
+            Words::QuoteFrom => "quote_from",
+            Words::QuoteHeader => "quote_header",
+            Words::QuoteSent => "quote_sent",
+            Words::QuoteSeparator => "quote_separator",
+            Words::ForwardLead => "forward_lead",
+            Words::SignatureLead => "signature_lead",
+        }
+    }
+}
+
+/// A section of a language file: a phrase list, a word list, the names of
+/// one month or one weekday, or the count words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
     Phrases(Cat),
+    Words(Words),
+    Numbers,
     /// Month 1–12: `[january]` … `[december]`.
     Month(i8),
     Weekday(Weekday),
@@ -281,6 +341,12 @@ impl Section {
     fn from_name(s: &str) -> Option<Section> {
         if let Some(c) = Cat::from_section(s) {
             return Some(Section::Phrases(c));
+        }
+        if let Some(w) = Words::ALL.into_iter().find(|w| w.section() == s) {
+            return Some(Section::Words(w));
+        }
+        if s == "numbers" {
+            return Some(Section::Numbers);
         }
         if let Some(i) = MONTH_SECTIONS.iter().position(|m| *m == s) {
             return i8::try_from(i + 1).ok().map(Section::Month);
@@ -319,16 +385,18 @@ fn entries(file: &str) -> impl Iterator<Item = (Option<Section>, &str)> {
     })
 }
 
-/// Month and weekday names of every language, by lowercase word.
+/// Month and weekday names and count words of every language, by lowercase word.
 struct CalendarWords {
     months: HashMap<&'static str, i8>,
     weekdays: HashMap<&'static str, Weekday>,
+    numbers: HashMap<&'static str, i64>,
 }
 
 fn compile_calendar() -> CalendarWords {
     let mut words = CalendarWords {
         months: HashMap::new(),
         weekdays: HashMap::new(),
+        numbers: HashMap::new(),
     };
     for (_, file) in LANGUAGES {
         for (section, name) in entries(file) {
@@ -338,6 +406,11 @@ fn compile_calendar() -> CalendarWords {
                 }
                 Some(Section::Weekday(w)) => {
                     words.weekdays.entry(name).or_insert(w);
+                }
+                Some(Section::Numbers) => {
+                    if let Some((word, n)) = number_entry(name) {
+                        words.numbers.entry(word).or_insert(n);
+                    }
                 }
                 _ => {}
             }
@@ -356,6 +429,44 @@ pub(crate) fn month_of(word: &str) -> Option<i8> {
 /// The weekday a lowercase word names in any language ("mardi").
 pub(crate) fn weekday_of(word: &str) -> Option<Weekday> {
     CALENDAR.weekdays.get(word).copied()
+}
+
+/// A `[numbers]` line: a word and its value (`two 2`).
+fn number_entry(line: &str) -> Option<(&str, i64)> {
+    let (word, n) = line.rsplit_once(' ')?;
+    Some((word.trim(), n.trim().parse().ok()?))
+}
+
+/// The count a lowercase word stands for in any language: "two", "zwei",
+/// "trois" (and the English file's "few 3", "couple 2").
+pub(crate) fn number_of(word: &str) -> Option<i64> {
+    CALENDAR.numbers.get(word).copied()
+}
+
+/// Every language's entries of a word list, in file order (English first).
+fn compile_words() -> Vec<Vec<&'static str>> {
+    Words::ALL
+        .into_iter()
+        .map(|w| {
+            LANGUAGES
+                .iter()
+                .flat_map(|(_, file)| entries(file))
+                .filter(|(s, _)| *s == Some(Section::Words(w)))
+                .map(|(_, e)| e)
+                .collect()
+        })
+        .collect()
+}
+
+static WORDS: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(compile_words);
+
+/// The entries of a word list, all languages together.
+pub(crate) fn words(list: Words) -> &'static [&'static str] {
+    let i = Words::ALL
+        .iter()
+        .position(|w| *w == list)
+        .unwrap_or(usize::MAX);
+    WORDS.get(i).map_or(&[], Vec::as_slice)
 }
 
 static SETS: LazyLock<Vec<PhraseSet>> = LazyLock::new(compile);

@@ -99,3 +99,74 @@ fn a_calendar_name_means_the_same_in_every_file() {
         seen.len()
     );
 }
+
+#[test]
+fn count_words_of_every_language_agree() {
+    for (w, n) in [
+        ("two", 2),
+        ("few", 3),
+        ("zwei", 2),
+        ("trois", 3),
+        ("cuatro", 4),
+        ("cinque", 5),
+        ("zes", 6),
+        ("dois", 2),
+        ("doze", 12),
+    ] {
+        assert_eq!(number_of(w), Some(n), "{w}");
+    }
+    // Traps: English words that are numbers elsewhere stay words.
+    for w in ["due", "once", "sei", "un", "weeks", ""] {
+        assert_eq!(number_of(w), None, "{w}");
+    }
+    // A word listed by two languages means the same in both.
+    let mut seen: HashMap<&str, i64> = HashMap::new();
+    for (lang, file) in LANGUAGES {
+        for (section, line) in entries(file) {
+            if section != Some(Section::Numbers) {
+                continue;
+            }
+            let (w, n) = number_entry(line).unwrap_or_else(|| panic!("{lang}: bad {line:?}"));
+            assert_eq!(*seen.entry(w).or_insert(n), n, "{lang}: {w}");
+        }
+    }
+}
+
+#[test]
+fn quote_word_lists_cover_the_languages() {
+    for (list, must) in [
+        (
+            Words::QuoteEnd,
+            &[
+                "wrote:",
+                "schrieb:",
+                "a écrit :",
+                "escribió:",
+                "ha scritto:",
+                "schreef:",
+                "escreveu:",
+                "skrev:",
+            ][..],
+        ),
+        (
+            Words::QuoteStart,
+            &["on", "am", "le", "el", "il", "op", "em"][..],
+        ),
+        (
+            Words::QuoteFrom,
+            &["from:", "von:", "de :", "da:", "van:", "de:"][..],
+        ),
+        (
+            Words::QuoteSeparator,
+            &[
+                "original message",
+                "ursprüngliche nachricht",
+                "mensagem original",
+            ][..],
+        ),
+    ] {
+        for w in must {
+            assert!(words(list).contains(w), "{list:?} lacks {w:?}");
+        }
+    }
+}
