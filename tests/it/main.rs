@@ -25,6 +25,7 @@ mod e2e_story;
 mod faults;
 mod fuzz;
 mod golden;
+mod house;
 mod imap_oauth;
 mod imap_sync;
 mod mail_standard;
