@@ -52,6 +52,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_sent_copy",
         include_str!("migrations/0009_sent_copy.sql"),
     ),
+    (
+        "0011_listing_indexes",
+        include_str!("migrations/0011_listing_indexes.sql"),
+    ),
 ];
 
 /// The schema version this build of rapport writes.
@@ -227,7 +231,7 @@ impl Store {
 
     /// A contact's timeline, oldest first.
     pub fn interactions(&self, contact_id: i64) -> Result<Vec<Interaction>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT id, contact_id, at, kind, summary, message_key, draft_id, detail, source
              FROM interactions WHERE contact_id = ?1 ORDER BY at, id",
         )?;
