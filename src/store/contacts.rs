@@ -207,18 +207,59 @@ impl Store {
         }))
     }
 
-    /// Every contact, by name.
+    /// Every contact, by name. Three reads for the whole book, not three per contact:
+    /// `contacts list` and every planning turn read all of them.
     pub fn contacts(&self) -> Result<Vec<Contact>> {
-        let ids: Vec<i64> = self
+        let mut emails: std::collections::HashMap<i64, Vec<ContactEmail>> = Default::default();
+        let mut stmt = self.conn.prepare(
+            "SELECT contact_id, address, bounced_at FROM contact_emails
+             ORDER BY contact_id, position, address",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let e = ContactEmail {
+                address: r.get(1)?,
+                bounced_at: r.get(2)?,
+            };
+            Ok((r.get::<_, i64>(0)?, e))
+        })?;
+        for row in rows {
+            let (id, e) = row?;
+            emails.entry(id).or_default().push(e);
+        }
+        let mut tags: std::collections::HashMap<i64, Vec<String>> = Default::default();
+        let mut stmt = self
             .conn
-            .prepare("SELECT id FROM contacts ORDER BY lower(name), id")?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(c) = self.contact(id)? {
-                out.push(c);
-            }
+            .prepare("SELECT contact_id, tag FROM contact_tags ORDER BY contact_id, tag")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, t) = row?;
+            tags.entry(id).or_default().push(t);
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT id, name, company, role, tier, link, do_not_contact, source, created_at
+             FROM contacts ORDER BY lower(name), id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Contact {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                emails: Vec::new(),
+                company: r.get(2)?,
+                role: r.get(3)?,
+                tier: r.get::<_, String>(4)?.parse().unwrap_or(Tier::Regular),
+                tags: Vec::new(),
+                link: r.get(5)?,
+                do_not_contact: r.get(6)?,
+                source: r.get(7)?,
+                created_at: r.get(8)?,
+            })
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let mut c = row?;
+            c.emails = emails.remove(&c.id).unwrap_or_default();
+            c.tags = tags.remove(&c.id).unwrap_or_default();
+            out.push(c);
         }
         Ok(out)
     }

@@ -206,7 +206,7 @@ impl Store {
 
     /// Drafts to one contact, newest first.
     pub fn drafts_for_contact(&self, contact_id: i64) -> Result<Vec<Draft>> {
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM drafts WHERE contact_id = ?1 ORDER BY created_at DESC, id DESC"
         ))?;
         let rows = stmt.query_map([contact_id], from_row)?;

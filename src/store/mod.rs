@@ -54,6 +54,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_contacts_autoincrement",
         include_str!("migrations/0010_contacts_autoincrement.sql"),
     ),
+    (
+        "0011_listing_indexes",
+        include_str!("migrations/0011_listing_indexes.sql"),
+    ),
 ];
 
 /// The migrations that rebuild a table other tables point at, and so must run with
@@ -208,7 +212,7 @@ impl Store {
 
     /// A contact's timeline, oldest first.
     pub fn interactions(&self, contact_id: i64) -> Result<Vec<Interaction>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT id, contact_id, at, kind, summary, message_key, draft_id, detail, source
              FROM interactions WHERE contact_id = ?1 ORDER BY at, id",
         )?;
