@@ -145,6 +145,9 @@ pub fn link_history(
     for m in &messages {
         n += derive(&tx, m, now)?;
     }
+    // Those read from their headers alone are fetched and read whole by the next sync.
+    let rows: Vec<i64> = messages.iter().map(|m| m.id).collect();
+    crate::store::sync_batch::want_reread(&tx, &rows)?;
     tx.commit()?;
     Ok(n)
 }

@@ -16,6 +16,7 @@ mod goals;
 mod maildir;
 mod messages;
 mod sent_copy;
+pub mod sync_batch;
 mod todos;
 
 use std::path::Path;
@@ -51,6 +52,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0009_sent_copy",
         include_str!("migrations/0009_sent_copy.sql"),
+    ),
+    (
+        "0012_headers_only",
+        include_str!("migrations/0012_headers_only.sql"),
     ),
 ];
 
