@@ -20,8 +20,17 @@ use crate::core::classify;
 use crate::mail::imap::{self, Special};
 use crate::store::{self, Cursor, NewMessage, Store};
 
-/// Messages fetched per round trip.
-pub const BATCH: usize = 250;
+mod body;
+mod reread;
+
+pub use body::{Known, Need};
+
+/// Messages whose headers are fetched per round trip (and stored per transaction).
+pub const BATCH: usize = 1000;
+
+/// At most this much of a message's text is fetched: the fresh text, the calendar part
+/// and a bounce's report come first; the tail of a large attachment is never read.
+pub const TEXT_CAP: u32 = 256 * 1024;
 
 /// What one folder's sync did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -188,9 +197,8 @@ pub fn record_with(
     if !new {
         return Ok((false, 0));
     }
-    let stored = conn
-        .message_by_message_id(&m.message_id)?
-        .context("the message just stored")?;
+    // What was just written, as it would read back: the row is not read again.
+    let stored = store::sync_batch::stored(row, m)?;
     let n = crate::mail::timeline::derive(conn, &stored, now)?;
     Ok((true, n))
 }
@@ -229,25 +237,6 @@ fn is_digest(raw: &[u8]) -> bool {
     mail_parser::MessageParser::new()
         .parse_headers(raw)
         .is_some_and(|h| h.header(crate::digest::HEADER).is_some())
-}
-
-/// Whether the body is worth fetching, judged from the headers.
-fn needs_body(header: &[u8], size: u32, max: u32) -> bool {
-    if size > max {
-        return false;
-    }
-    let Some(h) = mail_parser::MessageParser::new().parse_headers(header) else {
-        return true;
-    };
-    let bulk = h.header("List-Id").is_some()
-        || h.header("List-Unsubscribe").is_some()
-        || h.header("Precedence")
-            .and_then(|v| v.as_text())
-            .is_some_and(|p| {
-                let p = p.to_ascii_lowercase();
-                p.contains("bulk") || p.contains("list") || p.contains("junk")
-            });
-    !bulk
 }
 
 /// At most this many bytes of message bodies are held at once during a sync.
@@ -377,6 +366,19 @@ pub async fn sync_folder(
     let total = uids.len();
     let show_progress = std::io::stderr().is_terminal() && total > BATCH;
     let classifier = Classifier::new(store, cfg, now)?;
+    let contacts = store.contact_addresses()?;
+    let known = Known {
+        contacts: &contacts,
+        sent_ids: &classifier.sent_ids,
+    };
+    let at = Location {
+        account,
+        folder,
+        uidvalidity: status.uidvalidity,
+    };
+    if cursor.uidvalidity == status.uidvalidity {
+        reread::run(store, session, &classifier, &at, &mut report, now).await?;
+    }
     let mut next_uid = if cursor.uidvalidity == status.uidvalidity {
         cursor.next_uid.max(1)
     } else {
@@ -387,50 +389,10 @@ pub async fn sync_folder(
             // The cursor is saved after every batch: the next sync goes on from here.
             return Ok(report);
         }
-        let headers = session.fetch_headers(chunk).await?;
-        let wanted: Vec<bool> = headers
-            .iter()
-            .map(|f| needs_body(&f.header, f.size, icfg.max_body_bytes))
-            .collect();
-        // Bodies are fetched and classified a few megabytes at a time, so a batch of
-        // large messages never holds more than BODY_BATCH_BYTES of them in memory.
-        let mut prepared: Vec<(u32, NewMessage)> = Vec::with_capacity(headers.len());
-        for group in body_groups(&headers, &wanted, BODY_BATCH_BYTES) {
-            let want: Vec<u32> = group
-                .clone()
-                .filter(|&i| wanted[i])
-                .map(|i| headers[i].uid)
-                .collect();
-            let bodies: std::collections::HashMap<u32, Vec<u8>> =
-                session.fetch_bodies(&want).await?.into_iter().collect();
-            report.bodies += bodies.len();
-            for f in &headers[group] {
-                let raw: &[u8] = bodies.get(&f.uid).map_or(&f.header, |b| b);
-                prepared.push((f.uid, classifier.prepare(raw, f.internal_date)));
-            }
-        }
+        let prepared = fetch_batch(session, chunk, icfg, &classifier, &known, &mut report).await?;
         let max_uid = chunk.iter().copied().max().unwrap_or(0);
         next_uid = next_uid.max(max_uid.saturating_add(1));
-        let tx = store.batch()?;
-        for (uid, m) in &prepared {
-            let (new, n) = record(&tx, account, folder, status.uidvalidity, *uid, m, now)?;
-            report.read += 1;
-            if new {
-                report.new += 1;
-                *report.labels.entry(m.label.clone()).or_default() += 1;
-            }
-            report.interactions += n;
-        }
-        tx.set_cursor(
-            account,
-            folder,
-            Cursor {
-                uidvalidity: status.uidvalidity,
-                next_uid,
-            },
-            now,
-        )?;
-        tx.commit()?;
+        store_batch(store, &at, &prepared, next_uid, &mut report, now)?;
         if show_progress {
             eprint!("\r{folder}: {}/{total} messages", report.read);
         }
@@ -450,6 +412,113 @@ pub async fn sync_folder(
         now,
     )?;
     Ok(report)
+}
+
+/// Where a folder's messages are: account, folder and UIDVALIDITY.
+pub struct Location<'a> {
+    pub account: &'a str,
+    pub folder: &'a str,
+    pub uidvalidity: u32,
+}
+
+/// One message fetched and read: its UID, its record, and whether only its headers
+/// were read for want of a contact (so that adding one later reads it again).
+pub struct Prepared {
+    pub uid: u32,
+    pub message: NewMessage,
+    pub deferred: bool,
+}
+
+/// Fetches a batch's headers, the bodies worth reading (a few megabytes at a time, so a
+/// batch of large messages never holds more than [`BODY_BATCH_BYTES`] of them), and
+/// reads every message.
+async fn fetch_batch(
+    session: &mut imap::Session,
+    chunk: &[u32],
+    icfg: &crate::config::Imap,
+    classifier: &Classifier,
+    known: &Known<'_>,
+    report: &mut FolderReport,
+) -> Result<Vec<Prepared>> {
+    let headers = session.fetch_headers(chunk).await?;
+    let needs: Vec<Need> = headers
+        .iter()
+        .map(|f| body::need(&f.header, f.size, icfg.max_body_bytes, known))
+        .collect();
+    let wanted: Vec<bool> = needs.iter().map(|n| *n == Need::Body).collect();
+    let mut prepared = Vec::with_capacity(headers.len());
+    for group in body_groups(&headers, &wanted, BODY_BATCH_BYTES) {
+        let want: Vec<u32> = group
+            .clone()
+            .filter(|&i| wanted[i])
+            .map(|i| headers[i].uid)
+            .collect();
+        let texts: std::collections::HashMap<u32, Vec<u8>> = session
+            .fetch_texts(&want, TEXT_CAP)
+            .await?
+            .into_iter()
+            .collect();
+        report.bodies += texts.len();
+        let mut raw = Vec::new();
+        for i in group {
+            let f = &headers[i];
+            let message = match texts.get(&f.uid) {
+                Some(text) => {
+                    raw.clear();
+                    raw.extend_from_slice(&f.header);
+                    raw.extend_from_slice(text);
+                    classifier.prepare(&raw, f.internal_date)
+                }
+                None => classifier.prepare(&f.header, f.internal_date),
+            };
+            prepared.push(Prepared {
+                uid: f.uid,
+                message,
+                deferred: needs[i] == Need::Deferred,
+            });
+        }
+    }
+    Ok(prepared)
+}
+
+/// Stores a batch and moves the folder's cursor, in one transaction.
+fn store_batch(
+    store: &mut Store,
+    at: &Location<'_>,
+    prepared: &[Prepared],
+    next_uid: u32,
+    report: &mut FolderReport,
+    now: Timestamp,
+) -> Result<()> {
+    let tx = store.batch()?;
+    for p in prepared {
+        let m = &p.message;
+        let mut row = 0;
+        let (new, n) = record_with(&tx, m, now, |conn, r| {
+            row = r;
+            conn.add_location(at.account, at.folder, at.uidvalidity, p.uid, r)
+        })?;
+        report.read += 1;
+        if new {
+            report.new += 1;
+            *report.labels.entry(m.label.clone()).or_default() += 1;
+            if p.deferred {
+                tx.mark_headers_only(row)?;
+            }
+        }
+        report.interactions += n;
+    }
+    tx.set_cursor(
+        at.account,
+        at.folder,
+        Cursor {
+            uidvalidity: at.uidvalidity,
+            next_uid,
+        },
+        now,
+    )?;
+    tx.commit()?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -105,6 +105,9 @@ pub fn link_history(
     for m in &messages {
         n += derive(&batch, m, now)?;
     }
+    // Those read from their headers alone are fetched and read whole by the next sync.
+    let rows: Vec<i64> = messages.iter().map(|m| m.id).collect();
+    batch.want_reread(&rows)?;
     batch.commit()?;
     Ok(n)
 }

@@ -16,7 +16,7 @@ use crate::core::classify::Label;
 
 /// A write transaction on the store.
 pub struct Batch<'s> {
-    tx: Transaction<'s>,
+    pub(super) tx: Transaction<'s>,
 }
 
 impl Store {

@@ -17,6 +17,7 @@ mod goals;
 mod maildir;
 mod messages;
 mod sent_copy;
+pub mod sync_batch;
 mod todos;
 
 use std::path::Path;
@@ -57,6 +58,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0011_listing_indexes",
         include_str!("migrations/0011_listing_indexes.sql"),
+    ),
+    (
+        "0012_headers_only",
+        include_str!("migrations/0012_headers_only.sql"),
     ),
 ];
 

@@ -22,7 +22,9 @@ const MAX_FN_LINES: usize = 80;
 
 fn src_files() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = fs::read_dir(dir) else { return };
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -59,7 +61,9 @@ fn has_cfg_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         a.path().is_ident("test")
             || (a.path().is_ident("cfg")
-                && a.meta.require_list().is_ok_and(|l| l.tokens.to_string().contains("test")))
+                && a.meta
+                    .require_list()
+                    .is_ok_and(|l| l.tokens.to_string().contains("test")))
     })
 }
 
@@ -101,7 +105,8 @@ impl Finder<'_> {
     fn check_fn(&mut self, name: &syn::Ident, node: &impl Spanned) {
         let n = lines_of(node);
         if self.in_test == 0 && n > MAX_FN_LINES {
-            self.long_fns.push(format!("{} fn {name}: {n} lines", self.at(name.span())));
+            self.long_fns
+                .push(format!("{} fn {name}: {n} lines", self.at(name.span())));
         }
     }
 
@@ -163,7 +168,8 @@ impl<'ast> Visit<'ast> for Finder<'_> {
 
     fn visit_path(&mut self, node: &'ast syn::Path) {
         if self.in_test == 0 && node.segments.first().is_some_and(|s| s.ident == "rusqlite") {
-            self.sql.push(format!("{} (rusqlite)", self.at(node.span())));
+            self.sql
+                .push(format!("{} (rusqlite)", self.at(node.span())));
         }
         visit::visit_path(self, node);
     }
@@ -173,7 +179,8 @@ impl<'ast> Visit<'ast> for Finder<'_> {
             && self.in_test == 0
             && p.ident == "rusqlite"
         {
-            self.sql.push(format!("{} (use rusqlite)", self.at(p.ident.span())));
+            self.sql
+                .push(format!("{} (use rusqlite)", self.at(p.ident.span())));
         }
         visit::visit_use_tree(self, node);
     }
@@ -181,7 +188,10 @@ impl<'ast> Visit<'ast> for Finder<'_> {
     fn visit_expr_binary(&mut self, node: &'ast syn::ExprBinary) {
         if self.in_test == 0 && matches!(node.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) {
             let (l, r) = (&*node.left, &*node.right);
-            if self.is_enum_literal(l) || self.is_enum_literal(r) || calls_as_str(l) && calls_as_str(r) {
+            if self.is_enum_literal(l)
+                || self.is_enum_literal(r)
+                || calls_as_str(l) && calls_as_str(r)
+            {
                 self.string_compares.push(self.at(node.span()));
             }
         }
@@ -190,7 +200,8 @@ impl<'ast> Visit<'ast> for Finder<'_> {
 
     fn visit_arm(&mut self, node: &'ast syn::Arm) {
         if self.in_test == 0 && pat_has_enum_literal(&node.pat, self.names) {
-            self.string_compares.push(format!("{} (match arm)", self.at(node.pat.span())));
+            self.string_compares
+                .push(format!("{} (match arm)", self.at(node.pat.span())));
         }
         visit::visit_arm(self, node);
     }
@@ -198,7 +209,10 @@ impl<'ast> Visit<'ast> for Finder<'_> {
 
 fn pat_has_enum_literal(p: &syn::Pat, names: &BTreeSet<String>) -> bool {
     match p {
-        syn::Pat::Lit(syn::PatLit { lit: syn::Lit::Str(s), .. }) => names.contains(&s.value()),
+        syn::Pat::Lit(syn::PatLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => names.contains(&s.value()),
         syn::Pat::Or(o) => o.cases.iter().any(|c| pat_has_enum_literal(c, names)),
         syn::Pat::Tuple(t) => t.elems.iter().any(|c| pat_has_enum_literal(c, names)),
         _ => false,
@@ -272,7 +286,10 @@ fn no_sql_outside_the_store() {
 
 #[test]
 fn no_label_or_kind_compared_as_a_string() {
-    assert_none("labels or kinds compared as strings", &scan().string_compares);
+    assert_none(
+        "labels or kinds compared as strings",
+        &scan().string_compares,
+    );
 }
 
 /// The checker itself: each rule must fire on a file that breaks it.
@@ -299,7 +316,10 @@ fn the_checks_catch_what_they_guard() {
     f.visit_file(&ast);
     assert_eq!(f.long_fns.len(), 1, "{:?}", f.long_fns);
     assert!(f.long_fns[0].contains("fn long:"), "{:?}", f.long_fns);
-    assert_eq!(f.sql, ["sample.rs:".to_string() + &(MAX_FN_LINES + 4).to_string()]);
+    assert_eq!(
+        f.sql,
+        ["sample.rs:".to_string() + &(MAX_FN_LINES + 4).to_string()]
+    );
     assert_eq!(f.string_compares.len(), 2, "{:?}", f.string_compares);
     assert!(names.contains("human_reply") && names.contains("thank_you"));
 }

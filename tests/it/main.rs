@@ -38,3 +38,4 @@ mod sent_copy;
 mod servers_smoke;
 mod smtp_send;
 mod stored_forms;
+mod sync_bodies;

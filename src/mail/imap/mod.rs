@@ -315,6 +315,21 @@ impl Session {
         Ok(out)
     }
 
+    /// The first `cap` bytes of each message's text (everything after the header
+    /// block), never setting \Seen. With the header fetched before, that is the message
+    /// as the classifier reads it, without the tail of a large attachment.
+    pub async fn fetch_texts(&mut self, uids: &[u32], cap: u32) -> Result<Vec<(u32, Vec<u8>)>> {
+        let mut out = Vec::with_capacity(uids.len());
+        let query = format!("(UID BODY.PEEK[TEXT]<0.{cap}>)");
+        self.fetch_each(uids, &query, "fetching messages", |f| {
+            if let Some(uid) = f.uid {
+                out.push((uid, f.text().map(<[u8]>::to_vec).unwrap_or_default()));
+            }
+        })
+        .await?;
+        Ok(out)
+    }
+
     /// Waits in IDLE on the open folder; see [`idle::wait`].
     pub async fn idle(
         self,

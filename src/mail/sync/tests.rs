@@ -76,3 +76,78 @@ fn the_digest_header_makes_a_message_bulk_whatever_it_says() {
     let evidence = digest.classification["evidence"].to_string();
     assert!(evidence.contains("X-Rapport-Digest"), "{evidence}");
 }
+
+fn header(lines: &str) -> Vec<u8> {
+    format!("{lines}Subject: hello\r\nMessage-ID: <h@example.test>\r\n\r\n").into_bytes()
+}
+
+#[test]
+fn bodies_are_fetched_only_where_they_can_reach_a_timeline() {
+    let contacts: HashSet<String> = ["bob@example.test".to_string()].into();
+    let sent: HashSet<String> = ["mine-1@example.org".to_string()].into();
+    let known = Known {
+        contacts: &contacts,
+        sent_ids: &sent,
+    };
+    let need = |lines: &str| body::need(&header(lines), 1000, 2_000_000, &known);
+    assert_eq!(
+        need("From: Bob <BOB@example.test>\r\nTo: ada@example.org\r\n"),
+        Need::Body
+    );
+    assert_eq!(
+        need("From: ada@example.org\r\nTo: x@y.test, bob@example.test\r\n"),
+        Need::Body
+    );
+    assert_eq!(
+        need("From: dan@else.test\r\nIn-Reply-To: <mine-1@example.org>\r\n"),
+        Need::Body,
+        "a reply to something the user sent"
+    );
+    assert_eq!(
+        need("From: dan@else.test\r\nReferences: <a@b> <mine-1@example.org>\r\n"),
+        Need::Body
+    );
+    assert_eq!(
+        need("From: MAILER-DAEMON@mx.test\r\n"),
+        Need::Body,
+        "a bounce"
+    );
+    assert_eq!(
+        need(
+            "From: x@mx.test\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n"
+        ),
+        Need::Body
+    );
+    assert_eq!(
+        need("From: dan@else.test\r\nAuto-Submitted: auto-replied\r\n"),
+        Need::Body
+    );
+    assert_eq!(
+        need("From: dan@else.test\r\nContent-Type: text/calendar; method=REQUEST\r\n"),
+        Need::Body
+    );
+    assert_eq!(
+        need("From: dan@else.test\r\nTo: ada@example.org\r\n"),
+        Need::Deferred
+    );
+    assert_eq!(
+        need("From: bob@example.test\r\nList-Id: <l.example>\r\n"),
+        Need::Headers,
+        "list mail is read from its headers, even a contact's"
+    );
+    assert_eq!(
+        body::need(
+            &header("From: bob@example.test\r\n"),
+            3_000_000,
+            2_000_000,
+            &known
+        ),
+        Need::Headers,
+        "larger than max_body_bytes"
+    );
+    assert_eq!(
+        body::need(b"", 10, 2_000_000, &known),
+        Need::Body,
+        "no headers at all"
+    );
+}

@@ -1,0 +1,167 @@
+//! What a sync batch needs from the database besides storing messages: the addresses
+//! that make a body worth fetching, the messages read from their headers alone, and the
+//! re-reading of those once one of their correspondents becomes a contact.
+//!
+//! Every statement is prepared once per connection (`prepare_cached`): a first sync runs
+//! them tens of thousands of times. This module never decides what a message says; it
+//! stores what `mail::sync` read.
+
+use std::collections::HashSet;
+
+use anyhow::Result;
+use rusqlite::{Connection, params};
+
+use super::{Batch, NewMessage, Store, StoredMessage, fmt_ts};
+use crate::core::classify::Label;
+use crate::core::model::Direction;
+
+impl Batch<'_> {
+    /// Remembers that message `row` was read from its headers alone.
+    pub fn mark_headers_only(&self, row: i64) -> Result<()> {
+        mark_headers_only(&self.tx, row)
+    }
+
+    /// Asks the next sync to fetch and read again these messages, where they were read
+    /// from their headers alone (a correspondent just became a contact). Returns how many.
+    pub fn want_reread(&self, rows: &[i64]) -> Result<usize> {
+        want_reread(&self.tx, rows)
+    }
+
+    /// Replaces the reading of message `row` with one from its whole body (the user's
+    /// own correction stays in force), and forgets that it was headers-only.
+    pub fn replace_reading(&self, row: i64, m: &NewMessage) -> Result<()> {
+        replace_reading(&self.tx, row, m)
+    }
+
+    /// Forgets that message `row` waits to be read again (it is gone from the server).
+    pub fn drop_headers_only(&self, row: i64) -> Result<()> {
+        drop_headers_only(&self.tx, row)
+    }
+}
+
+impl Store {
+    /// Every contact address, lowercased: mail to or from one of them has its body read.
+    pub fn contact_addresses(&self) -> Result<HashSet<String>> {
+        contact_addresses(&self.conn)
+    }
+
+    /// The messages waiting to be read again that live in this folder (at this
+    /// UIDVALIDITY), by UID.
+    pub fn rereads(&self, account: &str, folder: &str, uidvalidity: u32) -> Result<Vec<Reread>> {
+        rereads(&self.conn, account, folder, uidvalidity)
+    }
+}
+
+fn contact_addresses(conn: &Connection) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached("SELECT address FROM contact_emails")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut out = HashSet::new();
+    for a in rows {
+        out.insert(a?.to_lowercase());
+    }
+    Ok(out)
+}
+
+/// Remembers that message `row` was read from its headers alone.
+fn mark_headers_only(conn: &Connection, row: i64) -> Result<()> {
+    conn.prepare_cached("INSERT INTO headers_only (message) VALUES (?1) ON CONFLICT DO NOTHING")?
+        .execute([row])?;
+    Ok(())
+}
+
+/// Asks the next sync to fetch and read again these messages, where they were read from
+/// their headers alone (a correspondent just became a contact). Returns how many.
+fn want_reread(conn: &Connection, rows: &[i64]) -> Result<usize> {
+    let mut stmt = conn.prepare_cached("UPDATE headers_only SET reread = 1 WHERE message = ?1")?;
+    let mut n = 0;
+    for row in rows {
+        n += stmt.execute([row])?;
+    }
+    Ok(n)
+}
+
+/// A message waiting to be read again, where it lives in the folder being synced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reread {
+    pub row: i64,
+    pub uid: u32,
+    /// As stored (one rapport made up for a message without one stays the same).
+    pub message_id: String,
+}
+
+fn rereads(
+    conn: &Connection,
+    account: &str,
+    folder: &str,
+    uidvalidity: u32,
+) -> Result<Vec<Reread>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT h.message, MIN(l.uid), m.message_id FROM headers_only h
+           JOIN message_locations l ON l.message = h.message
+           JOIN messages m ON m.id = h.message
+          WHERE h.reread = 1 AND l.account = ?1 AND l.folder = ?2 AND l.uidvalidity = ?3
+          GROUP BY h.message ORDER BY 2",
+    )?;
+    let rows = stmt.query_map(params![account, folder, uidvalidity], |r| {
+        Ok(Reread {
+            row: r.get(0)?,
+            uid: r.get(1)?,
+            message_id: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replaces the reading of message `row` with one from its whole body (the user's own
+/// correction, `label_override`, stays in force), and forgets that it was headers-only.
+fn replace_reading(conn: &Connection, row: i64, m: &NewMessage) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE messages SET snippet = ?2, label = ?3, classification = ?4, parse_error = ?5
+          WHERE id = ?1 AND label_override IS NULL",
+    )?
+    .execute(params![
+        row,
+        m.snippet,
+        m.label,
+        m.classification.to_string(),
+        m.parse_error
+    ])?;
+    conn.prepare_cached("DELETE FROM headers_only WHERE message = ?1")?
+        .execute([row])?;
+    Ok(())
+}
+
+/// Forgets that message `row` waits to be read again (it is gone from the server).
+fn drop_headers_only(conn: &Connection, row: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM headers_only WHERE message = ?1")?
+        .execute([row])?;
+    Ok(())
+}
+
+/// The stored form of a message just inserted as row `row`, without reading it back.
+pub fn stored(row: i64, m: &NewMessage) -> Result<StoredMessage> {
+    let label = Label::from_name(&m.label)
+        .ok_or_else(|| anyhow::anyhow!("message {}: unknown label {:?}", m.message_id, m.label))?;
+    Ok(StoredMessage {
+        id: row,
+        message_id: m.message_id.clone(),
+        in_reply_to: m.in_reply_to.clone(),
+        refs: m.refs.clone(),
+        direction: if m.outbound {
+            Direction::Out
+        } else {
+            Direction::In
+        },
+        from_addr: m.from_addr.clone(),
+        from_name: m.from_name.clone(),
+        to_addrs: m.to_addrs.clone(),
+        date: fmt_ts(m.date),
+        subject: m.subject.clone(),
+        snippet: m.snippet.clone(),
+        label,
+        detected_label: label,
+        label_override: None,
+        classification: m.classification.clone(),
+        parse_error: m.parse_error.clone(),
+    })
+}
