@@ -7,7 +7,9 @@
 mod approve;
 mod brief;
 mod contacts;
+mod daemon;
 mod digest;
+mod doctor;
 mod doctor_smtp;
 mod edit;
 pub(crate) mod goals;
@@ -19,8 +21,8 @@ pub(crate) mod output;
 mod queue;
 mod review;
 mod review_reading;
-mod service;
 mod setup;
+mod status;
 mod todo;
 
 use std::path::PathBuf;
@@ -307,13 +309,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Queue(args) => queue::run(Ctx::open(config_flag)?, args),
         Command::Send { json } => queue::send(Ctx::open(config_flag)?, json),
         Command::Templates(cmd) => setup::templates(config_flag, cmd),
-        Command::Daemon => service::daemon(config_flag),
+        Command::Daemon => daemon::daemon(config_flag),
         Command::Status { json } => {
             let mut ctx = Ctx::open(config_flag)?;
             ctx.bring_current()?;
-            service::status(&ctx, json)
+            status::status(&ctx, json)
         }
-        Command::Doctor => service::doctor(config_flag),
+        Command::Doctor => doctor::doctor(config_flag),
         Command::Plan { json } => {
             let mut ctx = Ctx::open(config_flag)?;
             let cfg = ctx.cfg.clone();

@@ -15,6 +15,7 @@ mod drafts;
 mod goals;
 mod maildir;
 mod messages;
+mod report;
 mod sent_copy;
 mod todos;
 
