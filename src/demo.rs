@@ -161,30 +161,15 @@ dir = "{templates}"
             outln!("  sync: {} new message(s) in {}", r.new, r.folder)?;
         }
         // Say what each new message was understood as.
-        let mut stmt = self.store.conn().prepare(
-            "SELECT id, from_addr, subject, label, classification FROM messages WHERE seen_at = ?1 ORDER BY id",
-        )?;
-        let rows: Vec<(i64, String, String, String, String)> = stmt
-            .query_map([crate::store::fmt_ts(now)], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
-            .collect::<Result<_, _>>()?;
-        for (id, from, subject, label, class) in rows {
-            let c: serde_json::Value = serde_json::from_str(&class).unwrap_or_default();
-            let mut extra = String::new();
-            if let Some(i) = c.get("intent").and_then(|v| v.as_str()) {
-                extra.push_str(&format!(", intent {i}"));
-            }
-            if let Some(u) = c.get("later_until").and_then(|v| v.as_str()) {
-                extra.push_str(&format!(" until {u}"));
-            }
-            if let Some(u) = c.get("auto_reply_until").and_then(|v| v.as_str()) {
-                extra.push_str(&format!(", back {u}"));
-            }
-            if let Some(s) = c.pointer("/meeting/start").and_then(|v| v.as_str()) {
-                extra.push_str(&format!(", meeting at {s}"));
-            }
-            outln!("  message {id} from {from} \"{subject}\": {label}{extra}")?;
+        for m in self.store.messages_seen_at(now)? {
+            outln!(
+                "  message {} from {} \"{}\": {}{}",
+                m.id,
+                m.from_addr,
+                m.subject,
+                m.label,
+                understood(&m.classification)
+            )?;
         }
         Ok(())
     }
@@ -286,9 +271,9 @@ impl Demo {
     fn brief(&self, email: &str, now: Timestamp) -> Result<()> {
         let c = self.contact_of(email)?;
         let b = crate::briefing::brief(&self.store, &self.cfg, &c, now)?;
-        println!("  `rapport brief {}`:\n", c.name);
+        outln!("  `rapport brief {}`:\n", c.name)?;
         for line in crate::core::brief::render_text(&b).lines() {
-            println!("    | {line}");
+            outln!("    | {line}")?;
         }
         Ok(())
     }
@@ -313,10 +298,10 @@ impl Demo {
             detail: serde_json::json!({}),
             source: "user",
         })?;
-        println!("  note on {}: {note}", c.name);
+        outln!("  note on {}: {note}", c.name)?;
         let due: jiff::civil::Date = due.parse()?;
         let id = self.store.add_todo(c.id, todo, Some(due), now)?;
-        println!("  action item {id} for {}: {todo} (due {due})", c.name);
+        outln!("  action item {id} for {}: {todo} (due {due})", c.name)?;
         Ok(())
     }
 
@@ -324,13 +309,13 @@ impl Demo {
     fn todos(&self, now: Timestamp) -> Result<()> {
         let today = now.to_zoned_datetime(self.cfg.tz.clone()).date();
         for i in crate::core::todo::order_open(&self.store.open_todos()?, today) {
-            println!(
+            outln!(
                 "  todo {}: {} ({}) {}",
                 i.id,
                 i.text,
                 i.contact,
                 i.due_label(today)
-            );
+            )?;
         }
         Ok(())
     }
@@ -354,11 +339,30 @@ impl Demo {
         );
         let chart = crate::core::goals::chart(&p, crate::cli::goals::wants_ascii());
         for line in chart.lines() {
-            println!("  {line}");
+            outln!("  {line}")?;
         }
-        println!("  {}", p.verdict);
+        outln!("  {}", p.verdict)?;
         Ok(())
     }
+}
+
+/// The parts of a classification worth a word: intent, "later" and away dates, meeting.
+fn understood(c: &serde_json::Value) -> String {
+    let mut extra = String::new();
+    let text = |pointer: &str| c.pointer(pointer).and_then(|v| v.as_str());
+    if let Some(i) = text("/intent") {
+        extra.push_str(&format!(", intent {i}"));
+    }
+    if let Some(u) = text("/later_until") {
+        extra.push_str(&format!(" until {u}"));
+    }
+    if let Some(u) = text("/auto_reply_until") {
+        extra.push_str(&format!(", back {u}"));
+    }
+    if let Some(s) = text("/meeting/start") {
+        extra.push_str(&format!(", meeting at {s}"));
+    }
+    extra
 }
 
 fn write_private(path: &Path, text: &str) -> Result<()> {
@@ -370,6 +374,15 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// The five people Ada met: (address, name, company).
+const PEOPLE: [(&str, &str, &str); 5] = [
+    ("jessica@example.com", "Jessica Park", "Example Corp"),
+    ("omar@example.org", "Omar Haddad", "Acme"),
+    ("lena@example.net", "Lena Vogel", "Vogel Design"),
+    ("sam@old-company.example", "Sam Doe", "Old Company"),
+    ("priya@example.io", "Priya Nair", "Launchpad"),
+];
 
 /// Runs the demo in `dir` (a fresh temporary directory when `None`).
 pub fn run(dir: Option<&Path>) -> Result<()> {
@@ -387,168 +400,184 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     let mut demo = Demo::new(&dir)?;
     outln!("rapport demo — a few relationships over three months, in a temporary directory.")?;
     outln!("Ada uses rapport. Nothing leaves this machine: emails are written as .eml files.")?;
+    demo.requests()?;
+    demo.replies()?;
+    demo.meeting_and_nudge()?;
+    demo.after_the_meeting()?;
+    demo.the_weeks_after()?;
+    demo.months_later()?;
+    demo.epilogue()
+}
 
-    let now = t("2026-11-02T10:00:00Z")?;
-    say(
-        now,
-        "Ada adds five people she met at a conference and asks each for 25 minutes.",
-    )?;
-    let people = [
-        ("jessica@example.com", "Jessica Park", "Example Corp"),
-        ("omar@example.org", "Omar Haddad", "Acme"),
-        ("lena@example.net", "Lena Vogel", "Vogel Design"),
-        ("sam@old-company.example", "Sam Doe", "Old Company"),
-        ("priya@example.io", "Priya Nair", "Launchpad"),
-    ];
-    let templates = crate::followup::draft::load_templates(&demo.cfg.templates_dir)?;
-    for (email, name, company) in people {
-        let id = demo.contact(email, name, company, now)?;
-        let c = demo.store.contact(id)?.context("contact")?;
-        crate::followup::draft::create(
-            &demo.store,
-            &demo.cfg,
-            &templates,
-            &crate::followup::draft::Request {
-                contact: &c,
-                kind: DraftKind::MeetingRequest,
-                template: "meeting-request",
-                reason: format!("you asked on {}", now.strftime("%Y-%m-%d")),
-                reason_key: format!("request:{}", crate::store::fmt_ts(now)),
-                due: now,
-                thread: None,
-                meeting_day: String::new(),
-            },
+/// The story, one method per stretch of time.
+impl Demo {
+    fn requests(&mut self) -> Result<()> {
+        let now = t("2026-11-02T10:00:00Z")?;
+        say(
             now,
+            "Ada adds five people she met at a conference and asks each for 25 minutes.",
         )?;
+        let templates = crate::followup::draft::load_templates(&self.cfg.templates_dir)?;
+        for (email, name, company) in PEOPLE {
+            let id = self.contact(email, name, company, now)?;
+            let c = self.store.contact(id)?.context("contact")?;
+            crate::followup::draft::create(
+                &self.store,
+                &self.cfg,
+                &templates,
+                &crate::followup::draft::Request {
+                    contact: &c,
+                    kind: DraftKind::MeetingRequest,
+                    template: "meeting-request",
+                    reason: format!("you asked on {}", now.strftime("%Y-%m-%d")),
+                    reason_key: format!("request:{}", crate::store::fmt_ts(now)),
+                    due: now,
+                    thread: None,
+                    meeting_day: String::new(),
+                },
+                now,
+            )?;
+        }
+        let first = self
+            .store
+            .drafts(false)?
+            .into_iter()
+            .next()
+            .context("a draft")?;
+        outln!("  the queue holds 5 meeting requests; the first reads:\n")?;
+        for line in first.body.lines() {
+            outln!("    | {line}")?;
+        }
+        self.approve_due(now)?;
+        self.send(now)
     }
-    let first = demo
-        .store
-        .drafts(false)?
-        .into_iter()
-        .next()
-        .context("a draft")?;
-    outln!("  the queue holds 5 meeting requests; the first reads:\n")?;
-    for line in first.body.lines() {
-        outln!("    | {line}")?;
+
+    fn replies(&mut self) -> Result<()> {
+        let now = t("2026-11-03T09:30:00Z")?;
+        say(
+            now,
+            "Replies come in: a yes, an out-of-office, a bounce, and a \"later\".",
+        )?;
+        self.deliver("jessica-yes", "jessica@example.com", now)?;
+        self.deliver("lena-ooo", "lena@example.net", now)?;
+        self.deliver("sam-bounce", "sam@old-company.example", now)?;
+        self.deliver("priya-later", "priya@example.io", now)?;
+        self.sync(now)?;
+        self.plan(now)
     }
-    demo.approve_due(now)?;
-    demo.send(now)?;
 
-    let now = t("2026-11-03T09:30:00Z")?;
-    say(
-        now,
-        "Replies come in: a yes, an out-of-office, a bounce, and a \"later\".",
-    )?;
-    demo.deliver("jessica-yes", "jessica@example.com", now)?;
-    demo.deliver("lena-ooo", "lena@example.net", now)?;
-    demo.deliver("sam-bounce", "sam@old-company.example", now)?;
-    demo.deliver("priya-later", "priya@example.io", now)?;
-    demo.sync(now)?;
-    demo.plan(now)?;
+    fn meeting_and_nudge(&mut self) -> Result<()> {
+        let now = t("2026-11-04T12:00:00Z")?;
+        say(
+            now,
+            "Ada sends Jessica an invitation for Tuesday 10 November, 15:00; Jessica accepts.",
+        )?;
+        self.deliver("jessica-accepts", "jessica@example.com", now)?;
+        self.sync(now)?;
+        self.stage("jessica@example.com", now)?;
 
-    let now = t("2026-11-04T12:00:00Z")?;
-    say(
-        now,
-        "Ada sends Jessica an invitation for Tuesday 10 November, 15:00; Jessica accepts.",
-    )?;
-    demo.deliver("jessica-accepts", "jessica@example.com", now)?;
-    demo.sync(now)?;
-    demo.stage("jessica@example.com", now)?;
-
-    let now = t("2026-11-09T10:00:00Z")?;
-    say(
-        now,
-        "A week without an answer from Omar: rapport drafts one gentle nudge, in the same thread.",
-    )?;
-    demo.plan(now)?;
-    demo.approve_due(now)?;
-    demo.send(now)?;
-    demo.stage("lena@example.net", now)?;
-    println!("\n  Jessica's meeting is tomorrow; Ada prepares.");
-    demo.brief("jessica@example.com", now)?;
-
-    let now = t("2026-11-11T09:15:00Z")?;
-    say(
-        now,
-        "The meeting with Jessica ended yesterday at 15:25: the thank-you is drafted.",
-    )?;
-    demo.plan(now)?;
-    demo.approve_due(now)?;
-    demo.send(now)?;
-
-    let now = t("2026-11-11T13:00:00Z")?;
-    say(now, "Jessica answers the thank-you.")?;
-    demo.deliver("jessica-thanks", "jessica@example.com", now)?;
-    demo.sync(now)?;
-    demo.note_and_todo(
-        "jessica@example.com",
-        "wants intros to fintech PMs",
-        "send Jessica the fintech intro",
-        "2026-11-20",
-        now,
-    )?;
-
-    let now = t("2026-11-17T10:00:00Z")?;
-    say(
-        now,
-        "Lena is back from her time off: her nudge, held until after her return, is due.",
-    )?;
-    demo.plan(now)?;
-    demo.approve_due(now)?;
-    demo.send(now)?;
-
-    let now = t("2026-11-23T10:00:00Z")?;
-    say(
-        now,
-        "Two weeks after the nudge, still nothing from Omar: no more emails to him.",
-    )?;
-    demo.plan(now)?;
-    demo.stage("omar@example.org", now)?;
-    demo.stage("sam@old-company.example", now)?;
-    demo.todos(now)?;
-
-    let now = t("2026-12-01T10:00:00Z")?;
-    say(
-        now,
-        "Four weeks after Priya said \"later\": rapport asks again.",
-    )?;
-    demo.plan(now)?;
-    demo.approve_due(now)?;
-    demo.send(now)?;
-
-    let now = t("2027-02-15T10:00:00Z")?;
-    say(
-        now,
-        "About three months after the last word with Jessica: a check-in is due.",
-    )?;
-    demo.plan(now)?;
-    demo.approve_due(now)?;
-    demo.send(now)?;
-
-    outln!("\nWhere everyone stands:")?;
-    for (email, _, _) in people {
-        demo.stage(email, now)?;
+        let now = t("2026-11-09T10:00:00Z")?;
+        say(
+            now,
+            "A week without an answer from Omar: rapport drafts one gentle nudge, in the same thread.",
+        )?;
+        self.turn(now)?;
+        self.stage("lena@example.net", now)?;
+        outln!("\n  Jessica's meeting is tomorrow; Ada prepares.")?;
+        self.brief("jessica@example.com", now)
     }
-    println!("\nGoals over the story's 16 weeks (`rapport goals --weeks 16`):");
-    demo.goals(16, now)?;
-    let outbox = dir.join("outbox");
-    let mut sent: Vec<String> = std::fs::read_dir(&outbox)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".eml"))
-                .collect()
-        })
-        .unwrap_or_default();
-    sent.sort();
-    outln!(
-        "\n{} emails were approved and written to {}:",
-        sent.len(),
-        outbox.display()
-    )?;
-    for s in &sent {
-        outln!("  {s}")?;
+
+    fn after_the_meeting(&mut self) -> Result<()> {
+        let now = t("2026-11-11T09:15:00Z")?;
+        say(
+            now,
+            "The meeting with Jessica ended yesterday at 15:25: the thank-you is drafted.",
+        )?;
+        self.turn(now)?;
+
+        let now = t("2026-11-11T13:00:00Z")?;
+        say(now, "Jessica answers the thank-you.")?;
+        self.deliver("jessica-thanks", "jessica@example.com", now)?;
+        self.sync(now)?;
+        self.note_and_todo(
+            "jessica@example.com",
+            "wants intros to fintech PMs",
+            "send Jessica the fintech intro",
+            "2026-11-20",
+            now,
+        )
     }
-    outln!("\nNext: `rapport init`, then `rapport doctor`. The README explains the rest.")?;
-    Ok(())
+
+    fn the_weeks_after(&mut self) -> Result<()> {
+        let now = t("2026-11-17T10:00:00Z")?;
+        say(
+            now,
+            "Lena is back from her time off: her nudge, held until after her return, is due.",
+        )?;
+        self.turn(now)?;
+
+        let now = t("2026-11-23T10:00:00Z")?;
+        say(
+            now,
+            "Two weeks after the nudge, still nothing from Omar: no more emails to him.",
+        )?;
+        self.plan(now)?;
+        self.stage("omar@example.org", now)?;
+        self.stage("sam@old-company.example", now)?;
+        self.todos(now)
+    }
+
+    fn months_later(&mut self) -> Result<()> {
+        let now = t("2026-12-01T10:00:00Z")?;
+        say(
+            now,
+            "Four weeks after Priya said \"later\": rapport asks again.",
+        )?;
+        self.turn(now)?;
+
+        let now = t("2027-02-15T10:00:00Z")?;
+        say(
+            now,
+            "About three months after the last word with Jessica: a check-in is due.",
+        )?;
+        self.turn(now)
+    }
+
+    /// Where everyone stands, the goals, and the emails written.
+    fn epilogue(&mut self) -> Result<()> {
+        let now = t("2027-02-15T10:00:00Z")?;
+        outln!("\nWhere everyone stands:")?;
+        for (email, _, _) in PEOPLE {
+            self.stage(email, now)?;
+        }
+        outln!("\nGoals over the story's 16 weeks (`rapport goals --weeks 16`):")?;
+        self.goals(16, now)?;
+        let outbox = self.dir.join("outbox");
+        let mut sent: Vec<String> = std::fs::read_dir(&outbox)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        sent.sort();
+        outln!(
+            "\n{} emails were approved and written to {}:",
+            sent.len(),
+            outbox.display()
+        )?;
+        for s in &sent {
+            outln!("  {s}")?;
+        }
+        outln!("\nNext: `rapport init`, then `rapport doctor`. The README explains the rest.")?;
+        Ok(())
+    }
+
+    /// A daemon turn, with the user at the queue: plan, approve what is due, send it.
+    fn turn(&mut self, now: Timestamp) -> Result<()> {
+        self.plan(now)?;
+        self.approve_due(now)?;
+        self.send(now)
+    }
 }

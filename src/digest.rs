@@ -280,6 +280,7 @@ fn deliver(cfg: &Loaded, d: &Digest, now: Timestamp) -> Result<()> {
             let username = cfg
                 .config
                 .smtp
+                .login
                 .username
                 .clone()
                 .unwrap_or_else(|| me.email.clone());

@@ -18,8 +18,3 @@ pub mod mail;
 pub mod secrets;
 pub mod send;
 pub mod store;
-
-/// The old names of [`followup`] and [`followup::draft`], kept only while branches
-/// written against them are merged; new code uses `followup`.
-pub use followup as planning;
-pub use followup::draft as drafting;

@@ -3,40 +3,37 @@
 //!
 //! It must never send mail nor print a secret.
 
+use super::doctor::Finding;
 use crate::config::Loaded;
 use crate::secrets::sasl;
 
-/// Runs the checks, printing one line each through `report`; true when all passed.
-pub fn check(cfg: &Loaded, report: &dyn Fn(bool, &str, &str) -> bool) -> bool {
+/// The findings in order; a login is only tried when the configured one is offered.
+pub fn check(cfg: &Loaded) -> Vec<Finding> {
     let smtp = &cfg.config.smtp;
     let identity = &cfg.config.identity;
     let hello = identity.email.rsplit('@').next().unwrap_or("localhost");
     let offered = match crate::send::smtp::offered_auth(smtp, hello) {
         Ok(o) => o,
-        Err(e) => return report(false, "smtp server", &e.to_string()),
+        Err(e) => return vec![Finding::fail("smtp server", e.to_string())],
     };
-    let fits = sasl::check_offered("smtp", smtp.login.auth, &offered);
-    let mut ok = match &fits {
-        Ok(line) => report(true, "smtp auth", line),
-        Err(line) => report(false, "smtp auth", line),
+    let auth = match sasl::check_offered("smtp", smtp.login.auth, &offered) {
+        Ok(line) => Finding::ok("smtp auth", line),
+        Err(line) => return vec![Finding::fail("smtp auth", line)],
     };
-    if fits.is_err() {
-        return false;
-    }
     let username = smtp
+        .login
         .username
         .clone()
         .unwrap_or_else(|| identity.email.clone());
-    ok &= match crate::send::smtp::Session::connect(smtp, &username, hello) {
+    let login = match crate::send::smtp::Session::connect(smtp, &username, hello) {
         Ok(s) => {
             s.quit();
-            report(
-                true,
+            Finding::ok(
                 "smtp login",
-                &format!("{username} at {} ({})", smtp.host, smtp.login.auth.as_str()),
+                format!("{username} at {} ({})", smtp.host, smtp.login.auth.as_str()),
             )
         }
-        Err(e) => report(false, "smtp login", &e.to_string()),
+        Err(e) => Finding::fail("smtp login", e.to_string()),
     };
-    ok
+    vec![auth, login]
 }

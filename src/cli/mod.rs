@@ -7,7 +7,9 @@
 mod approve;
 mod brief;
 mod contacts;
+mod daemon;
 mod digest;
+mod doctor;
 mod doctor_smtp;
 mod edit;
 pub(crate) mod goals;
@@ -19,8 +21,8 @@ pub(crate) mod output;
 mod queue;
 mod review;
 mod review_reading;
-mod service;
 mod setup;
+mod status;
 mod todo;
 
 use std::path::PathBuf;
@@ -236,11 +238,18 @@ impl Ctx {
         Ok(Ctx { cfg, store, now })
     }
 
+    /// Opens, then brings the database current (see [`Ctx::bring_current`]).
+    fn open_current(config_flag: Option<&std::path::Path>) -> Result<Ctx> {
+        let mut ctx = Ctx::open(config_flag)?;
+        ctx.bring_current()?;
+        Ok(ctx)
+    }
+
     /// Plans first and applies what the last sync saw, so what the command shows is
     /// current without the daemon: a due nudge is drafted, a draft whose reason went away
     /// is withdrawn. What changed is said on stderr (stdout stays the command's own).
     pub fn bring_current(&mut self) -> Result<()> {
-        let r = crate::planning::bring_current(&mut self.store, &self.cfg, self.now)?;
+        let r = crate::followup::bring_current(&mut self.store, &self.cfg, self.now)?;
         for (id, why) in &r.superseded {
             errln!("Withdrew draft {id}: {why}.");
         }
@@ -290,66 +299,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
             contact,
             text,
             next_contact,
-        } => {
-            let ctx = Ctx::open(config_flag)?;
-            contacts::note(&ctx, &contact, &text, next_contact.as_deref())
-        }
+        } => contacts::note(
+            &Ctx::open(config_flag)?,
+            &contact,
+            &text,
+            next_contact.as_deref(),
+        ),
         Command::Todo(args) => todo::run(&Ctx::open(config_flag)?, args),
         Command::Brief { contact, json } => brief::run(&Ctx::open(config_flag)?, &contact, json),
         Command::Goals { weeks, json } => goals::run(&Ctx::open(config_flag)?, weeks, json),
         Command::Map(args) => map::run(&Ctx::open(config_flag)?, args),
-        Command::Request { contact, template } => {
-            let ctx = Ctx::open(config_flag)?;
-            let code = queue::request(&ctx, &contact, template.as_deref())?;
-            kick_daemon(&ctx);
-            Ok(code)
-        }
+        Command::Request { contact, template } => request(config_flag, &contact, template),
         Command::Queue(args) => queue::run(Ctx::open(config_flag)?, args),
         Command::Send { json } => queue::send(Ctx::open(config_flag)?, json),
         Command::Templates(cmd) => setup::templates(config_flag, cmd),
-        Command::Daemon => service::daemon(config_flag),
-        Command::Status { json } => {
-            let mut ctx = Ctx::open(config_flag)?;
-            ctx.bring_current()?;
-            service::status(&ctx, json)
-        }
-        Command::Doctor => service::doctor(config_flag),
-        Command::Plan { json } => {
-            let mut ctx = Ctx::open(config_flag)?;
-            let cfg = ctx.cfg.clone();
-            let r = crate::planning::plan_all(&mut ctx.store, &cfg, ctx.now)?;
-            if json {
-                print_json(&r)?;
-            } else {
-                for id in &r.created {
-                    if r.auto_approved.contains(id) {
-                        outln!("Drafted {id} and approved it (policy.auto_approve).")?;
-                    } else {
-                        outln!("Drafted {id}.")?;
-                    }
-                }
-                for (id, why) in &r.superseded {
-                    outln!("Withdrew {id}: {why}")?;
-                }
-                for e in &r.errors {
-                    outln!("Could not draft: {e}")?;
-                }
-                if r.created.is_empty() && r.superseded.is_empty() {
-                    outln!("Nothing new to draft.")?;
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Sync { json } => {
-            let ctx = Ctx::open(config_flag)?;
-            let store_path = ctx.cfg.store_path.clone();
-            let code = mailbox::sync(ctx, json)?;
-            // The daemon plans and sends with what the sync found (quietly under --json).
-            if let Err(e) = crate::daemon::kick(&store_path) {
-                eprintln!("warning: {e:#}");
-            }
-            Ok(code)
-        }
+        Command::Daemon => daemon::daemon(config_flag),
+        Command::Status { json } => status::status(&Ctx::open_current(config_flag)?, json),
+        Command::Doctor => doctor::doctor(config_flag),
+        Command::Plan { json } => plan(config_flag, json),
+        Command::Sync { json } => sync(config_flag, json),
         Command::Why { message, json } => mailbox::why(&Ctx::open(config_flag)?, &message, json),
         Command::Mark {
             message,
@@ -363,22 +331,74 @@ fn run(cli: Cli) -> Result<ExitCode> {
             intent.as_deref(),
             until.as_deref(),
         ),
-        Command::Man => {
-            let mut buf = Vec::new();
-            render_man(&mut buf)?;
-            output::write_out(format_args!("{}", String::from_utf8_lossy(&buf)))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Completions { shell } => {
-            let mut buf = Vec::new();
-            render_completions(shell, &mut buf);
-            output::write_out(format_args!("{}", String::from_utf8_lossy(&buf)))?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Man => print_generated(render_man),
+        Command::Completions { shell } => print_generated(|out| {
+            render_completions(shell, out);
+            Ok(())
+        }),
         Command::Review => review::run(Ctx::open(config_flag)?),
         Command::Digest { send_if_due } => digest::run(Ctx::open(config_flag)?, send_if_due),
         Command::Meeting(cmd) => meeting::run(Ctx::open(config_flag)?, cmd),
     }
+}
+
+fn request(
+    config_flag: Option<&std::path::Path>,
+    contact: &str,
+    template: Option<String>,
+) -> Result<ExitCode> {
+    let ctx = Ctx::open(config_flag)?;
+    let code = queue::request(&ctx, contact, template.as_deref())?;
+    kick_daemon(&ctx);
+    Ok(code)
+}
+
+/// `rapport plan`: drafts what is due now and says what changed.
+fn plan(config_flag: Option<&std::path::Path>, json: bool) -> Result<ExitCode> {
+    let mut ctx = Ctx::open(config_flag)?;
+    let cfg = ctx.cfg.clone();
+    let r = crate::followup::plan_all(&mut ctx.store, &cfg, ctx.now)?;
+    if json {
+        print_json(&r)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for id in &r.created {
+        if r.auto_approved.contains(id) {
+            outln!("Drafted {id} and approved it (policy.auto_approve).")?;
+        } else {
+            outln!("Drafted {id}.")?;
+        }
+    }
+    for (id, why) in &r.superseded {
+        outln!("Withdrew {id}: {why}")?;
+    }
+    for e in &r.errors {
+        outln!("Could not draft: {e}")?;
+    }
+    if r.created.is_empty() && r.superseded.is_empty() {
+        outln!("Nothing new to draft.")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rapport sync`, then a word to the daemon so it plans and sends with what was found
+/// (quietly under --json).
+fn sync(config_flag: Option<&std::path::Path>, json: bool) -> Result<ExitCode> {
+    let ctx = Ctx::open(config_flag)?;
+    let store_path = ctx.cfg.store_path.clone();
+    let code = mailbox::sync(ctx, json)?;
+    if let Err(e) = crate::daemon::kick(&store_path) {
+        errln!("warning: {e:#}");
+    }
+    Ok(code)
+}
+
+/// `rapport man` and `rapport completions`: generated text, written as one piece.
+fn print_generated(render: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Result<ExitCode> {
+    let mut buf = Vec::new();
+    render(&mut buf)?;
+    output::write_out(format_args!("{}", String::from_utf8_lossy(&buf)))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The man page, generated from the clap definitions.

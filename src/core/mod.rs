@@ -4,6 +4,7 @@
 //! `now` (and everything else it needs) as arguments, so it can be tested exhaustively
 //! without servers or sleeping.
 
+pub mod address;
 pub mod brief;
 pub mod classify;
 pub mod contentline;

@@ -364,6 +364,7 @@ fn ensure_session(cfg: &Loaded, session: &mut Option<smtp::Session>) -> Result<(
     let username = cfg
         .config
         .smtp
+        .login
         .username
         .clone()
         .unwrap_or_else(|| identity.email.clone());

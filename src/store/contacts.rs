@@ -418,7 +418,7 @@ impl Store {
 
 fn insert_email(tx: &rusqlite::Connection, id: i64, addr: &str, pos: i64) -> Result<()> {
     let addr = addr.trim().to_lowercase();
-    if !crate::config::looks_like_address(&addr) {
+    if !crate::core::address::is_email(&addr) {
         bail!("{addr:?} is not an email address");
     }
     let owner: Option<i64> = tx

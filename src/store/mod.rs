@@ -16,6 +16,7 @@ mod drafts;
 mod goals;
 mod maildir;
 mod messages;
+mod report;
 mod sent_copy;
 pub mod sync_batch;
 mod todos;

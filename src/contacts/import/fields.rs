@@ -22,36 +22,8 @@ pub(super) fn normalize_email(raw: &str) -> Option<String> {
     is_valid_email(&lower).then_some(lower)
 }
 
-/// Looks like an addr-spec: one `@`, no spaces or special characters, a local part and a
-/// domain of dot-separated labels with at least one dot.
-pub(super) fn is_valid_email(s: &str) -> bool {
-    const FORBIDDEN: &str = "()<>[]\\,;:\"";
-    if s.len() > 254
-        || s.chars()
-            .any(|c| c.is_whitespace() || c.is_control() || FORBIDDEN.contains(c))
-    {
-        return false;
-    }
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    if local.is_empty()
-        || local.len() > 64
-        || domain.contains('@')
-        || local.starts_with('.')
-        || local.ends_with('.')
-        || local.contains("..")
-        || !domain.contains('.')
-    {
-        return false;
-    }
-    domain.split('.').all(|label| {
-        !label.is_empty()
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
-    })
-}
+/// The one address check rapport has (see [`crate::core::address`]).
+pub(super) use crate::core::address::is_email as is_valid_email;
 
 /// Splits a cell that may hold several addresses (Google joins them with ` ::: `).
 pub(super) fn split_email_cell(cell: &str) -> impl Iterator<Item = &str> {

@@ -126,14 +126,14 @@ impl Session {
     /// encrypted (or loopback). A refused OAuth2 token is fetched afresh and tried once
     /// more on a new connection.
     pub async fn connect(cfg: &Imap, username: &str) -> Result<Session> {
-        match Self::connect_once(cfg, username).await {
+        match Self::connect_once(cfg, username, None).await {
             Err(LoginFailure::TokenRefused(reply)) => {
                 tracing::warn!(host = %cfg.host, %reply, "the token was refused; trying once with a fresh one");
             }
             Err(LoginFailure::Other(e)) => return Err(e),
             Ok(session) => return Ok(session),
         }
-        match Self::connect_once(cfg, username).await {
+        match Self::connect_once(cfg, username, None).await {
             Ok(session) => Ok(session),
             Err(LoginFailure::Other(e)) => Err(e),
             Err(LoginFailure::TokenRefused(reply)) => Err(ImapError::Config(format!(
@@ -141,6 +141,24 @@ impl Session {
                 cfg.host
             ))),
         }
+    }
+
+    /// Connects and logs in with a secret the caller already fetched (`rapport doctor`,
+    /// which reports on the secret first, so its command runs once): no second try.
+    pub async fn connect_with(
+        cfg: &Imap,
+        username: &str,
+        secret: crate::secrets::Secret,
+    ) -> Result<Session> {
+        Self::connect_once(cfg, username, Some(secret))
+            .await
+            .map_err(|e| match e {
+                LoginFailure::Other(e) => e,
+                LoginFailure::TokenRefused(reply) => ImapError::Config(format!(
+                    "login to {} as {username}: the token was refused ({reply}); run your token helper ([imap] token_command) yourself to sign in again",
+                    cfg.host
+                )),
+            })
     }
 
     /// The SASL mechanisms the server offers before login (`AUTH=PLAIN`, `AUTH=XOAUTH2`
@@ -157,6 +175,7 @@ impl Session {
     async fn connect_once(
         cfg: &Imap,
         username: &str,
+        given: Option<crate::secrets::Secret>,
     ) -> std::result::Result<Session, LoginFailure> {
         let timeout = Duration::from_secs(cfg.timeout_seconds.max(1));
         let mut client = greeted(cfg, timeout).await?;
@@ -169,12 +188,15 @@ impl Session {
         // The password or token command may take a moment (a keyring); it is not IMAP,
         // so it may block a thread of its own.
         let login = cfg.login.clone();
-        let secret = tokio::task::spawn_blocking(move || crate::secrets::fetch_for("imap", &login))
-            .await
-            .map_err(|e| {
-                ImapError::Config(format!("the [imap] secret command did not finish: {e}"))
-            })?
-            .map_err(|e| ImapError::Config(e.to_string()))?;
+        let secret = match given {
+            Some(secret) => secret,
+            None => tokio::task::spawn_blocking(move || crate::secrets::fetch_for("imap", &login))
+                .await
+                .map_err(|e| {
+                    ImapError::Config(format!("the [imap] secret command did not finish: {e}"))
+                })?
+                .map_err(|e| ImapError::Config(e.to_string()))?,
+        };
         let credential = if method.is_oauth2() {
             Credential::Token {
                 method,

@@ -1,0 +1,83 @@
+//! `rapport contacts import FILE`: reads an export, merges it into the contacts (or, with
+//! `--dry-run`, only says what would change) and reports line by line.
+//!
+//! The parsing is `contacts::import`, the merging `contacts::merge`; this file must never
+//! write a contact itself.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::output::outln;
+use crate::cli::{Ctx, print_json};
+
+pub(super) fn import(
+    ctx: &mut Ctx,
+    file: &std::path::Path,
+    json: bool,
+    dry_run: bool,
+) -> Result<ExitCode> {
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let parsed = crate::contacts::import::parse_import(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let report = if dry_run {
+        crate::contacts::merge::dry_run(&mut ctx.store, &parsed, ctx.now)?
+    } else {
+        crate::contacts::merge::merge(&mut ctx.store, &parsed, ctx.now)?
+    };
+    let linked = if dry_run {
+        0
+    } else {
+        crate::mail::timeline::link_history(&mut ctx.store, &report.added_ids, ctx.now)?
+    };
+    if json {
+        print_json(&report)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (verb, would) = if dry_run {
+        ("Dry run, nothing written", "would be ")
+    } else {
+        ("", "")
+    };
+    outln!(
+        "{} ({}){}{verb}: {would}added {}, merged {}, unchanged {}, skipped {}.",
+        file.display(),
+        parsed.format,
+        if dry_run { ", " } else { "" },
+        report.added,
+        report.merged,
+        report.unchanged,
+        report.skipped.len()
+    )?;
+    if report.without_email > 0 {
+        outln!(
+            "{} of the added contacts have no email address yet; add one with `rapport contacts edit ID --email ADDRESS`.",
+            report.without_email
+        )?;
+    }
+    if linked > 0 {
+        outln!("Linked {linked} earlier interaction(s) from your mail.")?;
+    }
+    for c in &report.changes {
+        let from = if c.from.is_empty() {
+            "(empty)"
+        } else {
+            &c.from
+        };
+        outln!(
+            "  line {}: contact #{} {}: {from} -> {}",
+            c.line,
+            c.contact_id,
+            c.field,
+            c.to
+        )?;
+    }
+    for p in &report.skipped {
+        outln!("  skipped line {}: {}", p.line, p.message)?;
+    }
+    for p in &report.problems {
+        outln!("  line {}: {}", p.line, p.message)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

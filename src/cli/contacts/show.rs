@@ -1,0 +1,166 @@
+//! `rapport contacts show`: one contact's card, timeline, action items and open drafts,
+//! and the advice on what to do next.
+//!
+//! Read-only: it must never change the contact or the queue.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::output::outln;
+use crate::cli::{Ctx, cell, print_json};
+use crate::store::{Contact, Draft, Interaction};
+
+pub(super) fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
+    let c = ctx.one_contact(query)?;
+    let timeline = ctx.store.interactions(c.id)?;
+    let drafts = ctx.store.drafts_for_contact(c.id)?;
+    let plan = crate::followup::plan_contact(&ctx.store, &ctx.cfg, &c, ctx.now)?;
+    let next = advice(ctx, query, c.id, &plan, &drafts)?;
+    let todos = ctx.store.todos_for_contact(c.id)?;
+    if json {
+        print_json(&serde_json::json!({
+            "contact": c,
+            "stage": plan.stage,
+            "next": next,
+            "timeline": timeline,
+            "drafts": drafts
+                .iter()
+                .map(|d| crate::cli::queue::draft_json(ctx, d, false))
+                .collect::<Vec<_>>(),
+            "todos": todos,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_card(&c, &plan, &next)?;
+    outln!()?;
+    print_timeline(&timeline)?;
+    crate::cli::todo::print_for_contact(ctx, &todos)?;
+    print_queue(&drafts)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the user should do next for this contact, from the stage and the open drafts.
+fn advice(
+    ctx: &Ctx,
+    query: &str,
+    contact_id: i64,
+    plan: &crate::core::plan::Plan,
+    drafts: &[crate::store::Draft],
+) -> Result<String> {
+    use crate::cli::next_step::{Facts, OpenDraft, next_step};
+    let open: Vec<OpenDraft> = drafts
+        .iter()
+        .filter(|d| d.status.is_open())
+        .filter_map(|d| {
+            Some(OpenDraft {
+                id: d.id,
+                kind: d.kind,
+                status: d.status,
+                due: crate::store::parse_ts(d.effective_due()).ok()?,
+            })
+        })
+        .collect();
+    let planned = plan
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            crate::core::plan::Action::Create { kind, due, .. } => Some((*kind, *due)),
+            _ => None,
+        })
+        .min_by_key(|(_, due)| *due);
+    // The oldest meeting request from them that nobody answered yet.
+    let asked_you = ctx
+        .store
+        .attention()?
+        .into_iter()
+        .filter(|a| a.contact_id == contact_id && a.kind == crate::store::AttentionKind::ToAnswer)
+        .filter_map(|a| crate::store::parse_ts(&a.at).ok())
+        .min();
+    Ok(next_step(&Facts {
+        query,
+        stage: &plan.stage,
+        planner_next: &plan.next,
+        open: &open,
+        planned,
+        asked_you,
+        now: ctx.now,
+        tz: &ctx.cfg.tz,
+    }))
+}
+
+/// Who they are, the stage and the advice.
+fn print_card(c: &Contact, plan: &crate::core::plan::Plan, next: &str) -> Result<()> {
+    outln!("#{} {}", c.id, c.display_name())?;
+    for e in &c.emails {
+        match &e.bounced_at {
+            Some(at) => outln!("  email    {} (bounced {at})", e.address)?,
+            None => outln!("  email    {}", e.address)?,
+        }
+    }
+    match (c.role.is_empty(), c.company.is_empty()) {
+        (false, false) => outln!("  works    {} at {}", c.role, c.company)?,
+        (false, true) => outln!("  works    {}", c.role)?,
+        (true, false) => outln!("  works at {}", c.company)?,
+        (true, true) => {}
+    }
+    outln!("  tier     {}", c.tier)?;
+    if !c.tags.is_empty() {
+        outln!("  tags     {}", c.tags.join(", "))?;
+    }
+    if !c.link.is_empty() {
+        outln!("  link     {}", c.link)?;
+    }
+    if c.do_not_contact {
+        outln!("  do not contact")?;
+    }
+    let stage = serde_json::to_value(&plan.stage)?;
+    outln!(
+        "  stage    {}",
+        stage
+            .get("stage")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("?")
+    )?;
+    outln!("  next     {next}")?;
+    Ok(())
+}
+
+fn print_timeline(timeline: &[Interaction]) -> Result<()> {
+    if timeline.is_empty() {
+        outln!("No interactions yet.")?;
+    } else {
+        outln!("Timeline:")?;
+        for i in timeline {
+            let day = i.at.strftime("%Y-%m-%d %H:%M");
+            let msg = i
+                .detail
+                .get("message")
+                .and_then(serde_json::Value::as_i64)
+                .map(|m| format!("  [message {m}]"))
+                .unwrap_or_default();
+            outln!("  {day}  {:<18} {}{msg}", i.kind, cell(&i.summary, 70))?;
+        }
+    }
+    Ok(())
+}
+
+/// The drafts still open for them.
+fn print_queue(drafts: &[Draft]) -> Result<()> {
+    let open: Vec<_> = drafts.iter().filter(|d| d.status.is_open()).collect();
+    if !open.is_empty() {
+        outln!()?;
+        outln!("In the queue:")?;
+        for d in open {
+            outln!(
+                "  {:>4}  {:<15} {:<9} due {}  {}",
+                d.id,
+                d.kind,
+                d.status,
+                d.effective_due(),
+                d.reason
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,309 @@
+//! `rapport doctor`: checks the setup end to end and prints one line per finding, `ok`
+//! or `FAIL` with the fix, then a verdict (exit 1 when anything failed).
+//!
+//! One function per check, each returning what it found; `doctor` only runs them in
+//! order and prints. It must never send mail, change the user's mailbox, or print a
+//! secret, and it runs each password or token command once.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::cli::output::outln;
+use crate::config::{self, Loaded};
+use crate::mail::imap::{Folder, ImapError};
+
+/// One line of doctor's report.
+pub struct Finding {
+    pub ok: bool,
+    pub what: String,
+    pub detail: String,
+}
+
+impl Finding {
+    pub fn ok(what: &str, detail: impl Into<String>) -> Finding {
+        Finding::new(true, what, detail)
+    }
+
+    pub fn fail(what: &str, detail: impl Into<String>) -> Finding {
+        Finding::new(false, what, detail)
+    }
+
+    pub fn new(ok: bool, what: &str, detail: impl Into<String>) -> Finding {
+        Finding {
+            ok,
+            what: what.to_string(),
+            detail: detail.into(),
+        }
+    }
+
+    /// Prints the line; true when it is `ok`.
+    fn print(&self) -> Result<bool> {
+        let (what, detail) = (&self.what, &self.detail);
+        match (self.ok, detail.is_empty()) {
+            (true, true) => outln!("ok    {what}")?,
+            (true, false) => outln!("ok    {what}: {detail}")?,
+            (false, _) => outln!("FAIL  {what}: {detail}")?,
+        }
+        Ok(self.ok)
+    }
+}
+
+pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
+    let path = config::config_path(config_flag).map_err(anyhow::Error::msg)?;
+    let cfg = match config::load(&path) {
+        Ok(c) => c,
+        Err(e) => {
+            Finding::fail("config", e.to_string()).print()?;
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    Finding::ok("config", path.display().to_string()).print()?;
+    let mut all = true;
+    for found in [
+        database_permissions(&cfg),
+        Some(database(&cfg)),
+        data_directory(&cfg),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        all &= found.print()?;
+    }
+    for check in [templates, smtp, imap, mail_source] {
+        for found in check(&cfg)? {
+            all &= found.print()?;
+        }
+    }
+    if all {
+        outln!("Everything looks right.")?;
+        Ok(ExitCode::SUCCESS)
+    } else {
+        outln!("Fix the FAIL lines above, then run `rapport doctor` again.")?;
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// Makes a database others can read private, and says so.
+fn database_permissions(cfg: &Loaded) -> Option<Finding> {
+    const WHAT: &str = "database permissions";
+    match crate::store::make_private(&cfg.store_path) {
+        Ok(Some(old)) => Some(Finding::ok(
+            WHAT,
+            format!(
+                "{} was readable by others (mode {old:o}); made it 600",
+                cfg.store_path.display()
+            ),
+        )),
+        Ok(None) => None,
+        Err(e) => Some(Finding::fail(WHAT, format!("{e:#}"))),
+    }
+}
+
+fn database(cfg: &Loaded) -> Finding {
+    match crate::store::Store::open(&cfg.store_path) {
+        Ok(_) => Finding::ok("database", cfg.store_path.display().to_string()),
+        Err(e) => Finding::fail("database", format!("{e:#}")),
+    }
+}
+
+/// The folder holding the database must be the user's alone.
+#[cfg(unix)]
+fn data_directory(cfg: &Loaded) -> Option<Finding> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = cfg.store_path.parent()?;
+    let mode = std::fs::metadata(dir).ok()?.permissions().mode() & 0o777;
+    let private = mode & 0o077 == 0;
+    Some(Finding::new(
+        private,
+        "data directory permissions",
+        if private {
+            format!("{mode:o}")
+        } else {
+            format!(
+                "{} is mode {mode:o}; run `chmod 700 {}`",
+                dir.display(),
+                dir.display()
+            )
+        },
+    ))
+}
+
+#[cfg(not(unix))]
+fn data_directory(_cfg: &Loaded) -> Option<Finding> {
+    None
+}
+
+/// Every template renders with sample data.
+fn templates(cfg: &Loaded) -> Result<Vec<Finding>> {
+    let templates = crate::followup::draft::load_templates(&cfg.templates_dir)?;
+    let sample = crate::core::render::sample_data();
+    Ok(templates
+        .names()
+        .map(|name| {
+            let what = format!("template {name}");
+            match templates.render(name, &sample) {
+                Ok(_) => Finding::ok(&what, ""),
+                Err(e) => Finding::fail(&what, e.to_string()),
+            }
+        })
+        .collect())
+}
+
+fn smtp(cfg: &Loaded) -> Result<Vec<Finding>> {
+    let smtp = &cfg.config.smtp;
+    Ok(match smtp.transport {
+        config::Transport::File => vec![Finding::ok(
+            "smtp",
+            format!(
+                "file transport into {}",
+                smtp.file_dir.as_deref().unwrap_or(Path::new("?")).display()
+            ),
+        )],
+        config::Transport::Smtp => super::doctor_smtp::check(cfg),
+    })
+}
+
+/// The IMAP logins offered, the secret, a real login and the folders; each step only
+/// when the one before passed.
+fn imap(cfg: &Loaded) -> Result<Vec<Finding>> {
+    let Some(imap) = &cfg.config.imap else {
+        return Ok(Vec::new());
+    };
+    let auth = imap_auth(imap);
+    if !auth.ok {
+        return Ok(vec![auth]);
+    }
+    let what = if imap.login.auth.is_oauth2() {
+        "imap token"
+    } else {
+        "imap password"
+    };
+    let secret = match crate::secrets::fetch_for("imap", &imap.login) {
+        Ok(s) => s,
+        Err(e) => return Ok(vec![auth, Finding::fail(what, e.to_string())]),
+    };
+    let mut found = vec![auth, Finding::ok(what, "found")];
+    let username = imap
+        .login
+        .username
+        .clone()
+        .unwrap_or_else(|| cfg.config.identity.email.clone());
+    match imap_probe(imap, &username, secret) {
+        Ok((idle, folders)) => {
+            let idle = if idle {
+                " (IDLE)"
+            } else {
+                " (no IDLE: polling)"
+            };
+            found.push(Finding::ok(
+                "imap login",
+                format!("{username} at {}{idle}", imap.host),
+            ));
+            match folders {
+                Ok(folders) => found.extend(imap_folders(imap, &folders)),
+                Err(e) => found.push(Finding::fail("imap folders", e.to_string())),
+            }
+        }
+        Err(e) => found.push(Finding::fail("imap login", e.to_string())),
+    }
+    Ok(found)
+}
+
+/// Which logins the server offers, and whether the configured one is among them.
+fn imap_auth(imap: &config::Imap) -> Finding {
+    let offered = match runtime() {
+        Ok(rt) => rt.block_on(crate::mail::imap::Session::offered_auth(imap)),
+        Err(e) => return Finding::fail("imap server", format!("{e:#}")),
+    };
+    let offered = match offered {
+        Ok(o) => o,
+        Err(e) => return Finding::fail("imap server", e.to_string()),
+    };
+    match crate::secrets::sasl::check_offered("imap", imap.login.auth, &offered) {
+        Ok(line) => Finding::ok("imap auth", line),
+        Err(line) => Finding::fail("imap auth", line),
+    }
+}
+
+/// What a login found: (IDLE offered, the folders).
+type Probe = (bool, Result<Vec<Folder>, ImapError>);
+
+/// Logs in with `secret` and lists the folders.
+fn imap_probe(
+    imap: &config::Imap,
+    username: &str,
+    secret: crate::secrets::Secret,
+) -> Result<Probe> {
+    runtime()?.block_on(async {
+        let mut s = crate::mail::imap::Session::connect_with(imap, username, secret).await?;
+        let folders = s.folders().await;
+        let idle = s.idle_supported;
+        s.logout().await;
+        Ok((idle, folders))
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// The folders with their special use, and whether a Sent folder will be read.
+fn imap_folders(imap: &config::Imap, folders: &[Folder]) -> [Finding; 2] {
+    let names: Vec<String> = folders
+        .iter()
+        .map(|f| match f.special {
+            Some(sp) => format!("{} [{}]", f.name, special_name(sp)),
+            None => f.name.clone(),
+        })
+        .collect();
+    let chosen = crate::mail::sync::choose_folders(imap, folders);
+    let has_sent = chosen.len() > 1 || !imap.folders.is_empty();
+    let sent = if has_sent {
+        format!("reading {}", chosen.join(", "))
+    } else {
+        "no folder is marked \\Sent; set [imap] sent_folder = \"NAME\" to one of the folders above"
+            .into()
+    };
+    [
+        Finding::ok("imap folders", names.join(", ")),
+        Finding::new(has_sent, "sent folder", sent),
+    ]
+}
+
+/// A special use as its JSON name (`sent`, `drafts`, ...).
+fn special_name(special: impl serde::Serialize) -> String {
+    serde_json::to_value(special)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Without a mail source rapport cannot see replies; a Maildir must be one.
+fn mail_source(cfg: &Loaded) -> Result<Vec<Finding>> {
+    let mut found = Vec::new();
+    if cfg.config.imap.is_none() && cfg.config.maildir.is_none() {
+        found.push(Finding::fail(
+            "mail source",
+            "no [imap] or [maildir] section: rapport cannot see replies",
+        ));
+    }
+    if let Some(m) = &cfg.config.maildir {
+        let p = config::expand_tilde(&m.path);
+        let is_maildir = p.join("cur").is_dir();
+        found.push(Finding::new(
+            is_maildir,
+            "maildir",
+            if is_maildir {
+                p.display().to_string()
+            } else {
+                format!("{} is not a Maildir (no cur/ inside)", p.display())
+            },
+        ));
+    }
+    Ok(found)
+}

@@ -1,0 +1,161 @@
+//! `rapport status`: is the daemon running, when each folder last synced, what waits in
+//! the queue, and the goals at a glance.
+//!
+//! Read-only: it must never change the database beyond what `bring_current` (run by
+//! the caller) already did.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde_json::json;
+
+use super::{Ctx, print_json};
+use crate::cli::output::outln;
+use crate::core::model::DraftStatus;
+use crate::store::SyncState;
+
+/// Everything `status` reports, gathered once for both outputs.
+struct Status {
+    running: Option<String>,
+    last_turn: Option<String>,
+    next_wakeup: Option<String>,
+    folders: Vec<SyncState>,
+    /// (error, when).
+    last_error: Option<(String, String)>,
+    drafts: BTreeMap<String, usize>,
+    next_due: Option<String>,
+    goals: serde_json::Value,
+}
+
+pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
+    let s = gather(ctx)?;
+    if json_out {
+        print_json(&json!({
+            "daemon": {
+                "running": s.running.is_some(),
+                "pid": s.running,
+                "last_turn": s.last_turn,
+                "next_wakeup": s.next_wakeup,
+            },
+            "folders": s.folders,
+            "last_error": s.last_error.as_ref().map(|(e, at)| json!({ "error": e, "at": at })),
+            "drafts": s.drafts,
+            "next_due": s.next_due,
+            "messages": ctx.store.message_count()?,
+            "goals": s.goals,
+        }))?;
+    } else {
+        print_text(&s)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn gather(ctx: &Ctx) -> Result<Status> {
+    let running = crate::daemon::running(&ctx.cfg.store_path)?;
+    // Only meaningful while a daemon runs: it rewrites it before every wait.
+    let next_wakeup = match running {
+        Some(_) => ctx.store.state(crate::daemon::NEXT_WAKEUP)?.map(|(w, _)| w),
+        None => None,
+    };
+    Ok(Status {
+        running,
+        last_turn: ctx.store.state("last_turn")?.map(|(t, _)| t),
+        next_wakeup,
+        folders: ctx.store.sync_states()?,
+        last_error: ctx.store.state("last_error")?,
+        drafts: ctx.store.draft_counts()?,
+        next_due: next_due(ctx)?,
+        goals: goals(ctx)?,
+    })
+}
+
+/// When the earliest draft still in the queue (not sent, rejected, superseded) is due.
+fn next_due(ctx: &Ctx) -> Result<Option<String>> {
+    Ok(ctx
+        .store
+        .drafts(false)?
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.status,
+                DraftStatus::Approved | DraftStatus::Pending | DraftStatus::Snoozed
+            )
+        })
+        .map(|d| d.effective_due().to_string())
+        .min())
+}
+
+fn print_text(s: &Status) -> Result<()> {
+    match &s.running {
+        Some(pid) => outln!("Daemon: running (pid {pid})")?,
+        None => outln!("Daemon: not running (systemctl --user start rapport)")?,
+    }
+    if let Some(t) = &s.last_turn {
+        outln!("Last turn: {t}")?;
+    }
+    if let Some(w) = &s.next_wakeup {
+        outln!("Next wake-up: {w}")?;
+    }
+    print_folders(&s.folders)?;
+    if let Some((e, at)) = &s.last_error {
+        outln!("Last error ({at}): {e}")?;
+    }
+    let states: Vec<String> = s.drafts.iter().map(|(st, n)| format!("{st} {n}")).collect();
+    if states.is_empty() {
+        outln!("Drafts: none")?;
+    } else {
+        outln!("Drafts: {}", states.join(", "))?;
+    }
+    if let Some(n) = &s.next_due {
+        outln!("Next due: {n}")?;
+    }
+    let g = &s.goals;
+    outln!(
+        "Goals: {} new contacts this month (goal {}), {} conversations this week (goal {})",
+        g["new_contacts_this_month"],
+        g["new_contacts_goal"],
+        g["conversations_this_week"],
+        g["conversations_goal"]
+    )?;
+    Ok(())
+}
+
+fn print_folders(folders: &[SyncState]) -> Result<()> {
+    if folders.is_empty() {
+        outln!("Mailbox: never synced (rapport sync)")?;
+    }
+    for f in folders {
+        let at = f.last_sync_at.as_deref().unwrap_or("never");
+        if f.last_error.is_empty() {
+            outln!("Folder {} ({}): last synced {at}", f.folder, f.account)?;
+        } else {
+            outln!(
+                "Folder {} ({}): last synced {at}; error: {}",
+                f.folder,
+                f.account,
+                f.last_error
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// New contacts this calendar month and meetings starting this week (Monday first), in
+/// the user's time zone, beside their goals.
+fn goals(ctx: &Ctx) -> Result<serde_json::Value> {
+    let local = ctx.now.to_zoned_datetime(ctx.cfg.tz.clone());
+    let month_start = local.first_of_month()?.start_of_day()?.timestamp();
+    let back = i64::from(local.weekday().to_monday_zero_offset());
+    let week_start = local
+        .start_of_day()?
+        .checked_sub(jiff::Span::new().days(back))?
+        .timestamp();
+    let week_end = week_start.checked_add(jiff::SignedDuration::from_hours(24 * 7))?;
+    Ok(json!({
+        "new_contacts_this_month": ctx.store.count_contacts_added_since(month_start)?,
+        "new_contacts_goal": ctx.cfg.config.goals.new_contacts_per_month,
+        "conversations_this_week": ctx.store.count_meetings_starting(week_start, week_end)?,
+        "conversations_goal": ctx.cfg.config.goals.conversations_per_week,
+    }))
+}
