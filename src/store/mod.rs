@@ -181,8 +181,9 @@ impl Store {
         migrate_to(&mut self.conn, SCHEMA_VERSION)
     }
 
-    /// The underlying connection, for modules that own their own queries.
-    pub fn conn(&self) -> &Connection {
+    /// The underlying connection, for the store's own tests.
+    #[cfg(test)]
+    pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
 
