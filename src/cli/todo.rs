@@ -5,7 +5,7 @@
 //! Reads and writes through `store`; ordering and labels come from `core::todo`. It never
 //! drafts or sends anything.
 
-use crate::cli::output::outln;
+use crate::cli::output::{errln, outln};
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -124,7 +124,7 @@ fn done(ctx: &Ctx, ids: &[i64]) -> Result<ExitCode> {
     for &id in ids {
         match ctx.store.todo(id)? {
             None => {
-                eprintln!("error: no action item {id}; `rapport todo` lists the open ones");
+                errln!("error: no action item {id}; `rapport todo` lists the open ones");
                 failed = true;
             }
             Some(item) if item.done_at.is_some() => {

@@ -387,60 +387,75 @@ pub fn meeting_link(text: &str) -> Option<String> {
 
 /// The brief as plain text, safe to pipe (no colour, no control characters from input).
 pub fn render_text(b: &Brief) -> String {
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect()
-    };
-    let mut out = String::new();
-    let mut line = |s: String| {
-        out.push_str(&clean(&s));
-        out.push('\n');
-    };
+    let mut out = TextOut(String::new());
+    render_head(b, &mut out);
+    render_sections(b, &mut out);
+    out.0
+}
+
+/// The plain-text brief being written: every line has its control characters blanked, so
+/// a name or note from the mailbox cannot move the terminal's cursor.
+struct TextOut(String);
+
+impl TextOut {
+    fn line(&mut self, s: &str) {
+        self.0
+            .extend(s.chars().map(|c| if c.is_control() { ' ' } else { c }));
+        self.0.push('\n');
+    }
+
+    fn section(&mut self, title: &str, rows: Vec<String>, empty: &str) {
+        self.line("");
+        self.line(title);
+        if rows.is_empty() {
+            self.line(&format!("  {empty}"));
+        }
+        for r in rows {
+            self.line(&format!("  {r}"));
+        }
+    }
+}
+
+/// Who they are, how to reach them and the next meeting.
+fn render_head(b: &Brief, out: &mut TextOut) {
     let works = match (b.role.is_empty(), b.company.is_empty()) {
         (false, false) => format!(" — {} at {}", b.role, b.company),
         (true, false) => format!(" — {}", b.company),
         (false, true) => format!(" — {}", b.role),
         (true, true) => String::new(),
     };
-    line(format!("Brief: {}{works}", b.name));
+    out.line(&format!("Brief: {}{works}", b.name));
     let tags = if b.tags.is_empty() {
         String::new()
     } else {
         format!(" (tags: {})", b.tags.join(", "))
     };
-    line(format!("  tier      {}{tags}", b.tier));
+    out.line(&format!("  tier      {}{tags}", b.tier));
     if !b.email.is_empty() {
-        line(format!("  email     {}", b.email));
+        out.line(&format!("  email     {}", b.email));
     }
     if !b.profile.is_empty() {
-        line(format!("  profile   {}", b.profile));
+        out.line(&format!("  profile   {}", b.profile));
     }
     match &b.next_meeting {
         Some(m) => {
             let tomorrow = if m.tomorrow { " (tomorrow)" } else { "" };
-            line(format!("  meeting   {}{tomorrow}", m.when));
-            line(format!(
+            out.line(&format!("  meeting   {}{tomorrow}", m.when));
+            out.line(&format!(
                 "  link      {}",
                 m.link
                     .as_deref()
                     .unwrap_or("none recorded (check the invitation)")
             ));
         }
-        None => line("  meeting   none scheduled".to_string()),
+        None => out.line("  meeting   none scheduled"),
     }
-    let mut section = |title: &str, rows: Vec<String>, empty: &str| {
-        line(String::new());
-        line(title.to_string());
-        if rows.is_empty() {
-            line(format!("  {empty}"));
-        }
-        for r in rows {
-            line(format!("  {r}"));
-        }
-    };
+}
+
+/// The history, the notes, the open items and what to say.
+fn render_sections(b: &Brief, out: &mut TextOut) {
     let dated = |v: &[Line]| v.iter().map(|l| format!("{}  {}", l.day, l.text)).collect();
-    section(
+    out.section(
         "How you met",
         b.met
             .iter()
@@ -448,13 +463,13 @@ pub fn render_text(b: &Brief) -> String {
             .collect(),
         "not recorded",
     );
-    section("The thread so far", dated(&b.thread), "nothing yet");
-    section(
+    out.section("The thread so far", dated(&b.thread), "nothing yet");
+    out.section(
         "Your notes",
         dated(&b.notes),
         "none (`rapport note` adds one)",
     );
-    section(
+    out.section(
         "Open action items",
         b.action_items
             .iter()
@@ -472,12 +487,12 @@ pub fn render_text(b: &Brief) -> String {
     if !b.narrative.is_empty() {
         share.push(format!("Narrative: {}", b.narrative));
     }
-    section(
+    out.section(
         "What you want them to know",
         share,
         "set [identity] facts and narrative in your config",
     );
-    section(
+    out.section(
         "Conversation plan",
         b.plan
             .iter()
@@ -486,7 +501,6 @@ pub fn render_text(b: &Brief) -> String {
             .collect(),
         "",
     );
-    out
 }
 
 #[cfg(test)]

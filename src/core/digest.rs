@@ -152,22 +152,7 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
         "They asked you for a meeting; answer them:",
         &person(&input.requests_to_answer),
     );
-    let meeting_lines: Vec<String> = meetings
-        .iter()
-        .map(|m| {
-            let local = m.start.to_zoned_datetime(tz.clone());
-            let day = if local.date() == today {
-                "today"
-            } else {
-                "tomorrow"
-            };
-            if m.all_day {
-                format!("{day}, all day: {}", m.with)
-            } else {
-                format!("{day} {}: {}", local.strftime("%H:%M"), m.with)
-            }
-        })
-        .collect();
+    let meeting_lines = meeting_lines(&meetings, today, tz);
     section(&mut body, "Meetings:", &meeting_lines);
     section(
         &mut body,
@@ -188,6 +173,30 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
         summary,
         body,
     })
+}
+
+/// "today 09:30: Ana" for each of today's and tomorrow's meetings, in `tz`.
+fn meeting_lines(
+    meetings: &[&MeetingItem],
+    today: jiff::civil::Date,
+    tz: &TimeZone,
+) -> Vec<String> {
+    meetings
+        .iter()
+        .map(|m| {
+            let local = m.start.to_zoned_datetime(tz.clone());
+            let day = if local.date() == today {
+                "today"
+            } else {
+                "tomorrow"
+            };
+            if m.all_day {
+                format!("{day}, all day: {}", m.with)
+            } else {
+                format!("{day} {}: {}", local.strftime("%H:%M"), m.with)
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

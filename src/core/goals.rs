@@ -143,6 +143,40 @@ pub fn progress(
         .rev()
         .filter_map(|back| monday?.checked_sub(Span::new().weeks(i64::from(back))).ok())
         .collect();
+    let first = mondays
+        .first()
+        .and_then(|m| start_of(*m, tz))
+        .unwrap_or(now);
+    let (rows, requests, answered) = count_weeks(events, &mondays, first, now, tz);
+    let new_contacts = new_this_month(added, now, tz);
+    let this = rows.last().cloned();
+    let mut p = Progress {
+        new_contacts_this_month: new_contacts,
+        new_contacts_goal: targets.new_contacts_per_month,
+        conversations_this_week: this.as_ref().map_or(0, |w| w.conversations),
+        conversations_goal: targets.conversations_per_week,
+        meetings_held_this_week: this.as_ref().map_or(0, |w| w.meetings_held),
+        replies_this_week: this.as_ref().map_or(0, |w| w.replies),
+        requests_this_week: this.as_ref().map_or(0, |w| w.requests),
+        requests_in_period: requests,
+        answered_in_period: answered,
+        reply_rate: (requests > 0).then(|| answered * 100 / requests),
+        weeks: rows,
+        verdict: String::new(),
+    };
+    p.verdict = verdict(&p, now, tz);
+    p
+}
+
+/// One row per week from `mondays`, counting what happened between `first` and `now`, with
+/// the requests sent in that period and how many of them were answered.
+fn count_weeks(
+    events: &[Activity],
+    mondays: &[Date],
+    first: Timestamp,
+    now: Timestamp,
+    tz: &TimeZone,
+) -> (Vec<Week>, u32, u32) {
     let week_of = |t: Timestamp| -> Option<usize> {
         let day = t.to_zoned_datetime(tz.clone()).date();
         mondays.iter().rposition(|m| *m <= day)
@@ -157,10 +191,6 @@ pub fn progress(
             requests: 0,
         })
         .collect();
-    let first = mondays
-        .first()
-        .and_then(|m| start_of(*m, tz))
-        .unwrap_or(now);
     let in_period = |t: Timestamp| t >= first && t <= now;
     for start in meetings_held(events, now)
         .into_iter()
@@ -193,31 +223,20 @@ pub fn progress(
     for w in &mut rows {
         w.conversations = w.meetings_held + w.replies;
     }
+    (rows, requests, answered)
+}
+
+/// Contacts added since the first of this month (in `tz`), up to `now`.
+fn new_this_month(added: &[Timestamp], now: Timestamp, tz: &TimeZone) -> u32 {
     let month_start = start_of(
         now.to_zoned_datetime(tz.clone()).date().first_of_month(),
         tz,
     );
-    let new_contacts = added
+    let n = added
         .iter()
         .filter(|t| month_start.is_some_and(|m| **t >= m) && **t <= now)
         .count();
-    let this = rows.last().cloned();
-    let mut p = Progress {
-        new_contacts_this_month: u32::try_from(new_contacts).unwrap_or(u32::MAX),
-        new_contacts_goal: targets.new_contacts_per_month,
-        conversations_this_week: this.as_ref().map_or(0, |w| w.conversations),
-        conversations_goal: targets.conversations_per_week,
-        meetings_held_this_week: this.as_ref().map_or(0, |w| w.meetings_held),
-        replies_this_week: this.as_ref().map_or(0, |w| w.replies),
-        requests_this_week: this.as_ref().map_or(0, |w| w.requests),
-        requests_in_period: requests,
-        answered_in_period: answered,
-        reply_rate: (requests > 0).then(|| answered * 100 / requests),
-        weeks: rows,
-        verdict: String::new(),
-    };
-    p.verdict = verdict(&p, now, tz);
-    p
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The share of the goal that should be reached by now: the goal times the elapsed part

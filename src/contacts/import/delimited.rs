@@ -327,25 +327,8 @@ pub(super) fn read_row(
     }
     let cell = |index: Option<usize>| index.and_then(|i| record.get(i)).map_or("", str::trim);
 
-    let expected = columns.header.len();
-    if record.len() > expected && record.iter().skip(expected).any(|c| !c.trim().is_empty()) {
-        sink.problem(
-            line,
-            format!(
-                "this row has {} fields but the header row has {expected}, so its values may be in the wrong columns; it was skipped. Put a value that contains a {} in double quotes and import again",
-                record.len(),
-                delimiter_name(delimiter)
-            ),
-        );
+    if !row_fits_header(columns, record, line, delimiter, sink) {
         return;
-    } else if record.len() < expected {
-        sink.problem(
-            line,
-            format!(
-                "this row has {} fields but the header row has {expected}; the missing fields were read as empty",
-                record.len()
-            ),
-        );
     }
 
     let name = non_empty(collapse(cell(columns.full_name))).or_else(|| {
@@ -353,22 +336,7 @@ pub(super) fn read_row(
         non_empty(collapse(&parts.join(" ")))
     });
 
-    let mut emails = Vec::new();
-    for &column in &columns.emails {
-        for raw in split_email_cell(cell(Some(column))) {
-            match normalize_email(raw) {
-                Some(email) => push_email(&mut emails, email),
-                None => sink.problem(
-                    line,
-                    format!(
-                        "{} in column {} is not an email address (expected something like name@example.com); the contact was read without it",
-                        culprit(raw),
-                        culprit(columns.name_of(column))
-                    ),
-                ),
-            }
-        }
-    }
+    let emails = read_emails(columns, record, line, sink);
 
     if name.is_none() && emails.is_empty() {
         sink.problem(
@@ -378,24 +346,7 @@ pub(super) fn read_row(
         return;
     }
 
-    let connected_on = columns.connected_on.and_then(|column| {
-        let raw = cell(Some(column));
-        if raw.is_empty() {
-            return None;
-        }
-        let date = parse_date(raw);
-        if date.is_none() {
-            sink.problem(
-                line,
-                format!(
-                    "{} in column {} is not a date rapport can read (expected like 03 Nov 2024 or 2024-11-03); it was left empty",
-                    culprit(raw),
-                    culprit(columns.name_of(column))
-                ),
-            );
-        }
-        date
-    });
+    let connected_on = read_connected_on(columns, record, line, sink);
 
     sink.contacts.push(ImportedContact {
         line,
@@ -409,4 +360,90 @@ pub(super) fn read_row(
         notes: non_empty(cell(columns.notes).to_owned()),
         connected_on,
     });
+}
+
+/// Whether a row's width matches the header row: a row with extra values is skipped (its
+/// values may sit in the wrong columns); a short one is read with the rest empty.
+fn row_fits_header(
+    columns: &Columns,
+    record: &csv::StringRecord,
+    line: usize,
+    delimiter: u8,
+    sink: &mut Sink,
+) -> bool {
+    let expected = columns.header.len();
+    if record.len() > expected && record.iter().skip(expected).any(|c| !c.trim().is_empty()) {
+        sink.problem(
+            line,
+            format!(
+                "this row has {} fields but the header row has {expected}, so its values may be in the wrong columns; it was skipped. Put a value that contains a {} in double quotes and import again",
+                record.len(),
+                delimiter_name(delimiter)
+            ),
+        );
+        return false;
+    } else if record.len() < expected {
+        sink.problem(
+            line,
+            format!(
+                "this row has {} fields but the header row has {expected}; the missing fields were read as empty",
+                record.len()
+            ),
+        );
+    }
+    true
+}
+
+/// The row's email addresses from every email column; one that is not an address is a
+/// problem with its line, and the contact is read without it.
+fn read_emails(
+    columns: &Columns,
+    record: &csv::StringRecord,
+    line: usize,
+    sink: &mut Sink,
+) -> Vec<String> {
+    let mut emails = Vec::new();
+    for &column in &columns.emails {
+        let raw_cell = record.get(column).map_or("", str::trim);
+        for raw in split_email_cell(raw_cell) {
+            match normalize_email(raw) {
+                Some(email) => push_email(&mut emails, email),
+                None => sink.problem(
+                    line,
+                    format!(
+                        "{} in column {} is not an email address (expected something like name@example.com); the contact was read without it",
+                        culprit(raw),
+                        culprit(columns.name_of(column))
+                    ),
+                ),
+            }
+        }
+    }
+    emails
+}
+
+/// LinkedIn's "Connected On", if the row has one rapport can read.
+fn read_connected_on(
+    columns: &Columns,
+    record: &csv::StringRecord,
+    line: usize,
+    sink: &mut Sink,
+) -> Option<String> {
+    let column = columns.connected_on?;
+    let raw = record.get(column).map_or("", str::trim);
+    if raw.is_empty() {
+        return None;
+    }
+    let date = parse_date(raw);
+    if date.is_none() {
+        sink.problem(
+            line,
+            format!(
+                "{} in column {} is not a date rapport can read (expected like 03 Nov 2024 or 2024-11-03); it was left empty",
+                culprit(raw),
+                culprit(columns.name_of(column))
+            ),
+        );
+    }
+    date
 }

@@ -281,68 +281,28 @@ pub(crate) fn fresh_text(text: &str) -> Fresh {
     let mut out: Vec<&str> = Vec::new();
     let mut kind: Option<&'static str> = None;
     let mut i = 0;
-    while i < lines.len() {
-        let line = lines.get(i).copied().unwrap_or("");
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            // No mark of a quote is blank.
-            out.push(line);
-            i += 1;
-            continue;
-        }
-        let lower = trimmed.to_lowercase();
-
-        if trimmed.starts_with('>') {
-            kind.get_or_insert("'>' quoted lines");
-            i += 1;
-            continue;
-        }
-        if line == "-- " || trimmed == "--" || trimmed == "\u{2014}" {
-            break;
-        }
-        // A client's signature line is short; a sentence that starts alike is text.
-        if lower.chars().count() <= 80 && starts_with_any(&lower, Words::SignatureLead) {
-            break;
-        }
-        if is_separator_line(&lower) || starts_with_any(&lower, Words::ForwardLead) {
-            kind = Some("original-message separator");
-            break;
-        }
-        // Underscore rule followed by a header block (Outlook HTML replies).
-        if trimmed.len() >= 20 && trimmed.chars().all(|c| c == '_') {
-            if header_block_at(&lines, i + 1) {
-                kind = Some("Outlook header block");
+    while let Some(&line) = lines.get(i) {
+        match fresh_step(&lines, i, line) {
+            Step::Keep => {
+                out.push(line);
+                i += 1;
+            }
+            Step::Skip(n) => i += n,
+            Step::Quoted => {
+                kind.get_or_insert("'>' quoted lines");
+                i += 1;
+            }
+            Step::Attribution(n) => {
+                kind = Some("attribution line");
+                i += n;
+            }
+            Step::Stop(found) => {
+                if found.is_some() {
+                    kind = found;
+                }
                 break;
             }
-            i += 1;
-            continue;
         }
-        // Every header of a block and every attribution that fits on one line
-        // ends in (or holds) a colon; a longer attribution starts with its word.
-        if trimmed.contains(':') && header_block_at(&lines, i) {
-            kind = Some("Outlook header block");
-            break;
-        }
-        let may_attribute = lower.ends_with(':') || starts_with_word(&lower, Words::QuoteStart);
-        if may_attribute && let Some(consumed) = attribution_at(&lines, i) {
-            // Followed by `>` lines: skip the attribution, keep scanning
-            // (bottom posting). Otherwise everything below is the quote.
-            kind = Some("attribution line");
-            let next = lines
-                .get(i + consumed..)
-                .unwrap_or_default()
-                .iter()
-                .find(|l| !l.trim().is_empty());
-            match next {
-                Some(l) if l.trim_start().starts_with('>') => {
-                    i += consumed;
-                    continue;
-                }
-                _ => break,
-            }
-        }
-        out.push(line);
-        i += 1;
     }
     let joined = out.join("\n");
     Fresh {
@@ -350,6 +310,68 @@ pub(crate) fn fresh_text(text: &str) -> Fresh {
         quote_found: kind.is_some_and(|k| !k.starts_with('\'')),
         quote_kind: kind,
     }
+}
+
+/// What [`fresh_text`] does with the line at `i`.
+enum Step {
+    /// Fresh text (or a blank line, which no quote mark is).
+    Keep,
+    /// Lines that are neither fresh text nor the start of the quote.
+    Skip(usize),
+    /// A `>` quoted line, skipped (bottom posting keeps scanning below it).
+    Quoted,
+    /// An attribution of this many lines followed by `>` lines: skip it and keep scanning.
+    Attribution(usize),
+    /// The signature or the quote starts here (with its kind, if it is a quote).
+    Stop(Option<&'static str>),
+}
+
+fn fresh_step(lines: &[&str], i: usize, line: &str) -> Step {
+    let trimmed = line.trim();
+    if trimmed.is_empty() {
+        return Step::Keep;
+    }
+    let lower = trimmed.to_lowercase();
+    if trimmed.starts_with('>') {
+        return Step::Quoted;
+    }
+    if line == "-- " || trimmed == "--" || trimmed == "\u{2014}" {
+        return Step::Stop(None);
+    }
+    // A client's signature line is short; a sentence that starts alike is text.
+    if lower.chars().count() <= 80 && starts_with_any(&lower, Words::SignatureLead) {
+        return Step::Stop(None);
+    }
+    if is_separator_line(&lower) || starts_with_any(&lower, Words::ForwardLead) {
+        return Step::Stop(Some("original-message separator"));
+    }
+    // Underscore rule followed by a header block (Outlook HTML replies).
+    if trimmed.len() >= 20 && trimmed.chars().all(|c| c == '_') {
+        if header_block_at(lines, i + 1) {
+            return Step::Stop(Some("Outlook header block"));
+        }
+        return Step::Skip(1);
+    }
+    // Every header of a block and every attribution that fits on one line
+    // ends in (or holds) a colon; a longer attribution starts with its word.
+    if trimmed.contains(':') && header_block_at(lines, i) {
+        return Step::Stop(Some("Outlook header block"));
+    }
+    let may_attribute = lower.ends_with(':') || starts_with_word(&lower, Words::QuoteStart);
+    if may_attribute && let Some(consumed) = attribution_at(lines, i) {
+        // Followed by `>` lines: skip the attribution, keep scanning
+        // (bottom posting). Otherwise everything below is the quote.
+        let next = lines
+            .get(i + consumed..)
+            .unwrap_or_default()
+            .iter()
+            .find(|l| !l.trim().is_empty());
+        return match next {
+            Some(l) if l.trim_start().starts_with('>') => Step::Attribution(consumed),
+            _ => Step::Stop(Some("attribution line")),
+        };
+    }
+    Step::Keep
 }
 
 /// An Outlook-style quoted header block starting at line `i`: a From-like

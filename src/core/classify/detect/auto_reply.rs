@@ -230,7 +230,7 @@ fn header_signals(mail: &Mail) -> HeaderSignals {
         .header("precedence")
         .map(|p| p.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    if precedence == "auto_reply" || precedence == "auto-reply" {
+    if PRECEDENCE_AUTO_REPLY.contains(&precedence.as_str()) {
         s.strong = true;
         s.evidence
             .push(ev("header", format!("Precedence: {precedence}")));
@@ -240,6 +240,10 @@ fn header_signals(mail: &Mail) -> HeaderSignals {
     vendor_headers(mail, &mut s);
     s
 }
+
+/// The `Precedence:` values an autoresponder sets. These are header values, not rapport's
+/// label names, even where one is spelt like the `auto_reply` label.
+const PRECEDENCE_AUTO_REPLY: [&str; 2] = ["auto_reply", "auto-reply"];
 
 /// Apple's vacation action, an autoresponder's X-Mailer, and the envelope
 /// and loop headers of automated senders.
