@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use rapport::contacts::{import::parse_import, merge::merge};
-use rapport::core::classify::Label;
+use rapport::core::classify::{Classification, Intent, Label};
 use rapport::store::{NewMessage, Store};
 
 const CONTACTS: usize = 10_000;
@@ -274,8 +274,12 @@ fn fill_messages(store: &mut Store, now: jiff::Timestamp) -> Result<()> {
             date,
             subject: format!("Re: our conversation {thread}"),
             snippet: "Thanks for the note, let us stay in touch about the project.".into(),
-            label: label.as_str().into(),
-            classification: serde_json::json!({"label": label.as_str(), "intent": "other"}),
+            label,
+            classification: Classification {
+                label,
+                intent: Some(Intent::Other),
+                ..Classification::default()
+            },
             parse_error: String::new(),
         };
         tx.upsert_message(&m, now)?;

@@ -7,6 +7,7 @@ mod common;
 use std::time::Instant;
 
 use rapport::contacts::{import::parse_import, merge::merge};
+use rapport::core::classify::{Classification, Intent, Label};
 use rapport::store::{NewMessage, Store};
 
 const CONTACTS: usize = 10_000;
@@ -29,8 +30,12 @@ fn main() -> anyhow::Result<()> {
             date: now.checked_sub(jiff::SignedDuration::from_hours(i as i64))?,
             subject: format!("hello {i}"),
             snippet: "Hi Ada, a short note.".into(),
-            label: "human_reply".into(),
-            classification: serde_json::json!({"label": "human_reply", "intent": "other"}),
+            label: Label::HumanReply,
+            classification: Classification {
+                label: Label::HumanReply,
+                intent: Some(Intent::Other),
+                ..Classification::default()
+            },
             parse_error: String::new(),
         };
         batch.upsert_message(&m, now)?;

@@ -15,6 +15,7 @@ use anyhow::{Context, Result};
 use jiff::Timestamp;
 
 use crate::config::{self, Loaded};
+use crate::core::classify::Classification;
 use crate::core::model::{DraftKind, DraftStatus};
 use crate::store::{NewContact, Store};
 
@@ -167,7 +168,7 @@ dir = "{templates}"
                 m.id,
                 m.from_addr,
                 m.subject,
-                m.label,
+                m.label.as_str(),
                 understood(&m.classification)
             )?;
         }
@@ -347,19 +348,18 @@ impl Demo {
 }
 
 /// The parts of a classification worth a word: intent, "later" and away dates, meeting.
-fn understood(c: &serde_json::Value) -> String {
+fn understood(c: &Classification) -> String {
     let mut extra = String::new();
-    let text = |pointer: &str| c.pointer(pointer).and_then(|v| v.as_str());
-    if let Some(i) = text("/intent") {
-        extra.push_str(&format!(", intent {i}"));
+    if let Some(i) = c.intent {
+        extra.push_str(&format!(", intent {}", i.as_str()));
     }
-    if let Some(u) = text("/later_until") {
+    if let Some(u) = c.later_until {
         extra.push_str(&format!(" until {u}"));
     }
-    if let Some(u) = text("/auto_reply_until") {
+    if let Some(u) = c.auto_reply_until {
         extra.push_str(&format!(", back {u}"));
     }
-    if let Some(s) = text("/meeting/start") {
+    if let Some(s) = c.meeting.as_ref().and_then(|m| m.start) {
         extra.push_str(&format!(", meeting at {s}"));
     }
     extra

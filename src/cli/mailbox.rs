@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use super::{Ctx, print_json};
-use crate::core::classify::{Intent, Label};
+use crate::core::classify::{Certainty, Classification, Intent, Label};
 use crate::mail::sync::FolderReport;
 use crate::store::StoredMessage;
 
@@ -89,7 +89,7 @@ pub(crate) fn find_message(ctx: &Ctx, key: &str) -> Result<StoredMessage> {
 /// The explanation `rapport why` prints, as JSON.
 pub fn why_json(m: &StoredMessage) -> Value {
     let c = &m.classification;
-    let meeting = c.get("meeting").cloned().unwrap_or(Value::Null);
+    let meeting = c.meeting.as_ref();
     json!({
         "id": m.id,
         "message_id": m.message_id,
@@ -101,14 +101,14 @@ pub fn why_json(m: &StoredMessage) -> Value {
         "label": m.label,
         "detected_label": m.detected_label,
         "marked_by_user": m.label_override.is_some(),
-        "intent": c.get("intent").cloned().unwrap_or(Value::Null),
-        "later_until": c.get("later_until").cloned().unwrap_or(Value::Null),
-        "auto_reply_until": c.get("auto_reply_until").cloned().unwrap_or(Value::Null),
-        "start": meeting.get("start").cloned().unwrap_or(Value::Null),
-        "end": meeting.get("end").cloned().unwrap_or(Value::Null),
+        "intent": c.intent,
+        "later_until": c.later_until,
+        "auto_reply_until": c.auto_reply_until,
+        "start": meeting.and_then(|m| m.start),
+        "end": meeting.and_then(|m| m.end),
         "meeting": meeting,
-        "bounce": c.get("bounce").cloned().unwrap_or(Value::Null),
-        "evidence": c.get("evidence").cloned().unwrap_or_else(|| json!([])),
+        "bounce": c.bounce,
+        "evidence": c.evidence,
         "parse_error": m.parse_error,
     })
 }
@@ -171,9 +171,7 @@ pub fn mark(
     };
     let intent = match intent {
         Some(i) => Some(
-            [Intent::Yes, Intent::No, Intent::Later, Intent::Other]
-                .into_iter()
-                .find(|x| x.as_str() == i)
+            Intent::from_name(i)
                 .with_context(|| format!("--intent {i:?}: use yes, no, later or other"))?,
         ),
         None => None,
@@ -227,7 +225,7 @@ pub(crate) fn apply_mark(
 /// no longer apply go: the intent when the label is not a reply or thank-you, the
 /// until-date when the intent is not "later". A mark also confirms the reading.
 fn correct(
-    class: &mut Value,
+    class: &mut Classification,
     old_label: Label,
     label: Label,
     intent: Option<Intent>,
@@ -239,54 +237,36 @@ fn correct(
     } else {
         changes.push(format!("label {} → {}", old_label.as_str(), label.as_str()));
     }
-    let Some(obj) = class.as_object_mut() else {
-        return changes;
-    };
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
-    let old_intent = text(obj.get("intent"));
+    let old_intent = class.intent;
     let keeps_intent = matches!(label, Label::HumanReply | Label::ThankYou);
     let new_intent = match intent {
-        Some(i) => i.as_str().to_string(),
-        None if keeps_intent => old_intent.clone(),
-        None => String::new(),
+        Some(i) => Some(i),
+        None if keeps_intent => old_intent,
+        None => None,
     };
     if new_intent != old_intent {
-        let shown = |s: &str| {
-            if s.is_empty() {
-                "none".to_string()
-            } else {
-                s.to_string()
-            }
-        };
+        let shown = |i: Option<Intent>| i.map_or("none", Intent::as_str);
         changes.push(format!(
             "intent {} → {}",
-            shown(&old_intent),
-            shown(&new_intent)
+            shown(old_intent),
+            shown(new_intent)
         ));
     }
-    if new_intent.is_empty() {
-        obj.remove("intent");
-    } else {
-        obj.insert("intent".into(), new_intent.clone().into());
-    }
-    let old_until = text(obj.get("later_until"));
+    class.intent = new_intent;
+    let old_until = class.later_until;
     let new_until = match until {
-        Some(u) => u.to_string(),
-        None if new_intent == "later" => old_until.clone(),
-        None => String::new(),
+        Some(u) => Some(u),
+        None if new_intent == Some(Intent::Later) => old_until,
+        None => None,
     };
     if new_until != old_until {
-        if new_until.is_empty() {
-            changes.push(format!("until {old_until} cleared"));
-        } else {
-            changes.push(format!("until {new_until}"));
+        match (new_until, old_until) {
+            (Some(new), _) => changes.push(format!("until {new}")),
+            (None, Some(old)) => changes.push(format!("until {old} cleared")),
+            (None, None) => {}
         }
     }
-    if new_until.is_empty() {
-        obj.remove("later_until");
-    } else {
-        obj.insert("later_until".into(), new_until.into());
-    }
-    obj.insert("certainty".into(), "sure".into());
+    class.later_until = new_until;
+    class.certainty = Certainty::Sure;
     changes
 }

@@ -15,6 +15,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+use crate::core::classify::Intent;
 use crate::core::model::{DraftKind, InteractionKind};
 
 mod facts;
@@ -165,10 +166,8 @@ fn is_touch(kind: InteractionKind) -> bool {
     !matches!(kind, InteractionKind::AutoReply | InteractionKind::Bounce)
 }
 
-fn intent_is(e: &Event, want: &str) -> bool {
-    e.intent
-        .as_deref()
-        .is_some_and(|i| i.trim().eq_ignore_ascii_case(want))
+fn intent_is(e: &Event, want: Intent) -> bool {
+    e.intent == Some(want)
 }
 
 fn plural(n: u32, one: &str) -> String {
@@ -599,10 +598,7 @@ impl<'a> Planner<'a> {
                     }
                     InteractionKind::Reply => {
                         return Stage::Replied {
-                            intent: e
-                                .intent
-                                .as_deref()
-                                .map_or_else(|| "other".to_string(), |i| i.trim().to_lowercase()),
+                            intent: e.intent.unwrap_or(Intent::Other).as_str().to_string(),
                             at: e.at,
                         };
                     }

@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-use crate::core::classify::Label;
+use crate::core::classify::{Certainty, Classification, Intent, Label};
 use crate::core::model::InteractionKind;
 
 /// What the timeline needs to know about one stored message.
@@ -24,8 +24,8 @@ pub struct MessageFacts<'a> {
     pub subject: &'a str,
     pub from_addr: &'a str,
     pub to_addrs: &'a [String],
-    /// The stored classification (JSON of `core::classify::Classification`).
-    pub classification: &'a Value,
+    /// The stored classification.
+    pub classification: &'a Classification,
 }
 
 /// The timeline entry a message makes.
@@ -40,35 +40,21 @@ pub struct Entry {
     pub hard_bounce: Option<bool>,
 }
 
-fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
-    let mut cur = v;
-    for p in path {
-        cur = cur.get(p)?;
-    }
-    cur.as_str().filter(|s| !s.is_empty())
-}
-
-/// " for 2026-12-03 09:00" from an RFC 3339 instant, or "".
-fn when(start: Option<&str>) -> String {
+/// " for 2026-12-03 09:00" from an instant, or "".
+fn when(start: Option<jiff::Timestamp>) -> String {
     start
-        .and_then(|s| s.parse::<jiff::Timestamp>().ok())
         .map(|t| format!(" for {}", t.strftime("%Y-%m-%d %H:%M:%S")))
         .unwrap_or_default()
 }
 
 fn bounce(f: &MessageFacts<'_>) -> Entry {
-    let b = f.classification.get("bounce");
-    let hard = b
-        .and_then(|b| b.get("hard"))
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
+    let b = f.classification.bounce.as_ref();
+    let hard = b.is_none_or(|b| b.hard);
     let failed: Vec<String> = b
-        .and_then(|b| b.get("failed_recipients"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_lowercase)
+        .map(|b| {
+            b.failed_recipients
+                .iter()
+                .map(|r| r.to_lowercase())
                 .collect()
         })
         .unwrap_or_default();
@@ -87,16 +73,16 @@ fn bounce(f: &MessageFacts<'_>) -> Entry {
 
 /// Whether the reading still waits for the user to confirm it.
 fn unsure(f: &MessageFacts<'_>) -> bool {
-    !f.confirmed && str_at(f.classification, &["certainty"]) == Some("unsure")
+    !f.confirmed && f.classification.certainty == Certainty::Unsure
 }
 
 fn meeting(f: &MessageFacts<'_>) -> Option<(InteractionKind, String, Value)> {
-    let c = f.classification;
-    let start = str_at(c, &["meeting", "start"]);
+    let m = f.classification.meeting.as_ref();
+    let start = m.and_then(|m| m.start);
     let detail = json!({
-        "uid": str_at(c, &["meeting", "uid"]),
+        "uid": m.map(|m| m.uid.as_str()).filter(|u| !u.is_empty()),
         "start": start,
-        "end": str_at(c, &["meeting", "end"]),
+        "end": m.and_then(|m| m.end),
         "message": f.row,
     });
     let s = f.subject;
@@ -135,8 +121,9 @@ fn human(f: &MessageFacts<'_>) -> (InteractionKind, String, Value) {
     let row = f.row;
     match (f.label, f.outbound) {
         (Label::HumanReply, false) => {
-            let intent = str_at(c, &["intent"]).unwrap_or("other");
-            let until = str_at(c, &["later_until"]).filter(|_| intent == "later");
+            let intent = c.intent.unwrap_or(Intent::Other);
+            let until = c.later_until.filter(|_| intent == Intent::Later);
+            let intent = intent.as_str();
             let summary = match until {
                 Some(u) => format!("replied ({intent}, until {u}): {s}"),
                 None => format!("replied ({intent}): {s}"),
@@ -165,7 +152,7 @@ fn human(f: &MessageFacts<'_>) -> (InteractionKind, String, Value) {
             json!({ "message": row }),
         ),
         (Label::AutoReply, false) => {
-            let until = str_at(c, &["auto_reply_until"]);
+            let until = c.auto_reply_until;
             let summary = match until {
                 Some(u) => format!("auto-reply, back {u}"),
                 None => "auto-reply".to_string(),

@@ -9,6 +9,7 @@ use jiff::tz::TimeZone;
 use serde_json::Value;
 
 use crate::config::Loaded;
+use crate::core::classify::Intent;
 use crate::core::model::{DraftKind, InteractionKind as K};
 use crate::core::plan::{ContactFacts, Event, ExistingDraft, fold_meetings};
 use crate::followup::draft;
@@ -43,7 +44,7 @@ fn event_of(i: &Interaction) -> Event {
         })
         .unwrap_or_default();
     e.unsure = d.get("unsure").and_then(Value::as_bool).unwrap_or(false);
-    e.intent = str_at(d, "intent");
+    e.intent = str_at(d, "intent").and_then(|i| Intent::from_name(&i.trim().to_lowercase()));
     e.later_until = date_at(d, "later_until");
     e.meeting_uid = str_at(d, "uid");
     e.meeting_start = ts_at(d, "start");

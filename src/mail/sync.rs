@@ -145,11 +145,6 @@ impl Classifier {
             .and_then(|d| d.parse::<Timestamp>().ok())
             .or(fallback_date)
             .unwrap_or(self.now);
-        let label = json
-            .get("label")
-            .and_then(Value::as_str)
-            .unwrap_or("other")
-            .to_string();
         NewMessage {
             message_id,
             in_reply_to: s(&env, "in_reply_to"),
@@ -161,8 +156,8 @@ impl Classifier {
             date,
             subject: s(&env, "subject"),
             snippet: s(&env, "snippet"),
-            label,
-            classification: json,
+            label: c.label,
+            classification: c,
             parse_error,
         }
     }

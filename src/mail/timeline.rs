@@ -115,6 +115,7 @@ pub fn link_history(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::classify::Label;
     use crate::core::model::InteractionKind;
     use crate::store::{NewContact, NewMessage, Store};
     use serde_json::json;
@@ -134,8 +135,8 @@ mod tests {
             date: "2026-11-02T10:00:00Z".parse().unwrap(),
             subject: "s".into(),
             snippet: String::new(),
-            label: label.into(),
-            classification: class,
+            label: Label::from_name(label).unwrap(),
+            classification: serde_json::from_value(class).unwrap(),
             parse_error: String::new(),
         };
         let batch = s.batch().unwrap();

@@ -81,7 +81,7 @@ impl Batch<'_> {
         &self,
         id: i64,
         label: Label,
-        classification: &serde_json::Value,
+        classification: &crate::core::classify::Classification,
     ) -> Result<()> {
         messages::set_label_override(&self.tx, id, label, classification)
     }

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, fmt_ts};
-use crate::core::classify::Label;
+use crate::core::classify::{Classification, Label};
 use crate::core::model::Direction;
 
 /// Per account and folder: the UIDVALIDITY seen and the next UID to read.
@@ -39,8 +39,8 @@ pub struct NewMessage {
     pub date: Timestamp,
     pub subject: String,
     pub snippet: String,
-    pub label: String,
-    pub classification: serde_json::Value,
+    pub label: Label,
+    pub classification: Classification,
     pub parse_error: String,
 }
 
@@ -61,7 +61,7 @@ pub struct StoredMessage {
     pub label: Label,
     pub detected_label: Label,
     pub label_override: Option<Label>,
-    pub classification: serde_json::Value,
+    pub classification: Classification,
     pub parse_error: String,
 }
 
@@ -99,10 +99,22 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
         label: over.unwrap_or(detected),
         detected_label: detected,
         label_override: over,
-        classification: serde_json::from_str(&class)
+        classification: read_classification(&class)
             .map_err(|e| bad("classification", e.to_string()))?,
         parse_error: r.get(14)?,
     })
+}
+
+/// A stored classification: the JSON that `Classification` serialises to. An empty `{}`
+/// (the column's default) or `null` is an empty reading; anything not of that shape is an
+/// error, for the caller to name the row.
+pub(super) fn read_classification(text: &str) -> serde_json::Result<Classification> {
+    Ok(serde_json::from_str::<Option<Classification>>(text)?.unwrap_or_default())
+}
+
+/// The JSON a classification is stored as.
+pub(super) fn write_classification(c: &Classification) -> Result<String> {
+    Ok(serde_json::to_string(c)?)
 }
 
 /// Records a message unless one with the same Message-ID is known; returns its row id
@@ -133,8 +145,8 @@ pub(super) fn upsert_message(
             fmt_ts(m.date),
             m.subject,
             m.snippet,
-            m.label,
-            m.classification.to_string(),
+            m.label.as_str(),
+            write_classification(&m.classification)?,
             m.parse_error,
             fmt_ts(now),
         ],
@@ -282,15 +294,11 @@ impl Store {
         let mut out = Vec::new();
         for m in stmt.query_map([], from_row)? {
             let m = m?;
-            let bounced = m
-                .classification
-                .pointer("/bounce/failed_recipients")
-                .and_then(serde_json::Value::as_array)
-                .is_some_and(|a| {
-                    a.iter()
-                        .filter_map(serde_json::Value::as_str)
-                        .any(|r| addresses.contains(&r.to_lowercase()))
-                });
+            let bounced = m.classification.bounce.as_ref().is_some_and(|b| {
+                b.failed_recipients
+                    .iter()
+                    .any(|r| addresses.contains(&r.to_lowercase()))
+            });
             if addresses.contains(&m.from_addr)
                 || m.to_addrs.iter().any(|t| addresses.contains(t))
                 || bounced
@@ -349,11 +357,11 @@ pub(super) fn set_label_override(
     conn: &rusqlite::Connection,
     id: i64,
     label: Label,
-    classification: &serde_json::Value,
+    classification: &Classification,
 ) -> Result<()> {
     conn.execute(
         "UPDATE messages SET label_override = ?1, classification = ?2 WHERE id = ?3",
-        rusqlite::params![label.as_str(), classification.to_string(), id],
+        rusqlite::params![label.as_str(), write_classification(classification)?, id],
     )?;
     Ok(())
 }
@@ -417,3 +425,6 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 }
+
+#[cfg(test)]
+mod tests;

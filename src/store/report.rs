@@ -7,6 +7,7 @@ use anyhow::Result;
 use jiff::Timestamp;
 
 use super::{Store, fmt_ts};
+use crate::core::classify::{Classification, Label};
 use crate::core::model::InteractionKind;
 
 /// A message as the sync that first saw it recorded it, for a one-line account.
@@ -15,9 +16,8 @@ pub struct SeenMessage {
     pub id: i64,
     pub from_addr: String,
     pub subject: String,
-    pub label: String,
-    /// The classification, as stored (`null` when it does not parse).
-    pub classification: serde_json::Value,
+    pub label: Label,
+    pub classification: Classification,
 }
 
 impl Store {
@@ -54,13 +54,18 @@ impl Store {
              WHERE seen_at = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([fmt_ts(at)], |r| {
+            let id: i64 = r.get(0)?;
+            let bad = |column: &str, why: String| super::bad_value("messages", id, column, why);
+            let label: String = r.get(3)?;
             let classification: String = r.get(4)?;
             Ok(SeenMessage {
-                id: r.get(0)?,
+                id,
                 from_addr: r.get(1)?,
                 subject: r.get(2)?,
-                label: r.get(3)?,
-                classification: serde_json::from_str(&classification).unwrap_or_default(),
+                label: Label::from_name(&label)
+                    .ok_or_else(|| bad("label", format!("{label:?} is not a label")))?,
+                classification: super::messages::read_classification(&classification)
+                    .map_err(|e| bad("classification", e.to_string()))?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -12,7 +12,6 @@ use anyhow::Result;
 use rusqlite::{Connection, params};
 
 use super::{Batch, NewMessage, Store, StoredMessage, fmt_ts};
-use crate::core::classify::Label;
 use crate::core::model::Direction;
 
 impl Batch<'_> {
@@ -122,8 +121,8 @@ fn replace_reading(conn: &Connection, row: i64, m: &NewMessage) -> Result<()> {
     .execute(params![
         row,
         m.snippet,
-        m.label,
-        m.classification.to_string(),
+        m.label.as_str(),
+        super::messages::write_classification(&m.classification)?,
         m.parse_error
     ])?;
     conn.prepare_cached("DELETE FROM headers_only WHERE message = ?1")?
@@ -140,8 +139,7 @@ fn drop_headers_only(conn: &Connection, row: i64) -> Result<()> {
 
 /// The stored form of a message just inserted as row `row`, without reading it back.
 pub fn stored(row: i64, m: &NewMessage) -> Result<StoredMessage> {
-    let label = Label::from_name(&m.label)
-        .ok_or_else(|| anyhow::anyhow!("message {}: unknown label {:?}", m.message_id, m.label))?;
+    let label = m.label;
     Ok(StoredMessage {
         id: row,
         message_id: m.message_id.clone(),

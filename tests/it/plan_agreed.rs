@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use rapport::core::classify::Intent;
 use rapport::core::model::{DraftKind, DraftStatus, InteractionKind as K, Tier};
 use rapport::core::plan::{Action, ContactFacts, Event, ExistingDraft, Plan, Policy, Stage, plan};
 
@@ -48,7 +49,7 @@ fn met() -> Vec<Event> {
     vec![
         ev(1, "2026-11-02T10:00:00Z", K::RequestSent),
         Event {
-            intent: Some("yes".into()),
+            intent: Some(Intent::Yes),
             ..ev(2, "2026-11-03T09:30:00Z", K::Reply)
         },
         held(3, "2026-11-10T15:00:00Z", "2026-11-10T15:25:00Z"),

@@ -12,6 +12,7 @@ use jiff::tz::{self, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 use proptest::sample::select;
+use rapport::core::classify::Intent;
 use rapport::core::model::{DraftKind, DraftStatus, InteractionKind as K, Tier};
 use rapport::core::plan::{Action, ContactFacts, Event, ExistingDraft, Plan, Policy, plan};
 
@@ -97,7 +98,10 @@ fn build_event(i: usize, s: &EventSpec) -> Event {
     }
     match s.kind {
         K::Reply => {
-            e.intent = s.intent.map(str::to_string);
+            // Loosely written names ("NO", " later ") read as the intent; unknown ones as none.
+            e.intent = s
+                .intent
+                .and_then(|i| Intent::from_name(&i.trim().to_lowercase()));
             e.later_until = s.later_day.map(|d| date_at_day(s.hour / 24 + d));
         }
         K::NextContactAgreed => {
@@ -554,10 +558,7 @@ fn check_hard_rules(c: &Case, p: &Plan) -> Result<(), TestCaseError> {
     let mut sorted: Vec<&Event> = c.events.iter().collect();
     sorted.sort_by_key(|e| (e.at, e.id));
     if let Some(pos) = sorted.iter().rposition(|e| e.kind == K::Reply) {
-        let said_no = sorted[pos]
-            .intent
-            .as_deref()
-            .is_some_and(|i| i.trim().eq_ignore_ascii_case("no"));
+        let said_no = sorted[pos].intent == Some(Intent::No);
         let engaged = sorted[pos + 1..].iter().any(|e| {
             is_inbound_human(e.kind) || matches!(e.kind, K::MeetingScheduled | K::MeetingMoved)
         });

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::{self, TimeZone};
+use rapport::core::classify::Intent;
 use rapport::core::model::{DraftKind, DraftStatus, InteractionKind as K, Tier};
 use rapport::core::plan::{Action, ContactFacts, Event, ExistingDraft, Plan, Policy, Stage, plan};
 
@@ -38,7 +39,7 @@ fn msg(id: i64, at: &str, kind: K, key: &str) -> Event {
 
 fn reply(id: i64, at: &str, key: &str, intent: &str) -> Event {
     Event {
-        intent: Some(intent.to_string()),
+        intent: Some(Intent::from_name(intent).expect("an intent name")),
         ..msg(id, at, K::Reply, key)
     }
 }

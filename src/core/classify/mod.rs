@@ -31,7 +31,7 @@ mod tz;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What the caller knows that the message does not say.
 pub struct Context<'a> {
@@ -49,7 +49,7 @@ pub struct Context<'a> {
 }
 
 /// What a message is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Label {
     MeetingInvite,
@@ -115,7 +115,7 @@ impl Label {
 }
 
 /// What a human reply means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Intent {
     Yes,
@@ -133,12 +133,19 @@ impl Intent {
             Intent::Other => "other",
         }
     }
+
+    pub const ALL: [Intent; 4] = [Intent::Yes, Intent::No, Intent::Later, Intent::Other];
+
+    /// Parses the snake_case name.
+    pub fn from_name(s: &str) -> Option<Intent> {
+        Intent::ALL.into_iter().find(|i| i.as_str() == s)
+    }
 }
 
 /// How firmly a classification is held. An unsure reading that would change
 /// what rapport does (a reply's intent, a thank-you, a request) is shown to the
 /// user to confirm, and the planner takes the cautious path until then.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Certainty {
     #[default]
@@ -164,7 +171,7 @@ impl Certainty {
 }
 
 /// One reason for a classification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
     /// "header", "part", "phrase", "ics" or "structure".
     pub kind: String,
@@ -180,7 +187,8 @@ pub(crate) fn ev(kind: &str, detail: impl Into<String>) -> Evidence {
 }
 
 /// A meeting read from calendar content or from a scheduling tool's text.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Meeting {
     /// The iCalendar UID; empty for scheduling-tool mail without calendar.
     pub uid: String,
@@ -201,7 +209,8 @@ pub struct Meeting {
 }
 
 /// A delivery failure.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Bounce {
     /// Permanent failure (5.x.x or a failure without status); false for
     /// delays and 4.x.x.
@@ -215,7 +224,8 @@ pub struct Bounce {
 }
 
 /// An address with its display name.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Address {
     /// Lowercase.
     pub address: String,
@@ -223,7 +233,8 @@ pub struct Address {
 }
 
 /// The header facts a store keeps about every message.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Envelope {
     /// Without `<>`.
     pub message_id: Option<String>,
@@ -244,7 +255,11 @@ pub struct Envelope {
 }
 
 /// The verdict on one message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Stored as JSON (`store::messages`) and read back with this same type: a field missing from
+/// an older row takes its default, a field of the wrong shape makes the row unreadable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Classification {
     pub label: Label,
     /// Sure or unsure; the evidence says why.
@@ -260,6 +275,13 @@ pub struct Classification {
     pub auto_reply_until: Option<Date>,
     pub bounce: Option<Bounce>,
     pub envelope: Envelope,
+}
+
+impl Default for Classification {
+    /// What an empty stored reading (`{}`) means: `other`, sure, no details.
+    fn default() -> Self {
+        Classification::new(Label::Other, Envelope::default())
+    }
 }
 
 impl Classification {

@@ -97,7 +97,7 @@ impl<'a> Planner<'a> {
     /// The latest reply, when it said no and they have not engaged since.
     pub(super) fn declined(&self) -> Option<&'a Event> {
         let reply = self.latest(InteractionKind::Reply)?;
-        if !intent_is(reply, "no") {
+        if !intent_is(reply, Intent::No) {
             return None;
         }
         let engaged = self
@@ -110,7 +110,7 @@ impl<'a> Planner<'a> {
     /// they wrote again, a meeting was set, or the user asked again themselves.
     pub(super) fn later(&self) -> Option<(&'a Event, Date)> {
         let reply = self.latest(InteractionKind::Reply)?;
-        if !intent_is(reply, "later") {
+        if !intent_is(reply, Intent::Later) {
             return None;
         }
         let until = reply.later_until?;

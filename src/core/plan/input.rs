@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::core::classify::Intent;
 use crate::core::model::{DraftKind, DraftStatus, InteractionKind, Tier};
 
 /// The numbers of the follow-up policy (README: "What rapport will and will not send"). Every one is configurable.
@@ -81,7 +82,7 @@ pub struct Event {
     /// aliases already resolved to the id the user sent).
     pub references: Vec<String>,
     /// For `Reply`: "yes", "no", "later" or "other".
-    pub intent: Option<String>,
+    pub intent: Option<Intent>,
     /// For a `Reply` with intent "later": the date they asked to hear from us again;
     /// for `NextContactAgreed`: the date the two agreed to talk again.
     pub later_until: Option<Date>,

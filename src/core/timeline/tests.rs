@@ -1,6 +1,16 @@
 use super::*;
 
-fn facts<'a>(label: Label, outbound: bool, c: &'a Value, to: &'a [String]) -> MessageFacts<'a> {
+/// A classification as stored: the JSON read back through the store's type.
+fn class(v: Value) -> Classification {
+    serde_json::from_value(v).unwrap()
+}
+
+fn facts<'a>(
+    label: Label,
+    outbound: bool,
+    c: &'a Classification,
+    to: &'a [String],
+) -> MessageFacts<'a> {
     MessageFacts {
         row: 7,
         label,
@@ -17,12 +27,12 @@ fn facts<'a>(label: Label, outbound: bool, c: &'a Value, to: &'a [String]) -> Me
 #[test]
 fn every_label_makes_the_right_entry() {
     let to = vec!["bo@y.example".to_string()];
-    let c = json!({
+    let c = class(json!({
         "intent": "later", "later_until": "2027-01-15",
         "auto_reply_until": "2026-12-07",
         "meeting": {"uid": "u1", "start": "2026-12-03T09:00:00Z", "end": "2026-12-03T09:25:00Z"},
         "bounce": {"hard": false, "failed_recipients": ["Ana@X.example"]}
-    });
+    }));
     use InteractionKind as K;
     let rows: &[(Label, bool, Option<K>, &str)] = &[
         (
@@ -118,7 +128,7 @@ fn every_label_makes_the_right_entry() {
 #[test]
 fn entries_go_to_the_other_side() {
     let to = vec!["bo@y.example".to_string()];
-    let c = json!({});
+    let c = class(json!({}));
     let e = entry(&facts(Label::Other, true, &c, &to)).unwrap();
     assert_eq!(e.with, to);
     let e = entry(&facts(Label::Other, false, &c, &to)).unwrap();
@@ -127,7 +137,7 @@ fn entries_go_to_the_other_side() {
 
 #[test]
 fn a_later_date_shows_only_with_intent_later() {
-    let c = json!({"intent": "yes", "later_until": "2027-01-15"});
+    let c = class(json!({"intent": "yes", "later_until": "2027-01-15"}));
     let e = entry(&facts(Label::HumanReply, false, &c, &[])).unwrap();
     assert_eq!(e.summary, "replied (yes): Coffee?");
     assert_eq!(e.detail["later_until"], Value::Null);
@@ -135,7 +145,7 @@ fn a_later_date_shows_only_with_intent_later() {
 
 #[test]
 fn unsure_readings_are_marked_until_confirmed() {
-    let c = json!({"certainty": "unsure", "intent": "other"});
+    let c = class(json!({"certainty": "unsure", "intent": "other"}));
     let mut f = facts(Label::HumanReply, false, &c, &[]);
     let e = entry(&f).unwrap();
     assert_eq!(e.detail["unsure"], Value::Bool(true));

@@ -68,12 +68,13 @@ fn the_digest_header_makes_a_message_bulk_whatever_it_says() {
     let c = classifier();
     let plain = c.prepare(&message(""), None);
     assert_eq!(
-        plain.label, "meeting_request",
+        plain.label,
+        classify::Label::MeetingRequest,
         "the control reads as a request"
     );
     let digest = c.prepare(&message("X-Rapport-Digest: 1\r\n"), None);
-    assert_eq!(digest.label, "bulk");
-    let evidence = digest.classification["evidence"].to_string();
+    assert_eq!(digest.label, classify::Label::Bulk);
+    let evidence = format!("{:?}", digest.classification.evidence);
     assert!(evidence.contains("X-Rapport-Digest"), "{evidence}");
 }
 
