@@ -224,7 +224,10 @@ impl Source {
         report.read += 1;
         if new {
             report.new += 1;
-            *report.labels.entry(m.label.as_str().to_string()).or_default() += 1;
+            *report
+                .labels
+                .entry(m.label.as_str().to_string())
+                .or_default() += 1;
         }
         report.interactions += n;
         Ok(raw.len())

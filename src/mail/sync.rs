@@ -496,7 +496,10 @@ fn store_batch(
         report.read += 1;
         if new {
             report.new += 1;
-            *report.labels.entry(m.label.as_str().to_string()).or_default() += 1;
+            *report
+                .labels
+                .entry(m.label.as_str().to_string())
+                .or_default() += 1;
             if p.deferred {
                 tx.mark_headers_only(row)?;
             }
