@@ -9,10 +9,10 @@
 
 use std::collections::HashSet;
 use std::io::IsTerminal;
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use jiff::{Timestamp, ToSpan};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::config::Loaded;
@@ -21,6 +21,7 @@ use crate::mail::imap::{self, Special};
 use crate::store::{self, Cursor, NewMessage, Store};
 
 mod body;
+mod pipeline;
 mod reread;
 
 pub use body::{Known, Need};
@@ -74,6 +75,53 @@ impl Classifier {
 
     /// Parses and classifies raw bytes into a message record.
     pub fn prepare(&self, raw: &[u8], fallback_date: Option<Timestamp>) -> NewMessage {
+        let c = self.classify(raw);
+        // The envelope stays in the stored classification; the columns get a copy.
+        let env = c.envelope.clone();
+        let unreadable = env.message_id.as_deref().is_none_or(str::is_empty)
+            && env.from.is_none()
+            && env.date.is_none();
+        let parse_error = if unreadable {
+            "no readable headers (no Message-ID, From or Date); kept as an envelope only"
+                .to_string()
+        } else {
+            String::new()
+        };
+        let message_id = match env.message_id {
+            Some(id) if !id.is_empty() => id,
+            _ => stable_id(raw),
+        };
+        let (from_addr, from_name) = env
+            .from
+            .map(|a| (a.address.to_lowercase(), a.name.unwrap_or_default()))
+            .unwrap_or_default();
+        let mut seen = HashSet::new();
+        let to_addrs: Vec<String> = env
+            .to
+            .iter()
+            .chain(&env.cc)
+            .map(|a| a.to_lowercase())
+            .filter(|a| seen.insert(a.clone()))
+            .collect();
+        NewMessage {
+            message_id,
+            in_reply_to: env.in_reply_to.unwrap_or_default(),
+            refs: env.references,
+            outbound: self.user.contains(&from_addr),
+            from_name,
+            from_addr,
+            to_addrs,
+            date: env.date.or(fallback_date).unwrap_or(self.now),
+            subject: env.subject.unwrap_or_default(),
+            snippet: env.snippet,
+            label: c.label,
+            classification: c,
+            parse_error,
+        }
+    }
+
+    /// Classifies raw bytes; rapport's own morning digest is always bulk.
+    fn classify(&self, raw: &[u8]) -> classify::Classification {
         let is_sent = |id: &str| self.sent_ids.contains(id);
         let ctx = classify::Context {
             now: self.now,
@@ -94,73 +142,22 @@ impl Classifier {
                 detail: format!("{}: rapport's own morning digest", crate::digest::HEADER),
             });
         }
-        let json = serde_json::to_value(&c).unwrap_or(Value::Null);
-        let env = json.get("envelope").cloned().unwrap_or(Value::Null);
-        let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-        let list = |v: &Value, k: &str| -> Vec<String> {
-            v.get(k)
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let mut message_id = s(&env, "message_id");
-        let unreadable = message_id.is_empty()
-            && env.get("from").is_none_or(Value::is_null)
-            && env.get("date").is_none_or(Value::is_null);
-        let parse_error = if unreadable {
-            "no readable headers (no Message-ID, From or Date); kept as an envelope only"
-                .to_string()
-        } else {
-            String::new()
-        };
-        if message_id.is_empty() {
-            // No Message-ID: a stable one from the bytes, so re-syncs still de-duplicate.
-            let mut h = Sha256::new();
-            h.update(&raw[..raw.len().min(65536)]);
-            let hex: String = h
-                .finalize()
-                .iter()
-                .take(16)
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            message_id = format!("{hex}@no-message-id.rapport.invalid");
-        }
-        let from = env.get("from").cloned().unwrap_or(Value::Null);
-        let from_addr = s(&from, "address").to_lowercase();
-        let mut to_addrs: Vec<String> = list(&env, "to")
-            .into_iter()
-            .chain(list(&env, "cc"))
-            .map(|a| a.to_lowercase())
-            .collect();
-        let mut seen = HashSet::new();
-        to_addrs.retain(|a| seen.insert(a.clone()));
-        let date = env
-            .get("date")
-            .and_then(Value::as_str)
-            .and_then(|d| d.parse::<Timestamp>().ok())
-            .or(fallback_date)
-            .unwrap_or(self.now);
-        NewMessage {
-            message_id,
-            in_reply_to: s(&env, "in_reply_to"),
-            refs: list(&env, "references"),
-            outbound: self.user.contains(&from_addr),
-            from_name: s(&from, "name"),
-            from_addr,
-            to_addrs,
-            date,
-            subject: s(&env, "subject"),
-            snippet: s(&env, "snippet"),
-            label: c.label,
-            classification: c,
-            parse_error,
-        }
+        c
     }
+}
+
+/// A stable Message-ID for a message without one, from its bytes, so re-syncs still
+/// de-duplicate it.
+fn stable_id(raw: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(raw.get(..raw.len().min(65536)).unwrap_or(raw));
+    let hex: String = h
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{hex}@no-message-id.rapport.invalid")
 }
 
 /// Stores one prepared message at a location and derives its timeline entries.
@@ -229,6 +226,20 @@ pub fn choose_folders(cfg: &crate::config::Imap, found: &[imap::Folder]) -> Vec<
 
 /// Whether the message carries the digest's header (sync ignores rapport's own digest).
 fn is_digest(raw: &[u8]) -> bool {
+    // A byte scan of the header block first: a full header parse for every message
+    // (the classifier already did one) only where the name appears at all.
+    let name = crate::digest::HEADER.as_bytes();
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(raw.len(), |p| p + 2);
+    let head = raw.get(..end).unwrap_or(raw);
+    if !head
+        .windows(name.len())
+        .any(|w| w.eq_ignore_ascii_case(name))
+    {
+        return false;
+    }
     mail_parser::MessageParser::new()
         .parse_headers(raw)
         .is_some_and(|h| h.header(crate::digest::HEADER).is_some())
@@ -344,57 +355,43 @@ pub async fn sync_folder(
     };
     let status = session.examine(folder).await?;
     let cursor = store.cursor(account, folder)?.unwrap_or_default();
-    let uids = if cursor.uidvalidity == status.uidvalidity && cursor.next_uid > 0 {
-        if status.uidnext != 0 && cursor.next_uid >= status.uidnext {
-            Vec::new()
-        } else {
-            session.uids_from(cursor.next_uid).await?
-        }
-    } else {
-        report.uidvalidity_changed = cursor.uidvalidity != 0;
-        let since = now
-            .to_zoned_datetime(cfg.tz.clone())
-            .checked_sub(i64::from(icfg.lookback_days).days())?
-            .date();
-        session.uids_since(since).await?
-    };
-    let total = uids.len();
-    let show_progress = std::io::stderr().is_terminal() && total > BATCH;
-    let classifier = Classifier::new(store, cfg, now)?;
+    let uids = to_read(session, cfg, icfg, &cursor, &status, now, &mut report).await?;
+    let classifier = Arc::new(Classifier::new(store, cfg, now)?);
     let contacts = store.contact_addresses()?;
-    let known = Known {
-        contacts: &contacts,
-        sent_ids: &classifier.sent_ids,
-    };
+    let same = cursor.uidvalidity == status.uidvalidity;
     let at = Location {
         account,
         folder,
         uidvalidity: status.uidvalidity,
     };
-    if cursor.uidvalidity == status.uidvalidity {
+    if same {
         reread::run(store, session, &classifier, &at, &mut report, now).await?;
     }
-    let mut next_uid = if cursor.uidvalidity == status.uidvalidity {
-        cursor.next_uid.max(1)
-    } else {
-        1
+    let first = if same { cursor.next_uid.max(1) } else { 1 };
+    let progress = (std::io::stderr().is_terminal() && uids.len() > BATCH).then_some(uids.len());
+    let mut run = pipeline::Folder {
+        store,
+        session,
+        classifier: Arc::clone(&classifier),
+        known: Known {
+            contacts: &contacts,
+            sent_ids: &classifier.sent_ids,
+        },
+        at,
+        max_body_bytes: icfg.max_body_bytes,
+        report: &mut report,
+        now,
+        progress,
     };
-    for chunk in uids.chunks(BATCH) {
-        if stop() {
-            // The cursor is saved after every batch: the next sync goes on from here.
-            return Ok(report);
-        }
-        let prepared = fetch_batch(session, chunk, icfg, &classifier, &known, &mut report).await?;
-        let max_uid = chunk.iter().copied().max().unwrap_or(0);
-        next_uid = next_uid.max(max_uid.saturating_add(1));
-        store_batch(store, &at, &prepared, next_uid, &mut report, now)?;
-        if show_progress {
-            eprint!("\r{folder}: {}/{total} messages", report.read);
-        }
-    }
-    if show_progress {
+    let done = run.run(&uids, first, stop).await?;
+    let store = run.store;
+    if progress.is_some() {
         eprintln!();
     }
+    let Some(next_uid) = done else {
+        // The cursor is saved after every batch: the next sync goes on from here.
+        return Ok(report);
+    };
     // Everything below UIDNEXT at EXAMINE time was searched or is older than the
     // lookback window; what arrives later has a higher UID.
     store.set_cursor(
@@ -407,6 +404,31 @@ pub async fn sync_folder(
         now,
     )?;
     Ok(report)
+}
+
+/// The UIDs a sync reads: those above the cursor, or (on a first sync or a changed
+/// UIDVALIDITY) every message inside the lookback window.
+async fn to_read(
+    session: &mut imap::Session,
+    cfg: &Loaded,
+    icfg: &crate::config::Imap,
+    cursor: &Cursor,
+    status: &imap::FolderStatus,
+    now: Timestamp,
+    report: &mut FolderReport,
+) -> Result<Vec<u32>> {
+    if cursor.uidvalidity == status.uidvalidity && cursor.next_uid > 0 {
+        if status.uidnext != 0 && cursor.next_uid >= status.uidnext {
+            return Ok(Vec::new());
+        }
+        return Ok(session.uids_from(cursor.next_uid).await?);
+    }
+    report.uidvalidity_changed = cursor.uidvalidity != 0;
+    let since = now
+        .to_zoned_datetime(cfg.tz.clone())
+        .checked_sub(i64::from(icfg.lookback_days).days())?
+        .date();
+    Ok(session.uids_since(since).await?)
 }
 
 /// Where a folder's messages are: account, folder and UIDVALIDITY.
@@ -422,58 +444,6 @@ pub struct Prepared {
     pub uid: u32,
     pub message: NewMessage,
     pub deferred: bool,
-}
-
-/// Fetches a batch's headers, the bodies worth reading (a few megabytes at a time, so a
-/// batch of large messages never holds more than [`BODY_BATCH_BYTES`] of them), and
-/// reads every message.
-async fn fetch_batch(
-    session: &mut imap::Session,
-    chunk: &[u32],
-    icfg: &crate::config::Imap,
-    classifier: &Classifier,
-    known: &Known<'_>,
-    report: &mut FolderReport,
-) -> Result<Vec<Prepared>> {
-    let headers = session.fetch_headers(chunk).await?;
-    let needs: Vec<Need> = headers
-        .iter()
-        .map(|f| body::need(&f.header, f.size, icfg.max_body_bytes, known))
-        .collect();
-    let wanted: Vec<bool> = needs.iter().map(|n| *n == Need::Body).collect();
-    let mut prepared = Vec::with_capacity(headers.len());
-    for group in body_groups(&headers, &wanted, BODY_BATCH_BYTES) {
-        let want: Vec<u32> = group
-            .clone()
-            .filter(|&i| wanted[i])
-            .map(|i| headers[i].uid)
-            .collect();
-        let texts: std::collections::HashMap<u32, Vec<u8>> = session
-            .fetch_texts(&want, TEXT_CAP)
-            .await?
-            .into_iter()
-            .collect();
-        report.bodies += texts.len();
-        let mut raw = Vec::new();
-        for i in group {
-            let f = &headers[i];
-            let message = match texts.get(&f.uid) {
-                Some(text) => {
-                    raw.clear();
-                    raw.extend_from_slice(&f.header);
-                    raw.extend_from_slice(text);
-                    classifier.prepare(&raw, f.internal_date)
-                }
-                None => classifier.prepare(&f.header, f.internal_date),
-            };
-            prepared.push(Prepared {
-                uid: f.uid,
-                message,
-                deferred: needs[i] == Need::Deferred,
-            });
-        }
-    }
-    Ok(prepared)
 }
 
 /// Stores a batch and moves the folder's cursor, in one transaction.

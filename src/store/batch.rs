@@ -113,20 +113,20 @@ impl Batch<'_> {
     /// Whether `message_id` is one rapport sent itself (a sent or unknown draft, or an
     /// alias a server gave one).
     pub fn sent_by_rapport(&self, message_id: &str) -> Result<bool> {
-        Ok(self.tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM drafts WHERE message_id = ?1 AND status IN ('sent', 'unknown'))
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM drafts WHERE message_id = ?1 AND status IN ('sent', 'unknown'))
                  OR EXISTS (SELECT 1 FROM message_aliases WHERE alias = ?1)",
-            [message_id],
-            |r| r.get(0),
-        )?)
+            )?
+            .query_row([message_id], |r| r.get(0))?)
     }
 
     /// Removes the timeline entries sync derived from one message, before deriving again.
     pub fn forget_derived(&self, message_key: &str) -> Result<()> {
-        self.tx.execute(
-            "DELETE FROM interactions WHERE source = 'sync' AND message_key = ?1",
-            [message_key],
-        )?;
+        self.tx
+            .prepare_cached("DELETE FROM interactions WHERE source = 'sync' AND message_key = ?1")?
+            .execute([message_key])?;
         Ok(())
     }
 

@@ -124,12 +124,14 @@ pub(super) fn upsert_message(
     m: &NewMessage,
     now: Timestamp,
 ) -> Result<(i64, bool)> {
-    let n = conn.execute(
+    // Cached: a first sync runs these tens of thousands of times.
+    let n = conn.prepare_cached(
         "INSERT INTO messages (message_id, in_reply_to, refs, direction, from_addr, from_name, to_addrs,
             date, subject, snippet, label, classification, parse_error, seen_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT (message_id) DO NOTHING",
-        params![
+    )?
+    .execute(params![
             m.message_id,
             m.in_reply_to,
             m.refs.join(" "),
@@ -149,16 +151,13 @@ pub(super) fn upsert_message(
             write_classification(&m.classification)?,
             m.parse_error,
             fmt_ts(now),
-        ],
-    )?;
+    ])?;
     if n == 1 {
         return Ok((conn.last_insert_rowid(), true));
     }
-    let id = conn.query_row(
-        "SELECT id FROM messages WHERE message_id = ?1",
-        [&m.message_id],
-        |r| r.get(0),
-    )?;
+    let id = conn
+        .prepare_cached("SELECT id FROM messages WHERE message_id = ?1")?
+        .query_row([&m.message_id], |r| r.get(0))?;
     Ok((id, false))
 }
 
@@ -171,11 +170,11 @@ pub(super) fn add_location(
     uid: u32,
     row: i64,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO message_locations (account, folder, uidvalidity, uid, message)
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-        params![account, folder, uidvalidity, uid, row],
-    )?;
+    )?
+    .execute(params![account, folder, uidvalidity, uid, row])?;
     Ok(())
 }
 
