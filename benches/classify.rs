@@ -3,6 +3,16 @@
 //! rounds, each beside the floor (mail-parser's parse of the same bytes), the
 //! goal (issue 13: 50,000 messages/s on one core) met or not, and peak memory.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    unsafe_code,
+    reason = "a benchmark is a test program: it prints its figures and stops loudly"
+)]
+
 mod common;
 
 use std::time::Instant;
@@ -12,8 +22,7 @@ use rapport::core::classify::{Context, classify};
 fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = std::env::var("RAPPORT_CORPUS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| root.join("../shared/corpus"));
+        .map_or_else(|_| root.join("../shared/corpus"), std::path::PathBuf::from);
     let mut files = Vec::new();
     for dir in [corpus.clone(), root.join("tests/fixtures/mail")] {
         let mut stack = vec![dir];

@@ -11,6 +11,16 @@
 //! folder (or change `GENERATION`) to rebuild it. `RAPPORT_CLI_BENCH_RUNS` sets the runs
 //! per command (default 7).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    unsafe_code,
+    reason = "a benchmark is a test program: it prints its figures and stops loudly"
+)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -7,6 +7,16 @@
 //! - the idle daemon's RSS after its first sync of a large mailbox
 //!   (`RAPPORT_BENCH_MESSAGES`, default 20,000).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    unsafe_code,
+    reason = "a benchmark is a test program: it prints its figures and stops loudly"
+)]
+
 mod common;
 
 #[path = "../tests/it/support/mod.rs"]

@@ -2,6 +2,16 @@
 //! history linking included. `cargo bench --bench import` — prints seconds and peak
 //! memory for each step (numbers, never assertions).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    unsafe_code,
+    reason = "a benchmark is a test program: it prints its figures and stops loudly"
+)]
+
 mod common;
 
 use std::time::Instant;

@@ -12,6 +12,16 @@
 //! "goal met / not met". `RAPPORT_BENCH_FULL=1` adds a 100,000-message first sync (time
 //! and peak memory); `RAPPORT_BENCH_MESSAGES=N` changes the 20,000.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    unsafe_code,
+    reason = "a benchmark is a test program: it prints its figures and stops loudly"
+)]
+
 mod common;
 #[path = "common/mailbox.rs"]
 mod mailbox;

@@ -197,18 +197,16 @@ fn run(
     Ok(Secret(line.to_string()))
 }
 
-#[cfg(unix)]
-unsafe extern "C" {
-    /// POSIX kill(2); a negative pid names a process group.
-    safe fn kill(pid: i32, sig: i32) -> i32;
-}
-
 /// Kills the command and everything it started (its process group), and reaps it.
 fn stop_group(child: &mut std::process::Child) {
     #[cfg(unix)]
     if let Ok(pid) = i32::try_from(child.id()) {
-        const SIGKILL: i32 = 9;
-        kill(-pid, SIGKILL);
+        // SAFETY: kill(2) only sends a signal; a negative pid names the process group
+        // this command was started in (its own), so nothing else is signalled.
+        #[allow(unsafe_code, reason = "kill(2) has no safe wrapper in std")]
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
     }
     let _ = child.kill();
     let _ = child.wait();

@@ -121,7 +121,7 @@ fn tier_parser() -> impl clap::builder::TypedValueParser<Value = Tier> {
 
 fn clean(field: &str, v: &Option<String>) -> Result<Option<String>> {
     match v {
-        Some(s) if s.chars().any(|c| c.is_control()) => {
+        Some(s) if s.chars().any(char::is_control) => {
             bail!("--{field} contains a line break or control character; write it on one line")
         }
         Some(s) => Ok(Some(s.trim().to_string())),
@@ -191,7 +191,7 @@ fn list(ctx: &Ctx, json: bool) -> Result<ExitCode> {
         "COMPANY"
     )?;
     for c in &contacts {
-        let email = c.emails.first().map(|e| e.address.as_str()).unwrap_or("-");
+        let email = c.emails.first().map_or("-", |e| e.address.as_str());
         let flag = if c.do_not_contact {
             "  (do not contact)"
         } else {

@@ -17,7 +17,7 @@ pub fn run(mut ctx: Ctx, send_if_due: bool) -> Result<ExitCode> {
                 ctx.cfg.config.identity.email
             )?,
             None => {
-                outln!("No digest to send now (not due, already sent today, or nothing waits).")?
+                outln!("No digest to send now (not due, already sent today, or nothing waits).")?;
             }
         }
         return Ok(ExitCode::SUCCESS);

@@ -275,7 +275,7 @@ impl Ctx {
                             "  {:>4}  {}  {}",
                             c.id,
                             c.display_name(),
-                            c.emails.first().map(|e| e.address.as_str()).unwrap_or("")
+                            c.emails.first().map_or("", |e| e.address.as_str())
                         )
                     })
                     .collect();

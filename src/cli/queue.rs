@@ -288,7 +288,9 @@ pub(super) fn each(ids: &[i64], mut f: impl FnMut(i64) -> Result<()>) -> ExitCod
     let mut failed = false;
     for &id in ids {
         if let Err(e) = f(id) {
-            if crate::cli::output::stdout_error(&e).is_some_and(|w| w.is_closed_pipe()) {
+            if crate::cli::output::stdout_error(&e)
+                .is_some_and(super::output::StdoutError::is_closed_pipe)
+            {
                 // The reader went away; the action itself was done. Go on quietly.
                 continue;
             }
@@ -480,8 +482,7 @@ fn show(ctx: &Ctx, id: i64, json: bool, raw: bool) -> Result<ExitCode> {
     let body = parsed
         .as_ref()
         .and_then(|m| m.body_text(0))
-        .map(|b| b.into_owned())
-        .unwrap_or_else(|| d.body.clone());
+        .map_or_else(|| d.body.clone(), std::borrow::Cow::into_owned);
     outln!(
         "Draft {} · {} · {} · due {}",
         d.id,

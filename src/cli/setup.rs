@@ -61,8 +61,7 @@ fn guess_timezone() -> String {
     }
     jiff::tz::TimeZone::system()
         .iana_name()
-        .map(str::to_string)
-        .unwrap_or_else(|| "UTC".to_string())
+        .map_or_else(|| "UTC".to_string(), str::to_string)
 }
 
 /// Fills the identity into the example config.

@@ -63,7 +63,7 @@ pub(super) fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Config
 fn key_path_at(text: &str, pos: usize) -> Option<String> {
     let pos = pos.min(text.len());
     let before = text.get(..pos)?;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let line = text.get(line_start..)?.lines().next().unwrap_or("");
     let section = before
         .lines()
@@ -75,7 +75,7 @@ fn key_path_at(text: &str, pos: usize) -> Option<String> {
     if trimmed.starts_with('[') {
         return Some(trimmed.trim_matches(|c| c == '[' || c == ']').to_string());
     }
-    let key = trimmed.split('=').next().map(str::trim).unwrap_or("");
+    let key = trimmed.split('=').next().map_or("", str::trim);
     match (section, key.is_empty()) {
         (Some(s), false) => Some(format!("{s}.{key}")),
         (Some(s), true) => Some(s),
@@ -102,7 +102,7 @@ pub fn find_key_line(text: &str, dotted: &str) -> Option<usize> {
             continue;
         }
         if current == section {
-            let name = line.split('=').next().map(str::trim).unwrap_or("");
+            let name = line.split('=').next().map_or("", str::trim);
             if name == key && line.contains('=') {
                 return Some(i + 1);
             }

@@ -259,7 +259,7 @@ impl Default for SendWindow {
 fn default_days() -> Vec<String> {
     ["mon", "tue", "wed", "thu", "fri"]
         .iter()
-        .map(|d| d.to_string())
+        .map(ToString::to_string)
         .collect()
 }
 fn default_start() -> String {

@@ -53,9 +53,7 @@ pub fn is_loopback_host(host: &str) -> bool {
     if h.eq_ignore_ascii_case("localhost") {
         return true;
     }
-    h.parse::<IpAddr>()
-        .map(|ip| ip.is_loopback())
-        .unwrap_or(false)
+    h.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 pub(super) fn parse_window(w: &SendWindow) -> Result<Window, (&'static str, String)> {
@@ -120,5 +118,5 @@ pub(super) fn parse_window(w: &SendWindow) -> Result<Window, (&'static str, Stri
 
 /// True when the text holds CR, LF or another control character (tabs included).
 pub fn has_control(s: &str) -> bool {
-    s.chars().any(|c| c.is_control())
+    s.chars().any(char::is_control)
 }

@@ -411,7 +411,7 @@ fn options(values: &[String]) -> String {
 /// The self-contained page: no external assets, and a Content-Security-Policy that
 /// forbids fetching anything, so opening it never touches the network.
 pub fn html(l: &Layout) -> String {
-    let tiers: Vec<String> = Tier::ALL.iter().map(|t| t.to_string()).collect();
+    let tiers: Vec<String> = Tier::ALL.iter().map(ToString::to_string).collect();
     let mut tags: Vec<String> = l
         .people
         .iter()

@@ -389,7 +389,7 @@ pub fn compose(env: &Envelope<'_>, rendered: &Rendered) -> Result<Vec<u8>, Compo
 
 fn check_fields(env: &Envelope<'_>, rendered: &Rendered) -> Result<(), ComposeError> {
     let check = |field: &'static str, value: &str| {
-        if value.chars().any(|c| c.is_control()) {
+        if value.chars().any(char::is_control) {
             Err(ComposeError::ControlCharacter {
                 field,
                 value: value.to_string(),

@@ -157,15 +157,12 @@ fn spawn_signal_listeners(wakers: &Arc<Wakers>, shutdown: watch::Receiver<bool>)
 /// Runs the daemon until SIGTERM/SIGINT (or `shutdown` is set to true).
 pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Result<()> {
     let cfg = config::load(&config_path)?;
-    let _daemon_lock = match try_lock(&cfg.store_path)? {
-        Some(l) => l,
-        None => {
-            let pid = running(&cfg.store_path)?.unwrap_or_default();
-            bail!(
-                "another rapport daemon (pid {pid}) is already running on {}; stop it first (systemctl --user stop rapport)",
-                cfg.store_path.display()
-            );
-        }
+    let Some(_daemon_lock) = try_lock(&cfg.store_path)? else {
+        let pid = running(&cfg.store_path)?.unwrap_or_default();
+        bail!(
+            "another rapport daemon (pid {pid}) is already running on {}; stop it first (systemctl --user stop rapport)",
+            cfg.store_path.display()
+        );
     };
     let Some(send_lock) = crate::send::try_lock(&cfg.store_path)? else {
         bail!("a `rapport send` is running right now; start the daemon when it is done");
@@ -255,7 +252,7 @@ impl Daemon {
                 self.session = None;
             }
             Err(e) => {
-                tracing::error!(error = %e, "new configuration refused; keeping the old one")
+                tracing::error!(error = %e, "new configuration refused; keeping the old one");
             }
         }
     }
@@ -275,8 +272,7 @@ fn watchdog_allowance(cfg: &Loaded) -> Duration {
         .config
         .imap
         .as_ref()
-        .map(|i| (i.poll_seconds, i.timeout_seconds))
-        .unwrap_or((60, 30));
+        .map_or((60, 30), |i| (i.poll_seconds, i.timeout_seconds));
     IDLE_SLICE.max(Duration::from_secs(poll)) + Duration::from_secs(timeout.saturating_mul(4) + 300)
 }
 

@@ -38,13 +38,13 @@ fn t(s: &str) -> jiff::Timestamp {
     s.parse().unwrap()
 }
 
-fn loaded(dir: &std::path::Path) -> Loaded {
+fn loaded(dir: &Path) -> Loaded {
     let text = "[identity]\nname = \"Ada\"\nemail = \"ada@example.org\"\ntimezone = \"Europe/Berlin\"\n\n[smtp]\nhost = \"localhost\"\ntransport = \"file\"\nfile_dir = \"/nonexistent\"\n";
     let path = dir.join("config.toml");
     std::fs::write(&path, text).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    crate::config::load(&path).unwrap()
+    config::load(&path).unwrap()
 }
 
 fn approved_draft(store: &mut Store, due: &str, now: jiff::Timestamp) -> i64 {

@@ -69,7 +69,7 @@ impl TurnReport {
 
 fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
     p.downcast_ref::<&str>()
-        .map(|s| s.to_string())
+        .map(ToString::to_string)
         .or_else(|| p.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic without a message".into())
 }
@@ -138,7 +138,7 @@ impl Daemon {
         if cfg!(debug_assertions)
             && std::env::var(PANIC_ENV).is_ok_and(|v| v.trim() == self.seq.to_string())
         {
-            panic!("{PANIC_ENV}={} asked turn {} to panic", self.seq, self.seq);
+            injected_panic(self.seq);
         }
         let wakers = self.wakers.clone();
         let stop = move || wakers.stop.load(std::sync::atomic::Ordering::SeqCst);
@@ -351,4 +351,14 @@ impl LookBefore<'_> {
         }
         crate::send::replied_since(store, d)
     }
+}
+
+/// The fault the tests inject into a turn (debug builds only, see `PANIC_ENV`), to prove
+/// a panicking turn never wedges the daemon.
+#[allow(
+    clippy::panic,
+    reason = "fault injection for the tests, debug builds only"
+)]
+fn injected_panic(seq: u64) {
+    panic!("{PANIC_ENV}={seq} asked turn {seq} to panic");
 }

@@ -57,6 +57,7 @@ pub fn kick(store_path: &Path) -> Result<Option<i32>> {
     };
     // SAFETY: kill(2) only sends a signal; the pid comes from the lock file that a live
     // daemon holds locked, and SIGUSR1 is the signal that daemon handles as a kick.
+    #[allow(unsafe_code, reason = "kill(2) has no safe wrapper in std")]
     let rc = unsafe { libc::kill(pid, libc::SIGUSR1) };
     if rc != 0 {
         let e = std::io::Error::last_os_error();

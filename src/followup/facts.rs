@@ -164,7 +164,7 @@ pub fn preview_data(
             data.meeting.day = start
                 .to_zoned_datetime(cfg.tz.clone())
                 .strftime("%A")
-                .to_string()
+                .to_string();
         }
         None => {
             data.meeting.day = sample.meeting.day;

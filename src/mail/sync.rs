@@ -9,6 +9,7 @@
 
 use std::collections::HashSet;
 use std::io::IsTerminal;
+use std::io::Write as _;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
@@ -386,7 +387,7 @@ pub async fn sync_folder(
     let done = run.run(&uids, first, stop).await?;
     let store = run.store;
     if progress.is_some() {
-        eprintln!();
+        let _ = writeln!(std::io::stderr());
     }
     let Some(next_uid) = done else {
         // The cursor is saved after every batch: the next sync goes on from here.

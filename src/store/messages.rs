@@ -341,7 +341,7 @@ impl Store {
 }
 
 /// The Message-ID the user sent when `id` is an alias a server rewrote it to; else `id`.
-pub(super) fn canonical_message_id(conn: &rusqlite::Connection, id: &str) -> Result<String> {
+pub(super) fn canonical_message_id(conn: &Connection, id: &str) -> Result<String> {
     use rusqlite::OptionalExtension as _;
     let found: Option<String> = conn
         .prepare_cached("SELECT message_id FROM message_aliases WHERE alias = ?1")?
@@ -353,7 +353,7 @@ pub(super) fn canonical_message_id(conn: &rusqlite::Connection, id: &str) -> Res
 /// Records the user's reading of a message (`rapport mark`): the label in force and the
 /// corrected classification.
 pub(super) fn set_label_override(
-    conn: &rusqlite::Connection,
+    conn: &Connection,
     id: i64,
     label: Label,
     classification: &Classification,

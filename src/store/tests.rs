@@ -196,7 +196,7 @@ fn contacts_autoincrement_migration_keeps_every_child_row() {
     );
     assert_eq!(count(conn, "SELECT COUNT(*) FROM drafts"), 1);
     // The highest id, just removed, is not handed to the next contact.
-    let new = crate::store::NewContact {
+    let new = NewContact {
         name: "Dee".into(),
         emails: vec!["dee@example.com".into()],
         ..Default::default()
@@ -209,7 +209,7 @@ fn contacts_autoincrement_migration_keeps_every_child_row() {
 fn a_new_database_never_reuses_a_removed_contact_id() {
     let mut store = Store::open_in_memory().unwrap();
     let now: Timestamp = "2026-11-22T09:00:00Z".parse().unwrap();
-    let contact = |name: &str| crate::store::NewContact {
+    let contact = |name: &str| NewContact {
         name: name.into(),
         ..Default::default()
     };

@@ -109,7 +109,7 @@ fn a_server_that_stops_answering_mid_idle_is_noticed_and_nothing_is_lost_or_doub
     let noticed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         d.wait_until("the stall to be noticed", Duration::from_secs(40), || {
             d.log().contains("went silent during IDLE")
-        })
+        });
     }));
     s.resume_dovecot();
     if let Err(e) = noticed {

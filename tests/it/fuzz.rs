@@ -169,9 +169,8 @@ impl Drop for QuietPanics {
 
 fn fuzz(limit: Duration, fixed_seed: Option<u64>) {
     let r = root();
-    let corpus = std::env::var("RAPPORT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| r.join("../shared/corpus"));
+    let corpus =
+        std::env::var("RAPPORT_CORPUS").map_or_else(|_| r.join("../shared/corpus"), PathBuf::from);
     let mut messages = files(&corpus, &[".eml"]);
     messages.extend(files(&r.join("tests/fixtures/mail"), &[".eml", ".ics"]));
     let mut configs = files(&r, &["config.example.toml"]);

@@ -228,7 +228,7 @@ fn mail_parser_reads_back_what_was_approved() {
             let refs: Vec<&str> = m
                 .references()
                 .as_text_list()
-                .map(|l| l.iter().map(|s| s.as_ref()).collect())
+                .map(|l| l.iter().map(AsRef::as_ref).collect())
                 .unwrap_or_default();
             assert_eq!(refs, c.references, "{}", c.label);
         }

@@ -11,6 +11,16 @@
 //! it for other threads, and each server or HOME lives in its own temporary directory on
 //! ports the kernel hands out.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    unsafe_code,
+    reason = "test code: a failing helper should stop the test loudly"
+)]
+
 mod support;
 mod util;
 

@@ -119,7 +119,7 @@ fn the_agreed_date_replaces_the_cadence() {
 fn the_agreed_date_is_in_the_users_zone() {
     let mut events = met();
     events.push(agreed(5, "2026-11-11T18:00:00Z", "2027-03-01"));
-    let zone = jiff::tz::TimeZone::get("America/New_York").unwrap();
+    let zone = TimeZone::get("America/New_York").unwrap();
     let p = plan(
         &contact(),
         &events,

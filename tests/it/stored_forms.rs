@@ -30,7 +30,7 @@ fn rows_written_before_the_upgrade_read_back_unchanged() {
     }
     let store = Store::open(&path).unwrap();
     let c = store.contact(7).unwrap().expect("the old contact");
-    assert_eq!(c.created_at.to_string(), CREATED);
+    assert_eq!(c.created_at.clone(), CREATED);
     let timeline = store.interactions(7).unwrap();
     assert_eq!(timeline.len(), 1, "{timeline:?}");
     assert_eq!(timeline[0].at.to_string(), AT);

@@ -46,7 +46,7 @@ fn advice(
     query: &str,
     contact_id: i64,
     plan: &crate::core::plan::Plan,
-    drafts: &[crate::store::Draft],
+    drafts: &[Draft],
 ) -> Result<String> {
     use crate::cli::next_step::{Facts, OpenDraft, next_step};
     let open: Vec<OpenDraft> = drafts

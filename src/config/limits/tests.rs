@@ -158,11 +158,11 @@ proptest! {
 /// Whether `v` fits the Rust type the key is read into (else TOML refuses it first).
 fn value_fits_type(key: &str, v: u64) -> bool {
     match key {
-        "smtp.port" | "imap.port" => v <= u64::from(u16::MAX),
+        "smtp.port" | "imap.port" => u16::try_from(v).is_ok(),
         "smtp.timeout_seconds"
         | "imap.timeout_seconds"
         | "imap.poll_seconds"
         | "policy.retry_seconds" => true,
-        _ => v <= u64::from(u32::MAX),
+        _ => u32::try_from(v).is_ok(),
     }
 }

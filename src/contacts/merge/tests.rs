@@ -177,7 +177,7 @@ fn linkedin_connected_on_is_kept_as_when_you_met_once() {
     let timeline = s.interactions(c.id).unwrap();
     assert_eq!(timeline.len(), 1, "{timeline:?}");
     assert_eq!(crate::store::fmt_ts(timeline[0].at), "2024-11-03T12:00:00Z");
-    assert_eq!(timeline[0].kind, crate::core::model::InteractionKind::Note);
+    assert_eq!(timeline[0].kind, InteractionKind::Note);
     assert_eq!(timeline[0].summary, "Connected on LinkedIn");
 }
 

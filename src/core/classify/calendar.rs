@@ -451,9 +451,10 @@ fn read_meeting(
         .map(|p| {
             (
                 ical::cal_address(&p.value),
-                p.param("PARTSTAT")
-                    .map(|s| s.trim().to_ascii_uppercase())
-                    .unwrap_or_else(|| "NEEDS-ACTION".to_string()),
+                p.param("PARTSTAT").map_or_else(
+                    || "NEEDS-ACTION".to_string(),
+                    |s| s.trim().to_ascii_uppercase(),
+                ),
             )
         })
         .take(200)

@@ -190,7 +190,7 @@ pub(crate) fn parse_value(v: &str) -> Option<RawTime> {
     if v.len() == 8 {
         return Some(RawTime::Date(date));
     }
-    if v.get(8..9).map(|s| s.to_ascii_uppercase()) != Some("T".into()) {
+    if v.get(8..9).map(str::to_ascii_uppercase) != Some("T".into()) {
         return Some(RawTime::Date(date));
     }
     let h = digits(v.get(9..11)?)?;
@@ -350,7 +350,7 @@ fn parse_rrule(v: &str) -> Option<YearlyRule> {
             }
             "UNTIL" => {
                 rule.until = match parse_value(&val) {
-                    Some(RawTime::Utc(dt)) | Some(RawTime::Local(dt)) => Some(dt),
+                    Some(RawTime::Utc(dt) | RawTime::Local(dt)) => Some(dt),
                     Some(RawTime::Date(d)) => Some(d.at(23, 59, 59, 0)),
                     None => None,
                 };
@@ -374,7 +374,7 @@ pub(crate) fn vtimezone(c: &Component) -> Option<VTimezone> {
         .filter(|o| o.name == "STANDARD" || o.name == "DAYLIGHT")
     {
         let start = match obs.value("DTSTART").and_then(parse_value) {
-            Some(RawTime::Local(dt)) | Some(RawTime::Utc(dt)) => dt,
+            Some(RawTime::Local(dt) | RawTime::Utc(dt)) => dt,
             Some(RawTime::Date(d)) => d.at(0, 0, 0, 0),
             None => continue,
         };
@@ -390,7 +390,7 @@ pub(crate) fn vtimezone(c: &Component) -> Option<VTimezone> {
         for p in obs.props_named("RDATE") {
             for v in p.value.split(',') {
                 match parse_value(v) {
-                    Some(RawTime::Local(dt)) | Some(RawTime::Utc(dt)) => rdates.push(dt),
+                    Some(RawTime::Local(dt) | RawTime::Utc(dt)) => rdates.push(dt),
                     Some(RawTime::Date(d)) => rdates.push(d.at(start.hour(), start.minute(), 0, 0)),
                     None => {}
                 }

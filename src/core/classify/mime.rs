@@ -148,7 +148,7 @@ impl Mail {
     }
 
     pub fn sender_address(&self) -> &str {
-        self.from.as_ref().map(|f| f.address.as_str()).unwrap_or("")
+        self.from.as_ref().map_or("", |f| f.address.as_str())
     }
 }
 
@@ -259,7 +259,7 @@ pub(crate) fn parse_mail(raw: &[u8]) -> Mail {
 fn drop_flat(msg: mail_parser::Message<'_>) {
     let mut stack = vec![msg];
     while let Some(mut m) = stack.pop() {
-        for part in m.parts.iter_mut() {
+        for part in &mut m.parts {
             if let PartType::Message(_) = part.body {
                 let body = std::mem::take(&mut part.body);
                 if let PartType::Message(inner) = body {
@@ -620,7 +620,7 @@ mod tests {
                 let b = parse_mail(&deep(20_000, true));
                 (a.subject, b.subject)
             });
-        let joined = handle.map(|h| h.join());
+        let joined = handle.map(std::thread::JoinHandle::join);
         match joined {
             Ok(Ok((a, b))) => {
                 assert_eq!(a.as_deref(), Some("deep"));

@@ -314,7 +314,7 @@ fn prepare(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
             None => rest,
         };
         // An mbox separator "From sender date" (never "From:" or "From :").
-        let mbox = line.starts_with(b"From ") && !matches!(line.get(5), Some(b':') | Some(b' '));
+        let mbox = line.starts_with(b"From ") && !matches!(line.get(5), Some(b':' | b' '));
         let skip = line.iter().all(|b| *b == b' ' || *b == b'\t') || mbox;
         if !skip || line_end.is_none() {
             break;

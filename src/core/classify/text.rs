@@ -29,7 +29,7 @@ pub(crate) fn html_to_text(html: &str) -> String {
         let c = chars.get(i).copied().unwrap_or(' ');
         if c == '<' {
             if starts_at(&chars, i, "<!--") {
-                i = find_from(&chars, i + 4, "-->").map(|e| e + 3).unwrap_or(n);
+                i = find_from(&chars, i + 4, "-->").map_or(n, |e| e + 3);
                 continue;
             }
             let next = chars.get(i + 1).copied().unwrap_or(' ');
@@ -114,7 +114,7 @@ impl HtmlText {
         let name: String = tag
             .trim_start_matches('/')
             .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
+            .take_while(char::is_ascii_alphanumeric)
             .collect::<String>()
             .to_ascii_lowercase();
         match name.as_str() {
@@ -484,15 +484,15 @@ pub(crate) fn normalise_for_match(s: &str) -> String {
 pub(crate) fn first_phrase(hay: &str, phrases: &'static [&'static str]) -> Option<&'static str> {
     use std::collections::HashMap;
     use std::sync::{LazyLock, RwLock};
-    type Cache = RwLock<HashMap<(usize, usize), &'static super::lexicon::PhraseSet>>;
+    type Cache = RwLock<HashMap<(usize, usize), &'static lexicon::PhraseSet>>;
     static CACHE: LazyLock<Cache> = LazyLock::new(|| RwLock::new(HashMap::new()));
     let key = (phrases.as_ptr() as usize, phrases.len());
     let cached = CACHE.read().ok().and_then(|c| c.get(&key).copied());
     let set = match cached {
         Some(s) => s,
         None => {
-            let s: &'static super::lexicon::PhraseSet =
-                Box::leak(Box::new(super::lexicon::PhraseSet::from_list(phrases)));
+            let s: &'static lexicon::PhraseSet =
+                Box::leak(Box::new(lexicon::PhraseSet::from_list(phrases)));
             if let Ok(mut c) = CACHE.write() {
                 c.insert(key, s);
             }

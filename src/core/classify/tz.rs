@@ -315,7 +315,7 @@ fn strip_offset_prefix(label: &str) -> (Option<Offset>, &str) {
     let rest = rest.trim_start();
     let (sign, rest) = match rest.chars().next() {
         Some('+') => (1, rest.get(1..).unwrap_or("")),
-        Some('-') | Some('−') => (
+        Some('-' | '−') => (
             -1,
             rest.get(rest.chars().next().map_or(1, char::len_utf8)..)
                 .unwrap_or(""),
@@ -326,7 +326,7 @@ fn strip_offset_prefix(label: &str) -> (Option<Offset>, &str) {
         }
     };
     let rest = rest.trim_start();
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let mut used = digits.len();
     let (hours, minutes) = if digits.len() == 4 {
         (
@@ -341,7 +341,7 @@ fn strip_offset_prefix(label: &str) -> (Option<Offset>, &str) {
                 .get(used + 1..)
                 .unwrap_or("")
                 .chars()
-                .take_while(|c| c.is_ascii_digit())
+                .take_while(char::is_ascii_digit)
                 .collect();
             used += 1 + md.len();
             m = md.parse::<i32>().ok();

@@ -16,8 +16,7 @@ impl<'a> Planner<'a> {
 
     pub(super) fn add(&self, ts: Timestamp, span: Result<Span, jiff::Error>) -> Timestamp {
         span.and_then(|s| self.local(ts).checked_add(s))
-            .map(|z| z.timestamp())
-            .unwrap_or(Timestamp::MAX)
+            .map_or(Timestamp::MAX, |z| z.timestamp())
     }
 
     pub(super) fn add_days(&self, ts: Timestamp, days: u32) -> Timestamp {
@@ -34,14 +33,11 @@ impl<'a> Planner<'a> {
 
     pub(super) fn start_of(&self, date: Date) -> Timestamp {
         date.to_zoned_datetime(self.tz.clone())
-            .map(|z| z.timestamp())
-            .unwrap_or(Timestamp::MAX)
+            .map_or(Timestamp::MAX, |z| z.timestamp())
     }
 
     pub(super) fn day_after(&self, date: Date) -> Timestamp {
-        date.tomorrow()
-            .map(|d| self.start_of(d))
-            .unwrap_or(Timestamp::MAX)
+        date.tomorrow().map_or(Timestamp::MAX, |d| self.start_of(d))
     }
 
     pub(super) fn day(&self, ts: Timestamp) -> Date {

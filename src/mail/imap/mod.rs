@@ -208,8 +208,7 @@ impl Session {
         let mut inner = connect::login(client, cfg, username, &credential, timeout).await?;
         let idle_supported = bounded(timeout, "asking for capabilities", inner.capabilities())
             .await
-            .map(|c| c.has_str("IDLE"))
-            .unwrap_or(false);
+            .is_ok_and(|c| c.has_str("IDLE"));
         Ok(Session {
             inner,
             timeout,
@@ -237,7 +236,7 @@ impl Session {
                     A::All => special = Some(Special::All),
                     A::Archive => special = Some(Special::Archive),
                     A::Extension(s) if s.eq_ignore_ascii_case("\\NonExistent") => {
-                        selectable = false
+                        selectable = false;
                     }
                     _ => {}
                 }

@@ -11,6 +11,7 @@
 //! reads, `store_batch` writes.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
@@ -110,9 +111,12 @@ impl Folder<'_> {
             self.now,
         )?;
         if let Some(total) = self.progress {
-            eprint!(
+            // Progress for a terminal; a closed stderr must not stop (or panic) the sync.
+            let _ = write!(
+                std::io::stderr(),
                 "\r{}: {}/{total} messages",
-                self.at.folder, self.report.read
+                self.at.folder,
+                self.report.read
             );
         }
         Ok(())

@@ -708,8 +708,7 @@ poll_seconds = 10
         // the UIDs Dovecot assigns) in seeding order and unique.
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_micros() as u64)
-            .unwrap_or(0);
+            .map_or(0, |d| d.as_micros() as u64);
         let mut prev = LAST_MICROS.load(Ordering::Relaxed);
         let micros = loop {
             let next = now.max(prev + 1);
@@ -886,7 +885,7 @@ fn process_alive(pid: i32) -> bool {
     let state = stat
         .rfind(')')
         .and_then(|close| stat[close + 1..].split_whitespace().next());
-    !matches!(state, Some("Z") | Some("X") | None)
+    !matches!(state, Some("Z" | "X") | None)
 }
 
 fn read_pid(path: &Path) -> Option<i32> {
@@ -1024,10 +1023,10 @@ fn dovecot_conf(
         .map(|n| format!("  imap_idle_notify_interval = {n} secs\n"))
         .unwrap_or_default();
     let r = root.display();
-    let instance = root
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "rapport-test".into());
+    let instance = root.file_name().map_or_else(
+        || "rapport-test".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let mut special = String::new();
     for name in SPECIAL_FOLDERS {
         special.push_str(&format!(
@@ -1269,8 +1268,10 @@ fn json_number(text: &str, key: &str) -> Option<u16> {
 fn free_port(ip: IpAddr) -> u16 {
     TcpListener::bind(SocketAddr::new(ip, 0))
         .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("cannot bind a free port on {ip}: {e}"))
+        .map_or_else(
+            |e| panic!("cannot bind a free port on {ip}: {e}"),
+            |a| a.port(),
+        )
 }
 
 /// A server process, stopped when dropped (also when start-up panics).

@@ -13,7 +13,7 @@ pub(super) fn time_at(c: &Cursor<'_>, i: usize) -> Option<(u32, u32, Option<bool
     let mut k = i + 1;
     let mut minute = 0;
     let mut has_minutes = false;
-    if matches!(c.punct(k), Some(':') | Some('.'))
+    if matches!(c.punct(k), Some(':' | '.'))
         && let Some((m, 2)) = c.num(k + 1)
         && m < 60
     {
@@ -31,14 +31,14 @@ pub(super) fn time_at(c: &Cursor<'_>, i: usize) -> Option<(u32, u32, Option<bool
             pm = Some(true);
             k += 1;
         }
-        Some("a") | Some("p") if c.punct(k + 1) == Some('.') && c.is_word(k + 2, "m") => {
+        Some("a" | "p") if c.punct(k + 1) == Some('.') && c.is_word(k + 2, "m") => {
             pm = Some(c.is_word(k, "p"));
             k += 3;
             if c.punct(k) == Some('.') {
                 k += 1;
             }
         }
-        Some("uhr") | Some("h") => k += 1,
+        Some("uhr" | "h") => k += 1,
         _ => {}
     }
     if !has_minutes && pm.is_none() {

@@ -248,9 +248,7 @@ fn all_text(mail: &Mail) -> String {
 }
 
 pub(crate) fn detect_bounce(mail: &Mail, user_addresses: &[String]) -> BounceOutcome {
-    let report_type = mail
-        .root_param("report-type")
-        .map(|r| r.to_ascii_lowercase());
+    let report_type = mail.root_param("report-type").map(str::to_ascii_lowercase);
     let is_report = mail.root_type.0 == "multipart" && mail.root_type.1 == "report";
     if let Some(evidence) = machine_report(mail, report_type.as_deref().filter(|_| is_report)) {
         return BounceOutcome::NotABounce(evidence);

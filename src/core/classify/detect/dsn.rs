@@ -124,7 +124,7 @@ pub(super) fn parse_dsn(text: &str) -> Vec<DsnRecipient> {
             }
             "action" => cur.action = Some(value.to_ascii_lowercase()),
             "status" => {
-                cur.status = status_code(value).or_else(|| Some(value.chars().take(40).collect()))
+                cur.status = status_code(value).or_else(|| Some(value.chars().take(40).collect()));
             }
             "diagnostic-code" => {
                 let d = value.split_once(';').map_or(value, |(_, d)| d).trim();

@@ -47,7 +47,7 @@ pub(crate) fn strip_reply_prefixes(subject: &str) -> &str {
         match REPLY_PREFIXES.iter().find(|p| lower.starts_with(*p)) {
             // Prefixes are ASCII or lowercase-stable, so the length carries over.
             Some(p) if s.is_char_boundary(p.len()) => {
-                s = s.get(p.len()..).unwrap_or("").trim_start()
+                s = s.get(p.len()..).unwrap_or("").trim_start();
             }
             _ => break,
         }
@@ -109,10 +109,7 @@ const MACHINE_LOCALS: &[&str] = &[
 /// "do not reply" spelled into it.
 pub(crate) fn is_machine_sender(address: &str) -> bool {
     let local = address.split('@').next().unwrap_or("").to_ascii_lowercase();
-    let squashed: String = local
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
+    let squashed: String = local.chars().filter(char::is_ascii_alphanumeric).collect();
     squashed.contains("noreply")
         || squashed.contains("donotreply")
         || local

@@ -14,12 +14,12 @@ fn unfolds_and_parses_params() {
         "ATTENDEE;CN=\"Doe, Jane\";PARTSTAT=ACCEPTED:mai\r\n lto:jane@x.org\r\nSUMMARY:a\\, b",
     );
     assert_eq!(lines.len(), 2);
-    let p = parse_line(lines.first().map(String::as_str).unwrap_or("")).unwrap();
+    let p = parse_line(lines.first().map_or("", String::as_str)).unwrap();
     assert_eq!(p.name, "ATTENDEE");
     assert_eq!(p.param("CN"), Some("Doe, Jane"));
     assert_eq!(p.param("PARTSTAT"), Some("ACCEPTED"));
     assert_eq!(cal_address(&p.value), "jane@x.org");
-    let s = parse_line(lines.get(1).map(String::as_str).unwrap_or("")).unwrap();
+    let s = parse_line(lines.get(1).map_or("", String::as_str)).unwrap();
     assert_eq!(unescape(&s.value), "a, b");
 }
 
@@ -72,7 +72,7 @@ fn outlook() -> VTimezone {
 #[test]
 fn vtimezone_rrule_switches_on_last_sundays() {
     let tz = outlook();
-    let off = |dt: DateTime| tz.offset_at(dt).map(|o| o.seconds());
+    let off = |dt: DateTime| tz.offset_at(dt).map(Offset::seconds);
     // 2026: DST from 29 March 02:00 to 25 October 03:00.
     assert_eq!(off(date(2026, 3, 29).at(1, 59, 0, 0)), Some(3600));
     assert_eq!(off(date(2026, 3, 29).at(3, 0, 0, 0)), Some(7200));
@@ -89,26 +89,26 @@ fn vtimezone_us_second_sunday_and_rdates() {
     // 2026-03-08 is the second Sunday of March.
     assert_eq!(
         tz.offset_at(date(2026, 3, 7).at(12, 0, 0, 0))
-            .map(|o| o.seconds()),
+            .map(Offset::seconds),
         Some(-18000)
     );
     assert_eq!(
         tz.offset_at(date(2026, 3, 8).at(12, 0, 0, 0))
-            .map(|o| o.seconds()),
+            .map(Offset::seconds),
         Some(-14400)
     );
     // Before the first onset (DAYLIGHT from 2007-03-11): that
     // observance's TZOFFSETFROM.
     assert_eq!(
         tz.offset_at(date(2000, 1, 1).at(0, 0, 0, 0))
-            .map(|o| o.seconds()),
+            .map(Offset::seconds),
         Some(-18000)
     );
     let rd = "BEGIN:VTIMEZONE\nTZID:X\nBEGIN:STANDARD\nDTSTART:19700101T000000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:20260601T000000\nRDATE:20260601T000000,20270601T000000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0300\nEND:DAYLIGHT\nEND:VTIMEZONE";
     let tz = vtimezone(parse(rd).first().unwrap()).unwrap();
     assert_eq!(
         tz.offset_at(date(2026, 7, 1).at(0, 0, 0, 0))
-            .map(|o| o.seconds()),
+            .map(Offset::seconds),
         Some(10800)
     );
 }
