@@ -59,24 +59,13 @@ pub(super) fn decode_labelled(bytes: &[u8], charset: Option<&str>) -> String {
     }
 }
 
-/// CRLF and lone CR (old Mac Excel) become LF, so that every line ends in `\n`.
+/// CRLF and lone CR (old Mac Excel) become LF, so that every line ends in `\n`: the one
+/// normaliser the iCalendar and vCard readers use too.
 pub(super) fn normalize_newlines(text: String) -> String {
-    if !text.contains('\r') {
-        return text;
+    match crate::core::contentline::normalise_newlines(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(s) => s,
     }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' {
-            out.push('\n');
-            if chars.peek() == Some(&'\n') {
-                chars.next();
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 pub(super) fn looks_binary(bytes: &[u8], encoding: TextEncoding, text: &str) -> bool {
