@@ -87,42 +87,10 @@ pub(super) fn normalize_link(raw: &str) -> Option<String> {
     })
 }
 
-pub(super) const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
+/// A month name or abbreviation in any language the classifier knows (the lexicon's
+/// month table, so an export in German or French reads too).
 pub(super) fn month_from_name(name: &str) -> Option<u32> {
-    let name = name.to_lowercase();
-    if name.len() < 3 {
-        return None;
-    }
-    let position = MONTHS
-        .iter()
-        .position(|full| full.starts_with(&name) || (name == "sept" && *full == "september"))?;
-    u32::try_from(position + 1).ok()
-}
-
-pub(super) fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
-        2 => 28,
-        _ => 0,
-    }
+    crate::core::classify::month_named(name).map(u32::from)
 }
 
 pub(super) fn number(s: &str) -> Option<u32> {
@@ -145,8 +113,15 @@ pub(super) fn parse_date(raw: &str) -> Option<String> {
         [m, d, y] => (number(y)?, month_from_name(m)?, number(d)?),
         _ => return None,
     };
-    if !(1900..=9999).contains(&year) || day == 0 || day > days_in_month(year, month) {
+    if !(1900..=9999).contains(&year) {
         return None;
     }
-    Some(format!("{year:04}-{month:02}-{day:02}"))
+    // jiff refuses a day the month does not have (30 February, 31 April).
+    let date = jiff::civil::Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()?;
+    Some(date.to_string())
 }

@@ -358,6 +358,14 @@ fn reference_date(date: Option<Timestamp>, ctx: &Context<'_>) -> Date {
 }
 
 /// Classifies one raw message (RFC 5322 bytes) or a bare iCalendar file.
+/// The month (1–12) a name or abbreviation names in any language of the lexicon
+/// ("Nov", "juillet", "März"), case and a trailing dot ignored: the one month table,
+/// shared with the contact importer's dates.
+pub fn month_named(word: &str) -> Option<u8> {
+    let m = lexicon::month_of(word.trim_end_matches('.').to_lowercase().as_str())?;
+    u8::try_from(m).ok()
+}
+
 pub fn classify(raw: &[u8], ctx: &Context<'_>) -> Classification {
     if mime::looks_like_vcalendar(raw) {
         return classify_ics(raw, ctx);

@@ -269,6 +269,10 @@ fn dates() {
         ("29 Feb 2024", "2024-02-29"),
         ("01 Sept 2023", "2023-09-01"),
         ("29 Feb 2000", "2000-02-29"),
+        // Exports in other languages: the classifier's month table reads them too.
+        ("12 März 2024", "2024-03-12"),
+        ("3 juillet 2024", "2024-07-03"),
+        ("5 mayo 2024", "2024-05-05"),
     ] {
         assert_eq!(parse_date(raw), some(iso), "{raw}");
     }
