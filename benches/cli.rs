@@ -22,6 +22,9 @@
 )]
 
 mod common;
+#[path = "../tests/it/util/mod.rs"]
+#[allow(dead_code)] // the integration tests use the rest of it
+mod util;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -202,7 +205,7 @@ fn generate(bin: &Path, home: &Path) -> Result<()> {
         &format!("transport = \"file\"\nfile_dir = \"{}\"", outbox.display()),
         1,
     );
-    std::fs::write(&config, without_section(&text, "imap"))?;
+    std::fs::write(&config, util::without_section(&text, "imap"))?;
 
     let now: jiff::Timestamp = NOW.parse()?;
     let mut store = Store::open(&env.db_path())?;
@@ -296,22 +299,4 @@ fn fill_messages(store: &mut Store, now: jiff::Timestamp) -> Result<()> {
     }
     tx.commit()?;
     Ok(())
-}
-
-/// The config text without one `[section]` (up to the next section header).
-fn without_section(text: &str, name: &str) -> String {
-    let header = format!("[{name}]");
-    let mut out = String::new();
-    let mut skipping = false;
-    for line in text.lines() {
-        let t = line.trim();
-        if t.starts_with('[') {
-            skipping = t == header;
-        }
-        if !skipping {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
 }
