@@ -139,6 +139,28 @@ pub fn parse_ts(s: &str) -> Result<Timestamp> {
         .with_context(|| format!("Stored time {s:?} is not RFC 3339"))
 }
 
+/// How long a statement waits for another process's lock before giving up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Switches the database to WAL. On a new file two processes opening it at once (the
+/// daemon starting while the CLI runs) race for the exclusive lock this needs, and SQLite
+/// answers the loser "busy" without calling the busy handler, so it is retried here for
+/// as long as any other statement would wait.
+fn set_wal(conn: &Connection) -> Result<()> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating if needed, mode 0600 in a 0700 directory) and migrates the
     /// database at `path`.
@@ -168,8 +190,8 @@ impl Store {
     }
 
     fn setup(conn: Connection) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        set_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut store = Store { conn };

@@ -241,3 +241,30 @@ fn a_migration_that_breaks_a_reference_is_not_committed() {
     assert_eq!(count(&conn, "PRAGMA user_version"), before);
     assert_eq!(count(&conn, "SELECT COUNT(*) FROM contacts"), 3);
 }
+
+/// The daemon starting while a CLI command runs: processes (here threads, each with its
+/// own connection) opening one new database at the same moment all get it, migrated once.
+#[test]
+fn many_opening_a_new_database_at_once_all_succeed() {
+    for round in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("race-{round}.db"));
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    Store::open(&path).map(|s| s.schema_version().unwrap())
+                })
+            })
+            .collect();
+        for h in handles {
+            let version = h
+                .join()
+                .unwrap()
+                .unwrap_or_else(|e| panic!("round {round}: {e:#}"));
+            assert_eq!(version, SCHEMA_VERSION);
+        }
+    }
+}
