@@ -72,18 +72,20 @@ impl Twin {
         f(&mut self.full);
     }
 
+    /// One pass on each, the same queue; then passes until the incremental side has
+    /// nobody left to plan (a pass that drafts or withdraws leaves that contact marked),
+    /// the queues equal after each.
     fn check(&mut self, cfg: &Loaded, now: Timestamp, step: &str) -> Vec<String> {
-        bring_current(&mut self.inc, cfg, now).unwrap();
-        full_current(&mut self.full, cfg, now);
-        let (a, b) = (queue(&self.inc), queue(&self.full));
-        assert_eq!(a, b, "queues differ after {step}");
-        // Asked again with nothing changed, the incremental pass plans nobody.
-        assert_eq!(
-            self.inc.contacts_to_plan(now).unwrap(),
-            Vec::<i64>::new(),
-            "{step}"
-        );
-        a
+        for pass in 0..4 {
+            bring_current(&mut self.inc, cfg, now).unwrap();
+            full_current(&mut self.full, cfg, now);
+            let (a, b) = (queue(&self.inc), queue(&self.full));
+            assert_eq!(a, b, "queues differ after {step}, pass {pass}");
+            if self.inc.contacts_to_plan(now).unwrap().is_empty() {
+                return a;
+            }
+        }
+        panic!("{step}: the incremental pass never settles");
     }
 }
 
@@ -160,6 +162,8 @@ fn the_incremental_pass_keeps_the_queue_of_the_full_pass() {
             r#"{"in_reply_to":"r1@x"}"#,
         )
     });
+    // Only the contact the reply touched is planned again; the trigger marked it.
+    assert_eq!(tw.inc.contacts_to_plan(now).unwrap(), vec![1]);
     now += SignedDuration::from_hours(1);
     tw.check(&cfg, now, "a reply");
 
