@@ -88,8 +88,25 @@ pub fn plan(
     tz: &TimeZone,
     policy: &Policy,
 ) -> Plan {
+    plan_until(contact, events, drafts, now, tz, policy).0
+}
+
+/// [`plan`], and the earliest instant after `now` at which the same facts could give a
+/// different answer (a wait ending, a meeting ending, a request going stale), `None` if
+/// time alone never changes it. Every comparison with `now` records its threshold, so
+/// incremental planning can skip a contact until then without being less correct.
+pub fn plan_until(
+    contact: &ContactFacts,
+    events: &[Event],
+    drafts: &[ExistingDraft],
+    now: Timestamp,
+    tz: &TimeZone,
+    policy: &Policy,
+) -> (Plan, Option<Timestamp>) {
     let events = causal_order(events);
-    Planner::new(contact, &events, drafts, now, tz, policy).run()
+    let planner = Planner::new(contact, &events, drafts, now, tz, policy);
+    let plan = planner.run();
+    (plan, planner.horizon.get())
 }
 
 /// The timeline with every message that names an earlier one in In-Reply-To or
@@ -194,6 +211,8 @@ struct Planner<'a> {
     tz: &'a TimeZone,
     policy: &'a Policy,
     meetings: Vec<Meeting>,
+    /// The earliest future instant a comparison with `now` would answer differently.
+    horizon: std::cell::Cell<Option<Timestamp>>,
 }
 
 impl<'a> Planner<'a> {
@@ -216,7 +235,32 @@ impl<'a> Planner<'a> {
             tz,
             policy,
             meetings,
+            horizon: std::cell::Cell::new(None),
         }
+    }
+
+    fn watch(&self, at: Timestamp) {
+        let h = self.horizon.get();
+        self.horizon.set(Some(h.map_or(at, |h| h.min(at))));
+    }
+
+    /// `now > t`, remembering when that turns true.
+    pub(super) fn passed(&self, t: Timestamp) -> bool {
+        if self.now <= t {
+            self.watch(
+                t.checked_add(jiff::SignedDuration::from_nanos(1))
+                    .unwrap_or(t),
+            );
+        }
+        self.now > t
+    }
+
+    /// `now >= t`, remembering when that turns true.
+    pub(super) fn reached(&self, t: Timestamp) -> bool {
+        if self.now < t {
+            self.watch(t);
+        }
+        self.now >= t
     }
 
     // ----- the plan -----
@@ -317,7 +361,7 @@ impl<'a> Planner<'a> {
     fn dormant_since(&self, ask: OpenAsk<'a>) -> Option<Timestamp> {
         if let Some(n) = ask.nudge {
             let since = self.add_days(n.at, self.policy.dormant_after_days);
-            return (self.now >= since).then_some(since);
+            return self.reached(since).then_some(since);
         }
         let r = ask.request?;
         let stale_at = self.add_days(r.at, self.policy.stale_request_days);
@@ -326,7 +370,7 @@ impl<'a> Planner<'a> {
             .drafts
             .iter()
             .any(|d| d.reason_key == key && d.status.is_open());
-        (self.now > stale_at && !nudge_open).then_some(stale_at)
+        (self.passed(stale_at) && !nudge_open).then_some(stale_at)
     }
 
     fn thank_yous(&self, out: &mut Vec<Action>) {
@@ -355,7 +399,7 @@ impl<'a> Planner<'a> {
         if ask.nudge.is_some() || r.unsure {
             return;
         }
-        if self.now > self.add_days(r.at, self.policy.stale_request_days) {
+        if self.passed(self.add_days(r.at, self.policy.stale_request_days)) {
             return;
         }
         let reason_key = format!("{NUDGE_PREFIX}{}", r.key());
@@ -384,7 +428,7 @@ impl<'a> Planner<'a> {
     /// that the cadence takes over.
     fn later_pending(&self) -> Option<(&'a Event, Date)> {
         self.later().filter(|(_, until)| {
-            self.now <= self.add_days(self.start_of(*until), self.policy.stale_request_days)
+            !self.passed(self.add_days(self.start_of(*until), self.policy.stale_request_days))
         })
     }
 

@@ -160,7 +160,7 @@ impl Daemon {
                 return Ok(out);
             }
         }
-        let plan = crate::followup::plan_all(&mut self.store, &self.cfg, now)?;
+        let (plan, _) = crate::followup::plan_changed(&mut self.store, &self.cfg, now)?;
         for e in &plan.errors {
             tracing::warn!(error = %e, "could not draft");
         }
@@ -345,7 +345,7 @@ impl LookBefore<'_> {
             draft = d.id,
             "new mail just before sending; planning again"
         );
-        let plan = crate::followup::plan_all(store, self.cfg, self.now)?;
+        let (plan, _) = crate::followup::plan_changed(store, self.cfg, self.now)?;
         if let Some((_, why)) = plan.superseded.iter().find(|(id, _)| *id == d.id) {
             return Ok(Verdict::Supersede(why.clone()));
         }

@@ -16,6 +16,7 @@ mod drafts;
 mod goals;
 mod maildir;
 mod messages;
+mod plan_marks;
 mod report;
 mod sent_copy;
 pub mod sync_batch;
@@ -63,6 +64,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0012_headers_only",
         include_str!("migrations/0012_headers_only.sql"),
+    ),
+    (
+        "0013_plan_marks",
+        include_str!("migrations/0013_plan_marks.sql"),
     ),
 ];
 

@@ -156,13 +156,13 @@ impl<'a> Planner<'a> {
     }
 
     pub(super) fn held(&self, m: &Meeting) -> bool {
-        !m.cancelled && m.end <= self.now
+        !m.cancelled && self.reached(m.end)
     }
 
     pub(super) fn upcoming_meeting(&self) -> Option<&Meeting> {
         self.meetings
             .iter()
-            .filter(|m| !m.cancelled && m.end > self.now)
+            .filter(|m| !m.cancelled && !self.reached(m.end))
             .min_by_key(|m| m.start)
     }
 
@@ -171,7 +171,7 @@ impl<'a> Planner<'a> {
         self.meetings.iter().filter(|m| {
             self.held(m)
                 && self.thank_you_sent_since(m.start).is_none()
-                && self.now <= self.add_days(m.end, self.policy.stale_thank_you_days)
+                && !self.passed(self.add_days(m.end, self.policy.stale_thank_you_days))
         })
     }
 
