@@ -35,12 +35,6 @@ pub struct Facts<'a> {
     pub tz: &'a TimeZone,
 }
 
-fn intent_of(s: &str) -> Option<Intent> {
-    [Intent::Yes, Intent::No, Intent::Later, Intent::Other]
-        .into_iter()
-        .find(|i| i.as_str() == s.trim().to_lowercase())
-}
-
 fn quoted(q: &str) -> String {
     if q.chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '@' | '.' | '-' | '_' | '+'))
@@ -85,12 +79,12 @@ pub fn next_step(f: &Facts<'_>) -> String {
     }
     match f.stage {
         Stage::New => format!("ask them for 25 minutes: `rapport request {q}`"),
-        Stage::Replied { intent, .. } => match intent_of(intent) {
-            Some(Intent::Yes) => format!(
+        Stage::Replied { intent, .. } => match intent {
+            Intent::Yes => format!(
                 "waiting for a meeting time — `rapport meeting add {q} --at 2026-12-03T15:00` when agreed"
             ),
-            Some(Intent::Later | Intent::No) => f.planner_next.to_string(),
-            Some(Intent::Other) | None => format!(
+            Intent::Later | Intent::No => f.planner_next.to_string(),
+            Intent::Other => format!(
                 "they replied: answer them yourself; if rapport misread the reply, `rapport why` and `rapport mark` correct it ({})",
                 f.planner_next
             ),

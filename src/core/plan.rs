@@ -58,7 +58,7 @@ pub enum Stage {
     Requested { since: Timestamp },
     Nudged { since: Timestamp },
     Dormant { since: Timestamp },
-    Replied { intent: String, at: Timestamp },
+    Replied { intent: Intent, at: Timestamp },
     Declined { at: Timestamp },
     Waiting { until: Date },
     Scheduled { start: Timestamp },
@@ -642,7 +642,7 @@ impl<'a> Planner<'a> {
                     }
                     InteractionKind::Reply => {
                         return Stage::Replied {
-                            intent: e.intent.unwrap_or(Intent::Other).as_str().to_string(),
+                            intent: e.intent.unwrap_or(Intent::Other),
                             at: e.at,
                         };
                     }

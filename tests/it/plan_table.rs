@@ -245,7 +245,7 @@ fn reply_cancels_the_nudge_and_supersedes_the_pending_one() {
     assert_eq!(
         p.stage,
         Stage::Replied {
-            intent: "yes".to_string(),
+            intent: Intent::Yes,
             at: t("2026-11-05T08:00:00Z")
         }
     );
@@ -683,7 +683,7 @@ fn long_past_later_date_falls_back_to_the_cadence() {
     assert_eq!(
         p.stage,
         Stage::Replied {
-            intent: "later".to_string(),
+            intent: Intent::Later,
             at: t("2026-01-05T08:00:00Z")
         }
     );

@@ -22,7 +22,7 @@ fn advice(stage: Stage, open: &[OpenDraft], planned: Option<(DraftKind, Timestam
 fn after_a_yes_it_says_to_record_the_meeting() {
     let s = advice(
         Stage::Replied {
-            intent: "yes".into(),
+            intent: Intent::Yes,
             at: ts("2026-11-25T10:00:00Z"),
         },
         &[],
@@ -105,7 +105,7 @@ fn every_stage_has_its_own_words() {
         ),
         (
             Stage::Replied {
-                intent: "other".into(),
+                intent: Intent::Other,
                 at,
             },
             "answer them yourself",
