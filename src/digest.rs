@@ -299,6 +299,8 @@ fn deliver(cfg: &Loaded, d: &Digest, now: Timestamp) -> Result<()> {
 
 fn notify(command: &str, d: &Digest) -> Result<()> {
     use std::io::Write;
+    // The command shares stdout: what rapport wrote so far goes out first.
+    let _ = crate::cli::output::flush();
     let mut child = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{command} \"$1\""))

@@ -10,7 +10,7 @@
 
 use crate::cli::output::{out, outln};
 use std::collections::BTreeSet;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -109,7 +109,7 @@ fn confirm(pending: &[Draft]) -> Result<Vec<i64>> {
         "Approve these {} draft(s)? They go out when due, inside the send window. [y/N] ",
         pending.len()
     )?;
-    std::io::stdout().flush()?;
+    super::output::flush()?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {

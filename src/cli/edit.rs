@@ -62,6 +62,8 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
 }
 
 fn run_editor(editor: &str, path: &Path) -> Result<()> {
+    // The editor shares stdout: what rapport wrote so far goes out first.
+    super::output::flush()?;
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$1\""))

@@ -3,7 +3,6 @@
 //! picture from `core::netmap`. Read-only, and the page never fetches anything.
 
 use crate::cli::output::outln;
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -99,9 +98,7 @@ pub fn run(ctx: &Ctx, args: MapArgs) -> Result<ExitCode> {
             )?;
         }
         None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
+            super::output::write_bytes(text.as_bytes())?;
         }
     }
     Ok(ExitCode::SUCCESS)

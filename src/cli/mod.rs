@@ -205,6 +205,11 @@ pub fn main() -> ExitCode {
 
 /// The exit code and the one error line for a command's result.
 fn finish(result: Result<ExitCode>) -> ExitCode {
+    // What the command wrote before it failed still goes out, before the error line.
+    // (The error itself is what gets reported.)
+    if result.is_err() {
+        let _ = output::flush();
+    }
     match result {
         Ok(code) => code,
         Err(e) => match output::stdout_error(&e) {

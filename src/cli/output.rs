@@ -8,7 +8,8 @@
 //! nowhere left to report that failure). This module must never panic and never retry.
 
 use std::fmt;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 /// Writing to standard output failed.
 #[derive(Debug)]
@@ -38,13 +39,63 @@ impl std::error::Error for StdoutError {
     }
 }
 
-/// Writes formatted text to stdout.
-pub fn write_out(args: fmt::Arguments<'_>) -> Result<(), StdoutError> {
-    io::stdout().lock().write_fmt(args).map_err(StdoutError)
+/// What is written to stdout but not yet handed to the kernel. Rust's stdout flushes at
+/// every newline, so a 10,000-line listing into a pipe or file cost 10,000 `write` calls
+/// (most of `contacts list`'s time); output that does not go to a terminal is collected
+/// here and written in blocks, as C's stdio does. A terminal still sees each line at once.
+static PENDING: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+/// How much may wait before it is written.
+const BLOCK: usize = 64 * 1024;
+
+fn to_terminal() -> bool {
+    static TERMINAL: OnceLock<bool> = OnceLock::new();
+    *TERMINAL.get_or_init(|| io::stdout().is_terminal())
 }
 
-/// Flushes stdout (text written with `out!` without a newline sits in its buffer).
+fn pending() -> MutexGuard<'static, Vec<u8>> {
+    PENDING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Hands `buf` to stdout and empties it.
+fn drain(buf: &mut Vec<u8>) -> Result<(), StdoutError> {
+    if buf.is_empty() {
+        return Ok(());
+    }
+    let mut out = io::stdout().lock();
+    let written = out.write_all(buf).and_then(|()| out.flush());
+    buf.clear();
+    written.map_err(StdoutError)
+}
+
+/// Writes formatted text to stdout.
+pub fn write_out(args: fmt::Arguments<'_>) -> Result<(), StdoutError> {
+    if to_terminal() {
+        return io::stdout().lock().write_fmt(args).map_err(StdoutError);
+    }
+    let mut buf = pending();
+    buf.write_fmt(args).map_err(StdoutError)?;
+    if buf.len() >= BLOCK {
+        drain(&mut buf)?;
+    }
+    Ok(())
+}
+
+/// Writes bytes to stdout as they are (a raw message), in order with the text.
+pub fn write_bytes(bytes: &[u8]) -> Result<(), StdoutError> {
+    let mut buf = pending();
+    drain(&mut buf)?;
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(StdoutError)
+}
+
+/// Writes out everything waiting and flushes stdout (also text written with `out!`
+/// without a newline). Called before the command ends, before it reads the keyboard,
+/// and before an error is reported, so nothing is lost or out of order.
 pub fn flush() -> Result<(), StdoutError> {
+    drain(&mut pending())?;
     io::stdout().lock().flush().map_err(StdoutError)
 }
 
@@ -56,6 +107,7 @@ pub fn write_err(args: fmt::Arguments<'_>) {
 /// Asks a yes/no question on stderr and reads the answer from stdin; only "y" or
 /// "yes" is a yes (end of input is a no).
 pub fn confirm(question: &str) -> Result<bool, io::Error> {
+    let _ = flush();
     write_err(format_args!("{question}"));
     let _ = io::stderr().flush();
     let mut answer = String::new();

@@ -468,8 +468,7 @@ fn show(ctx: &Ctx, id: i64, json: bool, raw: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if raw {
-        use std::io::Write;
-        std::io::stdout().write_all(&d.message)?;
+        super::output::write_bytes(&d.message)?;
         return Ok(ExitCode::SUCCESS);
     }
     // A readable view, decoded from the very bytes that will be sent.

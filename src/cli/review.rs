@@ -96,6 +96,7 @@ fn stty(args: &[&str]) {
 }
 
 pub(super) fn key() -> Result<Option<char>> {
+    flush()?;
     let mut b = [0u8; 1];
     let n = std::io::stdin().read(&mut b)?;
     Ok((n == 1).then(|| char::from(b[0]).to_ascii_lowercase()))
