@@ -175,23 +175,22 @@ fn add(ctx: &mut Ctx, email: String, fields: Fields) -> Result<ExitCode> {
 }
 
 fn list(ctx: &Ctx, json: bool) -> Result<ExitCode> {
-    let contacts = ctx.store.contacts()?;
     if json {
+        let contacts = ctx.store.contacts()?;
         return print_json(&serde_json::json!({ "contacts": contacts })).map(|_| ExitCode::SUCCESS);
     }
-    if contacts.is_empty() {
-        outln!("No contacts yet: `rapport contacts add EMAIL` or `rapport contacts import FILE`.")?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    outln!(
-        "{:>4}  {:<24} {:<32} {:<20} TIER",
-        "ID",
-        "NAME",
-        "EMAIL",
-        "COMPANY"
-    )?;
-    for c in &contacts {
-        let email = c.emails.first().map_or("-", |e| e.address.as_str());
+    let mut any = false;
+    ctx.store.each_contact_line(|c| {
+        if !any {
+            outln!(
+                "{:>4}  {:<24} {:<32} {:<20} TIER",
+                "ID",
+                "NAME",
+                "EMAIL",
+                "COMPANY"
+            )?;
+            any = true;
+        }
         let flag = if c.do_not_contact {
             "  (do not contact)"
         } else {
@@ -201,10 +200,14 @@ fn list(ctx: &Ctx, json: bool) -> Result<ExitCode> {
             "{:>4}  {:<24} {:<32} {:<20} {}{flag}",
             c.id,
             cell(&c.name, 24),
-            cell(email, 32),
+            cell(c.email.as_deref().unwrap_or("-"), 32),
             cell(&c.company, 20),
             c.tier
         )?;
+        Ok(())
+    })?;
+    if !any {
+        outln!("No contacts yet: `rapport contacts add EMAIL` or `rapport contacts import FILE`.")?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -29,7 +29,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension};
 
 pub use batch::Batch;
-pub use contacts::{Contact, ContactEmail, ContactPatch, NewContact};
+pub use contacts::{Contact, ContactEmail, ContactLine, ContactPatch, NewContact};
 pub use drafts::{Draft, NewDraft};
 pub use messages::{Attention, AttentionKind, Cursor, NewMessage, StoredMessage, SyncState};
 pub use sent_copy::{CopyState, SentCopy};
@@ -68,6 +68,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0013_plan_marks",
         include_str!("migrations/0013_plan_marks.sql"),
+    ),
+    (
+        "0014_contact_order",
+        include_str!("migrations/0014_contact_order.sql"),
     ),
 ];
 
