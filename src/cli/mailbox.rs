@@ -115,9 +115,8 @@ pub fn why_json(m: &StoredMessage) -> Value {
 
 pub fn why(ctx: &Ctx, key: &str, json: bool) -> Result<ExitCode> {
     let m = find_message(ctx, key)?;
-    let v = why_json(&m);
     if json {
-        print_json(&v)?;
+        print_json(&why_json(&m))?;
         return Ok(ExitCode::SUCCESS);
     }
     outln!("Message {} <{}>", m.id, m.message_id)?;
@@ -134,25 +133,27 @@ pub fn why(ctx: &Ctx, key: &str, json: bool) -> Result<ExitCode> {
         String::new()
     };
     outln!("Label: {}{marked}", m.label.as_str())?;
-    for (k, name) in [
-        ("intent", "Intent"),
-        ("later_until", "Later until"),
-        ("auto_reply_until", "Back on"),
-        ("start", "Starts"),
-        ("end", "Ends"),
-    ] {
-        if let Some(s) = v.get(k).and_then(Value::as_str) {
-            outln!("{name}: {s}")?;
+    let c = &m.classification;
+    let meeting = c.meeting.as_ref();
+    let lines = [
+        ("Intent", c.intent.map(|i| i.as_str().to_string())),
+        ("Later until", c.later_until.map(|d| d.to_string())),
+        ("Back on", c.auto_reply_until.map(|d| d.to_string())),
+        (
+            "Starts",
+            meeting.and_then(|m| m.start).map(|t| t.to_string()),
+        ),
+        ("Ends", meeting.and_then(|m| m.end).map(|t| t.to_string())),
+    ];
+    for (name, value) in lines {
+        if let Some(value) = value {
+            outln!("{name}: {value}")?;
         }
     }
-    if let Some(ev) = v.get("evidence").and_then(Value::as_array) {
+    if !c.evidence.is_empty() {
         outln!("Evidence:")?;
-        for e in ev {
-            outln!(
-                "  - {}: {}",
-                e.get("kind").and_then(Value::as_str).unwrap_or("?"),
-                e.get("detail").and_then(Value::as_str).unwrap_or("")
-            )?;
+        for e in &c.evidence {
+            outln!("  - {}: {}", e.kind, e.detail)?;
         }
     }
     Ok(ExitCode::SUCCESS)
