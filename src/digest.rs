@@ -82,24 +82,22 @@ fn gather_meetings(
     input: &mut DigestInput,
 ) -> Result<()> {
     let briefs = crate::briefing::tomorrow(store, cfg, now)?;
-    for c in store.contacts()? {
-        let brief = briefs.iter().find(|b| b.contact_id == c.id);
-        for m in crate::followup::meetings_of(&c, &store.interactions(c.id)?) {
-            if m.cancelled {
-                continue;
-            }
-            let tomorrow = brief
-                .and_then(|b| b.next_meeting.as_ref())
-                .is_some_and(|n| n.start == m.start);
-            input.meetings.push(MeetingItem {
-                start: m.start,
-                all_day: m.all_day,
-                with: match brief {
-                    Some(b) if tomorrow => brief_line(b),
-                    _ => m.contact.clone(),
-                },
-            });
+    for m in crate::followup::all_meetings(store)? {
+        if m.cancelled {
+            continue;
         }
+        let brief = briefs.iter().find(|b| b.contact_id == m.contact_id);
+        let tomorrow = brief
+            .and_then(|b| b.next_meeting.as_ref())
+            .is_some_and(|n| n.start == m.start);
+        input.meetings.push(MeetingItem {
+            start: m.start,
+            all_day: m.all_day,
+            with: match brief {
+                Some(b) if tomorrow => brief_line(b),
+                _ => m.contact.clone(),
+            },
+        });
     }
     Ok(())
 }

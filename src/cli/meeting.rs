@@ -175,14 +175,11 @@ fn add(ctx: &Ctx, contact: &str, at: &str, minutes: u32, all_day: bool) -> Resul
 
 /// Every meeting of every contact (or of one), soonest first.
 fn all_meetings(ctx: &Ctx, contact: Option<&str>) -> Result<Vec<Meeting>> {
-    let contacts = match contact {
-        Some(q) => vec![ctx.one_contact(q)?],
-        None => ctx.store.contacts()?,
+    let Some(q) = contact else {
+        return crate::followup::all_meetings(&ctx.store);
     };
-    let mut out = Vec::new();
-    for c in &contacts {
-        out.extend(meetings_of(c, &ctx.store.interactions(c.id)?));
-    }
+    let c = ctx.one_contact(q)?;
+    let mut out = meetings_of(&c, &ctx.store.interactions(c.id)?);
     out.sort_by_key(|m| (m.start, m.id));
     Ok(out)
 }

@@ -195,6 +195,21 @@ pub struct Meeting {
     pub source: String,
 }
 
+/// Every meeting of every contact, soonest first (ties by the entry that set them). Reads
+/// only the calendar entries, so it costs what the meetings cost, not the timelines.
+pub fn all_meetings(store: &Store) -> Result<Vec<Meeting>> {
+    let entries = store.meeting_interactions()?;
+    let mut out = Vec::new();
+    for group in entries.chunk_by(|a, b| a.contact_id == b.contact_id) {
+        let Some(c) = store.contact(group[0].contact_id)? else {
+            continue;
+        };
+        out.extend(meetings_of(&c, group));
+    }
+    out.sort_by_key(|m| (m.start, m.id));
+    Ok(out)
+}
+
 /// A contact's meetings, in the order they were last set, as the planner folds them
 /// (by UID: the latest schedule or move gives the times, a later cancel cancels, a
 /// later schedule revives).

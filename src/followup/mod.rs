@@ -17,7 +17,7 @@ use crate::core::plan::{self, Action, Event, Plan, Policy};
 use crate::core::render::Templates;
 use crate::store::{Contact, Store};
 
-pub use facts::{Meeting, inputs, meetings_of, preview_data};
+pub use facts::{Meeting, all_meetings, inputs, meetings_of, preview_data};
 
 /// What a planning pass changed.
 #[derive(Debug, Default, serde::Serialize)]
