@@ -161,6 +161,12 @@ pub(crate) fn neutralise_nesting(raw: &[u8]) -> Cow<'_, [u8]> {
     let mut out: Option<Vec<u8>> = None;
     let mut i = 0;
     while i < raw.len() {
+        // Both words start with an `m`: jump to the next one (memchr reads a word at a
+        // time; this scan ran over every byte of every message and was 6 % of classify).
+        match memchr::memchr2(b'm', b'M', raw.get(i..).unwrap_or_default()) {
+            Some(skip) => i += skip,
+            None => break,
+        }
         let rest = raw.get(i..).unwrap_or_default();
         if starts_with_ci(rest, b"message") {
             let after = skip_ws_comments(raw, i + 7);
