@@ -577,34 +577,8 @@ fn apply(s: &mut Store, op: &Op, now: Timestamp) {
             &key(&format!("p{}", at.as_second())),
             "{}",
         ),
-        Op::AutoReply(c, at, days) => {
-            let until = (*at + SignedDuration::from_hours(24 * i64::from(*days)))
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .date();
-            let d = serde_json::json!({ "until": until.to_string() });
-            event(
-                s,
-                *c,
-                *at,
-                K::AutoReply,
-                &key(&format!("a{}", at.as_second())),
-                &d.to_string(),
-            );
-        }
-        Op::Agreed(c, at, days) => {
-            let until = (*at + SignedDuration::from_hours(24 * i64::from(*days)))
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .date();
-            let d = serde_json::json!({ "later_until": until.to_string() });
-            event(
-                s,
-                *c,
-                *at,
-                K::NextContactAgreed,
-                &key(&format!("g{}", at.as_second())),
-                &d.to_string(),
-            );
-        }
+        Op::AutoReply(c, at, days) => dated(s, *c, *at, *days, K::AutoReply, "until"),
+        Op::Agreed(c, at, days) => dated(s, *c, *at, *days, K::NextContactAgreed, "later_until"),
         Op::Bounce(c) => {
             let first = s.contact(*c).unwrap().unwrap().emails[0].address.clone();
             s.mark_bounced(&first, now).unwrap();
@@ -668,6 +642,16 @@ fn apply(s: &mut Store, op: &Op, now: Timestamp) {
         }
         Op::Config(_) => {}
     }
+}
+
+/// An entry whose detail names a day `days` after it: a return date, an agreed date.
+fn dated(s: &mut Store, c: i64, at: Timestamp, days: u32, kind: K, field: &str) {
+    let day = (at + SignedDuration::from_hours(24 * i64::from(days)))
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    let d = serde_json::json!({ field: day.to_string() });
+    let key = format!("<{field}{}@example.net>", at.as_second());
+    event(s, c, at, kind, &key, &d.to_string());
 }
 
 fn patch(s: &mut Store, c: i64, p: ContactPatch) {
