@@ -2,8 +2,9 @@
 //! threads, both directions), a timeline each and a few hundred drafts in the queue. Each
 //! command runs as a whole process (the built `rapport` binary, found by Cargo as
 //! `CARGO_BIN_EXE_rapport`, in the profile of the bench run) beside a floor of
-//! `rapport --version` in the same run; min and median over several runs, and whether the
-//! 50 ms goal is met. `cargo bench --bench cli` (numbers, never assertions).
+//! `rapport --version` in the same run (`review`, which needs a terminal, beside
+//! `--version` under script(1)); min and median over several runs, and whether the 50 ms
+//! goal is met. `cargo bench --bench cli` (numbers, never assertions).
 //!
 //! The database is generated once through the store's own paths (messages upserted as a
 //! sync would, contacts merged as `contacts import` does, history linked, then a real
@@ -56,42 +57,47 @@ fn main() -> Result<()> {
         .max(1);
     let env = Env { bin, home };
     let someone = "p4242@example.com";
-    let commands: [(&str, Vec<&str>); 8] = [
-        ("--version (floor)", vec!["--version"]),
-        ("contacts list", vec!["contacts", "list"]),
-        ("queue", vec!["queue"]),
-        ("status", vec!["status"]),
-        ("contacts show", vec!["contacts", "show", someone]),
-        ("plan (re-plan)", vec!["plan"]),
-        ("review (one key)", vec!["review"]),
-        ("digest", vec!["digest"]),
+    // (name, arguments, under a terminal). `review` needs a terminal, so it runs under
+    // script(1) and is held against `--version` under script(1): its own floor.
+    let commands: [(&str, Vec<&str>, bool); 9] = [
+        ("--version (floor)", vec!["--version"], false),
+        ("contacts list", vec!["contacts", "list"], false),
+        ("queue", vec!["queue"], false),
+        ("status", vec!["status"], false),
+        ("contacts show", vec!["contacts", "show", someone], false),
+        ("plan (re-plan)", vec!["plan"], false),
+        ("digest", vec!["digest"], false),
+        ("--version in script(1)", vec!["--version"], true),
+        ("review (one key)", vec!["review"], true),
     ];
     println!(
         "cli: {CONTACTS} contacts, {MESSAGES} messages, {} drafts waiting; {runs} runs each",
         env.drafts_waiting()?
     );
     println!(
-        "{:<20} {:>9} {:>9} {:>8}  goal",
+        "{:<22} {:>9} {:>9} {:>8}  goal",
         "command", "min ms", "median", "× floor"
     );
-    let mut floor = None;
-    for (name, args) in &commands {
+    let (mut floor, mut tty_floor) = (None, None);
+    for (name, args, tty) in &commands {
         let mut times = Vec::with_capacity(runs);
         // One untimed run warms the page cache, as a user's second command would be.
-        env.run(args, *name == "review (one key)")?;
+        env.run(args, *tty)?;
         for _ in 0..runs {
-            times.push(env.run(args, *name == "review (one key)")?);
+            times.push(env.run(args, *tty)?);
         }
         times.sort();
         let (min, median) = (times[0], times[times.len() / 2]);
-        let base = *floor.get_or_insert(median);
-        let verdict = if median <= GOAL {
+        let base = *if *tty { &mut tty_floor } else { &mut floor }.get_or_insert(median);
+        // Under script(1) the goal is 50 ms beyond script's own start.
+        let spent = median.saturating_sub(if *tty { base } else { Duration::ZERO });
+        let verdict = if spent <= GOAL {
             "≤ 50 ms met"
         } else {
             "≤ 50 ms NOT met"
         };
         println!(
-            "{name:<20} {:>9.1} {:>9.1} {:>8.1}  {verdict}",
+            "{name:<22} {:>9.1} {:>9.1} {:>8.1}  {verdict}",
             ms(min),
             ms(median),
             median.as_secs_f64() / base.as_secs_f64().max(1e-9),
