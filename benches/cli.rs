@@ -59,13 +59,14 @@ fn main() -> Result<()> {
     let someone = "p4242@example.com";
     // (name, arguments, under a terminal). `review` needs a terminal, so it runs under
     // script(1) and is held against `--version` under script(1): its own floor.
-    let commands: [(&str, Vec<&str>, bool); 9] = [
+    let commands: [(&str, Vec<&str>, bool); 10] = [
         ("--version (floor)", vec!["--version"], false),
         ("contacts list", vec!["contacts", "list"], false),
         ("queue", vec!["queue"], false),
         ("status", vec!["status"], false),
         ("contacts show", vec!["contacts", "show", someone], false),
-        ("plan (re-plan)", vec!["plan"], false),
+        ("plan", vec!["plan"], false),
+        ("plan --all (full pass)", vec!["plan", "--all"], false),
         ("digest", vec!["digest"], false),
         ("--version in script(1)", vec!["--version"], true),
         ("review (one key)", vec!["review"], true),

@@ -160,6 +160,11 @@ enum Command {
         /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
+        /// Plan every contact again, not only those whose data changed or whose time came
+        /// (the same queue, proven by the tests; seconds instead of milliseconds on
+        /// 10,000 contacts).
+        #[arg(long)]
+        all: bool,
     },
     /// Meetings: add one agreed outside email, list, move or remove them.
     #[command(subcommand)]
@@ -321,7 +326,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Daemon => daemon::daemon(config_flag),
         Command::Status { json } => status::status(&Ctx::open_current(config_flag)?, json),
         Command::Doctor => doctor::doctor(config_flag),
-        Command::Plan { json } => plan(config_flag, json),
+        Command::Plan { json, all } => plan(config_flag, json, all),
         Command::Sync { json } => sync(config_flag, json),
         Command::Why { message, json } => mailbox::why(&Ctx::open(config_flag)?, &message, json),
         Command::Mark {
@@ -358,11 +363,16 @@ fn request(
     Ok(code)
 }
 
-/// `rapport plan`: drafts what is due now and says what changed.
-fn plan(config_flag: Option<&std::path::Path>, json: bool) -> Result<ExitCode> {
+/// `rapport plan`: drafts what is due now and says what changed. Incremental, as every
+/// other command that shows the queue; `--all` is the full pass.
+fn plan(config_flag: Option<&std::path::Path>, json: bool, all: bool) -> Result<ExitCode> {
     let mut ctx = Ctx::open(config_flag)?;
     let cfg = ctx.cfg.clone();
-    let r = crate::followup::plan_all(&mut ctx.store, &cfg, ctx.now)?;
+    let r = if all {
+        crate::followup::plan_all(&mut ctx.store, &cfg, ctx.now)?
+    } else {
+        crate::followup::bring_current(&mut ctx.store, &cfg, ctx.now)?
+    };
     if json {
         print_json(&r)?;
         return Ok(ExitCode::SUCCESS);

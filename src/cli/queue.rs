@@ -584,7 +584,8 @@ fn look_at_mailbox(ctx: &mut Ctx, needed: bool) -> Result<Look> {
                 )),
                 None => Ok(()),
             };
-            let withdrawn = crate::followup::plan_all(&mut ctx.store, &cfg, ctx.now)?.superseded;
+            let withdrawn =
+                crate::followup::bring_current(&mut ctx.store, &cfg, ctx.now)?.superseded;
             (looked, withdrawn)
         }
         Err(e) => (Err(format!("{e:#}")), Vec::new()),

@@ -392,8 +392,14 @@ fn a_meeting_agreed_outside_email_gets_its_thank_you_when_due() {
     );
     let shown = env.rapport(&["queue", "show", "1"]).ok().stdout;
     assert!(shown.contains("on Tuesday"), "{shown}");
-    // Planning again changes nothing.
+    // Planning again changes nothing, nor does the full pass over everyone.
     assert!(env.rapport(&["plan"]).ok().stdout.contains("Nothing new"));
+    assert!(
+        env.rapport(&["plan", "--all"])
+            .ok()
+            .stdout
+            .contains("Nothing new")
+    );
 }
 
 #[test]
