@@ -101,7 +101,13 @@ pub fn plan_changed(
             store.mark_planned(id, now, wake)?;
         }
     }
-    pass.report.next_due = store.next_plan_wake()?;
+    // The earliest of every settled contact's wake and of what this pass found due later
+    // (that also covers a contact left unsettled by an error drafting something else).
+    let wake = store.next_plan_wake()?;
+    pass.report.next_due = match (pass.report.next_due, wake) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     Ok((pass.report, ids))
 }
 

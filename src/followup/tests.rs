@@ -734,3 +734,44 @@ fn a_random_walk_keeps_the_incremental_queue_equal_to_the_full_one() {
         seen.skipped
     );
 }
+
+#[test]
+fn a_contact_left_unsettled_by_an_error_still_names_its_next_due_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = loaded(dir.path(), "");
+    let mut store = Store::open_in_memory().unwrap();
+    let now = t("2026-11-23T10:00:00Z");
+    let day = SignedDuration::from_hours(24);
+    let a = contact(&mut store, "Asker", None, now);
+    // A meeting set up nine days ago, held an hour ago: its thank-you comes due later
+    // today. A request after that, whose message is not stored: its nudge cannot be
+    // drafted (no thread), so the contact stays marked for the next pass.
+    let meet = r#"{"uid":"m1","start":"2026-11-23T08:00:00Z","end":"2026-11-23T09:00:00Z"}"#;
+    event(
+        &mut store,
+        a,
+        now - day * 9,
+        K::MeetingScheduled,
+        "<m1@x>",
+        meet,
+    );
+    event(
+        &mut store,
+        a,
+        now - day * 8,
+        K::RequestSent,
+        "<lost@x>",
+        "{}",
+    );
+    let (report, planned) = plan_changed(&mut store, &cfg, now).unwrap();
+    assert_eq!(planned, vec![a]);
+    assert!(!report.errors.is_empty(), "{report:?}");
+    assert_eq!(
+        store.contacts_to_plan(now).unwrap(),
+        vec![a],
+        "left unsettled"
+    );
+    // The thank-you is still what the daemon wakes for.
+    let due = report.next_due.expect("a next due time");
+    assert!(due > now && due < now + day, "{due}");
+}
