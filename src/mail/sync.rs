@@ -24,6 +24,7 @@ use crate::store::{self, Cursor, NewMessage, Store};
 mod body;
 mod pipeline;
 mod reread;
+mod writer;
 
 pub use body::{Known, Need};
 
@@ -357,18 +358,27 @@ pub async fn sync_folder(
     let status = session.examine(folder).await?;
     let cursor = store.cursor(account, folder)?.unwrap_or_default();
     let uids = to_read(session, cfg, icfg, &cursor, &status, now, &mut report).await?;
+    let same = cursor.uidvalidity == status.uidvalidity;
+    let first = if same { cursor.next_uid.max(1) } else { 1 };
+    let waiting = if same {
+        store.rereads(account, folder, status.uidvalidity)?
+    } else {
+        Vec::new()
+    };
+    if uids.is_empty() && waiting.is_empty() {
+        // Nothing to read: no classifier is built (it loads every Message-ID the user
+        // sent, a scan of the whole message table), only the cursor moves.
+        finish(store, account, folder, &status, first, now)?;
+        return Ok(report);
+    }
     let classifier = Arc::new(Classifier::new(store, cfg, now)?);
     let contacts = store.contact_addresses()?;
-    let same = cursor.uidvalidity == status.uidvalidity;
     let at = Location {
         account,
         folder,
         uidvalidity: status.uidvalidity,
     };
-    if same {
-        reread::run(store, session, &classifier, &at, &mut report, now).await?;
-    }
-    let first = if same { cursor.next_uid.max(1) } else { 1 };
+    reread::run(store, session, &classifier, &waiting, &mut report, now).await?;
     let progress = (std::io::stderr().is_terminal() && uids.len() > BATCH).then_some(uids.len());
     let mut run = pipeline::Folder {
         store,
@@ -383,6 +393,7 @@ pub async fn sync_folder(
         report: &mut report,
         now,
         progress,
+        readers: pipeline::readers(),
     };
     let done = run.run(&uids, first, stop).await?;
     let store = run.store;
@@ -393,6 +404,19 @@ pub async fn sync_folder(
         // The cursor is saved after every batch: the next sync goes on from here.
         return Ok(report);
     };
+    finish(store, account, folder, &status, next_uid, now)?;
+    Ok(report)
+}
+
+/// Saves the cursor of a folder read through to its end.
+fn finish(
+    store: &Store,
+    account: &str,
+    folder: &str,
+    status: &imap::FolderStatus,
+    next_uid: u32,
+    now: Timestamp,
+) -> Result<()> {
     // Everything below UIDNEXT at EXAMINE time was searched or is older than the
     // lookback window; what arrives later has a higher UID.
     store.set_cursor(
@@ -403,8 +427,7 @@ pub async fn sync_folder(
             next_uid: next_uid.max(status.uidnext),
         },
         now,
-    )?;
-    Ok(report)
+    )
 }
 
 /// The UIDs a sync reads: those above the cursor, or (on a first sync or a changed
