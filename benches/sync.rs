@@ -6,11 +6,21 @@
 //! - the floor: one `UID FETCH 1:* (UID RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER])`
 //!   over the same TLS settings, written with async-imap directly;
 //! - rapport's first sync, classified and stored, into a fresh database with 200
-//!   contacts, run in a child process so its peak memory (VmHWM) is its own;
+//!   contacts, run in a child process so its peak memory (VmHWM) and CPU time are its
+//!   own;
 //!
 //! then the median ratio, a re-sync with nothing new against bare login + EXAMINE, and
-//! "goal met / not met". `RAPPORT_BENCH_FULL=1` adds a 100,000-message first sync (time
-//! and peak memory); `RAPPORT_BENCH_MESSAGES=N` changes the 20,000.
+//! "goal met / not met". Both sides run in a fresh child process of this binary and are
+//! timed the same way inside it, so both pay a new process's first TLS setup (the system
+//! roots) and first touches, and neither counts the process start: the sync child's
+//! clock covers `mail::sync::sync_imap` (its runtime, connection, login, sync, logout;
+//! the database is opened before), the floor child's its runtime, connection, login,
+//! the command and logout. What rapport does beyond the floor is its own cost and
+//! counted: it runs the configured `password_command` (`sh -c`), asks for CAPABILITY
+//! and LIST, and writes the cursor. `RAPPORT_BENCH_FULL=1` adds a 100,000-message first
+//! sync (time and peak memory); `RAPPORT_BENCH_MESSAGES=N` changes the 20,000;
+//! `RAPPORT_BENCH_WRAP="perf record -g -o FILE"` runs each child sync under that command
+//! (a profiler, `strace -f -tt -o FILE`), which of course slows what it times.
 
 #![allow(
     clippy::unwrap_used,
@@ -38,6 +48,10 @@ use futures_util::StreamExt as _;
 const CHILD: &str = "RAPPORT_BENCH_SYNC_CHILD";
 /// The `now` the child syncs at (RFC 3339).
 const CHILD_NOW: &str = "RAPPORT_BENCH_SYNC_NOW";
+/// Set in a floor child: how to log in, the folder, and `headers` or `examine`.
+const FLOOR_CHILD: &str = "RAPPORT_BENCH_FLOOR_CHILD";
+/// A command line the child sync runs under (a profiler, `strace`); unset: none.
+const WRAP: &str = "RAPPORT_BENCH_WRAP";
 /// The goals of issue 13.
 const RATIO_GOAL: f64 = 2.0;
 const PEAK_GOAL_KIB: u64 = 100_000_000 / 1024;
@@ -50,6 +64,19 @@ struct Run {
     new: usize,
     bodies: usize,
     peak_kib: u64,
+    /// CPU seconds of the sync, all its threads.
+    cpu: f64,
+}
+
+/// The CPU time this process used so far, all threads, user + system, in seconds.
+fn cpu_secs() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0.0;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
 fn child(config: &str) {
@@ -59,8 +86,10 @@ fn child(config: &str) {
     let now: jiff::Timestamp = std::env::var(CHILD_NOW).expect("now").parse().expect("now");
     let mut store = rapport::store::Store::open(&cfg.store_path).expect("store");
     let start = Instant::now();
+    let cpu = cpu_secs();
     let reports = rapport::mail::sync::sync_imap(&mut store, &cfg, now).expect("sync");
     let secs = start.elapsed().as_secs_f64();
+    let cpu = cpu_secs() - cpu;
     let (mut read, mut new, mut bodies) = (0, 0, 0);
     for r in &reports {
         assert!(r.error.is_none(), "{r:?}");
@@ -69,13 +98,25 @@ fn child(config: &str) {
         bodies += r.bodies;
     }
     println!(
-        "RESULT {secs} {read} {new} {bodies} {}",
+        "RESULT {secs} {read} {new} {bodies} {} {cpu}",
         common::peak_rss_kib()
     );
 }
 
 fn spawn_sync(config: &Path, now: jiff::Timestamp) -> Run {
-    let out = std::process::Command::new(std::env::current_exe().expect("exe"))
+    let exe = std::env::current_exe().expect("exe");
+    // `RAPPORT_BENCH_WRAP="perf record -g -o /tmp/p.data"`: the child runs under a profiler.
+    let wrap = std::env::var(WRAP).unwrap_or_default();
+    let mut words = wrap.split_whitespace();
+    let mut cmd = match words.next() {
+        Some(tool) => {
+            let mut c = std::process::Command::new(tool);
+            c.args(words).arg(&exe);
+            c
+        }
+        None => std::process::Command::new(&exe),
+    };
+    let out = cmd
         .env(CHILD, config)
         .env(CHILD_NOW, now.to_string())
         .output()
@@ -97,46 +138,79 @@ fn spawn_sync(config: &Path, now: jiff::Timestamp) -> Run {
         new: f[2].parse().expect("new"),
         bodies: f[3].parse().expect("bodies"),
         peak_kib: f[4].parse().expect("peak"),
+        cpu: f[5].parse().expect("cpu"),
+    }
+}
+
+/// Where and as whom a floor child logs in.
+struct Target {
+    host: String,
+    port: u16,
+    ca: PathBuf,
+    user: String,
+    password: String,
+}
+
+impl Target {
+    fn of(servers: &support::TestServers) -> Target {
+        let me = servers.me();
+        Target {
+            host: servers.host(),
+            port: servers.imaps_port(),
+            ca: servers.ca_pem_path(),
+            user: me.address,
+            password: me.password,
+        }
     }
 }
 
 /// A logged-in async-imap session over TLS with rapport's own TLS settings.
 async fn login(
-    servers: &support::TestServers,
+    t: &Target,
 ) -> async_imap::Session<tokio_rustls::client::TlsStream<tokio::net::TcpStream>> {
-    let tcp = tokio::net::TcpStream::connect((servers.host().as_str(), servers.imaps_port()))
+    let tcp = tokio::net::TcpStream::connect((t.host.as_str(), t.port))
         .await
         .expect("connect");
     tcp.set_nodelay(true).expect("nodelay");
-    let tls = rapport::mail::imap::tls_config(Some(&servers.ca_pem_path()), "imap").expect("tls");
-    let name = rustls::pki_types::ServerName::try_from(servers.host()).expect("name");
+    let tls = rapport::mail::imap::tls_config(Some(&t.ca), "imap").expect("tls");
+    let name = rustls::pki_types::ServerName::try_from(t.host.clone()).expect("name");
     let stream = tokio_rustls::TlsConnector::from(tls)
         .connect(name, tcp)
         .await
         .expect("handshake");
     let mut client = async_imap::Client::new(stream);
     client.read_response().await.expect("greeting");
-    let me = servers.me();
     client
-        .login(&me.address, &me.password)
+        .login(&t.user, &t.password)
         .await
         .map_err(|(e, _)| e)
         .expect("login")
 }
 
-/// The floor: every header of `folder` in one UID FETCH. Returns (seconds, messages).
-fn floor(
-    rt: &tokio::runtime::Runtime,
-    servers: &support::TestServers,
-    folder: &str,
-) -> (f64, usize) {
-    rt.block_on(async {
-        let start = Instant::now();
-        let mut s = login(servers).await;
+/// In a floor child: logs in, EXAMINEs `folder`, fetches every header when `headers`,
+/// logs out; prints `FLOOR seconds messages`. Timed like the sync child: from before its
+/// runtime is built to after the logout.
+fn floor_child(spec: &str) {
+    let f: Vec<&str> = spec.split('\n').collect();
+    let t = Target {
+        host: f[0].to_string(),
+        port: f[1].parse().expect("port"),
+        ca: PathBuf::from(f[2]),
+        user: f[3].to_string(),
+        password: f[4].to_string(),
+    };
+    let (folder, headers) = (f[5], f[6] == "headers");
+    let start = Instant::now();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let n = rt.block_on(async {
+        let mut s = login(&t).await;
         s.examine(folder).await.expect("examine");
         let mut n = 0;
-        let mut bytes = 0usize;
-        {
+        if headers {
+            let mut bytes = 0usize;
             let query = "(UID RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER])";
             let mut stream = s.uid_fetch("1:*", query).await.expect("fetch");
             while let Some(f) = stream.next().await {
@@ -144,22 +218,55 @@ fn floor(
                 bytes += f.header().map_or(0, <[u8]>::len);
                 n += 1;
             }
+            drop(stream);
+            assert!(bytes > 0);
         }
         s.logout().await.expect("logout");
-        assert!(bytes > 0);
-        (start.elapsed().as_secs_f64(), n)
-    })
+        n
+    });
+    println!("FLOOR {} {n}", start.elapsed().as_secs_f64());
+}
+
+/// Runs a floor child; returns (seconds, messages).
+fn spawn_floor(servers: &support::TestServers, folder: &str, headers: bool) -> (f64, usize) {
+    let t = Target::of(servers);
+    let what = if headers { "headers" } else { "examine" };
+    let spec = [
+        t.host,
+        t.port.to_string(),
+        t.ca.display().to_string(),
+        t.user,
+        t.password,
+        folder.to_string(),
+        what.to_string(),
+    ]
+    .join("\n");
+    let out = std::process::Command::new(std::env::current_exe().expect("exe"))
+        .env(FLOOR_CHILD, spec)
+        .output()
+        .expect("floor child");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("FLOOR "))
+        .unwrap_or_else(|| {
+            panic!(
+                "the floor child failed: {stdout}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    let f: Vec<&str> = line.split_whitespace().collect();
+    (f[0].parse().expect("secs"), f[1].parse().expect("n"))
+}
+
+/// The floor: every header of `folder` in one UID FETCH. Returns (seconds, messages).
+fn floor(servers: &support::TestServers, folder: &str) -> (f64, usize) {
+    spawn_floor(servers, folder, true)
 }
 
 /// The floor of a re-sync: log in, EXAMINE, log out.
-fn bare_examine(rt: &tokio::runtime::Runtime, servers: &support::TestServers, folder: &str) -> f64 {
-    rt.block_on(async {
-        let start = Instant::now();
-        let mut s = login(servers).await;
-        s.examine(folder).await.expect("examine");
-        s.logout().await.expect("logout");
-        start.elapsed().as_secs_f64()
-    })
+fn bare_examine(servers: &support::TestServers, folder: &str) -> f64 {
+    spawn_floor(servers, folder, false).0
 }
 
 /// A fresh database with the contacts, and a config to sync `folder` into it.
@@ -233,6 +340,10 @@ fn main() {
         child(&config);
         return;
     }
+    if let Ok(spec) = std::env::var(FLOOR_CHILD) {
+        floor_child(&spec);
+        return;
+    }
     let n: usize = std::env::var("RAPPORT_BENCH_MESSAGES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -240,10 +351,6 @@ fn main() {
     let full = std::env::var("RAPPORT_BENCH_FULL").is_ok_and(|v| v == "1");
     let now = jiff::Timestamp::now();
     let servers = support::TestServers::start();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
     let seeded = Instant::now();
     let bytes = seed(&servers, "INBOX", "bench", n, now);
     println!(
@@ -252,24 +359,25 @@ fn main() {
         seeded.elapsed().as_secs_f64()
     );
     // Dovecot indexes the folder on first access: that run is not counted.
-    let (warm, seen) = floor(&rt, &servers, "INBOX");
+    let (warm, seen) = floor(&servers, "INBOX");
     assert_eq!(seen, n);
     println!("warm-up header fetch (Dovecot indexing): {warm:.2} s");
 
     let work = tempfile::tempdir().expect("tempdir");
     let (mut floors, mut syncs, mut last) = (Vec::new(), Vec::new(), None);
     for round in 1..=3 {
-        let (f, _) = floor(&rt, &servers, "INBOX");
+        let (f, _) = floor(&servers, "INBOX");
         floors.push(f);
         let config = fresh_config(&servers, &work.path().join(format!("run{round}")), "INBOX");
         let r = spawn_sync(&config, now);
         assert_eq!(r.new, n, "every message stored");
         println!(
-            "round {round}: floor {f:.2} s | rapport {:.2} s ({} read, {} bodies fetched, peak {:.1} MiB) | ratio {:.2}",
+            "round {round}: floor {f:.2} s | rapport {:.2} s ({} read, {} bodies fetched, peak {:.1} MiB, CPU {:.2} s) | ratio {:.2}",
             r.secs,
             r.read,
             r.bodies,
             r.peak_kib as f64 / 1024.0,
+            r.cpu,
             r.secs / f
         );
         syncs.push(r.secs);
@@ -288,7 +396,7 @@ fn main() {
     let config = last.expect("a run");
     let (mut bare, mut again) = (Vec::new(), Vec::new());
     for _ in 0..3 {
-        bare.push(bare_examine(&rt, &servers, "INBOX"));
+        bare.push(bare_examine(&servers, "INBOX"));
         let r = spawn_sync(&config, now);
         assert_eq!(r.new, 0, "nothing new");
         again.push(r.secs);
@@ -313,8 +421,8 @@ fn main() {
             bytes as f64 / 1e6,
             t.elapsed().as_secs_f64()
         );
-        let _ = floor(&rt, &servers, "Big");
-        let (f, _) = floor(&rt, &servers, "Big");
+        let _ = floor(&servers, "Big");
+        let (f, _) = floor(&servers, "Big");
         let config = fresh_config(&servers, &work.path().join("big"), "Big");
         let r = spawn_sync(&config, now);
         assert_eq!(r.new, big, "every message stored");

@@ -159,11 +159,15 @@ fn run(
         });
     }
     let deadline = Instant::now() + timeout;
+    // Short pauses first: most commands (`pass`, a keyring lookup) end within a few
+    // milliseconds, and every sync and send waits for this one.
+    let mut pause = Duration::from_millis(1);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(10));
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(10));
             }
             Ok(None) | Err(_) => {
                 stop_group(&mut child);

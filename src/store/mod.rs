@@ -391,11 +391,13 @@ fn interaction_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Interaction> 
 
 /// Inserts a timeline entry on any connection or transaction.
 fn insert_interaction(conn: &Connection, i: &NewInteraction<'_>) -> Result<bool> {
-    let n = conn.execute(
+    // Cached: a first sync writes thousands of these.
+    let n = conn.prepare_cached(
         "INSERT INTO interactions (contact_id, at, kind, summary, message_key, draft_id, detail, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT DO NOTHING",
-        rusqlite::params![
+    )?
+    .execute(rusqlite::params![
             i.contact_id,
             fmt_ts(i.at),
             i.kind.as_str(),
@@ -404,8 +406,7 @@ fn insert_interaction(conn: &Connection, i: &NewInteraction<'_>) -> Result<bool>
             i.draft_id,
             i.detail.to_string(),
             i.source,
-        ],
-    )?;
+    ])?;
     Ok(n == 1)
 }
 

@@ -39,6 +39,16 @@ impl Batch<'_> {
 }
 
 impl Store {
+    /// Another connection to the same database file, for a thread that stores a sync's
+    /// batches while this one fetches and reads the next; `None` for a database without
+    /// a file (in memory).
+    pub fn another(&self) -> Result<Option<Store>> {
+        match self.conn.path() {
+            Some(path) if !path.is_empty() => Ok(Some(Store::open(std::path::Path::new(path))?)),
+            _ => Ok(None),
+        }
+    }
+
     /// Every contact address, lowercased: mail to or from one of them has its body read.
     pub fn contact_addresses(&self) -> Result<HashSet<String>> {
         contact_addresses(&self.conn)
@@ -94,6 +104,14 @@ fn rereads(
     folder: &str,
     uidvalidity: u32,
 ) -> Result<Vec<Reread>> {
+    // Almost always none: asked on the partial index first, so that a sync with nothing
+    // waiting does not walk every location of the folder (the join below starts there).
+    let any: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM headers_only WHERE reread = 1)")?
+        .query_row([], |r| r.get(0))?;
+    if !any {
+        return Ok(Vec::new());
+    }
     let mut stmt = conn.prepare_cached(
         "SELECT h.message, MIN(l.uid), m.message_id FROM headers_only h
            JOIN message_locations l ON l.message = h.message

@@ -8,8 +8,31 @@
 //! again. This module must never decide what a message says: only whether to look.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
-use mail_parser::{HeaderValue, Message};
+use mail_parser::{HeaderName, HeaderValue, Message, MessageParser};
+
+/// The header parser of [`need`]: the headers it looks at, parsed as mail-parser parses
+/// them by default; every other header (Received, DKIM-Signature: most of a header
+/// block's bytes) is skipped, still there to be asked whether it is present.
+static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .header_address(HeaderName::From)
+        .header_address(HeaderName::Sender)
+        .header_address(HeaderName::ReplyTo)
+        .header_address(HeaderName::To)
+        .header_address(HeaderName::Cc)
+        .header_address(HeaderName::ListId)
+        .header_address(HeaderName::ListUnsubscribe)
+        .header_id(HeaderName::MessageId)
+        .header_id(HeaderName::InReplyTo)
+        .header_id(HeaderName::References)
+        .header_text(HeaderName::Subject)
+        .header_content_type(HeaderName::ContentType)
+        .header_raw("Precedence")
+        .header_raw("Auto-Submitted")
+        .default_header_ignore()
+});
 
 /// What a sync does with one message's body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +58,7 @@ pub fn need(header: &[u8], size: u32, max: u32, known: &Known<'_>) -> Need {
     if size > max {
         return Need::Headers;
     }
-    let Some(h) = mail_parser::MessageParser::new().parse_headers(header) else {
+    let Some(h) = PARSER.parse_headers(header) else {
         // Nothing readable in the headers: the bytes are all there is to go on.
         return Need::Body;
     };

@@ -1,26 +1,26 @@
 //! The loop of a folder's first (or catching-up) sync, overlapped: while one group of
-//! messages is read (classified) on a blocking thread, the next group's headers or
-//! bodies are fetched on the connection; each read group is then stored with the
-//! folder's cursor in one transaction.
+//! messages is read (classified) on blocking threads, the next group's headers or
+//! bodies are fetched on the connection, and the group read before is stored (with the
+//! folder's cursor, in one transaction) by the writer on a thread of its own.
 //!
-//! At most two groups are held at once (one being read, one being fetched), each under
-//! [`BODY_BATCH_BYTES`] of bodies. The cursor stored with a group only ever covers
-//! messages already stored (headers are taken in UID order, and a group's cursor stops
-//! after its last UID unless it ends its batch), so a stop or an error leaves nothing
-//! skipped. This module never classifies nor writes SQL itself: `Classifier::prepare`
-//! reads, `store_batch` writes.
+//! At most two groups with bodies are held at once (one being read, one being fetched),
+//! each under [`BODY_BATCH_BYTES`] of bodies; the writer holds read envelopes only. The
+//! cursor stored with a group only ever covers messages already stored (headers are
+//! taken in UID order, groups are stored in order, and a group's cursor stops after its
+//! last UID unless it ends its batch), so a stop or an error leaves nothing skipped.
+//! This module never classifies nor writes SQL itself: `Classifier::prepare` reads,
+//! `writer` stores.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 
 use super::body::{self, Known, Need};
+use super::writer::Writer;
 use super::{
     BATCH, BODY_BATCH_BYTES, Classifier, FolderReport, Location, Prepared, TEXT_CAP, body_groups,
-    store_batch,
 };
 use crate::mail::imap;
 use crate::store::Store;
@@ -59,7 +59,8 @@ fn read(c: &Classifier, raws: Vec<Raw>) -> Vec<Prepared> {
 
 /// A group being read, and the cursor to store with it.
 struct Flight {
-    reading: tokio::task::JoinHandle<Vec<Prepared>>,
+    /// Consecutive parts of the group, each read on a thread of its own.
+    reading: Vec<tokio::task::JoinHandle<Vec<Prepared>>>,
     next_uid: u32,
 }
 
@@ -68,7 +69,10 @@ async fn land(flight: &mut Option<Flight>) -> Result<Option<(Vec<Prepared>, u32)
     let Some(f) = flight.take() else {
         return Ok(None);
     };
-    let prepared = f.reading.await.context("reading a batch of messages")?;
+    let mut prepared = Vec::new();
+    for part in f.reading {
+        prepared.extend(part.await.context("reading a batch of messages")?);
+    }
     Ok(Some((prepared, f.next_uid)))
 }
 
@@ -93,33 +97,26 @@ pub(super) struct Folder<'a> {
     pub now: Timestamp,
     /// The number of messages to show progress against, when showing it.
     pub progress: Option<usize>,
+    /// How many threads read a group at once.
+    pub readers: usize,
 }
 
 impl Folder<'_> {
-    /// Stores a group that was read, with its cursor.
-    fn keep(&mut self, landed: Option<(Vec<Prepared>, u32)>, next_uid: &mut u32) -> Result<()> {
+    /// Hands a group that was read, with its cursor, to the writer.
+    async fn keep(
+        &mut self,
+        writer: &mut Writer,
+        landed: Option<(Vec<Prepared>, u32)>,
+        next_uid: &mut u32,
+    ) -> Result<()> {
         let Some((prepared, upto)) = landed else {
             return Ok(());
         };
         *next_uid = (*next_uid).max(upto);
-        store_batch(
-            self.store,
-            &self.at,
-            &prepared,
-            *next_uid,
-            self.report,
-            self.now,
-        )?;
-        if let Some(total) = self.progress {
-            // Progress for a terminal; a closed stderr must not stop (or panic) the sync.
-            let _ = write!(
-                std::io::stderr(),
-                "\r{}: {}/{total} messages",
-                self.at.folder,
-                self.report.read
-            );
-        }
-        Ok(())
+        let group = (prepared, *next_uid);
+        writer
+            .put(self.store, &self.at, self.report, group, self.now)
+            .await
     }
 
     /// Judges from the headers which bodies to fetch.
@@ -144,6 +141,30 @@ impl Folder<'_> {
     pub(super) async fn run(
         &mut self,
         uids: &[u32],
+        next_uid: u32,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Option<u32>> {
+        let read = self.report.read;
+        let mut writer = Writer::start(
+            self.store,
+            &self.at,
+            uids.len(),
+            read,
+            self.now,
+            self.progress,
+        )?;
+        let fetched = self.fetch_all(&mut writer, uids, next_uid, stop).await;
+        // Everything handed over is stored (or failed) before this returns; the
+        // writer's own error explains a fetch that stopped because the writer had.
+        writer.close(self.report).await?;
+        fetched
+    }
+
+    /// The loop of [`Folder::run`]: fetches, reads and hands each group to `writer`.
+    async fn fetch_all(
+        &mut self,
+        writer: &mut Writer,
+        uids: &[u32],
         mut next_uid: u32,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Option<u32>> {
@@ -156,7 +177,7 @@ impl Folder<'_> {
             }
             // The previous group is read while this batch's headers come in.
             let (list, landed) = tokio::join!(self.session.fetch_headers(chunk), land(&mut flight));
-            self.keep(landed?, &mut next_uid)?;
+            self.keep(writer, landed?, &mut next_uid).await?;
             let mut batch = self.judge(list?, chunk);
             let groups = body_groups(&batch.list, &batch.wanted, BODY_BATCH_BYTES);
             let last = groups.len();
@@ -168,14 +189,14 @@ impl Folder<'_> {
                     .collect();
                 let (texts, landed) =
                     tokio::join!(self.session.fetch_texts(&want, TEXT_CAP), land(&mut flight));
-                self.keep(landed?, &mut next_uid)?;
+                self.keep(writer, landed?, &mut next_uid).await?;
                 let texts: HashMap<u32, Vec<u8>> = texts?.into_iter().collect();
                 self.report.bodies += texts.len();
                 flight = Some(self.launch(&mut batch, group, texts, g + 1 == last));
             }
         }
         let landed = land(&mut flight).await;
-        self.keep(landed?, &mut next_uid)?;
+        self.keep(writer, landed?, &mut next_uid).await?;
         Ok((!stopped).then_some(next_uid))
     }
 
@@ -205,10 +226,48 @@ impl Folder<'_> {
             Some(r) if !ends_batch => r.uid.saturating_add(1),
             _ => batch.end,
         };
-        let c = Arc::clone(&self.classifier);
         Flight {
-            reading: tokio::task::spawn_blocking(move || read(&c, raws)),
+            reading: self.read_in_parts(raws),
             next_uid,
         }
     }
+
+    /// Reads `raws` on up to `readers` threads at once, in consecutive parts of about
+    /// the same bytes (reading is most of a first sync's work, and one message's reading
+    /// does not depend on another's); the parts are stored in order.
+    fn read_in_parts(&self, raws: Vec<Raw>) -> Vec<tokio::task::JoinHandle<Vec<Prepared>>> {
+        // A message costs about its bytes to read, plus a fixed part.
+        let weight = |r: &Raw| r.header.len() + r.text.as_ref().map_or(0, Vec::len) + 2048;
+        let share = raws
+            .iter()
+            .map(weight)
+            .sum::<usize>()
+            .div_ceil(self.readers.max(1))
+            .max(1);
+        let mut parts = Vec::with_capacity(self.readers);
+        let (mut part, mut bytes) = (Vec::new(), 0);
+        for r in raws {
+            bytes += weight(&r);
+            part.push(r);
+            if bytes >= share {
+                parts.push(std::mem::take(&mut part));
+                bytes = 0;
+            }
+        }
+        if !part.is_empty() {
+            parts.push(part);
+        }
+        parts
+            .into_iter()
+            .map(|part| {
+                let c = Arc::clone(&self.classifier);
+                tokio::task::spawn_blocking(move || read(&c, part))
+            })
+            .collect()
+    }
+}
+
+/// How many threads read a group at once: the cores there are, at most four.
+pub(super) fn readers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }

@@ -10,20 +10,20 @@ use std::collections::HashMap;
 use anyhow::Result;
 use jiff::Timestamp;
 
-use super::{BATCH, BODY_BATCH_BYTES, Classifier, FolderReport, Location, TEXT_CAP, body_groups};
+use super::{BATCH, BODY_BATCH_BYTES, Classifier, FolderReport, TEXT_CAP, body_groups};
 use crate::mail::imap;
 use crate::store::{Store, sync_batch};
 
-/// Reads again every marked message of the folder at `at`.
+/// Reads again the marked messages `waiting` of the open folder (as `Store::rereads`
+/// lists them).
 pub(super) async fn run(
     store: &mut Store,
     session: &mut imap::Session,
     classifier: &Classifier,
-    at: &Location<'_>,
+    waiting: &[sync_batch::Reread],
     report: &mut FolderReport,
     now: Timestamp,
 ) -> Result<()> {
-    let waiting = store.rereads(at.account, at.folder, at.uidvalidity)?;
     for chunk in waiting.chunks(BATCH) {
         let by_uid: HashMap<u32, &sync_batch::Reread> = chunk.iter().map(|r| (r.uid, r)).collect();
         let uids: Vec<u32> = chunk.iter().map(|r| r.uid).collect();

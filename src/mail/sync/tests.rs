@@ -152,3 +152,50 @@ fn bodies_are_fetched_only_where_they_can_reach_a_timeline() {
         "no headers at all"
     );
 }
+
+#[test]
+fn the_headers_the_judgement_skips_do_not_hide_the_ones_it_reads() {
+    let contacts: HashSet<String> = ["bob@example.test".to_string()].into();
+    let sent = HashSet::new();
+    let known = Known {
+        contacts: &contacts,
+        sent_ids: &sent,
+    };
+    let need = |lines: &str| body::need(&header(lines), 1000, 2_000_000, &known);
+    let noise = "Received: from mx.example.test (mx.example.test [192.0.2.1])\r\n\tby me.example.org with ESMTPS id 1; Mon, 2 Nov 2026 10:00:00 +0000\r\nDKIM-Signature: v=1; a=rsa-sha256; d=example.test;\r\n\tb=abc\r\n";
+    assert_eq!(
+        need(&format!(
+            "{noise}From: dan@else.test\r\n{noise}Cc: Bob <bob@example.test>\r\n"
+        )),
+        Need::Body,
+        "a contact in Cc after Received lines"
+    );
+    assert_eq!(
+        need(&format!(
+            "{noise}From: dan@else.test\r\nPRECEDENCE: Bulk\r\n"
+        )),
+        Need::Headers,
+        "a header name in any case"
+    );
+    assert_eq!(
+        need("From: dan@else.test\r\nX-Failed-Recipients: bob@example.test\r\n"),
+        Need::Body,
+        "a header asked only whether it is there"
+    );
+    assert_eq!(
+        need(
+            "From: dan@else.test\r\nList-Unsubscribe: <mailto:u@l.test>\r\nTo: bob@example.test\r\n"
+        ),
+        Need::Headers
+    );
+    assert_eq!(
+        body::need(
+            b"From: dan@else.test\r\nSubject: =?utf-8?q?Automatic_reply?=\r\nMessage-ID: <e@else.test>\r\n\r\n",
+            1000,
+            2_000_000,
+            &known
+        ),
+        Need::Body,
+        "an encoded subject is decoded"
+    );
+}
