@@ -323,6 +323,7 @@ impl Store {
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         set.extend(aliases);
+        // Read from the partial index messages_sent_ids (0015), not the whole table.
         let own: Vec<String> = self
             .conn
             .prepare("SELECT message_id FROM messages WHERE direction = 'out'")?

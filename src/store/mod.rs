@@ -73,6 +73,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0014_contact_order",
         include_str!("migrations/0014_contact_order.sql"),
     ),
+    (
+        "0015_sent_ids",
+        include_str!("migrations/0015_sent_ids.sql"),
+    ),
 ];
 
 /// The migrations that rebuild a table other tables point at, and so must run with
