@@ -49,3 +49,4 @@ mod servers_smoke;
 mod smtp_send;
 mod stored_forms;
 mod sync_bodies;
+mod sync_writer;
