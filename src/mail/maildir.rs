@@ -221,15 +221,7 @@ impl Source {
         let (new, n) = record_with(conn, &m, self.now, |conn, row| {
             conn.add_maildir_file(&self.account, folder, unique, row)
         })?;
-        report.read += 1;
-        if new {
-            report.new += 1;
-            *report
-                .labels
-                .entry(m.label.as_str().to_string())
-                .or_default() += 1;
-        }
-        report.interactions += n;
+        report.count(&m, new, n);
         Ok(raw.len())
     }
 }

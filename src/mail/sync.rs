@@ -49,6 +49,19 @@ pub struct FolderReport {
     pub error: Option<String>,
 }
 
+impl FolderReport {
+    /// Counts one message recorded: read, new or not, with its label and the timeline
+    /// entries it made. The IMAP and the Maildir sync count alike through this.
+    pub fn count(&mut self, m: &NewMessage, new: bool, interactions: usize) {
+        self.read += 1;
+        if new {
+            self.new += 1;
+            *self.labels.entry(m.label.as_str().to_string()).or_default() += 1;
+        }
+        self.interactions += interactions;
+    }
+}
+
 /// The addresses that are the user's.
 pub fn user_addresses(cfg: &Loaded) -> Vec<String> {
     let id = &cfg.config.identity;
@@ -505,18 +518,10 @@ fn store_batch(
             row = r;
             conn.add_location(at.account, at.folder, at.uidvalidity, p.uid, r)
         })?;
-        report.read += 1;
-        if new {
-            report.new += 1;
-            *report
-                .labels
-                .entry(m.label.as_str().to_string())
-                .or_default() += 1;
-            if p.deferred {
-                tx.mark_headers_only(row)?;
-            }
+        report.count(m, new, n);
+        if new && p.deferred {
+            tx.mark_headers_only(row)?;
         }
-        report.interactions += n;
     }
     tx.set_cursor(
         at.account,
