@@ -254,11 +254,7 @@ fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<ExitCode> {
         }
     }
     if let Some(date) = next_contact {
-        super::todo::agree_next_contact(ctx, c.id, date)?;
-        outln!(
-            "Next check-in with {}: {date}, as agreed.",
-            c.display_name()
-        )?;
+        super::todo::agree_next_contact(ctx, &c, date)?;
     }
     outln!("Updated contact #{}.", c.id)?;
     Ok(ExitCode::SUCCESS)
@@ -368,11 +364,7 @@ pub fn note(ctx: &Ctx, query: &str, text: &str, next_contact: Option<&str>) -> R
     })?;
     outln!("Noted on {}'s timeline.", c.display_name())?;
     if let Some(date) = next_contact {
-        super::todo::agree_next_contact(ctx, c.id, date)?;
-        outln!(
-            "Next check-in with {}: {date}, as agreed.",
-            c.display_name()
-        )?;
+        super::todo::agree_next_contact(ctx, &c, date)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use super::{Ctx, cell, print_json};
 use crate::core::model::InteractionKind;
 use crate::core::todo::{ActionItem, order_open};
-use crate::store::NewInteraction;
+use crate::store::{Contact, NewInteraction};
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -174,10 +174,10 @@ pub(crate) fn next_contact_day(ctx: &Ctx, day: &str) -> Result<Date> {
 }
 
 /// Records the day the user and a contact agreed to talk again; the planner puts the
-/// next check-in on it instead of the tier's cadence.
-pub(crate) fn agree_next_contact(ctx: &Ctx, contact_id: i64, date: Date) -> Result<()> {
+/// next check-in on it instead of the tier's cadence, and tells the user.
+pub(crate) fn agree_next_contact(ctx: &Ctx, c: &Contact, date: Date) -> Result<()> {
     ctx.store.add_interaction(&NewInteraction {
-        contact_id,
+        contact_id: c.id,
         at: ctx.now,
         kind: InteractionKind::NextContactAgreed,
         summary: &format!("agreed to talk again on {date}"),
@@ -188,5 +188,9 @@ pub(crate) fn agree_next_contact(ctx: &Ctx, contact_id: i64, date: Date) -> Resu
         detail: serde_json::json!({ "later_until": date.to_string() }),
         source: "user",
     })?;
+    outln!(
+        "Next check-in with {}: {date}, as agreed.",
+        c.display_name()
+    )?;
     Ok(())
 }
