@@ -91,16 +91,17 @@ pub fn plan_changed(
     now: Timestamp,
 ) -> Result<(PlanReport, Vec<i64>)> {
     store.plan_config_is(&config_fingerprint(cfg), now)?;
-    let ids = store.contacts_to_plan(now)?;
+    let due = store.plan_due(now)?;
     let mut pass = Pass::new(cfg, now);
-    for &id in &ids {
+    for &(id, seen) in &due {
         let Some(c) = store.contact(id)? else {
             continue;
         };
         if let Some(wake) = pass.plan_one(store, &c)? {
-            store.mark_planned(id, now, wake)?;
+            store.mark_planned(id, seen, now, wake)?;
         }
     }
+    let ids = due.into_iter().map(|(id, _)| id).collect();
     // The earliest of every settled contact's wake and of what this pass found due later
     // (that also covers a contact left unsettled by an error drafting something else).
     let wake = store.next_plan_wake()?;

@@ -77,6 +77,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0015_sent_ids",
         include_str!("migrations/0015_sent_ids.sql"),
     ),
+    (
+        "0016_plan_marks_counted",
+        include_str!("migrations/0016_plan_marks_counted.sql"),
+    ),
 ];
 
 /// The migrations that rebuild a table other tables point at, and so must run with

@@ -1,5 +1,5 @@
 //! Which contacts incremental planning must plan again: those the triggers of migration
-//! 0013 marked dirty, those whose wake instant has come, and everyone once the planning
+//! 0016 marked (a count of changes, so a pass clears only what it read), those whose wake instant has come, and everyone once the planning
 //! configuration changed. Hand-written because the marks live in the database itself
 //! (a trigger cannot be forgotten by a code path); no crate tracks that.
 //!
@@ -22,22 +22,33 @@ fn nanos(t: Timestamp) -> i64 {
 impl Store {
     /// The contacts whose plan may differ from the one last carried out at `now`.
     pub fn contacts_to_plan(&self, now: Timestamp) -> Result<Vec<i64>> {
+        Ok(self.plan_due(now)?.into_iter().map(|(id, _)| id).collect())
+    }
+
+    /// [`Store::contacts_to_plan`], each with the count of changes marked on it so far:
+    /// what [`Store::mark_planned`] may take off once the pass that read it is done.
+    pub fn plan_due(&self, now: Timestamp) -> Result<Vec<(i64, i64)>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT c.id FROM contacts c LEFT JOIN plan_marks m ON m.contact = c.id
-             WHERE m.contact IS NULL OR m.dirty = 1 OR m.wake <= ?1 OR m.planned_at > ?1
+            "SELECT c.id, coalesce(m.dirty, 0) FROM contacts c
+             LEFT JOIN plan_marks m ON m.contact = c.id
+             WHERE m.contact IS NULL OR m.dirty > 0 OR m.wake <= ?1 OR m.planned_at > ?1
              ORDER BY c.id",
         )?;
-        let ids = st
-            .query_map([nanos(now)], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
-        Ok(ids)
+        let due = st
+            .query_map([nanos(now)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<(i64, i64)>>>()?;
+        Ok(due)
     }
 
     /// Records that `contact` was planned at `now` with nothing left to carry out, and
-    /// that time alone changes its plan no sooner than `wake`.
+    /// that time alone changes its plan no sooner than `wake`. `seen` is the change
+    /// count [`Store::plan_due`] gave before the pass read the contact: only those
+    /// changes are taken off, so one made meanwhile (by the daemon, by another command)
+    /// keeps the contact marked.
     pub fn mark_planned(
         &self,
         contact: i64,
+        seen: i64,
         now: Timestamp,
         wake: Option<Timestamp>,
     ) -> Result<()> {
@@ -45,9 +56,15 @@ impl Store {
             .prepare_cached(
                 "INSERT INTO plan_marks (contact, dirty, wake, planned_at) VALUES (?1, 0, ?2, ?3)
                  ON CONFLICT (contact) DO UPDATE
-                 SET dirty = 0, wake = excluded.wake, planned_at = excluded.planned_at",
+                 SET dirty = max(dirty - ?4, 0), wake = excluded.wake,
+                     planned_at = excluded.planned_at",
             )?
-            .execute(rusqlite::params![contact, wake.map(nanos), nanos(now)])?;
+            .execute(rusqlite::params![
+                contact,
+                wake.map(nanos),
+                nanos(now),
+                seen
+            ])?;
         Ok(())
     }
 
@@ -80,5 +97,64 @@ impl Store {
         self.conn.execute("DELETE FROM plan_marks", [])?;
         self.set_state(CONFIG_KEY, hash, now)?;
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::InteractionKind;
+    use crate::store::{NewContact, NewInteraction};
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn reply(s: &Store, contact: i64, key: &str, at: Timestamp) {
+        s.add_interaction(&NewInteraction {
+            contact_id: contact,
+            at,
+            kind: InteractionKind::Reply,
+            summary: key,
+            message_key: key,
+            draft_id: None,
+            detail: serde_json::json!({}),
+            source: "sync",
+        })
+        .unwrap();
+    }
+
+    /// A pass reads a contact; another process adds to its timeline before the pass
+    /// marks it planned. The contact must stay marked, whether it had a mark or not.
+    #[test]
+    fn a_change_made_while_a_pass_runs_keeps_the_contact_marked() {
+        let mut s = Store::open_in_memory().unwrap();
+        let now = t("2026-11-23T10:00:00Z");
+        let new = NewContact {
+            name: "Ana".into(),
+            emails: vec!["ana@example.com".into()],
+            ..Default::default()
+        };
+        let ana = s.add_contact(&new, now).unwrap();
+        for round in 0..2 {
+            if round == 0 {
+                // No mark at all (as after a config change): due all the same.
+                s.plan_config_is("a config", now).unwrap();
+            } else {
+                // A change before the pass: a mark with a count.
+                reply(&s, ana, "<before@x>", now);
+            }
+            let due = s.plan_due(now).unwrap();
+            let (id, seen) = due[0];
+            assert_eq!(id, ana);
+            // The pass reads Ana here; meanwhile the daemon stores her reply.
+            reply(&s, ana, &format!("<r{round}@x>"), now);
+            s.mark_planned(id, seen, now, None).unwrap();
+            assert_eq!(s.contacts_to_plan(now).unwrap(), vec![ana], "round {round}");
+            // The next pass sees the reply, and nothing happens meanwhile: settled.
+            let (_, seen) = s.plan_due(now).unwrap()[0];
+            s.mark_planned(ana, seen, now, None).unwrap();
+            assert!(s.contacts_to_plan(now).unwrap().is_empty(), "round {round}");
+        }
     }
 }
