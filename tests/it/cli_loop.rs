@@ -675,6 +675,27 @@ impl Pty {
         }
     }
 
+    /// Waits until the item that starts with `header` is on screen whole: its prompt
+    /// (every item's ends in "[q]uit >") shown after it. The screen can be read between
+    /// two lines, and a key sent before the prompt reaches a terminal not yet in
+    /// one-key mode.
+    fn wait_item(&self, header: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let s = self.screen();
+            if s.rsplit_once(header)
+                .is_some_and(|(_, after)| after.contains("[q]uit >"))
+            {
+                return s;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never showed {header:?} with its prompt:\n{s}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     fn keys(&self, keys: &str) {
         std::process::Command::new("tmux")
             .args(["-L", &self.socket, "send-keys", "-l", keys])
@@ -719,11 +740,11 @@ fn review_walks_the_drafts_oldest_first_with_single_keys() {
     assert!(s.contains("Why: you asked on 2026-11-23"), "{s}");
     assert!(s.contains("Would you be available"), "the body, whole: {s}");
     pty.keys("a");
-    let s = pty.wait_for("[2/3] Draft 2");
+    let s = pty.wait_item("[2/3] Draft 2");
     assert!(s.contains("Approved 1"), "{s}");
     assert!(s.contains("To: Omar Haddad"), "{s}");
     pty.keys("r");
-    pty.wait_for("[3/3] Draft 3");
+    pty.wait_item("[3/3] Draft 3");
     pty.keys("k");
     let s = pty.wait_for("RAPPORT-EXIT=");
     assert!(
@@ -854,11 +875,11 @@ fn review_walks_an_unsure_reply_a_request_and_a_draft_oldest_first() {
     assert!(s.contains("Thanks!"), "the fresh text: {s}");
     assert!(s.contains("rapport's guess: thanked you"), "{s}");
     pty.keys("c");
-    let s = pty.wait_for("[2/3] Omar Haddad asked you for a meeting");
+    let s = pty.wait_item("[2/3] Omar Haddad asked you for a meeting");
     assert!(s.contains("(confirmed)"), "{s}");
     assert!(s.contains("Would you have time for a coffee"), "{s}");
     pty.keys("a");
-    let s = pty.wait_for(&format!("[3/3] Draft {lena}"));
+    let s = pty.wait_item(&format!("[3/3] Draft {lena}"));
     assert!(s.contains("Recorded that you answered Omar Haddad."), "{s}");
     assert!(s.contains("To: Lena Vogel <lena@example.com>"), "{s}");
     pty.keys("a");
@@ -892,9 +913,9 @@ fn review_walks_an_unsure_reply_a_request_and_a_draft_oldest_first() {
 fn review_corrects_an_unsure_reading_the_way_mark_does() {
     let env = env_with_unsure_reply_and_inbound_request();
     let pty = Pty::start(&env, "review");
-    pty.wait_for("[1/2] Reply from Jessica Park");
+    pty.wait_item("[1/2] Reply from Jessica Park");
     pty.keys("n");
-    let s = pty.wait_for("[2/2] Omar Haddad");
+    let s = pty.wait_item("[2/2] Omar Haddad");
     assert!(
         s.contains("label thank_you → human_reply, intent none → no"),
         "mark's own wording: {s}"
