@@ -268,3 +268,32 @@ fn many_opening_a_new_database_at_once_all_succeed() {
         }
     }
 }
+
+/// Issue 20.13: a database from a newer rapport is refused before anything touches it:
+/// its mode, its journal mode and its folder stay as they were.
+#[cfg(unix)]
+#[test]
+fn a_newer_database_is_refused_untouched() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.db");
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.execute_batch("CREATE TABLE future (x)").unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    drop(conn);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let err = format!("{:#}", Store::open(&path).err().unwrap());
+    assert!(err.contains("newer rapport"), "{err}");
+    assert!(err.contains("left untouched"), "{err}");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644, "not chmod'ed");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "not switched to WAL");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["rapport.db"], "no -wal or -shm made");
+}
