@@ -9,6 +9,29 @@ use std::time::{Duration, Instant};
 use crate::support::TestServers;
 use crate::util::Env;
 
+/// Runs rapport, killing it if it has not ended within `limit` (the code before the
+/// fix ran forever here): its output, and whether it ended by itself.
+fn run_within(env: &Env, args: &[&str], limit: Duration) -> (std::process::Output, bool) {
+    let mut child = env
+        .command(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let ended = loop {
+        if child.try_wait().unwrap().is_some() {
+            break true;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    (child.wait_with_output().unwrap(), ended)
+}
+
 fn wait_for(what: &str, limit: Duration, f: impl Fn() -> bool) {
     let start = Instant::now();
     while !f() {
@@ -165,8 +188,11 @@ fn a_second_daemon_through_a_symlinked_path_is_refused() {
             format!("{t}\n{path}")
         }
     });
-    let r = env.rapport(&["daemon"]).fails();
-    assert!(r.stderr.contains("already running"), "{}", r.stderr);
+    let (out, ended) = run_within(&env, &["daemon"], Duration::from_secs(20));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(ended, "a second daemon ran on the same database: {stderr}");
+    assert!(!out.status.success());
+    assert!(stderr.contains("already running"), "{stderr}");
     assert!(first.alive());
 }
 
