@@ -417,3 +417,22 @@ fn importing_an_endless_file_ends_with_a_clear_error() {
         start.elapsed()
     );
 }
+
+/// Issue 20.4: a listed draft whose text changed after the listing (here edited) is
+/// not what the listing showed, so `approve --all` leaves it.
+#[test]
+fn approve_all_never_approves_a_draft_changed_since_the_listing() {
+    let env = Env::new();
+    env.request("bob@example.test", "Bob Example");
+    env.rapport(&["queue"]).ok();
+    let out = env
+        .command(&["queue", "edit", "1"])
+        .env("VISUAL", "sed -i s/Bob/Robert/")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Saved draft 1"), "{stdout}");
+    let r = env.rapport(&["queue", "approve", "--all"]).ok();
+    assert!(r.stdout.contains("Not approving 1"), "{}", r.stdout);
+    assert_eq!(env.draft(1)["status"], "pending");
+}
