@@ -204,6 +204,12 @@ fn send(
         recovered_unknown: store.recover_interrupted(now)?,
         ..Report::default()
     };
+    for id in &report.recovered_unknown {
+        tracing::error!(
+            draft = id,
+            "this draft was being sent when rapport stopped: it may or may not have arrived, so it is `unknown` and never resent on its own; check your Sent folder, then `rapport queue resolve {id} sent` or `rapport queue resolve {id} not-sent`"
+        );
+    }
     store.wake_snoozed(now)?;
     let due = match which {
         Which::Due => store.due_approved(now)?,
