@@ -302,7 +302,7 @@ fn unknown_checkable(cfg: &Loaded) -> Result<Vec<Finding>> {
         Finding::fail(
             WHAT,
             format!(
-                "your provider has filed no copy of the {sent} email(s) rapport sent, and [imap] save_sent = \"never\": a draft whose sending was interrupted (`unknown`) cannot be checked, and `queue resolve ID not-sent` may send it twice; set save_sent = \"auto\" so rapport files its own copy"
+                "no copy of the {sent} email(s) rapport sent is in the folders it reads (your provider files none, or rapport does not read your Sent folder), and [imap] save_sent = \"never\": a draft whose sending was interrupted (`unknown`) cannot be checked, and `queue resolve ID not-sent` may send it twice; set save_sent = \"auto\" so rapport files its own copy"
             ),
         )
     } else if sent == 0 {

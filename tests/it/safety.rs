@@ -274,7 +274,7 @@ fn doctor_says_unknowns_cannot_be_checked_without_any_copy() {
     env.rapport(&["sync"]).ok();
     let after = env.rapport(&["doctor"]).stdout;
     assert!(
-        after.contains("FAIL  checking interrupted sends: your provider has filed no copy"),
+        after.contains("FAIL  checking interrupted sends: no copy of the 1 email(s) rapport sent"),
         "{after}"
     );
     assert!(after.contains("save_sent = \"auto\""), "{after}");
