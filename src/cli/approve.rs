@@ -22,7 +22,8 @@ use crate::core::model::DraftStatus;
 use crate::store::Draft;
 
 /// The state key holding the pending drafts the last listing showed, as
-/// `ID:SHA256,...` (the key of the bare-id format before it is not read any more).
+/// `ID:SHA256,...`. A new key: a listing recorded as bare ids by an older rapport is not
+/// trusted, so `--all` asks for a new listing.
 const LISTED_KEY: &str = "queue_listed_drafts";
 
 /// What a listing recorded of one draft: its id and the digest of its exact bytes.
