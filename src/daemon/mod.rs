@@ -404,8 +404,8 @@ fn spawn_stop_deadline(mut shutdown: watch::Receiver<bool>, store_path: PathBuf)
 /// Marks the drafts left in `sending` `unknown` with the hint, logging each; returns
 /// how many.
 fn abandon_sending(store_path: &Path) -> usize {
-    let now = crate::clock::now().unwrap_or_else(|_| jiff::Timestamp::now());
-    let ids = Store::open(store_path).and_then(|s| s.recover_interrupted(now));
+    let ids = crate::clock::now()
+        .and_then(|now| Store::open(store_path).and_then(|s| s.recover_interrupted(now)));
     match ids {
         Ok(ids) => {
             for id in &ids {
