@@ -173,3 +173,17 @@ fn a_symlinked_path_to_the_database_takes_the_same_locks() {
         "the send lock"
     );
 }
+
+#[test]
+fn the_stop_grace_fits_inside_the_units_stop_timeout() {
+    let unit = include_str!("../../systemd/rapport.service");
+    let stop: u64 = unit
+        .lines()
+        .find_map(|l| l.strip_prefix("TimeoutStopSec="))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // Room to record the draft, log and exit after the grace.
+    assert!(STOP_GRACE + Duration::from_secs(3) <= Duration::from_secs(stop));
+}
