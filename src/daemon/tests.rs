@@ -187,3 +187,26 @@ fn the_stop_grace_fits_inside_the_units_stop_timeout() {
     // Room to record the draft, log and exit after the grace.
     assert!(STOP_GRACE + Duration::from_secs(3) <= Duration::from_secs(stop));
 }
+
+#[test]
+fn the_cli_tells_a_daemon_working_on_a_replaced_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    std::fs::write(&db, b"one").unwrap();
+    let mut lock = try_lock(&db).unwrap().unwrap();
+    let before = running_daemon(&db).unwrap().unwrap();
+    assert!(before.same_file, "no file recorded yet: taken as the same");
+    lock.record_database(FileId::of(&db).unwrap()).unwrap();
+    let same = running_daemon(&db).unwrap().unwrap();
+    assert_eq!(same.pid, std::process::id().to_string());
+    assert!(same.same_file);
+    assert_eq!(running(&db).unwrap(), Some(same.pid.clone()));
+    let other = dir.path().join("restored.db");
+    std::fs::write(&other, b"two").unwrap();
+    std::fs::rename(&other, &db).unwrap();
+    assert!(!running_daemon(&db).unwrap().unwrap().same_file);
+    std::fs::remove_file(&db).unwrap();
+    assert!(!running_daemon(&db).unwrap().unwrap().same_file);
+    drop(lock);
+    assert_eq!(running_daemon(&db).unwrap(), None);
+}

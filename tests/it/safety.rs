@@ -134,18 +134,25 @@ fn a_daemon_whose_database_was_replaced_stops_and_promises_nothing() {
         let _ = std::fs::remove_file(p);
     }
     std::fs::rename(&backup, &db).unwrap();
+    // The daemon may notice at a turn of its own at any moment and stop; while it has
+    // not, the CLI must say it works on the old file. Never may it claim it sends.
     let status = env.rapport(&["status"]).ok().stdout;
-    assert!(
-        status.contains("still runs on the file this database replaced"),
-        "{status}"
-    );
+    assert!(!status.contains("Daemon: running"), "{status}");
+    if d.alive() {
+        assert!(
+            status.contains("still runs on the file this database replaced"),
+            "{status}"
+        );
+    }
     let r = env.rapport(&["queue", "approve", "1"]).ok();
     assert!(
         !r.stdout.contains("the daemon will send it"),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("runs on an older file"), "{}", r.stdout);
+    if d.alive() {
+        assert!(r.stdout.contains("runs on an older file"), "{}", r.stdout);
+    }
     let start = Instant::now();
     while d.alive() {
         assert!(
