@@ -1,0 +1,167 @@
+use super::train::{self, Frames, Seed};
+use super::weights::Counts;
+use super::*;
+
+macro_rules! corpus_file {
+    ($lang:literal) => {
+        (
+            $lang,
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/data/reader/",
+                $lang,
+                ".tsv"
+            )),
+        )
+    };
+}
+
+/// The corpus as compiled into the tests.
+pub(super) fn corpus() -> (Vec<Seed>, Frames) {
+    let files = [
+        corpus_file!("en"),
+        corpus_file!("de"),
+        corpus_file!("fr"),
+        corpus_file!("es"),
+        corpus_file!("it"),
+        corpus_file!("pt"),
+        corpus_file!("nl"),
+        corpus_file!("sv"),
+        corpus_file!("da"),
+        corpus_file!("no"),
+        corpus_file!("ja"),
+    ];
+    assert_eq!(files.len(), train::LANGS.len());
+    let frames = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/reader/frames.tsv"
+    ));
+    (
+        train::seeds(&files).unwrap(),
+        Frames::parse(frames).unwrap(),
+    )
+}
+
+#[test]
+fn shipped_weights_are_the_corpus() {
+    let (seeds, frames) = corpus();
+    let trained = train::train(&seeds, &frames, |_| true).encode();
+    assert!(
+        trained == SHIPPED,
+        "src/core/classify/model/weights.bin ({} bytes) is not what the corpus trains ({} bytes): \
+         run `cargo run --example train_reader` and commit the file",
+        SHIPPED.len(),
+        trained.len()
+    );
+    assert!(
+        SHIPPED.len() < 1_000_000,
+        "weights of {} bytes",
+        SHIPPED.len()
+    );
+}
+
+#[test]
+fn the_corpus_covers_every_language_and_class() {
+    let (seeds, frames) = corpus();
+    let texts: usize = seeds
+        .iter()
+        .map(|s| train::variants(s, &frames).len())
+        .sum();
+    assert!(texts >= 3000, "{texts} training texts");
+    for lang in train::LANGS {
+        for class in Class::ALL {
+            let n = seeds
+                .iter()
+                .filter(|s| s.lang == lang && s.class == class)
+                .count();
+            assert!(n >= 5, "{lang} has {n} seeds of {}", class.as_str());
+        }
+    }
+    // No seed is written twice (a copy would sit in both halves of the split).
+    let mut seen = std::collections::HashSet::new();
+    for s in &seeds {
+        assert!(seen.insert(s.text.to_lowercase()), "twice: {}", s.text);
+    }
+}
+
+#[test]
+fn the_file_format_round_trips_and_refuses_damage() {
+    let counts = Counts::decode(SHIPPED).unwrap();
+    assert_eq!(counts.encode(), SHIPPED);
+    for cut in [
+        0,
+        3,
+        5,
+        9,
+        SHIPPED.len() / 2,
+        SHIPPED.len().saturating_sub(1),
+    ] {
+        let damaged = SHIPPED.get(..cut).unwrap();
+        assert!(Counts::decode(damaged).is_err(), "cut at {cut} accepted");
+    }
+    let mut extra = SHIPPED.to_vec();
+    extra.push(0);
+    assert!(Counts::decode(&extra).is_err());
+    let mut wrong = SHIPPED.to_vec();
+    wrong[4] = 9;
+    assert!(Counts::decode(&wrong).unwrap_err().contains("version"));
+}
+
+#[test]
+fn features_read_numbers_alike_and_keep_questions() {
+    let a = features::extract("Does the 14th at 11 suit?");
+    let b = features::extract("does the 3rd at 9 suit?");
+    assert_eq!(a.text, " does the 00th at 00 suit? ");
+    assert!(a.list.iter().any(|f| a.gram(f) == "suit?"));
+    let shared = a
+        .buckets()
+        .iter()
+        .filter(|x| b.buckets().contains(x))
+        .count();
+    assert!(
+        shared * 2 > a.buckets().len(),
+        "{shared} of {}",
+        a.buckets().len()
+    );
+    assert!(features::extract("").list.is_empty() || features::extract("").text.trim().is_empty());
+}
+
+#[test]
+fn it_reads_unseen_phrasings_and_says_why() {
+    let r = Reader::shipped().unwrap();
+    let cases = [
+        (
+            "Thanks for the invite, but I'll have to pass this time.",
+            Class::No,
+        ),
+        ("takke nej til mødet, det når jeg ikke", Class::No),
+        ("Could you check back with me in late May?", Class::Later),
+        ("Vielen Dank für das nette Gespräch gestern!", Class::Thanks),
+        ("Would you be free for a coffee next week?", Class::Request),
+    ];
+    for (text, want) in cases {
+        let p = r.read(text).unwrap();
+        assert_eq!(p.class, want, "{text}: {p:?}");
+        assert!(!p.ngrams.is_empty(), "{text}: no n-grams shown");
+        assert!(p.probability > 0.0 && p.probability <= 1.0);
+    }
+    assert!(r.read("").is_none());
+    assert!(r.read("§§§ ---").is_none());
+}
+
+#[test]
+fn a_correction_teaches_the_reader_and_the_shipped_counts_stay() {
+    let mut r = Reader::shipped().unwrap();
+    let before = r.read("Righto, pencil me in for whenever suits").unwrap();
+    r.learn("Righto, pencil me in for whenever suits you", Class::Yes);
+    let p = r.read("righto - pencil me in whenever suits!").unwrap();
+    assert_eq!(p.class, Class::Yes, "{p:?} (before: {before:?})");
+    let (text, alike) = p.like.clone().unwrap();
+    assert!(text.starts_with("Righto"), "{text}");
+    assert!(alike >= read::ALIKE);
+    // Something else entirely is not read through the example.
+    let other = r.read("I'm afraid I can't make it, sorry.").unwrap();
+    assert!(other.like.is_none());
+    assert_eq!(Reader::shipped().unwrap().learned(), 0);
+    assert_eq!(r.learned(), 1);
+}
