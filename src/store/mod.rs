@@ -17,6 +17,7 @@ mod goals;
 mod maildir;
 mod messages;
 mod plan_marks;
+mod reader_examples;
 mod report;
 mod sent_copy;
 pub mod sync_batch;
@@ -80,6 +81,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0016_plan_marks_counted",
         include_str!("migrations/0016_plan_marks_counted.sql"),
+    ),
+    (
+        "0020_reader_examples",
+        include_str!("migrations/0020_reader_examples.sql"),
     ),
 ];
 

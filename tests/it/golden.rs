@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
+use rapport::core::classify::model::Reader;
 use rapport::core::classify::{Classification, Context, Label, classify};
 
 /// Corpus files whose manifest label we knowingly do not produce, with the
@@ -44,12 +45,14 @@ fn sent(id: &str) -> bool {
 
 fn with_ctx<T>(f: impl FnOnce(&Context<'_>) -> T) -> T {
     let users = vec!["sam.rivera@example.com".to_string()];
+    let reader = Reader::shipped().expect("the shipped reader parses");
     let ctx = Context {
         now: "2026-11-22T12:00:00Z".parse().expect("valid timestamp"),
         user_addresses: &users,
         sent_message_ids: &sent,
         default_tz: jiff::tz::TimeZone::get("Europe/Berlin")
             .expect("Europe/Berlin in the tz database"),
+        reader: Some(&reader),
     };
     f(&ctx)
 }
@@ -510,11 +513,13 @@ fn external_set_is_read_right() {
     let empty = |_: &str| false;
     let tz = jiff::tz::TimeZone::get("America/New_York").expect("tz database");
     let now: jiff::Timestamp = "2026-12-01T00:00:00Z".parse().expect("valid timestamp");
+    let reader = Reader::shipped().expect("the shipped reader parses");
     let sent_ctx = Context {
         now,
         user_addresses: &users,
         sent_message_ids: &empty,
         default_tz: tz.clone(),
+        reader: Some(&reader),
     };
     let sent = classify_dir(&dir.join("sent"), &sent_ctx, &mut failures);
     let is_sent = |id: &str| sent.contains_key(id);
@@ -523,6 +528,7 @@ fn external_set_is_read_right() {
         user_addresses: &users,
         sent_message_ids: &is_sent,
         default_tz: tz,
+        reader: Some(&reader),
     };
     let inbox = classify_dir(&dir.join("inbox"), &ctx, &mut failures);
     let (mut scored, mut right) = (0, 0);
