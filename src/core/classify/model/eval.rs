@@ -40,6 +40,9 @@ fn rules_class(text: &str, reader: Option<&Reader>) -> Option<Class> {
     Class::of_reading(c.label, c.intent)
 }
 
+/// Lower bounds of the probability bands the calibration is printed for.
+const BANDS: [f64; 4] = [0.0, 0.5, 0.75, 0.9];
+
 #[derive(Default)]
 struct Tally {
     n: usize,
@@ -55,10 +58,19 @@ fn held_out_figures() {
     let reader = Reader::from_counts(train::train(&seeds, &frames, |s| !held_out(s)));
     let mut all = Tally::default();
     let mut by_lang: std::collections::BTreeMap<&str, Tally> = Default::default();
+    // (texts, right) of the reader per probability band: is its confidence honest?
+    let mut bands = [(0usize, 0usize); 4];
     for s in seeds.iter().filter(|s| held_out(s)) {
         for text in train::variants(s, &frames) {
             let rules = rules_class(&text, None);
             let model = reader.read(&text);
+            if let Some(m) = &model {
+                let band = BANDS.iter().rposition(|b| m.probability >= *b).unwrap_or(0);
+                if let Some((n, right)) = bands.get_mut(band) {
+                    *n += 1;
+                    *right += usize::from(m.class == s.class);
+                }
+            }
             let doubt = model.as_ref().is_some_and(|m| {
                 Some(m.class) != rules && m.probability >= super::second::CONFIDENT
             });
@@ -89,6 +101,12 @@ fn held_out_figures() {
         line(lang, t);
     }
     line("all", &all);
+    for (b, (n, right)) in BANDS.iter().zip(bands) {
+        println!(
+            "reader probability ≥ {b:.2}: {n:>4} texts, {:5.1}% right",
+            pct(right, n)
+        );
+    }
     assert!(all.n >= 600, "{} held-out texts", all.n);
     assert!(pct(all.model, all.n) >= 70.0, "the reader fell below 70%");
     assert!(

@@ -22,6 +22,9 @@ pub struct Feature {
     /// Byte range in [`Features::text`].
     pub start: usize,
     pub end: usize,
+    /// A word or a pair of words (not a character n-gram): what the user is
+    /// shown first.
+    pub word: bool,
 }
 
 /// The normalised text and its distinct features (each bucket once, sorted by
@@ -89,6 +92,7 @@ pub fn extract(text: &str) -> Features {
             bucket: bucket(kind, gram),
             start,
             end,
+            word: kind != b'c',
         });
     };
     // Character n-grams (byte offsets of char boundaries).

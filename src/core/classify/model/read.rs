@@ -96,9 +96,10 @@ pub(super) fn read(reader: &Reader, text: &str) -> Option<Prediction> {
 }
 
 /// The n-grams with the largest log-ratio for class `best` against the best
-/// other class; a gram inside one already shown is skipped.
+/// other class, words and word pairs before character n-grams (they read
+/// better); a gram inside one already shown is skipped.
 fn strongest(f: &features::Features, known: &[(usize, [f64; N])], best: usize) -> Vec<String> {
-    let mut ranked: Vec<(f64, &str)> = known
+    let mut ranked: Vec<(bool, f64, &str)> = known
         .iter()
         .filter_map(|(k, logp)| {
             let mine = logp.get(best).copied()?;
@@ -108,13 +109,18 @@ fn strongest(f: &features::Features, known: &[(usize, [f64; N])], best: usize) -
                 .filter(|(i, _)| *i != best)
                 .map(|(_, l)| *l)
                 .fold(f64::MIN, f64::max);
-            let gram = f.gram(f.list.get(*k)?);
-            (mine > other && !gram.is_empty()).then_some((mine - other, gram))
+            let feature = f.list.get(*k)?;
+            let gram = f.gram(feature);
+            (mine > other && !gram.is_empty()).then_some((
+                feature.word && mine - other >= 0.5,
+                mine - other,
+                gram,
+            ))
         })
         .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(b.2)));
     let mut shown: Vec<String> = Vec::new();
-    for (_, gram) in ranked {
+    for (_, _, gram) in ranked {
         if shown.len() >= SHOWN {
             break;
         }
