@@ -146,6 +146,8 @@ pub struct Reader {
     /// Per class: ln(all counts, the user's weighted, + smoothing), the
     /// denominator of every feature's probability (computed once per change).
     denom: [f64; N],
+    /// ln(n + smoothing) for small n (see `read`).
+    ln: Vec<f64>,
 }
 
 impl Reader {
@@ -166,6 +168,7 @@ impl Reader {
             user: Counts::default(),
             learned: Vec::new(),
             denom: [0.0; N],
+            ln: read::ln_table(),
         };
         r.denom = read::denominators(&r.shipped, &r.user);
         r

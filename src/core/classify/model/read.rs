@@ -29,6 +29,20 @@ pub struct Prediction {
     pub like: Option<(String, f64)>,
 }
 
+/// ln(n + smoothing) for the counts a text's features have, from a table for
+/// the small ones (nearly all).
+fn ln_count(table: &[f64], n: u64) -> f64 {
+    usize::try_from(n)
+        .ok()
+        .and_then(|i| table.get(i).copied())
+        .unwrap_or_else(|| (n as f64 + ALPHA).ln())
+}
+
+/// The table [`ln_count`] reads: ln(n + smoothing) for n below 64.
+pub(super) fn ln_table() -> Vec<f64> {
+    (0..64u32).map(|n| (f64::from(n) + ALPHA).ln()).collect()
+}
+
 /// Per class, ln(total count + smoothing): the shipped counts plus the user's,
 /// weighted [`USER_WEIGHT`] times.
 pub(super) fn denominators(shipped: &Counts, user: &Counts) -> [f64; N] {
@@ -53,25 +67,25 @@ pub(super) fn read(reader: &Reader, text: &str) -> Option<Prediction> {
     let mut scores = [0f64; N];
     // (feature index, log p per class) of the features the model knows.
     let mut known: Vec<(usize, [f64; N])> = Vec::new();
+    let taught = !reader.learned.is_empty();
     for (k, feat) in f.list.iter().enumerate() {
         let s = reader.shipped.get(feat.bucket);
-        let u = reader.user.get(feat.bucket);
+        let u = if taught {
+            reader.user.get(feat.bucket)
+        } else {
+            [0; N]
+        };
+        if s == [0; N] && u == [0; N] {
+            continue;
+        }
         let mut logp = [0f64; N];
-        let mut any = false;
-        for i in 0..N {
-            let n = u64::from(s.get(i).copied().unwrap_or(0))
-                + w * u64::from(u.get(i).copied().unwrap_or(0));
-            any |= n > 0;
-            if let (Some(l), Some(d)) = (logp.get_mut(i), denom.get(i)) {
-                *l = (n as f64 + ALPHA).ln() - d;
-            }
+        for ((l, (a, b)), d) in logp.iter_mut().zip(s.iter().zip(&u)).zip(&denom) {
+            *l = ln_count(&reader.ln, u64::from(*a) + w * u64::from(*b)) - d;
         }
-        if any {
-            for (sc, l) in scores.iter_mut().zip(logp) {
-                *sc += l;
-            }
-            known.push((k, logp));
+        for (sc, l) in scores.iter_mut().zip(logp) {
+            *sc += l;
         }
+        known.push((k, logp));
     }
     if known.is_empty() {
         return None;
@@ -111,7 +125,8 @@ fn strongest(f: &features::Features, known: &[(usize, [f64; N])], best: usize) -
                 .fold(f64::MIN, f64::max);
             let feature = f.list.get(*k)?;
             let gram = f.gram(feature);
-            (mine > other && !gram.is_empty()).then_some((
+            // Only grams that weigh clearly are worth sorting.
+            (mine - other > 0.2 && !gram.is_empty()).then_some((
                 feature.word && mine - other >= 0.5,
                 mine - other,
                 gram,
