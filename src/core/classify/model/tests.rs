@@ -165,3 +165,109 @@ fn a_correction_teaches_the_reader_and_the_shipped_counts_stay() {
     assert_eq!(Reader::shipped().unwrap().learned(), 0);
     assert_eq!(r.learned(), 1);
 }
+
+fn reading(
+    label: crate::core::classify::Label,
+    intent: Option<crate::core::classify::Intent>,
+) -> crate::core::classify::Classification {
+    crate::core::classify::Classification {
+        label,
+        intent,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_confident_disagreement_makes_the_reading_unsure_and_says_why() {
+    use crate::core::classify::{Certainty, Intent, Label};
+    let r = Reader::shipped().unwrap();
+    let text = "Thank you for the lovely invitation, but I'm afraid I must decline.";
+    // The rules reading it as a thank-you (thanks words) are doubted.
+    let mut c = reading(Label::ThankYou, None);
+    second::weigh(Some(&r), text, true, &mut c);
+    assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+    assert_eq!(
+        c.label,
+        Label::ThankYou,
+        "the model alone never changes the label"
+    );
+    let e = c.evidence.last().unwrap();
+    assert_eq!(e.kind, "model");
+    assert!(
+        e.detail.starts_with("the learned reader reads no ("),
+        "{}",
+        e.detail
+    );
+    assert!(e.detail.contains("n-grams: \""), "{}", e.detail);
+    // A reply to someone else's thread: its intent changes nothing, so it stays sure.
+    let mut c = reading(Label::HumanReply, Some(Intent::Other));
+    second::weigh(Some(&r), text, false, &mut c);
+    assert_eq!(c.certainty, Certainty::Sure);
+    assert!(
+        c.evidence
+            .last()
+            .unwrap()
+            .detail
+            .contains("not enough to doubt")
+    );
+}
+
+#[test]
+fn agreement_is_evidence_and_never_makes_a_reading_sure() {
+    use crate::core::classify::{Certainty, Intent, Label};
+    let r = Reader::shipped().unwrap();
+    let text = "I'm afraid I have to say no to this one, sorry.";
+    let mut c = reading(Label::HumanReply, Some(Intent::No));
+    c.certainty = Certainty::Unsure;
+    second::weigh(Some(&r), text, true, &mut c);
+    assert_eq!(c.certainty, Certainty::Unsure);
+    assert!(
+        c.evidence
+            .last()
+            .unwrap()
+            .detail
+            .starts_with("the learned reader agrees: no")
+    );
+    // Without a reader, or for a label it does not read, nothing changes.
+    let mut c = reading(Label::HumanReply, Some(Intent::Yes));
+    second::weigh(None, text, true, &mut c);
+    assert!(c.evidence.is_empty() && c.certainty == Certainty::Sure);
+    let mut c = reading(Label::AutoReply, None);
+    second::weigh(Some(&r), text, true, &mut c);
+    assert!(c.evidence.is_empty() && c.certainty == Certainty::Sure);
+}
+
+#[test]
+fn a_text_like_one_the_user_marked_reads_as_marked_but_unsure() {
+    use crate::core::classify::{Certainty, Intent, Label};
+    let mut r = Reader::shipped().unwrap();
+    r.learn("Go on then, stick me in the diary", Class::Yes);
+    let mut c = reading(Label::HumanReply, Some(Intent::Other));
+    c.later_until = None;
+    second::weigh(
+        Some(&r),
+        "go on then - stick me in the diary!",
+        true,
+        &mut c,
+    );
+    assert_eq!(c.intent, Some(Intent::Yes));
+    assert_eq!(c.certainty, Certainty::Unsure);
+    assert!(
+        c.evidence
+            .last()
+            .unwrap()
+            .detail
+            .contains("you marked a message like this one as yes")
+    );
+    // Marked as a thank-you: the label follows, and a reply's intent goes.
+    let mut r = Reader::shipped().unwrap();
+    r.learn("Cheers for the natter this morning", Class::Thanks);
+    let mut c = reading(Label::HumanReply, Some(Intent::Other));
+    second::weigh(
+        Some(&r),
+        "cheers for the natter this morning!!",
+        true,
+        &mut c,
+    );
+    assert_eq!((c.label, c.intent), (Label::ThankYou, None));
+}
