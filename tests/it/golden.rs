@@ -292,6 +292,7 @@ fn own_fixtures_match_their_labels() {
     let mut failures = Vec::new();
     let mut pairs = Vec::new();
     let mut listed = Vec::new();
+    let mut reader = ReaderTally::default();
     with_ctx(|ctx| {
         for line in labels
             .lines()
@@ -343,6 +344,7 @@ fn own_fixtures_match_their_labels() {
                     None => errs.push(format!("bad check {kv}")),
                 }
             }
+            reader.count(file, &c, errs.is_empty());
             if !errs.is_empty() {
                 let ev: Vec<String> = c
                     .evidence
@@ -370,6 +372,7 @@ fn own_fixtures_match_their_labels() {
         &pairs,
         0.0,
     );
+    let text = text + &reader.line();
     print!("{text}");
     write_report("3-fixtures", &text);
     assert!(listed.len() >= 25, "only {} fixtures", listed.len());
