@@ -9,7 +9,7 @@ use super::{Class, N, Reader, USER_WEIGHT};
 const ALPHA: f64 = 0.1;
 /// How many known features count as one independent piece of evidence: n-grams
 /// overlap, so raw naive Bayes scores are far too sure of themselves.
-const GRAMS_PER_VOTE: f64 = 12.0;
+const GRAMS_PER_VOTE: f64 = 6.0;
 /// How alike (Jaccard of the feature sets) a text must be to one the user labelled
 /// for the user's label to be its reading.
 pub const ALIKE: f64 = 0.5;

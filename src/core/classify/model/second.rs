@@ -9,7 +9,7 @@ use super::{Class, Reader};
 use crate::core::classify::{Certainty, Classification, Intent, Label, ev};
 
 /// The probability from which a disagreeing model makes the reading unsure.
-pub const CONFIDENT: f64 = 0.75;
+pub const CONFIDENT: f64 = 0.6;
 
 fn shown(p: &super::Prediction) -> String {
     let grams: Vec<String> = p.ngrams.iter().map(|g| format!("\"{g}\"")).collect();
