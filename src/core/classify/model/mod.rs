@@ -17,7 +17,7 @@
 //! reads overlapping n-grams a little better but needs iterative training, whose
 //! result depends on float order, and cannot take one correction without
 //! re-training. No crate fits (the Rust NB crates are dense, unhashed, or
-//! unmaintained), and this one is ~300 lines.
+//! unmaintained), and this one is about 700 lines with its training.
 //!
 //! **Weights** are `weights.bin` beside this file (format in [`weights`]),
 //! included in the binary (≈ a few hundred KB). They are parsed into a

@@ -8,7 +8,9 @@
 use super::{Class, Reader};
 use crate::core::classify::{Certainty, Classification, Intent, Label, ev};
 
-/// The probability from which a disagreeing model makes the reading unsure.
+/// The probability from which a disagreeing model makes the reading unsure: on
+/// the held-out fifth of the corpus the reader is right about 2 times in 3 from
+/// 50% and 4 in 5 from 75% (the eval test prints the bands).
 pub const CONFIDENT: f64 = 0.6;
 
 fn shown(p: &super::Prediction) -> String {
