@@ -50,11 +50,13 @@ fn main() {
     let bytes: usize = files.iter().map(Vec::len).sum();
     let user = vec!["ada@example.org".to_string()];
     let sent = |_: &str| false;
+    let reader = rapport::core::classify::model::Reader::shipped().unwrap();
     let ctx = Context {
         now: "2026-11-22T12:00:00Z".parse().unwrap(),
         user_addresses: &user,
         sent_message_ids: &sent,
         default_tz: jiff::tz::TimeZone::UTC,
+        reader: Some(&reader),
     };
     // Warm up, then three rounds, each timing classification and, beside it
     // on the same bytes, the floor: mail-parser's parse alone (every message

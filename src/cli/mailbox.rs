@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use super::{Ctx, print_json};
+use crate::core::classify::model::Class;
 use crate::core::classify::{Certainty, Classification, Intent, Label};
 use crate::mail::sync::FolderReport;
 use crate::store::StoredMessage;
@@ -199,6 +200,25 @@ pub fn mark(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `rapport mark --forget MESSAGE`: the learned reader forgets what marking the message
+/// taught it, from the next sync on.
+pub fn forget(mut ctx: Ctx, key: &str) -> Result<ExitCode> {
+    let m = find_message(&ctx, key)?;
+    if ctx.store.forget_reader_example(&m.message_id)? {
+        outln!(
+            "The learned reader forgot message {} (its reading stays as you marked it); later syncs read such words as before.",
+            m.id
+        )?;
+    } else {
+        outln!(
+            "Message {} taught the learned reader nothing to forget: it was never marked, or was forgotten already.",
+            m.id
+        )?;
+    }
+    super::kick_daemon(&ctx);
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The one way a reading is corrected or confirmed (`rapport mark`, `rapport review`):
 /// the label overridden, stale fields cleared, the timeline re-derived. Returns what
 /// changed and how many timeline entries were re-derived.
@@ -214,6 +234,12 @@ pub(crate) fn apply_mark(
     let changes = correct(&mut class, m.label, label, intent, until);
     let tx = ctx.store.batch()?;
     tx.set_label_override(m.id, label, &class)?;
+    // The words the user just read for rapport teach the learned reader (DESIGN §4).
+    if let Some(taught) = Class::of_reading(label, class.intent)
+        && !m.snippet.trim().is_empty()
+    {
+        tx.keep_reader_example(&m.message_id, &m.snippet, taught, now)?;
+    }
     let updated = tx
         .message_by_message_id(&m.message_id)?
         .context("message vanished")?;

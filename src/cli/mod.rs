@@ -138,13 +138,18 @@ enum Command {
         /// A Message-ID or the message id the timeline prints.
         message: String,
         /// meeting_invite, human_reply, thank_you, auto_reply, bounce, bulk, other, ...
-        label: String,
+        #[arg(required_unless_present = "forget")]
+        label: Option<String>,
         /// For human_reply: yes, no, later or other.
         #[arg(long)]
         intent: Option<String>,
         /// For intent later: the date to come back (2027-01-15).
         #[arg(long)]
         until: Option<String>,
+        /// Unteach the learned reader what marking MESSAGE taught it (the message keeps
+        /// the reading you gave it; mark it again to change that).
+        #[arg(long, conflicts_with_all = ["label", "intent", "until"])]
+        forget: bool,
     },
     /// Run the daemon: sync, plan, send what is approved and due (for systemd).
     Daemon,
@@ -335,13 +340,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             label,
             intent,
             until,
-        } => mailbox::mark(
-            Ctx::open(config_flag)?,
-            &message,
-            &label,
-            intent.as_deref(),
-            until.as_deref(),
-        ),
+            forget,
+        } => match label {
+            Some(label) if !forget => mailbox::mark(
+                Ctx::open(config_flag)?,
+                &message,
+                &label,
+                intent.as_deref(),
+                until.as_deref(),
+            ),
+            _ => mailbox::forget(Ctx::open(config_flag)?, &message),
+        },
         Command::Man => print_generated(render_man),
         Command::Completions { shell } => print_generated(|out| {
             render_completions(shell, out);

@@ -76,6 +76,8 @@ pub struct Classifier {
     pub sent_ids: HashSet<String>,
     pub tz: jiff::tz::TimeZone,
     pub now: Timestamp,
+    /// The learned reader: the shipped weights plus what the user taught it.
+    pub reader: Option<classify::model::Reader>,
 }
 
 impl Classifier {
@@ -85,6 +87,7 @@ impl Classifier {
             sent_ids: store.sent_message_ids()?,
             tz: cfg.tz.clone(),
             now,
+            reader: reader(store)?,
         })
     }
 
@@ -143,6 +146,7 @@ impl Classifier {
             user_addresses: &self.user,
             sent_message_ids: &is_sent,
             default_tz: self.tz.clone(),
+            reader: self.reader.as_ref(),
         };
         let mut c = classify::classify(raw, &ctx);
         if is_digest(raw) {
@@ -158,6 +162,25 @@ impl Classifier {
             });
         }
         c
+    }
+}
+
+/// The learned reader for this user: the shipped weights and every correction kept in
+/// the store. Shipped weights that do not parse (a damaged build) leave the rules alone
+/// in charge, with a warning; the store failing is an error.
+pub fn reader(store: &Store) -> Result<Option<classify::model::Reader>> {
+    let examples = store.reader_examples()?;
+    match classify::model::Reader::shipped() {
+        Ok(mut r) => {
+            r.learn_all(examples.iter().map(|(t, c)| (t.as_str(), *c)));
+            Ok(Some(r))
+        }
+        Err(e) => {
+            tracing::warn!(
+                "the learned reader is off: its shipped weights do not parse ({e}); reinstall rapport"
+            );
+            Ok(None)
+        }
     }
 }
 

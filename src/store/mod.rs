@@ -17,6 +17,7 @@ mod goals;
 mod maildir;
 mod messages;
 mod plan_marks;
+mod reader_examples;
 mod report;
 mod sent_copy;
 pub mod sync_batch;
@@ -84,6 +85,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0017_drafts_autoincrement",
         include_str!("migrations/0017_drafts_autoincrement.sql"),
+    ),
+    (
+        "0020_reader_examples",
+        include_str!("migrations/0020_reader_examples.sql"),
     ),
 ];
 

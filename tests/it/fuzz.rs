@@ -107,11 +107,13 @@ fn run_one(target: Target, input: &[u8]) {
         Target::Message => {
             let user = vec!["ada@example.org".to_string()];
             let sent = |_: &str| false;
+            let reader = rapport::core::classify::model::Reader::shipped().unwrap();
             let ctx = Context {
                 now: "2026-11-22T12:00:00Z".parse().unwrap(),
                 user_addresses: &user,
                 sent_message_ids: &sent,
                 default_tz: jiff::tz::TimeZone::UTC,
+                reader: Some(&reader),
             };
             let capped = rapport::mail::maildir::read_capped(input, 4096).unwrap();
             std::hint::black_box(classify(&capped, &ctx));

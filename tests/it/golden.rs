@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
+use rapport::core::classify::model::Reader;
 use rapport::core::classify::{Classification, Context, Label, classify};
 
 /// Corpus files whose manifest label we knowingly do not produce, with the
@@ -44,12 +45,14 @@ fn sent(id: &str) -> bool {
 
 fn with_ctx<T>(f: impl FnOnce(&Context<'_>) -> T) -> T {
     let users = vec!["sam.rivera@example.com".to_string()];
+    let reader = Reader::shipped().expect("the shipped reader parses");
     let ctx = Context {
         now: "2026-11-22T12:00:00Z".parse().expect("valid timestamp"),
         user_addresses: &users,
         sent_message_ids: &sent,
         default_tz: jiff::tz::TimeZone::get("Europe/Berlin")
             .expect("Europe/Berlin in the tz database"),
+        reader: Some(&reader),
     };
     f(&ctx)
 }
@@ -149,6 +152,7 @@ fn corpus_labels_match_the_manifest() {
     let mut disagreements_seen = Vec::new();
     let mut malformed = 0;
     let mut rows = 0;
+    let mut reader = ReaderTally::default();
     with_ctx(|ctx| {
         for line in manifest.lines().skip(1).filter(|l| !l.trim().is_empty()) {
             let cols: Vec<&str> = line.split('\t').collect();
@@ -175,6 +179,7 @@ fn corpus_labels_match_the_manifest() {
                 }
             };
             let got = c.label.as_str();
+            reader.count(file, &c, got == expected);
             if expected == "malformed" {
                 malformed += 1;
                 continue;
@@ -208,6 +213,7 @@ fn corpus_labels_match_the_manifest() {
         &pairs,
         0.9,
     );
+    let text = text + &reader.line();
     print!("{text}");
     write_report("1-corpus", &text);
     for (f, reason) in KNOWN_DISAGREEMENTS {
@@ -286,6 +292,7 @@ fn own_fixtures_match_their_labels() {
     let mut failures = Vec::new();
     let mut pairs = Vec::new();
     let mut listed = Vec::new();
+    let mut reader = ReaderTally::default();
     with_ctx(|ctx| {
         for line in labels
             .lines()
@@ -337,6 +344,7 @@ fn own_fixtures_match_their_labels() {
                     None => errs.push(format!("bad check {kv}")),
                 }
             }
+            reader.count(file, &c, errs.is_empty());
             if !errs.is_empty() {
                 let ev: Vec<String> = c
                     .evidence
@@ -364,6 +372,7 @@ fn own_fixtures_match_their_labels() {
         &pairs,
         0.0,
     );
+    let text = text + &reader.line();
     print!("{text}");
     write_report("3-fixtures", &text);
     assert!(listed.len() >= 25, "only {} fixtures", listed.len());
@@ -462,6 +471,52 @@ fn classify_dir(
     out
 }
 
+/// What the learned reader did to the readings it weighed: agreed, leaned
+/// another way, or doubted them (unsure), split by whether the reading was right.
+#[derive(Default)]
+struct ReaderTally {
+    agreed: usize,
+    leaned: usize,
+    doubted_right: usize,
+    doubted_wrong: usize,
+    doubted: Vec<String>,
+}
+
+impl ReaderTally {
+    fn count(&mut self, id: &str, c: &Classification, right: bool) {
+        for e in c.evidence.iter().filter(|e| e.kind == "model") {
+            if e.detail.starts_with("the learned reader agrees") {
+                self.agreed += 1;
+            } else if e.detail.ends_with(": unsure") {
+                let mark = if right { "right" } else { "wrong" };
+                self.doubted.push(format!("  {id} ({mark}): {}", e.detail));
+                if right {
+                    self.doubted_right += 1;
+                } else {
+                    self.doubted_wrong += 1;
+                }
+            } else {
+                self.leaned += 1;
+            }
+        }
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "learned reader: agreed {}, leaned otherwise {}, made unsure {} ({} of them right, {} wrong)\n",
+            self.agreed,
+            self.leaned,
+            self.doubted_right + self.doubted_wrong,
+            self.doubted_right,
+            self.doubted_wrong
+        ) + &self
+            .doubted
+            .iter()
+            .map(|d| format!("{d}\n"))
+            .collect::<String>()
+    }
+}
+
 /// One scored row of `external/labels.tsv` against its classification: the
 /// list of what is wrong (empty when right).
 fn external_errors(cols: &[&str], c: &Classification) -> Vec<String> {
@@ -510,11 +565,13 @@ fn external_set_is_read_right() {
     let empty = |_: &str| false;
     let tz = jiff::tz::TimeZone::get("America/New_York").expect("tz database");
     let now: jiff::Timestamp = "2026-12-01T00:00:00Z".parse().expect("valid timestamp");
+    let reader = Reader::shipped().expect("the shipped reader parses");
     let sent_ctx = Context {
         now,
         user_addresses: &users,
         sent_message_ids: &empty,
         default_tz: tz.clone(),
+        reader: Some(&reader),
     };
     let sent = classify_dir(&dir.join("sent"), &sent_ctx, &mut failures);
     let is_sent = |id: &str| sent.contains_key(id);
@@ -523,11 +580,13 @@ fn external_set_is_read_right() {
         user_addresses: &users,
         sent_message_ids: &is_sent,
         default_tz: tz,
+        reader: Some(&reader),
     };
     let inbox = classify_dir(&dir.join("inbox"), &ctx, &mut failures);
     let (mut scored, mut right) = (0, 0);
     let mut pairs = Vec::new();
     let mut wrong = Vec::new();
+    let mut reader = ReaderTally::default();
     for line in labels.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let cols: Vec<&str> = line.split('\t').collect();
         let (id, label) = (cell(&cols, 0), cell(&cols, 2));
@@ -545,6 +604,7 @@ fn external_set_is_read_right() {
             .unwrap_or_else(|| label.split('|').next().unwrap_or(label));
         pairs.push((expected.to_string(), c.label.as_str().to_string()));
         let errs = external_errors(&cols, c);
+        reader.count(id, c, errs.is_empty());
         if errs.is_empty() {
             right += 1;
         } else {
@@ -557,6 +617,7 @@ fn external_set_is_read_right() {
         "right (label, intent, dates, start): {right}/{scored} = {:.1} %\n",
         100.0 * f64::from(right) / f64::from(scored.max(1))
     ));
+    text.push_str(&reader.line());
     for w in &wrong {
         text.push_str(w);
         text.push('\n');

@@ -44,6 +44,7 @@ mod plan_agreed;
 mod plan_props;
 mod plan_table;
 mod prepare_cli;
+mod reader_learns;
 mod safety;
 mod sent_copy;
 mod servers_smoke;

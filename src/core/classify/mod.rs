@@ -25,6 +25,7 @@ mod ical;
 mod intent;
 mod lexicon;
 mod mime;
+pub mod model;
 mod text;
 mod tz;
 
@@ -46,6 +47,9 @@ pub struct Context<'a> {
     /// The user's zone: for floating and all-day times and for relative
     /// dates.
     pub default_tz: TimeZone,
+    /// The learned reader (shipped weights plus the user's corrections), built
+    /// by the caller; `None` reads with the rules alone.
+    pub reader: Option<&'a model::Reader>,
 }
 
 /// What a message is.
@@ -490,7 +494,10 @@ fn classify_mail(mail: &mime::Mail, ctx: &Context<'_>) -> Classification {
         return c;
     }
 
-    read_human(mail, ctx, &fresh_all, reply, r, c)
+    let answers = answers_the_user(mail, ctx);
+    let mut c = read_human(mail, ctx, &fresh_all, reply, r, c);
+    model::second::weigh(ctx.reader, &fresh_all.text, answers, &mut c);
+    c
 }
 
 /// Challenge-response notices, bounces and the machine reports that are

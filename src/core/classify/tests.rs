@@ -8,6 +8,7 @@ fn ctx_with<T>(f: impl FnOnce(&Context<'_>) -> T) -> T {
         user_addresses: &users,
         sent_message_ids: &sent,
         default_tz: TimeZone::get("Europe/Berlin").unwrap(),
+        reader: None,
     };
     f(&ctx)
 }

@@ -47,6 +47,7 @@ fn classifier() -> Classifier {
         sent_ids: HashSet::new(),
         tz: jiff::tz::TimeZone::UTC,
         now: "2026-11-30T08:00:00Z".parse().unwrap(),
+        reader: None,
     }
 }
 
