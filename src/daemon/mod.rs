@@ -15,6 +15,7 @@
 //! the server is bounded; the store is owned by the loop (no lock that a panic could
 //! poison).
 
+mod guard;
 #[cfg(test)]
 mod tests;
 mod turn;
@@ -32,6 +33,7 @@ use crate::config::{self, Loaded};
 use crate::mail::imap;
 use crate::store::Store;
 
+pub use guard::{LOGIN_WARNING, LOGINS_PER_MINUTE};
 pub use wake::{
     KICK_SIGNAL_NAME, NEXT_WAKEUP, TurnDone, Waited, kick, last_turn_seq, next_due, plan_wait,
     wait_for_turn,
@@ -196,6 +198,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         seq: 0,
         plan_due: None,
         look_folders: Vec::new(),
+        guard: guard::Guard::default(),
     };
     daemon.seq = last_turn_seq(&daemon.store)?;
     daemon.run_loop().await;
@@ -220,6 +223,8 @@ struct Daemon {
     plan_due: Option<jiff::Timestamp>,
     /// The folders looked at again just before each send (the chosen ones but Sent).
     look_folders: Vec<String>,
+    /// Backoff and the login cap for a server that keeps failing.
+    guard: guard::Guard,
 }
 
 impl Daemon {

@@ -211,7 +211,9 @@ impl Daemon {
         let status = match s.examine("INBOX").await {
             Ok(st) => st,
             Err(e) => {
-                tracing::info!(error = %e, "could not open INBOX to wait; reconnecting");
+                let wait = self.guard.idle_failed();
+                tracing::warn!(error = %e, retry_in = ?wait, "could not open INBOX to wait; reconnecting after a pause");
+                self.sleep(wait).await;
                 return;
             }
         };
@@ -240,9 +242,16 @@ impl Daemon {
         match s.idle(limits, wake).await {
             Ok((s, end)) => {
                 tracing::debug!(?end, "IDLE ended");
+                self.guard.idle_ok(&self.store);
                 self.session = Some(s);
             }
-            Err(e) => tracing::info!(error = %e, "IDLE ended with an error; reconnecting"),
+            Err(e) => {
+                // Reconnecting at once would log in again and again (a server that
+                // refuses IDLE or closes as it starts): wait longer each time.
+                let wait = self.guard.idle_failed();
+                tracing::warn!(error = %e, retry_in = ?wait, "IDLE ended with an error; reconnecting after a pause");
+                self.sleep(wait).await;
+            }
         }
     }
 }
