@@ -340,6 +340,7 @@ fn idle_fault_does_not_storm(fault: Fault) {
     });
     std::thread::sleep(Duration::from_secs(12));
     let logins = server.logins();
+    eprintln!("{logins} logins in the 12 s after the first");
     assert!(daemon.alive(), "{}", daemon.log());
     assert!(
         logins <= 5,
