@@ -16,6 +16,18 @@ use crate::store::Store;
 
 /// At most this many logins in any minute.
 pub const LOGINS_PER_MINUTE: usize = 6;
+/// Debug builds only: `RAPPORT_TEST_LOGINS_PER_MINUTE=N` lowers the cap, so that a test
+/// can reach it in seconds (backoff alone keeps a real run under it).
+const CAP_ENV: &str = "RAPPORT_TEST_LOGINS_PER_MINUTE";
+
+/// The cap in force: [`LOGINS_PER_MINUTE`], or the test's lower one.
+fn cap() -> usize {
+    let test = cfg!(debug_assertions)
+        .then(|| std::env::var(CAP_ENV).ok())
+        .flatten()
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    test.map_or(LOGINS_PER_MINUTE, |n| n.clamp(1, LOGINS_PER_MINUTE))
+}
 /// The store key of the warning `rapport status` shows while logins are being held back.
 pub const LOGIN_WARNING: &str = "imap_login_warning";
 
@@ -47,7 +59,7 @@ impl Guard {
         host: &str,
         wakers: &Wakers,
     ) -> bool {
-        if let Some(wait) = hold_back(&mut self.logins, Instant::now()) {
+        if let Some(wait) = hold_back(&mut self.logins, Instant::now(), cap()) {
             let text = format!(
                 "{} logins to {host} in the last minute: holding the next one back {}s (a provider may lock an account that logs in this often); the log lines before this say what keeps failing",
                 self.logins.len(),
@@ -106,14 +118,14 @@ impl Guard {
 
 /// How long the next login must wait to keep to [`LOGINS_PER_MINUTE`] (`None`: it need
 /// not); forgets logins more than a minute old.
-fn hold_back(logins: &mut VecDeque<Instant>, now: Instant) -> Option<Duration> {
+fn hold_back(logins: &mut VecDeque<Instant>, now: Instant, cap: usize) -> Option<Duration> {
     while logins
         .front()
         .is_some_and(|t| now.saturating_duration_since(*t) >= MINUTE)
     {
         logins.pop_front();
     }
-    if logins.len() < LOGINS_PER_MINUTE {
+    if logins.len() < cap {
         return None;
     }
     let oldest = logins.front()?;
@@ -164,14 +176,21 @@ mod tests {
             .map(|i| start + Duration::from_secs(i))
             .collect();
         let now = start + Duration::from_secs(10);
-        assert_eq!(hold_back(&mut logins, now), Some(Duration::from_secs(50)));
+        assert_eq!(
+            hold_back(&mut logins, now, LOGINS_PER_MINUTE),
+            Some(Duration::from_secs(50))
+        );
         logins.pop_back();
-        assert_eq!(hold_back(&mut logins, now), None, "under the cap");
+        assert_eq!(
+            hold_back(&mut logins, now, LOGINS_PER_MINUTE),
+            None,
+            "under the cap"
+        );
         let later = start + Duration::from_secs(61);
         logins.push_back(now);
         logins.push_back(now);
         assert_eq!(
-            hold_back(&mut logins, later),
+            hold_back(&mut logins, later, LOGINS_PER_MINUTE),
             None,
             "old logins are forgotten"
         );

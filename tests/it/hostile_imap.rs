@@ -360,6 +360,48 @@ fn a_connection_closed_as_idle_starts_backs_off() {
     idle_fault_does_not_storm(Fault::Eof);
 }
 
+/// Past the cap on logins per minute (lowered for the test), the daemon holds the next
+/// login back, says so in its log, and `rapport status` shows the warning.
+#[test]
+fn logins_past_the_cap_are_held_back_with_a_log_line_and_a_status_warning() {
+    let server = HostileImap::start();
+    server.fault(On::Idle, Fault::Bad, usize::MAX);
+    let env = env_for(&server);
+    let extra = [("RAPPORT_TEST_LOGINS_PER_MINUTE", "2")];
+    let daemon = Daemon::start(&env, "warn,rapport=info", &extra);
+    let said = "logins to 127.0.0.1 in the last minute";
+    daemon.wait_until("the login cap", Duration::from_secs(30), || {
+        daemon.log().contains(said)
+    });
+    let logins = server.logins();
+    assert_eq!(logins, 2, "{}", daemon.log());
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(server.logins(), logins, "held back:\n{}", daemon.log());
+    let status = env.rapport(&["status"]).ok();
+    assert!(
+        status.stdout.contains("Warning") && status.stdout.contains(said),
+        "{}",
+        status.stdout
+    );
+    daemon.stop_within_ten_seconds();
+}
+
+/// A refused login is reported in the server's words with the fix, never as a debug dump.
+#[test]
+fn a_refused_login_shows_the_servers_words_and_the_fix() {
+    let server = HostileImap::start();
+    server.fault(On::Login, Fault::No, usize::MAX);
+    let env = env_for(&server);
+    let run = env.rapport(&["sync"]).fails();
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        said.contains("[AUTHENTICATIONFAILED] Authentication failed."),
+        "{said}"
+    );
+    assert!(said.contains("password"), "the fix: {said}");
+    assert!(!said.contains("Some(") && !said.contains("code:"), "{said}");
+}
+
 /// A sent draft whose copy is pending in Sent (`save_sent = "always"`).
 fn sent_draft(server: &HostileImap) -> Env {
     let env = env_for(server);

@@ -20,6 +20,7 @@ use std::time::Duration;
 /// Which command a fault spoils.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum On {
+    Login,
     Search,
     /// A UID FETCH asking for headers.
     FetchHeaders,
@@ -216,7 +217,13 @@ fn serve(stream: TcpStream, st: &Arc<Mutex<State>>) -> std::io::Result<()> {
             }
             "LOGIN" => {
                 st.lock().unwrap().logins += 1;
-                c.line(&format!("{tag} OK logged in"))?;
+                if take_fault(st, On::Login).is_some() {
+                    c.line(&format!(
+                        "{tag} NO [AUTHENTICATIONFAILED] Authentication failed."
+                    ))?;
+                } else {
+                    c.line(&format!("{tag} OK logged in"))?;
+                }
                 true
             }
             "LIST" => list(&mut c, st, tag)?,
