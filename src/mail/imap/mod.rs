@@ -6,9 +6,16 @@
 //! BODY.PEEK, so the user's flags (\Seen above all) never change. TLS is rustls with the
 //! system roots plus the configured `ca_file`; STARTTLS is required when configured, and
 //! the password or OAuth2 token is fetched only once the connection is encrypted, and a
-//! refused token is retried once with a fresh one. This module must never SELECT a
-//! folder, STORE a flag or EXPUNGE. The single exception to read-only is [`append`]: a
-//! copy of an email rapport sent, filed in the Sent folder.
+//! refused token is retried once with a fresh one.
+//!
+//! No answer is taken for whole before its tagged `OK` ([`command`]): SEARCH, FETCH,
+//! EXAMINE and APPEND are run and read here rather than through async-imap's helpers,
+//! which drop the tagged status; LIST is read line by line ([`list`]). A session whose
+//! answer broke off mid-way is marked broken and refuses further commands.
+//!
+//! This module must never SELECT a folder, STORE a flag or EXPUNGE (leaving a folder
+//! opened with EXAMINE, by UNSELECT or CLOSE, expunges nothing). The single exception
+//! to read-only is [`append`]: a copy of an email rapport sent, filed in the Sent folder.
 
 mod append;
 mod command;

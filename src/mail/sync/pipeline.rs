@@ -7,7 +7,11 @@
 //! each under [`BODY_BATCH_BYTES`] of bodies; the writer holds read envelopes only. The
 //! cursor stored with a group only ever covers messages already stored (headers are
 //! taken in UID order, groups are stored in order, and a group's cursor stops after its
-//! last UID unless it ends its batch), so a stop or an error leaves nothing skipped.
+//! last UID unless it ends its batch, and never passes the lowest UID asked for whose
+//! header, or wanted text, did not come), so a stop or an error leaves nothing skipped.
+//! A batch the server refused or cut is an error naming the folder and the UID range,
+//! after what was stored before it is kept; a message whose text was wanted and did not
+//! come is not stored from its headers alone.
 //! This module never classifies nor writes SQL itself: `Classifier::prepare` reads,
 //! `writer` stores.
 
