@@ -189,6 +189,16 @@ fn text_fetch_cut_by_eof_stores_nothing_from_headers_alone() {
 }
 
 #[test]
+fn header_fetch_answered_ok_without_some_messages_moves_no_cursor_past_them() {
+    refused_then_recovered(On::FetchHeaders, Fault::FetchOmits);
+}
+
+#[test]
+fn text_fetch_answered_ok_without_some_texts_stores_nothing_from_headers_alone() {
+    refused_then_recovered(On::FetchTexts, Fault::FetchOmits);
+}
+
+#[test]
 fn a_fetch_without_its_uid_is_an_error() {
     refused_then_recovered(On::FetchHeaders, Fault::FetchWithoutUid);
 }

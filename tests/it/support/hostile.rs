@@ -41,6 +41,8 @@ pub enum Fault {
     Eof,
     /// FETCH responses without their UID.
     FetchWithoutUid,
+    /// Every other message asked for left out, then a tagged OK.
+    FetchOmits,
     /// An extra FETCH for a message that was not asked for (UID 900), then the answer.
     FetchUnasked,
     /// Unsolicited FETCH responses without end (100,000 at most, then the answer).
@@ -494,7 +496,10 @@ fn fetch(
         }
     }
     let with_uid = fault != Some(Fault::FetchWithoutUid);
-    for uid in &uids[..upto] {
+    for (i, uid) in uids[..upto].iter().enumerate() {
+        if fault == Some(Fault::FetchOmits) && i % 2 == 1 {
+            continue;
+        }
         let m = msgs.iter().find(|m| m.uid == *uid).unwrap();
         c.send(&fetch_response(seq_of(*uid), m, query, with_uid))?;
     }
