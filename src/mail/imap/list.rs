@@ -14,7 +14,7 @@
 use std::time::Duration;
 
 use imap_proto::{MailboxDatum, NameAttribute as A, Response};
-use tokio::io::AsyncReadExt as _;
+use tokio::io::{AsyncRead, AsyncReadExt as _};
 
 use super::command::{self, escape};
 use super::{Folder, ImapError, Result, Special, Stream};
@@ -169,11 +169,16 @@ fn trim(b: &[u8]) -> &[u8] {
 
 /// One whole response: a line, with any literal it announces and the rest of the line
 /// after it.
-async fn read_response(stream: &mut Stream, timeout: Duration) -> Result<Vec<u8>> {
+async fn read_response(
+    stream: &mut (impl AsyncRead + Unpin),
+    timeout: Duration,
+) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     loop {
+        let start = out.len();
         read_line(stream, timeout, &mut out).await?;
-        let Some(n) = literal_len(&out) else {
+        // Only the part just read can announce a literal (not the literal before it).
+        let Some(n) = literal_len(out.get(start..).unwrap_or_default()) else {
             return Ok(out);
         };
         if n > MAX_LINE {
@@ -194,15 +199,21 @@ async fn read_response(stream: &mut Stream, timeout: Duration) -> Result<Vec<u8>
 
 /// `{N}` (or `{N+}`) right before the line's CRLF.
 fn literal_len(line: &[u8]) -> Option<usize> {
-    let body = line.strip_suffix(b"\r\n")?.strip_suffix(b"}")?;
+    let line = line.strip_suffix(b"\n")?;
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let body = line.strip_suffix(b"}")?;
     let open = body.iter().rposition(|&b| b == b'{')?;
     let digits = body.get(open + 1..)?;
     let digits = digits.strip_suffix(b"+").unwrap_or(digits);
     std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
-/// Appends one line (through its CRLF) to `out`.
-async fn read_line(stream: &mut Stream, timeout: Duration, out: &mut Vec<u8>) -> Result<()> {
+/// Appends one line (through its LF) to `out`.
+async fn read_line(
+    stream: &mut (impl AsyncRead + Unpin),
+    timeout: Duration,
+    out: &mut Vec<u8>,
+) -> Result<()> {
     let start = out.len();
     loop {
         let byte = match tokio::time::timeout(timeout, stream.read_u8()).await {
@@ -211,7 +222,7 @@ async fn read_line(stream: &mut Stream, timeout: Duration, out: &mut Vec<u8>) ->
             Err(_) => return Err(silence(timeout)),
         };
         out.push(byte);
-        if out.ends_with(b"\r\n") {
+        if byte == b'\n' {
             return Ok(());
         }
         if out.len() - start > MAX_LINE {
@@ -261,11 +272,33 @@ mod tests {
         assert!(name.len() < 600, "{}", name.len());
     }
 
+    #[tokio::test]
+    async fn a_name_sent_as_a_literal_is_read_whole_and_nothing_past_the_tag() {
+        let wire: &[u8] = b"* LIST (\\HasNoChildren) \"/\" {7}\r\nArch{2}\r\n* LIST () \"/\" INBOX\r\nA1 OK done\r\n* 9 EXISTS\r\n";
+        let mut reader = wire;
+        let t = Duration::from_secs(1);
+        let first = read_response(&mut reader, t).await.unwrap_or_default();
+        let f = folder(&first).ok().flatten().map(|f| f.name);
+        assert_eq!(f.as_deref(), Some("Arch{2}"));
+        let second = read_response(&mut reader, t).await.unwrap_or_default();
+        assert_eq!(
+            folder(&second).ok().flatten().map(|f| f.name).as_deref(),
+            Some("INBOX")
+        );
+        let done = read_response(&mut reader, t).await.unwrap_or_default();
+        assert!(done.starts_with(b"A1 OK"));
+        assert_eq!(
+            reader, b"* 9 EXISTS\r\n",
+            "nothing read past the tagged line"
+        );
+    }
+
     #[test]
     fn literals_are_announced_at_the_end_of_a_line() {
         assert_eq!(literal_len(b"* LIST () \"/\" {12}\r\n"), Some(12));
         assert_eq!(literal_len(b"* LIST () \"/\" {3+}\r\n"), Some(3));
         assert_eq!(literal_len(b"* LIST () \"/\" \"{x}\"\r\n"), None);
         assert_eq!(literal_len(b"* LIST () \"/\" Sent\r\n"), None);
+        assert_eq!(literal_len(b"* LIST () \"/\" {4}\n"), Some(4));
     }
 }
