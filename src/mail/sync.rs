@@ -406,7 +406,7 @@ pub async fn sync_folder(
     let uids = to_read(session, cfg, icfg, &cursor, &status, now, &mut report)
         .await
         .with_context(|| {
-            format!("{shown}: could not search for new mail; the folder's cursor stays where it is and the next sync asks again")
+            format!("could not search {shown} for new mail; the folder's cursor stays where it is and the next sync asks again")
         })?;
     let same = cursor.uidvalidity == status.uidvalidity;
     let first = if same { cursor.next_uid.max(1) } else { 1 };

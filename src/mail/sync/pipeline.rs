@@ -249,7 +249,7 @@ impl Folder<'_> {
         );
         let from = from.unwrap_or(first);
         anyhow::anyhow!(
-            "{}: UIDs {first}-{last} could not be read ({why}); the folder's cursor stays before UID {from} and the next sync asks again; if this repeats, the server refuses these messages: look at them in your mail client or ask your provider",
+            "UIDs {first}-{last} of {} could not be read ({why}); the folder's cursor stays before UID {from} and the next sync asks again; if this repeats, the server is failing on these messages: look at them in your mail client or ask your provider",
             imap::escape_words(self.at.folder)
         )
     }
