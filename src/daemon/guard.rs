@@ -3,6 +3,8 @@
 //! could not be filed, and a cap on logins per minute with a log line and a warning
 //! `rapport status` shows.
 //!
+//! After three IDLEs failed in a row the daemon polls instead for an hour.
+//!
 //! A turn that fails already backs off ([`super::backoff`]); these cover the paths where
 //! the turn itself succeeds and only what comes after it fails, over and over (IDLE
 //! answered BAD, a connection closed as IDLE starts, an APPEND refused). This module
@@ -32,6 +34,9 @@ fn cap() -> usize {
 pub const LOGIN_WARNING: &str = "imap_login_warning";
 
 const MINUTE: Duration = Duration::from_secs(60);
+/// After this many IDLEs failed in a row the daemon polls instead, for [`IDLE_REST`].
+const IDLE_FAILURES_MAX: u32 = 3;
+const IDLE_REST: Duration = Duration::from_secs(3600);
 /// The first wait after a copy in Sent could not be filed; it doubles up to an hour.
 const COPY_RETRY_FIRST: Duration = Duration::from_secs(60);
 const COPY_RETRY_MAX: Duration = Duration::from_secs(3600);
@@ -43,6 +48,8 @@ pub(super) struct Guard {
     logins: VecDeque<Instant>,
     /// IDLEs that failed in a row.
     idle_failures: u32,
+    /// Until when the daemon polls instead of IDLE (IDLE kept failing).
+    idle_rest: Option<Instant>,
     /// Copies in Sent that failed in a row, and when to try again.
     copy_failures: u32,
     copy_retry: Option<Instant>,
@@ -78,10 +85,31 @@ impl Guard {
         true
     }
 
-    /// The wait after an IDLE that failed (one more in a row).
+    /// The wait after an IDLE that failed (one more in a row). After
+    /// [`IDLE_FAILURES_MAX`] in a row, IDLE rests for an hour and the daemon polls.
     pub(super) fn idle_failed(&mut self) -> Duration {
         self.idle_failures = self.idle_failures.saturating_add(1);
+        if self.idle_failures >= IDLE_FAILURES_MAX && self.idle_rest.is_none() {
+            tracing::warn!(
+                failures = self.idle_failures,
+                "IDLE keeps failing on this server: polling instead ([imap] poll_seconds) for the next hour"
+            );
+            self.idle_rest = Some(Instant::now() + IDLE_REST);
+        }
         backoff(self.idle_failures)
+    }
+
+    /// Whether the daemon may wait in IDLE (not while IDLE rests after failing).
+    pub(super) fn idle_allowed(&mut self) -> bool {
+        match self.idle_rest {
+            Some(until) if Instant::now() < until => false,
+            Some(_) => {
+                self.idle_rest = None;
+                self.idle_failures = 0;
+                true
+            }
+            None => true,
+        }
     }
 
     /// An IDLE that ended well: the server is healthy again.
@@ -205,7 +233,12 @@ mod tests {
             g.idle_failed();
         }
         assert!(g.idle_failed() > first * 4);
-        g.idle_failures = 0;
-        assert!(g.idle_failed() < Duration::from_secs(4));
+        assert!(
+            !g.idle_allowed(),
+            "IDLE rests after failing again and again"
+        );
+        g.idle_rest = Some(Instant::now());
+        assert!(g.idle_allowed(), "and is tried again after its rest");
+        assert!(g.idle_failed() < Duration::from_secs(4), "counting afresh");
     }
 }

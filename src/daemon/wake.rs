@@ -169,7 +169,9 @@ impl Daemon {
             tracing::warn!(error = %format!("{e:#}"), "could not work out the next due time");
             None
         });
-        let idle = retry.is_none() && self.session.as_ref().is_some_and(|s| s.idle_supported);
+        let idle = retry.is_none()
+            && self.guard.idle_allowed()
+            && self.session.as_ref().is_some_and(|s| s.idle_supported);
         let poll = self.cfg.config.imap.as_ref().map_or(60, |i| i.poll_seconds);
         let (cap, cap_why) = match retry {
             Some(r) => (r, "the retry after a failed turn"),

@@ -355,6 +355,11 @@ fn idle_fault_does_not_storm(fault: Fault) {
         daemon.log()
     );
     assert!(daemon.log().contains("after a pause"), "{}", daemon.log());
+    assert!(
+        daemon.log().contains("polling instead"),
+        "after three failures in a row the daemon polls:\n{}",
+        daemon.log()
+    );
 }
 
 #[test]
