@@ -5,6 +5,13 @@
 //! level asked for and other crates (rustls, async-imap) at warn, unless `RAPPORT_LOG`
 //! says otherwise (e.g. `RAPPORT_LOG=info,rustls=debug`). This module must never log a
 //! secret and never write to stdout, which carries data.
+//!
+//! The mail libraries' own wire traces never reach the log, whatever `RAPPORT_LOG` says:
+//! async-imap traces every command it writes (`LOGIN "user" "password"`, the base64
+//! XOAUTH2 string with the access token) through the `log` bridge at trace level, and
+//! lettre's SMTP trace would carry `AUTH PLAIN`. Their debug and trace lines are dropped
+//! by a filter on the output itself, after the level filter, so no directive lets them
+//! through.
 
 use std::io::IsTerminal;
 
@@ -18,27 +25,65 @@ pub fn default_filter(verbose: u8, daemon: bool) -> &'static str {
     }
 }
 
+/// Crates whose debug and trace output is their wire protocol, secrets included.
+const WIRE_TRACERS: [&str; 3] = ["async_imap", "imap_proto", "lettre"];
+
+/// Whether a log line may carry what went over the wire (and so a password or token):
+/// debug or trace from one of [`WIRE_TRACERS`].
+pub fn carries_wire(target: &str, level: tracing::Level) -> bool {
+    level > tracing::Level::INFO
+        && WIRE_TRACERS.iter().any(|c| {
+            target
+                .strip_prefix(c)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+        })
+}
+
 /// Installs the subscriber (once; later calls do nothing).
 pub fn init(verbose: u8, daemon: bool) {
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter(verbose, daemon)));
     let ansi = std::io::stderr().is_terminal();
     let journal = std::env::var_os("JOURNAL_STREAM").is_some();
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let no_wire = tracing_subscriber::filter::filter_fn(|m| !carries_wire(m.target(), *m.level()));
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(ansi)
         .with_target(false);
+    let registry = tracing_subscriber::registry().with(filter);
     let _ = if journal {
-        builder.without_time().try_init()
+        registry
+            .with(layer.without_time().with_filter(no_wire))
+            .try_init()
     } else {
-        builder.try_init()
+        registry.with(layer.with_filter(no_wire)).try_init()
     };
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_mail_libraries_wire_traces_are_never_logged() {
+        use tracing::Level;
+        for target in [
+            "async_imap::imap_stream",
+            "async_imap",
+            "lettre::transport::smtp::client::connection",
+            "imap_proto::parser",
+        ] {
+            assert!(carries_wire(target, Level::TRACE), "{target}");
+            assert!(carries_wire(target, Level::DEBUG), "{target}");
+            assert!(!carries_wire(target, Level::WARN), "{target}");
+        }
+        assert!(!carries_wire("rapport::mail::sync", Level::TRACE));
+        assert!(!carries_wire("async_imapx", Level::TRACE));
+        assert!(!carries_wire("rustls::client", Level::DEBUG));
+    }
 
     #[test]
     fn the_daemon_speaks_at_info_and_other_crates_stay_at_warn() {

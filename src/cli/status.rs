@@ -49,6 +49,8 @@ struct Status {
     folders: Vec<SyncState>,
     /// (error, when).
     last_error: Option<(String, String)>,
+    /// (warning, when): the daemon is holding logins back.
+    login_warning: Option<(String, String)>,
     drafts: BTreeMap<String, usize>,
     next_due: Option<String>,
     goals: serde_json::Value,
@@ -67,6 +69,7 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
             },
             "folders": s.folders,
             "last_error": s.last_error.as_ref().map(|(e, at)| json!({ "error": e, "at": at })),
+            "login_warning": s.login_warning.as_ref().map(|(w, at)| json!({ "warning": w, "at": at })),
             "drafts": s.drafts,
             "next_due": s.next_due,
             "messages": ctx.store.message_count()?,
@@ -94,6 +97,10 @@ fn gather(ctx: &Ctx) -> Result<Status> {
         next_wakeup,
         folders: ctx.store.sync_states()?,
         last_error: ctx.store.state("last_error")?,
+        login_warning: ctx
+            .store
+            .state(crate::daemon::LOGIN_WARNING)?
+            .filter(|(w, _)| !w.is_empty()),
         drafts: ctx.store.draft_counts()?,
         next_due: next_due(ctx)?,
         goals: goals(ctx)?,
@@ -135,6 +142,9 @@ fn print_text(s: &Status) -> Result<()> {
     print_folders(&s.folders)?;
     if let Some((e, at)) = &s.last_error {
         outln!("Last error ({at}): {e}")?;
+    }
+    if let Some((w, at)) = &s.login_warning {
+        outln!("Warning ({at}): {w}")?;
     }
     let states: Vec<String> = s.drafts.iter().map(|(st, n)| format!("{st} {n}")).collect();
     if states.is_empty() {

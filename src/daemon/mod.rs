@@ -22,6 +22,7 @@
 //! the server is bounded; the store is owned by the loop (no lock that a panic could
 //! poison).
 
+mod guard;
 #[cfg(test)]
 mod tests;
 mod turn;
@@ -39,6 +40,7 @@ use crate::config::{self, Loaded};
 use crate::mail::imap;
 use crate::store::Store;
 
+pub use guard::{LOGIN_WARNING, LOGINS_PER_MINUTE};
 pub use wake::{
     KICK_SIGNAL_NAME, NEXT_WAKEUP, TurnDone, Waited, kick, last_turn_seq, next_due, plan_wait,
     wait_for_turn,
@@ -288,6 +290,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         plan_due: None,
         look_folders: Vec::new(),
         database,
+        guard: guard::Guard::default(),
     };
     daemon.seq = last_turn_seq(&daemon.store)?;
     let ran = daemon.run_loop().await;
@@ -335,6 +338,8 @@ struct Daemon {
     look_folders: Vec<String>,
     /// The database file the daemon opened.
     database: FileId,
+    /// Backoff and the login cap for a server that keeps failing.
+    guard: guard::Guard,
 }
 
 impl Daemon {

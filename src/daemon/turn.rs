@@ -188,7 +188,16 @@ impl Daemon {
         let account = imap_account(icfg, &username);
         let (mut s, fresh) = match self.session.take() {
             Some(s) => (s, false),
-            None => (imap::Session::connect(icfg, &username).await?, true),
+            None => {
+                if !self
+                    .guard
+                    .before_login(&self.store, &icfg.host, &self.wakers)
+                    .await
+                {
+                    anyhow::bail!("stopping before logging in again");
+                }
+                (imap::Session::connect(icfg, &username).await?, true)
+            }
         };
         let found = s.folders().await?;
         let chosen = sync::choose_folders(icfg, &found);
@@ -244,9 +253,13 @@ impl Daemon {
     }
 
     /// Files the copies in Sent that are due (see [`crate::mail::sent_copy`]) on the kept
-    /// session; returns when the next one falls due. A failure drops the session and
-    /// waits for the next turn.
+    /// session; returns when the next one falls due. A copy the server refused keeps the
+    /// session (and so IDLE) and is tried again after a growing wait; a broken
+    /// connection is dropped.
     async fn save_sent_copies(&mut self, now: Timestamp) -> Option<Timestamp> {
+        if let Some(left) = self.guard.copy_wait() {
+            return later(now, left);
+        }
         let s = self.session.as_mut()?;
         let found = match s.folders().await {
             Ok(f) => f,
@@ -258,11 +271,20 @@ impl Daemon {
         };
         let saved = crate::mail::sent_copy::save_copies(&self.store, &self.cfg, s, &found, now);
         match saved.await {
-            Ok(r) => r.next_due,
+            Ok(r) => {
+                self.guard.copy_ok();
+                r.next_due
+            }
             Err(e) => {
-                tracing::warn!(error = %format!("{e:#}"), "could not file a copy in Sent; the next turn tries again");
-                self.session = None;
-                None
+                let refused = e
+                    .downcast_ref::<crate::mail::sent_copy::CopyError>()
+                    .is_some_and(|c| c.refused);
+                let wait = self.guard.copy_failed();
+                tracing::warn!(error = %format!("{e:#}"), retry_in = ?wait, "could not file a copy in Sent; tries again after the wait");
+                if !refused {
+                    self.session = None;
+                }
+                later(now, wait)
             }
         }
     }
@@ -294,6 +316,12 @@ impl Daemon {
             crate::send::send_due(store, cfg, now, send_lock, &mut look, stop)
         })
     }
+}
+
+/// `now` plus `wait`, as a due time.
+fn later(now: Timestamp, wait: Duration) -> Option<Timestamp> {
+    let wait = jiff::SignedDuration::try_from(wait).ok()?;
+    now.checked_add(wait).ok()
 }
 
 /// The look at the inbox made just before each SMTP transaction (issue: a reply that

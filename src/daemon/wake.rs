@@ -169,7 +169,9 @@ impl Daemon {
             tracing::warn!(error = %format!("{e:#}"), "could not work out the next due time");
             None
         });
-        let idle = retry.is_none() && self.session.as_ref().is_some_and(|s| s.idle_supported);
+        let idle = retry.is_none()
+            && self.guard.idle_allowed()
+            && self.session.as_ref().is_some_and(|s| s.idle_supported);
         let poll = self.cfg.config.imap.as_ref().map_or(60, |i| i.poll_seconds);
         let (cap, cap_why) = match retry {
             Some(r) => (r, "the retry after a failed turn"),
@@ -211,7 +213,9 @@ impl Daemon {
         let status = match s.examine("INBOX").await {
             Ok(st) => st,
             Err(e) => {
-                tracing::info!(error = %e, "could not open INBOX to wait; reconnecting");
+                let wait = self.guard.idle_failed();
+                tracing::warn!(error = %e, retry_in = ?wait, "could not open INBOX to wait; reconnecting after a pause");
+                self.sleep(wait).await;
                 return;
             }
         };
@@ -240,9 +244,16 @@ impl Daemon {
         match s.idle(limits, wake).await {
             Ok((s, end)) => {
                 tracing::debug!(?end, "IDLE ended");
+                self.guard.idle_ok(&self.store);
                 self.session = Some(s);
             }
-            Err(e) => tracing::info!(error = %e, "IDLE ended with an error; reconnecting"),
+            Err(e) => {
+                // Reconnecting at once would log in again and again (a server that
+                // refuses IDLE or closes as it starts): wait longer each time.
+                let wait = self.guard.idle_failed();
+                tracing::warn!(error = %e, retry_in = ?wait, "IDLE ended with an error; reconnecting after a pause");
+                self.sleep(wait).await;
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ use anyhow::Result;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::config::{Loaded, SaveSent};
-use crate::mail::imap::{Folder, Session, Special};
+use crate::mail::imap::{Folder, ImapError, Session, Special};
 use crate::mail::sync::{imap_account, imap_username};
 use crate::store::{CopyState, Store};
 
@@ -88,7 +88,8 @@ pub async fn save_copies(
                 continue;
             }
         }
-        if session.has_message_id(&folder, &copy.message_id).await? {
+        let there = session.has_message_id(&folder, &copy.message_id).await;
+        if there.map_err(|e| not_filed(e, copy.draft_id, &folder))? {
             store.record_sent_copy(copy.draft_id, CopyState::Found, &folder, now)?;
             report.found.push(copy.draft_id);
             continue;
@@ -96,13 +97,39 @@ pub async fn save_copies(
         test_exit("before", 87);
         session
             .append_seen(&folder, &copy.message, copy.sent_at)
-            .await?;
+            .await
+            .map_err(|e| not_filed(e, copy.draft_id, &folder))?;
         test_exit("after", 86);
         store.record_sent_copy(copy.draft_id, CopyState::Appended, &folder, now)?;
         tracing::info!(draft = copy.draft_id, folder = %folder, "saved a copy in Sent");
         report.appended.push(copy.draft_id);
     }
     Ok(report)
+}
+
+/// A copy that could not be filed: the server's words, what happens next and what the
+/// user can do.
+#[derive(Debug, thiserror::Error)]
+#[error("{text}")]
+pub struct CopyError {
+    /// The server refused (NO/BAD): the connection is still good for other commands.
+    pub refused: bool,
+    text: String,
+}
+
+fn not_filed(e: ImapError, draft: i64, folder: &str) -> anyhow::Error {
+    let folder = crate::mail::imap::escape_words(folder);
+    let fix = match &e {
+        ImapError::Refused(_) => format!(
+            "the draft stays recorded as sent and its copy pending; rapport tries again later, waiting longer each time. If this repeats, check that \"{folder}\" exists and accepts new mail (or set [imap] sent_folder), or set [imap] save_sent = \"never\" if your provider files its own copy"
+        ),
+        _ => "the copy stays pending; the next sync tries again".to_string(),
+    };
+    let text = format!("could not file the copy of draft {draft} in \"{folder}\": {e}; {fix}");
+    anyhow::Error::new(CopyError {
+        refused: matches!(e, ImapError::Refused(_)),
+        text,
+    })
 }
 
 /// Right after `rapport send` sent something: a pass on a new connection, so `always`

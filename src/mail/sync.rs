@@ -347,10 +347,18 @@ pub async fn sync_imap_async(
         .next()
         .unwrap_or_else(|| "INBOX".to_string());
     let mut reports = vec![sync_one(store, cfg, &mut session, &account, &first, now).await?];
+    if session.is_broken() {
+        // The answer broke off: nothing more on this connection can be trusted. The
+        // folder's error says what happened; the next sync connects again.
+        return Ok(reports);
+    }
     let folders = session.folders().await?;
     let chosen = choose_folders(icfg, &folders);
     for folder in chosen.into_iter().filter(|f| *f != first) {
         reports.push(sync_one(store, cfg, &mut session, &account, &folder, now).await?);
+        if session.is_broken() {
+            return Ok(reports);
+        }
     }
     confirm_unknown(store, now)?;
     let copies = crate::mail::sent_copy::save_copies(store, cfg, &mut session, &folders, now);
@@ -409,9 +417,20 @@ pub async fn sync_folder(
         folder: folder.to_string(),
         ..FolderReport::default()
     };
-    let status = session.examine(folder).await?;
+    let shown = imap::escape_words(folder);
+    let status = session.examine(folder).await.map_err(|e| {
+        let step = match e {
+            imap::ImapError::Refused(_) => "check that the folder exists and can be read (`rapport doctor` lists the folders; see [imap] folders and sent_folder)",
+            _ => "the next sync tries again",
+        };
+        anyhow::anyhow!("{e}; {step}")
+    })?;
     let cursor = store.cursor(account, folder)?.unwrap_or_default();
-    let uids = to_read(session, cfg, icfg, &cursor, &status, now, &mut report).await?;
+    let uids = to_read(session, cfg, icfg, &cursor, &status, now, &mut report)
+        .await
+        .with_context(|| {
+            format!("could not search {shown} for new mail; the folder's cursor stays where it is and the next sync asks again")
+        })?;
     let same = cursor.uidvalidity == status.uidvalidity;
     let first = if same { cursor.next_uid.max(1) } else { 1 };
     let waiting = if same {
@@ -471,8 +490,10 @@ fn finish(
     next_uid: u32,
     now: Timestamp,
 ) -> Result<()> {
-    // Everything below UIDNEXT at EXAMINE time was searched or is older than the
-    // lookback window; what arrives later has a higher UID.
+    // Called only once every UID the search returned is stored: the search completed
+    // (its tagged OK was checked), so everything below UIDNEXT at EXAMINE time was
+    // stored, or does not exist, or is older than the lookback window; what arrives
+    // later has a higher UID. See the cursor invariant in docs/ARCHITECTURE.md.
     store.set_cursor(
         account,
         folder,

@@ -21,6 +21,10 @@
     reason = "test code: a failing helper should stop the test loudly"
 )]
 
+/// The scriptable hostile IMAP server (declared here, not in `support`, which the benches
+/// include).
+#[path = "support/hostile.rs"]
+mod hostile_server;
 mod support;
 mod util;
 
@@ -35,9 +39,11 @@ mod e2e_story;
 mod faults;
 mod fuzz;
 mod golden;
+mod hostile_imap;
 mod house;
 mod imap_oauth;
 mod imap_sync;
+mod log_secrets;
 mod mail_standard;
 mod outgoing;
 mod plan_agreed;

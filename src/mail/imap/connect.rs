@@ -385,20 +385,28 @@ fn refused(
 ) -> LoginFailure {
     use async_imap::error::Error;
     match (e, credential) {
-        (Error::No(reply), Credential::Token { .. }) => LoginFailure::TokenRefused(reply),
+        (e @ Error::No(_), Credential::Token { .. }) => {
+            LoginFailure::TokenRefused(super::command::library_words(&e))
+        }
         (e @ Error::Bad(_), Credential::Token { method, .. }) => {
             ImapError::Config(format!(
-                "login to {host} as {username} with {} failed: {e}; check [imap] auth and username",
-                method.as_str()
+                "login to {host} as {username} with {} failed: {}; check [imap] auth and username",
+                method.as_str(),
+                super::command::library_words(&e)
             ))
             .into()
         }
         (e @ (Error::No(_) | Error::Bad(_)), Credential::Password(_)) => {
             ImapError::Config(format!(
-                "login to {host} as {username} failed: {e}; check [imap] username and the password your password command prints"
+                "login to {host} as {username} failed: {}; check [imap] username and the password your password command prints",
+                super::command::library_words(&e)
             ))
             .into()
         }
-        (other, _) => transient(&format!("logging in to {host}"), other).into(),
+        (other, _) => ImapError::Transient(format!(
+            "logging in to {host}: {}",
+            super::command::library_words(&other)
+        ))
+        .into(),
     }
 }

@@ -11,7 +11,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures_util::StreamExt as _;
+use futures_util::{FutureExt as _, StreamExt as _};
 use imap_proto::{MailboxDatum, Response, Status};
 use tokio::time::Instant;
 
@@ -76,7 +76,28 @@ pub(super) async fn wait(
     wake: impl Future<Output = ()>,
 ) -> Result<(async_imap::Session<Stream>, IdleEnd)> {
     let mut handle = inner.idle();
-    bounded(timeout, "starting IDLE", handle.init()).await?;
+    // async-imap's init unwraps the text of a BAD answer: a bare `BAD` would panic.
+    let init = std::panic::AssertUnwindSafe(handle.init()).catch_unwind();
+    match tokio::time::timeout(timeout, init).await {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(e))) => {
+            return Err(ImapError::Refused(format!(
+                "starting IDLE: the server refused it ({})",
+                super::command::library_words(&e)
+            )));
+        }
+        Ok(Err(_)) => {
+            return Err(ImapError::Refused(
+                "starting IDLE: the server refused it without a reason".into(),
+            ));
+        }
+        Err(_) => {
+            return Err(ImapError::Transient(format!(
+                "starting IDLE: the server did not answer within {}s",
+                timeout.as_secs()
+            )));
+        }
+    }
     let end = {
         let heard = listen(&mut handle, limits.slice);
         tokio::select! {

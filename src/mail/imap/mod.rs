@@ -6,27 +6,38 @@
 //! BODY.PEEK, so the user's flags (\Seen above all) never change. TLS is rustls with the
 //! system roots plus the configured `ca_file`; STARTTLS is required when configured, and
 //! the password or OAuth2 token is fetched only once the connection is encrypted, and a
-//! refused token is retried once with a fresh one. This module must never SELECT a
-//! folder, STORE a flag or EXPUNGE. The single exception to read-only is [`append`]: a
-//! copy of an email rapport sent, filed in the Sent folder.
+//! refused token is retried once with a fresh one.
+//!
+//! No answer is taken for whole before its tagged `OK` ([`command`]): SEARCH, FETCH,
+//! EXAMINE and APPEND are run and read here rather than through async-imap's helpers,
+//! which drop the tagged status; LIST is read line by line ([`list`]). A session whose
+//! answer broke off mid-way is marked broken and refuses further commands.
+//!
+//! This module must never SELECT a folder, STORE a flag or EXPUNGE (leaving a folder
+//! opened with EXAMINE, by UNSELECT or CLOSE, expunges nothing). The single exception
+//! to read-only is [`append`]: a copy of an email rapport sent, filed in the Sent folder.
 
 mod append;
+mod command;
 mod connect;
+mod fetch;
 mod idle;
+mod list;
 #[cfg(test)]
 mod tests;
 
 use std::future::Future;
 use std::time::Duration;
 
-use futures_util::StreamExt as _;
 use jiff::Timestamp;
 use tokio::io::AsyncWriteExt as _;
 
 use crate::config::Imap;
 
+pub use command::{escape as escape_words, library_words};
 use connect::LoginFailure;
 pub use connect::{Credential, Stream, tls_config};
+pub use fetch::HEADER_CAP;
 pub use idle::{IdleEnd, IdleLimits};
 
 /// What can go wrong talking to the server.
@@ -38,6 +49,10 @@ pub enum ImapError {
     /// The setup is wrong (TLS, login, config): the user must act.
     #[error("{0}")]
     Config(String),
+    /// The server answered a command NO or BAD (its words are in the text); the
+    /// connection is still good for other commands.
+    #[error("{0}")]
+    Refused(String),
 }
 
 type Result<T> = std::result::Result<T, ImapError>;
@@ -59,7 +74,13 @@ async fn greeted(cfg: &Imap, timeout: Duration) -> Result<async_imap::Client<Str
 }
 
 fn transient(what: &str, e: impl std::fmt::Display) -> ImapError {
-    ImapError::Transient(format!("{what}: {e}"))
+    let text = e.to_string();
+    // async-imap puts the whole unparsed buffer in a parse error: never show it.
+    let text = match text.split_once(" during parsing of ") {
+        Some(_) => "the server sent a response rapport cannot read (not valid IMAP)".to_string(),
+        None => command::escape(&text),
+    };
+    ImapError::Transient(format!("{what}: {text}"))
 }
 
 /// Runs one exchange with the server, giving up after `timeout`.
@@ -112,6 +133,9 @@ pub struct Fetched {
     pub size: u32,
     pub internal_date: Option<Timestamp>,
     pub header: Vec<u8>,
+    /// The header block reached [`HEADER_CAP`] without ending (no blank line): only its
+    /// first bytes were fetched, and the message is recorded as unreadable.
+    pub oversized: bool,
 }
 
 /// A logged-in, read-only session.
@@ -119,6 +143,11 @@ pub struct Session {
     inner: async_imap::Session<Stream>,
     timeout: Duration,
     pub idle_supported: bool,
+    /// The server offers UNSELECT (RFC 3691): a folder can be left without CLOSE.
+    unselect_supported: bool,
+    /// A command broke off mid-answer (the connection closed, timed out, or an answer
+    /// was left half read): the connection is not used again.
+    broken: bool,
 }
 
 impl Session {
@@ -206,149 +235,48 @@ impl Session {
             Credential::Password(secret)
         };
         let mut inner = connect::login(client, cfg, username, &credential, timeout).await?;
-        let idle_supported = bounded(timeout, "asking for capabilities", inner.capabilities())
-            .await
-            .is_ok_and(|c| c.has_str("IDLE"));
+        let caps = bounded(timeout, "asking for capabilities", inner.capabilities()).await;
+        let has = |name: &str| caps.as_ref().is_ok_and(|c| c.has_str(name));
+        let (idle_supported, unselect_supported) = (has("IDLE"), has("UNSELECT"));
         Ok(Session {
             inner,
             timeout,
             idle_supported,
+            unselect_supported,
+            broken: false,
         })
     }
 
-    /// Every folder, with its special use.
+    /// Every folder, with its special use. A folder whose name cannot be read is
+    /// skipped with a log line naming it (see [`list`]).
     pub async fn folders(&mut self) -> Result<Vec<Folder>> {
-        use imap_proto::NameAttribute as A;
-        let t = self.timeout;
-        let names = bounded(t, "listing folders", self.inner.list(None, Some("*"))).await?;
-        let mut names = std::pin::pin!(names);
-        let mut out = Vec::new();
-        while let Some(n) = bounded(t, "listing folders", next_item(&mut names)).await? {
-            let mut special = None;
-            let mut selectable = true;
-            for a in n.attributes() {
-                match a {
-                    A::NoSelect => selectable = false,
-                    A::Sent => special = Some(Special::Sent),
-                    A::Junk => special = Some(Special::Junk),
-                    A::Trash => special = Some(Special::Trash),
-                    A::Drafts => special = Some(Special::Drafts),
-                    A::All => special = Some(Special::All),
-                    A::Archive => special = Some(Special::Archive),
-                    A::Extension(s) if s.eq_ignore_ascii_case("\\NonExistent") => {
-                        selectable = false;
-                    }
-                    _ => {}
-                }
-            }
-            if n.name().eq_ignore_ascii_case("INBOX") {
-                special = Some(Special::Inbox);
-            }
-            out.push(Folder {
-                name: n.name().to_string(),
-                special,
-                selectable,
-            });
-        }
-        Ok(out)
+        self.usable()?;
+        let listed = list::folders(&mut self.inner, self.timeout).await;
+        self.note(listed)
     }
 
-    /// Opens a folder read-only.
-    pub async fn examine(&mut self, folder: &str) -> Result<FolderStatus> {
-        let what = format!("opening {folder}");
-        let mb = bounded(self.timeout, &what, self.inner.examine(folder)).await?;
-        Ok(FolderStatus {
-            uidvalidity: mb.uid_validity.unwrap_or(0),
-            uidnext: mb.uid_next.unwrap_or(0),
-            exists: mb.exists,
-        })
+    /// Whether a command broke off mid-answer, so that the connection is of no more use.
+    pub fn is_broken(&self) -> bool {
+        self.broken
     }
 
-    async fn search(&mut self, query: String) -> Result<Vec<u32>> {
-        let found = bounded(self.timeout, "searching", self.inner.uid_search(query)).await?;
-        let mut uids: Vec<u32> = found.into_iter().collect();
-        uids.sort_unstable();
-        Ok(uids)
-    }
-
-    /// UIDs of messages with an internal date on or after `since`.
-    pub async fn uids_since(&mut self, since: jiff::civil::Date) -> Result<Vec<u32>> {
-        let date = since.strftime("%d-%b-%Y").to_string();
-        self.search(format!("SINCE {date}")).await
-    }
-
-    /// UIDs at or above `from`.
-    pub async fn uids_from(&mut self, from: u32) -> Result<Vec<u32>> {
-        let mut uids = self.search(format!("UID {}:*", from.max(1))).await?;
-        // `N:*` always matches the highest UID, even below N.
-        uids.retain(|u| *u >= from);
-        Ok(uids)
-    }
-
-    /// Runs a UID FETCH and hands each answer to `each`; every answer must come within
-    /// the timeout (a large batch may take longer as a whole).
-    async fn fetch_each(
-        &mut self,
-        uids: &[u32],
-        query: &str,
-        what: &str,
-        mut each: impl FnMut(&async_imap::types::Fetch),
-    ) -> Result<()> {
-        if uids.is_empty() {
-            return Ok(());
-        }
-        let t = self.timeout;
-        let mut stream = bounded(t, what, self.inner.uid_fetch(uid_set(uids), query)).await?;
-        while let Some(f) = bounded(t, what, next_item(&mut stream)).await? {
-            each(&f);
+    fn usable(&self) -> Result<()> {
+        if self.broken {
+            return Err(ImapError::Transient(
+                "the connection to the server broke off earlier; rapport connects again next time"
+                    .into(),
+            ));
         }
         Ok(())
     }
 
-    /// Headers, size and internal date of the given messages (never sets \Seen).
-    pub async fn fetch_headers(&mut self, uids: &[u32]) -> Result<Vec<Fetched>> {
-        let mut out = Vec::with_capacity(uids.len());
-        let query = "(UID RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER])";
-        self.fetch_each(uids, query, "fetching headers", |f| {
-            let Some(uid) = f.uid else { return };
-            out.push(Fetched {
-                uid,
-                size: f.size.unwrap_or(0),
-                internal_date: f
-                    .internal_date()
-                    .and_then(|d| Timestamp::from_second(d.timestamp()).ok()),
-                header: f.header().map(<[u8]>::to_vec).unwrap_or_default(),
-            });
-        })
-        .await?;
-        Ok(out)
-    }
-
-    /// Whole messages (never sets \Seen).
-    pub async fn fetch_bodies(&mut self, uids: &[u32]) -> Result<Vec<(u32, Vec<u8>)>> {
-        let mut out = Vec::with_capacity(uids.len());
-        self.fetch_each(uids, "(UID BODY.PEEK[])", "fetching messages", |f| {
-            if let (Some(uid), Some(body)) = (f.uid, f.body()) {
-                out.push((uid, body.to_vec()));
-            }
-        })
-        .await?;
-        Ok(out)
-    }
-
-    /// The first `cap` bytes of each message's text (everything after the header
-    /// block), never setting \Seen. With the header fetched before, that is the message
-    /// as the classifier reads it, without the tail of a large attachment.
-    pub async fn fetch_texts(&mut self, uids: &[u32], cap: u32) -> Result<Vec<(u32, Vec<u8>)>> {
-        let mut out = Vec::with_capacity(uids.len());
-        let query = format!("(UID BODY.PEEK[TEXT]<0.{cap}>)");
-        self.fetch_each(uids, &query, "fetching messages", |f| {
-            if let Some(uid) = f.uid {
-                out.push((uid, f.text().map(<[u8]>::to_vec).unwrap_or_default()));
-            }
-        })
-        .await?;
-        Ok(out)
+    /// Remembers a broken connection: after a transient error the answer may be half
+    /// read, and nothing more on this connection can be trusted.
+    fn note<T>(&mut self, r: Result<T>) -> Result<T> {
+        if matches!(r, Err(ImapError::Transient(_))) {
+            self.broken = true;
+        }
+        r
     }
 
     /// Waits in IDLE on the open folder; see [`idle::wait`].
@@ -357,10 +285,13 @@ impl Session {
         limits: IdleLimits,
         wake: impl Future<Output = ()>,
     ) -> Result<(Session, IdleEnd)> {
+        self.usable()?;
         let Session {
             inner,
             timeout,
             idle_supported,
+            unselect_supported,
+            broken,
         } = self;
         let (inner, end) = idle::wait(inner, timeout, limits, wake).await?;
         Ok((
@@ -368,6 +299,8 @@ impl Session {
                 inner,
                 timeout,
                 idle_supported,
+                unselect_supported,
+                broken,
             },
             end,
         ))
@@ -378,14 +311,6 @@ impl Session {
         let wait = self.timeout.min(Duration::from_secs(2));
         let _ = tokio::time::timeout(wait, self.inner.logout()).await;
     }
-}
-
-/// The next item of a response stream, its error made displayable.
-async fn next_item<T, S>(stream: &mut S) -> std::result::Result<Option<T>, async_imap::error::Error>
-where
-    S: futures_util::Stream<Item = std::result::Result<T, async_imap::error::Error>> + Unpin,
-{
-    stream.next().await.transpose()
 }
 
 /// A compact UID set: `1:5,9,12:14`.

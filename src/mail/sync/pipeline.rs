@@ -7,7 +7,11 @@
 //! each under [`BODY_BATCH_BYTES`] of bodies; the writer holds read envelopes only. The
 //! cursor stored with a group only ever covers messages already stored (headers are
 //! taken in UID order, groups are stored in order, and a group's cursor stops after its
-//! last UID unless it ends its batch), so a stop or an error leaves nothing skipped.
+//! last UID unless it ends its batch, and never passes the lowest UID asked for whose
+//! header, or wanted text, did not come), so a stop or an error leaves nothing skipped.
+//! A batch the server refused or cut is an error naming the folder and the UID range,
+//! after what was stored before it is kept; a message whose text was wanted and did not
+//! come is not stored from its headers alone.
 //! This module never classifies nor writes SQL itself: `Classifier::prepare` reads,
 //! `writer` stores.
 
@@ -32,6 +36,8 @@ struct Raw {
     header: Vec<u8>,
     text: Option<Vec<u8>>,
     deferred: bool,
+    /// Its header block did not end within [`imap::HEADER_CAP`].
+    oversized: bool,
 }
 
 /// Reads a fetched group (runs on a blocking thread).
@@ -48,6 +54,14 @@ fn read(c: &Classifier, raws: Vec<Raw>) -> Vec<Prepared> {
                 }
                 None => c.prepare(&r.header, r.internal_date),
             };
+            let mut message = message;
+            if r.oversized {
+                message.parse_error = format!(
+                    "its header block is larger than {} KiB (no blank line ends it): recorded from its first {} KiB only and not read further",
+                    imap::HEADER_CAP / 1024,
+                    imap::HEADER_CAP / 1024
+                );
+            }
             Prepared {
                 uid: r.uid,
                 message,
@@ -83,6 +97,11 @@ struct Headers {
     wanted: Vec<bool>,
     /// The cursor once the whole batch is stored.
     end: u32,
+    /// The lowest UID asked for whose answer did not come (its header, or its text when
+    /// wanted): no cursor stored for this batch goes past it.
+    first_missing: Option<u32>,
+    /// The UIDs asked for whose answer did not come.
+    missing: Vec<u32>,
 }
 
 /// Everything the loop works with.
@@ -124,15 +143,24 @@ impl Folder<'_> {
         list.sort_by_key(|f| f.uid);
         let needs: Vec<Need> = list
             .iter()
-            .map(|f| body::need(&f.header, f.size, self.max_body_bytes, &self.known))
+            .map(|f| match f.oversized {
+                true => Need::Headers,
+                false => body::need(&f.header, f.size, self.max_body_bytes, &self.known),
+            })
             .collect();
         let wanted = needs.iter().map(|n| *n == Need::Body).collect();
+        let got: std::collections::HashSet<u32> = list.iter().map(|f| f.uid).collect();
+        let mut missing: Vec<u32> = chunk.iter().copied().filter(|u| !got.contains(u)).collect();
+        missing.sort_unstable();
+        let first_missing = missing.first().copied();
         let end = chunk.iter().copied().max().unwrap_or(0).saturating_add(1);
         Headers {
             list,
             needs,
             wanted,
-            end,
+            end: first_missing.map_or(end, |m| m.min(end)),
+            first_missing,
+            missing,
         }
     }
 
@@ -178,7 +206,8 @@ impl Folder<'_> {
             // The previous group is read while this batch's headers come in.
             let (list, landed) = tokio::join!(self.session.fetch_headers(chunk), land(&mut flight));
             self.keep(writer, landed?, &mut next_uid).await?;
-            let mut batch = self.judge(list?, chunk);
+            let list = list.map_err(|e| self.not_read(chunk, None, &e.to_string()))?;
+            let mut batch = self.judge(list, chunk);
             let groups = body_groups(&batch.list, &batch.wanted, BODY_BATCH_BYTES);
             let last = groups.len();
             for (g, group) in groups.into_iter().enumerate() {
@@ -190,14 +219,61 @@ impl Folder<'_> {
                 let (texts, landed) =
                     tokio::join!(self.session.fetch_texts(&want, TEXT_CAP), land(&mut flight));
                 self.keep(writer, landed?, &mut next_uid).await?;
-                let texts: HashMap<u32, Vec<u8>> = texts?.into_iter().collect();
+                let texts = texts.map_err(|e| self.not_read(&want, None, &e.to_string()))?;
+                let texts: HashMap<u32, Vec<u8>> = texts.into_iter().collect();
+                // A text asked for and not sent: that message is not stored (stored from
+                // its headers alone it would never be read again), nor passed.
+                for uid in want.iter().filter(|u| !texts.contains_key(u)) {
+                    batch.missing.push(*uid);
+                    batch.first_missing = Some(batch.first_missing.map_or(*uid, |m| m.min(*uid)));
+                }
                 self.report.bodies += texts.len();
                 flight = Some(self.launch(&mut batch, group, texts, g + 1 == last));
+            }
+            if !batch.missing.is_empty() {
+                let landed = land(&mut flight).await;
+                self.keep(writer, landed?, &mut next_uid).await?;
+                return Err(self.unanswered(chunk, &mut batch.missing));
             }
         }
         let landed = land(&mut flight).await;
         self.keep(writer, landed?, &mut next_uid).await?;
         Ok((!stopped).then_some(next_uid))
+    }
+
+    /// A batch the server refused or cut, named by folder and UID range.
+    fn not_read(&self, uids: &[u32], from: Option<u32>, why: &str) -> anyhow::Error {
+        let (first, last) = (
+            uids.iter().min().copied().unwrap_or(0),
+            uids.iter().max().copied().unwrap_or(0),
+        );
+        let from = from.unwrap_or(first);
+        anyhow::anyhow!(
+            "UIDs {first}-{last} of {} could not be read ({why}); the folder's cursor stays before UID {from} and the next sync asks again; if this repeats, the server is failing on these messages: look at them in your mail client or ask your provider",
+            imap::escape_words(self.at.folder)
+        )
+    }
+
+    /// A batch the server answered OK without all the messages asked for.
+    fn unanswered(&self, chunk: &[u32], missing: &mut Vec<u32>) -> anyhow::Error {
+        missing.sort_unstable();
+        missing.dedup();
+        let first = missing.first().copied().unwrap_or(0);
+        let shown: Vec<String> = missing.iter().take(10).map(u32::to_string).collect();
+        let more = missing.len().saturating_sub(10);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        self.not_read(
+            chunk,
+            Some(first),
+            &format!(
+                "the server's answer lacked UID {}{more}; a message deleted meanwhile is not asked for again",
+                shown.join(", ")
+            ),
+        )
     }
 
     /// Hands a fetched group to a blocking thread to be read.
@@ -208,7 +284,12 @@ impl Folder<'_> {
         mut texts: HashMap<u32, Vec<u8>>,
         ends_batch: bool,
     ) -> Flight {
-        let raws: Vec<Raw> = group
+        let last_uid = group.clone().last().map(|i| batch.list[i].uid);
+        let kept: Vec<usize> = group
+            .filter(|&i| !batch.wanted[i] || texts.contains_key(&batch.list[i].uid))
+            .collect();
+        let raws: Vec<Raw> = kept
+            .into_iter()
             .map(|i| {
                 let f = &mut batch.list[i];
                 Raw {
@@ -217,15 +298,18 @@ impl Folder<'_> {
                     header: std::mem::take(&mut f.header),
                     text: texts.remove(&f.uid),
                     deferred: batch.needs[i] == Need::Deferred,
+                    oversized: f.oversized,
                 }
             })
             .collect();
         // A group that does not end its batch covers only up to its last UID: the
-        // batch's later groups are not stored yet.
-        let next_uid = match raws.last() {
-            Some(r) if !ends_batch => r.uid.saturating_add(1),
+        // batch's later groups are not stored yet. No group passes a UID whose answer
+        // did not come.
+        let next_uid = match last_uid {
+            Some(u) if !ends_batch => u.saturating_add(1),
             _ => batch.end,
         };
+        let next_uid = batch.first_missing.map_or(next_uid, |m| next_uid.min(m));
         Flight {
             reading: self.read_in_parts(raws),
             next_uid,

@@ -56,10 +56,11 @@ pub(super) async fn run(
                 report.interactions += crate::mail::timeline::derive(&tx, &stored, now)?;
             }
         }
-        // Gone from the server since: nothing left to read.
-        let done: std::collections::HashSet<i64> = read.iter().map(|(row, _)| *row).collect();
+        // Gone from the server since (its header did not come): nothing left to read. A
+        // message whose header came but not its text stays marked, to be read next time.
+        let there: std::collections::HashSet<u32> = headers.iter().map(|f| f.uid).collect();
         for r in chunk {
-            if !done.contains(&r.row) {
+            if !there.contains(&r.uid) {
                 tx.drop_headers_only(r.row)?;
             }
         }

@@ -9,6 +9,7 @@ fn fetched(sizes: &[u32]) -> Vec<imap::Fetched> {
             size,
             internal_date: None,
             header: Vec::new(),
+            oversized: false,
         })
         .collect()
 }

@@ -1,0 +1,244 @@
+//! What keeps a misbehaving server from turning the daemon into a login storm: backoff
+//! (exponential, with jitter) after an IDLE that failed and after a copy in Sent that
+//! could not be filed, and a cap on logins per minute with a log line and a warning
+//! `rapport status` shows.
+//!
+//! After three IDLEs failed in a row the daemon polls instead for an hour.
+//!
+//! A turn that fails already backs off ([`super::backoff`]); these cover the paths where
+//! the turn itself succeeds and only what comes after it fails, over and over (IDLE
+//! answered BAD, a connection closed as IDLE starts, an APPEND refused). This module
+//! must never sleep without letting a stop through, and never log a secret.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use super::{Wakers, backoff};
+use crate::store::Store;
+
+/// At most this many logins in any minute.
+pub const LOGINS_PER_MINUTE: usize = 6;
+/// Debug builds only: `RAPPORT_TEST_LOGINS_PER_MINUTE=N` lowers the cap, so that a test
+/// can reach it in seconds (backoff alone keeps a real run under it).
+const CAP_ENV: &str = "RAPPORT_TEST_LOGINS_PER_MINUTE";
+
+/// The cap in force: [`LOGINS_PER_MINUTE`], or the test's lower one.
+fn cap() -> usize {
+    let test = cfg!(debug_assertions)
+        .then(|| std::env::var(CAP_ENV).ok())
+        .flatten()
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    test.map_or(LOGINS_PER_MINUTE, |n| n.clamp(1, LOGINS_PER_MINUTE))
+}
+/// The store key of the warning `rapport status` shows while logins are being held back.
+pub const LOGIN_WARNING: &str = "imap_login_warning";
+
+const MINUTE: Duration = Duration::from_secs(60);
+/// After this many IDLEs failed in a row the daemon polls instead, for [`IDLE_REST`].
+const IDLE_FAILURES_MAX: u32 = 3;
+const IDLE_REST: Duration = Duration::from_secs(3600);
+/// The first wait after a copy in Sent could not be filed; it doubles up to an hour.
+const COPY_RETRY_FIRST: Duration = Duration::from_secs(60);
+const COPY_RETRY_MAX: Duration = Duration::from_secs(3600);
+
+/// The daemon's memory of what failed lately.
+#[derive(Default)]
+pub(super) struct Guard {
+    /// Logins in the last minute (oldest first).
+    logins: VecDeque<Instant>,
+    /// IDLEs that failed in a row.
+    idle_failures: u32,
+    /// Until when the daemon polls instead of IDLE (IDLE kept failing).
+    idle_rest: Option<Instant>,
+    /// Copies in Sent that failed in a row, and when to try again.
+    copy_failures: u32,
+    copy_retry: Option<Instant>,
+    /// Whether the login warning is up (so it is cleared once, not every turn).
+    warned: bool,
+}
+
+impl Guard {
+    /// Waits, if needed, until one more login keeps to [`LOGINS_PER_MINUTE`], then
+    /// counts it. Returns `false` when told to stop while waiting.
+    pub(super) async fn before_login(
+        &mut self,
+        store: &Store,
+        host: &str,
+        wakers: &Wakers,
+    ) -> bool {
+        if let Some(wait) = hold_back(&mut self.logins, Instant::now(), cap()) {
+            let text = format!(
+                "{} logins to {host} in the last minute: holding the next one back {}s (a provider may lock an account that logs in this often); the log lines before this say what keeps failing",
+                self.logins.len(),
+                wait.as_secs().max(1)
+            );
+            tracing::warn!("{text}");
+            self.warned = true;
+            if let Ok(at) = crate::clock::now() {
+                let _ = store.set_state(LOGIN_WARNING, &text, at);
+            }
+            if !pause(wakers, wait).await {
+                return false;
+            }
+        }
+        self.logins.push_back(Instant::now());
+        true
+    }
+
+    /// The wait after an IDLE that failed (one more in a row). After
+    /// [`IDLE_FAILURES_MAX`] in a row, IDLE rests for an hour and the daemon polls.
+    pub(super) fn idle_failed(&mut self) -> Duration {
+        self.idle_failures = self.idle_failures.saturating_add(1);
+        if self.idle_failures >= IDLE_FAILURES_MAX && self.idle_rest.is_none() {
+            tracing::warn!(
+                failures = self.idle_failures,
+                "IDLE keeps failing on this server: polling instead ([imap] poll_seconds) for the next hour"
+            );
+            self.idle_rest = Some(Instant::now() + IDLE_REST);
+        }
+        backoff(self.idle_failures)
+    }
+
+    /// Whether the daemon may wait in IDLE (not while IDLE rests after failing).
+    pub(super) fn idle_allowed(&mut self) -> bool {
+        match self.idle_rest {
+            Some(until) if Instant::now() < until => false,
+            Some(_) => {
+                self.idle_rest = None;
+                self.idle_failures = 0;
+                true
+            }
+            None => true,
+        }
+    }
+
+    /// An IDLE that ended well: the server is healthy again.
+    pub(super) fn idle_ok(&mut self, store: &Store) {
+        self.idle_failures = 0;
+        if self.warned {
+            self.warned = false;
+            if let Ok(at) = crate::clock::now() {
+                let _ = store.set_state(LOGIN_WARNING, "", at);
+            }
+        }
+    }
+
+    /// How long until copies in Sent may be tried again (`None`: now).
+    pub(super) fn copy_wait(&self) -> Option<Duration> {
+        let at = self.copy_retry?;
+        let left = at.saturating_duration_since(Instant::now());
+        (!left.is_zero()).then_some(left)
+    }
+
+    /// A copy that could not be filed: the wait before the next try.
+    pub(super) fn copy_failed(&mut self) -> Duration {
+        self.copy_failures = self.copy_failures.saturating_add(1);
+        let wait = copy_backoff(self.copy_failures);
+        self.copy_retry = Some(Instant::now() + wait);
+        wait
+    }
+
+    pub(super) fn copy_ok(&mut self) {
+        self.copy_failures = 0;
+        self.copy_retry = None;
+    }
+}
+
+/// How long the next login must wait to keep to [`LOGINS_PER_MINUTE`] (`None`: it need
+/// not); forgets logins more than a minute old.
+fn hold_back(logins: &mut VecDeque<Instant>, now: Instant, cap: usize) -> Option<Duration> {
+    while logins
+        .front()
+        .is_some_and(|t| now.saturating_duration_since(*t) >= MINUTE)
+    {
+        logins.pop_front();
+    }
+    if logins.len() < cap {
+        return None;
+    }
+    let oldest = logins.front()?;
+    Some(MINUTE.saturating_sub(now.saturating_duration_since(*oldest)))
+}
+
+/// 1 minute doubling to an hour, ±25 %.
+fn copy_backoff(failures: u32) -> Duration {
+    let base = COPY_RETRY_FIRST
+        .saturating_mul(2u32.saturating_pow(failures.saturating_sub(1).min(10)))
+        .min(COPY_RETRY_MAX);
+    base.mul_f64(fastrand::f64() * 0.5 + 0.75)
+}
+
+/// Sleeps `wait`, or less when told to stop; `false` if told to stop.
+pub(super) async fn pause(wakers: &Wakers, wait: Duration) -> bool {
+    use std::sync::atomic::Ordering;
+    let until = tokio::time::Instant::now() + wait;
+    loop {
+        if wakers.stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        tokio::select! {
+            () = wakers.notify.notified() => {}
+            () = tokio::time::sleep_until(until) => return true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_back_off_from_a_minute_to_an_hour() {
+        for n in 1..20 {
+            let w = copy_backoff(n);
+            assert!(w >= Duration::from_secs(45), "{n}: {w:?}");
+            assert!(w <= Duration::from_secs(4500), "{n}: {w:?}");
+        }
+        assert!(copy_backoff(3) > copy_backoff(1));
+    }
+
+    #[test]
+    fn logins_past_the_cap_wait_for_the_oldest_to_be_a_minute_old() {
+        let start = Instant::now();
+        let mut logins: VecDeque<Instant> = (0..LOGINS_PER_MINUTE as u64)
+            .map(|i| start + Duration::from_secs(i))
+            .collect();
+        let now = start + Duration::from_secs(10);
+        assert_eq!(
+            hold_back(&mut logins, now, LOGINS_PER_MINUTE),
+            Some(Duration::from_secs(50))
+        );
+        logins.pop_back();
+        assert_eq!(
+            hold_back(&mut logins, now, LOGINS_PER_MINUTE),
+            None,
+            "under the cap"
+        );
+        let later = start + Duration::from_secs(61);
+        logins.push_back(now);
+        logins.push_back(now);
+        assert_eq!(
+            hold_back(&mut logins, later, LOGINS_PER_MINUTE),
+            None,
+            "old logins are forgotten"
+        );
+        assert_eq!(logins.len(), LOGINS_PER_MINUTE - 1 + 2 - 2);
+    }
+
+    #[test]
+    fn idle_failures_wait_longer_each_time_and_reset() {
+        let mut g = Guard::default();
+        let first = g.idle_failed();
+        for _ in 0..5 {
+            g.idle_failed();
+        }
+        assert!(g.idle_failed() > first * 4);
+        assert!(
+            !g.idle_allowed(),
+            "IDLE rests after failing again and again"
+        );
+        g.idle_rest = Some(Instant::now());
+        assert!(g.idle_allowed(), "and is tried again after its rest");
+        assert!(g.idle_failed() < Duration::from_secs(4), "counting afresh");
+    }
+}

@@ -1,0 +1,318 @@
+//! Running one IMAP command to its tagged completion, and what the server said in its
+//! own words.
+//!
+//! async-imap's `uid_search` and `uid_fetch` end their answer at the first response they
+//! do not expect and drop the tagged status, so a `NO`, a `BAD`, a `BYE` or a closed
+//! connection read as a complete (short) answer. Here every command is read until its
+//! own tagged line and that line's status is checked: only `OK` completes it. Untagged
+//! responses are handed to the caller, who says whether each one answered the command;
+//! the ones that did not are counted, and too many of them (a server streaming
+//! unsolicited FETCH forever) end the command with an error.
+//!
+//! This module must never take a short answer for a whole one, and never put a raw byte
+//! dump or a Rust debug form in an error: the server's words are quoted, bounded and
+//! escaped.
+
+use std::time::Duration;
+
+use imap_proto::{RequestId, Response, ResponseCode, Status};
+
+use super::{ImapError, Result, Stream};
+
+/// At most this many untagged responses that answer nothing asked are read per command
+/// (besides one per item asked for) before the command is given up.
+pub(super) const UNSOLICITED_MAX: usize = 1000;
+
+/// The longest piece of the server's words an error quotes.
+const WORDS_MAX: usize = 200;
+
+/// What one untagged response was to the command running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Heard {
+    /// Part of the answer.
+    Answer,
+    /// Anything else (EXISTS, EXPUNGE, a FETCH for another message, flags).
+    Unsolicited,
+}
+
+/// Sends `command` and reads every response until its tagged completion, handing each
+/// untagged one to `each`. `allowance` is how many unsolicited responses are tolerated
+/// (see [`UNSOLICITED_MAX`]). Errors: the tagged `NO`/`BAD` with the server's words, a
+/// `BYE`, the connection closing, a response that cannot be parsed, a silence longer
+/// than `timeout`, too many unsolicited responses, or an error `each` returns.
+pub(super) async fn run(
+    session: &mut async_imap::Session<Stream>,
+    timeout: Duration,
+    command: &str,
+    what: &str,
+    allowance: usize,
+    each: impl FnMut(&Response<'_>) -> Result<Heard>,
+) -> Result<()> {
+    let tag = send(session, timeout, command, what).await?;
+    finish(session, timeout, &tag, what, allowance, each).await
+}
+
+/// Sends a tagged command; returns its tag.
+pub(super) async fn send(
+    session: &mut async_imap::Session<Stream>,
+    timeout: Duration,
+    command: &str,
+    what: &str,
+) -> Result<RequestId> {
+    match tokio::time::timeout(timeout, session.run_command(command)).await {
+        Ok(Ok(tag)) => Ok(tag),
+        Ok(Err(e)) => Err(ImapError::Transient(format!(
+            "{what}: could not write to the server: {}",
+            library_words(&e)
+        ))),
+        Err(_) => Err(silent(what, timeout)),
+    }
+}
+
+/// Reads the answer to the command tagged `tag` (see [`run`]).
+pub(super) async fn finish(
+    session: &mut async_imap::Session<Stream>,
+    timeout: Duration,
+    tag: &RequestId,
+    what: &str,
+    allowance: usize,
+    mut each: impl FnMut(&Response<'_>) -> Result<Heard>,
+) -> Result<()> {
+    let mut unsolicited = 0usize;
+    loop {
+        let heard = next(session, timeout, what, |response| match response {
+            Response::Done {
+                tag: t,
+                status,
+                code,
+                information,
+            } if t == tag => {
+                completion(status, code.as_ref(), information.as_deref(), what).map(|()| None)
+            }
+            Response::Data {
+                status: Status::Bye,
+                code,
+                information,
+            } => Err(ImapError::Transient(format!(
+                "{what}: the server closed the connection before it finished answering (BYE{})",
+                said(code.as_ref(), information.as_deref())
+            ))),
+            r => each(r).map(Some),
+        })
+        .await??;
+        match heard {
+            None => return Ok(()),
+            Some(Heard::Answer) => {}
+            Some(Heard::Unsolicited) => {
+                unsolicited += 1;
+                if unsolicited > allowance {
+                    return Err(ImapError::Transient(format!(
+                        "{what}: the server sent more than {allowance} responses that answer nothing rapport asked; gave up on this batch (the next sync asks again)"
+                    )));
+                }
+            }
+        }
+    }
+}
+
+/// The next response, as `read` reads it, or why there is none.
+pub(super) async fn next<R>(
+    session: &mut async_imap::Session<Stream>,
+    timeout: Duration,
+    what: &str,
+    read: impl FnOnce(&Response<'_>) -> R,
+) -> Result<R> {
+    match tokio::time::timeout(timeout, session.read_response()).await {
+        Err(_) => Err(silent(what, timeout)),
+        Ok(Ok(Some(r))) => Ok(read(r.parsed())),
+        Ok(Ok(None)) => Err(ImapError::Transient(format!(
+            "{what}: the server closed the connection before it finished answering"
+        ))),
+        Ok(Err(e)) => Err(ImapError::Transient(format!("{what}: {}", io_words(&e)))),
+    }
+}
+
+fn silent(what: &str, timeout: Duration) -> ImapError {
+    ImapError::Transient(format!(
+        "{what}: the server did not answer within {}s",
+        timeout.as_secs()
+    ))
+}
+
+/// A tagged status as a result: `OK` completes, `NO`/`BAD` are the server refusing.
+pub(super) fn completion(
+    status: &Status,
+    code: Option<&ResponseCode<'_>>,
+    information: Option<&str>,
+    what: &str,
+) -> Result<()> {
+    let word = match status {
+        Status::Ok => return Ok(()),
+        Status::No => "NO",
+        Status::Bad => "BAD",
+        Status::PreAuth => "PREAUTH",
+        Status::Bye => "BYE",
+    };
+    Err(ImapError::Refused(format!(
+        "{what}: the server answered {word}{}",
+        said(code, information)
+    )))
+}
+
+/// `: "[CODE] text"`, or nothing when the server said nothing.
+fn said(code: Option<&ResponseCode<'_>>, information: Option<&str>) -> String {
+    let code = code.and_then(code_name);
+    let text = information.map(escape).unwrap_or_default();
+    match (code, text.is_empty()) {
+        (None, true) => String::new(),
+        (None, false) => format!(": \"{text}\""),
+        (Some(c), true) => format!(": \"[{c}]\""),
+        (Some(c), false) => format!(": \"[{c}] {text}\""),
+    }
+}
+
+fn code_name(code: &ResponseCode<'_>) -> Option<&'static str> {
+    Some(match code {
+        ResponseCode::Alert => "ALERT",
+        ResponseCode::Parse => "PARSE",
+        ResponseCode::ReadOnly => "READ-ONLY",
+        ResponseCode::ReadWrite => "READ-WRITE",
+        ResponseCode::TryCreate => "TRYCREATE",
+        ResponseCode::UidNotSticky => "UIDNOTSTICKY",
+        _ => return None,
+    })
+}
+
+/// The server's words made safe to show: control characters escaped, at most
+/// [`WORDS_MAX`] characters.
+pub fn escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if out.len() >= WORDS_MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || c == '"' || c == '\\' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A stream error without the byte dump async-imap puts in a parse failure.
+pub(super) fn io_words(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    if let Some((_, _)) = text.split_once(" during parsing of ") {
+        return "the server sent a response rapport cannot read (not valid IMAP); gave up on this connection".into();
+    }
+    if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        return "the server closed the connection in the middle of a response".into();
+    }
+    escape(&text)
+}
+
+/// An async-imap error in the server's words: its `NO`/`BAD` text without the debug
+/// wrapping (`code: None, info: Some("…")`), a stream error without its byte dump.
+pub fn library_words(e: &async_imap::error::Error) -> String {
+    use async_imap::error::Error;
+    match e {
+        Error::No(s) => format!("the server answered NO: \"{}\"", escape(&debug_info(s))),
+        Error::Bad(s) => format!("the server answered BAD: \"{}\"", escape(&debug_info(s))),
+        Error::Io(io) => io_words(io),
+        Error::ConnectionLost => "the server closed the connection".into(),
+        other => escape(&other.to_string()),
+    }
+}
+
+/// The text inside async-imap's `code: …, info: Some("…")`, unescaped; the whole string
+/// when it has no such part.
+fn debug_info(s: &str) -> String {
+    let Some(start) = s.find("info: Some(\"") else {
+        if s.starts_with("code: ") {
+            return "(no reason given)".into();
+        }
+        return s.to_string();
+    };
+    let rest = s.get(start + "info: Some(\"".len()..).unwrap_or_default();
+    let mut out = String::new();
+    let mut chars = rest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => break,
+            '\\' => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => break,
+            },
+            c => out.push(c),
+        }
+    }
+    let code = s
+        .strip_prefix("code: Some(")
+        .and_then(|c| c.split(')').next())
+        .filter(|c| !c.is_empty());
+    match code {
+        Some(c) => format!("[{}] {out}", c.to_ascii_uppercase()),
+        None => out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_servers_words_come_without_the_debug_wrapping() {
+        let e = async_imap::error::Error::No(
+            "code: None, info: Some(\"[AUTHENTICATIONFAILED] Authentication failed.\")".into(),
+        );
+        let w = library_words(&e);
+        assert_eq!(
+            w,
+            "the server answered NO: \"[AUTHENTICATIONFAILED] Authentication failed.\""
+        );
+        assert!(!w.contains("Some("), "{w}");
+        let e = async_imap::error::Error::Bad("code: None, info: None".into());
+        assert!(!library_words(&e).contains("info:"));
+    }
+
+    #[test]
+    fn a_parse_failure_never_dumps_the_bytes() {
+        let e = std::io::Error::other(format!(
+            "Error(Tag) during parsing of {:?}",
+            "* LIST () \"/\" \u{fffd}".repeat(500)
+        ));
+        let w = io_words(&e);
+        assert!(w.len() < 200, "{w}");
+        assert!(!w.contains("LIST"), "{w}");
+    }
+
+    #[test]
+    fn words_are_escaped_and_bounded() {
+        let w = escape(&format!("a\u{1b}]52;c;x\u{7}{}", "z".repeat(500)));
+        assert!(!w.contains('\u{1b}') && !w.contains('\u{7}'), "{w}");
+        assert!(w.len() <= WORDS_MAX + 12, "{}", w.len());
+    }
+
+    #[test]
+    fn a_refusal_quotes_code_and_text() {
+        let e = completion(
+            &Status::No,
+            Some(&ResponseCode::ReadOnly),
+            Some("Current box is selected READ-ONLY."),
+            "saving a copy in Sent",
+        );
+        let Err(ImapError::Refused(m)) = e else {
+            panic!("{e:?}");
+        };
+        assert_eq!(
+            m,
+            "saving a copy in Sent: the server answered NO: \"[READ-ONLY] Current box is selected READ-ONLY.\""
+        );
+        assert!(completion(&Status::Ok, None, None, "x").is_ok());
+    }
+}
