@@ -904,6 +904,10 @@ fn review_walks_an_unsure_reply_a_request_and_a_draft_oldest_first() {
         .ok()
         .json();
     assert_eq!(why["marked_by_user"], true, "{why}");
+    assert_eq!(
+        why["certainty"], "sure",
+        "a confirmed reading is sure: {why}"
+    );
     let q = env.rapport(&["queue"]).ok().stdout;
     assert!(!q.contains("To confirm"), "the reading is sure now: {q}");
     assert!(!q.contains("To answer"), "the request is answered: {q}");
