@@ -124,10 +124,18 @@ fn thanks_doubts(
     if let Some(s) = intent::sales_like(text) {
         doubts.push(format!("{s} beside the thanks: perhaps a form letter"));
     }
-    if !t.specific && !reply && !c.envelope.from_user {
+    // A "Re:" subject alone is no thread: sales letters fake it.
+    let threaded = reply && (!mail.in_reply_to.is_empty() || !mail.references.is_empty());
+    if !t.specific && !threaded && !c.envelope.from_user {
         doubts.push(format!(
             "thanks for what any form letter names (\"{}\") in a message that answers nothing",
             t.phrase
+        ));
+    }
+    let words = text.word_count();
+    if words > 150 {
+        doubts.push(format!(
+            "a long message ({words} words) whose thanks may be a courtesy"
         ));
     }
     if let Some(k) = intent::contrast_after_thanks(text) {

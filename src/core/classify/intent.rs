@@ -342,6 +342,11 @@ impl Reading {
         let sents = sentences(&unwrapped);
         Reading { unwrapped, sents }
     }
+
+    /// How many words the text has.
+    pub(crate) fn word_count(&self) -> usize {
+        self.unwrapped.split_whitespace().count()
+    }
 }
 
 /// Judges the intent of a reply's fresh text. `r` is the reference date for

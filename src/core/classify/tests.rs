@@ -171,6 +171,9 @@ fn a_thank_you_is_sure_only_for_time_with_the_user() {
         let c = classify(&mail("Following up", false, letter), ctx);
         assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
         assert!(has_evidence(&c, "any form letter"));
+        // A "Re:" subject alone does not make it an answer.
+        let c = classify(&mail("Re: Following up", false, letter), ctx);
+        assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
         // In a reply to the user the same thanks is vouched for.
         let c = classify(&mail("Re: Following up", true, letter), ctx);
         assert_eq!(c.label, Label::ThankYou);

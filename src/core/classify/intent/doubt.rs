@@ -40,6 +40,17 @@ pub(super) fn review(j: &mut Judgement, text: &Reading, r: Date) {
             }
         }
         Intent::Later => {
+            let weak = sents.iter().find_map(|s| {
+                let h = set(Cat::Later)
+                    .hits(&s.text)
+                    .find(|h| Some(h.phrase) == j.phrase.as_deref())?;
+                (!strong(&s.text, &h)).then(|| h.phrase.to_string())
+            });
+            if let Some(w) = weak {
+                j.add_doubt(format!(
+                    "the deferral rests on one word (\"{w}\") inside a sentence"
+                ));
+            }
             if let Some(y) = plain_yes(sents) {
                 j.add_doubt(format!(
                     "both an acceptance (\"{y}\") and a deferral: which one governs is unclear"

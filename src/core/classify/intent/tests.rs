@@ -283,3 +283,13 @@ fn sales_wording_is_seen() {
 fn the_cue_files_use_known_sections_only() {
     assert_eq!(cues::unknown_sections(), Vec::<String>::new());
 }
+
+#[test]
+fn a_deferral_resting_on_one_word_inside_a_sentence_is_unsure() {
+    let j = read("Could we maybe postpone to a date in spring?");
+    assert_eq!(j.intent, Intent::Later, "{j:?}");
+    assert!(doubts(&j).contains("one word"), "{j:?}");
+    let j = read("Später gerne.");
+    assert_eq!(j.intent, Intent::Later, "{j:?}");
+    assert!(!doubts(&j).contains("one word"), "{j:?}");
+}
