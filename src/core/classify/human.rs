@@ -79,6 +79,13 @@ pub(super) fn read_human(
         "structure",
         "no reply, calendar, automation or list signal",
     ));
+    if !c.envelope.from_user
+        && text.word_count() <= 80
+        && let Some(q) = intent::first_question(&text)
+    {
+        let doubt = format!("a question no request phrase reads (\"{q}\"): perhaps a request");
+        mark_unsure(&mut c, &[doubt]);
+    }
     c
 }
 

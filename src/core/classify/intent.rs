@@ -576,6 +576,12 @@ pub(crate) fn bare_thanks(text: &Reading) -> Option<String> {
     thanks
 }
 
+/// The first sentence that asks a question, trimmed (for an evidence line).
+pub(crate) fn first_question(text: &Reading) -> Option<String> {
+    let q = text.sents.iter().find(|s| s.question)?;
+    Some(q.text.trim().chars().take(80).collect())
+}
+
 /// A request for the reader's time: an ask and what it asks for in one
 /// sentence ("Would you have 20 minutes for a call?"). Returns the phrase and
 /// whether the sentence is a question (a sure request).

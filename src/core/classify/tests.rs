@@ -239,3 +239,21 @@ fn an_answer_before_a_question_is_a_reply_not_a_request() {
         assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
     });
 }
+
+#[test]
+fn a_question_no_request_phrase_reads_is_unsure() {
+    ctx_with(|ctx| {
+        let c = classify(
+            &mail("Conference", false, "Drinks after the conference?"),
+            ctx,
+        );
+        assert_eq!(c.label, Label::Other);
+        assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+        assert!(has_evidence(&c, "perhaps a request"));
+        let c = classify(
+            &mail("Slides", false, "Here are the slides from today."),
+            ctx,
+        );
+        assert_eq!(c.certainty, Certainty::Sure, "{:?}", c.evidence);
+    });
+}
