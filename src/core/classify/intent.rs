@@ -149,10 +149,13 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut prev = None;
-    let mut chars = fresh.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        if is_terminator(prev, c, next) {
+    let mut chars = fresh.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|(_, n)| *n);
+        let ordinal = c == '.'
+            && prev.is_some_and(|p: char| p.is_ascii_digit())
+            && ordinal_dot(fresh.get(i + 1..).unwrap_or(""));
+        if is_terminator(prev, c, next) && !ordinal {
             if !cur.trim().is_empty() {
                 out.push(Sentence {
                     text: normalise_for_match(&cur),
@@ -175,6 +178,21 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
         });
     }
     out
+}
+
+/// Whether a dot after a number is an ordinal's ("am 14. Dezember", "den
+/// 3. maj", "le 2. point"): the word after it is a month or starts in
+/// lower case, so the sentence goes on.
+fn ordinal_dot(rest: &str) -> bool {
+    let Some(word) = rest.split_whitespace().next() else {
+        return false;
+    };
+    if !rest.starts_with([' ', '\u{a0}']) {
+        return false;
+    }
+    let word = word.trim_end_matches(|c: char| !c.is_alphanumeric());
+    word.chars().next().is_some_and(char::is_lowercase)
+        || super::lexicon::month_of(&word.to_lowercase()).is_some()
 }
 
 /// Joins hard-wrapped lines (plain-text mail wraps at ~72 columns) so a phrase
@@ -437,7 +455,7 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
     if let Some(v) = sentence_verdicts(sents, r) {
         return v;
     }
-    if let Some(j) = doubt::polite_refusal(sents) {
+    if let Some(j) = doubt::polite_refusal(sents).or_else(|| doubt::contrast_then_negation(sents)) {
         return j;
     }
     let proposal = sents.iter().find_map(|s| set(Cat::Proposal).first(&s.text));

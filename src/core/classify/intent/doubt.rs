@@ -201,6 +201,22 @@ pub(super) fn polite_refusal(sents: &[Sentence]) -> Option<Judgement> {
     None
 }
 
+/// A refusal no phrase says: a contrast and then a negation in one sentence
+/// ("Leider kann ich am 14. nicht", "Unfortunately that is not going to
+/// work"). Read as a no, unsure.
+pub(super) fn contrast_then_negation(sents: &[Sentence]) -> Option<Judgement> {
+    sents.iter().find_map(|s| {
+        let c = set(Cat::Contrast).first(&s.text)?;
+        let after = s.text.get(c.end..).unwrap_or("");
+        let n = set(Cat::Negation).first(after)?;
+        let phrase = format!("{} … {}", c.phrase, n.phrase);
+        Some(
+            Judgement::new(Intent::No, phrase)
+                .doubt("a contrast and a negation read as a refusal, no refusal phrase"),
+        )
+    })
+}
+
 /// Sales or bulk wording in the text ("unsubscribe", "our services"), or
 /// three links or more: a thanks or a request in it is not vouched for.
 pub(crate) fn sales_like(text: &Reading) -> Option<String> {

@@ -293,3 +293,34 @@ fn a_deferral_resting_on_one_word_inside_a_sentence_is_unsure() {
     assert_eq!(j.intent, Intent::Later, "{j:?}");
     assert!(!doubts(&j).contains("one word"), "{j:?}");
 }
+
+#[test]
+fn a_contrast_then_a_negation_is_an_unsure_no() {
+    for t in [
+        "Leider kann ich am 14. Dezember nicht.",
+        "Unfortunately that is not going to be feasible.",
+        "Malheureusement je ne serai pas là.",
+    ] {
+        let j = read(t);
+        assert_eq!(j.intent, Intent::No, "{t:?}: {j:?}");
+        assert!(!j.sure(), "{t:?}: {j:?}");
+    }
+    // A negation before the contrast is no refusal.
+    assert_eq!(
+        read("Not a problem, but the room changed.").intent,
+        Intent::Other
+    );
+}
+
+#[test]
+fn an_ordinal_dot_does_not_end_the_sentence() {
+    let s = sentences("Leider kann ich am 14. Dezember nicht. Danke!");
+    assert_eq!(
+        s.len(),
+        2,
+        "{:?}",
+        s.iter().map(|s| &s.text).collect::<Vec<_>>()
+    );
+    // A number that ends a sentence still ends it.
+    assert_eq!(sentences("We are 4. Is that fine?").len(), 2);
+}
