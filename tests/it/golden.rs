@@ -149,6 +149,8 @@ fn corpus_labels_match_the_manifest() {
     let mut disagreements_seen = Vec::new();
     let mut malformed = 0;
     let mut rows = 0;
+    let mut unsure = 0;
+    let mut unsure_lines = Vec::new();
     with_ctx(|ctx| {
         for line in manifest.lines().skip(1).filter(|l| !l.trim().is_empty()) {
             let cols: Vec<&str> = line.split('\t').collect();
@@ -175,6 +177,16 @@ fn corpus_labels_match_the_manifest() {
                 }
             };
             let got = c.label.as_str();
+            if c.certainty == rapport::core::classify::Certainty::Unsure {
+                unsure += 1;
+                let why: Vec<&str> = c
+                    .evidence
+                    .iter()
+                    .map(|e| e.detail.as_str())
+                    .filter(|d| d.ends_with(": unsure"))
+                    .collect();
+                unsure_lines.push(format!("  unsure {file} ({got}): {}", why.join(" | ")));
+            }
             if expected == "malformed" {
                 malformed += 1;
                 continue;
@@ -207,6 +219,11 @@ fn corpus_labels_match_the_manifest() {
         ),
         &pairs,
         0.9,
+    );
+    let text = format!(
+        "{text}unsure readings: {unsure}/{rows} = {:.1} %\n{}\n",
+        100.0 * f64::from(unsure) / f64::from(rows.max(1)),
+        unsure_lines.join("\n")
     );
     print!("{text}");
     write_report("1-corpus", &text);
@@ -527,6 +544,7 @@ fn external_set_is_read_right() {
     let inbox = classify_dir(&dir.join("inbox"), &ctx, &mut failures);
     let (mut scored, mut right) = (0, 0);
     let (mut sure, mut sure_right) = (0, 0);
+    let mut unsure_lines = Vec::new();
     let mut pairs = Vec::new();
     let mut wrong = Vec::new();
     for line in labels.lines().skip(1).filter(|l| !l.trim().is_empty()) {
@@ -551,6 +569,14 @@ fn external_set_is_read_right() {
             if errs.is_empty() {
                 sure_right += 1;
             }
+        } else {
+            let why: Vec<&str> = c
+                .evidence
+                .iter()
+                .map(|e| e.detail.as_str())
+                .filter(|d| d.ends_with(": unsure"))
+                .collect();
+            unsure_lines.push(format!("  unsure {id}: {}", why.join(" | ")));
         }
         if errs.is_empty() {
             right += 1;
@@ -570,7 +596,7 @@ fn external_set_is_read_right() {
         scored - sure,
         100.0 * f64::from(scored - sure) / f64::from(scored.max(1))
     ));
-    for w in &wrong {
+    for w in wrong.iter().chain(&unsure_lines) {
         text.push_str(w);
         text.push('\n');
     }

@@ -596,7 +596,10 @@ pub(crate) fn bare_thanks(text: &Reading) -> Option<String> {
 
 /// The first sentence that asks a question, trimmed (for an evidence line).
 pub(crate) fn first_question(text: &Reading) -> Option<String> {
-    let q = text.sents.iter().find(|s| s.question)?;
+    let q = text
+        .sents
+        .iter()
+        .find(|s| s.question && s.text.split_whitespace().count() >= 2)?;
     Some(q.text.trim().chars().take(80).collect())
 }
 

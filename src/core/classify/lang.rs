@@ -26,7 +26,8 @@ pub(crate) struct Language {
     pub name: &'static str,
     /// rapport has word lists for it (`lexicon::LANGUAGES`).
     pub listed: bool,
-    /// What told it: "script", "letters" or "statistics".
+    /// What told it: "script", "letters", "statistics" or "word list" (a
+    /// phrase of several words from a list: the language is not named then).
     pub how: &'static str,
 }
 
@@ -111,9 +112,19 @@ fn count_scripts(text: &str) -> Scripts {
     s
 }
 
+/// How many characters of a text are read to tell its language.
+const SAMPLE_CHARS: usize = 240;
+
 /// The language of `text` (a message's fresh text), or `None` when it cannot
 /// be told (too short, no letters, a guess not reliable).
 pub(crate) fn identify(text: &str) -> Option<Language> {
+    // The opening of a text tells its language as well as the whole does, at
+    // a bounded cost: a long letter is read only this far.
+    let end = text
+        .char_indices()
+        .nth(SAMPLE_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    let text = text.get(..end).unwrap_or(text);
     let s = count_scripts(text);
     if s.letters < 2 {
         return None;
@@ -147,21 +158,37 @@ pub(crate) fn identify(text: &str) -> Option<Language> {
         return Some(d);
     }
     let lower = text.to_lowercase();
+    // A phrase of several words from a list settles it without statistics.
+    if listed_phrase(&lower) {
+        return Some(Language {
+            code: "listed",
+            name: "a language with word lists",
+            listed: true,
+            how: "word list",
+        });
+    }
     let words = lower.split_whitespace().count();
+    let telling = TELLING_LETTERS
+        .iter()
+        .map(|(letters, l)| (lower.chars().filter(|c| letters.contains(*c)).count(), *l))
+        .find(|(n, _)| *n > 0);
+    // The statistics are read only when they can decide something: a text of
+    // five words or more, or one with a telling letter to confirm.
+    if words < 5 && telling.is_none() {
+        return None;
+    }
     let guess = whatlang::detect(text);
-    for (letters, l) in TELLING_LETTERS {
-        let n = lower.chars().filter(|c| letters.contains(*c)).count();
-        let agrees = guess.as_ref().is_some_and(|g| g.lang() == *l);
-        if (n >= 3 || (n >= 1 && agrees)) && !listed_phrase(&lower) {
-            return Some(describe(*l, "letters"));
-        }
+    if let Some((n, l)) = telling
+        && (n >= 3 || guess.as_ref().is_some_and(|g| g.lang() == l))
+    {
+        return Some(describe(l, "letters"));
     }
     let g = guess?;
     let d = describe(g.lang(), "statistics");
     if d.listed {
         return Some(d);
     }
-    (g.is_reliable() && words >= 5 && !listed_phrase(&lower)).then_some(d)
+    (g.is_reliable() && words >= 5).then_some(d)
 }
 
 /// A phrase of several words from a word list (an acceptance, a refusal, a
