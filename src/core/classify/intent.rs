@@ -213,8 +213,18 @@ pub(crate) fn unwrap_lines(text: &str) -> String {
     out
 }
 
-/// Whether the hit is negated: a negation among the three words before it.
+/// Whether the hit is negated: a negation among the three words before it,
+/// or right after it ("absolutely not").
 fn negated(s: &str, h: &Hit<'_>) -> bool {
+    // "Absolutely not", "of course not": a negation right after the word.
+    let after = s.get(h.end..).unwrap_or("");
+    if after.starts_with(' ')
+        && set(Cat::Negation)
+            .first(after)
+            .is_some_and(|n| n.start == 1)
+    {
+        return true;
+    }
     let before = s.get(..h.start).unwrap_or("");
     let words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
     if words.iter().any(|w| w.ends_with("n't")) {

@@ -88,11 +88,12 @@ fn review_yes(j: &mut Judgement, sents: &[Sentence]) {
         ));
     }
     let first = yes.first().map_or(0, |(i, _, _)| *i);
-    let contrast = sents.iter().skip(first + 1).find_map(|s| {
-        set(Cat::Contrast)
-            .first(&s.text)
-            .filter(|c| opens(&s.text, c))
-    });
+    // Any contrast after the yes's sentence: "Happy to chat! I'm out next
+    // week though, so maybe the week after?"
+    let contrast = sents
+        .iter()
+        .skip(first + 1)
+        .find_map(|s| set(Cat::Contrast).first(&s.text));
     if let Some(c) = contrast {
         j.add_doubt(format!(
             "a contrast (\"{}\") follows the acceptance",

@@ -160,8 +160,10 @@ fn a_contrast_after_the_yes_is_unsure() {
     let j = read("Sounds good. However, I am travelling the whole first week.");
     assert_eq!(j.intent, Intent::Yes);
     assert!(doubts(&j).contains("contrast"), "{j:?}");
-    // A contrast inside a later clause that is not its opening is no doubt.
-    assert!(read("Sounds good. The room is small but fine.").sure());
+    let j = read("Happy to chat! I'm out next week though, so maybe the week after?");
+    assert!(doubts(&j).contains("contrast"), "{j:?}");
+    // A later sentence with no contrast casts no doubt.
+    assert!(read("Sounds good. The room is on the third floor.").sure());
 }
 
 #[test]
@@ -170,6 +172,13 @@ fn a_yes_under_a_negation_is_unsure() {
     assert_ne!(j.intent, Intent::Yes);
     assert!(!j.sure(), "{j:?}");
     assert!(doubts(&j).contains("negation"), "{j:?}");
+    for t in ["Absolutely not.", "Of course not!", "Sure not, no way."] {
+        let j = read(t);
+        assert_ne!(j.intent, Intent::Yes, "{t:?}: {j:?}");
+        assert!(!j.sure(), "{t:?}: {j:?}");
+    }
+    // A comma ends the yes before a "no" that is its own word.
+    assert_eq!(read("Yes, no problem.").intent, Intent::Yes);
 }
 
 #[test]
