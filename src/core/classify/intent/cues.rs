@@ -1,9 +1,13 @@
 //! The cue lists of the certainty rules, as data: one compiled-in file per
 //! language (`cues/en.txt`, …) with the sections `[acknowledgement]` (a reply
 //! that says it got the message and will answer later), `[sales]` (what
-//! sales and bulk mail say) and `[generic_object]` (what any form letter
-//! thanks for: "your time", "Ihre Zeit"). They never decide an intent; they only make a
-//! reading unsure or keep a non-answer from being read as one.
+//! sales and bulk mail say), `[generic_object]` (what any form letter
+//! thanks for: "your time", "Ihre Zeit"), `[refusal_word]` (a bare no:
+//! "nein", "non") and `[thanks_refusal]` (refusals that hold a thanks word:
+//! "nein danke", "takke nej"). They decide no acceptance; they make a reading
+//! unsure, read a refusal made of thanks as a no, or keep an acknowledgement
+//! from being read as an answer. Adding a language is adding a file here and
+//! a line to `FILES`; a test checks every file for unknown sections.
 //!
 //! This module holds data only: it never looks at headers and never panics.
 
