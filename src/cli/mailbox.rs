@@ -102,6 +102,7 @@ pub fn why_json(m: &StoredMessage) -> Value {
         "label": m.label,
         "detected_label": m.detected_label,
         "marked_by_user": m.label_override.is_some(),
+        "certainty": c.certainty,
         "intent": c.intent,
         "later_until": c.later_until,
         "auto_reply_until": c.auto_reply_until,
@@ -112,6 +113,14 @@ pub fn why_json(m: &StoredMessage) -> Value {
         "evidence": c.evidence,
         "parse_error": m.parse_error,
     })
+}
+
+/// How firmly the reading is held, as `why` prints it.
+fn certainty_line(m: &StoredMessage) -> &'static str {
+    match m.classification.certainty {
+        Certainty::Sure => "sure",
+        Certainty::Unsure => "unsure: the evidence says why; confirm with `rapport mark`",
+    }
 }
 
 pub fn why(ctx: &Ctx, key: &str, json: bool) -> Result<ExitCode> {
@@ -135,6 +144,7 @@ pub fn why(ctx: &Ctx, key: &str, json: bool) -> Result<ExitCode> {
     };
     outln!("Label: {}{marked}", m.label.as_str())?;
     let c = &m.classification;
+    outln!("Certainty: {}", certainty_line(&m))?;
     let meeting = c.meeting.as_ref();
     let lines = [
         ("Intent", c.intent.map(|i| i.as_str().to_string())),

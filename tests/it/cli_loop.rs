@@ -904,6 +904,10 @@ fn review_walks_an_unsure_reply_a_request_and_a_draft_oldest_first() {
         .ok()
         .json();
     assert_eq!(why["marked_by_user"], true, "{why}");
+    assert_eq!(
+        why["certainty"], "sure",
+        "a confirmed reading is sure: {why}"
+    );
     let q = env.rapport(&["queue"]).ok().stdout;
     assert!(!q.contains("To confirm"), "the reading is sure now: {q}");
     assert!(!q.contains("To answer"), "the request is answered: {q}");
@@ -912,6 +916,17 @@ fn review_walks_an_unsure_reply_a_request_and_a_draft_oldest_first() {
 #[test]
 fn review_corrects_an_unsure_reading_the_way_mark_does() {
     let env = env_with_unsure_reply_and_inbound_request();
+    let why = env
+        .rapport(&["why", "jp-2@mail.example.com", "--json"])
+        .ok()
+        .json();
+    assert_eq!(why["certainty"], "unsure", "{why}");
+    let text = env.rapport(&["why", "jp-2@mail.example.com"]).ok().stdout;
+    assert!(text.contains("Certainty: unsure"), "{text}");
+    assert!(
+        text.contains("a short thanks with nothing else: unsure"),
+        "{text}"
+    );
     let pty = Pty::start(&env, "review");
     pty.wait_item("[1/2] Reply from Jessica Park");
     pty.keys("n");

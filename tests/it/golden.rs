@@ -153,6 +153,8 @@ fn corpus_labels_match_the_manifest() {
     let mut malformed = 0;
     let mut rows = 0;
     let mut reader = ReaderTally::default();
+    let mut unsure = 0;
+    let mut unsure_lines = Vec::new();
     with_ctx(|ctx| {
         for line in manifest.lines().skip(1).filter(|l| !l.trim().is_empty()) {
             let cols: Vec<&str> = line.split('\t').collect();
@@ -180,6 +182,16 @@ fn corpus_labels_match_the_manifest() {
             };
             let got = c.label.as_str();
             reader.count(file, &c, got == expected);
+            if c.certainty == rapport::core::classify::Certainty::Unsure {
+                unsure += 1;
+                let why: Vec<&str> = c
+                    .evidence
+                    .iter()
+                    .map(|e| e.detail.as_str())
+                    .filter(|d| d.ends_with(": unsure"))
+                    .collect();
+                unsure_lines.push(format!("  unsure {file} ({got}): {}", why.join(" | ")));
+            }
             if expected == "malformed" {
                 malformed += 1;
                 continue;
@@ -214,6 +226,11 @@ fn corpus_labels_match_the_manifest() {
         0.9,
     );
     let text = text + &reader.line();
+    let text = format!(
+        "{text}unsure readings: {unsure}/{rows} = {:.1} %\n{}\n",
+        100.0 * f64::from(unsure) / f64::from(rows.max(1)),
+        unsure_lines.join("\n")
+    );
     print!("{text}");
     write_report("1-corpus", &text);
     for (f, reason) in KNOWN_DISAGREEMENTS {
@@ -584,6 +601,8 @@ fn external_set_is_read_right() {
     };
     let inbox = classify_dir(&dir.join("inbox"), &ctx, &mut failures);
     let (mut scored, mut right) = (0, 0);
+    let (mut sure, mut sure_right) = (0, 0);
+    let mut unsure_lines = Vec::new();
     let mut pairs = Vec::new();
     let mut wrong = Vec::new();
     let mut reader = ReaderTally::default();
@@ -605,6 +624,20 @@ fn external_set_is_read_right() {
         pairs.push((expected.to_string(), c.label.as_str().to_string()));
         let errs = external_errors(&cols, c);
         reader.count(id, c, errs.is_empty());
+        if c.certainty == rapport::core::classify::Certainty::Sure {
+            sure += 1;
+            if errs.is_empty() {
+                sure_right += 1;
+            }
+        } else {
+            let why: Vec<&str> = c
+                .evidence
+                .iter()
+                .map(|e| e.detail.as_str())
+                .filter(|d| d.ends_with(": unsure"))
+                .collect();
+            unsure_lines.push(format!("  unsure {id}: {}", why.join(" | ")));
+        }
         if errs.is_empty() {
             right += 1;
         } else {
@@ -618,7 +651,13 @@ fn external_set_is_read_right() {
         100.0 * f64::from(right) / f64::from(scored.max(1))
     ));
     text.push_str(&reader.line());
-    for w in &wrong {
+    text.push_str(&format!(
+        "sure readings right: {sure_right}/{sure} = {:.1} %; unsure: {}/{scored} = {:.1} %\n",
+        100.0 * f64::from(sure_right) / f64::from(sure.max(1)),
+        scored - sure,
+        100.0 * f64::from(scored - sure) / f64::from(scored.max(1))
+    ));
+    for w in wrong.iter().chain(&unsure_lines) {
         text.push_str(w);
         text.push('\n');
     }
@@ -636,5 +675,136 @@ fn external_set_is_read_right() {
         f64::from(right) >= floor * f64::from(scored),
         "external set: {right}/{scored} right, below {floor}:\n{}",
         wrong.join("\n")
+    );
+}
+
+fn certainty_dir() -> PathBuf {
+    fixtures_dir().join("certainty")
+}
+
+/// What one certainty fixture should read: the truth, and what the certainty
+/// rules must say ("sure", "unsure" or "-" for either).
+struct Expected<'a> {
+    label: &'a str,
+    intent: &'a str,
+    later: &'a str,
+    certainty: &'a str,
+}
+
+/// Whether a reading matches the truth (label, intent, later date).
+fn reads_right(c: &Classification, e: &Expected<'_>) -> bool {
+    let intent = c.intent.map_or("", rapport::core::classify::Intent::as_str);
+    let later = c.later_until.map(|d| d.to_string()).unwrap_or_default();
+    c.label.as_str() == e.label && intent == e.intent && later == e.later
+}
+
+/// The certainty fixtures (`tests/fixtures/mail/certainty/labels.tsv`): one
+/// kind of reading each, in several languages and client formats, with the
+/// traps. A sure reading must be right; a row whose certainty column says
+/// `sure` or `unsure` must get it. The report gives the sure-reading
+/// precision and the unsure rate.
+#[test]
+fn certainty_fixtures_sure_readings_are_right() {
+    let dir = certainty_dir();
+    let labels = std::fs::read_to_string(dir.join("labels.tsv")).expect("certainty/labels.tsv");
+    let mut failures = Vec::new();
+    let (mut n, mut right, mut sure, mut sure_right, mut unsure) = (0, 0, 0, 0, 0);
+    let mut lines = Vec::new();
+    with_ctx(|ctx| {
+        for line in labels
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let file = cell(&cols, 0);
+            let e = Expected {
+                label: cell(&cols, 1),
+                intent: cell(&cols, 2),
+                later: cell(&cols, 3),
+                certainty: cell(&cols, 4),
+            };
+            let c = match std::fs::read(dir.join(file)) {
+                Ok(raw) => match classify_guarded(&raw, ctx) {
+                    Ok(c) => c,
+                    Err(p) => {
+                        failures.push(format!("{file}: PANIC {p}"));
+                        continue;
+                    }
+                },
+                Err(err) => {
+                    failures.push(format!("{file}: {err}"));
+                    continue;
+                }
+            };
+            n += 1;
+            let ok = reads_right(&c, &e);
+            let got_certainty = c.certainty.as_str();
+            right += usize::from(ok);
+            if got_certainty == "sure" {
+                sure += 1;
+                sure_right += usize::from(ok);
+            } else {
+                unsure += 1;
+            }
+            let ev: Vec<&str> = c.evidence.iter().map(|e| e.detail.as_str()).collect();
+            let got = format!(
+                "{} {} {} {got_certainty}",
+                c.label.as_str(),
+                c.intent
+                    .map_or("-", rapport::core::classify::Intent::as_str),
+                c.later_until.map(|d| d.to_string()).unwrap_or_default()
+            );
+            lines.push(format!(
+                "  {} {file}: {got}",
+                if ok { "right" } else { "WRONG" }
+            ));
+            if got_certainty == "sure" && !ok {
+                failures.push(format!(
+                    "{file}: a sure reading that is wrong: {got}, expected {} {} {} [{}]",
+                    e.label,
+                    e.intent,
+                    e.later,
+                    ev.join(" | ")
+                ));
+            }
+            if e.certainty != "-" && e.certainty != got_certainty {
+                failures.push(format!(
+                    "{file}: certainty {got_certainty}, expected {} ({got}) [{}]",
+                    e.certainty,
+                    ev.join(" | ")
+                ));
+            }
+        }
+    });
+    let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+    let mut text = format!(
+        "\ncertainty fixtures: {n} messages\nright {right}/{n} = {:.1} %; sure readings right {sure_right}/{sure} = {:.1} %; unsure {unsure}/{n} = {:.1} %\n",
+        pct(right, n),
+        pct(sure_right, sure),
+        pct(unsure, n)
+    );
+    for l in &lines {
+        text.push_str(l);
+        text.push('\n');
+    }
+    print!("{text}");
+    write_report("4-certainty", &text);
+    assert!(n >= 40, "only {n} certainty fixtures");
+    // Every fixture file is listed.
+    let listed: Vec<String> = labels
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').next().map(str::to_string))
+        .collect();
+    for entry in std::fs::read_dir(&dir).expect("certainty dir").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".eml") && !listed.contains(&name) {
+            failures.push(format!("{name} is not listed in certainty/labels.tsv"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "certainty fixture failures:\n{}",
+        failures.join("\n")
     );
 }

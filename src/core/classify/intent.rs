@@ -22,6 +22,10 @@ use super::dates::{self, Found};
 use super::lexicon::{Cat, Hit, PhraseSet, set};
 use super::text::normalise_for_match;
 
+mod cues;
+mod doubt;
+pub(crate) use doubt::{contrast_after_thanks, sales_like};
+
 /// Words that mark unavailability, for "not X, but Y" deferrals.
 static UNAVAILABLE: LazyLock<PhraseSet> = LazyLock::new(|| {
     PhraseSet::from_list(&[
@@ -83,19 +87,42 @@ pub(crate) struct Judgement {
     pub phrase: Option<String>,
     /// The date a "later" points to, if stated or derivable.
     pub later_until: Option<Found>,
-    /// False when the reading rests on weak or conflicting signals (no phrase
-    /// at all, or both an acceptance and a refusal): the user confirms it.
-    pub sure: bool,
+    /// Why the reading is not vouched for, one evidence line each (no phrase
+    /// at all, an acceptance and a refusal, a yes resting on one weak word …);
+    /// empty when it is sure.
+    pub doubts: Vec<String>,
+    /// The reply only says it got the message and will answer later
+    /// ("Received, thanks — let me check my calendar"): intent other.
+    pub acknowledgement: bool,
 }
 
 impl Judgement {
-    fn new(intent: Intent, phrase: impl Into<String>, sure: bool) -> Judgement {
+    fn new(intent: Intent, phrase: impl Into<String>) -> Judgement {
         Judgement {
             intent,
             phrase: Some(phrase.into()),
             later_until: None,
-            sure,
+            doubts: Vec::new(),
+            acknowledgement: false,
         }
+    }
+
+    /// The same reading with one more reason for doubt.
+    pub(crate) fn doubt(mut self, why: impl Into<String>) -> Judgement {
+        self.add_doubt(why);
+        self
+    }
+
+    pub(crate) fn add_doubt(&mut self, why: impl Into<String>) {
+        let why = why.into();
+        if !self.doubts.contains(&why) {
+            self.doubts.push(why);
+        }
+    }
+
+    /// True when nothing casts doubt on the reading.
+    pub(crate) fn sure(&self) -> bool {
+        self.doubts.is_empty()
     }
 }
 
@@ -122,10 +149,13 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut prev = None;
-    let mut chars = fresh.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        if is_terminator(prev, c, next) {
+    let mut chars = fresh.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|(_, n)| *n);
+        let ordinal = c == '.'
+            && prev.is_some_and(|p: char| p.is_ascii_digit())
+            && ordinal_dot(fresh.get(i + 1..).unwrap_or(""));
+        if is_terminator(prev, c, next) && !ordinal {
             if !cur.trim().is_empty() {
                 out.push(Sentence {
                     text: normalise_for_match(&cur),
@@ -150,6 +180,21 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
     out
 }
 
+/// Whether a dot after a number is an ordinal's ("am 14. Dezember", "den
+/// 3. maj", "le 2. point"): the word after it is a month or starts in
+/// lower case, so the sentence goes on.
+fn ordinal_dot(rest: &str) -> bool {
+    let Some(word) = rest.split_whitespace().next() else {
+        return false;
+    };
+    if !rest.starts_with([' ', '\u{a0}']) {
+        return false;
+    }
+    let word = word.trim_end_matches(|c: char| !c.is_alphanumeric());
+    word.chars().next().is_some_and(char::is_lowercase)
+        || super::lexicon::month_of(&word.to_lowercase()).is_some()
+}
+
 /// Joins hard-wrapped lines (plain-text mail wraps at ~72 columns) so a phrase
 /// split across lines ("four\nweeks out") reads whole; blank lines still separate.
 pub(crate) fn unwrap_lines(text: &str) -> String {
@@ -168,8 +213,18 @@ pub(crate) fn unwrap_lines(text: &str) -> String {
     out
 }
 
-/// Whether the hit is negated: a negation among the three words before it.
+/// Whether the hit is negated: a negation among the three words before it,
+/// or right after it ("absolutely not").
 fn negated(s: &str, h: &Hit<'_>) -> bool {
+    // "Absolutely not", "of course not": a negation right after the word.
+    let after = s.get(h.end..).unwrap_or("");
+    if after.starts_with(' ')
+        && set(Cat::Negation)
+            .first(after)
+            .is_some_and(|n| n.start == 1)
+    {
+        return true;
+    }
     let before = s.get(..h.start).unwrap_or("");
     let words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
     if words.iter().any(|w| w.ends_with("n't")) {
@@ -194,6 +249,10 @@ fn answering_part(s: &Sentence) -> &str {
     }
 }
 
+/// The doubt of an acceptance a contrast took back with nothing said instead.
+const CONCEDED: &str =
+    "an acceptance taken back by a contrast (\"I'd love to, but …\"): a no is a guess";
+
 /// The verdict of one sentence, read clause by clause.
 fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
     let text = answering_part(s);
@@ -214,10 +273,17 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
         contrast_after(h.end).is_none_or(|c| !yes.iter().any(|y| y.start > c.end))
     });
     if let Some(n) = governing_no {
-        return Some(Judgement::new(Intent::No, n.phrase, yes.is_empty()));
+        let j = Judgement::new(Intent::No, n.phrase);
+        return Some(match yes.first() {
+            Some(y) => j.doubt(format!(
+                "an acceptance (\"{}\") and a refusal (\"{}\") in one sentence",
+                y.phrase, n.phrase
+            )),
+            None => j,
+        });
     }
     if let Some(y) = governing_yes {
-        return Some(Judgement::new(Intent::Yes, y.phrase, true));
+        return Some(Judgement::new(Intent::Yes, y.phrase));
     }
     // An acceptance a contrast took back: the clause after it says what instead.
     let y = yes.first()?;
@@ -229,11 +295,11 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
         .or_else(|| set(Cat::Later).first(after));
     match cue {
         Some(cue) => {
-            let mut j = Judgement::new(Intent::Later, format!("{phrase} … {}", cue.phrase), true);
+            let mut j = Judgement::new(Intent::Later, format!("{phrase} … {}", cue.phrase));
             j.later_until = dates::best_date(after, r);
             Some(j)
         }
-        None => Some(Judgement::new(Intent::No, phrase, false)),
+        None => Some(Judgement::new(Intent::No, phrase).doubt(CONCEDED)),
     }
 }
 
@@ -263,7 +329,6 @@ fn deferral_with_date(sents: &[Sentence], r: Date) -> Option<Judgement> {
             let mut j = Judgement::new(
                 Intent::Later,
                 format!("{} … {} {}", neg.phrase, alt.phrase, found.text),
-                true,
             );
             j.later_until = Some(found);
             return Some(j);
@@ -275,8 +340,7 @@ fn deferral_with_date(sents: &[Sentence], r: Date) -> Option<Judgement> {
 /// A concession ("I'd love to, but …") whose follow-up comes in the next
 /// sentences ("Let's keep in touch!") is a deferral, not a no.
 fn concession_follow_up(mut v: Judgement, next: &[Sentence], r: Date) -> Judgement {
-    let conceded =
-        v.intent == Intent::No && !v.sure && v.phrase.as_deref().is_some_and(|p| p.contains(" … "));
+    let conceded = v.intent == Intent::No && v.doubts.iter().any(|d| d == CONCEDED);
     if !conceded {
         return v;
     }
@@ -286,7 +350,7 @@ fn concession_follow_up(mut v: Judgement, next: &[Sentence], r: Date) -> Judgeme
         .find_map(|n| set(Cat::LaterCue).first(&n.text).map(|h| (h.phrase, n)));
     if let Some((cue, n)) = cue {
         v.intent = Intent::Later;
-        v.sure = true;
+        v.doubts.retain(|d| d != CONCEDED);
         v.phrase = v.phrase.map(|p| format!("{p} … {cue}"));
         v.later_until = dates::best_date(&n.text, r);
     }
@@ -306,26 +370,38 @@ impl Reading {
         let sents = sentences(&unwrapped);
         Reading { unwrapped, sents }
     }
+
+    /// How many words the text has.
+    pub(crate) fn word_count(&self) -> usize {
+        self.unwrapped.split_whitespace().count()
+    }
 }
 
 /// Judges the intent of a reply's fresh text. `r` is the reference date for
-/// relative and year-less dates (the message date).
+/// relative and year-less dates (the message date). The reading comes with
+/// its doubts (see [`doubt`]): a conflict, a weak phrase, no phrase at all.
 pub(crate) fn judge(text: &Reading, r: Date) -> Judgement {
-    let fresh = text.unwrapped.as_str();
-    let sents = &text.sents;
-    let date = || dates::best_date(fresh, r);
+    let mut j = judge_phrases(text, r);
+    if let Some(a) = doubt::acknowledgement(&text.sents)
+        && j.intent == Intent::Later
+        && j.later_until.is_none()
+    {
+        // "Let me check and come back to you another time": no answer yet.
+        let deferral = j.phrase.take().unwrap_or_default();
+        j = Judgement::new(Intent::Other, format!("acknowledgement \"{a}\"")).doubt(format!(
+            "a word of deferral (\"{deferral}\") beside an acknowledgement, no date"
+        ));
+        j.acknowledgement = true;
+        return j;
+    }
+    doubt::review(&mut j, text, r);
+    j
+}
 
-    let later = sents
-        .iter()
-        .find_map(|s| set(Cat::Later).hits(&s.text).find(|h| !negated(&s.text, h)));
-    if let Some(p) = later {
-        let mut j = Judgement::new(Intent::Later, p.phrase, true);
-        j.later_until = date();
-        return j;
-    }
-    if let Some(j) = deferral_with_date(sents, r) {
-        return j;
-    }
+/// The verdicts of the sentences, one reading: a deferral before a refusal
+/// before an acceptance (a refusal idiom that holds a thanks before all but
+/// the deferral); both an acceptance and a refusal make it unsure.
+fn sentence_verdicts(sents: &[Sentence], r: Date) -> Option<Judgement> {
     let mut verdicts: Vec<Judgement> = Vec::new();
     for (i, s) in sents.iter().enumerate() {
         let Some(v) = sentence_verdict(s, r) else {
@@ -337,35 +413,100 @@ pub(crate) fn judge(text: &Reading, r: Date) -> Judgement {
             r,
         ));
     }
-    let mixed = verdicts.iter().any(|v| v.intent == Intent::Yes)
-        && verdicts.iter().any(|v| v.intent == Intent::No);
+    let yes = verdicts.iter().find(|v| v.intent == Intent::Yes);
+    let no = verdicts.iter().find(|v| v.intent == Intent::No);
+    let mixed = match (yes, no) {
+        (Some(y), Some(n)) => Some(format!(
+            "both an acceptance (\"{}\") and a refusal (\"{}\")",
+            y.phrase.as_deref().unwrap_or(""),
+            n.phrase.as_deref().unwrap_or("")
+        )),
+        _ => None,
+    };
+    if let Some(mut j) = doubt::refusal_idiom(sents)
+        && !verdicts.iter().any(|v| v.intent == Intent::Later)
+    {
+        if let Some(y) = yes {
+            j.add_doubt(format!(
+                "both an acceptance (\"{}\") and a refusal",
+                y.phrase.as_deref().unwrap_or("")
+            ));
+        }
+        return Some(j);
+    }
     for want in [Intent::Later, Intent::No, Intent::Yes] {
         if let Some(v) = verdicts.iter().find(|v| v.intent == want) {
             let mut v = v.clone();
-            v.sure = v.sure && !mixed;
-            return v;
+            if let Some(m) = &mixed {
+                v.add_doubt(m.clone());
+            }
+            return Some(v);
         }
+    }
+    None
+}
+
+fn judge_phrases(text: &Reading, r: Date) -> Judgement {
+    let fresh = text.unwrapped.as_str();
+    let sents = &text.sents;
+    let date = || dates::best_date(fresh, r);
+
+    let later = sents
+        .iter()
+        .find_map(|s| set(Cat::Later).hits(&s.text).find(|h| !negated(&s.text, h)));
+    if let Some(p) = later {
+        let mut j = Judgement::new(Intent::Later, p.phrase);
+        j.later_until = date();
+        return j;
+    }
+    if let Some(j) = deferral_with_date(sents, r) {
+        return j;
+    }
+    if let Some(v) = sentence_verdicts(sents, r) {
+        return v;
+    }
+    if let Some(j) = doubt::polite_refusal(sents).or_else(|| doubt::contrast_then_negation(sents)) {
+        return j;
     }
     let proposal = sents.iter().find_map(|s| set(Cat::Proposal).first(&s.text));
     if let Some(p) = proposal
         && let Some(found) = date()
     {
-        let mut j = Judgement::new(Intent::Later, format!("{} {}", p.phrase, found.text), true);
+        let mut j = Judgement::new(Intent::Later, format!("{} {}", p.phrase, found.text));
         j.later_until = Some(found);
+        return j;
+    }
+    if let Some(a) = doubt::acknowledgement(sents) {
+        let mut j = Judgement::new(Intent::Other, format!("acknowledgement \"{a}\""));
+        j.acknowledgement = true;
         return j;
     }
     Judgement {
         intent: Intent::Other,
         phrase: None,
         later_until: None,
-        sure: false,
+        doubts: vec!["no recognised intent phrase".to_string()],
+        acknowledgement: false,
     }
 }
 
+/// A thanks for time or a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Thanks {
+    pub phrase: String,
+    /// It names the meeting or the conversation ("great chatting", "thanks
+    /// for the call yesterday"), not only what any form letter thanks for
+    /// ("thank you for your time").
+    pub specific: bool,
+}
+
 /// The thanks in one sentence, if it thanks for time or a conversation.
-fn thanks_in(s: &str) -> Option<String> {
+fn thanks_in(s: &str) -> Option<Thanks> {
     if let Some(p) = set(Cat::Pleasantry).first(s) {
-        return Some(p.phrase.to_string());
+        return Some(Thanks {
+            phrase: p.phrase.to_string(),
+            specific: true,
+        });
     }
     for w in set(Cat::Thanks).hits(s) {
         let rest = s.get(w.end..).unwrap_or("");
@@ -384,17 +525,26 @@ fn thanks_in(s: &str) -> Option<String> {
             .hits(scope)
             .find(|g| scope.get(..g.start).is_some_and(|b| b.trim().is_empty()))
         {
-            return Some(format!("{} for {}", w.phrase, g.phrase));
+            return Some(Thanks {
+                phrase: format!("{} for {}", w.phrase, g.phrase),
+                specific: true,
+            });
         }
         if let Some(o) = set(Cat::ThanksObject).first(scope) {
-            return Some(format!("{} … {}", w.phrase, o.phrase));
+            let specific = set(Cat::ThanksObject)
+                .hits(scope)
+                .any(|o| !doubt::generic_object(o.phrase));
+            return Some(Thanks {
+                phrase: format!("{} … {}", w.phrase, o.phrase),
+                specific,
+            });
         }
     }
     None
 }
 
 /// The thank-you phrase in a text, if it thanks for time or a conversation.
-pub(crate) fn thanks_phrase(text: &Reading) -> Option<String> {
+pub(crate) fn thanks_phrase(text: &Reading) -> Option<Thanks> {
     let sents = &text.sents;
     if is_receipt(sents) {
         return None;
@@ -452,6 +602,15 @@ pub(crate) fn bare_thanks(text: &Reading) -> Option<String> {
         }
     }
     thanks
+}
+
+/// The first sentence that asks a question, trimmed (for an evidence line).
+pub(crate) fn first_question(text: &Reading) -> Option<String> {
+    let q = text
+        .sents
+        .iter()
+        .find(|s| s.question && s.text.split_whitespace().count() >= 2)?;
+    Some(q.text.trim().chars().take(80).collect())
 }
 
 /// A request for the reader's time: an ask and what it asks for in one

@@ -21,8 +21,10 @@
 mod calendar;
 mod dates;
 mod detect;
+mod human;
 mod ical;
 mod intent;
+mod lang;
 mod lexicon;
 mod mime;
 pub mod model;
@@ -162,14 +164,6 @@ impl Certainty {
         match self {
             Certainty::Sure => "sure",
             Certainty::Unsure => "unsure",
-        }
-    }
-
-    fn of(sure: bool) -> Certainty {
-        if sure {
-            Certainty::Sure
-        } else {
-            Certainty::Unsure
         }
     }
 }
@@ -495,7 +489,7 @@ fn classify_mail(mail: &mime::Mail, ctx: &Context<'_>) -> Classification {
     }
 
     let answers = answers_the_user(mail, ctx);
-    let mut c = read_human(mail, ctx, &fresh_all, reply, r, c);
+    let mut c = human::read_human(mail, ctx, &fresh_all, reply, r, c);
     model::second::weigh(ctx.reader, &fresh_all.text, answers, &mut c);
     c
 }
@@ -562,164 +556,6 @@ fn read_calendar(
         c.envelope.snippet = text::snippet(&m.summary);
     }
     c.label != Label::Other || !is_reply(mail, fresh_all)
-}
-
-/// Whether the message names, in In-Reply-To or References, a message the user sent.
-fn answers_the_user(mail: &mime::Mail, ctx: &Context<'_>) -> bool {
-    mail.in_reply_to
-        .iter()
-        .chain(mail.references.iter())
-        .any(|id| (ctx.sent_message_ids)(id))
-}
-
-/// A person's message: a request for time, a thank-you, a reply and its intent.
-fn read_human(
-    mail: &mime::Mail,
-    ctx: &Context<'_>,
-    fresh_all: &text::Fresh,
-    reply: bool,
-    r: Date,
-    mut c: Classification,
-) -> Classification {
-    // The fresh text is split into sentences and normalised once for every reading.
-    let text = intent::Reading::new(&fresh_all.text);
-    if read_request(mail, ctx, &text, reply, &mut c) {
-        return c;
-    }
-    let judgement = intent::judge(&text, r);
-    if let Some(t) = intent::thanks_phrase(&text) {
-        if !matches!(judgement.intent, Intent::No | Intent::Later) {
-            return thank_you(
-                mail,
-                ctx,
-                c,
-                format!("thanks for the time: \"{t}\""),
-                &judgement,
-                true,
-            );
-        }
-        c.evidence.push(ev(
-            "phrase",
-            format!(
-                "thanks (\"{t}\") but the reply says {}",
-                judgement.intent.as_str()
-            ),
-        ));
-    } else if judgement.intent == Intent::Other
-        && let Some(t) = intent::bare_thanks(&text)
-    {
-        return thank_you(
-            mail,
-            ctx,
-            c,
-            format!("only thanks: \"{t}\""),
-            &judgement,
-            false,
-        );
-    }
-
-    if reply {
-        human_reply(mail, ctx, fresh_all, judgement, &mut c);
-        return c;
-    }
-    c.evidence.push(ev(
-        "structure",
-        "no reply, calendar, automation or list signal",
-    ));
-    c
-}
-
-/// A request for time: asked by the user in their own client, or asked of
-/// the user by someone (not their answer to what the user asked); true when
-/// the message is one.
-fn read_request(
-    mail: &mime::Mail,
-    ctx: &Context<'_>,
-    text: &intent::Reading,
-    reply: bool,
-    c: &mut Classification,
-) -> bool {
-    let from_user = c.envelope.from_user;
-    let Some((p, question)) = intent::request_phrase(text) else {
-        return false;
-    };
-    if answers_the_user(mail, ctx) || (from_user && reply && !question) {
-        return false;
-    }
-    c.label = Label::MeetingRequest;
-    c.certainty = Certainty::of(question);
-    c.evidence
-        .push(ev("phrase", format!("asks for time: \"{p}\"")));
-    c.evidence.push(ev(
-        "structure",
-        if from_user {
-            "written by the user"
-        } else {
-            "written to the user"
-        },
-    ));
-    if !question {
-        c.evidence
-            .push(ev("structure", "not phrased as a question: unsure"));
-    }
-    true
-}
-
-/// A reply's reading: its intent, the date a "later" points to, and how
-/// sure that is.
-fn human_reply(
-    mail: &mime::Mail,
-    ctx: &Context<'_>,
-    fresh_all: &text::Fresh,
-    judgement: intent::Judgement,
-    c: &mut Classification,
-) {
-    c.label = Label::HumanReply;
-    reply_evidence(mail, fresh_all, c);
-    add_sent_evidence(mail, ctx, c);
-    c.intent = Some(judgement.intent);
-    if let Some(p) = &judgement.phrase {
-        c.evidence.push(ev(
-            "phrase",
-            format!("intent {}: \"{p}\"", judgement.intent.as_str()),
-        ));
-    }
-    if judgement.intent == Intent::Later {
-        c.later_until = judgement.later_until.map(|f| f.date);
-    }
-    // Only the reading of an answer to the user changes what rapport does.
-    if !judgement.sure && answers_the_user(mail, ctx) {
-        c.certainty = Certainty::Unsure;
-        c.evidence.push(ev(
-            "structure",
-            "the intent rests on weak or conflicting wording: unsure",
-        ));
-    }
-}
-
-fn thank_you(
-    mail: &mime::Mail,
-    ctx: &Context<'_>,
-    mut c: Classification,
-    why: String,
-    judgement: &intent::Judgement,
-    sure: bool,
-) -> Classification {
-    c.label = Label::ThankYou;
-    c.certainty = Certainty::of(sure);
-    c.evidence.push(ev("phrase", why));
-    if c.envelope.from_user {
-        c.evidence.push(ev("header", "sent by the user"));
-    }
-    if judgement.intent == Intent::Yes {
-        c.intent = Some(Intent::Yes);
-    }
-    if !sure {
-        c.evidence
-            .push(ev("structure", "a short thanks with nothing else: unsure"));
-    }
-    add_sent_evidence(mail, ctx, &mut c);
-    c
 }
 
 /// Signals that a message answers another one. A forward answers nothing.

@@ -86,3 +86,175 @@ fn html_entities_are_decoded_in_the_snippet() {
         assert!(!s.contains('&'), "{s}");
     });
 }
+
+/// A message from a contact; `answers` puts the user's own message in In-Reply-To.
+fn mail(subject: &str, answers: bool, body: &str) -> Vec<u8> {
+    let reply_to = if answers {
+        "In-Reply-To: <mine@example.com>\r\n"
+    } else {
+        ""
+    };
+    format!(
+        "From: Ana <ana@x.org>\r\nTo: me@example.com\r\nSubject: {subject}\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n{reply_to}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+fn has_evidence(c: &Classification, s: &str) -> bool {
+    c.evidence.iter().any(|e| e.detail.contains(s))
+}
+
+#[test]
+fn a_reply_with_no_intent_phrase_is_unsure_even_when_it_answers_someone_else() {
+    ctx_with(|ctx| {
+        for answers in [true, false] {
+            let c = classify(&mail("Re: coffee", answers, "Who else is coming?"), ctx);
+            assert_eq!(c.label, Label::HumanReply);
+            assert_eq!(c.intent, Some(Intent::Other));
+            assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+            assert!(has_evidence(&c, "no recognised intent phrase"));
+        }
+        let c = classify(&mail("Re: coffee", true, "Works for me!"), ctx);
+        assert_eq!(c.certainty, Certainty::Sure, "{:?}", c.evidence);
+    });
+}
+
+#[test]
+fn an_acknowledgement_of_the_users_message_is_other_and_unsure() {
+    ctx_with(|ctx| {
+        let body = "Received, thanks - let me check my calendar and come back to you.";
+        let c = classify(&mail("Re: coffee", true, body), ctx);
+        assert_eq!(c.label, Label::HumanReply);
+        assert_eq!(c.intent, Some(Intent::Other));
+        assert_eq!(c.certainty, Certainty::Unsure);
+        assert!(has_evidence(&c, "the answer is still to come"));
+        // The same words in a thread of someone else's: nothing to confirm.
+        let c = classify(&mail("Re: coffee", false, body), ctx);
+        assert_eq!(c.intent, Some(Intent::Other));
+        assert_eq!(c.certainty, Certainty::Sure, "{:?}", c.evidence);
+    });
+}
+
+#[test]
+fn a_refusal_holding_thanks_is_a_no_never_a_thank_you() {
+    ctx_with(|ctx| {
+        for body in [
+            "Nein danke.",
+            "Tak for invitationen, men jeg må takke nej.",
+            "Obrigado pelo convite, mas não vou conseguir.",
+            "Merci pour l'échange, mais non merci.",
+        ] {
+            let c = classify(&mail("Re: Kaffee", true, body), ctx);
+            assert_eq!(c.label, Label::HumanReply, "{body:?}: {:?}", c.evidence);
+            assert_eq!(c.intent, Some(Intent::No), "{body:?}: {:?}", c.evidence);
+        }
+    });
+}
+
+#[test]
+fn a_thank_you_is_sure_only_for_time_with_the_user() {
+    ctx_with(|ctx| {
+        let c = classify(
+            &mail("Today", false, "Thanks for the coffee this morning!"),
+            ctx,
+        );
+        assert_eq!(c.label, Label::ThankYou);
+        assert_eq!(c.certainty, Certainty::Sure, "{:?}", c.evidence);
+        let spam = "Thank you for your time. We offer SEO services. Click here to book a demo.";
+        let c = classify(&mail("Quick question", false, spam), ctx);
+        assert_ne!(
+            (c.label, c.certainty),
+            (Label::ThankYou, Certainty::Sure),
+            "{:?}",
+            c.evidence
+        );
+        let letter = "Thank you for your time and consideration.";
+        let c = classify(&mail("Following up", false, letter), ctx);
+        assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+        assert!(has_evidence(&c, "any form letter"));
+        // A "Re:" subject alone does not make it an answer.
+        let c = classify(&mail("Re: Following up", false, letter), ctx);
+        assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+        // In a reply to the user the same thanks is vouched for.
+        let c = classify(&mail("Re: Following up", true, letter), ctx);
+        assert_eq!(c.label, Label::ThankYou);
+        assert_eq!(c.certainty, Certainty::Sure, "{:?}", c.evidence);
+    });
+}
+
+#[test]
+fn a_language_without_a_word_list_is_unsure() {
+    ctx_with(|ctx| {
+        for (body, code) in [
+            (
+                "Dziękuję za wiadomość. Niestety w tym miesiącu nie dam rady się spotkać.",
+                "pl",
+            ),
+            (
+                "Mesajınız için teşekkürler, salı günü benim için uygun.",
+                "tr",
+            ),
+            ("Спасибо, вторник мне подходит.", "ru"),
+        ] {
+            let c = classify(&mail("Re: coffee", true, body), ctx);
+            assert_eq!(c.label, Label::HumanReply, "{body:?}");
+            assert_eq!(c.intent, Some(Intent::Other), "{body:?}");
+            assert_eq!(c.certainty, Certainty::Unsure, "{body:?}");
+            assert!(
+                has_evidence(&c, &format!("{code}, told by")),
+                "{:?}",
+                c.evidence
+            );
+            assert!(has_evidence(&c, "has no word list"), "{:?}", c.evidence);
+        }
+        // Short replies in listed languages are read with the lists.
+        for body in ["Works for me!", "Ja, gerne.", "Oui avec plaisir", "Sure."] {
+            let c = classify(&mail("Re: coffee", true, body), ctx);
+            assert_eq!(c.intent, Some(Intent::Yes), "{body:?}: {:?}", c.evidence);
+            assert_eq!(c.certainty, Certainty::Sure, "{body:?}: {:?}", c.evidence);
+        }
+    });
+}
+
+#[test]
+fn an_answer_before_a_question_is_a_reply_not_a_request() {
+    ctx_with(|ctx| {
+        let body = "Sure thing, happy to. Could we do a call on Tuesday afternoon?";
+        let c = classify(&mail("Re: intro", false, body), ctx);
+        assert_eq!(c.label, Label::HumanReply, "{:?}", c.evidence);
+        assert_eq!(c.intent, Some(Intent::Yes));
+        // A cold request stays a sure request; a sales pitch is not vouched for.
+        let c = classify(
+            &mail(
+                "Chat?",
+                false,
+                "Would you have 20 minutes for a call next week?",
+            ),
+            ctx,
+        );
+        assert_eq!(c.label, Label::MeetingRequest);
+        assert_eq!(c.certainty, Certainty::Sure, "{:?}", c.evidence);
+        let pitch = "Would you have 15 minutes for a call? We offer lead generation services.";
+        let c = classify(&mail("15 minutes?", false, pitch), ctx);
+        assert_eq!(c.label, Label::MeetingRequest);
+        assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+    });
+}
+
+#[test]
+fn a_question_no_request_phrase_reads_is_unsure() {
+    ctx_with(|ctx| {
+        let c = classify(
+            &mail("Conference", false, "Drinks after the conference?"),
+            ctx,
+        );
+        assert_eq!(c.label, Label::Other);
+        assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+        assert!(has_evidence(&c, "perhaps a request"));
+        let c = classify(
+            &mail("Slides", false, "Here are the slides from today."),
+            ctx,
+        );
+        assert_eq!(c.certainty, Certainty::Sure, "{:?}", c.evidence);
+    });
+}

@@ -225,8 +225,75 @@ fn decode_entity(chars: &[char], i: usize) -> (String, usize) {
     ("&".to_string(), 1)
 }
 
+/// Quote words of languages the lexicon has no quote sections for (the
+/// lexicon's files hold the others): Polish, Turkish, Russian, Chinese,
+/// Korean and Japanese. Same sections as the lexicon's quote sections.
+const QUOTE_FILES: &[&str] = &[
+    include_str!("quote_words/pl.txt"),
+    include_str!("quote_words/tr.txt"),
+    include_str!("quote_words/ru.txt"),
+    include_str!("quote_words/zh.txt"),
+    include_str!("quote_words/ko.txt"),
+    include_str!("quote_words/ja.txt"),
+];
+
+/// The entries of section `name` in the quote files, in file order.
+fn quote_file_entries(name: &str) -> impl Iterator<Item = &'static str> + '_ {
+    QUOTE_FILES.iter().flat_map(move |file| {
+        let mut section = "";
+        file.lines().filter_map(move |line| {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if let Some(n) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                section = n.trim();
+                return None;
+            }
+            (!line.is_empty() && section == name).then_some(line)
+        })
+    })
+}
+
+/// The word lists of the fresh-text reader with their section names.
+const SECTIONS: [(Words, &str); 9] = [
+    (Words::QuoteEnd, "quote_end"),
+    (Words::QuoteVerb, "quote_verb"),
+    (Words::QuoteStart, "quote_start"),
+    (Words::QuoteFrom, "quote_from"),
+    (Words::QuoteHeader, "quote_header"),
+    (Words::QuoteSent, "quote_sent"),
+    (Words::QuoteSeparator, "quote_separator"),
+    (Words::ForwardLead, "forward_lead"),
+    (Words::SignatureLead, "signature_lead"),
+];
+
+/// Every word list the fresh-text reader uses, lexicon and quote files
+/// together, compiled once from the constant data.
+static LISTS: std::sync::LazyLock<Vec<(Words, Vec<&'static str>)>> =
+    std::sync::LazyLock::new(|| {
+        SECTIONS
+            .into_iter()
+            .map(|(w, name)| {
+                let mut all: Vec<&'static str> = lexicon::words(w).to_vec();
+                for e in quote_file_entries(name) {
+                    if !all.contains(&e) {
+                        all.push(e);
+                    }
+                }
+                (w, all)
+            })
+            .collect()
+    });
+
 fn list(w: Words) -> &'static [&'static str] {
-    lexicon::words(w)
+    LISTS
+        .iter()
+        .find(|(x, _)| *x == w)
+        .map_or(&[], |(_, l)| l.as_slice())
+}
+
+/// A line lowercased for the quote checks, full-width colons (Chinese,
+/// Japanese, Korean clients) read as ':'.
+fn fold(line: &str) -> String {
+    line.to_lowercase().replace('\u{ff1a}', ":")
 }
 
 fn starts_with_any(line: &str, w: Words) -> bool {
@@ -331,7 +398,7 @@ fn fresh_step(lines: &[&str], i: usize, line: &str) -> Step {
     if trimmed.is_empty() {
         return Step::Keep;
     }
-    let lower = trimmed.to_lowercase();
+    let lower = fold(trimmed);
     if trimmed.starts_with('>') {
         return Step::Quoted;
     }
@@ -354,7 +421,7 @@ fn fresh_step(lines: &[&str], i: usize, line: &str) -> Step {
     }
     // Every header of a block and every attribution that fits on one line
     // ends in (or holds) a colon; a longer attribution starts with its word.
-    if trimmed.contains(':') && header_block_at(lines, i) {
+    if lower.contains(':') && header_block_at(lines, i) {
         return Step::Stop(Some("Outlook header block"));
     }
     let may_attribute = lower.ends_with(':') || starts_with_word(&lower, Words::QuoteStart);
@@ -381,7 +448,7 @@ fn header_block_at(lines: &[&str], i: usize) -> bool {
     let Some(first) = lines.get(i) else {
         return false;
     };
-    let first = strip_quote_marks(first).to_lowercase();
+    let first = fold(strip_quote_marks(first));
     let is_from = starts_with_any(&first, Words::QuoteFrom);
     if !is_from && !starts_with_any(&first, Words::QuoteSent) {
         return false;
@@ -392,7 +459,7 @@ fn header_block_at(lines: &[&str], i: usize) -> bool {
         [Words::QuoteFrom, Words::QuoteFrom]
     };
     lines.iter().skip(i + 1).take(4).any(|l| {
-        let l = strip_quote_marks(l).to_lowercase();
+        let l = fold(strip_quote_marks(l));
         wanted.iter().any(|w| starts_with_any(&l, *w))
     })
 }
@@ -410,7 +477,7 @@ fn attribution_at(lines: &[&str], i: usize) -> Option<usize> {
             joined.push(' ');
         }
         joined.push_str(l.trim());
-        let lower = joined.to_lowercase();
+        let lower = fold(&joined);
         if lower.len() > 400 {
             return None;
         }
@@ -513,158 +580,4 @@ pub(crate) fn snippet(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gmail_top_posting() {
-        let t = "Yes, happy to.\n\nOn Mon, Apr 2, 2012 at 6:26 PM, Megan One <\nxxx@gmail.com> wrote:\n\n> Hi\n> can we meet?\n";
-        assert_eq!(fresh_text(t).text, "Yes, happy to.");
-    }
-
-    #[test]
-    fn bottom_posting_keeps_text_after_quote() {
-        let t = "On 04/02/2012 06:26 PM, Megan One wrote:\n> Hi\nHello there";
-        assert_eq!(fresh_text(t).text, "Hello there");
-    }
-
-    #[test]
-    fn outlook_header_block() {
-        let t = "Sounds good.\n\nFrom: Bob [mailto:bob@x.com]\nSent: Monday\nTo: me\nSubject: hi\n\nold text";
-        assert_eq!(fresh_text(t).text, "Sounds good.");
-    }
-
-    #[test]
-    fn original_message_separator_and_signature() {
-        let t = "No thanks.\n-- \nBob\n";
-        assert_eq!(fresh_text(t).text, "No thanks.");
-        let t = "Hello\n\n-----Original Message-----\nFrom: bob\nSent: now\n";
-        assert_eq!(fresh_text(t).text, "Hello");
-        let t = "Hello\n\n----- Original Message -----\nFrom: bob\n";
-        assert_eq!(fresh_text(t).text, "Hello");
-    }
-
-    #[test]
-    fn french_and_german_attributions() {
-        let t = "Oui.\n\nLe 3 déc. 2026 à 10:00, Jean <j@x.fr> a écrit :\n\nancien texte";
-        assert_eq!(fresh_text(t).text, "Oui.");
-        let t = "Gerne.\n\nAm 03.12.2026 um 10:00 schrieb Lena Vogel <l@v.de>:\nalter Text";
-        assert_eq!(fresh_text(t).text, "Gerne.");
-        let t =
-            "It's 1.0.\n\nHocuri schrieb am 17.03.2021 14:25 (GMT +01:00):\n> What's the version?";
-        assert_eq!(fresh_text(t).text, "It's 1.0.");
-    }
-
-    #[test]
-    fn gmx_header_block_in_either_order() {
-        let t =
-            "YIPPEE\n\nGesendet: Dienstag, 08. Dezember 2020\nVon: bob@gmx.de\nAn: Alice\n\nNow?";
-        assert_eq!(fresh_text(t).text, "YIPPEE");
-    }
-
-    #[test]
-    fn sent_from_iphone_is_cut() {
-        let t = "Hello\n\nSent from my iPhone\n\nOn Apr 3, 2012, at 4:19 PM, bob wrote:\n\n> Hi";
-        assert_eq!(fresh_text(t).text, "Hello");
-    }
-
-    #[test]
-    fn html_blockquote_becomes_quoted_lines() {
-        let h = "<div>Yes!</div><div class=\"gmail_quote\">On Mon, X wrote:<blockquote>Out of office<br>until May</blockquote></div>";
-        let t = html_to_text(h);
-        assert!(t.contains("> Out of office"), "{t}");
-        assert_eq!(fresh_text(&t).text, "Yes!");
-    }
-
-    #[test]
-    fn html_entities_and_style() {
-        let h = "<html><head><style>p{color:red}</style></head><body><p>A&amp;B&nbsp;&lt;c&gt; &#233;&#x41;</p></body></html>";
-        assert_eq!(html_to_text(h).trim(), "A&B <c> éA");
-    }
-
-    #[test]
-    fn html_entities_beyond_the_common_few() {
-        let h = "<p>Viele Gr&uuml;&szlig;e &amp; bis bald &ndash; &Ouml;zlem&hellip; &euro;5 &#8364;5 &#x20AC;5 &copy; &AMP;&NBSP;x</p>";
-        assert_eq!(
-            html_to_text(h).trim(),
-            "Viele Grüße & bis bald \u{2013} Özlem… €5 €5 €5 © & x"
-        );
-        // Not a reference: kept as written.
-        let h = "<p>R&D &unknownentity; &#xZZ; AT&T;</p>";
-        assert_eq!(html_to_text(h).trim(), "R&D &unknownentity; &#xZZ; AT&T;");
-    }
-
-    #[test]
-    fn hostile_html_does_not_panic() {
-        for h in [
-            "<",
-            "<a",
-            "&",
-            "&#xFFFFFFFF;",
-            "<!--",
-            "<blockquote><blockquote>",
-            "</blockquote></x",
-            "&#55296;",
-        ] {
-            let _ = html_to_text(h);
-        }
-    }
-
-    #[test]
-    fn attributions_in_more_languages() {
-        for t in [
-            "Sim.\n\nEm seg., 3 de dez. de 2026 às 10:00, Ana <a@b.pt>\nescreveu:\n\ntexto antigo",
-            "Ja.\n\nOp 3 dec. 2026 om 10:00 schreef Piet\n<p@v.nl>:\n\noude tekst",
-            "Sì.\n\nIl giorno 3 dic 2026 alle ore 10:00 Luca <l@x.it>\nha scritto:\n\ntesto",
-            "Ja.\n\nDen tis 3 dec. 2026 kl 10:00 skrev Anna\n<a@b.se>:\n\ngammal text",
-            "Sí.\n\nEl mar, 3 dic 2026 a las 10:00, Ana (<a@b.es>)\nescribió:\n\ntexto",
-        ] {
-            let f = fresh_text(t);
-            assert!(f.quote_found, "{t:?}");
-            assert_eq!(f.text.lines().count(), 1, "{t:?} -> {:?}", f.text);
-        }
-    }
-
-    #[test]
-    fn quote_headers_and_signatures_in_more_languages() {
-        let t = "Prima.\n\nVan: Piet [mailto:p@v.nl]\nVerzonden: maandag\nAan: mij\nOnderwerp: hoi\n\noud";
-        assert_eq!(fresh_text(t).text, "Prima.");
-        let t = "Ok.\n\nDe: Ana\nEnviada: segunda-feira\nPara: mim\nAssunto: oi\n\nvelho";
-        assert_eq!(fresh_text(t).text, "Ok.");
-        let t = "Ok.\n\nVerzonden vanaf mijn iPhone\n\nOp 3 dec. schreef Piet <p@v.nl>:\n> hoi";
-        assert_eq!(fresh_text(t).text, "Ok.");
-        let t = "Claro.\n\nInício da mensagem reencaminhada:\n\nDe: Ana <a@b.pt>";
-        let f = fresh_text(t);
-        assert_eq!(f.text, "Claro.");
-        assert!(f.quote_found);
-        let t = "Ja.\n\n-------- Oorspronkelijk bericht --------\nVan: Piet";
-        assert_eq!(fresh_text(t).text, "Ja.");
-    }
-
-    #[test]
-    fn quote_traps_stay_fresh_text() {
-        for t in [
-            // A sentence that starts like an attribution but never ends like one.
-            "On Monday we meet at 10.\nAm Dienstag geht es auch.\nLe mardi aussi.",
-            // "van:" / "de:" only open a quote when header names follow.
-            "Van: de trein naar huis.\nDe: nada, fue un placer.",
-            // Dashes around words that are no separator.
-            "----- agenda -----\nSee you there.",
-            // A sentence that mentions a device, not a signature line.
-            "Sent from my phone yesterday, the file you asked for is attached, see the notes at the end.",
-        ] {
-            let f = fresh_text(t);
-            assert_eq!(f.text, t, "{t:?}");
-            assert!(!f.quote_found, "{t:?}");
-        }
-    }
-
-    #[test]
-    fn phrases_match_on_word_boundaries() {
-        let sure = lexicon::PhraseSet::from_list(&["sure"]);
-        assert!(!sure.any(&normalise_for_match("I am unsure. Measure twice.")));
-        assert!(sure.any(&normalise_for_match("Sure, that works!")));
-        let glad = lexicon::PhraseSet::from_list(&["i'd be glad"]);
-        assert!(glad.any(&normalise_for_match("I\u{2019}d be glad")));
-    }
-}
+mod tests;

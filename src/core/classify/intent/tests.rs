@@ -5,7 +5,7 @@ fn judge(t: &str, r: Date) -> Judgement {
     super::judge(&Reading::new(t), r)
 }
 fn thanks_phrase(t: &str) -> Option<String> {
-    super::thanks_phrase(&Reading::new(t))
+    super::thanks_phrase(&Reading::new(t)).map(|t| t.phrase)
 }
 #[allow(dead_code)]
 fn bare_thanks(t: &str) -> Option<String> {
@@ -118,4 +118,218 @@ fn a_concession_then_keep_in_touch_is_later() {
     assert_eq!(j.intent, Intent::No, "{j:?}");
     assert_eq!(intent("Sounds good, does 3pm work?"), Intent::Yes);
     assert_eq!(intent("Would that work for you?"), Intent::Other);
+}
+
+fn read(t: &str) -> Judgement {
+    judge(t, date(2026, 11, 22))
+}
+
+/// The doubts, joined, for assertions on why a reading is unsure.
+fn doubts(j: &Judgement) -> String {
+    j.doubts.join(" | ")
+}
+
+#[test]
+fn plain_answers_are_sure() {
+    for (t, want) in [
+        ("Works for me!", Intent::Yes),
+        ("Sure.", Intent::Yes),
+        ("Ja, gerne.", Intent::Yes),
+        ("Sounds good, see you Tuesday.", Intent::Yes),
+        ("Sure thing. Does the 14th at 11 suit?", Intent::Yes),
+        ("Not interested, thanks.", Intent::No),
+        ("Ping me in January.", Intent::Later),
+    ] {
+        let j = read(t);
+        assert_eq!(j.intent, want, "{t:?}: {j:?}");
+        assert!(j.sure(), "{t:?} should be sure: {}", doubts(&j));
+    }
+}
+
+#[test]
+fn a_yes_resting_on_one_weak_word_is_unsure() {
+    let j = read("Please make sure the agenda goes out before then.");
+    assert_eq!(j.intent, Intent::Yes);
+    assert!(doubts(&j).contains("weak word"), "{j:?}");
+    // The same word opening its sentence carries the reading.
+    assert!(read("Sure, the agenda goes out before then.").sure());
+}
+
+#[test]
+fn a_contrast_after_the_yes_is_unsure() {
+    let j = read("Sounds good. However, I am travelling the whole first week.");
+    assert_eq!(j.intent, Intent::Yes);
+    assert!(doubts(&j).contains("contrast"), "{j:?}");
+    let j = read("Happy to chat! I'm out next week though, so maybe the week after?");
+    assert!(doubts(&j).contains("contrast"), "{j:?}");
+    // A later sentence with no contrast casts no doubt.
+    assert!(read("Sounds good. The room is on the third floor.").sure());
+}
+
+#[test]
+fn a_yes_under_a_negation_is_unsure() {
+    let j = read("I don't think that works for me at all.");
+    assert_ne!(j.intent, Intent::Yes);
+    assert!(!j.sure(), "{j:?}");
+    assert!(doubts(&j).contains("negation"), "{j:?}");
+    for t in ["Absolutely not.", "Of course not!", "Sure not, no way."] {
+        let j = read(t);
+        assert_ne!(j.intent, Intent::Yes, "{t:?}: {j:?}");
+        assert!(!j.sure(), "{t:?}: {j:?}");
+    }
+    // A comma ends the yes before a "no" that is its own word.
+    assert_eq!(read("Yes, no problem.").intent, Intent::Yes);
+}
+
+#[test]
+fn yes_and_no_together_are_unsure() {
+    let j = read("Yes, Tuesday works. Actually I can't make it after all.");
+    assert_eq!(j.intent, Intent::No);
+    assert!(doubts(&j).contains("both an acceptance"), "{j:?}");
+    let j = read("I'd love to, but I'm completely swamped.");
+    assert_eq!(j.intent, Intent::No);
+    assert!(!j.sure(), "{j:?}");
+}
+
+#[test]
+fn a_refusal_that_names_a_date_is_unsure() {
+    let j = read("Unfortunately I can't make it on the 14th.");
+    assert_eq!(j.intent, Intent::No);
+    assert!(doubts(&j).contains("names a date"), "{j:?}");
+    assert!(read("Unfortunately I can't make it.").sure());
+}
+
+#[test]
+fn a_yes_beside_a_deferral_is_unsure() {
+    let j = read("Sounds good. Let's talk after the holidays.");
+    assert_eq!(j.intent, Intent::Later);
+    assert!(doubts(&j).contains("acceptance"), "{j:?}");
+    assert!(read("Let's talk after the holidays.").sure());
+}
+
+#[test]
+fn refusals_holding_a_thanks_word_are_no() {
+    for t in [
+        "Nein danke.",
+        "Merci, mais non.",
+        "Tak for invitationen, men jeg må takke nej.",
+        "Takk, men jeg må takke nei.",
+        "Nej tack, det passar inte.",
+        "Obrigado pelo convite, mas não vou conseguir.",
+        "Merci beaucoup pour l'invitation, mais je ne pourrai pas venir.",
+        "Thanks for thinking of me, but I'll pass.",
+        "Gracias por la invitación, pero no puedo.",
+    ] {
+        let j = read(t);
+        assert_eq!(j.intent, Intent::No, "{t:?}: {j:?}");
+    }
+    // A thanks followed by a contrast with no negation is no refusal.
+    assert_ne!(
+        read("Thanks for the call, but the deck is attached.").intent,
+        Intent::No
+    );
+}
+
+#[test]
+fn acknowledgements_are_other_not_yes() {
+    for t in [
+        "Received, thanks - let me check my calendar and come back to you.",
+        "Got it, will get back to you.",
+        "Bien reçu, je regarde mon agenda et je reviens vers vous.",
+        "Recibido, reviso mi agenda y te digo algo.",
+        "Danke, habe ich erhalten. Ich gebe Ihnen Bescheid.",
+        "Goed ontvangen, ik kom erop terug.",
+        "Ricevuto, ti faccio sapere.",
+        "確認の上、改めてご連絡いたします。",
+    ] {
+        let j = read(t);
+        assert_eq!(j.intent, Intent::Other, "{t:?}: {j:?}");
+        assert!(j.acknowledgement, "{t:?}: {j:?}");
+    }
+    // An answer with an acknowledgement word is still the answer, held unsure.
+    let j = read("Received your note, sounds good. I'll let you know the room.");
+    assert_eq!(j.intent, Intent::Yes, "{j:?}");
+    assert!(doubts(&j).contains("acknowledgement"), "{j:?}");
+}
+
+#[test]
+fn no_phrase_is_unsure() {
+    let j = read("Who else will be on the call?");
+    assert_eq!(j.intent, Intent::Other);
+    assert!(doubts(&j).contains("no recognised intent phrase"), "{j:?}");
+}
+
+#[test]
+fn a_thanks_for_what_any_letter_names_is_not_specific() {
+    let t = |s: &str| super::thanks_phrase(&Reading::new(s));
+    assert_eq!(
+        t("Thank you for your time.").map(|t| t.specific),
+        Some(false)
+    );
+    assert!(t("Vielen Dank für Ihre Zeit.").is_none_or(|t| !t.specific));
+    assert_eq!(
+        t("Thanks for your time yesterday.").map(|t| t.specific),
+        Some(true)
+    );
+    assert_eq!(t("Great chatting today.").map(|t| t.specific), Some(true));
+    assert_eq!(
+        t("Thanks for the coffee this morning.").map(|t| t.specific),
+        Some(true)
+    );
+}
+
+#[test]
+fn sales_wording_is_seen() {
+    let s = |t: &str| sales_like(&Reading::new(t));
+    assert!(s("We offer SEO services. Click here to book a demo.").is_some());
+    assert!(s("Pour vous désabonner, cliquez ici.").is_some());
+    assert!(s("See http://a.example http://b.example https://c.example").is_some());
+    assert!(s("Thanks for the chat, see the notes at http://notes.example").is_none());
+    assert!(s("Tuesday works, see you then.").is_none());
+}
+
+#[test]
+fn the_cue_files_use_known_sections_only() {
+    assert_eq!(cues::unknown_sections(), Vec::<String>::new());
+}
+
+#[test]
+fn a_deferral_resting_on_one_word_inside_a_sentence_is_unsure() {
+    let j = read("Could we maybe postpone to a date in spring?");
+    assert_eq!(j.intent, Intent::Later, "{j:?}");
+    assert!(doubts(&j).contains("one word"), "{j:?}");
+    let j = read("Später gerne.");
+    assert_eq!(j.intent, Intent::Later, "{j:?}");
+    assert!(!doubts(&j).contains("one word"), "{j:?}");
+}
+
+#[test]
+fn a_contrast_then_a_negation_is_an_unsure_no() {
+    for t in [
+        "Leider kann ich am 14. Dezember nicht.",
+        "Unfortunately that is not going to be feasible.",
+        "Malheureusement je ne serai pas là.",
+    ] {
+        let j = read(t);
+        assert_eq!(j.intent, Intent::No, "{t:?}: {j:?}");
+        assert!(!j.sure(), "{t:?}: {j:?}");
+    }
+    // A negation before the contrast is no refusal.
+    assert_eq!(
+        read("Not a problem, but the room changed.").intent,
+        Intent::Other
+    );
+}
+
+#[test]
+fn an_ordinal_dot_does_not_end_the_sentence() {
+    let s = sentences("Leider kann ich am 14. Dezember nicht. Danke!");
+    assert_eq!(
+        s.len(),
+        2,
+        "{:?}",
+        s.iter().map(|s| &s.text).collect::<Vec<_>>()
+    );
+    // A number that ends a sentence still ends it.
+    assert_eq!(sentences("We are 4. Is that fine?").len(), 2);
 }

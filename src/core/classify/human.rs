@@ -1,0 +1,275 @@
+//! A person's message: a request for time, a thank-you, a reply and its
+//! intent, each with how sure it is.
+//!
+//! The words are read by [`super::intent`]; this module adds what the
+//! headers know (does it answer the user? is it a reply? from a list?) and
+//! the language of the text ([`super::lang`]: no word list, nothing vouched
+//! for), and turns every doubt into an evidence line. A reading is `sure`
+//! only when nothing casts doubt on it. It never panics and does no I/O.
+
+use jiff::civil::Date;
+
+use super::{
+    Certainty, Classification, Context, Intent, Label, add_sent_evidence, ev, intent, lang, mime,
+    reply_evidence, text,
+};
+
+/// Whether the message names, in In-Reply-To or References, a message the user sent.
+pub(super) fn answers_the_user(mail: &mime::Mail, ctx: &Context<'_>) -> bool {
+    mail.in_reply_to
+        .iter()
+        .chain(mail.references.iter())
+        .any(|id| (ctx.sent_message_ids)(id))
+}
+
+/// A person's message: a request for time, a thank-you, a reply and its intent.
+pub(super) fn read_human(
+    mail: &mime::Mail,
+    ctx: &Context<'_>,
+    fresh_all: &text::Fresh,
+    reply: bool,
+    r: Date,
+    mut c: Classification,
+) -> Classification {
+    if let Some(l) = lang::identify(&fresh_all.text).filter(|l| !l.listed) {
+        return unlisted_language(mail, ctx, fresh_all, reply, l, c);
+    }
+    // The fresh text is split into sentences and normalised once for every reading.
+    let text = intent::Reading::new(&fresh_all.text);
+    let judgement = intent::judge(&text, r);
+    if read_request(mail, ctx, &text, reply, &judgement, &mut c) {
+        return c;
+    }
+    if !judgement.acknowledgement
+        && let Some(t) = intent::thanks_phrase(&text)
+    {
+        if !matches!(judgement.intent, Intent::No | Intent::Later) {
+            let why = format!("thanks for the time: \"{}\"", t.phrase);
+            let doubts = thanks_doubts(mail, &c, &text, &t, &judgement, reply);
+            return thank_you(mail, ctx, c, why, &judgement, doubts);
+        }
+        c.evidence.push(ev(
+            "phrase",
+            format!(
+                "thanks (\"{}\") but the reply says {}",
+                t.phrase,
+                judgement.intent.as_str()
+            ),
+        ));
+    } else if judgement.intent == Intent::Other
+        && !judgement.acknowledgement
+        && let Some(t) = intent::bare_thanks(&text)
+    {
+        let doubts = vec!["a short thanks with nothing else".to_string()];
+        return thank_you(
+            mail,
+            ctx,
+            c,
+            format!("only thanks: \"{t}\""),
+            &judgement,
+            doubts,
+        );
+    }
+
+    if reply {
+        human_reply(mail, ctx, fresh_all, judgement, &mut c);
+        return c;
+    }
+    c.evidence.push(ev(
+        "structure",
+        "no reply, calendar, automation or list signal",
+    ));
+    if !c.envelope.from_user
+        && text.word_count() <= 80
+        && let Some(q) = intent::first_question(&text)
+    {
+        let doubt = format!("a question no request phrase reads (\"{q}\"): perhaps a request");
+        mark_unsure(&mut c, &[doubt]);
+    }
+    c
+}
+
+/// A text in a language rapport has no word list for: a reply is a human
+/// reply with intent other, and nothing in it is vouched for.
+fn unlisted_language(
+    mail: &mime::Mail,
+    ctx: &Context<'_>,
+    fresh_all: &text::Fresh,
+    reply: bool,
+    l: lang::Language,
+    mut c: Classification,
+) -> Classification {
+    if reply {
+        c.label = Label::HumanReply;
+        c.intent = Some(Intent::Other);
+        reply_evidence(mail, fresh_all, &mut c);
+        add_sent_evidence(mail, ctx, &mut c);
+    }
+    c.certainty = Certainty::Unsure;
+    c.evidence.push(ev(
+        "structure",
+        format!(
+            "language {} ({}, told by {}) has no word list: unsure",
+            l.name, l.code, l.how
+        ),
+    ));
+    c
+}
+
+/// Why a thank-you cannot be vouched for: sales wording, thanks for what any
+/// form letter thanks for in a message that answers nothing, a contrast or
+/// another doubt in the text. Empty when it is sure.
+fn thanks_doubts(
+    mail: &mime::Mail,
+    c: &Classification,
+    text: &intent::Reading,
+    t: &intent::Thanks,
+    judgement: &intent::Judgement,
+    reply: bool,
+) -> Vec<String> {
+    let mut doubts = Vec::new();
+    if let Some(s) = intent::sales_like(text) {
+        doubts.push(format!("{s} beside the thanks: perhaps a form letter"));
+    }
+    // A "Re:" subject alone is no thread: sales letters fake it.
+    let threaded = reply && (!mail.in_reply_to.is_empty() || !mail.references.is_empty());
+    if !t.specific && !threaded && !c.envelope.from_user {
+        doubts.push(format!(
+            "thanks for what any form letter names (\"{}\") in a message that answers nothing",
+            t.phrase
+        ));
+    }
+    let words = text.word_count();
+    if words > 150 {
+        doubts.push(format!(
+            "a long message ({words} words) whose thanks may be a courtesy"
+        ));
+    }
+    if let Some(k) = intent::contrast_after_thanks(text) {
+        doubts.push(format!("a contrast (\"{k}\") after the thanks"));
+    }
+    if judgement.intent == Intent::Yes {
+        doubts.extend(judgement.doubts.iter().cloned());
+    }
+    if mail
+        .headers
+        .iter()
+        .any(|(n, _)| n == "list-id" || n == "list-unsubscribe")
+    {
+        doubts.push("sent through a mailing list".to_string());
+    }
+    doubts
+}
+
+/// A request for time: asked by the user in their own client, or asked of
+/// the user by someone (not their answer to what the user asked); true when
+/// the message is one. A reply from someone else whose text answers (a sure
+/// yes, no or later before any question) is their answer, not a request.
+fn read_request(
+    mail: &mime::Mail,
+    ctx: &Context<'_>,
+    text: &intent::Reading,
+    reply: bool,
+    judgement: &intent::Judgement,
+    c: &mut Classification,
+) -> bool {
+    let from_user = c.envelope.from_user;
+    let Some((p, question)) = intent::request_phrase(text) else {
+        return false;
+    };
+    if answers_the_user(mail, ctx) || (from_user && reply && !question) {
+        return false;
+    }
+    let answers = judgement.intent != Intent::Other && judgement.sure();
+    if reply && !from_user && answers {
+        return false;
+    }
+    c.label = Label::MeetingRequest;
+    c.evidence
+        .push(ev("phrase", format!("asks for time: \"{p}\"")));
+    c.evidence.push(ev(
+        "structure",
+        if from_user {
+            "written by the user"
+        } else {
+            "written to the user"
+        },
+    ));
+    let mut doubts = Vec::new();
+    if !question {
+        doubts.push("not phrased as a question".to_string());
+    }
+    if let Some(s) = intent::sales_like(text) {
+        doubts.push(format!("{s}: perhaps a sales pitch"));
+    }
+    if reply && judgement.intent != Intent::Other {
+        doubts.push(format!(
+            "a reply that also reads as {} (\"{}\")",
+            judgement.intent.as_str(),
+            judgement.phrase.as_deref().unwrap_or("")
+        ));
+    }
+    mark_unsure(c, &doubts);
+    true
+}
+
+/// Marks a reading unsure with one evidence line per doubt (none: sure).
+fn mark_unsure(c: &mut Classification, doubts: &[String]) {
+    if doubts.is_empty() {
+        return;
+    }
+    c.certainty = Certainty::Unsure;
+    for d in doubts {
+        c.evidence.push(ev("structure", format!("{d}: unsure")));
+    }
+}
+
+/// A reply's reading: its intent, the date a "later" points to, and how
+/// sure that is.
+fn human_reply(
+    mail: &mime::Mail,
+    ctx: &Context<'_>,
+    fresh_all: &text::Fresh,
+    judgement: intent::Judgement,
+    c: &mut Classification,
+) {
+    c.label = Label::HumanReply;
+    reply_evidence(mail, fresh_all, c);
+    add_sent_evidence(mail, ctx, c);
+    c.intent = Some(judgement.intent);
+    if let Some(p) = &judgement.phrase {
+        c.evidence.push(ev(
+            "phrase",
+            format!("intent {}: \"{p}\"", judgement.intent.as_str()),
+        ));
+    }
+    if judgement.intent == Intent::Later {
+        c.later_until = judgement.later_until.map(|f| f.date);
+    }
+    let mut doubts = judgement.doubts;
+    if judgement.acknowledgement && answers_the_user(mail, ctx) {
+        doubts.push("an acknowledgement of the user's message: the answer is still to come".into());
+    }
+    mark_unsure(c, &doubts);
+}
+
+fn thank_you(
+    mail: &mime::Mail,
+    ctx: &Context<'_>,
+    mut c: Classification,
+    why: String,
+    judgement: &intent::Judgement,
+    doubts: Vec<String>,
+) -> Classification {
+    c.label = Label::ThankYou;
+    c.evidence.push(ev("phrase", why));
+    if c.envelope.from_user {
+        c.evidence.push(ev("header", "sent by the user"));
+    }
+    if judgement.intent == Intent::Yes {
+        c.intent = Some(Intent::Yes);
+    }
+    mark_unsure(&mut c, &doubts);
+    add_sent_evidence(mail, ctx, &mut c);
+    c
+}

@@ -1,0 +1,260 @@
+//! The certainty rules: when a reading of a reply cannot be vouched for.
+//!
+//! A reading is sure only on unambiguous evidence. It is unsure when the
+//! signals conflict (an acceptance and a refusal, an acceptance and a
+//! deferral, a contrast after the yes, a refusal that names a date), when it
+//! rests on one weak word ("make *sure*"), or when an acceptance sits under a
+//! negation. Each doubt is one evidence line that says why. It also reads the
+//! two kinds of reply that hold no intent phrase of their own: a refusal made
+//! of a thanks, a contrast and a negation ("obrigado pelo convite, mas não vou
+//! conseguir": a no, never a thank-you) and an acknowledgement ("Received,
+//! thanks — let me check my calendar": other, not a yes).
+//!
+//! It never decides a yes, never looks at headers and never panics.
+
+use jiff::civil::Date;
+
+use super::cues::{Cue, cue};
+use super::{Judgement, Reading, Sentence, answering_part, negated};
+use crate::core::classify::Intent;
+use crate::core::classify::dates;
+use crate::core::classify::lexicon::{Cat, Hit, set};
+
+/// Adds the doubts the whole text casts on a reading.
+pub(super) fn review(j: &mut Judgement, text: &Reading, r: Date) {
+    let sents = &text.sents;
+    match j.intent {
+        Intent::Yes => review_yes(j, sents),
+        Intent::No => {
+            if let Some(d) = dates::best_date(&text.unwrapped, r) {
+                j.add_doubt(format!(
+                    "a refusal that names a date (\"{}\"): perhaps a later",
+                    d.text
+                ));
+            }
+            if let Some(c) = sents.iter().find_map(|s| set(Cat::LaterCue).first(&s.text)) {
+                j.add_doubt(format!(
+                    "a refusal with a word of deferral (\"{}\"): perhaps a later",
+                    c.phrase
+                ));
+            }
+        }
+        Intent::Later => {
+            let weak = sents.iter().find_map(|s| {
+                let h = set(Cat::Later)
+                    .hits(&s.text)
+                    .find(|h| Some(h.phrase) == j.phrase.as_deref())?;
+                (!strong(&s.text, &h)).then(|| h.phrase.to_string())
+            });
+            if let Some(w) = weak {
+                j.add_doubt(format!(
+                    "the deferral rests on one word (\"{w}\") inside a sentence"
+                ));
+            }
+            if let Some(y) = plain_yes(sents) {
+                j.add_doubt(format!(
+                    "both an acceptance (\"{y}\") and a deferral: which one governs is unclear"
+                ));
+            }
+            if let Some(a) = acknowledgement(sents) {
+                j.add_doubt(format!("an acknowledgement (\"{a}\") beside the deferral"));
+            }
+        }
+        Intent::Other => {}
+    }
+    if let Some(n) = negated_yes(sents)
+        && j.intent != Intent::No
+    {
+        j.add_doubt(format!("an acceptance under a negation (\"… {n}\")"));
+    }
+}
+
+fn review_yes(j: &mut Judgement, sents: &[Sentence]) {
+    let yes: Vec<(usize, &Sentence, Hit<'_>)> = sents
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            let part = answering_part(s);
+            set(Cat::Yes)
+                .hits(part)
+                .filter(move |h| !negated(part, h))
+                .map(move |h| (i, s, h))
+        })
+        .collect();
+    if !yes.iter().any(|(_, s, h)| strong(answering_part(s), h)) {
+        j.add_doubt(format!(
+            "the acceptance rests on one weak word (\"{}\") inside a sentence",
+            j.phrase.as_deref().unwrap_or("")
+        ));
+    }
+    let first = yes.first().map_or(0, |(i, _, _)| *i);
+    // Any contrast after the yes's sentence: "Happy to chat! I'm out next
+    // week though, so maybe the week after?"
+    let contrast = sents
+        .iter()
+        .skip(first + 1)
+        .find_map(|s| set(Cat::Contrast).first(&s.text));
+    if let Some(c) = contrast {
+        j.add_doubt(format!(
+            "a contrast (\"{}\") follows the acceptance",
+            c.phrase
+        ));
+    }
+    if let Some(a) = acknowledgement(sents) {
+        j.add_doubt(format!(
+            "an acknowledgement (\"{a}\") beside the acceptance: perhaps the answer is still to come"
+        ));
+    }
+}
+
+/// A yes phrase that can carry a reading alone: several words, a script
+/// without spaces, or a word that opens its clause ("Sure.", "Ja, gerne"),
+/// never one word inside a sentence ("please make sure").
+fn strong(s: &str, h: &Hit<'_>) -> bool {
+    // Japanese and Chinese phrases are whole expressions, never one loose word.
+    if h.phrase.contains(' ') || h.phrase.chars().any(|c| u32::from(c) >= 0x3040) {
+        return true;
+    }
+    // First in its clause, or after one word and a comma ("Oh, sure", "Ok, gerne").
+    let before = s.get(..h.start).unwrap_or("").trim();
+    match before.split_whitespace().count() {
+        0 => true,
+        1 => before.ends_with(','),
+        _ => false,
+    }
+}
+
+/// Whether a hit opens its sentence (at most one word before it).
+fn opens(s: &str, h: &Hit<'_>) -> bool {
+    s.get(..h.start).unwrap_or("").split_whitespace().count() <= 1
+}
+
+/// An acceptance phrase a negation cancels ("I don't think that works for me").
+fn negated_yes(sents: &[Sentence]) -> Option<String> {
+    sents.iter().find_map(|s| {
+        let part = answering_part(s);
+        set(Cat::Yes)
+            .hits(part)
+            .find(|h| negated(part, h))
+            .map(|h| h.phrase.to_string())
+    })
+}
+
+/// A yes phrase, not negated, in a sentence that holds no deferral and no contrast.
+fn plain_yes(sents: &[Sentence]) -> Option<String> {
+    sents.iter().find_map(|s| {
+        let part = answering_part(s);
+        if set(Cat::Later).any(part) || set(Cat::Contrast).any(part) {
+            return None;
+        }
+        set(Cat::Yes)
+            .hits(part)
+            .find(|h| !negated(part, h) && strong(part, h))
+            .map(|h| h.phrase.to_string())
+    })
+}
+
+/// The acknowledgement phrase of a reply, if it has one.
+pub(super) fn acknowledgement(sents: &[Sentence]) -> Option<String> {
+    sents
+        .iter()
+        .find_map(|s| cue(Cue::Acknowledgement).first(&s.text))
+        .map(|h| h.phrase.to_string())
+}
+
+/// A refusal idiom that holds a thanks word ("nein danke", "takke nej"):
+/// a no, whatever else the sentence seems to accept.
+pub(super) fn refusal_idiom(sents: &[Sentence]) -> Option<Judgement> {
+    sents
+        .iter()
+        .find_map(|s| cue(Cue::ThanksRefusal).first(&s.text))
+        .map(|h| Judgement::new(Intent::No, h.phrase))
+}
+
+/// A refusal made of thanks: a thanks followed by a contrast and then a
+/// negation or a bare no, in the same sentence or the next ("Merci pour
+/// l'invitation, mais non", "obrigado pelo convite, mas não vou
+/// conseguir"). Read as a no, unsure: no refusal phrase says it.
+pub(super) fn polite_refusal(sents: &[Sentence]) -> Option<Judgement> {
+    for (i, s) in sents.iter().enumerate() {
+        let Some(t) = set(Cat::Thanks).first(&s.text) else {
+            continue;
+        };
+        let rest = format!(
+            "{} {}",
+            s.text.get(t.end..).unwrap_or(""),
+            sents.get(i + 1).map_or("", |n| n.text.as_str())
+        );
+        let Some(c) = set(Cat::Contrast).first(&rest) else {
+            continue;
+        };
+        let after = rest.get(c.end..).unwrap_or("");
+        let neg = set(Cat::Negation)
+            .first(after)
+            .or_else(|| cue(Cue::RefusalWord).first(after));
+        if let Some(n) = neg {
+            let phrase = format!("{} … {} … {}", t.phrase, c.phrase, n.phrase);
+            return Some(Judgement::new(Intent::No, phrase).doubt(
+                "a thanks followed by a contrast and a negation: read as a polite no, no refusal phrase",
+            ));
+        }
+    }
+    None
+}
+
+/// A refusal no phrase says: a contrast and then a negation in one sentence
+/// ("Leider kann ich am 14. nicht", "Unfortunately that is not going to
+/// work"). Read as a no, unsure.
+pub(super) fn contrast_then_negation(sents: &[Sentence]) -> Option<Judgement> {
+    sents.iter().find_map(|s| {
+        let c = set(Cat::Contrast).first(&s.text)?;
+        let after = s.text.get(c.end..).unwrap_or("");
+        let n = set(Cat::Negation).first(after)?;
+        let phrase = format!("{} … {}", c.phrase, n.phrase);
+        Some(
+            Judgement::new(Intent::No, phrase)
+                .doubt("a contrast and a negation read as a refusal, no refusal phrase"),
+        )
+    })
+}
+
+/// Sales or bulk wording in the text ("unsubscribe", "our services"), or
+/// three links or more: a thanks or a request in it is not vouched for.
+pub(crate) fn sales_like(text: &Reading) -> Option<String> {
+    if let Some(h) = text
+        .sents
+        .iter()
+        .find_map(|s| cue(Cue::Sales).first(&s.text))
+    {
+        return Some(format!("sales wording (\"{}\")", h.phrase));
+    }
+    let links =
+        text.unwrapped.matches("http://").count() + text.unwrapped.matches("https://").count();
+    (links >= 3).then(|| format!("{links} links"))
+}
+
+/// Whether the object of a thanks phrase is one any form letter names ("your time").
+pub(crate) fn generic_object(object: &str) -> bool {
+    let o = format!(" {} ", object.trim());
+    cue(Cue::GenericObject)
+        .hits(&o)
+        .any(|h| h.start <= 1 && h.end + 1 >= o.len())
+}
+
+/// A contrast after a thanks, in its sentence or opening the next ("Thanks
+/// for the invite, but …"): the thanks is not the whole message.
+pub(crate) fn contrast_after_thanks(text: &Reading) -> Option<String> {
+    let sents = &text.sents;
+    sents.iter().enumerate().find_map(|(i, s)| {
+        let t = set(Cat::Thanks).first(&s.text)?;
+        let rest = s.text.get(t.end..).unwrap_or("");
+        if let Some(c) = set(Cat::Contrast).first(rest) {
+            return Some(c.phrase.to_string());
+        }
+        let next = sents.get(i + 1)?;
+        set(Cat::Contrast)
+            .first(&next.text)
+            .filter(|c| opens(&next.text, c))
+            .map(|c| c.phrase.to_string())
+    })
+}
