@@ -488,7 +488,7 @@ fn classify_mail(mail: &mime::Mail, ctx: &Context<'_>) -> Classification {
         return c;
     }
 
-    let answers = answers_the_user(mail, ctx);
+    let answers = human::answers_the_user(mail, ctx);
     let mut c = human::read_human(mail, ctx, &fresh_all, reply, r, c);
     model::second::weigh(ctx.reader, &fresh_all.text, answers, &mut c);
     c
