@@ -175,6 +175,19 @@ const AUTO_BODY: &[&str] = &[
     "is not monitored",
 ];
 
+/// Body wording that mentions an absence without being a notice of one.
+const AUTO_BODY_MENTION: &[&str] = &[
+    "on vacation",
+    "on holiday",
+    "on annual leave",
+    "on parental leave",
+    "on leave",
+    "currently out",
+    "i'm away",
+    "i am away",
+    "away until",
+];
+
 pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrength, Vec<Evidence>)> {
     let HeaderSignals {
         mut evidence,
@@ -219,7 +232,13 @@ pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrengt
         }
         return Some((AutoStrength::Strong, evidence));
     }
-    let decided = (body.is_some() && (weak_headers > 0 || subject_weak.is_some() || generated))
+    // A mere mention ("on vacation") is a notice only when the text opens
+    // with it or the subject says so too; a post mentions it anywhere.
+    let opening = normalise_for_match(&fresh.chars().take(200).collect::<String>());
+    let notice = body.is_some_and(|b| {
+        !AUTO_BODY_MENTION.contains(&b) || subject_weak.is_some() || opening.contains(b)
+    });
+    let decided = (notice && (weak_headers > 0 || subject_weak.is_some() || generated))
         || (subject_weak.is_some() && (weak_headers > 0 || suppress || generated));
     if decided {
         if let Some(s) = subject_weak {
@@ -251,13 +270,29 @@ pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrengt
     None
 }
 
-/// Mail distributed by a list (or sent as one): `List-Id`, `List-Post`,
-/// `List-Unsubscribe`, `Mailing-List` or `Precedence: list`. Auto-replies
-/// go to one sender and carry none of these.
+/// Mail distributed by a list (or sent as one): the RFC 2369/2919 `List-*`
+/// headers, the older `Mailing-List`, `X-Mailing-List`, `X-BeenThere`,
+/// `X-ML-Name`, a list's `Sender` (owner-…, …-bounces@) or `Precedence:
+/// list`. Auto-replies go to one sender and carry none of these.
 fn is_list_post(mail: &Mail) -> bool {
-    ["list-id", "list-post", "list-unsubscribe", "mailing-list"]
-        .into_iter()
-        .any(|h| mail.has_header(h))
+    [
+        "list-id",
+        "list-post",
+        "list-unsubscribe",
+        "list-subscribe",
+        "list-archive",
+        "list-help",
+        "mailing-list",
+        "x-mailing-list",
+        "x-beenthere",
+        "x-ml-name",
+    ]
+    .into_iter()
+    .any(|h| mail.has_header(h))
+        || mail.header("sender").is_some_and(|s| {
+            let s = s.to_ascii_lowercase();
+            s.contains("owner-") || s.contains("-bounces@") || s.contains("-request@")
+        })
         || mail
             .header("precedence")
             .is_some_and(|p| p.trim().eq_ignore_ascii_case("list"))
