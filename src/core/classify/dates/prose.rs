@@ -286,7 +286,7 @@ pub(super) fn month_phrase_at(
     let dash = usize::from(c.punct(i + 1) == Some('-'));
     let (mut skip, day): (usize, i8) = match w {
         "in" | "until" | "till" | "by" | "around" | "early" | "during" | "im" | "anfang"
-        | "begin" | "början" | "principios" | "inicio" | "início" | "inizio" => (1, 1),
+        | "begin" | "början" | "principios" | "inicio" | "início" | "inizio" | "début" => (1, 1),
         "mid" | "mi" | "mitte" | "mediados" | "metà" | "meados" | "midden" | "mitten" => {
             (1 + dash, 15)
         }

@@ -341,3 +341,76 @@ fn acknowledgements_are_not_thank_yous() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// A second round of neighbours: the same kinds in other words and
+/// registers (mobile brevity, formal letters), every language.
+#[test]
+fn neighbours_in_every_language() {
+    check(&[
+        // English
+        ("Afraid I can't this time round.", No, Any),
+        ("I'll have to bow out, sorry!", No, Any),
+        ("Thanks, but I'll pass.", No, Any),
+        ("That doesn't work for me, I'm afraid.", No, Any),
+        ("Yep, Thursday works.", Yes, Any),
+        ("Sure, 10am on the 12th suits me.", Yes, Any),
+        ("Happy to! Send over a couple of times.", Yes, Any),
+        ("Love to. Tuesday?", Yes, Any),
+        ("Can we revisit in the new year?", Later, Any),
+        ("Let's pick this up after the summer.", Later, Any),
+        ("Could we do early March instead?", Later, Month(3)),
+        ("Ping me again in a couple of months.", Later, Any),
+        ("Thanks, got it - will revert shortly.", Other, Any),
+        // German
+        ("Leider nein, danke.", No, Any),
+        ("Ich muss leider passen.", No, Any),
+        ("Klingt gut, Donnerstag passt.", Yes, Any),
+        ("Gerne, melden Sie sich einfach.", Yes, Any),
+        ("Lieber nach Pfingsten.", Later, Any),
+        (
+            "Können wir das auf Mitte März verschieben?",
+            Later,
+            Month(3),
+        ),
+        // French
+        ("Non merci, ce n'est pas pour moi.", No, Any),
+        ("Ça marche, jeudi 10h.", Yes, Any),
+        ("Avec plaisir !", Yes, Any),
+        ("Plutôt après l'été.", Later, Any),
+        ("On en reparle début mars ?", Later, Any),
+        // Spanish
+        ("No me va a ser posible, lo siento.", No, Any),
+        ("¡Claro! El martes me va bien.", Yes, Any),
+        ("Hablamos después de Semana Santa.", Later, Any),
+        // Italian
+        ("Purtroppo non posso.", No, Any),
+        ("Certo, giovedì va benissimo.", Yes, Any),
+        ("Sentiamoci dopo le feste.", Later, Any),
+        // Portuguese
+        ("Infelizmente não vou poder.", No, Any),
+        ("Claro, quinta funciona para mim.", Yes, Any),
+        ("Falamos depois do verão?", Later, Any),
+        // Dutch
+        ("Helaas, dat lukt me niet.", No, Any),
+        ("Prima, donderdag komt goed uit.", Yes, Any),
+        ("Laten we na de zomervakantie verder praten.", Later, Any),
+        // Swedish, Danish, Norwegian
+        ("Nej tack, det passar inte.", No, Any),
+        ("Absolut, torsdag funkar bra.", Yes, Any),
+        ("Vi hörs efter jul.", Later, Any),
+        ("Nej tak, det passer desværre ikke.", No, Any),
+        ("Det lyder godt, torsdag passer mig.", Yes, Any),
+        ("Lad os tage det efter jul.", Later, Any),
+        ("Nei takk, det passer dessverre ikke.", No, Any),
+        ("Høres bra ut, torsdag passer meg.", Yes, Any),
+        ("Vi tar det etter jul.", Later, Any),
+        // Japanese
+        ("承知しました。木曜日の15時でお願いします。", Yes, Any),
+        (
+            "大変申し訳ありませんが、今回は辞退させていただきます。",
+            No,
+            Any,
+        ),
+        ("年明けにまたご相談させてください。", Later, Any),
+    ]);
+}
