@@ -46,3 +46,81 @@ fn machine_senders() {
     assert!(is_machine_sender("no-reply+abc@x.com"));
     assert!(!is_machine_sender("norene@x.com"));
 }
+
+/// An auto-reply is known by its subject in every language, or by saying
+/// it is automatic in its first lines; a person answering one, and a list
+/// post that mentions a holiday, are not auto-replies.
+#[test]
+fn auto_replies_by_subject_or_self_description() {
+    use super::super::mime::parse_mail;
+    use super::auto_reply::detect_auto_reply;
+    let read = |subject: &str, extra: &str, body: &str| {
+        let raw = format!(
+            "From: a@b.example\r\nTo: sam@example.com\r\nSubject: {subject}\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        );
+        let mail = parse_mail(raw.as_bytes());
+        detect_auto_reply(&mail, body).map(|(s, _)| s)
+    };
+    let strong = Some(super::AutoStrength::Strong);
+    let mut bad = Vec::new();
+    for subject in [
+        "Risposta automatica: Caffè?",
+        "Afwezig: Kennismaken",
+        "Automatische Antwort: Telefonat",
+        "Réponse automatique : Un café ?",
+        "Respuesta automática: Café",
+        "Resposta automática: Conversa",
+        "Frånvaro: Fika?",
+        "Autosvar: Fika?",
+        "自動応答: お打ち合わせ",
+        "自動返信：お打ち合わせ",
+    ] {
+        if read(subject, "", "Hello.") != strong {
+            bad.push(format!("subject {subject:?} not an auto-reply"));
+        }
+    }
+    for body in [
+        "This is an automatic reply. I am away until Monday.",
+        "Dies ist eine automatische Antwort. Ich bin ab Montag wieder da.",
+        "Ceci est une réponse automatique.",
+        "Dit is een automatisch antwoord.",
+        "これは自動返信メールです。",
+    ] {
+        if read("Re: Coffee?", "", body) != strong {
+            bad.push(format!("body {body:?} not an auto-reply"));
+        }
+    }
+    let traps = [
+        (
+            "Re: Automatic reply: Coffee?",
+            "",
+            "Ha, your autoresponder got me. See you Monday.",
+        ),
+        (
+            "Re: [dev] release",
+            "List-Id: <dev.lists.example>\r\nPrecedence: list\r\n",
+            "I'll be on vacation next week.",
+        ),
+        (
+            "[dev] Away next week",
+            "Precedence: bulk\r\nX-Mailing-List: dev@lists.example\r\n",
+            "Who covers the build?",
+        ),
+        (
+            "Re: notes",
+            "Precedence: bulk\r\n",
+            "Here are my notes. The first session covered pricing experiments, the second one onboarding funnels, the last one retention; most examples came from B2B tools with small teams. The speaker said she tried this while on vacation.",
+        ),
+        (
+            "Re: Coffee?",
+            "",
+            "I got an automatic reply from Anna, is she away?",
+        ),
+    ];
+    for (subject, extra, body) in traps {
+        if read(subject, extra, body) == strong {
+            bad.push(format!("trap {subject:?} / {body:?} read as an auto-reply"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
