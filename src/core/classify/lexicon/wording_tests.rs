@@ -414,3 +414,44 @@ fn neighbours_in_every_language() {
         ("年明けにまたご相談させてください。", Later, Any),
     ]);
 }
+
+/// Requests that propose concrete slots, cold asks in every language, and
+/// the traps (answers, newsletters' calls to action, pitches).
+#[test]
+fn requests_with_slots_and_their_traps() {
+    let mut bad = Vec::new();
+    for a in [
+        "Would Tuesday 1 December at 3pm or Wednesday 2 December at 10am work for a 20-minute call?",
+        "Hätten Sie am Dienstag um 15 Uhr oder am Mittwoch um 10 Uhr Zeit für ein kurzes Gespräch?",
+        "Seriez-vous disponible mardi à 15h ou mercredi à 10h pour un appel ?",
+        "¿Tendrías un hueco el martes a las 15:00 o el miércoles a las 10:00 para una llamada?",
+        "Avresti tempo martedì alle 15 o mercoledì alle 10 per una chiamata?",
+        "Você teria um tempinho na terça às 15h ou na quarta às 10h para uma conversa?",
+        "Zou je dinsdag om 15.00 uur of woensdag om 10.00 uur tijd hebben voor een gesprek?",
+        "Skulle du ha tid för ett samtal på tisdag kl 15 eller onsdag kl 10?",
+        "Har du tid til en kop kaffe i næste uge?",
+        "Har du tid til en kaffe neste uke?",
+        "Lunch next Thursday?",
+        "Fika nästa vecka?",
+        "Un caffè la prossima settimana?",
+        "Koffie volgende week?",
+    ] {
+        if request_phrase(&Reading::new(a)).is_none() {
+            bad.push(format!("not read as a request: {a:?}"));
+        }
+    }
+    for trap in [
+        "Happy to — Tuesday at 3pm works for a call.",
+        "Gerne, ein Telefonat am Dienstag passt.",
+        "Oui, un appel mardi me va.",
+        "Book a call with our sales team to see our platform in action.",
+        "Do you have 15 minutes for a call? We offer SEO services that boost your rankings.",
+        "Coffee was great, thanks again.",
+        "Minutes from the meeting are attached.",
+    ] {
+        if let Some(p) = request_phrase(&Reading::new(trap)) {
+            bad.push(format!("{trap:?} read as a request ({p:?})"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
