@@ -455,3 +455,37 @@ fn requests_with_slots_and_their_traps() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// A later that names the day to come back after keeps that day.
+#[test]
+fn laters_keep_their_dates() {
+    check(&[
+        ("Could we talk after March 15?", Later, Day(2027, 3, 15)),
+        (
+            "Können wir nach dem 15. Februar sprechen?",
+            Later,
+            Day(2027, 2, 15),
+        ),
+        ("Reparlons-en après le 15 février.", Later, Day(2027, 2, 15)),
+        (
+            "¿Hablamos a partir del 15 de febrero?",
+            Later,
+            Day(2027, 2, 15),
+        ),
+        ("Sentiamoci dopo il 15 febbraio.", Later, Day(2027, 2, 15)),
+        (
+            "Falamos depois de 15 de fevereiro?",
+            Later,
+            Day(2027, 2, 15),
+        ),
+        ("Kunnen we na 15 februari bellen?", Later, Day(2027, 2, 15)),
+        (
+            "Kan vi ta det efter den 15 februari?",
+            Later,
+            Day(2027, 2, 15),
+        ),
+        // Traps: a date in an answer is not a deferral.
+        ("Yes, the 15th works.", Yes, Any),
+        ("Ja, der 15. Februar passt.", Yes, Any),
+    ]);
+}
