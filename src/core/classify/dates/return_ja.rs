@@ -72,6 +72,20 @@ fn dates_ja(text: &str, r: Date) -> Vec<(Date, usize, usize)> {
     out
 }
 
+/// The text after a date without a weekday in brackets: "（月）まで" → "まで".
+fn skip_weekday(after: &str) -> &str {
+    let t = after.trim_start();
+    let Some(open) = t.strip_prefix(['(', '（']) else {
+        return t;
+    };
+    match open.find([')', '）']) {
+        Some(i) if i <= 12 => open
+            .get(i..)
+            .map_or(t, |r| r.trim_start_matches([')', '）']).trim_start()),
+        _ => t,
+    }
+}
+
 fn found(text: &str, date: Date, start: usize, end: usize) -> Found {
     Found {
         date,
@@ -86,8 +100,7 @@ pub(super) fn named_return(text: &str, r: Date) -> Option<Found> {
     dates_ja(text, r)
         .into_iter()
         .find_map(|(date, start, end)| {
-            let after = text.get(end..)?;
-            let after = after.trim_start_matches(['(', '（', ')', '）', ' ']);
+            let after = skip_weekday(text.get(end..)?);
             let from =
                 after.starts_with("より") || after.starts_with("から") || after.starts_with("以降");
             let sentence = after.split(['。', '\n']).next().unwrap_or("");
@@ -101,8 +114,7 @@ pub(super) fn last_day_away(text: &str, r: Date) -> Option<Found> {
     dates_ja(text, r)
         .into_iter()
         .find_map(|(date, start, end)| {
-            let after = text.get(end..)?;
-            let after = after.trim_start_matches(['(', '（', ')', '）', ' ']);
+            let after = skip_weekday(text.get(end..)?);
             if !after.starts_with("まで") {
                 return None;
             }

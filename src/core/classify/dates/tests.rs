@@ -241,6 +241,14 @@ fn return_dates_in_every_language() {
             "12月7日まで休暇をいただいております。",
             Some(date(2026, 12, 8)),
         ),
+        (
+            "12月4日（金）まで不在です。12月7日（月）より出社いたします。",
+            Some(date(2026, 12, 7)),
+        ),
+        (
+            "2027年1月5日(火)まで休業いたします。",
+            Some(date(2027, 1, 6)),
+        ),
         // Traps: the start of an absence is no return, and neither is a
         // "from" date that no back word follows.
         ("Ab 16. Dezember bin ich im Urlaub.", None),
