@@ -202,12 +202,7 @@ pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrengt
         strong = true;
         evidence.push(ev("header", format!("Subject: \"{p}\"")));
     }
-    // An automatic reply that says so in its first lines, with no header.
-    let head = normalise_for_match(&fresh.chars().take(400).collect::<String>());
-    if !strong
-        && !is_list_post(mail)
-        && let Some(p) = first_phrase(&head, AUTO_BODY_SELF)
-    {
+    if !strong && let Some(p) = says_it_is_automatic(mail, fresh) {
         strong = true;
         evidence.push(ev("phrase", format!("says it is automatic: \"{p}\"")));
     }
@@ -268,6 +263,16 @@ pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrengt
         return Some((AutoStrength::Generated, evidence));
     }
     None
+}
+
+/// An automatic reply that says so in its first lines, with no header
+/// ("This is an automatic reply."); never a list post.
+fn says_it_is_automatic(mail: &Mail, fresh: &str) -> Option<&'static str> {
+    if is_list_post(mail) {
+        return None;
+    }
+    let head = normalise_for_match(&fresh.chars().take(400).collect::<String>());
+    first_phrase(&head, AUTO_BODY_SELF)
 }
 
 /// Mail distributed by a list (or sent as one): the RFC 2369/2919 `List-*`
