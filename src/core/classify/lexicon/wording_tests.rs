@@ -296,6 +296,9 @@ fn sales_thanks_are_not_thank_yous() {
         "Vielen Dank für Ihre Aufmerksamkeit.",
         "Merci pour votre attention et votre considération.",
         "Gracias por su atención.",
+        "Dear friend, thank you for your time. I have a business proposal for you.",
+        "Thank you for your time and cooperation in this confidential matter.",
+        "Thanks for your time! To be removed from our mailing list, reply REMOVE.",
     ] {
         if let Some(p) = thanks_phrase(&Reading::new(spam)) {
             bad.push(format!("{spam:?} read as a thank-you ({p})"));
