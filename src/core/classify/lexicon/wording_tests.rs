@@ -492,3 +492,51 @@ fn laters_keep_their_dates() {
         ("Ja, der 15. Februar passt.", Yes, Any),
     ]);
 }
+
+/// Assistants and delegates answer for someone: their yes is a yes.
+#[test]
+fn assistants_answer_for_someone() {
+    check(&[
+        (
+            "Writing on behalf of Dr. Lee: she would be happy to meet on the 3rd.",
+            Yes,
+            Any,
+        ),
+        (
+            "I'm Mark's EA. He'd love to - does Thursday at 2 work?",
+            Yes,
+            Any,
+        ),
+        (
+            "Je gère l'agenda de Mme Martin ; elle sera ravie d'échanger. Mardi 14h ?",
+            Yes,
+            Any,
+        ),
+        (
+            "Ich bin die Assistentin von Herrn Kühn; er freut sich auf das Gespräch.",
+            Yes,
+            Any,
+        ),
+        (
+            "Llevo la agenda del Sr. Ruiz; estará encantado de hablar con usted.",
+            Yes,
+            Any,
+        ),
+        (
+            "Sono l'assistente del dott. Bianchi: sarà felice di sentirla giovedì.",
+            Yes,
+            Any,
+        ),
+        (
+            "Ik beheer de agenda van mevrouw Smit; zij spreekt u graag donderdag.",
+            Yes,
+            Any,
+        ),
+        // A delegate who declines declines.
+        (
+            "I manage Dr. Lee's diary; unfortunately she won't be able to meet this month.",
+            No,
+            Any,
+        ),
+    ]);
+}
