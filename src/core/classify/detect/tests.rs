@@ -124,3 +124,59 @@ fn auto_replies_by_subject_or_self_description() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// A calendar reply without an iCalendar part is read from its subject
+/// prefix in every language; a person answering one, a machine's
+/// "Declined:" and a long letter are not calendar replies.
+#[test]
+fn calendar_replies_by_subject() {
+    use super::super::Label;
+    use super::super::mime::parse_mail;
+    use super::booking::reply_by_subject;
+    let read = |from: &str, subject: &str, body: &str| {
+        let raw = format!(
+            "From: {from}\r\nTo: sam@example.com\r\nSubject: {subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        );
+        let mail = parse_mail(raw.as_bytes());
+        let tz = jiff::tz::TimeZone::UTC;
+        reply_by_subject(&mail, body, jiff::civil::date(2026, 11, 24), &tz).map(|(l, _, _)| l)
+    };
+    let person = "Ana Lopes <ana@lopes.example>";
+    let mut bad = Vec::new();
+    for (subject, want) in [
+        ("Accepted: Intro call", Label::MeetingAccept),
+        ("Zugesagt: Kennenlernen", Label::MeetingAccept),
+        ("Accepté : Déjeuner", Label::MeetingAccept),
+        ("Aceptado: Café", Label::MeetingAccept),
+        ("Geaccepteerd: Kennismaking", Label::MeetingAccept),
+        ("Declined: Intro call", Label::MeetingDecline),
+        ("Abgelehnt: Kennenlernen", Label::MeetingDecline),
+        ("Refusé : Déjeuner", Label::MeetingDecline),
+        ("Tentative: Intro call", Label::MeetingTentative),
+        ("Mit Vorbehalt: Kennenlernen", Label::MeetingTentative),
+    ] {
+        if read(person, subject, "") != Some(want) {
+            bad.push(format!("{subject:?} not read as {want:?}"));
+        }
+    }
+    let long = "word ".repeat(80);
+    for (from, subject, body) in [
+        (
+            person,
+            "Re: Accepted: Intro call",
+            "Should I bring the deck?",
+        ),
+        (
+            "no-reply@bank.example",
+            "Declined: card payment",
+            "Your payment was declined.",
+        ),
+        (person, "Accepted: my thoughts on the offer", long.as_str()),
+        (person, "Accepted", ""),
+    ] {
+        if let Some(l) = read(from, subject, body) {
+            bad.push(format!("{subject:?} from {from} read as {l:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
