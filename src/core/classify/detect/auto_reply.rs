@@ -76,6 +76,13 @@ const AUTO_SUBJECT_STRONG: &[&str] = &[
     "自動返信",
     "不在通知",
     "不在のお知らせ",
+    "poza biurem",
+    "nieobecność:",
+    "otomatik yanıt",
+    "otomatik cevap",
+    "ofis dışında",
+    "автоответ",
+    "自动回复",
 ];
 /// What only an automatic reply says of itself, in its first lines: enough
 /// without any header ("This is an automatic reply.").
@@ -113,6 +120,11 @@ const AUTO_BODY_SELF: &[&str] = &[
     "このメールは自動返信",
     "自動返信メール",
     "自動送信",
+    "to jest automatyczna odpowiedź",
+    "jest to automatyczna odpowiedź",
+    "bu otomatik bir yanıttır",
+    "bu bir otomatik yanıttır",
+    "это автоматический ответ",
 ];
 const AUTO_SUBJECT_WEAK: &[&str] = &[
     "vacation",

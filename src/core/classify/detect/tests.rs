@@ -74,6 +74,8 @@ fn auto_replies_by_subject_or_self_description() {
         "Autosvar: Fika?",
         "自動応答: お打ち合わせ",
         "自動返信：お打ち合わせ",
+        "Poza biurem: Spotkanie",
+        "Otomatik yanıt: Toplantı",
     ] {
         if read(subject, "", "Hello.") != strong {
             bad.push(format!("subject {subject:?} not an auto-reply"));
@@ -85,6 +87,8 @@ fn auto_replies_by_subject_or_self_description() {
         "Ceci est une réponse automatique.",
         "Dit is een automatisch antwoord.",
         "これは自動返信メールです。",
+        "To jest automatyczna odpowiedź.",
+        "Bu otomatik bir yanıttır.",
     ] {
         if read("Re: Coffee?", "", body) != strong {
             bad.push(format!("body {body:?} not an auto-reply"));
