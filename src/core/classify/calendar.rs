@@ -7,7 +7,9 @@
 //! - several VCALENDAR objects with *different* METHODs in one part or file
 //!   are an iTIP stream (test data, exports), not one message: `other`;
 //! - REQUEST → `meeting_invite` (SEQUENCE > 0 is noted as an update in the
-//!   evidence; the label stays `meeting_invite`, as in the golden corpus);
+//!   evidence; the label stays `meeting_invite`, as in the golden corpus,
+//!   unless the subject also says so with a client's update prefix,
+//!   "Updated invitation:", "Aktualisierte Einladung:" …: `meeting_update`);
 //!   ADD → `meeting_update`; CANCEL → `meeting_cancel`;
 //! - REPLY → the replying attendee's PARTSTAT: ACCEPTED / DECLINED /
 //!   TENTATIVE → `meeting_accept` / `meeting_decline` / `meeting_tentative`
@@ -185,7 +187,17 @@ fn classify_sources(
             ),
         ));
     }
-    let label = method_label(&method, Some(event), from, subject, body, &mut evidence);
+    let mut label = method_label(&method, Some(event), from, subject, body, &mut evidence);
+    if label == Label::MeetingInvite
+        && meeting.sequence > 0
+        && let Some(p) = update_prefix(subject)
+    {
+        evidence.push(ev(
+            "header",
+            format!("Subject starts with \"{p}\": an update of an earlier invitation"),
+        ));
+        label = Label::MeetingUpdate;
+    }
     Some(CalendarFinding {
         label,
         meeting: Some(meeting),
@@ -263,6 +275,33 @@ fn without_event(
         meeting: None,
         evidence,
     }
+}
+
+/// The subject prefixes calendar clients put on an updated invitation.
+const UPDATE_PREFIXES: &[&str] = &[
+    "updated invitation",
+    "update:",
+    "updated:",
+    "aktualisierte einladung",
+    "geänderte einladung",
+    "invitation mise à jour",
+    "invitation modifiée",
+    "invitación actualizada",
+    "invito aggiornato",
+    "convite atualizado",
+    "bijgewerkte uitnodiging",
+    "uppdaterad inbjudan",
+    "opdateret invitation",
+    "oppdatert invitasjon",
+    "更新された招待",
+    "招待状が更新",
+];
+
+/// The update prefix the subject starts with, if any.
+fn update_prefix(subject: &str) -> Option<&'static str> {
+    let s = normalise_for_match(subject);
+    let s = s.trim_start();
+    UPDATE_PREFIXES.iter().copied().find(|p| s.starts_with(p))
 }
 
 fn method_label(

@@ -177,7 +177,8 @@ fn read_request(
     let Some((p, question)) = intent::request_phrase(text) else {
         return false;
     };
-    if answers_the_user(mail, ctx) || (from_user && reply && !question) {
+    // A reply that is not a question answers a request (it may accept one).
+    if answers_the_user(mail, ctx) || (reply && !question) {
         return false;
     }
     let answers = judgement.intent != Intent::Other && judgement.sure();

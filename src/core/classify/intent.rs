@@ -243,7 +243,9 @@ fn answering_part(s: &Sentence) -> &str {
     if !s.question {
         return &s.text;
     }
-    match s.text.rfind(',') {
+    // A dash ends a clause too: "she'd be glad to speak — could you do 2pm?"
+    // (normalised to " - ").
+    match s.text.rfind(',').max(s.text.rfind(" - ")) {
         Some(i) => s.text.get(..i).unwrap_or(""),
         None => "",
     }
@@ -546,10 +548,16 @@ fn thanks_in(s: &str) -> Option<Thanks> {
 /// The thank-you phrase in a text, if it thanks for time or a conversation.
 pub(crate) fn thanks_phrase(text: &Reading) -> Option<Thanks> {
     let sents = &text.sents;
-    if is_receipt(sents) {
+    if is_receipt(sents) || is_pitch(sents) {
         return None;
     }
     sents.iter().find_map(|s| thanks_in(&s.text))
+}
+
+/// Sales wording anywhere in the text ("we offer", "free trial"): its thanks
+/// and asks are a pitch, not a thank-you or a request for the user's time.
+fn is_pitch(sents: &[Sentence]) -> bool {
+    sents.iter().any(|s| set(Cat::Pitch).any(&s.text))
 }
 
 /// A thanks for an order, a purchase, a booking: the message is a receipt,
@@ -574,7 +582,8 @@ fn is_receipt(sents: &[Sentence]) -> bool {
 /// sign-offs and signature lines of a few words aside), no question.
 pub(crate) fn bare_thanks(text: &Reading) -> Option<String> {
     let sents = &text.sents;
-    if is_receipt(sents) {
+    // "Received, thanks — let me check my calendar": an acknowledgement.
+    if is_receipt(sents) || sents.iter().any(|s| set(Cat::Ack).any(&s.text)) {
         return None;
     }
     let mut thanks = None;
@@ -617,7 +626,13 @@ pub(crate) fn first_question(text: &Reading) -> Option<String> {
 /// sentence ("Would you have 20 minutes for a call?"). Returns the phrase and
 /// whether the sentence is a question (a sure request).
 pub(crate) fn request_phrase(text: &Reading) -> Option<(String, bool)> {
+    if is_pitch(&text.sents) {
+        return None;
+    }
     for s in &text.sents {
+        if answers_first(s) {
+            continue;
+        }
         for ask in set(Cat::RequestAsk).hits(&s.text) {
             let after = s.text.get(ask.start..).unwrap_or("");
             if let Some(obj) = set(Cat::RequestObject).first(after)
@@ -625,9 +640,46 @@ pub(crate) fn request_phrase(text: &Reading) -> Option<(String, bool)> {
             {
                 return Some((format!("{} … {}", ask.phrase, obj.phrase), s.question));
             }
+            // Japanese puts what is asked for before the ask: "お時間をいただけますか".
+            let before = s.text.get(..ask.start).unwrap_or("");
+            if ask.lang == "ja"
+                && let Some(obj) = set(Cat::RequestObject)
+                    .hits(before)
+                    .find(|o| o.lang == "ja")
+            {
+                return Some((format!("{} … {}", obj.phrase, ask.phrase), s.question));
+            }
+        }
+        if let Some(b) = bare_request(s) {
+            return Some((b.to_string(), true));
         }
     }
     None
+}
+
+/// A sentence that opens with an answer ("Yes, happy to have a call"):
+/// it accepts or refuses a request rather than making one.
+fn answers_first(s: &Sentence) -> bool {
+    let t = s.text.trim_start();
+    let lead = s.text.len() - t.len();
+    [Cat::Yes, Cat::No]
+        .into_iter()
+        .any(|c| set(c).hits(&s.text).any(|h| h.start == lead))
+}
+
+/// A short question that opens with what it asks for: "Drinks after the
+/// conference?", "Coffee next week?" (at most eight words).
+fn bare_request(s: &Sentence) -> Option<&str> {
+    if !s.question || s.text.split_whitespace().count() > 8 {
+        return None;
+    }
+    let t = s.text.trim_start();
+    let lead = s.text.len() - t.len();
+    set(Cat::RequestBare)
+        .hits(&s.text)
+        .filter(|h| h.start == lead)
+        .max_by_key(|h| h.end)
+        .map(|h| h.phrase)
 }
 
 #[cfg(test)]

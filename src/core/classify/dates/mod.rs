@@ -21,6 +21,7 @@ use jiff::{Timestamp, ToSpan};
 mod prose;
 mod resolve;
 mod return_date;
+mod return_ja;
 mod time;
 mod tokens;
 

@@ -90,14 +90,15 @@ fn day_month_at(
     if c.punct(k) == Some('.') {
         k += 1;
     }
-    if c.is_word(k, "of") {
+    // "3rd of May", "7 de dezembro".
+    if c.is_word(k, "of") || c.is_word(k, "de") {
         k += 1;
     }
     if let Some(m) = c.word(k).and_then(month_of) {
         k += 1;
         let mut used = k;
         let mut y = k;
-        if c.punct(y) == Some(',') {
+        if c.punct(y) == Some(',') || (c.is_word(y, "de") && c.year(y + 1).is_some()) {
             y += 1;
         }
         let year = c.year(y);
@@ -282,13 +283,25 @@ pub(super) fn month_phrase_at(
     r: Date,
 ) -> Option<(Date, usize, Specificity)> {
     let w = c.word(i)?;
-    let (skip, day): (usize, i8) = match w {
-        "in" | "until" | "till" | "by" | "around" | "early" | "during" | "im" => (1, 1),
-        "mid" => (if c.punct(i + 1) == Some('-') { 2 } else { 1 }, 15),
+    let dash = usize::from(c.punct(i + 1) == Some('-'));
+    let (mut skip, day): (usize, i8) = match w {
+        "in" | "until" | "till" | "by" | "around" | "early" | "during" | "im" | "anfang"
+        | "begin" | "början" | "principios" | "inicio" | "início" | "inizio" | "début" => (1, 1),
+        "mid" | "mi" | "mitte" | "mediados" | "metà" | "meados" | "midden" | "mitten" => {
+            (1 + dash, 15)
+        }
         "late" => (1, 20),
         "end" if c.is_word(i + 1, "of") => (2, 28),
+        "ende" | "fin" | "finales" | "fine" | "final" | "eind" | "slutet" | "slutningen"
+        | "slutten" => (1, 28),
         _ => return None,
     };
+    // "a finales de abril", "i slutet av april", "fine di aprile".
+    if c.word(i + skip)
+        .is_some_and(|x| matches!(x, "de" | "of" | "av" | "di" | "van" | "af"))
+    {
+        skip += 1;
+    }
     let m = c.word(i + skip).and_then(month_of)?;
     if c.day_number(i + skip + 1).is_some() {
         return None; // a full date, read elsewhere

@@ -22,6 +22,64 @@ pub(super) const BACK_TRIGGERS: &[&str] = &[
     "tillbaka",
     "tilbage",
     "tilbake",
+    "volta",
+    "volto",
+    "rientrerò",
+    "nuovo",
+    "vuelvo",
+    "regresaré",
+    "weer",
+];
+
+/// Words that open the first day back when a back word follows the date in
+/// the same sentence ("Ab Dienstag, 22. Dezember bin ich wieder da",
+/// "Vanaf maandag 7 december ben ik weer bereikbaar").
+pub(super) const FROM_STARTS: &[&str] = &[
+    "ab", "vanaf", "from", "starting", "dès", "partir", "desde", "partire", "från", "fra", "fom",
+];
+/// What says, after such a date, that the person is back then.
+pub(super) const BACK_AFTER: &[&str] = &[
+    "back",
+    "return",
+    "wieder",
+    "zurück",
+    "erreichbar",
+    "weer",
+    "terug",
+    "bereikbaar",
+    "retour",
+    "disponible",
+    "disponibile",
+    "raggiungibile",
+    "tillbaka",
+    "tilbage",
+    "tilbake",
+    "vuelta",
+    "volta",
+    "regreso",
+    "rientro",
+];
+
+/// Words after a last day away that make it inclusive: the day back is
+/// the one after ("jusqu'au 15 mai inclus").
+pub(super) const INCLUSIVE: &[&str] = &[
+    "inclus",
+    "incluse",
+    "inclusive",
+    "included",
+    "einschließlich",
+    "inklusive",
+    "inkl",
+    "incluso",
+    "incluida",
+    "incluido",
+    "compreso",
+    "compresa",
+    "incluído",
+    "inclusief",
+    "inklusive",
+    "inklusiv",
+    "medräknad",
 ];
 
 /// Words after which an out-of-office states until when the person is away.
@@ -60,13 +118,66 @@ pub(super) fn date_after(text: &str, c: &Cursor<'_>, t: usize, r: Date) -> Optio
     None
 }
 
-/// Whether token `t` ends a range that a start word and a date open just before.
+/// Whether token `t` ends a range that a start word and a date open just
+/// before; the first date may be a bare day whose month comes at the end
+/// ("from 3 to 6 March", "vom 3. bis 6. März", "del 2 al 9 de abril").
 pub(super) fn ends_range(c: &Cursor<'_>, t: usize, r: Date) -> bool {
     (t.saturating_sub(6)..t).any(|p| {
-        p > 0
-            && c.word(p - 1).is_some_and(|w| RANGE_STARTS.contains(&w))
-            && date_at(c, p, r).is_some_and(|(_, used, _)| p + used == t)
+        let opened = p > 0 && c.word(p - 1).is_some_and(|w| RANGE_STARTS.contains(&w));
+        let bare_day = c.day_number(p).is_some()
+            && (p + 1 == t || (p + 2 == t && c.punct(p + 1) == Some('.')));
+        opened && (bare_day || date_at(c, p, r).is_some_and(|(_, used, _)| p + used == t))
     })
+}
+
+/// The token index just after a found date (its end byte).
+fn token_after(c: &Cursor<'_>, f: &Found) -> usize {
+    let end = f.offset + f.text.len();
+    c.toks
+        .iter()
+        .position(|t| t.start >= end)
+        .unwrap_or(c.toks.len())
+}
+
+/// Whether a last day away is inclusive: an "inclusive" word right after
+/// the date, or an until written "tot en met", "till och med", "til og med".
+fn inclusive(c: &Cursor<'_>, t: usize, f: &Found) -> bool {
+    let after = token_after(c, f);
+    let word_after = (after..after + 2).any(|i| c.word(i).is_some_and(|w| INCLUSIVE.contains(&w)));
+    let and_with = matches!(
+        (c.word(t + 1), c.word(t + 2)),
+        (Some("en"), Some("met")) | (Some("och" | "og"), Some("med"))
+    );
+    word_after || and_with
+}
+
+/// A date opened by a "from" word and followed, in the same sentence, by a
+/// word that says the person is back: the first day back.
+fn from_date_back(text: &str, c: &Cursor<'_>, r: Date) -> Option<Found> {
+    (0..c.toks.len())
+        .filter(|t| c.word(*t).is_some_and(|w| FROM_STARTS.contains(&w)))
+        .filter_map(|t| {
+            // The date opens right after the word ("ab Dienstag", "from the 7th"),
+            // not further on ("from 3 to 6 December").
+            let f = date_after(text, c, t, r)?;
+            let near = [t + 1, t + 2].map(|i| c.toks.get(i).map(|x| x.start));
+            near.contains(&Some(f.offset)).then_some(f)
+        })
+        .find(|f| {
+            // Within the sentence and a few words; a range ("from 3 to 6
+            // December … on my return") is not a return day.
+            let first = token_after(c, f);
+            for tok in c.toks.iter().skip(first).take(8) {
+                match &tok.tok {
+                    Tok::Newline | Tok::Punct('.' | '!' | ';' | '-') => return false,
+                    Tok::Word(w) if RANGE_ENDS.contains(&w.as_str()) => return false,
+                    Tok::Word(w) if UNTIL_TRIGGERS.contains(&w.as_str()) => return false,
+                    Tok::Word(w) if BACK_AFTER.contains(&w.as_str()) => return true,
+                    _ => {}
+                }
+            }
+            false
+        })
 }
 
 /// The return date stated in an out-of-office text ("back on Monday,
@@ -89,7 +200,9 @@ pub(crate) fn return_date(text: &str, r: Date) -> Option<Found> {
     };
     let back = (0..toks.len())
         .filter(|t| trigger_at(*t, BACK_TRIGGERS))
-        .find_map(|t| date_after(text, &c, t, r));
+        .find_map(|t| date_after(text, &c, t, r))
+        .or_else(|| from_date_back(text, &c, r))
+        .or_else(|| return_ja::named_return(text, r));
     if back.is_some() {
         return back;
     }
@@ -102,10 +215,13 @@ pub(crate) fn return_date(text: &str, r: Date) -> Option<Found> {
             return Some(f);
         }
         if trigger_at(t, UNTIL_TRIGGERS)
-            && let Some(f) = date_after(text, &c, t, r)
+            && let Some(mut f) = date_after(text, &c, t, r)
         {
+            if inclusive(&c, t, &f) {
+                f.date = f.date.tomorrow().ok()?;
+            }
             return Some(f);
         }
     }
-    None
+    return_ja::last_day_away(text, r)
 }

@@ -177,3 +177,89 @@ fn tokenizer_survives_garbage() {
         let _ = meeting_time(s, r, &TimeZone::UTC);
     }
 }
+
+/// Return dates in every language of the word lists: a named return day
+/// wins over the last day away; a range ends the day after its end; an
+/// inclusive last day is followed by the day back.
+#[test]
+fn return_dates_in_every_language() {
+    let r = date(2026, 11, 30);
+    let rows: &[(&str, Option<Date>)] = &[
+        (
+            "Ich bin bis zum 18. Dezember nicht im Büro. Ab Dienstag, 22. Dezember bin ich wieder erreichbar.",
+            Some(date(2026, 12, 22)),
+        ),
+        (
+            "Vanaf maandag 7 december ben ik weer bereikbaar.",
+            Some(date(2026, 12, 7)),
+        ),
+        (
+            "I am out of the office from 3 to 6 December.",
+            Some(date(2026, 12, 7)),
+        ),
+        (
+            "Estaré fuera del 2 al 9 de diciembre.",
+            Some(date(2026, 12, 10)),
+        ),
+        (
+            "Ich bin vom 3. bis 6. Dezember im Urlaub.",
+            Some(date(2026, 12, 7)),
+        ),
+        (
+            "Je suis absente du 3 au 6 décembre.",
+            Some(date(2026, 12, 7)),
+        ),
+        (
+            "Je suis absente jusqu'au 4 décembre inclus.",
+            Some(date(2026, 12, 5)),
+        ),
+        (
+            "Ik ben afwezig tot en met 4 december.",
+            Some(date(2026, 12, 5)),
+        ),
+        (
+            "Jag är borta till och med 4 december.",
+            Some(date(2026, 12, 5)),
+        ),
+        (
+            "Estarei de volta no dia 7 de dezembro.",
+            Some(date(2026, 12, 7)),
+        ),
+        (
+            "Sarò di nuovo in ufficio lunedì 7 dicembre.",
+            Some(date(2026, 12, 7)),
+        ),
+        (
+            "Jag är tillbaka måndag 7 december.",
+            Some(date(2026, 12, 7)),
+        ),
+        (
+            "12月7日まで不在にしております。12月8日より順次対応いたします。",
+            Some(date(2026, 12, 8)),
+        ),
+        (
+            "12月7日まで休暇をいただいております。",
+            Some(date(2026, 12, 8)),
+        ),
+        (
+            "12月4日（金）まで不在です。12月7日（月）より出社いたします。",
+            Some(date(2026, 12, 7)),
+        ),
+        (
+            "2027年1月5日(火)まで休業いたします。",
+            Some(date(2027, 1, 6)),
+        ),
+        // Traps: the start of an absence is no return, and neither is a
+        // "from" date that no back word follows.
+        ("Ab 16. Dezember bin ich im Urlaub.", None),
+        ("From Monday 7 December I will be travelling.", None),
+    ];
+    let mut bad = Vec::new();
+    for (text, want) in rows {
+        let got = return_date(text, r).map(|f| f.date);
+        if got != *want {
+            bad.push(format!("{text:?}: want {want:?}, got {got:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

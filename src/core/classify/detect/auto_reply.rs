@@ -6,6 +6,7 @@
 use jiff::civil::Date;
 
 use super::super::dates;
+use super::super::intent::unwrap_lines;
 use super::super::mime::Mail;
 use super::super::text::{first_phrase, normalise_for_match};
 use super::super::{Evidence, ev};
@@ -53,6 +54,77 @@ const AUTO_SUBJECT_STRONG: &[&str] = &[
     "automaattinen vastaus",
     "automatisk svar",
     "automatiskt svar",
+    "resposta automática",
+    "resposta automatica",
+    "automatisch antwoord",
+    "automatische reactie",
+    "afwezig:",
+    "frånvaro:",
+    "frånvarande:",
+    "autosvar",
+    "automatisk besvarelse",
+    "fravær:",
+    "fraværende:",
+    "ausente:",
+    "assente:",
+    "absent :",
+    "absent:",
+    "abwesend:",
+    "fuori ufficio",
+    "fora do escritório",
+    "自動応答",
+    "自動返信",
+    "不在通知",
+    "不在のお知らせ",
+    "poza biurem",
+    "nieobecność:",
+    "otomatik yanıt",
+    "otomatik cevap",
+    "ofis dışında",
+    "автоответ",
+    "自动回复",
+];
+/// What only an automatic reply says of itself, in its first lines: enough
+/// without any header ("This is an automatic reply.").
+const AUTO_BODY_SELF: &[&str] = &[
+    "this is an automatic reply",
+    "this is an automated reply",
+    "this is an auto-reply",
+    "this is an autoreply",
+    "this is an automatic response",
+    "this is an automated response",
+    "this is an automatically generated reply",
+    "this is an automatic out of office",
+    "dies ist eine automatische antwort",
+    "dies ist eine automatisch generierte antwort",
+    "dies ist eine automatische abwesenheitsnotiz",
+    "ceci est une réponse automatique",
+    "ceci est un message automatique",
+    "ceci est un message d'absence",
+    "esta es una respuesta automática",
+    "esta es una respuesta automatica",
+    "este es un mensaje automático",
+    "questa è una risposta automatica",
+    "questo è un messaggio automatico",
+    "esta é uma resposta automática",
+    "esta é uma mensagem automática",
+    "dit is een automatisch antwoord",
+    "dit is een automatisch bericht",
+    "dit is een automatische reactie",
+    "detta är ett automatiskt svar",
+    "detta är ett automatiskt meddelande",
+    "dette er et automatisk svar",
+    "dette er en automatisk besked",
+    "dette er en automatisk melding",
+    "これは自動返信",
+    "このメールは自動返信",
+    "自動返信メール",
+    "自動送信",
+    "to jest automatyczna odpowiedź",
+    "jest to automatyczna odpowiedź",
+    "bu otomatik bir yanıttır",
+    "bu bir otomatik yanıttır",
+    "это автоматический ответ",
 ];
 const AUTO_SUBJECT_WEAK: &[&str] = &[
     "vacation",
@@ -115,6 +187,19 @@ const AUTO_BODY: &[&str] = &[
     "is not monitored",
 ];
 
+/// Body wording that mentions an absence without being a notice of one.
+const AUTO_BODY_MENTION: &[&str] = &[
+    "on vacation",
+    "on holiday",
+    "on annual leave",
+    "on parental leave",
+    "on leave",
+    "currently out",
+    "i'm away",
+    "i am away",
+    "away until",
+];
+
 pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrength, Vec<Evidence>)> {
     let HeaderSignals {
         mut evidence,
@@ -128,6 +213,15 @@ pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrengt
     if let Some(p) = subject_strong(subject, &sh) {
         strong = true;
         evidence.push(ev("header", format!("Subject: \"{p}\"")));
+    }
+    if !strong && let Some(p) = says_it_is_automatic(mail, fresh) {
+        strong = true;
+        evidence.push(ev("phrase", format!("says it is automatic: \"{p}\"")));
+    }
+    // A list post is a person writing to many: its Precedence header and
+    // its "on vacation" are no out-of-office notice.
+    if !strong && is_list_post(mail) {
+        return generated.then_some((AutoStrength::Generated, evidence));
     }
     let subject_weak = first_phrase(&sh, AUTO_SUBJECT_WEAK);
     // The body's wording only counts beside a header or subject signal: a
@@ -145,7 +239,13 @@ pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrengt
         }
         return Some((AutoStrength::Strong, evidence));
     }
-    let decided = (body.is_some() && (weak_headers > 0 || subject_weak.is_some() || generated))
+    // A mere mention ("on vacation") is a notice only when the text opens
+    // with it or the subject says so too; a post mentions it anywhere.
+    let opening = normalise_for_match(&fresh.chars().take(200).collect::<String>());
+    let notice = body.is_some_and(|b| {
+        !AUTO_BODY_MENTION.contains(&b) || subject_weak.is_some() || opening.contains(b)
+    });
+    let decided = (notice && (weak_headers > 0 || subject_weak.is_some() || generated))
         || (subject_weak.is_some() && (weak_headers > 0 || suppress || generated));
     if decided {
         if let Some(s) = subject_weak {
@@ -175,6 +275,44 @@ pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrengt
         return Some((AutoStrength::Generated, evidence));
     }
     None
+}
+
+/// An automatic reply that says so in its first lines, with no header
+/// ("This is an automatic reply."); never a list post.
+fn says_it_is_automatic(mail: &Mail, fresh: &str) -> Option<&'static str> {
+    if is_list_post(mail) {
+        return None;
+    }
+    let head = normalise_for_match(&fresh.chars().take(400).collect::<String>());
+    first_phrase(&head, AUTO_BODY_SELF)
+}
+
+/// Mail distributed by a list (or sent as one): the RFC 2369/2919 `List-*`
+/// headers, the older `Mailing-List`, `X-Mailing-List`, `X-BeenThere`,
+/// `X-ML-Name`, a list's `Sender` (owner-…, …-bounces@) or `Precedence:
+/// list`. Auto-replies go to one sender and carry none of these.
+fn is_list_post(mail: &Mail) -> bool {
+    [
+        "list-id",
+        "list-post",
+        "list-unsubscribe",
+        "list-subscribe",
+        "list-archive",
+        "list-help",
+        "mailing-list",
+        "x-mailing-list",
+        "x-beenthere",
+        "x-ml-name",
+    ]
+    .into_iter()
+    .any(|h| mail.has_header(h))
+        || mail.header("sender").is_some_and(|s| {
+            let s = s.to_ascii_lowercase();
+            s.contains("owner-") || s.contains("-bounces@") || s.contains("-request@")
+        })
+        || mail
+            .header("precedence")
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("list"))
 }
 
 /// What the headers alone say of automation.
@@ -295,10 +433,11 @@ fn subject_strong(subject: &str, normalised: &str) -> Option<&'static str> {
     })
 }
 
-/// The return date of an out-of-office: subject first, then the text.
+/// The return date of an out-of-office: subject first, then the text with
+/// its hard-wrapped lines joined ("back on\nMonday 12 May" reads whole).
 pub(crate) fn auto_reply_until(mail: &Mail, fresh: &str, r: Date) -> Option<(Date, String)> {
     let subject = mail.subject.as_deref().unwrap_or("");
     dates::return_date(subject, r)
-        .or_else(|| dates::return_date(fresh, r))
+        .or_else(|| dates::return_date(&unwrap_lines(fresh), r))
         .map(|f| (f.date, f.text))
 }

@@ -1,7 +1,8 @@
 //! The non-human detectors, one file per thing recognised: bounces
 //! ([`bounce`], with RFC 3464 parsing in [`dsn`]), challenge-response
 //! notices ([`challenge`]), auto-replies ([`auto_reply`]), scheduling-tool
-//! confirmations ([`scheduling`]) and bulk/list mail ([`bulk`]); plus the
+//! confirmations ([`scheduling`]; meeting replies and bookings without an
+//! iCalendar part in [`booking`]) and bulk/list mail ([`bulk`]); plus the
 //! reply and forward signals of the subject and sender ([`reply`]) used for
 //! human replies. Requests and thank-yous are read by the intent and
 //! lexicon modules, not here.
@@ -18,6 +19,7 @@
 //! of particular MTAs and clients.
 
 mod auto_reply;
+mod booking;
 mod bounce;
 mod bulk;
 mod challenge;

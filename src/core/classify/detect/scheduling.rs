@@ -1,6 +1,8 @@
 //! Confirmations, updates and cancellations from scheduling tools
 //! (Calendly and kin), recognised by the sending domain. It must never trust
-//! a tool's name in the text alone: only its sending domain counts.
+//! a tool's name in the text alone: only its sending domain counts (tools
+//! that send from their customer's domain are read in [`super::booking`],
+//! by their page links together with their wording and a meeting time).
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -61,6 +63,8 @@ const UPDATE_WORDS: &[&str] = &[
 ];
 const CONFIRM_WORDS: &[&str] = &[
     "new event",
+    "appointment booked",
+    "booked an appointment",
     "confirmed",
     "confirmation",
     "has been scheduled",
@@ -86,7 +90,21 @@ fn sender_domain_matches(from: &str, pattern: &str) -> bool {
     domain == pattern || domain.ends_with(&format!(".{pattern}"))
 }
 
+/// A scheduling tool's mail, or a meeting reply or booking without an
+/// iCalendar part: its label, the meeting it names and the evidence.
 pub(crate) fn detect_scheduling(
+    mail: &Mail,
+    fresh: &str,
+    r: Date,
+    default_tz: &TimeZone,
+) -> Option<(Label, Meeting, Vec<Evidence>)> {
+    tool_mail(mail, fresh, r, default_tz)
+        .or_else(|| super::booking::reply_by_subject(mail, fresh, r, default_tz))
+        .or_else(|| super::booking::booking_page(mail, fresh, r, default_tz))
+}
+
+/// Mail from a scheduling tool's own domain.
+fn tool_mail(
     mail: &Mail,
     fresh: &str,
     r: Date,

@@ -46,3 +46,141 @@ fn machine_senders() {
     assert!(is_machine_sender("no-reply+abc@x.com"));
     assert!(!is_machine_sender("norene@x.com"));
 }
+
+/// An auto-reply is known by its subject in every language, or by saying
+/// it is automatic in its first lines; a person answering one, and a list
+/// post that mentions a holiday, are not auto-replies.
+#[test]
+fn auto_replies_by_subject_or_self_description() {
+    use super::super::mime::parse_mail;
+    use super::auto_reply::detect_auto_reply;
+    let read = |subject: &str, extra: &str, body: &str| {
+        let raw = format!(
+            "From: a@b.example\r\nTo: sam@example.com\r\nSubject: {subject}\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        );
+        let mail = parse_mail(raw.as_bytes());
+        detect_auto_reply(&mail, body).map(|(s, _)| s)
+    };
+    let strong = Some(super::AutoStrength::Strong);
+    let mut bad = Vec::new();
+    for subject in [
+        "Risposta automatica: Caffè?",
+        "Afwezig: Kennismaken",
+        "Automatische Antwort: Telefonat",
+        "Réponse automatique : Un café ?",
+        "Respuesta automática: Café",
+        "Resposta automática: Conversa",
+        "Frånvaro: Fika?",
+        "Autosvar: Fika?",
+        "自動応答: お打ち合わせ",
+        "自動返信：お打ち合わせ",
+        "Poza biurem: Spotkanie",
+        "Otomatik yanıt: Toplantı",
+    ] {
+        if read(subject, "", "Hello.") != strong {
+            bad.push(format!("subject {subject:?} not an auto-reply"));
+        }
+    }
+    for body in [
+        "This is an automatic reply. I am away until Monday.",
+        "Dies ist eine automatische Antwort. Ich bin ab Montag wieder da.",
+        "Ceci est une réponse automatique.",
+        "Dit is een automatisch antwoord.",
+        "これは自動返信メールです。",
+        "To jest automatyczna odpowiedź.",
+        "Bu otomatik bir yanıttır.",
+    ] {
+        if read("Re: Coffee?", "", body) != strong {
+            bad.push(format!("body {body:?} not an auto-reply"));
+        }
+    }
+    let traps = [
+        (
+            "Re: Automatic reply: Coffee?",
+            "",
+            "Ha, your autoresponder got me. See you Monday.",
+        ),
+        (
+            "Re: [dev] release",
+            "List-Id: <dev.lists.example>\r\nPrecedence: list\r\n",
+            "I'll be on vacation next week.",
+        ),
+        (
+            "[dev] Away next week",
+            "Precedence: bulk\r\nX-Mailing-List: dev@lists.example\r\n",
+            "Who covers the build?",
+        ),
+        (
+            "Re: notes",
+            "Precedence: bulk\r\n",
+            "Here are my notes. The first session covered pricing experiments, the second one onboarding funnels, the last one retention; most examples came from B2B tools with small teams. The speaker said she tried this while on vacation.",
+        ),
+        (
+            "Re: Coffee?",
+            "",
+            "I got an automatic reply from Anna, is she away?",
+        ),
+    ];
+    for (subject, extra, body) in traps {
+        if read(subject, extra, body) == strong {
+            bad.push(format!("trap {subject:?} / {body:?} read as an auto-reply"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// A calendar reply without an iCalendar part is read from its subject
+/// prefix in every language; a person answering one, a machine's
+/// "Declined:" and a long letter are not calendar replies.
+#[test]
+fn calendar_replies_by_subject() {
+    use super::super::Label;
+    use super::super::mime::parse_mail;
+    use super::booking::reply_by_subject;
+    let read = |from: &str, subject: &str, body: &str| {
+        let raw = format!(
+            "From: {from}\r\nTo: sam@example.com\r\nSubject: {subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        );
+        let mail = parse_mail(raw.as_bytes());
+        let tz = jiff::tz::TimeZone::UTC;
+        reply_by_subject(&mail, body, jiff::civil::date(2026, 11, 24), &tz).map(|(l, _, _)| l)
+    };
+    let person = "Ana Lopes <ana@lopes.example>";
+    let mut bad = Vec::new();
+    for (subject, want) in [
+        ("Accepted: Intro call", Label::MeetingAccept),
+        ("Zugesagt: Kennenlernen", Label::MeetingAccept),
+        ("Accepté : Déjeuner", Label::MeetingAccept),
+        ("Aceptado: Café", Label::MeetingAccept),
+        ("Geaccepteerd: Kennismaking", Label::MeetingAccept),
+        ("Declined: Intro call", Label::MeetingDecline),
+        ("Abgelehnt: Kennenlernen", Label::MeetingDecline),
+        ("Refusé : Déjeuner", Label::MeetingDecline),
+        ("Tentative: Intro call", Label::MeetingTentative),
+        ("Mit Vorbehalt: Kennenlernen", Label::MeetingTentative),
+    ] {
+        if read(person, subject, "") != Some(want) {
+            bad.push(format!("{subject:?} not read as {want:?}"));
+        }
+    }
+    let long = "word ".repeat(80);
+    for (from, subject, body) in [
+        (
+            person,
+            "Re: Accepted: Intro call",
+            "Should I bring the deck?",
+        ),
+        (
+            "no-reply@bank.example",
+            "Declined: card payment",
+            "Your payment was declined.",
+        ),
+        (person, "Accepted: my thoughts on the offer", long.as_str()),
+        (person, "Accepted", ""),
+    ] {
+        if let Some(l) = read(from, subject, body) {
+            bad.push(format!("{subject:?} from {from} read as {l:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

@@ -7,7 +7,7 @@
 //! (`[yes]`, `[no]`, `[later]`, `[later_cue]`, `[contrast]`, `[negation]`,
 //! `[proposal]`, `[thanks]`, `[thanks_for]`, `[thanks_object]`,
 //! `[thanks_gerund]`, `[pleasantry]`, `[thanks_excluded]`, `[receipt]`,
-//! `[request_ask]`, `[request_object]`). The calendar sections `[january]` …
+//! `[request_ask]`, `[request_object]`, `[request_bare]`, `[pitch]`, `[ack]`). The calendar sections `[january]` …
 //! `[december]` and `[monday]` … `[sunday]` list the language's names and
 //! abbreviations of that month or weekday, read by the date reader as whole
 //! words ([`month_of`], [`weekday_of`]); a name listed by two languages must
@@ -92,10 +92,20 @@ pub(crate) enum Cat {
     RequestAsk,
     /// What a request asks for ("a call", "Kaffee", "minutes").
     RequestObject,
+    /// What a short question opens with to ask for time by itself
+    /// ("Drinks after the conference?", "Un café la semaine prochaine ?").
+    RequestBare,
+    /// Sales wording ("we offer", "free trial"): a message with it is no
+    /// thank-you for the user's time and no request for it.
+    Pitch,
+    /// An acknowledgement that promises an answer later ("let me check my
+    /// calendar", "ik kom erop terug"): the message is no answer and no
+    /// thank-you, whatever thanks it adds.
+    Ack,
 }
 
 impl Cat {
-    const ALL: [Cat; 16] = [
+    const ALL: [Cat; 19] = [
         Cat::Yes,
         Cat::No,
         Cat::Later,
@@ -112,6 +122,9 @@ impl Cat {
         Cat::Receipt,
         Cat::RequestAsk,
         Cat::RequestObject,
+        Cat::RequestBare,
+        Cat::Pitch,
+        Cat::Ack,
     ];
 
     fn section(self) -> &'static str {
@@ -132,6 +145,9 @@ impl Cat {
             Cat::Receipt => "receipt",
             Cat::RequestAsk => "request_ask",
             Cat::RequestObject => "request_object",
+            Cat::RequestBare => "request_bare",
+            Cat::Pitch => "pitch",
+            Cat::Ack => "ack",
         }
     }
 
@@ -483,3 +499,6 @@ pub(crate) fn set(cat: Cat) -> &'static PhraseSet {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod wording_tests;

@@ -1,0 +1,205 @@
+//! Meeting replies and bookings that come without an iCalendar part: an
+//! "Accepted: …" / "Zugesagt: …" / "Refusé : …" reply read from its subject
+//! prefix, and a booking page's confirmation (Microsoft Bookings) read from
+//! its page link, its wording and the meeting time in its text.
+//!
+//! It must never read a person's reply as a calendar reply: a subject after
+//! a reply prefix ("Re: Accepted: …") or a long text is a person writing,
+//! and a booking needs its page link, its wording and a time together.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use super::super::dates;
+use super::super::mime::Mail;
+use super::super::text::{first_phrase, normalise_for_match};
+use super::super::{Evidence, Label, Meeting, ev};
+use super::reply::{is_machine_sender, reply_prefix};
+
+/// Subject prefixes calendar clients put on attendee replies, lowercase,
+/// without their colon, in the languages of the word lists.
+const REPLY_PREFIXES: &[(&str, Label)] = &[
+    ("accepted", Label::MeetingAccept),
+    ("zugesagt", Label::MeetingAccept),
+    ("angenommen", Label::MeetingAccept),
+    ("accepté", Label::MeetingAccept),
+    ("acceptée", Label::MeetingAccept),
+    ("aceptado", Label::MeetingAccept),
+    ("aceptada", Label::MeetingAccept),
+    ("accettato", Label::MeetingAccept),
+    ("accettata", Label::MeetingAccept),
+    ("aceito", Label::MeetingAccept),
+    ("aceite", Label::MeetingAccept),
+    ("geaccepteerd", Label::MeetingAccept),
+    ("accepterat", Label::MeetingAccept),
+    ("accepteret", Label::MeetingAccept),
+    ("akseptert", Label::MeetingAccept),
+    ("godtatt", Label::MeetingAccept),
+    ("承諾", Label::MeetingAccept),
+    ("declined", Label::MeetingDecline),
+    ("abgelehnt", Label::MeetingDecline),
+    ("abgesagt", Label::MeetingDecline),
+    ("refusé", Label::MeetingDecline),
+    ("refusée", Label::MeetingDecline),
+    ("rechazado", Label::MeetingDecline),
+    ("rechazada", Label::MeetingDecline),
+    ("rifiutato", Label::MeetingDecline),
+    ("rifiutata", Label::MeetingDecline),
+    ("recusado", Label::MeetingDecline),
+    ("recusada", Label::MeetingDecline),
+    ("geweigerd", Label::MeetingDecline),
+    ("afgewezen", Label::MeetingDecline),
+    ("avböjt", Label::MeetingDecline),
+    ("avvisat", Label::MeetingDecline),
+    ("afvist", Label::MeetingDecline),
+    ("avslått", Label::MeetingDecline),
+    ("辞退", Label::MeetingDecline),
+    ("tentative", Label::MeetingTentative),
+    ("tentatively accepted", Label::MeetingTentative),
+    ("mit vorbehalt", Label::MeetingTentative),
+    ("vorläufig", Label::MeetingTentative),
+    ("vorläufig zugesagt", Label::MeetingTentative),
+    ("provisoire", Label::MeetingTentative),
+    ("provisional", Label::MeetingTentative),
+    ("provisorio", Label::MeetingTentative),
+    ("provvisorio", Label::MeetingTentative),
+    ("provisório", Label::MeetingTentative),
+    ("voorlopig", Label::MeetingTentative),
+    ("preliminärt", Label::MeetingTentative),
+    ("foreløbig", Label::MeetingTentative),
+    ("foreløpig", Label::MeetingTentative),
+    ("仮承諾", Label::MeetingTentative),
+];
+
+/// Most words of fresh text a calendar reply carries (its optional note).
+const MAX_NOTE_WORDS: usize = 60;
+
+/// An attendee's reply sent without an iCalendar part, read from the
+/// subject prefix its client wrote ("Accepted: Intro call").
+pub(crate) fn reply_by_subject(
+    mail: &Mail,
+    fresh: &str,
+    r: Date,
+    default_tz: &TimeZone,
+) -> Option<(Label, Meeting, Vec<Evidence>)> {
+    let subject = mail.subject.as_deref().unwrap_or("");
+    if reply_prefix(subject).is_some()
+        || is_machine_sender(mail.sender_address())
+        || fresh.split_whitespace().count() > MAX_NOTE_WORDS
+    {
+        return None;
+    }
+    let (head, rest) = subject.trim_start().split_once([':', '：'])?;
+    let head = head.trim().to_lowercase();
+    let (prefix, label) = REPLY_PREFIXES.iter().find(|(p, _)| *p == head)?;
+    let summary = rest.trim().to_string();
+    if summary.is_empty() {
+        return None;
+    }
+    let mut evidence = vec![ev(
+        "header",
+        format!(
+            "Subject starts with \"{}:\" (a calendar reply without an iCalendar part)",
+            upper_first(prefix)
+        ),
+    )];
+    let mut meeting = Meeting {
+        summary,
+        method: "REPLY".to_string(),
+        ..Meeting::default()
+    };
+    if let Some(t) = dates::meeting_time(&format!("{subject}\n{fresh}"), r, default_tz) {
+        evidence.push(ev(
+            "phrase",
+            format!("meeting time in the text ({}): {}", t.how, t.start),
+        ));
+        meeting.start = Some(t.start);
+        meeting.end = t.end;
+    }
+    Some((*label, meeting, evidence))
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// Links only a booking page's own mail carries (Microsoft Bookings sends
+/// from its customer's mailbox, so its domain says nothing).
+const BOOKING_LINKS: &[(&str, &str)] = &[
+    ("/owa/calendar/", "Microsoft Bookings"),
+    ("outlook.office.com/bookwithme", "Microsoft Bookings"),
+    ("outlook.office365.com/bookwithme", "Microsoft Bookings"),
+    ("bookings.cloud.microsoft", "Microsoft Bookings"),
+];
+
+/// What a booking confirmation says, in the languages of the word lists.
+const BOOKED_WORDS: &[&str] = &[
+    "booking is confirmed",
+    "booking has been confirmed",
+    "appointment is confirmed",
+    "appointment has been confirmed",
+    "your booking",
+    "buchung ist bestätigt",
+    "buchung wurde bestätigt",
+    "termin ist bestätigt",
+    "réservation est confirmée",
+    "rendez-vous est confirmé",
+    "reserva está confirmada",
+    "cita está confirmada",
+    "prenotazione è confermata",
+    "reserva está confirmada",
+    "boeking is bevestigd",
+    "afspraak is bevestigd",
+    "bokning är bekräftad",
+    "booking er bekræftet",
+    "bestilling er bekreftet",
+];
+
+/// A booking page's confirmation without an iCalendar part: its page link
+/// in the HTML, its wording, and the meeting time in its text, together.
+pub(crate) fn booking_page(
+    mail: &Mail,
+    fresh: &str,
+    r: Date,
+    default_tz: &TimeZone,
+) -> Option<(Label, Meeting, Vec<Evidence>)> {
+    if reply_prefix(mail.subject.as_deref().unwrap_or("")).is_some() {
+        return None;
+    }
+    let (link, tool) = BOOKING_LINKS
+        .iter()
+        .find(|(l, _)| mail.html_sources.iter().any(|h| h.contains(l)))?;
+    let subject = mail.subject.as_deref().unwrap_or("");
+    let body = if mail.body_text.len() > fresh.len() {
+        mail.body_text.as_str()
+    } else {
+        fresh
+    };
+    let h = normalise_for_match(&format!(
+        "{subject}\n{}",
+        body.chars().take(8000).collect::<String>()
+    ));
+    let words = first_phrase(&h, BOOKED_WORDS)?;
+    let t = dates::meeting_time(body, r, default_tz)?;
+    let evidence = vec![
+        ev(
+            "part",
+            format!("link to a booking page ({tool}: \"{link}\")"),
+        ),
+        ev("phrase", format!("booking wording \"{words}\"")),
+        ev(
+            "phrase",
+            format!("meeting time in the text ({}): {}", t.how, t.start),
+        ),
+    ];
+    let meeting = Meeting {
+        summary: subject.to_string(),
+        start: Some(t.start),
+        end: t.end,
+        ..Meeting::default()
+    };
+    Some((Label::MeetingConfirmation, meeting, evidence))
+}
