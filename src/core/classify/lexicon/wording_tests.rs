@@ -301,7 +301,7 @@ fn sales_thanks_are_not_thank_yous() {
         "Thanks for your time! To be removed from our mailing list, reply REMOVE.",
     ] {
         if let Some(p) = thanks_phrase(&Reading::new(spam)) {
-            bad.push(format!("{spam:?} read as a thank-you ({p})"));
+            bad.push(format!("{spam:?} read as a thank-you ({})", p.phrase));
         }
     }
     for real in [
