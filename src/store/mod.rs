@@ -9,6 +9,7 @@
 //! This module must never store a password or a message body beyond the drafts rapport
 //! itself wrote.
 
+mod attribution;
 mod batch;
 mod briefing;
 mod contacts;
@@ -81,6 +82,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0016_plan_marks_counted",
         include_str!("migrations/0016_plan_marks_counted.sql"),
     ),
+    ("0018_arrival", include_str!("migrations/0018_arrival.sql")),
 ];
 
 /// The migrations that rebuild a table other tables point at, and so must run with

@@ -325,6 +325,7 @@ fn contact() -> impl Strategy<Value = ContactFacts> {
                 do_not_contact,
                 all_addresses_bounced,
                 has_address,
+                watching_since: None,
             },
         )
 }
