@@ -312,19 +312,7 @@ impl<'a> Planner<'a> {
         let ask = self.open_ask();
         let dormant_since = ask.and_then(|a| self.dormant_since(a));
         if declined.is_none() {
-            let mut creates = Vec::new();
-            if dormant_since.is_none() {
-                self.thank_yous(&mut creates);
-                if let Some(a) = ask {
-                    self.nudge(a, &mut creates);
-                }
-            }
-            // A stale request never swallows a "come back around D": they answered.
-            self.later_check_in(&mut creates);
-            if open.is_empty() && creates.is_empty() && ask.is_none() {
-                self.cadence_check_in(&mut creates);
-            }
-            for c in creates {
+            for c in self.creates(ask, dormant_since.is_some(), open.is_empty()) {
                 if let Action::Create {
                     kind,
                     reason_key,
@@ -345,6 +333,23 @@ impl<'a> Planner<'a> {
             actions,
             next,
         }
+    }
+
+    /// The drafts that should exist and do not yet, for a contact who did not say no.
+    fn creates(&self, ask: Option<OpenAsk<'a>>, dormant: bool, none_open: bool) -> Vec<Action> {
+        let mut creates = Vec::new();
+        if !dormant {
+            self.thank_yous(&mut creates);
+            if let Some(a) = ask {
+                self.nudge(a, &mut creates);
+            }
+        }
+        // A stale request never swallows a "come back around D": they answered.
+        self.later_check_in(&mut creates);
+        if none_open && creates.is_empty() && ask.is_none() {
+            self.cadence_check_in(&mut creates);
+        }
+        creates
     }
 
     fn blocked(&self) -> Option<(Stage, &'static str)> {
