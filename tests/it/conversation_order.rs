@@ -172,3 +172,73 @@ fn the_timeline_and_the_queue_do_not_depend_on_the_order_mail_was_read_in() {
         "{timeline:#?}"
     );
 }
+
+/// A shell-quoted command line as its words (single quotes, `'\''` inside).
+fn words(cmd: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut cur, mut quoted, mut any) = (String::new(), false, false);
+    let mut chars = cmd.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            '\\' if !quoted => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            ' ' if !quoted => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[test]
+fn a_referral_is_listed_to_answer_with_the_command_that_adds_the_new_person() {
+    let env = Env::with_maildir();
+    env.add_contact("carol@example.test", "Carol Nguyen");
+    env.deliver(
+        "1.referral",
+        "From: Carol Nguyen <carol@example.test>\nTo: ada@example.org\nCc: Ana Lima <ana.lima@example.test>\nSubject: Re: 25 minutes?\nMessage-ID: <ref-1@example.test>\nDate: Fri, 20 Nov 2026 10:00:00 +0000\n\nThanks Ada! My colleague Ana is better placed to talk about hiring, cc'd.\n",
+    );
+    env.rapport(&["sync"]).ok();
+    let queue = env.rapport(&["queue"]).ok().stdout;
+    let line = queue
+        .lines()
+        .find(|l| l.contains("introduced ana.lima@example.test"))
+        .unwrap_or_else(|| panic!("{queue}"));
+    let cmd = line
+        .split_once(": ")
+        .map(|(_, c)| c.trim())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(cmd.starts_with("rapport contacts add "), "{cmd}");
+    let args = words(cmd);
+    let args: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
+    env.rapport(&args).ok();
+    let show = env
+        .rapport(&["contacts", "show", "ana.lima@example.test", "--json"])
+        .ok()
+        .json();
+    assert_eq!(show["contact"]["name"], "Ana Lima", "{show}");
+    assert!(
+        show.to_string()
+            .contains("how you met: introduced by Carol Nguyen"),
+        "{show}"
+    );
+    // Added, she is no longer suggested; `why` says how the message was read.
+    let queue = env.rapport(&["queue"]).ok().stdout;
+    assert!(!queue.contains("introduced ana.lima"), "{queue}");
+    let why = env.rapport(&["why", "ref-1@example.test"]).ok().stdout;
+    assert!(why.contains("hands the conversation to Ana Lima"), "{why}");
+}
