@@ -56,12 +56,21 @@ impl Directory for Prefetched {
     }
 }
 
-/// Every address attribution may ask about for `m`.
+/// Every address attribution may ask the owner of for `m`: the recipients of the
+/// user's own mail; the sender and the invitees a tool may name for anything else (the
+/// To/Cc of someone else's mail only matter against a thread's contacts, who are known).
 fn candidates(m: &StoredMessage) -> Vec<String> {
+    if m.direction == Direction::Out {
+        return m
+            .to_addrs
+            .iter()
+            .take(256)
+            .map(|a| a.to_lowercase())
+            .collect();
+    }
     let p = &m.parties;
     let meeting = m.classification.meeting.as_ref();
     std::iter::once(&m.from_addr)
-        .chain(&m.to_addrs)
         .chain(p.reply_to.iter().map(|a| &a.address))
         .chain(&p.body_addresses)
         .chain(
@@ -70,6 +79,7 @@ fn candidates(m: &StoredMessage) -> Vec<String> {
                 .flat_map(|x| x.attendee_status.iter().map(|(a, _)| a)),
         )
         .chain(meeting.and_then(|x| x.organizer.as_ref()))
+        .take(64)
         .map(|a| a.to_lowercase())
         .collect()
 }
