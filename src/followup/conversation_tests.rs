@@ -147,6 +147,17 @@ fn a_booking_tools_confirmation_reaches_the_invitee_and_withdraws_the_nudge() {
             .find(|i| i.kind == K::MeetingScheduled)
             .unwrap_or_else(|| panic!("ics {with_ics}: {timeline:#?} ({:?})", m.label));
         assert!(booked.summary.contains("Calendly"), "{}", booked.summary);
+        // The check just before sending withdraws it too, planner or not.
+        let nudge = s
+            .drafts_for_contact(carol)
+            .unwrap()
+            .into_iter()
+            .find(|d| d.kind == DraftKind::Nudge)
+            .unwrap();
+        assert!(matches!(
+            crate::send::replied_since(&s, &nudge).unwrap(),
+            crate::send::Verdict::Supersede(_)
+        ));
         bring_current(&mut s, &cfg, later).unwrap();
         assert!(
             open(&s, carol).is_empty(),
