@@ -218,10 +218,8 @@ fn a_referral_is_listed_to_answer_with_the_command_that_adds_the_new_person() {
         .lines()
         .find(|l| l.contains("introduced ana.lima@example.test"))
         .unwrap_or_else(|| panic!("{queue}"));
-    let cmd = line
-        .split_once(": ")
-        .map(|(_, c)| c.trim())
-        .unwrap_or_else(|| panic!("{line}"));
+    let (_, cmd) = line.split_once(": ").unwrap_or_else(|| panic!("{line}"));
+    let cmd = cmd.trim();
     assert!(cmd.starts_with("rapport contacts add "), "{cmd}");
     let args = words(cmd);
     let args: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
