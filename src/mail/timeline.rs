@@ -268,7 +268,8 @@ pub fn derive(batch: &Batch<'_>, m: &StoredMessage, now: Timestamp) -> Result<us
 /// next sync of their folder reads them again whole, now that they can be read as
 /// answers to the user. Returns the entries written.
 pub fn context_arrived(batch: &Batch<'_>, m: &StoredMessage, now: Timestamp) -> Result<usize> {
-    if m.direction != Direction::Out {
+    if m.direction != Direction::Out || batch.sent_by_rapport(&m.message_id)? {
+        // What rapport sent was known as the user's before any answer was read.
         return Ok(0);
     }
     let answers = batch.answers_to(&m.message_id)?;
