@@ -117,6 +117,19 @@ fn state(env: &Env) -> (Vec<String>, Vec<String>) {
             timelines.push(format!("{address} {e}"));
         }
     }
+    // How each answer was read: the label, the intent and the evidence (which says
+    // whether it was read as an answer to the user's own message).
+    for id in [
+        "bob-1@example.test",
+        "sam-1@example.test",
+        "cal-1@calendly.com",
+    ] {
+        let why = env.rapport(&["why", id, "--json"]).ok().json();
+        timelines.push(format!(
+            "{id} {} {} {}",
+            why["label"], why["intent"], why["evidence"]
+        ));
+    }
     timelines.sort();
     let mut queue: Vec<String> = env
         .drafts()
