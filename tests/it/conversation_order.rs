@@ -154,6 +154,19 @@ fn the_timeline_and_the_queue_do_not_depend_on_the_order_mail_was_read_in() {
     let sent_first = env(&s, r#"["Sent", "INBOX"]"#);
     sync(&sent_first);
 
+    // `why` says how Sam's answer reached Carol, and how to keep Sam.
+    let why = sent_first
+        .rapport(&["why", "sam-1@example.test"])
+        .ok()
+        .stdout;
+    for part in [
+        "Carol Nguyen",
+        "answered by their assistant Sam Ortiz <sam@example.test>",
+        "--email sam@example.test",
+        "rapport contacts add sam@example.test",
+    ] {
+        assert!(why.contains(part), "missing {part:?}:\n{why}");
+    }
     let reference = state(&sent_first);
     assert_eq!(state(&inbox_first), reference, "INBOX first");
     assert_eq!(state(&one_by_one), reference, "message by message");
