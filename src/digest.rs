@@ -299,7 +299,7 @@ fn notify(command: &str, d: &Digest) -> Result<()> {
     use std::io::Write;
     // The command shares stdout: what rapport wrote so far goes out first.
     let _ = crate::cli::output::flush();
-    let mut child = std::process::Command::new("sh")
+    let mut child = crate::secrets::scrubbed(std::process::Command::new("sh"))
         .arg("-c")
         .arg(format!("{command} \"$1\""))
         .arg("rapport-digest")

@@ -10,6 +10,12 @@
 //! the command's own words (its output or its error text can hold a passphrase): a failure
 //! is reported by which key failed and its exit status only.
 //!
+//! A password read from `password_env` stays in rapport's environment (removing it is
+//! not safe while other threads run), so every command rapport starts — secret
+//! commands, the editor, the digest notifier — goes through [`scrubbed`], which leaves
+//! out each variable a loaded config named (issue 20.13: a password command, or any
+//! child, inherited the SMTP password).
+//!
 //! The timeout is hand-written (a poll on `try_wait` and a kill of the command's process
 //! group) because the standard library has no wait-with-timeout and the few lines here
 //! do not justify a dependency.
@@ -21,6 +27,31 @@ use std::time::{Duration, Instant};
 use crate::config::{AuthMethod, Login};
 
 pub mod sasl;
+
+/// The environment variables that hold passwords (`password_env` of the loaded
+/// configs): never passed on to a child process.
+static SECRET_VARS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Keeps the variable `name` (it holds a password) from every command started after.
+pub fn keep_from_children(name: &str) {
+    let mut vars = SECRET_VARS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !vars.iter().any(|v| v == name) {
+        vars.push(name.to_string());
+    }
+}
+
+/// `command` with every password variable removed from the environment it passes on.
+pub fn scrubbed(mut command: Command) -> Command {
+    let vars = SECRET_VARS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for var in vars.iter() {
+        command.env_remove(var);
+    }
+    command
+}
 
 /// A password or token that does not show itself in `Debug` output.
 pub struct Secret(String);
@@ -132,7 +163,7 @@ fn run(
     timeout: Duration,
     what: &'static str,
 ) -> Result<Secret, SecretError> {
-    let mut command = Command::new("sh");
+    let mut command = scrubbed(Command::new("sh"));
     command
         .arg("-c")
         .arg(cmd)

@@ -2,8 +2,10 @@
 //!
 //! `--all` never approves a draft the user was not shown: on a terminal it shows the
 //! pending drafts and asks; without one it approves only the pending drafts the last
-//! `rapport queue` listing showed (recorded in the store's state table), and names
-//! them — a draft the daemon made after that listing waits. A draft that cannot be
+//! `rapport queue` listing showed (recorded in the store's state table, each by its id
+//! *and* the SHA-256 of its bytes, which hold its Message-ID: a draft with the same id
+//! that is not the one listed, or was edited since, never matches), and names them — a
+//! draft the daemon made after that listing waits. A draft that cannot be
 //! approved (failed, sent, unknown, withdrawn) gets the step that makes sense instead.
 //!
 //! This module must never approve a draft whose id it did not name in its output.
@@ -19,17 +21,24 @@ use super::Ctx;
 use crate::core::model::DraftStatus;
 use crate::store::Draft;
 
-/// The state key holding the pending drafts the last listing showed.
-const LISTED_KEY: &str = "queue_listed_pending";
+/// The state key holding the pending drafts the last listing showed, as
+/// `ID:SHA256,...`. A new key: a listing recorded as bare ids by an older rapport is not
+/// trusted, so `--all` asks for a new listing.
+const LISTED_KEY: &str = "queue_listed_drafts";
+
+/// What a listing recorded of one draft: its id and the digest of its exact bytes.
+fn listed_as(d: &Draft) -> String {
+    format!("{}:{}", d.id, crate::store::drafts_digest(&d.message))
+}
 
 /// Remembers which pending drafts a `rapport queue` listing showed.
 pub(super) fn record_listing(ctx: &Ctx, drafts: &[Draft]) -> Result<()> {
-    let ids: Vec<String> = drafts
+    let listed: Vec<String> = drafts
         .iter()
         .filter(|d| d.status == DraftStatus::Pending)
-        .map(|d| d.id.to_string())
+        .map(listed_as)
         .collect();
-    ctx.store.set_state(LISTED_KEY, &ids.join(","), ctx.now)
+    ctx.store.set_state(LISTED_KEY, &listed.join(","), ctx.now)
 }
 
 pub(super) fn run(ctx: &mut Ctx, ids: Vec<i64>, all: bool, now: bool) -> Result<ExitCode> {
@@ -38,14 +47,23 @@ pub(super) fn run(ctx: &mut Ctx, ids: Vec<i64>, all: bool, now: bool) -> Result<
         outln!("Nothing approved.")?;
         return Ok(ExitCode::SUCCESS);
     }
-    let daemon = !now && crate::daemon::running(&ctx.cfg.store_path)?.is_some();
+    let running = crate::daemon::running_daemon(&ctx.cfg.store_path)?;
+    // Only a daemon on this very file will send what is approved here.
+    let daemon = !now && running.as_ref().is_some_and(|d| d.same_file);
     let mut approved = Vec::new();
     let code = super::queue::each(&ids, |id| {
         approve_one(ctx, id, now, daemon)?;
         approved.push(id);
         Ok(())
     });
-    if daemon && !approved.is_empty() {
+    if let Some(d) = running.filter(|d| !d.same_file) {
+        outln!(
+            "Note: the daemon (pid {}) runs on an older file than this database (it was replaced since the daemon started), so it will not send these; it stops at its next turn — restart it (`systemctl --user restart rapport`) or run `rapport send`.",
+            d.pid
+        )?;
+        // The kick makes it notice now and stop.
+        let _ = crate::daemon::kick(&ctx.cfg.store_path);
+    } else if daemon && !approved.is_empty() {
         super::kick_daemon(ctx);
     }
     if now && !approved.is_empty() {
@@ -77,16 +95,14 @@ fn chosen_for_all(ctx: &Ctx) -> Result<Vec<i64>> {
             "nothing approved: without a terminal, `queue approve --all` approves only the drafts `rapport queue` showed you, and it has not listed any yet; run `rapport queue`, then approve again (or name the ids)"
         );
     };
-    let listed: BTreeSet<i64> = listed
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    let (shown, unseen): (Vec<&Draft>, Vec<&Draft>) =
-        pending.iter().partition(|d| listed.contains(&d.id));
+    let listed: BTreeSet<&str> = listed.split(',').map(str::trim).collect();
+    let (shown, unseen): (Vec<&Draft>, Vec<&Draft>) = pending
+        .iter()
+        .partition(|d| listed.contains(listed_as(d).as_str()));
     if !unseen.is_empty() {
         let ids: Vec<String> = unseen.iter().map(|d| d.id.to_string()).collect();
         outln!(
-            "Not approving {} (not in the list `rapport queue` showed at {at}); run `rapport queue` to see them.",
+            "Not approving {} (not in the list `rapport queue` showed at {at}, or changed since); run `rapport queue` to see them.",
             ids.join(", ")
         )?;
     }

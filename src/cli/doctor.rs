@@ -71,7 +71,7 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
     {
         all &= found.print()?;
     }
-    for check in [templates, smtp, imap, mail_source] {
+    for check in [templates, smtp, imap, mail_source, unknown_checkable] {
         for found in check(&cfg)? {
             all &= found.print()?;
         }
@@ -281,6 +281,41 @@ fn special_name(special: impl serde::Serialize) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// Whether an `unknown` draft (the connection broke while the server took it) can be
+/// checked against a copy in the mailbox. With `save_sent = "never"` only the provider's
+/// own copy can tell; when it has filed none of what rapport sent, nothing can.
+fn unknown_checkable(cfg: &Loaded) -> Result<Vec<Finding>> {
+    const WHAT: &str = "checking interrupted sends";
+    let Some(imap) = &cfg.config.imap else {
+        return Ok(Vec::new());
+    };
+    if imap.save_sent != config::SaveSent::Never {
+        return Ok(Vec::new());
+    }
+    let (sent, seen) = match crate::store::Store::open(&cfg.store_path) {
+        Ok(store) => store.sent_drafts_seen()?,
+        Err(_) => return Ok(Vec::new()),
+    };
+    Ok(vec![if sent > 0 && seen == 0 {
+        Finding::fail(
+            WHAT,
+            format!(
+                "no copy of the {sent} email(s) rapport sent is in the folders it reads (your provider files none, or rapport does not read your Sent folder), and [imap] save_sent = \"never\": a draft whose sending was interrupted (`unknown`) cannot be checked, and `queue resolve ID not-sent` may send it twice; set save_sent = \"auto\" so rapport files its own copy"
+            ),
+        )
+    } else if sent == 0 {
+        Finding::ok(
+            WHAT,
+            "save_sent = \"never\": if your provider files no copy of what rapport sends, an interrupted (`unknown`) draft cannot be checked; `save_sent = \"auto\"` makes sure there is one",
+        )
+    } else {
+        Finding::ok(
+            WHAT,
+            format!("the provider filed copies of {seen} of {sent} sent email(s)"),
+        )
+    }])
 }
 
 /// Without a mail source rapport cannot see replies; a Maildir must be one.

@@ -64,7 +64,7 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
 fn run_editor(editor: &str, path: &Path) -> Result<()> {
     // The editor shares stdout: what rapport wrote so far goes out first.
     super::output::flush()?;
-    let status = std::process::Command::new("sh")
+    let status = crate::secrets::scrubbed(std::process::Command::new("sh"))
         .arg("-c")
         .arg(format!("{editor} \"$1\""))
         .arg("rapport-edit")

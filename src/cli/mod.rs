@@ -21,6 +21,7 @@ pub(crate) mod output;
 mod queue;
 mod review;
 mod review_reading;
+mod send_look;
 mod setup;
 mod status;
 mod todo;
@@ -324,7 +325,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Send { json } => queue::send(Ctx::open(config_flag)?, json),
         Command::Templates(cmd) => setup::templates(config_flag, cmd),
         Command::Daemon => daemon::daemon(config_flag),
-        Command::Status { json } => status::status(&Ctx::open_current(config_flag)?, json),
+        Command::Status { json } => status::run(config_flag, json),
         Command::Doctor => doctor::doctor(config_flag),
         Command::Plan { json, all } => plan(config_flag, json, all),
         Command::Sync { json } => sync(config_flag, json),
@@ -445,12 +446,10 @@ pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     Ok(())
 }
 
-/// Shortens text to `max` characters for a table cell.
+/// Shortens text to `max` characters for a table cell, on one line and shown safely
+/// ([`output::one_line`]).
 pub(crate) fn cell(s: &str, max: usize) -> String {
-    let s: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let s = output::one_line(s);
     if s.chars().count() <= max {
         s
     } else {

@@ -5,11 +5,27 @@
 //! [`StdoutError`], which `?` carries up to `cli::main`: a closed pipe ends the command
 //! quietly with success (the reader has what it wanted), any other failure is reported
 //! once, with a fix, and exits non-zero. Writes to stderr never fail the command (there is
-//! nowhere left to report that failure). This module must never panic and never retry.
+//! nowhere left to report that failure). Text (not [`write_bytes`]) passes through
+//! [`visible`] on its way: no control character or bidi control from mail reaches the
+//! terminal. This module must never panic and never retry.
 
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+
+mod visible;
+pub use visible::{one_line, visible};
+
+/// The formatted text, shown safely (see [`visible`]).
+fn safe_text(args: fmt::Arguments<'_>) -> String {
+    let text = args
+        .as_str()
+        .map_or_else(|| fmt::format(args), str::to_string);
+    match visible(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(shown) => shown,
+    }
+}
 
 /// Writing to standard output failed.
 #[derive(Debug)]
@@ -70,18 +86,24 @@ fn drain(buf: &mut Vec<u8>) -> Result<(), StdoutError> {
 
 /// Writes formatted text to stdout.
 pub fn write_out(args: fmt::Arguments<'_>) -> Result<(), StdoutError> {
+    let text = safe_text(args);
     if to_terminal() {
-        return io::stdout().lock().write_fmt(args).map_err(StdoutError);
+        return io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(StdoutError);
     }
     let mut buf = pending();
-    buf.write_fmt(args).map_err(StdoutError)?;
+    buf.extend_from_slice(text.as_bytes());
     if buf.len() >= BLOCK {
         drain(&mut buf)?;
     }
     Ok(())
 }
 
-/// Writes bytes to stdout as they are (a raw message), in order with the text.
+/// Writes bytes to stdout as they are (a raw message, a map file), in order with the
+/// text: the one way out that is not made [`visible`], for output whose exact bytes are
+/// the point (`queue show --raw`).
 pub fn write_bytes(bytes: &[u8]) -> Result<(), StdoutError> {
     let mut buf = pending();
     drain(&mut buf)?;
@@ -101,7 +123,7 @@ pub fn flush() -> Result<(), StdoutError> {
 
 /// Writes formatted text to stderr; a failure there is ignored on purpose.
 pub fn write_err(args: fmt::Arguments<'_>) {
-    let _ = io::stderr().lock().write_fmt(args);
+    let _ = io::stderr().lock().write_all(safe_text(args).as_bytes());
 }
 
 /// Asks a yes/no question on stderr and reads the answer from stdin; only "y" or

@@ -35,7 +35,8 @@ enum QueueCmd {
         /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
-        /// The exact bytes (the Date header is added when it is sent).
+        /// The exact bytes: as approved (the Date header is added when it is sent), or,
+        /// once sent, as they went out.
         #[arg(long, conflicts_with = "json")]
         raw: bool,
     },
@@ -89,9 +90,12 @@ enum QueueCmd {
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 enum Outcome {
-    /// It did go out (you found it in your Sent folder): record it as sent.
+    /// It did go out (you found it in your Sent folder): record it as sent. If it did
+    /// not in fact arrive, the contact never gets it and the next follow-up assumes they
+    /// did.
     Sent,
-    /// It did not go out: back to pending, to approve again.
+    /// It did not go out: back to pending, to approve again. If it did arrive after all,
+    /// approving sends it a second time.
     NotSent,
 }
 
@@ -224,15 +228,28 @@ pub fn run(mut ctx: Ctx, args: QueueArgs) -> Result<ExitCode> {
         }
         QueueCmd::Resolve { id, outcome } => {
             let sent = matches!(outcome, Outcome::Sent);
+            let was = ctx.store.draft_or_err(id)?.status;
             ctx.store.resolve(id, sent, ctx.now)?;
-            if sent {
-                outln!("Recorded draft {id} as sent.")?;
-            } else {
-                outln!("Draft {id} is pending again; approve it to send it.")?;
-            }
-            Ok(ExitCode::SUCCESS)
+            resolved(id, sent, was)
         }
     }
+}
+
+/// What `queue resolve` did, and the risk it leaves: only the mailbox can tell whether an
+/// interrupted send arrived.
+fn resolved(id: i64, sent: bool, was: DraftStatus) -> Result<ExitCode> {
+    if sent {
+        outln!(
+            "Recorded draft {id} as sent. If it never reached them, they will not get it again and the next follow-up assumes they did."
+        )?;
+    } else if was == DraftStatus::Unknown {
+        outln!(
+            "Draft {id} is pending again; approve it to send it. Careful: the server may have delivered it before the connection broke — if it did, approving sends it a second time. Look for it in your Sent folder (or ask the recipient) first; `rapport doctor` says whether rapport can check that for you."
+        )?;
+    } else {
+        outln!("Draft {id} is pending again; approve it to send it.")?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// When a running daemon will send an approved draft, in words.
@@ -466,6 +483,12 @@ pub(crate) fn draft_json(ctx: &Ctx, d: &Draft, with_message: bool) -> serde_json
             "message".into(),
             String::from_utf8_lossy(&d.message).into_owned().into(),
         );
+        if let Some(sent) = &d.sent_message {
+            obj.insert(
+                "sent_message".into(),
+                String::from_utf8_lossy(sent).into_owned().into(),
+            );
+        }
     }
     v
 }
@@ -477,7 +500,7 @@ fn show(ctx: &Ctx, id: i64, json: bool, raw: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if raw {
-        super::output::write_bytes(&d.message)?;
+        super::output::write_bytes(d.outgoing())?;
         return Ok(ExitCode::SUCCESS);
     }
     // A readable view, decoded from the very bytes that will be sent.
@@ -545,9 +568,11 @@ pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
     let cfg = ctx.cfg.clone();
     let due = ctx.store.due_approved(ctx.now)?;
     let (looked, withdrawn) = look_at_mailbox(&mut ctx, !due.is_empty())?;
-    let mut check = hold_unless_looked(&looked);
-    let report =
-        crate::send::send_due(&mut ctx.store, &cfg, ctx.now, &lock, &mut check, &|| false)?;
+    let mut looks = super::send_look::Looks::new(&cfg, ctx.now, looked);
+    let mut check = |store: &mut crate::store::Store, d: &Draft| looks.check(store, d);
+    let report = crate::send::send_due(&mut ctx.store, &cfg, ctx.now, &lock, &mut check, &|| false);
+    looks.finish();
+    let report = report?;
     if !report.sent.is_empty() {
         crate::mail::sent_copy::after_send(&ctx.store, &cfg, ctx.now);
     }
@@ -564,8 +589,11 @@ pub(super) fn send_now(ctx: &mut Ctx, ids: &[i64]) -> Result<ExitCode> {
     };
     let cfg = ctx.cfg.clone();
     let (looked, withdrawn) = look_at_mailbox(ctx, !ids.is_empty())?;
-    let mut check = hold_unless_looked(&looked);
-    let report = crate::send::send_now(&mut ctx.store, &cfg, ctx.now, &lock, ids, &mut check)?;
+    let mut looks = super::send_look::Looks::new(&cfg, ctx.now, looked);
+    let mut check = |store: &mut crate::store::Store, d: &Draft| looks.check(store, d);
+    let report = crate::send::send_now(&mut ctx.store, &cfg, ctx.now, &lock, ids, &mut check);
+    looks.finish();
+    let report = report?;
     if !report.sent.is_empty() {
         crate::mail::sent_copy::after_send(&ctx.store, &cfg, ctx.now);
     }
@@ -599,20 +627,6 @@ fn look_at_mailbox(ctx: &mut Ctx, needed: bool) -> Result<Look> {
         }
         Err(e) => (Err(format!("{e:#}")), Vec::new()),
     })
-}
-
-/// The pre-send check: when the mailbox could not be read, nothing goes out this time.
-fn hold_unless_looked(
-    looked: &Result<(), String>,
-) -> impl FnMut(&mut crate::store::Store, &Draft) -> Result<crate::send::Verdict> + '_ {
-    move |_, _| {
-        Ok(match looked {
-            Err(e) => crate::send::Verdict::Hold(format!(
-                "could not check the mailbox for a reply first ({e}); it stays approved"
-            )),
-            Ok(()) => crate::send::Verdict::Proceed,
-        })
-    }
 }
 
 fn finish(

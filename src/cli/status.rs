@@ -1,8 +1,9 @@
 //! `rapport status`: is the daemon running, when each folder last synced, what waits in
 //! the queue, and the goals at a glance.
 //!
-//! Read-only: it must never change the database beyond what `bring_current` (run by
-//! the caller) already did.
+//! Read-only: it must never change the database beyond what `bring_current` already
+//! did. When the database cannot be opened for writing (a read-only data directory),
+//! it still shows what the database holds, read-only, after the error and its hint.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -11,13 +12,38 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::{Ctx, print_json};
-use crate::cli::output::outln;
+use crate::cli::output::{errln, outln};
+
+/// `rapport status`: brought current when the database can be written, else shown as it
+/// is.
+pub fn run(config_flag: Option<&std::path::Path>, json_out: bool) -> Result<ExitCode> {
+    let err = match Ctx::open_current(config_flag) {
+        Ok(ctx) => return status(&ctx, json_out),
+        Err(e) => e,
+    };
+    let path = crate::config::config_path(config_flag).map_err(anyhow::Error::msg)?;
+    let Ok(cfg) = crate::config::load(&path) else {
+        return Err(err);
+    };
+    let Ok(store) = crate::store::Store::open_read_only(&cfg.store_path) else {
+        return Err(err);
+    };
+    errln!("warning: {err:#}");
+    errln!(
+        "Showing the database as it is (read-only): nothing is synced, planned or sent until it can be written."
+    );
+    let now = crate::clock::now()?;
+    status(&Ctx { cfg, store, now }, json_out)
+}
 use crate::core::model::DraftStatus;
 use crate::store::SyncState;
 
 /// Everything `status` reports, gathered once for both outputs.
 struct Status {
     running: Option<String>,
+    /// A daemon holding the lock while working on a file that is no longer this
+    /// database (replaced or deleted since it started): its pid.
+    stale_daemon: Option<String>,
     last_turn: Option<String>,
     next_wakeup: Option<String>,
     folders: Vec<SyncState>,
@@ -35,6 +61,7 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
             "daemon": {
                 "running": s.running.is_some(),
                 "pid": s.running,
+                "on_replaced_database": s.stale_daemon,
                 "last_turn": s.last_turn,
                 "next_wakeup": s.next_wakeup,
             },
@@ -52,7 +79,9 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
 }
 
 fn gather(ctx: &Ctx) -> Result<Status> {
-    let running = crate::daemon::running(&ctx.cfg.store_path)?;
+    let daemon = crate::daemon::running_daemon(&ctx.cfg.store_path)?;
+    let stale_daemon = daemon.clone().filter(|d| !d.same_file).map(|d| d.pid);
+    let running = daemon.filter(|d| d.same_file).map(|d| d.pid);
     // Only meaningful while a daemon runs: it rewrites it before every wait.
     let next_wakeup = match running {
         Some(_) => ctx.store.state(crate::daemon::NEXT_WAKEUP)?.map(|(w, _)| w),
@@ -60,6 +89,7 @@ fn gather(ctx: &Ctx) -> Result<Status> {
     };
     Ok(Status {
         running,
+        stale_daemon,
         last_turn: ctx.store.state("last_turn")?.map(|(t, _)| t),
         next_wakeup,
         folders: ctx.store.sync_states()?,
@@ -90,6 +120,11 @@ fn print_text(s: &Status) -> Result<()> {
     match &s.running {
         Some(pid) => outln!("Daemon: running (pid {pid})")?,
         None => outln!("Daemon: not running (systemctl --user start rapport)")?,
+    }
+    if let Some(pid) = &s.stale_daemon {
+        outln!(
+            "Warning: a daemon (pid {pid}) still runs on the file this database replaced; it stops at its next turn (restart it: systemctl --user restart rapport)"
+        )?;
     }
     if let Some(t) = &s.last_turn {
         outln!("Last turn: {t}")?;

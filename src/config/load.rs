@@ -33,7 +33,14 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
     })?;
     check_permissions(path).map_err(|m| err(None, None, m))?;
     let text = utf8(&bytes).map_err(|(line, m)| err(None, Some(line), m))?;
-    parse(path, text)
+    let loaded = parse(path, text)?;
+    // The variables holding passwords are kept from every command rapport starts.
+    let smtp = loaded.config.smtp.login.password_env.iter();
+    let imap = loaded.config.imap.iter();
+    for var in smtp.chain(imap.filter_map(|i| i.login.password_env.as_ref())) {
+        crate::secrets::keep_from_children(var);
+    }
+    Ok(loaded)
 }
 
 /// The file as text, or the line of the first byte that is not UTF-8.
@@ -98,6 +105,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, ConfigError> {
         check_imap(imap).map_err(err)?;
     }
     check_policy(&config.policy).map_err(err)?;
+    check_digest_at(&config.digest.at).map_err(err)?;
     limits::check(&config).map_err(problem).map_err(err)?;
     let (store_path, templates_dir) = data_paths(&config).map_err(err)?;
     Ok(Loaded {
@@ -107,6 +115,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, ConfigError> {
         window,
         store_path,
         templates_dir,
+    })
+}
+
+/// `digest.at` is a time of day, as the digest reads it ("25:00" is refused here, not
+/// on the first morning it should have gone out).
+fn check_digest_at(at: &str) -> Result<(), Problem> {
+    at.trim().parse::<Time>().map(|_| ()).map_err(|_| {
+        (
+            "digest.at".to_string(),
+            format!(
+                "{at:?} is not a time of day; write one from \"00:00\" to \"23:59\", e.g. \"08:00\""
+            ),
+        )
     })
 }
 

@@ -200,3 +200,18 @@ fn the_example_documents_exactly_the_keys_that_exist() {
     )
     .unwrap();
 }
+
+/// Issue 20.13: a digest time that is no time of day is refused when the config is read.
+#[test]
+fn digest_at_must_be_a_time_of_day() {
+    for bad in ["25:00", "24:00", "8am", "", "12:60"] {
+        let text = format!("{MINIMAL}[digest]\nat = \"{bad}\"\n");
+        let e = parse_str(&text).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("digest.at"), "{bad}: {e}");
+        assert!(e.to_string().contains("time of day"), "{e}");
+    }
+    for good in ["08:00", "23:59", "00:00"] {
+        let text = format!("{MINIMAL}[digest]\nat = \"{good}\"\n");
+        assert!(parse_str(&text).is_ok(), "{good}");
+    }
+}

@@ -126,9 +126,27 @@ pub struct ParsedImport {
     pub problems: Vec<Problem>,
 }
 
+/// The largest import file read (a contacts export of 100,000 people is some 20 MB).
+pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+/// The longest line read (a vCard folds its lines; a CSV row of one contact is short).
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
 /// The file is none of the formats rapport reads.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
+    #[error(
+        "the file is larger than {} MiB, far more than any contacts export; is it the right file? (expected {EXPECTED_FORMATS}; split a larger one)",
+        MAX_IMPORT_BYTES / 1024 / 1024
+    )]
+    TooLarge,
+    #[error(
+        "line {line} is longer than {} MiB, which no contacts export has; expected {EXPECTED_FORMATS}",
+        MAX_LINE_BYTES / 1024 / 1024
+    )]
+    LineTooLong {
+        /// 1-based.
+        line: usize,
+    },
     #[error("the file is empty; expected {EXPECTED_FORMATS}")]
     Empty,
     #[error(
@@ -149,6 +167,15 @@ pub enum ImportError {
 
 /// Reads one import file, finding its format from its content.
 pub fn parse_import(bytes: &[u8]) -> Result<ParsedImport, ImportError> {
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_IMPORT_BYTES {
+        return Err(ImportError::TooLarge);
+    }
+    if let Some(line) = bytes
+        .split(|&b| b == b'\n')
+        .position(|l| l.len() > MAX_LINE_BYTES)
+    {
+        return Err(ImportError::LineTooLong { line: line + 1 });
+    }
     let (text, encoding) = decode_text(bytes);
     let text = normalize_newlines(text);
     if text.trim().is_empty() {

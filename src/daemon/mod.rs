@@ -7,8 +7,15 @@
 //! or the poll interval where the server has no IDLE. Network errors back off with
 //! jitter; a turn that fails or panics leaves the loop able to run the next one. One
 //! daemon per database (a lock file holding its pid); SIGTERM lets an SMTP conversation
-//! in progress finish and exits; SIGHUP reloads the config, keeping the old one if the
-//! new one is bad.
+//! in progress finish and exits, but waits for it at most [`STOP_GRACE`] (under the
+//! unit's `TimeoutStopSec=15`, so systemd never has to SIGKILL it): a draft still being
+//! handed over then is marked `unknown` with the hint to settle it, and logged, before
+//! the process exits. SIGHUP reloads the config, keeping the old one if the new one is
+//! bad. Each turn starts by checking that the database file is still the one
+//! it opened (device and inode); if it was replaced or deleted the daemon stops with an
+//! error naming it (systemd starts it again on the file that is there now), and the lock
+//! file records which file it has open, so the CLI never says "the daemon will send it"
+//! for a daemon working on another file.
 //!
 //! The daemon never sends anything that was not approved; it only calls the same
 //! [`crate::send::send_due`] as `rapport send`. IMAP is async (tokio) and every wait on
@@ -41,15 +48,61 @@ pub use wake::{
 /// shorter keeps the watchdog honest and the folders fresh).
 pub const IDLE_SLICE: Duration = Duration::from_secs(5 * 60);
 
+/// How long a stop (SIGTERM) waits for the turn in progress, an SMTP exchange above all
+/// (whose own timeout is 30 s by default), before abandoning it: well under the unit's
+/// `TimeoutStopSec=15`, leaving time to record the draft and exit.
+pub const STOP_GRACE: Duration = Duration::from_secs(10);
+
 /// The daemon's exclusive lock on a database.
 pub struct DaemonLock {
-    _file: std::fs::File,
+    file: std::fs::File,
+}
+
+impl DaemonLock {
+    /// Records in the lock file, after the pid, which database file the daemon opened.
+    fn record_database(&mut self, id: FileId) -> Result<()> {
+        use std::io::{Seek, Write};
+        self.file.set_len(0)?;
+        self.file.rewind()?;
+        writeln!(self.file, "{}\n{}", std::process::id(), id)?;
+        Ok(())
+    }
+}
+
+/// A file's identity: the device and inode it is on, as `stat` gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+impl std::fmt::Display for FileId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.dev, self.ino)
+    }
+}
+
+impl FileId {
+    /// The identity of the file at `path` (symlinks followed); `None` if there is none.
+    pub fn of(path: &Path) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| FileId {
+            dev: m.dev(),
+            ino: m.ino(),
+        })
+    }
+
+    fn parse(s: &str) -> Option<FileId> {
+        let (dev, ino) = s.trim().split_once(':')?;
+        Some(FileId {
+            dev: dev.parse().ok()?,
+            ino: ino.parse().ok()?,
+        })
+    }
 }
 
 fn lock_path(store_path: &Path) -> PathBuf {
-    let mut name = store_path.file_name().unwrap_or_default().to_os_string();
-    name.push(".daemon.lock");
-    store_path.with_file_name(name)
+    crate::store::lock_path(store_path, ".daemon.lock")
 }
 
 /// Takes the daemon lock, writing our pid into it; `Ok(None)` if another daemon holds it.
@@ -68,7 +121,7 @@ pub fn try_lock(store_path: &Path) -> Result<Option<DaemonLock>> {
         Ok(()) => {
             file.set_len(0)?;
             writeln!(file, "{}", std::process::id())?;
-            Ok(Some(DaemonLock { _file: file }))
+            Ok(Some(DaemonLock { file }))
         }
         Err(std::fs::TryLockError::WouldBlock) => Ok(None),
         Err(std::fs::TryLockError::Error(e)) => {
@@ -77,8 +130,39 @@ pub fn try_lock(store_path: &Path) -> Result<Option<DaemonLock>> {
     }
 }
 
+/// A daemon holding the lock beside a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Running {
+    pub pid: String,
+    /// Whether the file it has open is the one at the database's path now (false when
+    /// the file was replaced or deleted since it started).
+    pub same_file: bool,
+}
+
+/// The daemon holding the lock beside this database, if one does, and whether it works
+/// on the file that is there now.
+pub fn running_daemon(store_path: &Path) -> Result<Option<Running>> {
+    let Some(text) = lock_text(store_path)? else {
+        return Ok(None);
+    };
+    let mut lines = text.lines();
+    let pid = lines.next().unwrap_or_default().trim().to_string();
+    // A daemon that has not opened its database yet (or an older rapport) records no
+    // file: taken as the same one.
+    let same_file = match lines.next().and_then(FileId::parse) {
+        Some(opened) => FileId::of(store_path) == Some(opened),
+        None => true,
+    };
+    Ok(Some(Running { pid, same_file }))
+}
+
 /// Whether a daemon holds the lock on this database, and its pid.
 pub fn running(store_path: &Path) -> Result<Option<String>> {
+    Ok(lock_text(store_path)?.map(|t| t.lines().next().unwrap_or_default().trim().to_string()))
+}
+
+/// The lock file's text, if a daemon holds the lock.
+fn lock_text(store_path: &Path) -> Result<Option<String>> {
     let path = lock_path(store_path);
     if !path.exists() {
         return Ok(None);
@@ -90,8 +174,7 @@ pub fn running(store_path: &Path) -> Result<Option<String>> {
     match file.try_lock() {
         Ok(()) => Ok(None),
         Err(std::fs::TryLockError::WouldBlock) => {
-            let pid = std::fs::read_to_string(&path).unwrap_or_default();
-            Ok(Some(pid.trim().to_string()))
+            Ok(Some(std::fs::read_to_string(&path).unwrap_or_default()))
         }
         Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
     }
@@ -157,7 +240,7 @@ fn spawn_signal_listeners(wakers: &Arc<Wakers>, shutdown: watch::Receiver<bool>)
 /// Runs the daemon until SIGTERM/SIGINT (or `shutdown` is set to true).
 pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Result<()> {
     let cfg = config::load(&config_path)?;
-    let Some(_daemon_lock) = try_lock(&cfg.store_path)? else {
+    let Some(mut daemon_lock) = try_lock(&cfg.store_path)? else {
         let pid = running(&cfg.store_path)?.unwrap_or_default();
         bail!(
             "another rapport daemon (pid {pid}) is already running on {}; stop it first (systemctl --user stop rapport)",
@@ -173,7 +256,15 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         bail!("the daemon needs the multi-threaded runtime (it blocks one thread to send)");
     }
     let store = Store::open(&cfg.store_path)?;
+    let database = FileId::of(&cfg.store_path).with_context(|| {
+        format!(
+            "The database {} vanished right after it was opened",
+            cfg.store_path.display()
+        )
+    })?;
+    daemon_lock.record_database(database)?;
     let wakers = Arc::new(Wakers::default());
+    spawn_stop_deadline(shutdown.clone(), cfg.store_path.clone());
     spawn_signal_listeners(&wakers, shutdown)?;
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
@@ -196,12 +287,34 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         seq: 0,
         plan_due: None,
         look_folders: Vec::new(),
+        database,
     };
     daemon.seq = last_turn_seq(&daemon.store)?;
-    daemon.run_loop().await;
-    tracing::info!("rapport daemon stopped");
+    let ran = daemon.run_loop().await;
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
-    Ok(())
+    drop(daemon_lock);
+    if let Err(e) = &ran {
+        tracing::error!(error = %format!("{e:#}"), "rapport daemon stopped");
+    } else {
+        tracing::info!("rapport daemon stopped");
+    }
+    ran
+}
+
+/// Whether the database file at `path` is still `opened`; an error naming the change
+/// and the way out if not.
+fn check_database(path: &Path, opened: FileId) -> Result<()> {
+    match FileId::of(path) {
+        Some(now) if now == opened => Ok(()),
+        Some(now) => bail!(
+            "the database {} was replaced while the daemon ran (it opened file {opened}, the path is now file {now}); stopping so that nothing is planned or sent from a copy nobody reads — systemd starts it again on the new file (or run `rapport daemon` again)",
+            path.display()
+        ),
+        None => bail!(
+            "the database {} was deleted or moved while the daemon ran; stopping so that nothing is planned or sent from a file nobody reads — restore it, or let systemd start the daemon again on a new one",
+            path.display()
+        ),
+    }
 }
 
 /// The loop's state between turns.
@@ -220,12 +333,19 @@ struct Daemon {
     plan_due: Option<jiff::Timestamp>,
     /// The folders looked at again just before each send (the chosen ones but Sent).
     look_folders: Vec<String>,
+    /// The database file the daemon opened.
+    database: FileId,
 }
 
 impl Daemon {
-    async fn run_loop(&mut self) {
+    async fn run_loop(&mut self) -> Result<()> {
+        let mut ended = Ok(());
         loop {
             if self.wakers.stop.load(Ordering::SeqCst) {
+                break;
+            }
+            if let Err(e) = check_database(&self.cfg.store_path, self.database) {
+                ended = Err(e);
                 break;
             }
             self.heartbeat.store(monotonic_secs(), Ordering::Relaxed);
@@ -242,6 +362,7 @@ impl Daemon {
         if let Some(s) = self.session.take() {
             s.logout().await;
         }
+        ended
     }
 
     fn reload(&mut self) {
@@ -254,6 +375,50 @@ impl Daemon {
             Err(e) => {
                 tracing::error!(error = %e, "new configuration refused; keeping the old one");
             }
+        }
+    }
+}
+
+/// After a stop request, gives the loop [`STOP_GRACE`] to finish; then abandons what it
+/// is doing (an SMTP exchange the server is slow to answer): a draft in `sending` is
+/// marked `unknown` with the hint, logged, and the process exits (1 if a draft was cut
+/// off, else 0).
+fn spawn_stop_deadline(mut shutdown: watch::Receiver<bool>, store_path: PathBuf) {
+    tokio::spawn(async move {
+        while !*shutdown.borrow() {
+            if shutdown.changed().await.is_err() {
+                return;
+            }
+        }
+        tokio::time::sleep(STOP_GRACE).await;
+        let cut = abandon_sending(&store_path);
+        tracing::warn!(
+            grace = ?STOP_GRACE,
+            cut_off = cut,
+            "stopping took longer than the grace period; exiting now"
+        );
+        std::process::exit(i32::from(cut > 0));
+    });
+}
+
+/// Marks the drafts left in `sending` `unknown` with the hint, logging each; returns
+/// how many.
+fn abandon_sending(store_path: &Path) -> usize {
+    let ids = crate::clock::now()
+        .and_then(|now| Store::open(store_path).and_then(|s| s.recover_interrupted(now)));
+    match ids {
+        Ok(ids) => {
+            for id in &ids {
+                tracing::error!(
+                    draft = id,
+                    "stopped while the server was still taking this draft: it may or may not have arrived, so it is `unknown` and never resent on its own; check your Sent folder, then `rapport queue resolve {id} sent` or `rapport queue resolve {id} not-sent`"
+                );
+            }
+            ids.len()
+        }
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "could not record the draft being sent as unknown; the next start does");
+            1
         }
     }
 }

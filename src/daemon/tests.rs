@@ -130,3 +130,83 @@ fn a_held_draft_that_is_due_is_looked_at_again_in_a_minute_not_in_a_spin() {
     let (at, _) = next_due(&store, &cfg, now, None).unwrap().unwrap();
     assert_eq!(at, t("2026-11-23T10:01:00Z"));
 }
+
+#[test]
+fn the_database_file_is_checked_by_identity_not_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.db");
+    std::fs::write(&path, b"one").unwrap();
+    let opened = FileId::of(&path).unwrap();
+    assert!(check_database(&path, opened).is_ok());
+    // Written in place: still the same file.
+    std::fs::write(&path, b"one, more").unwrap();
+    assert!(check_database(&path, opened).is_ok());
+    // Replaced by another file of the same name (a restored backup).
+    let other = dir.path().join("backup.db");
+    std::fs::write(&other, b"two").unwrap();
+    std::fs::rename(&other, &path).unwrap();
+    let e = format!("{:#}", check_database(&path, opened).unwrap_err());
+    assert!(e.contains("was replaced while the daemon ran"), "{e}");
+    // Deleted.
+    std::fs::remove_file(&path).unwrap();
+    let e = format!("{:#}", check_database(&path, opened).unwrap_err());
+    assert!(e.contains("was deleted or moved"), "{e}");
+    // The lock file's record of it reads back.
+    assert_eq!(FileId::parse(&opened.to_string()), Some(opened));
+    assert_eq!(FileId::parse("garbage"), None);
+}
+
+#[test]
+fn a_symlinked_path_to_the_database_takes_the_same_locks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    std::fs::write(&db, b"").unwrap();
+    let link = dir.path().join("elsewhere.db");
+    std::os::unix::fs::symlink(&db, &link).unwrap();
+    let held = try_lock(&db).unwrap();
+    assert!(held.is_some());
+    assert!(try_lock(&link).unwrap().is_none(), "the daemon lock");
+    let send = crate::send::try_lock(&link).unwrap();
+    assert!(send.is_some());
+    assert!(
+        crate::send::try_lock(&db).unwrap().is_none(),
+        "the send lock"
+    );
+}
+
+#[test]
+fn the_stop_grace_fits_inside_the_units_stop_timeout() {
+    let unit = include_str!("../../systemd/rapport.service");
+    let stop: u64 = unit
+        .lines()
+        .find_map(|l| l.strip_prefix("TimeoutStopSec="))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // Room to record the draft, log and exit after the grace.
+    assert!(STOP_GRACE + Duration::from_secs(3) <= Duration::from_secs(stop));
+}
+
+#[test]
+fn the_cli_tells_a_daemon_working_on_a_replaced_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    std::fs::write(&db, b"one").unwrap();
+    let mut lock = try_lock(&db).unwrap().unwrap();
+    let before = running_daemon(&db).unwrap().unwrap();
+    assert!(before.same_file, "no file recorded yet: taken as the same");
+    lock.record_database(FileId::of(&db).unwrap()).unwrap();
+    let same = running_daemon(&db).unwrap().unwrap();
+    assert_eq!(same.pid, std::process::id().to_string());
+    assert!(same.same_file);
+    assert_eq!(running(&db).unwrap(), Some(same.pid.clone()));
+    let other = dir.path().join("restored.db");
+    std::fs::write(&other, b"two").unwrap();
+    std::fs::rename(&other, &db).unwrap();
+    assert!(!running_daemon(&db).unwrap().unwrap().same_file);
+    std::fs::remove_file(&db).unwrap();
+    assert!(!running_daemon(&db).unwrap().unwrap().same_file);
+    drop(lock);
+    assert_eq!(running_daemon(&db).unwrap(), None);
+}

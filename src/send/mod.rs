@@ -15,14 +15,17 @@
 //! `rapport send` and the daemon both call [`send_due`].
 
 pub mod smtp;
+mod window;
+
+pub use window::window_check;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use jiff::{Timestamp, ToSpan, ZonedDateTime};
+use jiff::{Timestamp, ToSpan};
 
-use crate::config::{Loaded, Transport, Window};
+use crate::config::{Loaded, Transport};
 use crate::core::model::{DraftStatus, InteractionKind};
 use crate::store::{Draft, Store, fmt_ts};
 
@@ -94,37 +97,7 @@ pub fn try_lock(store_path: &Path) -> Result<Option<SendLock>> {
 }
 
 fn lock_path(store_path: &Path) -> PathBuf {
-    let mut name = store_path.file_name().unwrap_or_default().to_os_string();
-    name.push(".send.lock");
-    store_path.with_file_name(name)
-}
-
-/// Whether `now` is inside the send window; otherwise when it next opens.
-pub fn window_check(
-    window: &Window,
-    tz: &jiff::tz::TimeZone,
-    now: Timestamp,
-) -> Result<(), ZonedDateTime> {
-    let local = now.to_zoned_datetime(tz.clone());
-    let t = local.time();
-    if window.days.contains(&local.weekday()) && t >= window.start && t < window.end {
-        return Ok(());
-    }
-    // Find the next opening, at most 8 days ahead.
-    let mut day = local.date();
-    for _ in 0..8 {
-        if window.days.contains(&day.weekday())
-            && let Ok(open) = day.to_datetime(window.start).to_zoned_datetime(tz.clone())
-            && open.timestamp() > now
-        {
-            return Err(open);
-        }
-        day = match day.tomorrow() {
-            Ok(d) => d,
-            Err(_) => break,
-        };
-    }
-    Err(local)
+    crate::store::lock_path(store_path, ".send.lock")
 }
 
 /// The start and end of the local day holding `now`.
@@ -253,6 +226,12 @@ fn send(
         recovered_unknown: store.recover_interrupted(now)?,
         ..Report::default()
     };
+    for id in &report.recovered_unknown {
+        tracing::error!(
+            draft = id,
+            "this draft was being sent when rapport stopped: it may or may not have arrived, so it is `unknown` and never resent on its own; check your Sent folder, then `rapport queue resolve {id} sent` or `rapport queue resolve {id} not-sent`"
+        );
+    }
     store.wake_snoozed(now)?;
     let due = match which {
         Which::Due => store.due_approved(now)?,
@@ -341,21 +320,22 @@ fn send_one(
         report.held = Some(e.to_string());
         return Ok(Step::Stop);
     }
-    let Some(claimed) = store.claim_for_sending(draft.id, now)? else {
+    let stamp = |m: &[u8]| crate::core::render::stamp_date(m, now, &cfg.tz);
+    let Some(claimed) = store.claim_stamped(draft.id, now, stamp)? else {
         report.skipped.push((
             draft.id,
             "changed since approval or taken by another process; see `rapport queue`".into(),
         ));
         return Ok(Step::Next);
     };
-    let bytes = crate::core::render::stamp_date(&claimed.message, now, &cfg.tz);
+    let bytes = claimed.outgoing();
     let delivery = Delivery {
         from: cfg.config.identity.email.as_str(),
         to: &claimed.to_addr,
-        message: &bytes,
+        message: bytes,
     };
     let result = match (cfg.config.smtp.transport, session.as_mut()) {
-        (Transport::File, _) => write_file(cfg, &claimed, &bytes),
+        (Transport::File, _) => write_file(cfg, &claimed, bytes),
         (Transport::Smtp, Some(s)) => s.deliver(&delivery),
         (Transport::Smtp, None) => Err(DeliveryError::Transient {
             message: "no SMTP session".into(),
@@ -576,6 +556,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Window;
     use jiff::civil::{Time, Weekday};
     use jiff::tz::TimeZone;
 

@@ -25,6 +25,34 @@ use crate::secrets::{Secret, sasl};
 /// An open, authenticated SMTP session.
 pub struct Session {
     conn: SmtpConnection,
+    /// `[smtp] timeout_seconds`, for the words of a timeout.
+    timeout: u64,
+}
+
+/// Whether `e` is the server not answering in time. A socket read past its timeout
+/// fails with `EAGAIN` on Linux ("Resource temporarily unavailable (os error 11)"), not
+/// `TimedOut`, so lettre's own `is_timeout` misses it.
+fn timed_out(e: &lettre::transport::smtp::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            );
+        }
+        source = err.source();
+    }
+    false
+}
+
+/// The words for an error: a timeout said as one, naming the setting.
+fn described(e: &lettre::transport::smtp::Error, timeout: u64) -> String {
+    if timed_out(e) {
+        format!("the server did not answer within {timeout} s ([smtp] timeout_seconds)")
+    } else {
+        e.to_string()
+    }
 }
 
 /// A command line written as is (it holds a token: never log it).
@@ -59,8 +87,9 @@ impl Session {
     /// afresh and tried once more on a new connection.
     pub fn connect(cfg: &Smtp, username: &str, hello: &str) -> Result<Session, DeliveryError> {
         let mut conn = open(cfg, hello)?;
+        let timeout = cfg.timeout_seconds.max(1);
         match login(&mut conn, cfg, username) {
-            Ok(()) => return Ok(Session { conn }),
+            Ok(()) => return Ok(Session { conn, timeout }),
             Err(LoginError::Failed(e)) => {
                 conn.abort();
                 return Err(e);
@@ -72,7 +101,7 @@ impl Session {
         }
         let mut conn = open(cfg, hello)?;
         match login(&mut conn, cfg, username) {
-            Ok(()) => Ok(Session { conn }),
+            Ok(()) => Ok(Session { conn, timeout }),
             Err(e) => {
                 conn.abort();
                 Err(match e {
@@ -121,7 +150,7 @@ impl Session {
             .and_then(|_| self.conn.command(Rcpt::new(to, Vec::new())))
             .and_then(|_| self.conn.command(Data));
         if let Err(e) = result {
-            let err = refusal(&e);
+            let err = refusal(&e, self.timeout);
             self.reset();
             return Err(err);
         }
@@ -131,11 +160,14 @@ impl Session {
         // The message itself: a reply decides; no reply means nobody knows.
         match self.conn.message(body) {
             Ok(_) => Ok(()),
-            Err(e) if e.is_permanent() || e.is_transient() => Err(refusal(&e)),
+            Err(e) if e.is_permanent() || e.is_transient() => Err(refusal(&e, self.timeout)),
             Err(e) => {
                 self.conn.abort();
                 Err(DeliveryError::Unknown {
-                    message: format!("the connection failed after the message was sent: {e}"),
+                    message: format!(
+                        "the connection failed after the message was sent: {}",
+                        described(&e, self.timeout)
+                    ),
                 })
             }
         }
@@ -170,8 +202,8 @@ pub fn offered_auth(cfg: &Smtp, hello: &str) -> Result<Vec<String>, DeliveryErro
 }
 
 /// A refusal at MAIL, RCPT or DATA (or the reply to the data) as a delivery error.
-fn refusal(e: &lettre::transport::smtp::Error) -> DeliveryError {
-    let message = e.to_string();
+fn refusal(e: &lettre::transport::smtp::Error, timeout: u64) -> DeliveryError {
+    let message = described(e, timeout);
     if e.is_permanent() {
         if super::recipient_unknown(&message) {
             DeliveryError::RecipientUnknown { message }
@@ -188,15 +220,17 @@ fn open(cfg: &Smtp, hello: &str) -> Result<SmtpConnection, DeliveryError> {
     let port = port(cfg);
     let timeout = Some(Duration::from_secs(cfg.timeout_seconds.max(1)));
     let hello = ClientId::Domain(hello.to_string());
-    let transient = |what: &str, e: &dyn std::fmt::Display| DeliveryError::Transient {
-        message: format!("{what} {}:{port}: {e}", cfg.host),
+    let seconds = cfg.timeout_seconds.max(1);
+    let transient = |what: &str, e: &lettre::transport::smtp::Error| DeliveryError::Transient {
+        message: format!("{what} {}:{port}: {}", cfg.host, described(e, seconds)),
     };
     let addr = (cfg.host.as_str(), port);
     let mut conn = match cfg.security {
         Security::Tls => {
             let params = tls(cfg)?;
-            SmtpConnection::connect(addr, timeout, &hello, Some(&params), None)
-                .map_err(|e| classify_connect_error("connecting to", &cfg.host, port, &e))?
+            SmtpConnection::connect(addr, timeout, &hello, Some(&params), None).map_err(|e| {
+                classify_connect_error("connecting to", &cfg.host, port, &e, seconds)
+            })?
         }
         Security::Starttls => {
             let params = tls(cfg)?;
@@ -211,8 +245,9 @@ fn open(cfg: &Smtp, hello: &str) -> Result<SmtpConnection, DeliveryError> {
                     ),
                 });
             }
-            conn.starttls(&params, &hello)
-                .map_err(|e| classify_connect_error("STARTTLS with", &cfg.host, port, &e))?;
+            conn.starttls(&params, &hello).map_err(|e| {
+                classify_connect_error("STARTTLS with", &cfg.host, port, &e, seconds)
+            })?;
             conn
         }
         Security::None => {
@@ -350,6 +385,7 @@ fn classify_connect_error(
     host: &str,
     port: u16,
     e: &lettre::transport::smtp::Error,
+    timeout: u64,
 ) -> DeliveryError {
     // lettre reports a certificate refused during STARTTLS as a network error.
     let text = e.to_string();
@@ -361,7 +397,7 @@ fn classify_connect_error(
         }
     } else {
         DeliveryError::Transient {
-            message: format!("{what} {host}:{port}: {e}"),
+            message: format!("{what} {host}:{port}: {}", described(e, timeout)),
         }
     }
 }

@@ -39,9 +39,19 @@ pub struct Draft {
     pub next_attempt_at: Option<String>,
     pub last_error: String,
     pub status_note: String,
+    /// The exact bytes handed to the server (`message` with its `Date:` stamped), set
+    /// when the draft is claimed for sending; `None` before.
+    #[serde(skip)]
+    pub sent_message: Option<Vec<u8>>,
 }
 
 impl Draft {
+    /// The bytes that went out (or go out): the stamped ones once claimed, else the
+    /// approved ones.
+    pub fn outgoing(&self) -> &[u8] {
+        self.sent_message.as_deref().unwrap_or(&self.message)
+    }
+
     /// When it may go out: the due time, or the end of a snooze, or the next retry.
     pub fn effective_due(&self) -> &str {
         let mut due = self.due_at.as_str();
@@ -87,7 +97,8 @@ pub fn digest(bytes: &[u8]) -> String {
 const COLUMNS: &str =
     "id, contact_id, kind, template, reason, reason_key, due_at, status, to_addr, to_name,
     subject, body, message_id, in_reply_to, refs, message, approved_digest, created_at, updated_at,
-    approved_at, sent_at, snoozed_until, attempts, next_attempt_at, last_error, status_note";
+    approved_at, sent_at, snoozed_until, attempts, next_attempt_at, last_error, status_note,
+    sent_message";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Draft> {
     let kind: String = r.get(2)?;
@@ -123,6 +134,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Draft> {
         next_attempt_at: r.get(23)?,
         last_error: r.get(24)?,
         status_note: r.get(25)?,
+        sent_message: r.get(26)?,
     })
 }
 
@@ -362,8 +374,22 @@ impl Store {
     }
 
     /// `approved → sending`, committed before any byte goes to the server. Refuses a
-    /// draft whose bytes are not the approved ones.
+    /// draft whose bytes are not the approved ones. The bytes go out as they are (the
+    /// store's own tests); senders use [`Store::claim_stamped`].
     pub fn claim_for_sending(&self, id: i64, now: Timestamp) -> Result<Option<Draft>> {
+        self.claim_stamped(id, now, <[u8]>::to_vec)
+    }
+
+    /// `approved → sending`, recording in the same statement the exact bytes that will
+    /// go out: `stamp` of the approved bytes (their `Date:` header). The copy filed in
+    /// Sent is these bytes, so it is what the recipient got. Refuses a draft whose bytes
+    /// are not the approved ones.
+    pub fn claim_stamped(
+        &self,
+        id: i64,
+        now: Timestamp,
+        stamp: impl FnOnce(&[u8]) -> Vec<u8>,
+    ) -> Result<Option<Draft>> {
         let Some(d) = self.draft(id)? else {
             return Ok(None);
         };
@@ -381,12 +407,13 @@ impl Store {
             )?;
             return Ok(None);
         }
+        let outgoing = stamp(&d.message);
         let ok = self.transition(
             id,
             &[DraftStatus::Approved],
             DraftStatus::Sending,
-            ", attempts = attempts + 1",
-            &[],
+            ", attempts = attempts + 1, sent_message = ?4",
+            &[&outgoing],
             now,
         )?;
         if !ok {

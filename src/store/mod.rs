@@ -31,7 +31,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub use batch::Batch;
 pub use contacts::{Contact, ContactEmail, ContactLine, ContactPatch, NewContact};
-pub use drafts::{Draft, NewDraft};
+pub use drafts::{Draft, NewDraft, digest as drafts_digest};
 pub use messages::{Attention, AttentionKind, Cursor, NewMessage, StoredMessage, SyncState};
 pub use sent_copy::{CopyState, SentCopy};
 
@@ -82,13 +82,17 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0016_plan_marks_counted",
         include_str!("migrations/0016_plan_marks_counted.sql"),
     ),
+    (
+        "0017_drafts_autoincrement",
+        include_str!("migrations/0017_drafts_autoincrement.sql"),
+    ),
     ("0018_arrival", include_str!("migrations/0018_arrival.sql")),
 ];
 
 /// The migrations that rebuild a table other tables point at, and so must run with
 /// foreign keys off (SQLite's documented way: otherwise dropping the old table cascades
 /// into, or fails on, its children). `foreign_key_check` runs before they commit.
-const FOREIGN_KEYS_OFF: &[&str] = &["0010_contacts_autoincrement"];
+const FOREIGN_KEYS_OFF: &[&str] = &["0010_contacts_autoincrement", "0017_drafts_autoincrement"];
 
 /// The schema version this build of rapport writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -152,6 +156,53 @@ fn disk_hint(e: &anyhow::Error) -> &'static str {
     }
 }
 
+/// Refuses, without opening it, a database file whose header says a newer rapport
+/// wrote it (the user version, bytes 60–63 of an SQLite file). A file that is not (yet)
+/// an SQLite database, or cannot be read, is left to the checks after.
+fn refuse_newer_file(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut header = [0u8; 64];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut header));
+    if read.is_err() || !header.starts_with(b"SQLite format 3\0") {
+        return Ok(());
+    }
+    let version = i64::from(u32::from_be_bytes([
+        header[60], header[61], header[62], header[63],
+    ]));
+    if version > SCHEMA_VERSION {
+        bail!(
+            "the database {} was written by a newer rapport (schema {version}, this one knows {SCHEMA_VERSION}); it was left untouched: upgrade rapport, or point [store] path at another file",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// When the database's folder cannot be written (SQLite creates its `-wal` and `-shm`
+/// files there), the hint that says so; else nothing.
+fn folder_hint(path: &Path) -> String {
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return String::new();
+    };
+    let probe = dir.join(".rapport-write-check");
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            String::new()
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => String::new(),
+        Err(e) => format!(
+            " (its folder {} cannot be written: {e}; SQLite keeps its -wal and -shm files beside the database, so make the folder writable (`chmod u+w {}`) or point [store] path at a writable place; `rapport status` still shows what it holds)",
+            dir.display(),
+            dir.display()
+        ),
+    }
+}
+
 /// Parses a stored timestamp.
 pub fn parse_ts(s: &str) -> Result<Timestamp> {
     s.parse::<Timestamp>()
@@ -184,6 +235,9 @@ impl Store {
     /// Opens (creating if needed, mode 0600 in a 0700 directory) and migrates the
     /// database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
+        // A database from a newer rapport is refused before anything touches it (no
+        // chmod, no switch to WAL): an older rapport must leave it exactly as it was.
+        refuse_newer_file(path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             create_private_dir(dir)?;
         }
@@ -198,9 +252,41 @@ impl Store {
         let conn = Connection::open(path)
             .with_context(|| format!("Opening the database {}", path.display()))?;
         Store::setup(conn).map_err(|e| {
-            let hint = disk_hint(&e);
+            // A folder that cannot be written is the more precise reason.
+            let hint = match folder_hint(path) {
+                h if h.is_empty() => disk_hint(&e).to_string(),
+                h => h,
+            };
             e.context(format!("Preparing the database {}{hint}", path.display()))
         })
+    }
+
+    /// Opens the database for reading only, touching nothing (no lock, no WAL, no
+    /// migration): for `status` when the data directory cannot be written. What an
+    /// unfinished write left in the WAL is not seen.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let uri = format!(
+            "file:{}?immutable=1",
+            path.display()
+                .to_string()
+                .replace('%', "%25")
+                .replace('?', "%3f")
+                .replace('#', "%23")
+        );
+        let conn = Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .with_context(|| format!("Opening the database {} to read", path.display()))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != SCHEMA_VERSION {
+            bail!(
+                "the database {} has schema {version} and cannot be brought to {SCHEMA_VERSION} while it is read-only",
+                path.display()
+            );
+        }
+        Ok(Store { conn })
     }
 
     /// A private in-memory database, for tests.
@@ -421,6 +507,27 @@ fn insert_interaction(conn: &Connection, i: &NewInteraction<'_>) -> Result<bool>
 }
 
 /// Creates the directory holding the database (mode 0700) if it is missing.
+/// The lock file `NAME{suffix}` beside the database, found through the database's real
+/// path (symlinks resolved, also those of its directory), so that two processes reaching
+/// one database by different paths take the same lock (issue 20.13: two daemons on one
+/// database through a symlinked path both ran).
+pub fn lock_path(store_path: &Path, suffix: &str) -> std::path::PathBuf {
+    let real = std::fs::canonicalize(store_path)
+        .ok()
+        .or_else(|| {
+            let parent = store_path.parent().filter(|p| !p.as_os_str().is_empty())?;
+            Some(
+                std::fs::canonicalize(parent)
+                    .ok()?
+                    .join(store_path.file_name()?),
+            )
+        })
+        .unwrap_or_else(|| store_path.to_path_buf());
+    let mut name = real.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    real.with_file_name(name)
+}
+
 pub fn ensure_data_dir(store_path: &Path) -> Result<()> {
     match store_path.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) => create_private_dir(dir),

@@ -32,7 +32,9 @@ impl CopyState {
 pub struct SentCopy {
     pub draft_id: i64,
     pub message_id: String,
-    /// The exact bytes that went out over SMTP.
+    /// The exact bytes that went out over SMTP, `Date:` included (recorded when the
+    /// draft was claimed; a draft sent before migration 0017 has only its approved
+    /// bytes).
     pub message: Vec<u8>,
     pub sent_at: Timestamp,
     /// Whether sync has already seen this Message-ID in `folder` of the account.
@@ -44,7 +46,7 @@ impl Store {
     /// sync saw each one in `folder` of `account`.
     pub fn sent_copies_pending(&self, account: &str, folder: &str) -> Result<Vec<SentCopy>> {
         let mut stmt = self.conn.prepare(
-            "SELECT d.id, d.message_id, d.message, COALESCE(d.sent_at, d.updated_at),
+            "SELECT d.id, d.message_id, COALESCE(d.sent_message, d.message), COALESCE(d.sent_at, d.updated_at),
                     EXISTS (SELECT 1 FROM messages m
                             JOIN message_locations l ON l.message = m.id
                             WHERE m.message_id = d.message_id
@@ -76,6 +78,19 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// How many drafts were sent, and how many of those sync has seen in the user's own
+    /// mail (a copy the provider or rapport filed): with none seen, an `unknown` draft
+    /// cannot be checked against the mailbox.
+    pub fn sent_drafts_seen(&self) -> Result<(i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM messages m
+                                                  WHERE m.message_id = d.message_id)), 0)
+             FROM drafts d WHERE d.status = 'sent'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
     }
 
     /// Remembers that the draft's copy is in `folder`; a second record is ignored.

@@ -268,3 +268,109 @@ fn many_opening_a_new_database_at_once_all_succeed() {
         }
     }
 }
+
+/// Issue 20.13: a database from a newer rapport is refused before anything touches it:
+/// its mode, its journal mode and its folder stay as they were.
+#[cfg(unix)]
+#[test]
+fn a_newer_database_is_refused_untouched() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.db");
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.execute_batch("CREATE TABLE future (x)").unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    drop(conn);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let err = format!("{:#}", Store::open(&path).err().unwrap());
+    assert!(err.contains("newer rapport"), "{err}");
+    assert!(err.contains("left untouched"), "{err}");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644, "not chmod'ed");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "not switched to WAL");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["rapport.db"], "no -wal or -shm made");
+}
+
+/// Migration 0017 rebuilds `drafts` (AUTOINCREMENT, `sent_message`): every draft keeps
+/// its id and contact, the timeline's and the Sent copies' references still hold and
+/// still cascade, the indexes and the plan-marks triggers are back, and the next id is
+/// above every one copied.
+#[test]
+fn drafts_autoincrement_migration_keeps_every_row_and_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.db");
+    old_database(&path, version_before("0017_drafts_autoincrement"));
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO sent_copies (draft_id, state, folder, at)
+             VALUES (11, 'appended', 'Sent', '2026-01-04T00:00:00Z');",
+        )
+        .unwrap();
+    let before = children(&Connection::open(&path).unwrap());
+
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let conn = store.conn();
+    assert_eq!(children(conn), before);
+    let sql: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'drafts'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        sql.contains("AUTOINCREMENT") && sql.contains("sent_message"),
+        "{sql}"
+    );
+    assert_eq!(
+        count(
+            conn,
+            "SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'drafts'
+             AND name IN ('drafts_status', 'drafts_reason', 'plan_marks_draft_new',
+                          'plan_marks_draft_edit', 'plan_marks_draft_gone')"
+        ),
+        5
+    );
+    assert_eq!(
+        count(conn, "SELECT COUNT(*) FROM pragma_foreign_key_check"),
+        0
+    );
+    assert_eq!(
+        count(conn, "PRAGMA foreign_keys"),
+        1,
+        "foreign keys back on"
+    );
+    let d = store.draft(11).unwrap().unwrap();
+    assert_eq!((d.contact_id, d.sent_message), (5, None));
+
+    // The references point at the new table: removing Cy takes draft 11 and its Sent
+    // record, and the timeline entry of that draft loses its draft.
+    store.remove_contact(5).unwrap();
+    let conn = store.conn();
+    assert_eq!(count(conn, "SELECT COUNT(*) FROM sent_copies"), 0);
+    assert_eq!(count(conn, "SELECT COUNT(*) FROM drafts"), 1);
+    // The triggers work: a new draft marks its contact for planning, and takes an id
+    // above every one ever copied (11 was the highest and is gone).
+    conn.execute("DELETE FROM plan_marks", []).unwrap();
+    conn.execute_batch(
+        "INSERT INTO drafts (contact_id, kind, template, reason, reason_key, due_at,
+                to_addr, subject, body, message_id, message, created_at, updated_at) VALUES
+             (1, 'nudge', 'nudge', 'r', 'k9', '2026-02-01T00:00:00Z', 'ann@example.com',
+              's', 'b', 'm9@x', x'00', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');",
+    )
+    .unwrap();
+    assert_eq!(count(conn, "SELECT MAX(id) FROM drafts"), 12);
+    assert_eq!(
+        count(conn, "SELECT COUNT(*) FROM plan_marks WHERE contact = 1"),
+        1
+    );
+}

@@ -229,3 +229,80 @@ fn the_daemon_files_one_copy_in_the_turn_that_sent() {
     assert_eq!(copies(&s, &id), 1, "{}", read_log());
     assert_eq!(read_log().matches("saved a copy in Sent").count(), 2);
 }
+
+/// The copy in Sent, read back over IMAP (`BODY.PEEK[]`, by Message-ID) with Python's
+/// imaplib: an independent client, so rapport's own reader cannot hide a difference.
+fn copy_over_imap(s: &TestServers, message_id: &str) -> Vec<u8> {
+    let script = r#"
+import imaplib, ssl, sys
+host, port, ca, mid = sys.argv[1:5]
+ctx = ssl.create_default_context(cafile=ca)
+m = imaplib.IMAP4_SSL(host, int(port), ssl_context=ctx)
+m.login("me@example.test", "me-secret")
+m.select("Sent", readonly=True)
+typ, data = m.uid("SEARCH", None, "HEADER", "Message-ID", mid)
+uids = data[0].split()
+if len(uids) != 1:
+    sys.exit(f"{len(uids)} copies of {mid} in Sent")
+typ, data = m.uid("FETCH", uids[0], "(BODY.PEEK[])")
+sys.stdout.buffer.write(data[0][1])
+m.logout()
+"#;
+    let out = std::process::Command::new("/usr/bin/python3")
+        .args(["-I", "-c", script])
+        .arg(s.host())
+        .arg(s.imaps_port().to_string())
+        .arg(s.ca_pem_path())
+        .arg(format!("<{message_id}>"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Issue 22.1: the copy filed in Sent is byte for byte what the SMTP server received,
+/// its `Date:` (stamped at sending, long after approval) and Message-ID included — in
+/// `always` (right after `rapport send`) and in `auto` (at a later sync).
+#[test]
+fn the_copy_in_sent_is_the_bytes_that_went_out_date_included() {
+    for mode in [
+        "save_sent = \"always\"",
+        "save_sent = \"auto\"\nsave_sent_wait = 0",
+    ] {
+        let s = TestServers::start();
+        let mut env = setup(&s, mode);
+        // Approved at 10:00, sent two days later: the Date must say the later day.
+        env.now = "2026-11-25T14:30:00Z".into();
+        env.rapport(&["send"]).ok();
+        env.rapport(&["sync"]).ok();
+        let d = env.draft(1);
+        assert_eq!(d["status"], "sent", "{d}");
+        let id = d["message_id"].as_str().unwrap().to_string();
+        let delivered = s.sent_messages();
+        assert_eq!(delivered.len(), 1, "{mode}");
+        let copy = copy_over_imap(&s, &id);
+        assert_eq!(
+            String::from_utf8_lossy(&copy),
+            String::from_utf8_lossy(&delivered[0]),
+            "{mode}: the copy differs from what went out"
+        );
+        assert_eq!(copy, delivered[0], "{mode}");
+        let text = String::from_utf8_lossy(&copy);
+        assert!(
+            text.starts_with("Date: Wed, 25 Nov 2026 14:30:00 +0000\r\n"),
+            "{mode}: {text}"
+        );
+        assert!(text.contains(&format!("Message-ID: <{id}>\r\n")), "{text}");
+        // `queue show --json` and `--raw` give the same bytes.
+        assert_eq!(d["sent_message"].as_str().unwrap().as_bytes(), &copy[..]);
+        let raw = env
+            .command(&["queue", "show", "1", "--raw"])
+            .output()
+            .unwrap();
+        assert_eq!(raw.stdout, copy, "{mode}");
+    }
+}

@@ -11,14 +11,32 @@ use anyhow::Result;
 use crate::cli::output::outln;
 use crate::cli::{Ctx, print_json};
 
+/// Reads the file, but never more than [`crate::contacts::import::MAX_IMPORT_BYTES`] and
+/// one byte: a huge file or an endless one (`/dev/zero`) ends with a clear error, not
+/// with all the memory.
+fn read_bounded(file: &std::path::Path) -> Result<Vec<u8>> {
+    use crate::contacts::import::{ImportError, MAX_IMPORT_BYTES};
+    use std::io::Read;
+    let cannot = |e: std::io::Error| anyhow::anyhow!("cannot read {}: {e}", file.display());
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .map_err(cannot)?
+        .take(MAX_IMPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_IMPORT_BYTES {
+        anyhow::bail!("{}: {}", file.display(), ImportError::TooLarge);
+    }
+    Ok(bytes)
+}
+
 pub(super) fn import(
     ctx: &mut Ctx,
     file: &std::path::Path,
     json: bool,
     dry_run: bool,
 ) -> Result<ExitCode> {
-    let bytes =
-        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let bytes = read_bounded(file)?;
     let parsed = crate::contacts::import::parse_import(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let report = if dry_run {

@@ -672,3 +672,26 @@ fn a_row_split_by_an_unquoted_comma_is_skipped_not_imported_as_junk() {
     );
     assert_problems(&parsed.problems, &[(2, "it was skipped")]);
 }
+
+/// Issue 20.13: a line no export has (a 400 MB one-line file) is refused before any
+/// decoding or copying, naming the line.
+#[test]
+fn an_overlong_line_is_refused_before_it_is_decoded() {
+    let mut text = b"Name,Email\n".to_vec();
+    text.extend(std::iter::repeat_n(b'a', MAX_LINE_BYTES + 1));
+    text.extend_from_slice(b"\nAda,ada@example.org\n");
+    assert_eq!(
+        parse_import(&text),
+        Err(ImportError::LineTooLong { line: 2 })
+    );
+    let message = ImportError::LineTooLong { line: 2 }.to_string();
+    assert!(
+        message.contains("line 2 is longer than 16 MiB"),
+        "{message}"
+    );
+    // A long but possible line is read.
+    let mut ok = b"Name,Email,Notes\nAda,ada@example.org,".to_vec();
+    ok.extend(std::iter::repeat_n(b'n', 100_000));
+    ok.push(b'\n');
+    assert_eq!(parse_import(&ok).unwrap().contacts.len(), 1);
+}

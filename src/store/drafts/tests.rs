@@ -117,3 +117,34 @@ fn snooze_and_reject() {
     let e = s.approve(id, now).unwrap_err().to_string();
     assert!(e.contains("rejected"), "{e}");
 }
+
+#[test]
+fn a_deleted_drafts_id_is_never_handed_out_again() {
+    let (s, c) = setup();
+    let now = t("2026-11-22T09:00:00Z");
+    let first = s.insert_draft(&new_draft(c, "r1"), now).unwrap().unwrap();
+    s.conn()
+        .execute("DELETE FROM drafts WHERE id = ?1", [first])
+        .unwrap();
+    let second = s.insert_draft(&new_draft(c, "r2"), now).unwrap().unwrap();
+    assert!(second > first, "{second} reuses {first}");
+}
+
+#[test]
+fn the_claim_records_the_stamped_bytes_that_go_out() {
+    let (s, c) = setup();
+    let now = t("2026-11-22T09:00:00Z");
+    let id = s.insert_draft(&new_draft(c, "r1"), now).unwrap().unwrap();
+    s.approve(id, now).unwrap();
+    let d = s
+        .claim_stamped(id, now, |m| [b"Date: x\r\n".as_slice(), m].concat())
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.outgoing(), b"Date: x\r\nSubject: Coffee?\r\n\r\nHi\r\n");
+    assert_eq!(
+        d.message, b"Subject: Coffee?\r\n\r\nHi\r\n",
+        "approved bytes kept"
+    );
+    let again = s.draft(id).unwrap().unwrap();
+    assert_eq!(again.sent_message.as_deref(), Some(d.outgoing()));
+}

@@ -1,0 +1,166 @@
+//! `rapport send`'s look at the mailbox before each draft of a batch, as the daemon
+//! does in its turn: the first draft rests on the look made before the batch, every
+//! later one on a fresh read of the watched folders (one IMAP connection kept for the
+//! batch), so a reply that lands while the batch is going out withdraws the drafts
+//! after it. A look that fails holds the draft (it stays approved).
+//!
+//! This module must never send, and never let a draft through when it could not look.
+
+use anyhow::Result;
+use jiff::Timestamp;
+
+use crate::config::Loaded;
+use crate::mail::imap::{self, Special};
+use crate::mail::sync::{choose_folders, imap_account, imap_username, sync_folder};
+use crate::send::Verdict;
+use crate::store::{Draft, Store};
+
+/// Debug builds only: `RAPPORT_TEST_SEND_GATE=PATH` makes the CLI, before its second
+/// and every later look, create `PATH.waiting` and wait (at most 30 s) until PATH
+/// exists, so a test can deliver mail between two drafts of one batch (the daemon
+/// reads the same variable in its turn).
+const GATE_ENV: &str = "RAPPORT_TEST_SEND_GATE";
+
+fn test_gate() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let Some(gate) = std::env::var_os(GATE_ENV).map(std::path::PathBuf::from) else {
+        return;
+    };
+    let mut waiting = gate.clone().into_os_string();
+    waiting.push(".waiting");
+    let _ = std::fs::write(&waiting, b"");
+    let start = std::time::Instant::now();
+    while !gate.exists() && start.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The looks of one `rapport send` (or `approve --now`) batch.
+pub(super) struct Looks<'a> {
+    cfg: &'a Loaded,
+    now: Timestamp,
+    /// How the look before the batch went.
+    first: Result<(), String>,
+    /// Whether a draft has used the look before the batch already.
+    used_first: bool,
+    rt: Option<tokio::runtime::Runtime>,
+    session: Option<imap::Session>,
+    folders: Vec<String>,
+}
+
+impl<'a> Looks<'a> {
+    pub(super) fn new(cfg: &'a Loaded, now: Timestamp, first: Result<(), String>) -> Self {
+        Looks {
+            cfg,
+            now,
+            first,
+            used_first: false,
+            rt: None,
+            session: None,
+            folders: Vec::new(),
+        }
+    }
+
+    /// The pre-send check for `d`.
+    pub(super) fn check(&mut self, store: &mut Store, d: &Draft) -> Result<Verdict> {
+        if let Err(e) = &self.first {
+            return Ok(Verdict::Hold(format!(
+                "could not check the mailbox for a reply first ({e}); it stays approved"
+            )));
+        }
+        if !self.used_first {
+            self.used_first = true;
+            return Ok(Verdict::Proceed);
+        }
+        test_gate();
+        let new = match self.look_again(store) {
+            Ok(n) => n,
+            Err(e) => {
+                self.session = None;
+                return Ok(Verdict::Hold(format!(
+                    "could not look at the mailbox again just before sending ({e:#}); it stays approved"
+                )));
+            }
+        };
+        if new == 0 {
+            return Ok(Verdict::Proceed);
+        }
+        tracing::info!(
+            new,
+            draft = d.id,
+            "new mail during the batch; planning again"
+        );
+        let plan = crate::followup::bring_current(store, self.cfg, self.now)?;
+        if let Some((_, why)) = plan.superseded.iter().find(|(id, _)| *id == d.id) {
+            return Ok(Verdict::Supersede(why.clone()));
+        }
+        crate::send::replied_since(store, d)
+    }
+
+    /// Reads the watched folders again (not Sent); returns how many messages were new.
+    fn look_again(&mut self, store: &mut Store) -> Result<usize> {
+        let mut new = 0;
+        if self.cfg.config.maildir.is_some() {
+            for r in crate::mail::maildir::sync_maildir(store, self.cfg, self.now)? {
+                if let Some(e) = r.error {
+                    anyhow::bail!("{}: {e}", r.folder);
+                }
+                new += r.new;
+            }
+        }
+        let cfg = self.cfg;
+        let Some(icfg) = &cfg.config.imap else {
+            return Ok(new);
+        };
+        let rt = match self.rt.take() {
+            Some(rt) => rt,
+            None => tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?,
+        };
+        let done = rt.block_on(self.sync_imap(store, icfg));
+        self.rt = Some(rt);
+        Ok(new + done?)
+    }
+
+    async fn sync_imap(&mut self, store: &mut Store, icfg: &crate::config::Imap) -> Result<usize> {
+        let username = imap_username(self.cfg, icfg);
+        let account = imap_account(icfg, &username);
+        let mut s = match self.session.take() {
+            Some(s) => s,
+            None => {
+                let mut s = imap::Session::connect(icfg, &username).await?;
+                let found = s.folders().await?;
+                let sent = found
+                    .iter()
+                    .find(|f| f.special == Some(Special::Sent))
+                    .map(|f| f.name.clone())
+                    .or_else(|| icfg.sent_folder.clone());
+                self.folders = choose_folders(icfg, &found)
+                    .into_iter()
+                    .filter(|f| Some(f) != sent.as_ref())
+                    .collect();
+                s
+            }
+        };
+        let mut new = 0;
+        for folder in &self.folders {
+            let r = sync_folder(store, self.cfg, &mut s, &account, folder, self.now, &|| {
+                false
+            })
+            .await?;
+            new += r.new;
+        }
+        self.session = Some(s);
+        Ok(new)
+    }
+
+    /// Logs out of the batch's connection, if one was opened.
+    pub(super) fn finish(mut self) {
+        if let (Some(rt), Some(s)) = (self.rt.take(), self.session.take()) {
+            rt.block_on(s.logout());
+        }
+    }
+}
