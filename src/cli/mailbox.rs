@@ -194,6 +194,8 @@ fn attributed(ctx: &Ctx, m: &StoredMessage) -> Result<()> {
             cell(&how, 120)
         )?;
         if let Some((address, _)) = route.as_ref().and_then(Route::stand_in) {
+            // From mail: shown with control characters blanked, like every cell.
+            let address = cell(address, 254);
             outln!(
                 "    {address} is not one of their addresses: `rapport contacts edit {} --email {address}` adds it, `rapport contacts add {address}` makes it a contact",
                 i.contact_id
