@@ -303,6 +303,8 @@ fn fill_messages(store: &mut Store, now: jiff::Timestamp) -> Result<()> {
                 ..Classification::default()
             },
             parse_error: String::new(),
+            arrived: None,
+            parties: Default::default(),
         };
         tx.upsert_message(&m, now)?;
     }

@@ -47,6 +47,8 @@ fn main() -> anyhow::Result<()> {
                 ..Classification::default()
             },
             parse_error: String::new(),
+            arrived: None,
+            parties: Default::default(),
         };
         batch.upsert_message(&m, now)?;
     }

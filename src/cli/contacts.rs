@@ -24,6 +24,9 @@ pub enum ContactsCmd {
         email: String,
         #[command(flatten)]
         fields: Fields,
+        /// How you met, put on their timeline as a note (e.g. "introduced by Bob Lee").
+        #[arg(long, value_name = "TEXT")]
+        met: Option<String>,
     },
     /// List contacts.
     List {
@@ -131,7 +134,7 @@ fn clean(field: &str, v: &Option<String>) -> Result<Option<String>> {
 
 pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
     match cmd {
-        ContactsCmd::Add { email, fields } => add(&mut ctx, email, fields),
+        ContactsCmd::Add { email, fields, met } => add(&mut ctx, email, fields, met),
         ContactsCmd::List { json } => list(&ctx, json),
         ContactsCmd::Show { contact, json } => {
             ctx.bring_current()?;
@@ -147,10 +150,11 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
     }
 }
 
-fn add(ctx: &mut Ctx, email: String, fields: Fields) -> Result<ExitCode> {
+fn add(ctx: &mut Ctx, email: String, fields: Fields, met: Option<String>) -> Result<ExitCode> {
     if !crate::core::address::is_email(email.trim()) {
         bail!("{email:?} is not an email address (expected name@domain.tld)");
     }
+    let met = clean("met", &met)?;
     if let Some(id) = ctx.store.contact_id_by_address(&email)? {
         bail!("{email} is already contact #{id}; `rapport contacts edit {id}` changes it");
     }
@@ -165,6 +169,18 @@ fn add(ctx: &mut Ctx, email: String, fields: Fields) -> Result<ExitCode> {
         source: "manual".into(),
     };
     let id = ctx.store.add_contact(&new, ctx.now)?;
+    if let Some(met) = met {
+        ctx.store.add_interaction(&NewInteraction {
+            contact_id: id,
+            at: ctx.now,
+            kind: InteractionKind::Note,
+            summary: &format!("how you met: {met}"),
+            message_key: "",
+            draft_id: None,
+            detail: serde_json::json!({ "met": met }),
+            source: "user",
+        })?;
+    }
     let linked = crate::mail::timeline::link_history(&mut ctx.store, &[id], ctx.now)?;
     if linked > 0 {
         outln!("Added contact #{id}, with {linked} earlier interaction(s) from your mail.")?;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use super::{Ctx, print_json};
+use super::{Ctx, cell, print_json};
 use crate::core::classify::model::Class;
 use crate::core::classify::{Certainty, Classification, Intent, Label};
 use crate::mail::sync::FolderReport;
@@ -112,6 +112,9 @@ pub fn why_json(m: &StoredMessage) -> Value {
         "bounce": c.bounce,
         "evidence": c.evidence,
         "parse_error": m.parse_error,
+        "arrived_at": m.arrived_at,
+        "seen_at": m.seen_at,
+        "parties": m.parties,
     })
 }
 
@@ -167,7 +170,61 @@ pub fn why(ctx: &Ctx, key: &str, json: bool) -> Result<ExitCode> {
             outln!("  - {}: {}", e.kind, e.detail)?;
         }
     }
+    attributed(ctx, &m)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `why`'s account of the contacts a message went to and how each was found, and of
+/// when it arrived.
+fn attributed(ctx: &Ctx, m: &StoredMessage) -> Result<()> {
+    use crate::core::attribution::Route;
+    let arrived = m.arrived_at.as_deref().unwrap_or("not given by the server");
+    outln!("Arrived: {arrived}; first read by rapport: {}", m.seen_at)?;
+    let entries = ctx.store.entries_of_message(&m.message_id)?;
+    if entries.is_empty() {
+        outln!("Attributed to: nobody (no contact has an address it names)")?;
+        return Ok(());
+    }
+    outln!("Attributed to:")?;
+    for (name, i) in entries {
+        let route: Option<Route> = i
+            .detail
+            .get("via")
+            .and_then(|v| serde_json::from_value(v.clone()).ok());
+        let how = match &route {
+            Some(r) => r.describe(),
+            None if m.direction == crate::core::model::Direction::Out => {
+                "you wrote to them".to_string()
+            }
+            None => "their address is the sender".to_string(),
+        };
+        outln!(
+            "  - {} (#{}): {}",
+            cell(&name, 40),
+            i.contact_id,
+            cell(&how, 120)
+        )?;
+        if let Some((address, _)) = route.as_ref().and_then(Route::stand_in) {
+            // From mail: shown with control characters blanked, like every cell.
+            let address = cell(address, 254);
+            outln!(
+                "    {address} is not one of their addresses: `rapport contacts edit {} --email {address}` adds it, `rapport contacts add {address}` makes it a contact",
+                i.contact_id
+            )?;
+        }
+        if let Some(r) = i.detail.get("referral") {
+            let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+            let address = r.get("address").and_then(Value::as_str).unwrap_or("");
+            let phrase = r.get("phrase").and_then(Value::as_str).unwrap_or("");
+            outln!(
+                "    hands the conversation to {} <{}> (\"{}\")",
+                cell(name, 40),
+                cell(address, 60),
+                cell(phrase, 40)
+            )?;
+        }
+    }
+    Ok(())
 }
 
 pub fn mark(

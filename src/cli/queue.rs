@@ -436,6 +436,15 @@ fn print_attention(items: &[crate::store::Attention]) -> Result<()> {
                 cell(&i.summary, 60),
                 i.message_id
             )?;
+            if let Some((name, address)) = &i.introduced {
+                let cmd = crate::core::attribution::add_contact_command(name, address, &i.contact);
+                outln!(
+                    "      {} introduced {}: {}",
+                    cell(&i.contact, 20),
+                    cell(address, 40),
+                    cell(&cmd, 160)
+                )?;
+            }
         }
         if !hint.is_empty() {
             outln!("{hint}")?;

@@ -5,6 +5,7 @@
 //! without servers or sleeping.
 
 pub mod address;
+pub mod attribution;
 pub mod brief;
 pub mod classify;
 pub mod contentline;

@@ -311,17 +311,8 @@ impl<'a> Planner<'a> {
         let declined = self.declined();
         let ask = self.open_ask();
         let dormant_since = ask.and_then(|a| self.dormant_since(a));
-        if declined.is_none() && dormant_since.is_none() {
-            let mut creates = Vec::new();
-            self.thank_yous(&mut creates);
-            if let Some(a) = ask {
-                self.nudge(a, &mut creates);
-            }
-            self.later_check_in(&mut creates);
-            if open.is_empty() && creates.is_empty() && ask.is_none() {
-                self.cadence_check_in(&mut creates);
-            }
-            for c in creates {
+        if declined.is_none() {
+            for c in self.creates(ask, dormant_since.is_some(), open.is_empty()) {
                 if let Action::Create {
                     kind,
                     reason_key,
@@ -342,6 +333,23 @@ impl<'a> Planner<'a> {
             actions,
             next,
         }
+    }
+
+    /// The drafts that should exist and do not yet, for a contact who did not say no.
+    fn creates(&self, ask: Option<OpenAsk<'a>>, dormant: bool, none_open: bool) -> Vec<Action> {
+        let mut creates = Vec::new();
+        if !dormant {
+            self.thank_yous(&mut creates);
+            if let Some(a) = ask {
+                self.nudge(a, &mut creates);
+            }
+        }
+        // A stale request never swallows a "come back around D": they answered.
+        self.later_check_in(&mut creates);
+        if none_open && creates.is_empty() && ask.is_none() {
+            self.cadence_check_in(&mut creates);
+        }
+        creates
     }
 
     fn blocked(&self) -> Option<(Stage, &'static str)> {
@@ -424,11 +432,16 @@ impl<'a> Planner<'a> {
         });
     }
 
-    /// `later()`, unless the date they gave is so long past (first sync of old history)
-    /// that the cadence takes over.
+    /// `later()`, unless it is old history (it came before rapport began reading the
+    /// mailbox) and the date they gave is so long past that the cadence takes over. One
+    /// that arrived while rapport was watching never expires: its check-in is drafted on
+    /// the first run on or after the date, however long rapport was not running.
     fn later_pending(&self) -> Option<(&'a Event, Date)> {
-        self.later().filter(|(_, until)| {
-            !self.passed(self.add_days(self.start_of(*until), self.policy.stale_request_days))
+        self.later().filter(|(reply, until)| {
+            let history = self.contact.watching_since.is_none_or(|w| reply.at < w);
+            !history
+                || !self
+                    .passed(self.add_days(self.start_of(*until), self.policy.stale_request_days))
         })
     }
 
@@ -500,10 +513,10 @@ impl<'a> Planner<'a> {
         // The hard rule: nothing automated goes to someone who wrote since it was made.
         // A thank-you still makes sense after a reply; a meeting request is the user's own.
         if matches!(d.kind, DraftKind::Nudge | DraftKind::CheckIn)
-            && let Some(e) = self
-                .events
-                .iter()
-                .find(|e| is_inbound_human(e.kind) && e.at > d.created_at)
+            && let Some(e) = self.events.iter().find(|e| {
+                is_inbound_human(e.kind)
+                    && (e.at > d.created_at || e.seen.is_some_and(|s| s > d.created_at))
+            })
         {
             return Some(format!(
                 "they wrote on {}, after this draft was made",
@@ -554,7 +567,7 @@ impl<'a> Planner<'a> {
         if m.cancelled {
             return Some("the meeting was cancelled".to_string());
         }
-        self.thank_you_sent_since(m.start)
+        self.thank_you_sent_since(m.start, m.end)
             .map(|e| format!("you sent a thank-you on {}", self.day(e.at)))
     }
 

@@ -51,6 +51,7 @@ fn event_of(i: &Interaction) -> Event {
     e.meeting_end = ts_at(d, "end");
     e.meeting_all_day = d.get("all_day").and_then(Value::as_bool) == Some(true);
     e.auto_reply_until = date_at(d, "until");
+    e.seen = ts_at(d, "seen");
     e
 }
 
@@ -66,6 +67,7 @@ pub fn inputs(
         all_addresses_bounced: !c.emails.is_empty()
             && c.emails.iter().all(|e| e.bounced_at.is_some()),
         has_address: !c.emails.is_empty(),
+        watching_since: store.watching_since()?,
     };
     let events = store.interactions(c.id)?.iter().map(event_of).collect();
     let mut drafts = Vec::new();

@@ -284,4 +284,6 @@ pub fn bring_current(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<
 }
 
 #[cfg(test)]
+mod conversation_tests;
+#[cfg(test)]
 mod tests;

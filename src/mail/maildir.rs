@@ -55,6 +55,13 @@ pub fn folders(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     Ok(out)
 }
 
+/// Whether a Maildir++ folder holds the user's sent mail, by the names mail programs
+/// give it (`.Sent`, `.Sent Messages`, `.Sent Items`, `.Sent Mail`).
+fn is_sent_folder(name: &str) -> bool {
+    let n = name.trim_start_matches('.').to_lowercase();
+    n == "sent" || n.starts_with("sent ") || n.ends_with(".sent")
+}
+
 /// The unique part of a Maildir file name: everything before the `:` that starts the
 /// info (`:2,FLAGS`). The Maildir specification keeps `:` out of unique names.
 pub fn unique_name(file_name: &str) -> &str {
@@ -112,10 +119,16 @@ pub fn sync_maildir_until(
         now,
     };
     let mut reports = Vec::new();
-    for (folder, dir) in folders(&root)? {
+    // The sent folders first, so that a reply is read knowing the request it answers;
+    // the classifier is built again per folder to know what the last one held.
+    let mut list = folders(&root)?;
+    list.sort_by_key(|(name, _)| !is_sent_folder(name));
+    let mut source = source;
+    for (folder, dir) in list {
         if stop() {
             return Ok(reports);
         }
+        source.classifier = Classifier::new(store, cfg, now)?;
         let (report, finished) = source.sync_folder(store, &folder, &dir, stop)?;
         reports.push(report);
         if !finished {

@@ -91,8 +91,10 @@ impl Classifier {
         })
     }
 
-    /// Parses and classifies raw bytes into a message record.
-    pub fn prepare(&self, raw: &[u8], fallback_date: Option<Timestamp>) -> NewMessage {
+    /// Parses and classifies raw bytes into a message record; `arrived` is when the
+    /// server says it arrived (INTERNALDATE, a Maildir file's time), also the date of a
+    /// message without one.
+    pub fn prepare(&self, raw: &[u8], arrived: Option<Timestamp>) -> NewMessage {
         let c = self.classify(raw);
         // The envelope stays in the stored classification; the columns get a copy.
         let env = c.envelope.clone();
@@ -129,12 +131,14 @@ impl Classifier {
             from_name,
             from_addr,
             to_addrs,
-            date: env.date.or(fallback_date).unwrap_or(self.now),
+            date: env.date.or(arrived).unwrap_or(self.now),
             subject: env.subject.unwrap_or_default(),
             snippet: env.snippet,
             label: c.label,
             classification: c,
             parse_error,
+            arrived,
+            parties: crate::core::attribution::read_parties(raw, &self.user),
         }
     }
 
@@ -228,8 +232,11 @@ pub fn record_with(
         return Ok((false, 0));
     }
     // What was just written, as it would read back: the row is not read again.
-    let stored = store::sync_batch::stored(row, m)?;
-    let n = crate::mail::timeline::derive(conn, &stored, now)?;
+    let stored = store::sync_batch::stored(row, m, now)?;
+    let mut n = crate::mail::timeline::derive(conn, &stored, now)?;
+    // The user's message may be the context of answers stored before it (read from
+    // INBOX before Sent, or filed in Sent late): they are derived and read again.
+    n += crate::mail::timeline::context_arrived(conn, &stored, now)?;
     Ok((true, n))
 }
 
@@ -242,23 +249,22 @@ pub fn confirm_unknown(store: &mut Store, now: Timestamp) -> Result<()> {
     Ok(())
 }
 
-/// Which folders to read: the configured ones, else the inbox and the \Sent folder.
+/// Which folders to read: the configured ones (in their order), else the \Sent folder
+/// and then the inbox. Sent comes first so that a reply is read with the request it
+/// answers already known; when the order is otherwise, the reply is read again once its
+/// context arrives (`mail::timeline::context_arrived`), so the result is the same.
 pub fn choose_folders(cfg: &crate::config::Imap, found: &[imap::Folder]) -> Vec<String> {
     if !cfg.folders.is_empty() {
         return cfg.folders.clone();
     }
-    let mut out = vec!["INBOX".to_string()];
     let sent = cfg.sent_folder.clone().or_else(|| {
         found
             .iter()
             .find(|f| f.special == Some(Special::Sent) && f.selectable)
             .map(|f| f.name.clone())
     });
-    if let Some(s) = sent
-        && !out.contains(&s)
-    {
-        out.push(s);
-    }
+    let mut out: Vec<String> = sent.into_iter().filter(|s| s != "INBOX").collect();
+    out.push("INBOX".to_string());
     out
 }
 
@@ -338,26 +344,32 @@ pub async fn sync_imap_async(
     let username = imap_username(cfg, icfg);
     let account = imap_account(icfg, &username);
     let mut session = imap::Session::connect(icfg, &username).await?;
-    // The first folder is the same whatever the server lists (the first configured one,
-    // else the INBOX), and it is opened before the LIST: Dovecot answers an EXAMINE
-    // right after a LIST some 25 ms later (measured on a 20,000-message INBOX), the
-    // most of a re-sync with nothing new.
-    let first = choose_folders(icfg, &[])
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| "INBOX".to_string());
-    let mut reports = vec![sync_one(store, cfg, &mut session, &account, &first, now).await?];
-    if session.is_broken() {
-        // The answer broke off: nothing more on this connection can be trusted. The
-        // folder's error says what happened; the next sync connects again.
-        return Ok(reports);
-    }
     let folders = session.folders().await?;
     let chosen = choose_folders(icfg, &folders);
-    for folder in chosen.into_iter().filter(|f| *f != first) {
-        reports.push(sync_one(store, cfg, &mut session, &account, &folder, now).await?);
+    let waiting = store.rereads_waiting()?;
+    let mut reports = Vec::with_capacity(chosen.len());
+    for folder in &chosen {
+        reports.push(sync_one(store, cfg, &mut session, &account, folder, now).await?);
         if session.is_broken() {
+            // The answer broke off: nothing more on this connection can be trusted. The
+            // folder's error says what happened; the next sync connects again.
             return Ok(reports);
+        }
+    }
+    // A folder read before the one holding the context of its messages (INBOX before
+    // Sent, when configured so) reads those messages again now, not on the next sync:
+    // the result is the same whatever order the folders were read in.
+    if store.rereads_waiting()? > waiting {
+        for folder in &chosen {
+            let again = sync_one(store, cfg, &mut session, &account, folder, now).await?;
+            if let Some(r) = reports.iter_mut().find(|r| r.folder == *folder) {
+                r.bodies += again.bodies;
+                r.interactions += again.interactions;
+                r.error = r.error.take().or(again.error);
+            }
+            if session.is_broken() {
+                return Ok(reports);
+            }
         }
     }
     confirm_unknown(store, now)?;

@@ -131,13 +131,35 @@ pub const INBOUND_HUMAN: &[InteractionKind] = &[
     InteractionKind::RequestReceived,
 ];
 
-/// The hard rule: nothing goes to a contact who wrote since the draft was made.
+/// The calendar traffic that answers a request (a booking tool's confirmation among it).
+const CALENDAR_ANSWERS: &[InteractionKind] = &[
+    InteractionKind::MeetingScheduled,
+    InteractionKind::MeetingMoved,
+    InteractionKind::MeetingCancelled,
+    InteractionKind::MeetingDeclined,
+];
+
+/// The hard rule: nothing goes to a contact who wrote since the draft was made. "Since"
+/// is by arrival: a message rapport first read after the draft was made counts, whatever
+/// its `Date:` says (written offline, a phone in the wrong zone).
 pub fn replied_since(store: &Store, d: &Draft) -> Result<Verdict> {
     let created = crate::store::parse_ts(&d.created_at)?;
+    let read_after = |i: &crate::store::Interaction| {
+        i.detail
+            .get("seen")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|s| s.parse::<Timestamp>().ok())
+            .is_some_and(|s| s > created)
+    };
+    // A nudge asks for an answer: a booking or any calendar reply is one too.
+    let answers = |k: InteractionKind| {
+        INBOUND_HUMAN.contains(&k)
+            || (d.kind == crate::core::model::DraftKind::Nudge && CALENDAR_ANSWERS.contains(&k))
+    };
     let wrote = store
         .interactions(d.contact_id)?
         .into_iter()
-        .find(|i| INBOUND_HUMAN.contains(&i.kind) && i.at > created);
+        .find(|i| answers(i.kind) && (i.at > created || read_after(i)));
     Ok(match wrote {
         Some(i) => Verdict::Supersede(format!(
             "they wrote on {} after this was drafted ({})",

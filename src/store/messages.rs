@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, fmt_ts};
+use crate::core::attribution::Parties;
 use crate::core::classify::{Classification, Label};
 use crate::core::model::Direction;
 
@@ -42,6 +43,11 @@ pub struct NewMessage {
     pub label: Label,
     pub classification: Classification,
     pub parse_error: String,
+    /// When the server says it arrived (IMAP INTERNALDATE, a Maildir file's delivery);
+    /// `None` when it gave none.
+    pub arrived: Option<Timestamp>,
+    /// Who the message is about beyond From/To/Cc (`core::attribution`).
+    pub parties: Parties,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,11 +69,17 @@ pub struct StoredMessage {
     pub label_override: Option<Label>,
     pub classification: Classification,
     pub parse_error: String,
+    /// When rapport first read it (RFC 3339 UTC).
+    pub seen_at: String,
+    /// When the server says it arrived, if it said.
+    pub arrived_at: Option<String>,
+    pub parties: Parties,
 }
 
 const COLUMNS: &str =
     "id, message_id, in_reply_to, refs, direction, from_addr, from_name, to_addrs, date,
-    subject, snippet, label, label_override, classification, parse_error";
+    subject, snippet, label, label_override, classification, parse_error, seen_at, arrived_at,
+    parties";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
     let id: i64 = r.get(0)?;
@@ -102,6 +114,11 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
         classification: read_classification(&class)
             .map_err(|e| bad("classification", e.to_string()))?,
         parse_error: r.get(14)?,
+        seen_at: r.get(15)?,
+        arrived_at: r.get(16)?,
+        // Parties only widen attribution: a row whose parties cannot be read is
+        // attributed by its From/To/Cc alone, as before they were kept.
+        parties: serde_json::from_str(&r.get::<_, String>(17)?).unwrap_or_default(),
     })
 }
 
@@ -127,8 +144,9 @@ pub(super) fn upsert_message(
     // Cached: a first sync runs these tens of thousands of times.
     let n = conn.prepare_cached(
         "INSERT INTO messages (message_id, in_reply_to, refs, direction, from_addr, from_name, to_addrs,
-            date, subject, snippet, label, classification, parse_error, seen_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+            date, subject, snippet, label, classification, parse_error, seen_at, arrived_at,
+            parties)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
          ON CONFLICT (message_id) DO NOTHING",
     )?
     .execute(params![
@@ -151,6 +169,8 @@ pub(super) fn upsert_message(
             write_classification(&m.classification)?,
             m.parse_error,
             fmt_ts(now),
+            m.arrived.map(fmt_ts),
+            serde_json::to_string(&m.parties)?,
     ])?;
     if n == 1 {
         return Ok((conn.last_insert_rowid(), true));
@@ -298,9 +318,23 @@ impl Store {
                     .iter()
                     .any(|r| addresses.contains(&r.to_lowercase()))
             });
+            let named = m
+                .parties
+                .reply_to
+                .iter()
+                .map(|a| &a.address)
+                .chain(&m.parties.body_addresses)
+                .chain(
+                    m.classification
+                        .meeting
+                        .iter()
+                        .flat_map(|x| x.attendee_status.iter().map(|(a, _)| a)),
+                )
+                .any(|a| addresses.contains(a));
             if addresses.contains(&m.from_addr)
                 || m.to_addrs.iter().any(|t| addresses.contains(t))
                 || bounced
+                || named
             {
                 out.push(m);
             }
@@ -386,13 +420,16 @@ pub struct Attention {
     /// The Message-ID, for `rapport why` and `rapport mark`.
     pub message_id: String,
     pub summary: String,
+    /// For a referral ("talk to Ana, cc'd"): the person the contact handed the
+    /// conversation to, not yet a contact, as (name, address).
+    pub introduced: Option<(String, String)>,
 }
 
 impl Store {
     /// Requests to answer (oldest first), then readings to confirm.
     pub fn attention(&self) -> Result<Vec<Attention>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT 0, c.id, c.name, i.at, i.message_key, i.summary
+            "SELECT 0, c.id, c.name, i.at, i.message_key, i.summary, NULL, NULL
                FROM interactions i JOIN contacts c ON c.id = i.contact_id
               WHERE i.kind = 'request-received'
                 AND NOT EXISTS (SELECT 1 FROM interactions j
@@ -401,14 +438,24 @@ impl Store {
                                                   'check-in-sent', 'thank-you-sent',
                                                   'meeting-scheduled', 'meeting-declined'))
              UNION ALL
-             SELECT 1, c.id, c.name, i.at, i.message_key, i.summary
+             SELECT 0, c.id, c.name, i.at, i.message_key, i.summary,
+                    json_extract(i.detail, '$.referral.name'),
+                    json_extract(i.detail, '$.referral.address')
+               FROM interactions i JOIN contacts c ON c.id = i.contact_id
+              WHERE json_extract(i.detail, '$.referral.address') IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM contact_emails e
+                                 WHERE e.address = json_extract(i.detail, '$.referral.address'))
+             UNION ALL
+             SELECT 1, c.id, c.name, i.at, i.message_key, i.summary, NULL, NULL
                FROM interactions i JOIN contacts c ON c.id = i.contact_id
               WHERE json_extract(i.detail, '$.unsure') = 1
              ORDER BY 1, 4",
         )?;
         let rows = stmt.query_map([], |r| {
-            // The first column says which half of the union a row came from.
+            // The first column says which part of the union a row came from.
             let to_answer = r.get::<_, i64>(0)? == 0;
+            let name: Option<String> = r.get(6)?;
+            let address: Option<String> = r.get(7)?;
             Ok(Attention {
                 kind: if to_answer {
                     AttentionKind::ToAnswer
@@ -420,6 +467,7 @@ impl Store {
                 at: r.get(3)?,
                 message_id: r.get(4)?,
                 summary: r.get(5)?,
+                introduced: address.map(|a| (name.unwrap_or_default(), a)),
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -9,6 +9,7 @@
 //! This module must never store a password or a message body beyond the drafts rapport
 //! itself wrote.
 
+mod attribution;
 mod batch;
 mod briefing;
 mod contacts;
@@ -86,6 +87,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0017_drafts_autoincrement",
         include_str!("migrations/0017_drafts_autoincrement.sql"),
     ),
+    ("0018_arrival", include_str!("migrations/0018_arrival.sql")),
     (
         "0020_reader_examples",
         include_str!("migrations/0020_reader_examples.sql"),

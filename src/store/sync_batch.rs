@@ -143,6 +143,16 @@ fn replace_reading(conn: &Connection, row: i64, m: &NewMessage) -> Result<()> {
         super::messages::write_classification(&m.classification)?,
         m.parse_error
     ])?;
+    // Who it is about, read from the whole message now (a correction leaves this alone:
+    // it says who, not what).
+    conn.prepare_cached(
+        "UPDATE messages SET parties = ?2, arrived_at = COALESCE(arrived_at, ?3) WHERE id = ?1",
+    )?
+    .execute(params![
+        row,
+        serde_json::to_string(&m.parties)?,
+        m.arrived.map(fmt_ts)
+    ])?;
     conn.prepare_cached("DELETE FROM headers_only WHERE message = ?1")?
         .execute([row])?;
     Ok(())
@@ -156,7 +166,7 @@ fn drop_headers_only(conn: &Connection, row: i64) -> Result<()> {
 }
 
 /// The stored form of a message just inserted as row `row`, without reading it back.
-pub fn stored(row: i64, m: &NewMessage) -> Result<StoredMessage> {
+pub fn stored(row: i64, m: &NewMessage, now: jiff::Timestamp) -> Result<StoredMessage> {
     let label = m.label;
     Ok(StoredMessage {
         id: row,
@@ -179,5 +189,8 @@ pub fn stored(row: i64, m: &NewMessage) -> Result<StoredMessage> {
         label_override: None,
         classification: m.classification.clone(),
         parse_error: m.parse_error.clone(),
+        seen_at: fmt_ts(now),
+        arrived_at: m.arrived.map(fmt_ts),
+        parties: m.parties.clone(),
     })
 }

@@ -18,6 +18,7 @@ fn contact() -> ContactFacts {
         do_not_contact: false,
         all_addresses_bounced: false,
         has_address: true,
+        watching_since: None,
     }
 }
 

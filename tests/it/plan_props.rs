@@ -51,6 +51,7 @@ struct EventSpec {
     uid: Option<u8>,
     times: Option<(u32, u32)>, // (start hours after the event, duration in minutes)
     away_day: Option<u32>,     // days after the event
+    late: Option<u32>,         // hours after its date that rapport first read it
 }
 
 /// Every kind, with requests, replies and auto-replies more often than the rest so
@@ -74,9 +75,10 @@ fn event_spec() -> impl Strategy<Value = EventSpec> {
         prop::option::weighted(0.9, 0u8..3),
         prop::option::weighted(0.9, (0u32..400, 0u32..240)),
         prop::option::of(0u32..30),
+        prop::option::weighted(0.3, 0u32..400),
     )
         .prop_map(
-            |(kind, hour, with_key, intent, later_day, uid, times, away_day)| EventSpec {
+            |(kind, hour, with_key, intent, later_day, uid, times, away_day, late)| EventSpec {
                 kind,
                 hour,
                 with_key,
@@ -85,6 +87,7 @@ fn event_spec() -> impl Strategy<Value = EventSpec> {
                 uid,
                 times,
                 away_day,
+                late,
             },
         )
 }
@@ -118,7 +121,22 @@ fn build_event(i: usize, s: &EventSpec) -> Event {
         K::AutoReply => e.auto_reply_until = s.away_day.map(|d| date_at_day(s.hour / 24 + d)),
         _ => {}
     }
+    // When rapport first read it: some hours after its date (mail written offline,
+    // delivered late, or old history read by the first sync).
+    if is_inbound_human(s.kind) {
+        e.seen = s
+            .late
+            .map(|h| at + SignedDuration::from_hours(i64::from(h)));
+    }
     e
+}
+
+/// Whether `e` counts as written after `t`: by its date, or because rapport first read
+/// it after `t` (when that was not the first sync, whose reads say nothing of order).
+fn after(c: &Case, e: &Event, t: Timestamp) -> bool {
+    e.at >= t
+        || e.seen
+            .is_some_and(|s| s > t && c.contact.watching_since.is_some_and(|w| s > w))
 }
 
 /// A typical relationship: a request, maybe an out-of-office, maybe a nudge, some
@@ -134,6 +152,7 @@ fn story() -> impl Strategy<Value = (Vec<EventSpec>, Option<u32>)> {
         uid: Some(0),
         times: None,
         away_day: None,
+        late: None,
     };
     (
         (0u32..DAYS * 24, prop::option::of((0u32..48, 0u32..20))),
@@ -317,14 +336,16 @@ fn contact() -> impl Strategy<Value = ContactFacts> {
         prop::bool::weighted(0.15),
         prop::bool::weighted(0.1),
         prop::bool::weighted(0.9),
+        prop::option::weighted(0.7, 0u32..DAYS * 24),
     )
         .prop_map(
-            |(tier, do_not_contact, all_addresses_bounced, has_address)| ContactFacts {
+            |(tier, do_not_contact, all_addresses_bounced, has_address, watching)| ContactFacts {
                 id: 1,
                 tier,
                 do_not_contact,
                 all_addresses_bounced,
                 has_address,
+                watching_since: watching.map(at_hours),
             },
         )
 }
@@ -374,6 +395,12 @@ fn case(realistic: bool) -> impl Strategy<Value = Case> {
                 if realistic {
                     events.retain(|e| e.at <= now);
                 }
+                // Nothing is read by rapport after now, and it began reading before.
+                for e in &mut events {
+                    e.seen = e.seen.map(|s| s.min(now));
+                }
+                let mut contact = contact;
+                contact.watching_since = contact.watching_since.map(|w| w.min(now));
                 // The store hands them over sorted; the planner must not rely on it, so
                 // half the cases keep the generated (random) order.
                 if now_min.is_multiple_of(2) {
@@ -506,11 +533,11 @@ fn check_hard_rules(c: &Case, p: &Plan) -> Result<(), TestCaseError> {
                 .any(|e| e.kind == K::NudgeSent && e.at >= r.at),
             "nudge after a NudgeSent: {p:#?}"
         );
-        // (b) ... and not to someone who answered it.
+        // (b) ... and not to someone who answered it, by date or by arrival.
         prop_assert!(
             !c.events
                 .iter()
-                .any(|e| is_inbound_human(e.kind) && e.at >= r.at),
+                .any(|e| is_inbound_human(e.kind) && after(c, e, r.at)),
             "nudge after an inbound message: {p:#?}"
         );
         prop_assert!(n.due >= r.at, "nudge due before the request");
@@ -588,10 +615,11 @@ fn check_hard_rules(c: &Case, p: &Plan) -> Result<(), TestCaseError> {
         );
     }
     for d in c.drafts.iter().filter(|d| d.status.is_open()) {
-        let wrote_since = c
-            .events
-            .iter()
-            .any(|e| is_inbound_human(e.kind) && e.at > d.created_at);
+        // Written after the draft was made, or first read by rapport after it.
+        let wrote_since = c.events.iter().any(|e| {
+            is_inbound_human(e.kind)
+                && (e.at > d.created_at || e.seen.is_some_and(|s| s > d.created_at))
+        });
         if matches!(d.kind, DraftKind::Nudge | DraftKind::CheckIn) && wrote_since {
             prop_assert!(
                 p.actions

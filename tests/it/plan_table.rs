@@ -23,6 +23,7 @@ fn contact(tier: Tier) -> ContactFacts {
         do_not_contact: false,
         all_addresses_bounced: false,
         has_address: true,
+        watching_since: None,
     }
 }
 

@@ -66,6 +66,18 @@ impl<'a> Planner<'a> {
         self.events.iter().copied().filter(move |e| e.at >= at)
     }
 
+    /// Events at or after `at`, or read by rapport after `at` (after its first sync): a
+    /// message that arrived after a request answers it even when its `Date:` says it was
+    /// written before.
+    pub(super) fn since_or_read(&self, at: Timestamp) -> impl Iterator<Item = &'a Event> + '_ {
+        let watching = self.contact.watching_since;
+        self.events.iter().copied().filter(move |e| {
+            e.at >= at
+                || e.seen
+                    .is_some_and(|s| s > at && watching.is_some_and(|w| s > w))
+        })
+    }
+
     pub(super) fn latest(&self, kind: InteractionKind) -> Option<&'a Event> {
         self.events.iter().rev().copied().find(|e| e.kind == kind)
     }
@@ -87,7 +99,7 @@ impl<'a> Planner<'a> {
     }
 
     pub(super) fn first_inbound_since(&self, at: Timestamp) -> Option<&'a Event> {
-        self.since(at).find(|e| is_inbound_human(e.kind))
+        self.since_or_read(at).find(|e| is_inbound_human(e.kind))
     }
 
     /// The latest reply, when it said no and they have not engaged since.
@@ -126,7 +138,7 @@ impl<'a> Planner<'a> {
     pub(super) fn open_ask(&self) -> Option<OpenAsk<'a>> {
         match self.latest(InteractionKind::RequestSent) {
             Some(r) => {
-                if self.since(r.at).any(|e| answers_request(e.kind)) {
+                if self.since_or_read(r.at).any(|e| answers_request(e.kind)) {
                     return None;
                 }
                 let nudge = self
@@ -139,7 +151,7 @@ impl<'a> Planner<'a> {
             }
             None => {
                 let n = self.latest(InteractionKind::NudgeSent)?;
-                if self.since(n.at).any(|e| answers_request(e.kind)) {
+                if self.since_or_read(n.at).any(|e| answers_request(e.kind)) {
                     return None;
                 }
                 Some(OpenAsk {
@@ -150,9 +162,19 @@ impl<'a> Planner<'a> {
         }
     }
 
-    pub(super) fn thank_you_sent_since(&self, start: Timestamp) -> Option<&'a Event> {
-        self.since(start)
-            .find(|e| e.kind == InteractionKind::ThankYouSent)
+    /// The thank-you for a meeting that started at `start` and ended at `end`: a message
+    /// read as one since the start, or anything the user wrote to them (that is not a
+    /// request) from the start to a day after the end, in whatever words.
+    pub(super) fn thank_you_sent_since(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+    ) -> Option<&'a Event> {
+        let day_after = self.add_hours(end, 24);
+        self.since(start).find(|e| {
+            e.kind == InteractionKind::ThankYouSent
+                || (e.kind == InteractionKind::EmailSent && e.at <= day_after)
+        })
     }
 
     pub(super) fn held(&self, m: &Meeting) -> bool {
@@ -170,7 +192,7 @@ impl<'a> Planner<'a> {
     pub(super) fn fresh_unthanked(&self) -> impl Iterator<Item = &Meeting> + '_ {
         self.meetings.iter().filter(|m| {
             self.held(m)
-                && self.thank_you_sent_since(m.start).is_none()
+                && self.thank_you_sent_since(m.start, m.end).is_none()
                 && !self.passed(self.add_days(m.end, self.policy.stale_thank_you_days))
         })
     }

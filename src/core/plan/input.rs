@@ -28,7 +28,9 @@ pub struct Policy {
     /// sync of old history does not flood the queue).
     pub stale_thank_you_days: u32,
     /// A request older than this gets no nudge (it counts as answered by silence), and a
-    /// "come back around D" older than D plus this gets no check-in of its own.
+    /// "come back around D" that was already older than D plus this when rapport began
+    /// reading the mailbox gets no check-in of its own (old history); one that arrived
+    /// while rapport was watching always gets its check-in, however late rapport runs.
     pub stale_request_days: u32,
 }
 
@@ -66,6 +68,11 @@ pub struct ContactFacts {
     pub do_not_contact: bool,
     pub all_addresses_bounced: bool,
     pub has_address: bool,
+    /// When rapport began reading the mailbox (its first sync), if it has. A "come back
+    /// around D" that arrived after this is never dropped as old history, however long
+    /// rapport was not running.
+    #[serde(default)]
+    pub watching_since: Option<Timestamp>,
 }
 
 /// One interaction on the contact's timeline.
@@ -98,6 +105,11 @@ pub struct Event {
     pub meeting_all_day: bool,
     /// For `AutoReply`: the return date it states.
     pub auto_reply_until: Option<Date>,
+    /// For messages: when rapport first read it. A message from the contact that rapport
+    /// had not read when a draft was made counts as written after the draft, whatever
+    /// its `Date:` says.
+    #[serde(default)]
+    pub seen: Option<Timestamp>,
 }
 
 impl Event {
@@ -118,6 +130,7 @@ impl Event {
             meeting_end: None,
             meeting_all_day: false,
             auto_reply_until: None,
+            seen: None,
         }
     }
 

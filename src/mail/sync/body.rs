@@ -66,6 +66,10 @@ pub fn need(header: &[u8], size: u32, max: u32, known: &Known<'_>) -> Need {
         // No sender and no Message-ID: the bytes are all there is to go on.
         return Need::Body;
     }
+    if from_scheduling_tool(&h) {
+        // A booking speaks for its invitee, named in its calendar part or its text.
+        return Need::Body;
+    }
     if is_bulk(&h) {
         return Need::Headers;
     }
@@ -146,6 +150,17 @@ fn has_calendar(h: &Message<'_>) -> bool {
 }
 
 /// Whether any address in From, Sender, Reply-To, To or Cc is a contact's.
+/// Whether a scheduling tool sent it (`core::attribution`'s list, by sending domain).
+fn from_scheduling_tool(h: &Message<'_>) -> bool {
+    let from = h
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or("")
+        .to_lowercase();
+    crate::core::attribution::tool_of(&from, &[]).is_some()
+}
+
 fn involves(h: &Message<'_>, contacts: &HashSet<String>) -> bool {
     if contacts.is_empty() {
         return false;

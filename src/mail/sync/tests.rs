@@ -201,3 +201,35 @@ fn the_headers_the_judgement_skips_do_not_hide_the_ones_it_reads() {
         "an encoded subject is decoded"
     );
 }
+
+fn imap_config(extra: &str) -> crate::config::Imap {
+    toml::from_str(&format!(
+        "host = \"imap.example.org\"\npassword_command = \"true\"\n{extra}"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn the_sent_folder_is_read_before_the_inbox_unless_the_user_chose_an_order() {
+    let folders = [
+        imap::Folder {
+            name: "INBOX".into(),
+            special: None,
+            selectable: true,
+        },
+        imap::Folder {
+            name: "Sent Items".into(),
+            special: Some(Special::Sent),
+            selectable: true,
+        },
+    ];
+    let cfg = imap_config("");
+    assert_eq!(choose_folders(&cfg, &folders), ["Sent Items", "INBOX"]);
+    // No \Sent folder: the inbox alone; a named one comes first.
+    assert_eq!(choose_folders(&cfg, &folders[..1]), ["INBOX"]);
+    let named = imap_config("sent_folder = \"Outbox\"");
+    assert_eq!(choose_folders(&named, &[]), ["Outbox", "INBOX"]);
+    // The user's own order is kept, whatever it is.
+    let own = imap_config("folders = [\"INBOX\", \"Sent\"]");
+    assert_eq!(choose_folders(&own, &folders), ["INBOX", "Sent"]);
+}

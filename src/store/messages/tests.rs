@@ -24,6 +24,8 @@ fn message(id: &str, label: Label, classification: Classification) -> NewMessage
         label,
         classification,
         parse_error: String::new(),
+        arrived: None,
+        parties: Default::default(),
     }
 }
 
