@@ -14,6 +14,8 @@ use crate::core::classify::{Classification, Label};
 use crate::core::model::{DraftKind, DraftStatus, InteractionKind as K, Tier};
 use crate::store::{ContactPatch, NewContact, NewInteraction, NewMessage};
 
+mod meeting_steps;
+
 fn t(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
@@ -387,6 +389,7 @@ enum Op {
     Send(Mine),
     Time(SignedDuration),
     Config(usize),
+    Meeting2(meeting_steps::MeetingOp),
 }
 
 /// A draft by what it is for: the two databases make the same drafts, but not always in
@@ -444,7 +447,7 @@ impl Walk {
             return Op::Add(n, None, self.now);
         };
         let draft = self.rng.choice(&open).cloned();
-        match (self.rng.u32(0..22), draft) {
+        match (self.rng.u32(0..24), draft) {
             (0 | 1, _) => Op::Request(c, past),
             (2 | 3, _) => {
                 let intent = INTENTS[self.rng.usize(..INTENTS.len())];
@@ -490,6 +493,7 @@ impl Walk {
             (19, Some(d)) => Op::Send(d),
             (20, _) if self.rng.u8(..8) == 0 => Op::Time(-self.minutes(30, 180)),
             (21, _) if self.rng.u8(..3) == 0 => Op::Config(self.rng.usize(..3)),
+            (22 | 23, _) => Op::Meeting2(meeting_steps::draw(&mut self.rng, c, self.now)),
             _ => {
                 let steps = [
                     10,
@@ -641,6 +645,7 @@ fn apply(s: &mut Store, op: &Op, now: Timestamp) {
             s.wake_snoozed(now).unwrap();
         }
         Op::Config(_) => {}
+        Op::Meeting2(m) => meeting_steps::apply(s, m, now),
     }
 }
 

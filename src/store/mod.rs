@@ -17,6 +17,7 @@ mod goals;
 mod maildir;
 mod messages;
 mod plan_marks;
+mod proposals;
 mod report;
 mod sent_copy;
 pub mod sync_batch;
@@ -80,6 +81,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0016_plan_marks_counted",
         include_str!("migrations/0016_plan_marks_counted.sql"),
+    ),
+    (
+        "0019_proposal_decisions",
+        include_str!("migrations/0019_proposal_decisions.sql"),
     ),
 ];
 

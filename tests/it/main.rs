@@ -39,6 +39,7 @@ mod house;
 mod imap_oauth;
 mod imap_sync;
 mod mail_standard;
+mod meetings;
 mod outgoing;
 mod plan_agreed;
 mod plan_props;

@@ -25,6 +25,7 @@ mod ical;
 mod intent;
 mod lexicon;
 mod mime;
+mod proposal;
 mod text;
 mod tz;
 
@@ -32,6 +33,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
+
+pub use proposal::ProposedTime;
 
 /// What the caller knows that the message does not say.
 pub struct Context<'a> {
@@ -275,6 +278,8 @@ pub struct Classification {
     pub auto_reply_until: Option<Date>,
     pub bounce: Option<Bounce>,
     pub envelope: Envelope,
+    /// For a `human_reply` from someone else: the meeting time it proposes.
+    pub proposed: Option<ProposedTime>,
 }
 
 impl Default for Classification {
@@ -296,6 +301,7 @@ impl Classification {
             auto_reply_until: None,
             bounce: None,
             envelope,
+            proposed: None,
         }
     }
 }
@@ -679,6 +685,14 @@ fn human_reply(
     }
     if judgement.intent == Intent::Later {
         c.later_until = judgement.later_until.map(|f| f.date);
+    }
+    if judgement.intent != Intent::No && !c.envelope.from_user {
+        let r = reference_date(mail.date, ctx);
+        c.proposed = proposal::proposed_time(&fresh_all.text, mail.date, r, &ctx.default_tz);
+        if let Some(p) = &c.proposed {
+            c.evidence
+                .push(ev("phrase", format!("proposes a time: \"{}\"", p.text)));
+        }
     }
     // Only the reading of an answer to the user changes what rapport does.
     if !judgement.sure && answers_the_user(mail, ctx) {

@@ -1,0 +1,106 @@
+use super::*;
+use jiff::civil::date;
+
+/// Thursday 3 December 2026, 09:00 in Berlin.
+fn read(text: &str) -> Option<String> {
+    let tz = TimeZone::get("Europe/Berlin").unwrap();
+    let r = date(2026, 12, 3);
+    let sent = tz
+        .to_timestamp(r.to_datetime(jiff::civil::time(9, 0, 0, 0)))
+        .unwrap();
+    let p = proposed_time(text, Some(sent), r, &tz)?;
+    let zoned = p.start.to_zoned_datetime(TimeZone::get(&p.zone).unwrap());
+    Some(zoned.strftime("%a %Y-%m-%d %H:%M").to_string())
+}
+
+fn is(text: &str, want: &str) {
+    assert_eq!(read(text).as_deref(), Some(want), "{text:?}");
+}
+
+fn none(text: &str) {
+    assert_eq!(read(text), None, "{text:?} proposes nothing");
+}
+
+#[test]
+fn english_times_relative_to_the_message_date() {
+    is("Tuesday at 3pm works for me", "Tue 2026-12-08 15:00");
+    is("the 9th at 4", "Wed 2026-12-09 16:00");
+    is("next Wednesday 14:00", "Wed 2026-12-09 14:00");
+    is("next Wednesday at 2pm?", "Wed 2026-12-09 14:00");
+    is("4 o'clock on the 9th is fine by me", "Wed 2026-12-09 16:00");
+    is("How about tomorrow at 10:30?", "Fri 2026-12-04 10:30");
+    is("December 10 at 9am suits me", "Thu 2026-12-10 09:00");
+    is(
+        "Sure!\n\nTuesday at\n3pm works for me.",
+        "Tue 2026-12-08 15:00",
+    );
+}
+
+#[test]
+fn every_language_of_the_word_lists() {
+    is("Dienstag um 15 Uhr passt mir", "Tue 2026-12-08 15:00");
+    is("mardi à 15h me convient", "Tue 2026-12-08 15:00");
+    is("mardi à 15h30 ?", "Tue 2026-12-08 15:30");
+    is("¿el martes a las 3?", "Tue 2026-12-08 15:00");
+    is("martedì alle 15 va bene", "Tue 2026-12-08 15:00");
+    is("terça às 15h está ótimo", "Tue 2026-12-08 15:00");
+    is("terça-feira às 15h", "Tue 2026-12-08 15:00");
+    is("dinsdag om 15.00 is prima", "Tue 2026-12-08 15:00");
+    is("tisdag kl 15 passar bra", "Tue 2026-12-08 15:00");
+    is("tisdag kl. 15 passar bra", "Tue 2026-12-08 15:00");
+    is("tirsdag kl. 15 passer fint", "Tue 2026-12-08 15:00");
+    is("tirsdag klokka 15 passer", "Tue 2026-12-08 15:00");
+    is("火曜日の15時でお願いします", "Tue 2026-12-08 15:00");
+    is("来週の水曜日14時半はいかがですか", "Wed 2026-12-09 14:30");
+}
+
+#[test]
+fn the_senders_zone_when_written_else_the_users() {
+    let tz = TimeZone::get("Europe/Berlin").unwrap();
+    let p = proposed_time(
+        "Tuesday at 3pm (America/New_York) works",
+        None,
+        date(2026, 12, 3),
+        &tz,
+    )
+    .unwrap();
+    assert!(p.zone_stated);
+    assert_eq!(p.zone, "America/New_York");
+    assert_eq!(p.start.to_string(), "2026-12-08T20:00:00Z");
+    let p = proposed_time("Tuesday at 3pm works", None, date(2026, 12, 3), &tz).unwrap();
+    assert!(!p.zone_stated);
+    assert_eq!(p.start.to_string(), "2026-12-08T14:00:00Z");
+}
+
+#[test]
+fn traps_propose_nothing() {
+    // The past, a refusal, a time with no day, no time at all.
+    none("I was busy Tuesday at 3pm, sorry for the silence.");
+    none("Last Tuesday at 3pm was great.");
+    none("Ich war Dienstag um 15 Uhr verhindert.");
+    none("J'étais occupé mardi à 15h.");
+    none("Tuesday at 3pm doesn't work for me.");
+    none("3pm doesn't work");
+    none("Dienstag um 15 Uhr geht nicht.");
+    none("El martes a las 3 no puedo.");
+    none("火曜日の15時は都合が悪いです");
+    none("How about 3pm?");
+    none("Tuesday works for me.");
+    none("See you at the conference in 2027.");
+    // A time before the message was sent (today at 8, sent at 9).
+    none("today at 8am");
+    // Quoted text is not the sender's proposal.
+    none("Sounds good.\n> Tuesday at 3pm works for me\n> Bob");
+}
+
+#[test]
+fn a_refused_time_then_another_proposes_the_other() {
+    is(
+        "Tuesday at 3pm doesn't work, but Wednesday at 3pm does.",
+        "Wed 2026-12-09 15:00",
+    );
+    is(
+        "Dienstag geht nicht, aber Mittwoch um 10 Uhr passt.",
+        "Wed 2026-12-09 10:00",
+    );
+}
