@@ -142,3 +142,83 @@ fn a_proposal_waits_until_decided_covered_replaced_or_past() {
         ProposalState::Past
     );
 }
+
+/// A calendar event as the planner reads it.
+fn event(id: i64, kind: K, uid: &str, start: Option<&str>) -> crate::core::plan::Event {
+    let mut e = crate::core::plan::Event::new(id, ts("2026-12-01T10:00:00Z"), kind);
+    e.meeting_uid = Some(uid.to_string()).filter(|u| !u.is_empty());
+    e.meeting_start = start.map(ts);
+    e.meeting_end = start.map(|s| ts(s) + SignedDuration::from_mins(30));
+    e
+}
+
+#[test]
+fn the_planner_folds_a_manual_meeting_and_its_invitation_into_one_that_moves_and_cancels() {
+    use crate::core::plan::fold_meetings;
+    let manual = event(
+        1,
+        K::MeetingScheduled,
+        "manual-meeting:x",
+        Some("2026-12-08T14:00:00Z"),
+    );
+    let invite = event(
+        2,
+        K::MeetingScheduled,
+        "inv-1",
+        Some("2026-12-08T14:30:00Z"),
+    );
+    let folded = fold_meetings(&[&manual, &invite]);
+    assert_eq!(folded.len(), 1, "{folded:?}");
+    assert_eq!(folded[0].key, "inv-1");
+    assert_eq!(folded[0].first_event, 1, "the id the user knows stays");
+    assert_eq!(
+        folded[0].start,
+        ts("2026-12-08T14:30:00Z"),
+        "the invitation's time"
+    );
+    // The invitation first, then the user's record of it: still the invitation's time.
+    let folded = fold_meetings(&[&invite, &manual]);
+    assert_eq!(folded.len(), 1, "{folded:?}");
+    assert_eq!(folded[0].start, ts("2026-12-08T14:30:00Z"));
+    // An update moves it; a cancellation removes it.
+    let moved = event(3, K::MeetingMoved, "inv-1", Some("2026-12-09T09:00:00Z"));
+    let folded = fold_meetings(&[&manual, &invite, &moved]);
+    assert_eq!(folded.len(), 1, "{folded:?}");
+    assert_eq!(folded[0].start, ts("2026-12-09T09:00:00Z"));
+    let cancel = event(4, K::MeetingCancelled, "inv-1", None);
+    let folded = fold_meetings(&[&manual, &invite, &moved, &cancel]);
+    assert!(folded.iter().all(|m| m.cancelled), "{folded:?}");
+    // A booking without a UID (a scheduling tool's mail) is an invitation too.
+    let booking = event(5, K::MeetingScheduled, "", Some("2026-12-08T14:00:00Z"));
+    let folded = fold_meetings(&[&manual, &booking]);
+    assert_eq!(folded.len(), 1, "{folded:?}");
+    assert_eq!(folded[0].key, "event-5");
+}
+
+#[test]
+fn the_brief_uses_the_invitations_link_for_a_meeting_also_recorded_by_hand() {
+    use crate::core::brief::{Entry, Slot, next_meeting};
+    let entry = |uid: &str, start: &str, link: Option<&str>| Entry {
+        at: ts("2026-12-01T10:00:00Z"),
+        kind: K::MeetingScheduled,
+        summary: String::new(),
+        slot: Some(Slot {
+            uid: uid.into(),
+            start: Some(ts(start)),
+            end: Some(ts(start) + SignedDuration::from_mins(25)),
+            link: link.map(str::to_string),
+        }),
+    };
+    let manual = entry("manual-meeting:x", "2026-12-08T14:00:00Z", None);
+    let invite = entry(
+        "inv-1",
+        "2026-12-08T14:00:00Z",
+        Some("https://zoom.us/j/5551234567"),
+    );
+    let tz = jiff::tz::TimeZone::UTC;
+    let now = ts("2026-12-02T10:00:00Z");
+    for timeline in [vec![manual.clone(), invite.clone()], vec![invite, manual]] {
+        let next = next_meeting(&timeline, now, &tz).unwrap();
+        assert_eq!(next.link.as_deref(), Some("https://zoom.us/j/5551234567"));
+    }
+}

@@ -9,6 +9,7 @@
 use super::time::{time_at, to_24h, zone_after};
 use super::*;
 use crate::core::classify::proposal::words::ProposalWords;
+use crate::core::classify::tz::resolve_label;
 
 /// A day and a time found next to each other.
 #[derive(Debug, Clone)]
@@ -16,8 +17,10 @@ pub(crate) struct Slot {
     pub date: Date,
     pub hour: u32,
     pub minute: u32,
-    /// The zone written after the time, with how it was read.
-    pub zone: Option<(TimeZone, String)>,
+    /// The zone written after the time: the zone, the words, and whether they are a
+    /// short abbreviation ("CET", "PT") that the caller must find written in capitals
+    /// (lowercase "est", "ist", "et" are words of French and German).
+    pub zone: Option<(TimeZone, String, bool)>,
     /// Byte range of the words it was read from.
     pub start: usize,
     pub end: usize,
@@ -122,6 +125,38 @@ fn time_here(c: &Cursor<'_>, k: usize, w: &ProposalWords) -> Option<(u32, u32, u
     Some((bare_hour(h), minute, used))
 }
 
+/// A zone written at token `k`: "(Europe/Berlin)", "Europe/Berlin", "central
+/// european time", "CET".
+fn zone_at(text: &str, c: &Cursor<'_>, k: usize) -> Option<(TimeZone, String, bool)> {
+    let tok = c.toks.get(k)?;
+    if c.punct(k) == Some('(') {
+        let (tz, how) = zone_after(text, c, k)?;
+        return Some((tz, how, false));
+    }
+    let rest = text.get(tok.start..)?;
+    if c.punct(k + 1) == Some('/') {
+        let name = rest
+            .split_whitespace()
+            .next()?
+            .trim_end_matches(['.', ',', '?', '!']);
+        let (tz, _) = resolve_label(name)?;
+        return Some((tz, name.to_string(), false));
+    }
+    for n in (2..=4).rev() {
+        let words: Option<Vec<&str>> = (k..k + n).map(|i| c.word(i)).collect();
+        let Some(words) = words else { continue };
+        let phrase = words.join(" ");
+        if (phrase.ends_with(" time") || phrase.ends_with("zeit"))
+            && let Some((tz, _)) = resolve_label(&phrase)
+        {
+            return Some((tz, phrase, false));
+        }
+    }
+    let word = c.word(k).filter(|w| (2..=5).contains(&w.len()))?;
+    let (tz, _) = resolve_label(word)?;
+    Some((tz, word.to_string(), true))
+}
+
 /// The first day with a time beside it in `text`, read against `r`.
 pub(crate) fn slot_in(text: &str, r: Date, w: &ProposalWords) -> Option<Slot> {
     let toks = tokenize(text);
@@ -149,7 +184,7 @@ pub(crate) fn slot_in(text: &str, r: Date, w: &ProposalWords) -> Option<Slot> {
             date,
             hour,
             minute,
-            zone: zone_after(text, &c, k + n),
+            zone: zone_at(text, &c, k + n),
             start,
             end,
         });

@@ -121,8 +121,15 @@ pub(crate) fn proposed_time(
             let Some((date, hour, minute, zone, text)) = found else {
                 continue;
             };
+            // A short zone counts only as written in capitals ("CET", not French "est").
+            let zone = zone.filter(|(_, words, short)| {
+                !short
+                    || sentence
+                        .split(|ch: char| !ch.is_alphanumeric())
+                        .any(|w| w == words.to_uppercase())
+            });
             let (tz, zone_stated) = match zone {
-                Some((tz, _)) => (tz, true),
+                Some((tz, _, _)) => (tz, true),
                 None => (default_tz.clone(), false),
             };
             let (Ok(h), Ok(m)) = (i8::try_from(hour), i8::try_from(minute)) else {

@@ -67,6 +67,43 @@ fn the_senders_zone_when_written_else_the_users() {
     assert!(p.zone_stated);
     assert_eq!(p.zone, "America/New_York");
     assert_eq!(p.start.to_string(), "2026-12-08T20:00:00Z");
+    for (text, zone, utc) in [
+        (
+            "Tuesday at 3pm CET works",
+            "Europe/Berlin",
+            "2026-12-08T14:00:00Z",
+        ),
+        (
+            "Tuesday at 9am PT?",
+            "America/Los_Angeles",
+            "2026-12-08T17:00:00Z",
+        ),
+        (
+            "Tuesday at 10am Eastern Time",
+            "America/New_York",
+            "2026-12-08T15:00:00Z",
+        ),
+        (
+            "Tuesday 15:00 Europe/London works",
+            "Europe/London",
+            "2026-12-08T15:00:00Z",
+        ),
+    ] {
+        let p = proposed_time(text, None, date(2026, 12, 3), &tz).unwrap();
+        assert!(p.zone_stated, "{text}");
+        assert_eq!(p.zone, zone, "{text}");
+        assert_eq!(p.start.to_string(), utc, "{text}");
+    }
+    // French "est", German "ist", "et" are words, not zones: the user's zone.
+    for text in [
+        "mardi à 15h est parfait",
+        "mardi à 15h et mercredi aussi",
+        "Dienstag um 15 Uhr ist gut",
+    ] {
+        let p = proposed_time(text, None, date(2026, 12, 3), &tz).unwrap();
+        assert!(!p.zone_stated, "{text}: {p:?}");
+        assert_eq!(p.start.to_string(), "2026-12-08T14:00:00Z", "{text}");
+    }
     let p = proposed_time("Tuesday at 3pm works", None, date(2026, 12, 3), &tz).unwrap();
     assert!(!p.zone_stated);
     assert_eq!(p.start.to_string(), "2026-12-08T14:00:00Z");
