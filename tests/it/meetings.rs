@@ -98,6 +98,25 @@ fn a_time_in_words_is_a_proposal_that_review_confirms_and_the_thank_you_follows(
 }
 
 #[test]
+fn review_moves_a_proposed_time_to_the_one_typed() {
+    let env = env_with_proposal();
+    let pty = Pty::start(&env, "review");
+    pty.wait_item("Jessica Park proposed Tue 2026-12-01 15:00");
+    pty.keys("m");
+    pty.wait_for("New time");
+    pty.keys("2026-12-02T11:00\n");
+    let s = pty.wait_for("RAPPORT-EXIT=");
+    assert!(
+        s.contains("moved from a time proposed by Jessica Park"),
+        "{s}"
+    );
+    assert!(s.contains("RAPPORT-EXIT=0"), "{s}");
+    let listed = meetings(&env, false);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["start"], "2026-12-02T10:00:00Z", "{listed:?}");
+}
+
+#[test]
 fn meeting_confirm_records_the_proposal_at_its_time_or_another() {
     let env = env_with_proposal();
     let id = proposal_id(&env).to_string();

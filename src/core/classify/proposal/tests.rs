@@ -124,6 +124,20 @@ fn traps_propose_nothing() {
     none("How about 3pm?");
     none("Tuesday works for me.");
     none("See you at the conference in 2027.");
+    // Each language's past and refusals, next to a time it would otherwise read.
+    none("Am Dienstag um 15 Uhr hatte ich keine Zeit.");
+    none("El martes pasado a las 3 estuve en Madrid.");
+    none("Martedì alle 15 non posso, mi dispiace.");
+    none("Terça às 15h não consigo.");
+    none("Dinsdag om 15.00 kan ik niet.");
+    none("Tisdag kl 15 kan jag inte.");
+    none("Tirsdag kl. 15 kan jeg ikke.");
+    none("Tirsdag klokka 15 passer ikke for meg.");
+    none("Mardi à 15h je ne suis pas disponible.");
+    none("I won't be able to make Tuesday at 3pm.");
+    none("先週の火曜日の15時でした");
+    // A phone number is not an hour.
+    none("Call me tomorrow at 555 0199.");
     // A time before the message was sent (today at 8, sent at 9).
     none("today at 8am");
     // Quoted text is not the sender's proposal.
