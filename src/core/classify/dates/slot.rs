@@ -42,6 +42,30 @@ fn seq_at(c: &Cursor<'_>, i: usize, seqs: &[Vec<String>]) -> Option<usize> {
         .max()
 }
 
+/// Whether a listed word sequence ends just before token `k`.
+fn ends_before(c: &Cursor<'_>, k: usize, seqs: &[Vec<String>]) -> bool {
+    seqs.iter().any(|s| {
+        !s.is_empty()
+            && s.len() <= k
+            && s.iter()
+                .enumerate()
+                .all(|(n, w)| c.word(k - s.len() + n) == Some(w.as_str()))
+    })
+}
+
+/// A clock time at token `k` that is not a deadline ("until 3pm", "bis 15 Uhr").
+fn proposed_time_at(c: &Cursor<'_>, k: usize, w: &ProposalWords) -> Option<(u32, u32, usize)> {
+    if ends_before(c, k, &w.until) {
+        return None;
+    }
+    time_here(c, k, w)
+}
+
+/// Whether a "today" word stands within a few tokens of `i..j`.
+fn today_near(c: &Cursor<'_>, i: usize, j: usize, w: &ProposalWords) -> bool {
+    (i.saturating_sub(REACH)..j + REACH).any(|k| seq_at(c, k, &w.today).is_some())
+}
+
 /// A weekday name at token `i` from the lexicon or the proposal words, with the
 /// tokens it takes ("terça-feira" takes three).
 fn weekday_word(c: &Cursor<'_>, i: usize, w: &ProposalWords) -> Option<(Weekday, usize)> {
@@ -165,16 +189,26 @@ pub(crate) fn slot_in(text: &str, r: Date, w: &ProposalWords) -> Option<Slot> {
         let Some((date, used)) = day_at(&c, i, r, w) else {
             continue;
         };
+        if ends_before(&c, i, &w.until) {
+            continue; // "by Tuesday at 3pm": a deadline
+        }
         let day_end = i + used;
         let after = (day_end..(day_end + REACH).min(toks.len()))
-            .find_map(|k| time_here(&c, k, w).map(|t| (k, t)));
+            .find_map(|k| proposed_time_at(&c, k, w).map(|t| (k, t)));
         let before = || {
             (i.saturating_sub(REACH)..i)
-                .filter_map(|k| time_here(&c, k, w).map(|t| (k, t)))
+                .filter_map(|k| proposed_time_at(&c, k, w).map(|t| (k, t)))
                 .rfind(|(k, (_, _, n))| k + n <= i)
         };
         let Some((k, (hour, minute, n))) = after.or_else(before) else {
             continue;
+        };
+        // "Monday (today)" on a Monday is today, not a week from now.
+        let week_on = r.checked_add(7.days()).ok();
+        let date = if Some(date) == week_on && today_near(&c, i, day_end, w) {
+            r
+        } else {
+            date
         };
         let first = i.min(k);
         let last = (day_end.max(k + n)).saturating_sub(1);
@@ -184,7 +218,8 @@ pub(crate) fn slot_in(text: &str, r: Date, w: &ProposalWords) -> Option<Slot> {
             date,
             hour,
             minute,
-            zone: zone_at(text, &c, k + n),
+            // "10:30am Monday PDT": the zone may follow the day.
+            zone: zone_at(text, &c, k + n).or_else(|| zone_at(text, &c, day_end)),
             start,
             end,
         });

@@ -111,6 +111,11 @@ pub(super) fn slot(text: &str, r: Date, w: &ProposalWords) -> Option<(Date, u32,
         let Some((h, m, used)) = time(rest, oclock) else {
             continue;
         };
+        // "15時まで": until three, not at three.
+        let after = rest.get(used..).unwrap_or("");
+        if starts(after, listed(w, "until")).is_some() {
+            continue;
+        }
         let end = text.len() - rest.len() + used;
         let words = text.get(i..end.min(text.len())).unwrap_or("").to_string();
         return Some((date, h, m, words));

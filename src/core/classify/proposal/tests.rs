@@ -34,6 +34,17 @@ fn english_times_relative_to_the_message_date() {
         "Sure!\n\nTuesday at\n3pm works for me.",
         "Tue 2026-12-08 15:00",
     );
+    // Sent on a Thursday: "Thursday (today)" is today; "Thursday" alone next week's.
+    is(
+        "I sent an invite for 4pm Thursday (today).",
+        "Thu 2026-12-03 16:00",
+    );
+    is("Thursday at 4pm?", "Thu 2026-12-10 16:00");
+    // The zone may follow the day: 10:30 in Los Angeles is 19:30 in Berlin.
+    is(
+        "I sent an invite for 10:30am Thursday PDT (today).",
+        "Thu 2026-12-03 10:30",
+    );
 }
 
 #[test]
@@ -77,6 +88,11 @@ fn the_senders_zone_when_written_else_the_users() {
             "Tuesday at 9am PT?",
             "America/Los_Angeles",
             "2026-12-08T17:00:00Z",
+        ),
+        (
+            "An invite for 10:30am Tuesday PDT.",
+            "America/Los_Angeles",
+            "2026-12-08T18:30:00Z",
         ),
         (
             "Tuesday at 10am Eastern Time",
@@ -136,6 +152,14 @@ fn traps_propose_nothing() {
     none("Mardi à 15h je ne suis pas disponible.");
     none("I won't be able to make Tuesday at 3pm.");
     none("先週の火曜日の15時でした");
+    // A deadline or the end of a free window is not a proposed time.
+    none("Jag är flexibel fram till kl 15 idag.");
+    none("I'm free until 3pm on Tuesday.");
+    none("Please send it by Tuesday at 3pm.");
+    none("Ich bin bis 15 Uhr am Dienstag im Büro.");
+    none("Je suis libre jusqu'à 15h mardi.");
+    none("Estoy libre el martes hasta las 15:00.");
+    none("火曜日の15時まで空いています");
     // A phone number is not an hour.
     none("Call me tomorrow at 555 0199.");
     // A time before the message was sent (today at 8, sent at 9).

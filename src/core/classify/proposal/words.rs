@@ -26,7 +26,7 @@ const FILES: &[(&str, &str)] = &[
 
 /// The sections every file has.
 pub(crate) const SECTIONS: &[&str] = &[
-    "at", "oclock", "next", "today", "tomorrow", "past", "refuse", "contrast", "weekday",
+    "at", "oclock", "next", "today", "tomorrow", "past", "refuse", "contrast", "until", "weekday",
 ];
 
 /// Every language's words, by section.
@@ -38,6 +38,8 @@ pub(crate) struct ProposalWords {
     pub next: Vec<Vec<String>>,
     pub today: Vec<Vec<String>>,
     pub tomorrow: Vec<Vec<String>>,
+    /// Word sequences before a time that make it a deadline or the end of a window.
+    pub until: Vec<Vec<String>>,
     /// Phrases (searched on word boundaries) that put a clause in the past.
     pub past: PhraseSet,
     /// Phrases that turn the time down.
@@ -103,6 +105,7 @@ fn compile() -> ProposalWords {
         next: take("next"),
         today: take("today"),
         tomorrow: take("tomorrow"),
+        until: take("until"),
         past: set("past"),
         refuse: set("refuse"),
         contrast: set("contrast"),
