@@ -732,6 +732,8 @@ fn a_random_walk_keeps_the_incremental_queue_equal_to_the_full_one() {
             seen.statuses
         );
     }
+    let merged = meeting_steps::MERGED.with(std::cell::Cell::get);
+    assert!(merged > 0, "no proposal confirmed or meeting merged");
     assert!(
         seen.skipped > seen.planned,
         "the incremental side planned {} and skipped only {}",

@@ -75,6 +75,16 @@ fn a_time_in_words_is_a_proposal_that_review_confirms_and_the_thank_you_follows(
     );
     assert!(!q.contains("Fri"), "quoted text proposes nothing: {q}");
     proposal_id(&env);
+    let list = env.rapport(&["meeting", "list"]).ok().stdout;
+    assert!(
+        list.contains("Jessica Park proposed Tue 2026-12-01 15:00"),
+        "{list}"
+    );
+    let digest = env.rapport(&["digest"]).ok().stdout;
+    assert!(
+        digest.contains("Jessica Park: proposed Tue 2026-12-01 15:00"),
+        "the digest lists it: {digest}"
+    );
 
     let pty = Pty::start(&env, "review");
     let s = pty.wait_item("Jessica Park proposed Tue 2026-12-01 15:00");

@@ -3,10 +3,22 @@
 //! the one an invitation set (which merges with it). Both databases get the same step;
 //! the walk checks that their queues stay equal.
 
+use std::cell::Cell;
+
 use jiff::{SignedDuration, Timestamp};
 
 use super::{K, event};
 use crate::store::Store;
+
+thread_local! {
+    /// How many steps this thread's walks applied that merge or confirm: the walk
+    /// asserts it exercised them.
+    pub(super) static MERGED: Cell<u32> = const { Cell::new(0) };
+}
+
+fn count() {
+    MERGED.with(|m| m.set(m.get() + 1));
+}
 
 /// One meeting step, drawn before it is applied.
 pub(super) enum MeetingOp {
@@ -55,13 +67,18 @@ pub(super) fn apply(s: &mut Store, op: &MeetingOp, now: Timestamp) {
             if let Some(v) = open.iter().rev().find(|v| v.proposal.contact_id == *c) {
                 crate::followup::proposals::confirm(s, v, None, 25, &jiff::tz::TimeZone::UTC, now)
                     .unwrap();
+                count();
             }
         }
         MeetingOp::Soft(c, manual, minutes) => {
             if s.contact(*c).unwrap().is_none() {
                 return;
             }
-            let base = latest_start(s, *c).unwrap_or(now);
+            let latest = latest_start(s, *c);
+            if latest.is_some() && minutes.abs() < 24 * 60 {
+                count();
+            }
+            let base = latest.unwrap_or(now);
             let start = base + SignedDuration::from_mins(*minutes);
             let key = if *manual {
                 format!("manual-meeting:{start}")
