@@ -16,19 +16,23 @@ use crate::followup::proposals::{
     self, DEFAULT_MINUTES, ProposalView, all_proposals, find_proposal, open_proposals,
 };
 
-/// "Bob proposed Tue 2026-12-08 15:00 (\"tuesday at 3pm\")".
+/// "Bob proposed Tue 2026-12-08 15:00" (in the user's zone).
 pub fn sentence(ctx: &Ctx, v: &ProposalView) -> String {
     format!(
-        "{} proposed {} (\"{}\"{})",
+        "{} proposed {}",
         v.contact,
-        proposals::when(v.proposal.start, &ctx.cfg.tz),
-        v.proposal.text,
-        if v.proposal.zone == ctx.cfg.tz.iana_name().unwrap_or("") {
-            String::new()
-        } else {
-            format!(", {} time", v.proposal.zone)
-        }
+        proposals::when(v.proposal.start, &ctx.cfg.tz)
     )
+}
+
+/// What the proposal was read from: "\"tuesday at 3pm\"", with the zone when it is not
+/// the user's ("read in America/New_York").
+pub fn words(ctx: &Ctx, v: &ProposalView) -> String {
+    if v.proposal.zone == ctx.cfg.tz.iana_name().unwrap_or("") {
+        format!("\"{}\"", v.proposal.text)
+    } else {
+        format!("\"{}\", read in {}", v.proposal.text, v.proposal.zone)
+    }
 }
 
 fn open_one(ctx: &Ctx, id: i64) -> Result<ProposalView> {
@@ -111,15 +115,16 @@ pub fn print(ctx: &Ctx, list: &[ProposalView]) -> Result<()> {
     }
     outln!("Proposed (confirm with `rapport meeting confirm ID`, or `ignore`):")?;
     for v in list {
+        let state = if v.status == ProposalState::Proposed {
+            String::new()
+        } else {
+            format!(" [{}]", v.status.as_str())
+        };
         outln!(
-            "{:>4}  {} — [c]onfirm / [m]ove / [i]gnore{}",
+            "{:>4}  {} — [c]onfirm / [m]ove / [i]gnore  ({}){state}",
             v.proposal.id,
             sentence(ctx, v),
-            if v.status == ProposalState::Proposed {
-                String::new()
-            } else {
-                format!(" ({})", v.status.as_str())
-            }
+            words(ctx, v),
         )?;
     }
     outln!()?;

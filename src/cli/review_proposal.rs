@@ -40,6 +40,11 @@ pub(super) fn proposal(
         "[{n}/{total}] {} — [c]onfirm / [m]ove / [i]gnore",
         super::meeting_proposals::sentence(ctx, v)
     )?;
+    outln!(
+        "They wrote {} on {}.",
+        super::meeting_proposals::words(ctx, v),
+        proposals::when(v.proposal.at, &ctx.cfg.tz)
+    )?;
     loop {
         out!("[c]onfirm  [m]ove  [i]gnore  s[k]ip  [q]uit > ")?;
         flush()?;

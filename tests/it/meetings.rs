@@ -88,7 +88,11 @@ fn a_time_in_words_is_a_proposal_that_review_confirms_and_the_thank_you_follows(
 
     let pty = Pty::start(&env, "review");
     let s = pty.wait_item("Jessica Park proposed Tue 2026-12-01 15:00");
-    assert!(s.contains("[c]onfirm / [m]ove / [i]gnore"), "{s}");
+    assert!(
+        s.contains("Jessica Park proposed Tue 2026-12-01 15:00 — [c]onfirm / [m]ove / [i]gnore"),
+        "{s}"
+    );
+    assert!(s.contains("They wrote \"tuesday at 3pm\""), "{s}");
     pty.keys("c");
     let s = pty.wait_for("RAPPORT-EXIT=");
     assert!(s.contains("Proposed times: 1 confirmed, 0 ignored."), "{s}");
