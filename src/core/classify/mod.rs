@@ -686,14 +686,7 @@ fn human_reply(
     if judgement.intent == Intent::Later {
         c.later_until = judgement.later_until.map(|f| f.date);
     }
-    if judgement.intent != Intent::No && !c.envelope.from_user {
-        let r = reference_date(mail.date, ctx);
-        c.proposed = proposal::proposed_time(&fresh_all.text, mail.date, r, &ctx.default_tz);
-        if let Some(p) = &c.proposed {
-            c.evidence
-                .push(ev("phrase", format!("proposes a time: \"{}\"", p.text)));
-        }
-    }
+    proposal::read(mail, ctx, &fresh_all.text, judgement.intent, c);
     // Only the reading of an answer to the user changes what rapport does.
     if !judgement.sure && answers_the_user(mail, ctx) {
         c.certainty = Certainty::Unsure;

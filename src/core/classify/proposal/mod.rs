@@ -93,6 +93,28 @@ fn clauses(sentence: &str) -> Vec<&str> {
     out
 }
 
+/// Sets the time a reply from someone else proposes, with its evidence; a refusal
+/// proposes nothing.
+pub(super) fn read(
+    mail: &super::mime::Mail,
+    ctx: &super::Context<'_>,
+    fresh: &str,
+    intent: super::Intent,
+    c: &mut super::Classification,
+) {
+    if intent == super::Intent::No || c.envelope.from_user {
+        return;
+    }
+    let r = super::reference_date(mail.date, ctx);
+    c.proposed = proposed_time(fresh, mail.date, r, &ctx.default_tz);
+    if let Some(p) = &c.proposed {
+        c.evidence.push(super::ev(
+            "phrase",
+            format!("proposes a time: \"{}\"", p.text),
+        ));
+    }
+}
+
 /// The first time the fresh text of a reply proposes, read against `r` (the
 /// message's date in the user's zone); `sent` is when it was sent, and a time
 /// before it proposes nothing.
