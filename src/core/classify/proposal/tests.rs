@@ -179,3 +179,53 @@ fn a_refused_time_then_another_proposes_the_other() {
         "Wed 2026-12-09 10:00",
     );
 }
+
+/// A reply as classify reads it, from `from`, with `body`.
+fn classified(from: &str, body: &str) -> Option<ProposedTime> {
+    let users = vec!["ada@example.org".to_string()];
+    let sent = |_: &str| true;
+    let ctx = crate::core::classify::Context {
+        now: "2026-12-03T12:00:00Z".parse().unwrap(),
+        user_addresses: &users,
+        sent_message_ids: &sent,
+        default_tz: TimeZone::get("Europe/Berlin").unwrap(),
+    };
+    let raw = format!(
+        "From: {from}\nTo: bob@example.com\nSubject: Re: 25 minutes?\n\
+         Date: Thu, 03 Dec 2026 08:00:00 +0000\nMessage-ID: <r1@example.com>\n\
+         In-Reply-To: <q1@example.org>\n\n{body}"
+    );
+    crate::core::classify::classify(raw.as_bytes(), &ctx).proposed
+}
+
+#[test]
+fn classify_reads_a_proposal_from_the_fresh_text_of_someone_elses_reply_only() {
+    let quote = "\n\nOn Wed, 2 Dec 2026, Ada Lovelace <ada@example.org> wrote:\n> Would Tuesday at 3pm work?\n";
+    let p = classified(
+        "Bob <bob@example.com>",
+        &format!("Tuesday at 3pm works for me!{quote}"),
+    );
+    assert_eq!(
+        p.map(|p| p.start.to_string()),
+        Some("2026-12-08T14:00:00Z".into())
+    );
+    // The time only in the quote, a refusal, the user's own reply: no proposal.
+    assert_eq!(
+        classified("Bob <bob@example.com>", &format!("Sounds good!{quote}")),
+        None
+    );
+    assert_eq!(
+        classified(
+            "Bob <bob@example.com>",
+            &format!("Sorry, I can't make it, not interested.{quote}")
+        ),
+        None
+    );
+    assert_eq!(
+        classified(
+            "Ada <ada@example.org>",
+            &format!("Tuesday at 3pm works for me!{quote}")
+        ),
+        None
+    );
+}
