@@ -176,6 +176,46 @@ fn meeting_ignore_sets_a_proposal_aside() {
     assert_eq!(q["proposed"], serde_json::json!([]), "{q}");
 }
 
+/// Jessica's invitation for the slot she proposed (Tue 1 Dec, 14:00 UTC), into the Maildir.
+fn jessica_invites(env: &Env) {
+    let invite = INVITE
+        .replace("bob@example.test", "jessica@example.com")
+        .replace("Bob Stone", "Jessica Park")
+        .replace("me@example.test", "ada@example.org")
+        .replace("20261208T150000Z", "20261201T140000Z")
+        .replace("20261208T153000Z", "20261201T143000Z")
+        .replace("METHOD", "REQUEST")
+        .replace("SEQ", "0");
+    env.deliver("1764100100.jessica.example:2,", &invite);
+    env.rapport(&["sync"]).ok();
+}
+
+#[test]
+fn an_invitation_for_a_proposed_time_settles_the_proposal_and_merges_a_confirmed_one() {
+    // Not confirmed yet: the invitation covers the proposal, which asks no more.
+    let env = env_with_proposal();
+    proposal_id(&env);
+    jessica_invites(&env);
+    let listed = meetings(&env, false);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["uid"], "bob-slot-1@example.test", "{listed:?}");
+    let all = meetings(&env, true);
+    assert!(all.iter().any(|m| m["status"] == "scheduled"), "{all:?}");
+
+    // Confirmed first: the invitation is the same meeting, with its UID and time.
+    let env = env_with_proposal();
+    let id = proposal_id(&env).to_string();
+    env.rapport(&["meeting", "confirm", &id]).ok();
+    jessica_invites(&env);
+    let listed = meetings(&env, false);
+    assert_eq!(listed.len(), 1, "one meeting: {listed:?}");
+    assert_eq!(listed[0]["uid"], "bob-slot-1@example.test", "{listed:?}");
+    assert_eq!(
+        listed[0]["end"], "2026-12-01T14:30:00Z",
+        "the invitation's time"
+    );
+}
+
 const INVITE: &str = "From: Bob Stone <bob@example.test>\n\
 To: me@example.test\n\
 Subject: Invitation: Ada / Bob @ Tue Dec 8, 2026 3pm\n\
