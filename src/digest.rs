@@ -51,6 +51,17 @@ pub fn gather(store: &Store, cfg: &Loaded, now: Timestamp) -> Result<DigestInput
             });
         }
     }
+    for v in crate::followup::proposals::open_proposals(store, now)? {
+        input.times_proposed.push(PersonItem {
+            who: v.contact.clone(),
+            what: format!(
+                "proposed {} (\"{}\"): `rapport meeting confirm {}`",
+                crate::followup::proposals::when(v.proposal.start, &cfg.tz),
+                v.proposal.text,
+                v.proposal.id
+            ),
+        });
+    }
     gather_meetings(store, cfg, now, &mut input)?;
     gather_goals(store, cfg, now, &mut input)?;
     Ok(input)

@@ -1,5 +1,6 @@
-//! `rapport meeting add|list|move|remove`: meetings agreed outside email, and the
-//! corrections to any meeting on a timeline.
+//! `rapport meeting add|list|move|remove|confirm|ignore`: meetings agreed outside email,
+//! the times replies proposed (`meeting_proposals`), and the corrections to any meeting on
+//! a timeline.
 //!
 //! A meeting is never edited in place: moving or removing one appends a
 //! `meeting-moved` / `meeting-cancelled` entry with the same UID, so the planner (which
@@ -63,6 +64,22 @@ pub enum MeetingCmd {
         /// The meeting id `rapport meeting list` prints.
         id: i64,
     },
+    /// Confirm a time a reply proposed: it becomes a meeting (and a thank-you follows it).
+    Confirm {
+        /// The proposal id `rapport meeting list` prints.
+        id: i64,
+        /// Another local date and time than the one proposed, e.g. 2026-12-08T16:00.
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
+        /// How long it lasts, in minutes (default 25).
+        #[arg(long)]
+        minutes: Option<u32>,
+    },
+    /// Set aside a time a reply proposed: rapport asks about it no more.
+    Ignore {
+        /// The proposal id `rapport meeting list` prints.
+        id: i64,
+    },
 }
 
 pub fn run(mut ctx: Ctx, cmd: MeetingCmd) -> Result<ExitCode> {
@@ -79,6 +96,10 @@ pub fn run(mut ctx: Ctx, cmd: MeetingCmd) -> Result<ExitCode> {
         }
         MeetingCmd::Move { id, at, minutes } => move_to(&mut ctx, id, &at, minutes),
         MeetingCmd::Remove { id } => remove(&mut ctx, id),
+        MeetingCmd::Confirm { id, at, minutes } => {
+            super::meeting_proposals::confirm(&mut ctx, id, at.as_deref(), minutes)
+        }
+        MeetingCmd::Ignore { id } => super::meeting_proposals::ignore(&mut ctx, id),
     }
 }
 
@@ -184,17 +205,44 @@ fn all_meetings(ctx: &Ctx, contact: Option<&str>) -> Result<Vec<Meeting>> {
     Ok(out)
 }
 
+fn state(ctx: &Ctx, m: &Meeting) -> &'static str {
+    if m.cancelled {
+        "cancelled"
+    } else if m.end <= ctx.now {
+        "held"
+    } else {
+        "upcoming"
+    }
+}
+
 fn list(ctx: &Ctx, contact: Option<&str>, all: bool, json: bool) -> Result<ExitCode> {
     let mut meetings = all_meetings(ctx, contact)?;
     if !all {
         meetings.retain(|m| !m.cancelled);
     }
+    let contact_id = contact
+        .map(|q| ctx.one_contact(q).map(|c| c.id))
+        .transpose()?;
+    let proposals = super::meeting_proposals::listed(ctx, contact_id, all)?;
     if json {
-        super::print_json(&json!({ "meetings": meetings }))?;
+        let mut items: Vec<serde_json::Value> = Vec::new();
+        for m in &meetings {
+            let mut v = serde_json::to_value(m)?;
+            if let Some(o) = v.as_object_mut() {
+                o.insert("status".into(), json!(state(ctx, m)));
+            }
+            items.push(v);
+        }
+        items.extend(proposals.iter().map(super::meeting_proposals::json_of));
+        super::print_json(&json!({ "meetings": items }))?;
         return Ok(ExitCode::SUCCESS);
     }
+    super::meeting_proposals::print(ctx, &proposals)?;
     if meetings.is_empty() {
-        outln!("No meetings. `rapport meeting add CONTACT --at 2026-12-03T15:00` records one.")?;
+        outln!(
+            "No meetings. `rapport meeting add CONTACT --at {}` records one.",
+            super::next_step::example_at(ctx.now, &ctx.cfg.tz)
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     outln!(
@@ -218,13 +266,7 @@ fn list(ctx: &Ctx, contact: Option<&str>, all: bool, json: bool) -> Result<ExitC
                 format!("{mins} min"),
             )
         };
-        let state = if m.cancelled {
-            "cancelled"
-        } else if m.end <= ctx.now {
-            "held"
-        } else {
-            "upcoming"
-        };
+        let state = state(ctx, m);
         outln!(
             "{:>4}  {:<22} {:<8} {:<24} {state}",
             m.id,

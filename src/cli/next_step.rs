@@ -31,6 +31,8 @@ pub struct Facts<'a> {
     /// When they asked the user for a meeting that is not answered yet (filled once
     /// inbound requests are on the timeline).
     pub asked_you: Option<Timestamp>,
+    /// A meeting time they proposed that waits for the user: (proposal id, start).
+    pub proposed: Option<(i64, Timestamp)>,
     pub now: Timestamp,
     pub tz: &'a TimeZone,
 }
@@ -43,6 +45,22 @@ fn quoted(q: &str) -> String {
     } else {
         format!("'{}'", q.replace('\'', "'\\''"))
     }
+}
+
+/// A time to show in an example `--at`: the next working day after `now` at 15:00 in
+/// the user's zone (so a hint never suggests a day long past).
+pub fn example_at(now: Timestamp, tz: &TimeZone) -> String {
+    let mut d = now.to_zoned_datetime(tz.clone()).date();
+    for _ in 0..7 {
+        d = d.tomorrow().unwrap_or(d);
+        if !matches!(
+            d.weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        ) {
+            break;
+        }
+    }
+    format!("{d}T15:00")
 }
 
 /// The sentence after "next" in `contacts show`.
@@ -80,9 +98,19 @@ pub fn next_step(f: &Facts<'_>) -> String {
     match f.stage {
         Stage::New => format!("ask them for 25 minutes: `rapport request {q}`"),
         Stage::Replied { intent, .. } => match intent {
-            Intent::Yes => format!(
-                "waiting for a meeting time — `rapport meeting add {q} --at 2026-12-03T15:00` when agreed"
-            ),
+            Intent::Yes => match f.proposed {
+                Some((id, start)) => format!(
+                    "they proposed {}: `rapport meeting confirm {id}` records it (add `--at {}` for another time, or `rapport meeting ignore {id}`)",
+                    crate::followup::proposals::when(start, f.tz),
+                    start
+                        .to_zoned_datetime(f.tz.clone())
+                        .strftime("%Y-%m-%dT%H:%M"),
+                ),
+                None => format!(
+                    "waiting for a meeting time — `rapport meeting add {q} --at {}` when agreed",
+                    example_at(f.now, f.tz)
+                ),
+            },
             Intent::Later | Intent::No => f.planner_next.to_string(),
             Intent::Other => format!(
                 "they replied: answer them yourself; if rapport misread the reply, `rapport why` and `rapport mark` correct it ({})",

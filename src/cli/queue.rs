@@ -361,13 +361,21 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
     let drafts = ctx.store.drafts(all)?;
     super::approve::record_listing(ctx, &drafts)?;
     let waiting = ctx.store.attention()?;
+    let proposed = crate::followup::proposals::open_proposals(&ctx.store, ctx.now)?;
     if json {
         let items: Vec<serde_json::Value> =
             drafts.iter().map(|d| draft_json(ctx, d, false)).collect();
-        print_json(&serde_json::json!({ "drafts": items, "waiting_for_you": waiting }))?;
+        let proposed: Vec<_> = proposed
+            .iter()
+            .map(super::meeting_proposals::json_of)
+            .collect();
+        print_json(
+            &serde_json::json!({ "drafts": items, "waiting_for_you": waiting, "proposed": proposed }),
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     print_attention(&waiting)?;
+    super::meeting_proposals::print(ctx, &proposed)?;
     if drafts.is_empty() {
         outln!("The queue is empty.")?;
         return Ok(ExitCode::SUCCESS);

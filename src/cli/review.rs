@@ -3,7 +3,8 @@
 //!
 //! The items are an enum with one source function per kind: [`drafts_waiting`] and
 //! [`attention`] (replies whose reading is unsure, requests from others waiting for an
-//! answer). Confirming or correcting a reading goes through the same code as
+//! answer) and [`items`] adds the meeting times replies proposed (confirm, move,
+//! ignore: `review_proposal`). Confirming or correcting a reading goes through the same code as
 //! `rapport mark`. Meetings of unknown time are not an item: a meeting is never stored
 //! without a time (`meeting add` refuses one). It needs a terminal and refuses otherwise, naming the commands to use
 //! instead. Keys are read one at a time by putting the terminal in non-canonical mode
@@ -18,6 +19,7 @@ use anyhow::{Result, bail};
 use super::Ctx;
 use crate::cli::output::{flush, out, outln};
 use crate::core::model::DraftStatus;
+use crate::followup::proposals::ProposalView;
 use crate::store::{Attention, AttentionKind, Draft};
 
 /// One thing waiting for the user.
@@ -28,6 +30,8 @@ enum Item {
     Unsure(Attention),
     /// A meeting request from someone else, not answered yet.
     Request(Attention),
+    /// A meeting time a reply proposed, with when it came (RFC 3339).
+    Proposal(Box<ProposalView>, String),
 }
 
 impl Item {
@@ -36,6 +40,7 @@ impl Item {
         match self {
             Item::Draft(d) => &d.created_at,
             Item::Unsure(a) | Item::Request(a) => &a.at,
+            Item::Proposal(_, at) => at,
         }
     }
 }
@@ -68,6 +73,10 @@ fn drafts_waiting(ctx: &Ctx) -> Result<Vec<Item>> {
 fn items(ctx: &Ctx) -> Result<Vec<Item>> {
     let mut all = drafts_waiting(ctx)?;
     all.extend(attention(ctx)?);
+    for v in crate::followup::proposals::open_proposals(&ctx.store, ctx.now)? {
+        let at = crate::store::fmt_ts(v.proposal.at);
+        all.push(Item::Proposal(Box::new(v), at));
+    }
     all.sort_by(|a, b| a.since().cmp(b.since()));
     Ok(all)
 }
@@ -112,6 +121,8 @@ pub(super) struct Tally {
     pub(super) confirmed: u32,
     pub(super) corrected: u32,
     pub(super) answered: u32,
+    pub(super) proposals_confirmed: u32,
+    pub(super) proposals_ignored: u32,
 }
 
 fn show_draft(ctx: &Ctx, d: &Draft, n: usize, total: usize) -> Result<()> {
@@ -198,7 +209,7 @@ pub fn run(mut ctx: Ctx) -> Result<ExitCode> {
     ctx.bring_current()?;
     let all = items(&ctx)?;
     if all.is_empty() {
-        outln!("Nothing to review: no draft, reply or request waits for you.")?;
+        outln!("Nothing to review: no draft, reply, request or proposed time waits for you.")?;
         return Ok(ExitCode::SUCCESS);
     }
     let total = all.len();
@@ -209,6 +220,9 @@ pub fn run(mut ctx: Ctx) -> Result<ExitCode> {
             Item::Draft(d) => review_draft(&ctx, d, i + 1, total, &mut t)?,
             Item::Unsure(a) => super::review_reading::unsure(&mut ctx, a, i + 1, total, &mut t)?,
             Item::Request(a) => super::review_reading::request(&ctx, a, i + 1, total, &mut t)?,
+            Item::Proposal(v, _) => {
+                super::review_proposal::proposal(&ctx, v, i + 1, total, &mut t)?
+            }
         };
         if !go_on {
             break;
@@ -230,6 +244,13 @@ pub fn run(mut ctx: Ctx) -> Result<ExitCode> {
             t.confirmed,
             t.corrected,
             t.answered
+        )?;
+    }
+    if t.proposals_confirmed + t.proposals_ignored > 0 {
+        outln!(
+            "Proposed times: {} confirmed, {} ignored.",
+            t.proposals_confirmed,
+            t.proposals_ignored
         )?;
     }
     Ok(ExitCode::SUCCESS)

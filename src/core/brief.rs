@@ -251,13 +251,33 @@ fn is_exchange(kind: InteractionKind) -> bool {
     )
 }
 
+/// The meetings the user recorded that merge into an invitation
+/// ([`crate::core::meetings::merges`]): their key → the invitation's UID.
+fn merged_keys(timeline: &[Entry]) -> std::collections::BTreeMap<String, String> {
+    let entries: Vec<crate::core::meetings::CalendarEntry<'_>> = timeline
+        .iter()
+        .filter_map(|e| {
+            let s = e.slot.as_ref().filter(|s| !s.uid.is_empty())?;
+            Some(crate::core::meetings::CalendarEntry {
+                key: &s.uid,
+                kind: e.kind,
+                start: s.start.or(s.end),
+            })
+        })
+        .collect();
+    crate::core::meetings::merges(&entries)
+}
+
 /// The earliest meeting that has not ended and was not cancelled, folded by UID: the
 /// latest schedule or move gives the time, a later cancel or decline removes it.
 pub fn next_meeting(timeline: &[Entry], now: Timestamp, tz: &TimeZone) -> Option<NextMeeting> {
     let mut slots: Vec<(String, Timestamp, Timestamp, Option<String>, bool)> = Vec::new();
+    let aliases = merged_keys(timeline);
     for e in timeline {
         let Some(s) = &e.slot else { continue };
-        let found = slots.iter().position(|m| !s.uid.is_empty() && m.0 == s.uid);
+        let merged = aliases.get(&s.uid);
+        let uid = merged.unwrap_or(&s.uid);
+        let found = slots.iter().position(|m| !uid.is_empty() && m.0 == *uid);
         match e.kind {
             InteractionKind::MeetingScheduled | InteractionKind::MeetingMoved => {
                 let Some(start) = s.start.or(s.end) else {
@@ -266,11 +286,16 @@ pub fn next_meeting(timeline: &[Entry], now: Timestamp, tz: &TimeZone) -> Option
                 let end = s.end.unwrap_or(start).max(start);
                 let link = s.link.clone();
                 match found {
+                    // The invitation's time and link stand over the user's own record.
+                    Some(i) if merged.is_some() => {
+                        let old = slots[i].3.take();
+                        slots[i].3 = old.or(link);
+                    }
                     Some(i) => {
                         let old = slots[i].3.take();
-                        slots[i] = (s.uid.clone(), start, end, link.or(old), false);
+                        slots[i] = (uid.clone(), start, end, link.or(old), false);
                     }
-                    None => slots.push((s.uid.clone(), start, end, link, false)),
+                    None => slots.push((uid.clone(), start, end, link, false)),
                 }
             }
             InteractionKind::MeetingCancelled | InteractionKind::MeetingDeclined => {

@@ -50,6 +50,8 @@ pub struct DigestInput {
     pub drafts_waiting: Vec<DraftItem>,
     pub replies_to_confirm: Vec<PersonItem>,
     pub requests_to_answer: Vec<PersonItem>,
+    /// Meeting times replies proposed, waiting to be confirmed, moved or ignored.
+    pub times_proposed: Vec<PersonItem>,
     pub meetings: Vec<MeetingItem>,
     pub action_items_due: Vec<PersonItem>,
     pub goals: Vec<GoalItem>,
@@ -95,6 +97,10 @@ fn counts(input: &DigestInput, meetings: usize) -> Vec<String> {
     let q = input.requests_to_answer.len();
     if q > 0 {
         counts.push(plural(q, "request to answer", "requests to answer"));
+    }
+    let p = input.times_proposed.len();
+    if p > 0 {
+        counts.push(plural(p, "proposed time", "proposed times"));
     }
     if meetings > 0 {
         counts.push(plural(meetings, "meeting", "meetings"));
@@ -151,6 +157,11 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
         &mut body,
         "They asked you for a meeting; answer them:",
         &person(&input.requests_to_answer),
+    );
+    section(
+        &mut body,
+        "Times they proposed; confirm, move or ignore them (`rapport review`):",
+        &person(&input.times_proposed),
     );
     let meeting_lines = meeting_lines(&meetings, today, tz);
     section(&mut body, "Meetings:", &meeting_lines);

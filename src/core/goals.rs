@@ -99,14 +99,43 @@ fn answers(kind: InteractionKind) -> bool {
     )
 }
 
+/// Per contact, the meetings the user recorded that merge into an invitation
+/// ([`crate::core::meetings::merges`]): (contact, key) → the invitation's UID.
+fn merged(events: &[Activity]) -> BTreeMap<(i64, String), String> {
+    let mut out = BTreeMap::new();
+    let contacts: std::collections::BTreeSet<i64> = events.iter().map(|e| e.contact_id).collect();
+    for c in contacts {
+        let entries: Vec<crate::core::meetings::CalendarEntry<'_>> = events
+            .iter()
+            .filter(|e| e.contact_id == c)
+            .filter_map(|e| {
+                Some(crate::core::meetings::CalendarEntry {
+                    key: e.uid.as_deref()?,
+                    kind: e.kind,
+                    start: e.start.or(e.end),
+                })
+            })
+            .collect();
+        for (soft, firm) in crate::core::meetings::merges(&entries) {
+            out.insert((c, soft), firm);
+        }
+    }
+    out
+}
+
 /// When each meeting was held: folded by (contact, UID), the latest schedule or move
 /// gives the time, a later cancel or decline removes it, and only ended ones count.
 fn meetings_held(events: &[Activity], now: Timestamp) -> Vec<Timestamp> {
+    let aliases = merged(events);
     let mut by_key: BTreeMap<(i64, String), Option<(Timestamp, Timestamp)>> = BTreeMap::new();
     for e in events {
         let uid = e.uid.clone().unwrap_or_else(|| format!("at-{}", e.at));
-        let key = (e.contact_id, uid);
+        let firm = aliases.get(&(e.contact_id, uid.clone()));
+        let key = (e.contact_id, firm.cloned().unwrap_or(uid));
         match e.kind {
+            // A meeting the user recorded keeps the invitation's time it merged into.
+            InteractionKind::MeetingScheduled | InteractionKind::MeetingMoved
+                if firm.is_some() && by_key.get(&key).is_some_and(Option::is_some) => {}
             InteractionKind::MeetingScheduled | InteractionKind::MeetingMoved => {
                 if let Some(start) = e.start.or(e.end) {
                     by_key.insert(key, Some((start, e.end.unwrap_or(start).max(start))));

@@ -221,3 +221,26 @@ fn the_chart_draws_blocks_or_ascii() {
     assert_eq!(bar(53, false), format!("{}▋", "█".repeat(6)));
     assert_eq!(bar(0, false), "");
 }
+
+#[test]
+fn a_meeting_recorded_by_hand_and_its_invitation_are_held_once() {
+    use InteractionKind as K;
+    let events = vec![
+        meeting(
+            8,
+            "2026-11-20T12:00:00Z",
+            K::MeetingScheduled,
+            "manual-meeting:2026-11-24T15:00:00Z",
+            "2026-11-24T15:00:00Z",
+        ),
+        meeting(
+            8,
+            "2026-11-21T12:00:00Z",
+            K::MeetingScheduled,
+            "inv-8@example.com",
+            "2026-11-24T15:30:00Z",
+        ),
+    ];
+    let p = progress(&[], &events, TARGETS, 1, t(NOW), &berlin());
+    assert_eq!(p.meetings_held_this_week, 1, "{:?}", p.weeks);
+}

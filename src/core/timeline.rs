@@ -128,7 +128,10 @@ fn human(f: &MessageFacts<'_>) -> (InteractionKind, String, Value) {
                 Some(u) => format!("replied ({intent}, until {u}): {s}"),
                 None => format!("replied ({intent}): {s}"),
             };
-            let detail = json!({ "intent": intent, "later_until": until, "message": row });
+            let mut detail = json!({ "intent": intent, "later_until": until, "message": row });
+            if let (Some(p), Some(obj)) = (&c.proposed, detail.as_object_mut()) {
+                obj.insert("proposed".into(), json!(p));
+            }
             (InteractionKind::Reply, summary, detail)
         }
         (Label::MeetingRequest, true) => (

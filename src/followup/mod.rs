@@ -7,6 +7,7 @@
 
 pub mod draft;
 mod facts;
+pub mod proposals;
 
 use anyhow::Result;
 use jiff::Timestamp;

@@ -14,6 +14,8 @@ use crate::core::classify::{Classification, Label};
 use crate::core::model::{DraftKind, DraftStatus, InteractionKind as K, Tier};
 use crate::store::{ContactPatch, NewContact, NewInteraction, NewMessage};
 
+mod meeting_steps;
+
 fn t(s: &str) -> Timestamp {
     s.parse().unwrap()
 }

@@ -18,6 +18,7 @@ mod goals;
 mod maildir;
 mod messages;
 mod plan_marks;
+mod proposals;
 mod reader_examples;
 mod report;
 mod sent_copy;
@@ -88,6 +89,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0017_drafts_autoincrement.sql"),
     ),
     ("0018_arrival", include_str!("migrations/0018_arrival.sql")),
+    (
+        "0019_proposal_decisions",
+        include_str!("migrations/0019_proposal_decisions.sql"),
+    ),
     (
         "0020_reader_examples",
         include_str!("migrations/0020_reader_examples.sql"),

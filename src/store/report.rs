@@ -31,13 +31,24 @@ impl Store {
     }
 
     /// How many meetings (one per contact and calendar UID, however often moved) start
-    /// in `[from, to)`.
+    /// in `[from, to)`. A meeting the user recorded or confirmed (key `manual-meeting:…`
+    /// or `proposal:…`) with an invitation for the same contact starting within a day is
+    /// that invitation's meeting (`core::meetings`), and counts once.
     pub fn count_meetings_starting(&self, from: Timestamp, to: Timestamp) -> Result<i64> {
         Ok(self.conn.query_row(
-            "SELECT COUNT(DISTINCT contact_id || ':' || json_extract(detail, '$.uid'))
-             FROM interactions
-             WHERE kind = ?1 AND json_extract(detail, '$.start') >= ?2
-               AND json_extract(detail, '$.start') < ?3",
+            "SELECT COUNT(DISTINCT i.contact_id || ':' || json_extract(i.detail, '$.uid'))
+             FROM interactions i
+             WHERE i.kind = ?1 AND json_extract(i.detail, '$.start') >= ?2
+               AND json_extract(i.detail, '$.start') < ?3
+               AND NOT ((json_extract(i.detail, '$.uid') LIKE 'manual-meeting:%'
+                         OR json_extract(i.detail, '$.uid') LIKE 'proposal:%')
+                    AND EXISTS (
+                      SELECT 1 FROM interactions f
+                      WHERE f.contact_id = i.contact_id AND f.kind = ?1
+                        AND coalesce(json_extract(f.detail, '$.uid'), '') NOT LIKE 'manual-meeting:%'
+                        AND coalesce(json_extract(f.detail, '$.uid'), '') NOT LIKE 'proposal:%'
+                        AND abs(julianday(json_extract(f.detail, '$.start'))
+                                - julianday(json_extract(i.detail, '$.start'))) <= 1.0))",
             [
                 InteractionKind::MeetingScheduled.as_str().to_string(),
                 fmt_ts(from),
@@ -148,6 +159,31 @@ mod tests {
         );
         let week = (t("2026-11-02T00:00:00Z"), t("2026-11-09T00:00:00Z"));
         assert_eq!(store.count_meetings_starting(week.0, week.1).unwrap(), 2);
+        // Recorded by hand, then the invitation for it: still one; another day: two.
+        meeting(
+            &store,
+            b,
+            "manual-meeting:2026-11-05T10:00:00Z",
+            "2026-11-05T10:00:00Z",
+            "2026-11-02T09:00:00Z",
+        );
+        assert_eq!(store.count_meetings_starting(week.0, week.1).unwrap(), 3);
+        meeting(
+            &store,
+            b,
+            "inv-b",
+            "2026-11-05T10:30:00Z",
+            "2026-11-03T09:00:00Z",
+        );
+        assert_eq!(store.count_meetings_starting(week.0, week.1).unwrap(), 3);
+        meeting(
+            &store,
+            a,
+            "proposal:9",
+            "2026-11-07T10:00:00Z",
+            "2026-11-03T09:00:00Z",
+        );
+        assert_eq!(store.count_meetings_starting(week.0, week.1).unwrap(), 4);
         assert!(store.messages_seen_at(nov).unwrap().is_empty());
     }
 }

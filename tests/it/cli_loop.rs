@@ -540,7 +540,7 @@ fn digest_prints_what_waits_and_is_off_by_default() {
 }
 
 /// The Message-ID of the one request sent so far (from the outbox).
-fn sent_message_id(env: &Env) -> String {
+pub(crate) fn sent_message_id(env: &Env) -> String {
     let files = env.outbox_files();
     let text = std::fs::read_to_string(&files[0]).unwrap();
     let line = text
@@ -620,12 +620,12 @@ fn digest_speaks_of_replies_requests_action_items_meetings_and_goals() {
 
 /// rapport running under a real pseudo-terminal (a detached tmux session on a private
 /// socket): keys are sent, the screen is read.
-struct Pty {
+pub(crate) struct Pty {
     socket: String,
 }
 
 impl Pty {
-    fn start(env: &Env, args: &str) -> Pty {
+    pub(crate) fn start(env: &Env, args: &str) -> Pty {
         let socket = format!("rapport-test-{}-{}", std::process::id(), fastrand_name(env));
         let cmd = format!(
             "env -i PATH=\"$PATH\" HOME='{}' RAPPORT_NOW='{}' RAPPORT_LOG=warn TERM=xterm '{}' {args}; echo RAPPORT-EXIT=$?; sleep 600",
@@ -660,7 +660,7 @@ impl Pty {
     }
 
     /// Waits (generously: the machine is shared) until the screen shows `text`.
-    fn wait_for(&self, text: &str) -> String {
+    pub(crate) fn wait_for(&self, text: &str) -> String {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         loop {
             let s = self.screen();
@@ -679,7 +679,7 @@ impl Pty {
     /// (every item's ends in "[q]uit >") shown after it. The screen can be read between
     /// two lines, and a key sent before the prompt reaches a terminal not yet in
     /// one-key mode.
-    fn wait_item(&self, header: &str) -> String {
+    pub(crate) fn wait_item(&self, header: &str) -> String {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         loop {
             let s = self.screen();
@@ -696,7 +696,7 @@ impl Pty {
         }
     }
 
-    fn keys(&self, keys: &str) {
+    pub(crate) fn keys(&self, keys: &str) {
         std::process::Command::new("tmux")
             .args(["-L", &self.socket, "send-keys", "-l", keys])
             .status()

@@ -46,6 +46,7 @@ mod imap_oauth;
 mod imap_sync;
 mod log_secrets;
 mod mail_standard;
+mod meetings;
 mod outgoing;
 mod plan_agreed;
 mod plan_props;

@@ -77,6 +77,11 @@ fn advice(
         .filter(|a| a.contact_id == contact_id && a.kind == crate::store::AttentionKind::ToAnswer)
         .filter_map(|a| crate::store::parse_ts(&a.at).ok())
         .min();
+    let proposed = crate::followup::proposals::open_proposals(&ctx.store, ctx.now)?
+        .into_iter()
+        .filter(|v| v.proposal.contact_id == contact_id)
+        .map(|v| (v.proposal.id, v.proposal.start))
+        .next_back();
     Ok(next_step(&Facts {
         query,
         stage: &plan.stage,
@@ -84,6 +89,7 @@ fn advice(
         open: &open,
         planned,
         asked_you,
+        proposed,
         now: ctx.now,
         tz: &ctx.cfg.tz,
     }))

@@ -13,6 +13,7 @@ fn advice(stage: Stage, open: &[OpenDraft], planned: Option<(DraftKind, Timestam
         open,
         planned,
         asked_you: None,
+        proposed: None,
         now: ts("2026-11-30T10:00:00Z"),
         tz: &tz,
     })
@@ -29,7 +30,39 @@ fn after_a_yes_it_says_to_record_the_meeting() {
         Some((DraftKind::CheckIn, ts("2027-03-01T09:00:00Z"))),
     );
     assert!(s.starts_with("waiting for a meeting time"), "{s}");
-    assert!(s.contains("rapport meeting add jessica --at"), "{s}");
+    // A real day after `now` (Monday 2026-11-30), never a fixed one.
+    assert!(
+        s.contains("rapport meeting add jessica --at 2026-12-01T15:00"),
+        "{s}"
+    );
+}
+
+#[test]
+fn after_a_yes_with_a_proposed_time_it_says_to_confirm_that_time() {
+    let tz = TimeZone::get("Europe/Berlin").unwrap();
+    let stage = Stage::Replied {
+        intent: Intent::Yes,
+        at: ts("2026-12-03T09:00:00Z"),
+    };
+    let s = next_step(&Facts {
+        query: "bob",
+        stage: &stage,
+        planner_next: "PLANNER",
+        open: &[],
+        planned: None,
+        asked_you: None,
+        proposed: Some((42, ts("2026-12-08T14:00:00Z"))),
+        now: ts("2026-12-04T10:00:00Z"),
+        tz: &tz,
+    });
+    assert!(s.starts_with("they proposed Tue 2026-12-08 15:00"), "{s}");
+    assert!(s.contains("rapport meeting confirm 42"), "{s}");
+    assert!(s.contains("--at 2026-12-08T15:00"), "{s}");
+    // A Friday's example day is the Monday after.
+    assert_eq!(
+        example_at(ts("2026-12-04T10:00:00Z"), &tz),
+        "2026-12-07T15:00"
+    );
 }
 
 #[test]
@@ -48,6 +81,7 @@ fn an_inbound_request_says_answer_before_anything_else() {
         open: &open,
         planned: None,
         asked_you: Some(ts("2026-11-28T10:00:00Z")),
+        proposed: None,
         now: ts("2026-11-30T10:00:00Z"),
         tz: &tz,
     });

@@ -247,6 +247,7 @@ fn human_reply(
     if judgement.intent == Intent::Later {
         c.later_until = judgement.later_until.map(|f| f.date);
     }
+    super::proposal::read(mail, ctx, &fresh_all.text, judgement.intent, c);
     let mut doubts = judgement.doubts;
     if judgement.acknowledgement && answers_the_user(mail, ctx) {
         doubts.push("an acknowledgement of the user's message: the answer is still to come".into());

@@ -28,6 +28,7 @@ mod lang;
 mod lexicon;
 mod mime;
 pub mod model;
+mod proposal;
 mod text;
 mod tz;
 
@@ -35,6 +36,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
+
+pub use proposal::ProposedTime;
 
 /// What the caller knows that the message does not say.
 pub struct Context<'a> {
@@ -273,6 +276,8 @@ pub struct Classification {
     pub auto_reply_until: Option<Date>,
     pub bounce: Option<Bounce>,
     pub envelope: Envelope,
+    /// For a `human_reply` from someone else: the meeting time it proposes.
+    pub proposed: Option<ProposedTime>,
 }
 
 impl Default for Classification {
@@ -294,6 +299,7 @@ impl Classification {
             auto_reply_until: None,
             bounce: None,
             envelope,
+            proposed: None,
         }
     }
 }

@@ -47,6 +47,10 @@ fn every_section_is_worded_and_counted() {
             who: "Raj".into(),
             what: "asked for a call on 2026-11-28".into(),
         }],
+        times_proposed: vec![PersonItem {
+            who: "Bob".into(),
+            what: "proposed Tue 2026-12-08 15:00".into(),
+        }],
         meetings: vec![
             MeetingItem {
                 start: ts("2026-12-01T14:00:00Z"),
@@ -73,7 +77,7 @@ fn every_section_is_worded_and_counted() {
     let d = build(&input, ts("2026-11-30T07:00:00Z"), &berlin()).unwrap();
     assert_eq!(
         d.summary,
-        "1 draft to approve, 1 reply to confirm, 1 request to answer, 2 meetings, 1 action item due"
+        "1 draft to approve, 1 reply to confirm, 1 request to answer, 1 proposed time, 2 meetings, 1 action item due"
     );
     assert_eq!(d.subject, format!("rapport: {}", d.summary));
     for want in [
@@ -81,6 +85,8 @@ fn every_section_is_worded_and_counted() {
         "   7  nudge to Jessica Park — no reply",
         "Lena: \"maybe next month\"",
         "Raj: asked for a call",
+        "Times they proposed; confirm, move or ignore them",
+        "Bob: proposed Tue 2026-12-08 15:00",
         "today, all day: Conference",
         "tomorrow 15:00: Omar Haddad",
         "send the fintech intro",

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use super::Event;
+use crate::core::meetings::{CalendarEntry, merges};
 use crate::core::model::InteractionKind;
 
 /// A meeting, folded from its calendar events by UID.
@@ -22,8 +23,32 @@ pub struct Meeting {
     pub cancelled: bool,
 }
 
+/// The key a calendar event folds under: its UID, or `event-ID` without one.
+fn key_of(e: &Event) -> String {
+    e.meeting_uid
+        .as_deref()
+        .filter(|u| !u.is_empty())
+        .map_or_else(|| format!("event-{}", e.id), str::to_string)
+}
+
+/// The meetings the user recorded that merge into an invitation: key → its UID.
+fn aliases(events: &[&Event], keys: &[String]) -> BTreeMap<String, String> {
+    let entries: Vec<CalendarEntry<'_>> = events
+        .iter()
+        .zip(keys)
+        .map(|(e, key)| CalendarEntry {
+            key,
+            kind: e.kind,
+            start: e.meeting_start.or(e.meeting_end),
+        })
+        .collect();
+    merges(&entries)
+}
+
 /// Folds the calendar events into meetings by UID: the latest schedule or move gives
-/// the times, a later cancel or decline cancels, a later schedule revives.
+/// the times, a later cancel or decline cancels, a later schedule revives. A meeting
+/// the user recorded merges into the invitation for the same slot
+/// ([`crate::core::meetings::merges`]), which keeps its own time.
 pub fn fold_meetings(events: &[&Event]) -> Vec<Meeting> {
     struct Fold {
         first_event: i64,
@@ -33,12 +58,18 @@ pub fn fold_meetings(events: &[&Event]) -> Vec<Meeting> {
         cancelled: bool,
         order: usize,
     }
+    let keys: Vec<String> = events.iter().map(|e| key_of(e)).collect();
+    let aliases = aliases(events, &keys);
     let mut by_key: BTreeMap<String, Fold> = BTreeMap::new();
-    for (order, e) in events.iter().enumerate() {
-        let uid = e.meeting_uid.as_deref().filter(|u| !u.is_empty());
+    for ((order, e), key) in events.iter().enumerate().zip(&keys) {
+        let merged = aliases.get(key);
+        let has_uid = e.meeting_uid.as_deref().is_some_and(|u| !u.is_empty());
+        let uid = merged
+            .map(String::as_str)
+            .or(has_uid.then_some(key.as_str()));
         match e.kind {
             InteractionKind::MeetingScheduled | InteractionKind::MeetingMoved => {
-                let key = uid.map_or_else(|| format!("event-{}", e.id), str::to_string);
+                let key = merged.cloned().unwrap_or_else(|| key.clone());
                 let f = by_key.entry(key).or_insert(Fold {
                     first_event: e.id,
                     start: None,
@@ -47,7 +78,9 @@ pub fn fold_meetings(events: &[&Event]) -> Vec<Meeting> {
                     cancelled: false,
                     order,
                 });
-                if e.meeting_start.is_some() {
+                if merged.is_some() && f.start.is_some() {
+                    // The invitation's time stands over the user's own record.
+                } else if e.meeting_start.is_some() {
                     f.start = e.meeting_start;
                     f.end = e.meeting_end;
                     f.all_day = e.meeting_all_day;

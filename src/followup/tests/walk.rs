@@ -28,6 +28,7 @@ enum Op {
     Send(Mine),
     Time(SignedDuration),
     Config(usize),
+    Meeting2(super::meeting_steps::MeetingOp),
     /// A scheduling tool's confirmation naming the contact as the invitee.
     Booking(i64, u32),
     /// Someone else answering in the contact's thread, the contact in Cc.
@@ -93,10 +94,11 @@ impl Walk {
             return Op::Add(n, None, self.now);
         };
         let draft = self.rng.choice(&open).cloned();
-        match (self.rng.u32(0..25), draft) {
+        match (self.rng.u32(0..27), draft) {
             (22, _) => Op::Booking(c, n),
             (23, _) => Op::Assistant(c, n),
             (24, _) => Op::Referral(c, n),
+            (25 | 26, _) => Op::Meeting2(super::meeting_steps::draw(&mut self.rng, c, self.now)),
             (0 | 1, _) => Op::Request(c, past),
             (2 | 3, _) => {
                 let intent = INTENTS[self.rng.usize(..INTENTS.len())];
@@ -293,6 +295,7 @@ fn apply(s: &mut Store, op: &Op, now: Timestamp) {
             s.wake_snoozed(now).unwrap();
         }
         Op::Config(_) => {}
+        Op::Meeting2(m) => super::meeting_steps::apply(s, m, now),
         Op::Booking(c, n) | Op::Assistant(c, n) | Op::Referral(c, n) => {
             if let Some(m) = routed(s, op, *c, *n, now) {
                 let b = s.batch().unwrap();
@@ -509,6 +512,8 @@ fn a_random_walk_keeps_the_incremental_queue_equal_to_the_full_one() {
         3,
         "every route (booking, assistant, referral) answered at least once"
     );
+    let merged = super::meeting_steps::MERGED.with(std::cell::Cell::get);
+    assert!(merged > 0, "no proposal confirmed or meeting merged");
     assert!(
         seen.skipped > seen.planned,
         "the incremental side planned {} and skipped only {}",

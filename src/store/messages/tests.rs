@@ -84,6 +84,12 @@ fn full() -> Classification {
             snippet: "Sure, after the 15th".into(),
             from_user: false,
         },
+        proposed: Some(crate::core::classify::ProposedTime {
+            start: t("2026-12-08T14:00:00Z"),
+            text: "tuesday at 3pm".into(),
+            zone: "Europe/Berlin".into(),
+            zone_stated: false,
+        }),
     }
 }
 

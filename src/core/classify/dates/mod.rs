@@ -22,12 +22,14 @@ mod prose;
 mod resolve;
 mod return_date;
 mod return_ja;
+mod slot;
 mod time;
 mod tokens;
 
 use prose::*;
 use resolve::*;
 pub(crate) use return_date::return_date;
+pub(crate) use slot::slot_in;
 pub(crate) use time::meeting_time;
 use tokens::*;
 
