@@ -69,6 +69,7 @@ fn incoming(store: &Store, raw: &str, now: Timestamp) -> NewMessage {
         sent_ids: store.sent_message_ids().unwrap(),
         tz: jiff::tz::TimeZone::UTC,
         now,
+        reader: None,
     };
     c.prepare(raw.replace('\n', "\r\n").as_bytes(), Some(now))
 }

@@ -28,7 +28,7 @@ enum Op {
     Send(Mine),
     Time(SignedDuration),
     Config(usize),
-    Meeting2(super::meeting_steps::MeetingOp),
+    Meeting2(meeting_steps::MeetingOp),
     /// A scheduling tool's confirmation naming the contact as the invitee.
     Booking(i64, u32),
     /// Someone else answering in the contact's thread, the contact in Cc.
@@ -98,7 +98,7 @@ impl Walk {
             (22, _) => Op::Booking(c, n),
             (23, _) => Op::Assistant(c, n),
             (24, _) => Op::Referral(c, n),
-            (25 | 26, _) => Op::Meeting2(super::meeting_steps::draw(&mut self.rng, c, self.now)),
+            (25 | 26, _) => Op::Meeting2(meeting_steps::draw(&mut self.rng, c, self.now)),
             (0 | 1, _) => Op::Request(c, past),
             (2 | 3, _) => {
                 let intent = INTENTS[self.rng.usize(..INTENTS.len())];
@@ -295,7 +295,7 @@ fn apply(s: &mut Store, op: &Op, now: Timestamp) {
             s.wake_snoozed(now).unwrap();
         }
         Op::Config(_) => {}
-        Op::Meeting2(m) => super::meeting_steps::apply(s, m, now),
+        Op::Meeting2(m) => meeting_steps::apply(s, m, now),
         Op::Booking(c, n) | Op::Assistant(c, n) | Op::Referral(c, n) => {
             if let Some(m) = routed(s, op, *c, *n, now) {
                 let b = s.batch().unwrap();
@@ -512,7 +512,7 @@ fn a_random_walk_keeps_the_incremental_queue_equal_to_the_full_one() {
         3,
         "every route (booking, assistant, referral) answered at least once"
     );
-    let merged = super::meeting_steps::MERGED.with(std::cell::Cell::get);
+    let merged = meeting_steps::MERGED.with(std::cell::Cell::get);
     assert!(merged > 0, "no proposal confirmed or meeting merged");
     assert!(
         seen.skipped > seen.planned,

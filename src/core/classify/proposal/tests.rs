@@ -189,6 +189,7 @@ fn classified(from: &str, body: &str) -> Option<ProposedTime> {
         user_addresses: &users,
         sent_message_ids: &sent,
         default_tz: TimeZone::get("Europe/Berlin").unwrap(),
+        reader: None,
     };
     let raw = format!(
         "From: {from}\nTo: bob@example.com\nSubject: Re: 25 minutes?\n\
