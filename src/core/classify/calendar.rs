@@ -26,7 +26,7 @@ use jiff::{Timestamp, ToSpan};
 
 use super::ical::{self, Component, VTimezone};
 use super::mime::{Mail, Part, looks_like_vcalendar};
-use super::text::{first_phrase, normalise_for_match};
+use super::text::{first_phrase, normalise_for_match, phrase_list};
 use super::{Evidence, Label, Meeting, ev};
 
 pub(crate) struct CalendarFinding {
@@ -323,7 +323,7 @@ fn method_label(
                 "{subject}\n{}",
                 body.chars().take(4000).collect::<String>()
             ));
-            match first_phrase(&words, CONFIRM_WORDS) {
+            match first_phrase(&words, &CONFIRM_WORDS_SET) {
                 Some(w) => {
                     evidence.push(ev(
                         "phrase",
@@ -367,6 +367,7 @@ const CONFIRM_WORDS: &[&str] = &[
     "rendez-vous",
     "reserva",
 ];
+phrase_list!(CONFIRM_WORDS_SET = CONFIRM_WORDS);
 
 fn reply_label(
     event: Option<&Component>,

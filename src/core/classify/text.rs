@@ -545,28 +545,42 @@ pub(crate) fn normalise_for_match(s: &str) -> String {
     out
 }
 
-/// The first phrase of `phrases` (in list order) found in `hay` on word
-/// boundaries, if any. Each list is compiled once into an automaton and kept
-/// for the life of the process (the lists are the detectors' constants).
-pub(crate) fn first_phrase(hay: &str, phrases: &'static [&'static str]) -> Option<&'static str> {
-    use std::collections::HashMap;
-    use std::sync::{LazyLock, RwLock};
-    type Cache = RwLock<HashMap<(usize, usize), &'static lexicon::PhraseSet>>;
-    static CACHE: LazyLock<Cache> = LazyLock::new(|| RwLock::new(HashMap::new()));
-    let key = (phrases.as_ptr() as usize, phrases.len());
-    let cached = CACHE.read().ok().and_then(|c| c.get(&key).copied());
-    let set = match cached {
-        Some(s) => s,
-        None => {
-            let s: &'static lexicon::PhraseSet =
-                Box::leak(Box::new(lexicon::PhraseSet::from_list(phrases)));
-            if let Ok(mut c) = CACHE.write() {
-                c.insert(key, s);
-            }
-            s
+/// A detector's phrase list and its automaton, built on first use and read-only after:
+/// data compiled in, like the lexicon, not a cache (the core keeps no mutable state).
+/// Declared with [`phrase_list!`] beside the list it reads.
+pub(crate) struct PhraseList {
+    phrases: &'static [&'static str],
+    set: std::sync::LazyLock<lexicon::PhraseSet, fn() -> lexicon::PhraseSet>,
+}
+
+impl PhraseList {
+    pub(crate) const fn new(
+        phrases: &'static [&'static str],
+        build: fn() -> lexicon::PhraseSet,
+    ) -> PhraseList {
+        PhraseList {
+            phrases,
+            set: std::sync::LazyLock::new(build),
         }
+    }
+}
+
+/// `phrase_list!(NAME = LIST);` declares `static NAME: PhraseList` over the const `LIST`.
+macro_rules! phrase_list {
+    ($name:ident = $list:expr) => {
+        static $name: $crate::core::classify::text::PhraseList = {
+            fn build() -> $crate::core::classify::lexicon::PhraseSet {
+                $crate::core::classify::lexicon::PhraseSet::from_list($list)
+            }
+            $crate::core::classify::text::PhraseList::new($list, build)
+        };
     };
-    phrases.get(set.first_listed(hay)?).copied()
+}
+pub(crate) use phrase_list;
+
+/// The first phrase of `list` (in list order) found in `hay` on word boundaries, if any.
+pub(crate) fn first_phrase(hay: &str, list: &PhraseList) -> Option<&'static str> {
+    list.phrases.get(list.set.first_listed(hay)?).copied()
 }
 
 /// First ~200 characters of the text, whitespace collapsed.

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use super::super::dates;
 use super::super::intent::unwrap_lines;
 use super::super::mime::Mail;
-use super::super::text::{first_phrase, normalise_for_match};
+use super::super::text::{first_phrase, normalise_for_match, phrase_list};
 use super::super::{Evidence, ev};
 use super::reply::{reply_prefix, strip_reply_prefixes};
 
@@ -84,6 +84,7 @@ const AUTO_SUBJECT_STRONG: &[&str] = &[
     "автоответ",
     "自动回复",
 ];
+phrase_list!(AUTO_SUBJECT_STRONG_SET = AUTO_SUBJECT_STRONG);
 /// What only an automatic reply says of itself, in its first lines: enough
 /// without any header ("This is an automatic reply.").
 const AUTO_BODY_SELF: &[&str] = &[
@@ -126,6 +127,7 @@ const AUTO_BODY_SELF: &[&str] = &[
     "bu bir otomatik yanıttır",
     "это автоматический ответ",
 ];
+phrase_list!(AUTO_BODY_SELF_SET = AUTO_BODY_SELF);
 const AUTO_SUBJECT_WEAK: &[&str] = &[
     "vacation",
     "away",
@@ -141,6 +143,7 @@ const AUTO_SUBJECT_WEAK: &[&str] = &[
     "we have received your",
     "received your message",
 ];
+phrase_list!(AUTO_SUBJECT_WEAK_SET = AUTO_SUBJECT_WEAK);
 const AUTO_BODY: &[&str] = &[
     "out of the office",
     "out of office",
@@ -186,6 +189,7 @@ const AUTO_BODY: &[&str] = &[
     "no longer monitored",
     "is not monitored",
 ];
+phrase_list!(AUTO_BODY_SET = AUTO_BODY);
 
 /// Body wording that mentions an absence without being a notice of one.
 const AUTO_BODY_MENTION: &[&str] = &[
@@ -223,12 +227,12 @@ pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrengt
     if !strong && is_list_post(mail) {
         return generated.then_some((AutoStrength::Generated, evidence));
     }
-    let subject_weak = first_phrase(&sh, AUTO_SUBJECT_WEAK);
+    let subject_weak = first_phrase(&sh, &AUTO_SUBJECT_WEAK_SET);
     // The body's wording only counts beside a header or subject signal: a
     // message with neither is decided without reading it.
     let body = if strong || weak_headers > 0 || subject_weak.is_some() || generated {
         let fh = normalise_for_match(&fresh.chars().take(8000).collect::<String>());
-        first_phrase(&fh, AUTO_BODY)
+        first_phrase(&fh, &AUTO_BODY_SET)
     } else {
         None
     };
@@ -284,7 +288,7 @@ fn says_it_is_automatic(mail: &Mail, fresh: &str) -> Option<&'static str> {
         return None;
     }
     let head = normalise_for_match(&fresh.chars().take(400).collect::<String>());
-    first_phrase(&head, AUTO_BODY_SELF)
+    first_phrase(&head, &AUTO_BODY_SELF_SET)
 }
 
 /// Mail distributed by a list (or sent as one): the RFC 2369/2919 `List-*`
@@ -422,7 +426,7 @@ fn vendor_headers(mail: &Mail, s: &mut HeaderSignals) {
 /// An auto-reply subject ("Automatic reply:", "AUTO:"), unless it follows
 /// a reply prefix: "RE: Automatic reply: …" is a person answering one.
 fn subject_strong(subject: &str, normalised: &str) -> Option<&'static str> {
-    let hit = first_phrase(normalised, AUTO_SUBJECT_STRONG).or_else(|| {
+    let hit = first_phrase(normalised, &AUTO_SUBJECT_STRONG_SET).or_else(|| {
         let t = subject.trim_start().to_ascii_lowercase();
         (t.starts_with("auto:") || t.starts_with("[auto")).then_some("AUTO:")
     });

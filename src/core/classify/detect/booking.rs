@@ -12,7 +12,7 @@ use jiff::tz::TimeZone;
 
 use super::super::dates;
 use super::super::mime::Mail;
-use super::super::text::{first_phrase, normalise_for_match};
+use super::super::text::{first_phrase, normalise_for_match, phrase_list};
 use super::super::{Evidence, Label, Meeting, ev};
 use super::reply::{is_machine_sender, reply_prefix};
 
@@ -157,6 +157,7 @@ const BOOKED_WORDS: &[&str] = &[
     "booking er bekræftet",
     "bestilling er bekreftet",
 ];
+phrase_list!(BOOKED_WORDS_SET = BOOKED_WORDS);
 
 /// A booking page's confirmation without an iCalendar part: its page link
 /// in the HTML, its wording, and the meeting time in its text, together.
@@ -182,7 +183,7 @@ pub(crate) fn booking_page(
         "{subject}\n{}",
         body.chars().take(8000).collect::<String>()
     ));
-    let words = first_phrase(&h, BOOKED_WORDS)?;
+    let words = first_phrase(&h, &BOOKED_WORDS_SET)?;
     let t = dates::meeting_time(body, r, default_tz)?;
     let evidence = vec![
         ev(

@@ -5,7 +5,7 @@
 //! mail daemon's address as the failed recipient.
 
 use super::super::mime::{Mail, PartContent, clean_id, enclosed_message_id};
-use super::super::text::{first_phrase, normalise_for_match};
+use super::super::text::{first_phrase, normalise_for_match, phrase_list};
 use super::super::{Bounce, Evidence, ev};
 use super::dsn::{DsnVerdict, dsn_verdict, status_code};
 
@@ -82,6 +82,7 @@ const BOUNCE_SUBJECTS: &[&str] = &[
     "non recapitabile",
     "email delivery error",
 ];
+phrase_list!(BOUNCE_SUBJECTS_SET = BOUNCE_SUBJECTS);
 
 const BOUNCE_BODY: &[&str] = &[
     "could not be delivered",
@@ -124,6 +125,7 @@ const BOUNCE_BODY: &[&str] = &[
     "below this line is a copy of the message",
     "delivery to the following recipients failed",
 ];
+phrase_list!(BOUNCE_BODY_SET = BOUNCE_BODY);
 
 const SOFT_WORDS: &[&str] = &[
     "delayed",
@@ -136,6 +138,7 @@ const SOFT_WORDS: &[&str] = &[
     "temporarily",
     "has not yet been delivered",
 ];
+phrase_list!(SOFT_WORDS_SET = SOFT_WORDS);
 
 /// Where the copy of the original message starts in a bounce text.
 const ORIGINAL_MARKERS: &[&str] = &[
@@ -286,7 +289,7 @@ fn heuristic_possible(mail: &Mail) -> bool {
         || is_daemon(mail)
         || first_phrase(
             &normalise_for_match(mail.subject.as_deref().unwrap_or("")),
-            BOUNCE_SUBJECTS,
+            &BOUNCE_SUBJECTS_SET,
         )
         .is_some()
 }
@@ -355,7 +358,7 @@ fn heuristic_bounce(
         "{subject}\n{}",
         notice.chars().take(4000).collect::<String>()
     ));
-    let soft = first_phrase(&soft_text, SOFT_WORDS).is_some()
+    let soft = first_phrase(&soft_text, &SOFT_WORDS_SET).is_some()
         || status.as_deref().is_some_and(|s| s.starts_with('4'));
     let bounce = Bounce {
         failed_recipients,
@@ -378,9 +381,9 @@ fn heuristic_evidence(
     dsn_report: bool,
 ) -> Option<Vec<Evidence>> {
     let daemon = is_daemon(mail);
-    let subject_hit = first_phrase(&normalise_for_match(subject), BOUNCE_SUBJECTS);
+    let subject_hit = first_phrase(&normalise_for_match(subject), &BOUNCE_SUBJECTS_SET);
     let notice_h = normalise_for_match(&notice.chars().take(8000).collect::<String>());
-    let body_hit = first_phrase(&notice_h, BOUNCE_BODY);
+    let body_hit = first_phrase(&notice_h, &BOUNCE_BODY_SET);
     let null_return = mail
         .header("return-path")
         .is_some_and(|r| r.replace(' ', "") == "<>");

@@ -3,7 +3,7 @@
 //! (a receipt, an order update) a newsletter.
 
 use super::super::mime::Mail;
-use super::super::text::{first_phrase, fresh_text, normalise_for_match};
+use super::super::text::{first_phrase, fresh_text, normalise_for_match, phrase_list};
 use super::super::{Evidence, ev};
 
 const LIST_HEADERS: &[&str] = &[
@@ -51,6 +51,7 @@ const FOOTER: &[&str] = &[
     "désabonner",
     "darse de baja",
 ];
+phrase_list!(FOOTER_SET = FOOTER);
 /// Words in a subject that make list-headed mail transactional (a parcel
 /// notice, a receipt) rather than a newsletter.
 const TRANSACTIONAL: &[&str] = &[
@@ -82,6 +83,7 @@ const TRANSACTIONAL: &[&str] = &[
     "your account",
     "tracking",
 ];
+phrase_list!(TRANSACTIONAL_SET = TRANSACTIONAL);
 
 pub(crate) enum BulkOutcome {
     Bulk(Vec<Evidence>),
@@ -133,10 +135,10 @@ pub(crate) fn detect_bulk(mail: &Mail, fresh: &str, is_reply: bool) -> BulkOutco
     }
     let fh = normalise_for_match(&fresh.chars().take(32_000).collect::<String>());
     // The HTML alternative only when the text part has no footer.
-    let footer = first_phrase(&fh, FOOTER).or_else(|| {
+    let footer = first_phrase(&fh, &FOOTER_SET).or_else(|| {
         let html_fresh = fresh_text(mail.html_text()).text;
         let hh = normalise_for_match(&html_fresh.chars().take(32_000).collect::<String>());
-        first_phrase(&hh, FOOTER)
+        first_phrase(&hh, &FOOTER_SET)
     });
     if let Some(f) = footer {
         medium += 1;
@@ -152,7 +154,7 @@ pub(crate) fn detect_bulk(mail: &Mail, fresh: &str, is_reply: bool) -> BulkOutco
     let discussion = discussion || precedence == "list" || list_sender.is_some();
     if !discussion {
         let sh = normalise_for_match(mail.subject.as_deref().unwrap_or(""));
-        if let Some(t) = first_phrase(&sh, TRANSACTIONAL) {
+        if let Some(t) = first_phrase(&sh, &TRANSACTIONAL_SET) {
             evidence.push(ev(
                 "phrase",
                 format!(

@@ -9,7 +9,7 @@ use jiff::tz::TimeZone;
 
 use super::super::dates;
 use super::super::mime::Mail;
-use super::super::text::{first_phrase, normalise_for_match};
+use super::super::text::{first_phrase, normalise_for_match, phrase_list};
 use super::super::{Evidence, Label, Meeting, ev};
 
 struct Tool {
@@ -53,6 +53,7 @@ const CANCEL_WORDS: &[&str] = &[
     "abgesagt",
     "annulé",
 ];
+phrase_list!(CANCEL_WORDS_SET = CANCEL_WORDS);
 const UPDATE_WORDS: &[&str] = &[
     "rescheduled",
     "updated:",
@@ -61,6 +62,7 @@ const UPDATE_WORDS: &[&str] = &[
     "new time",
     "verschoben",
 ];
+phrase_list!(UPDATE_WORDS_SET = UPDATE_WORDS);
 const CONFIRM_WORDS: &[&str] = &[
     "new event",
     "appointment booked",
@@ -81,6 +83,7 @@ const CONFIRM_WORDS: &[&str] = &[
     "join the meeting",
     "join microsoft teams meeting",
 ];
+phrase_list!(CONFIRM_WORDS_SET = CONFIRM_WORDS);
 
 fn sender_domain_matches(from: &str, pattern: &str) -> bool {
     if pattern.contains('@') {
@@ -122,16 +125,16 @@ fn tool_mail(
     let sh = normalise_for_match(subject);
     let mut evidence = vec![ev("header", format!("From: {from} ({})", tool.name))];
     let label = if let Some(w) =
-        first_phrase(&sh, CANCEL_WORDS).or_else(|| first_phrase(&h, CANCEL_WORDS))
+        first_phrase(&sh, &CANCEL_WORDS_SET).or_else(|| first_phrase(&h, &CANCEL_WORDS_SET))
     {
         evidence.push(ev("phrase", format!("cancellation wording \"{w}\"")));
         Label::MeetingCancel
     } else if let Some(w) =
-        first_phrase(&sh, UPDATE_WORDS).or_else(|| first_phrase(&h, UPDATE_WORDS))
+        first_phrase(&sh, &UPDATE_WORDS_SET).or_else(|| first_phrase(&h, &UPDATE_WORDS_SET))
     {
         evidence.push(ev("phrase", format!("reschedule wording \"{w}\"")));
         Label::MeetingUpdate
-    } else if let Some(w) = first_phrase(&h, CONFIRM_WORDS) {
+    } else if let Some(w) = first_phrase(&h, &CONFIRM_WORDS_SET) {
         evidence.push(ev("phrase", format!("confirmation wording \"{w}\"")));
         Label::MeetingConfirmation
     } else {
