@@ -56,9 +56,16 @@ pub enum ContactsCmd {
         /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
-        /// Report what the import would add and change, and write nothing.
+        /// Report what the import would add and change, one line each, and write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// The tier of every contact the file adds (close, regular or acquaintance),
+        /// unless its row names one; contacts already in rapport keep theirs.
+        #[arg(long)]
+        tier: Option<Tier>,
+        /// A tag for every contact the file names, such as `linkedin-2026` (repeatable).
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
     },
 }
 
@@ -141,7 +148,12 @@ pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
             file,
             json,
             dry_run,
-        } => import::import(&mut ctx, &file, json, dry_run),
+            tier,
+            tags,
+        } => {
+            let batch = crate::contacts::merge::Batch { tier, tags };
+            import::import(&mut ctx, &file, json, dry_run, &batch)
+        }
         ContactsCmd::Edit(args) => edit(&mut ctx, args),
         ContactsCmd::Remove { contact, yes } => remove(&mut ctx, &contact, yes),
     }
@@ -167,7 +179,10 @@ fn add(ctx: &mut Ctx, email: String, fields: Fields) -> Result<ExitCode> {
     let id = ctx.store.add_contact(&new, ctx.now)?;
     let linked = crate::mail::timeline::link_history(&mut ctx.store, &[id], ctx.now)?;
     if linked > 0 {
-        outln!("Added contact #{id}, with {linked} earlier interaction(s) from your mail.")?;
+        outln!(
+            "Added contact #{id}, with {linked} earlier {} from your mail.",
+            crate::cli::output::plural(linked, "interaction", "interactions")
+        )?;
     } else {
         outln!("Added contact #{id}.")?;
     }
@@ -250,7 +265,11 @@ fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<ExitCode> {
             .store
             .supersede_for_contact(c.id, "marked do-not-contact", ctx.now)?;
         if n > 0 {
-            outln!("Withdrew {n} open draft(s) to {}.", c.display_name())?;
+            outln!(
+                "Withdrew {n} open {} to {}.",
+                crate::cli::output::plural(n, "draft", "drafts"),
+                c.display_name()
+            )?;
         }
     }
     if let Some(date) = next_contact {
