@@ -14,6 +14,7 @@
 //! Every email also obeys the send window and the daily cap, and goes to one recipient.
 //! `rapport send` and the daemon both call [`send_due`].
 
+pub mod explain;
 pub mod smtp;
 
 use std::fs::File;
