@@ -31,12 +31,14 @@ struct Status {
 pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
     let s = gather(ctx)?;
     if json_out {
+        let (wakeup_at, wakeup_reason) = split_wakeup(s.next_wakeup.as_deref());
         print_json(&json!({
             "daemon": {
                 "running": s.running.is_some(),
-                "pid": s.running,
+                "pid": s.running.as_deref().and_then(|p| p.trim().parse::<i64>().ok()),
                 "last_turn": s.last_turn,
-                "next_wakeup": s.next_wakeup,
+                "next_wakeup": wakeup_at,
+                "next_wakeup_reason": wakeup_reason,
             },
             "folders": s.folders,
             "last_error": s.last_error.as_ref().map(|(e, at)| json!({ "error": e, "at": at })),
@@ -49,6 +51,21 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
         print_text(&s)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The daemon records its next wake-up as "TIMESTAMP (why)": the instant and the reason,
+/// apart, for `--json` (a timestamp field holds only a timestamp).
+pub(super) fn split_wakeup(recorded: Option<&str>) -> (Option<String>, Option<String>) {
+    let Some(text) = recorded.map(str::trim).filter(|t| !t.is_empty()) else {
+        return (None, None);
+    };
+    match text.split_once(" (") {
+        Some((at, why)) => (
+            Some(at.trim().to_string()),
+            Some(why.strip_suffix(')').unwrap_or(why).trim().to_string()),
+        ),
+        None => (Some(text.to_string()), None),
+    }
 }
 
 fn gather(ctx: &Ctx) -> Result<Status> {
