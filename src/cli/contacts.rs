@@ -338,11 +338,12 @@ fn remove(ctx: &mut Ctx, query: &str, yes: bool) -> Result<ExitCode> {
     let drafts = ctx.store.drafts_for_contact(c.id)?;
     let open = drafts.iter().filter(|d| d.status.is_open()).count();
     let what = format!(
-        "#{} {} with {entries} timeline entr{} and {} draft(s) ({open} still open)",
+        "#{} {} with {entries} timeline entr{} and {} {} ({open} still open)",
         c.id,
         c.display_name(),
         if entries == 1 { "y" } else { "ies" },
-        drafts.len()
+        drafts.len(),
+        crate::cli::output::plural(drafts.len(), "draft", "drafts")
     );
     if !yes {
         let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();

@@ -125,3 +125,13 @@ fn cells_pad_and_cut_by_display_width() {
     assert_eq!(format!("{:>6}|", super::cell("李", 6)), "    李|");
     assert_eq!(format!("{}", super::cell("a\tb", 5)), "a b");
 }
+
+#[test]
+fn human_listings_show_local_time_with_the_zone() {
+    let tz = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+    assert_eq!(
+        super::status::local("2026-11-23T10:29:00Z", &tz),
+        "Mon 2026-11-23 11:29 CET"
+    );
+    assert_eq!(super::status::local("not a time", &tz), "not a time");
+}

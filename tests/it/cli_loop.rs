@@ -175,7 +175,7 @@ fn contacts_remove_says_what_goes_and_needs_yes_off_a_terminal() {
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("Jessica Park with 1 timeline entry and 1 draft(s) (1 still open)"),
+            .contains("Jessica Park with 1 timeline entry and 1 draft (1 still open)"),
         "{}",
         r.stderr
     );
