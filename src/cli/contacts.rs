@@ -194,8 +194,17 @@ fn list(ctx: &Ctx, json: bool) -> Result<ExitCode> {
         let contacts = ctx.store.contacts()?;
         return print_json(&serde_json::json!({ "contacts": contacts })).map(|_| ExitCode::SUCCESS);
     }
-    let mut any = false;
+    // The store reads them in its index's order (lower-case bytes, fast on 10,000); the
+    // collation then fixes what bytes get wrong (É, Ł, Х, 李 after Z). On input already
+    // nearly in order the sort makes about one comparison per contact.
+    let mut lines = Vec::new();
     ctx.store.each_contact_line(|c| {
+        lines.push(c);
+        Ok(())
+    })?;
+    sort_by_name(&mut lines, |c| &c.name, |c| c.id);
+    let mut any = false;
+    lines.into_iter().try_for_each(|c| -> Result<()> {
         if !any {
             outln!(
                 "{:>4}  {:<24} {:<32} {:<20} TIER",
@@ -225,6 +234,17 @@ fn list(ctx: &Ctx, json: bool) -> Result<ExitCode> {
         outln!("No contacts yet: `rapport contacts add EMAIL` or `rapport contacts import FILE`.")?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Sorts by name in the Unicode collation order (CLDR root: accents and case after the
+/// letter, scripts in their standard order), ties by id.
+pub(crate) fn sort_by_name<T>(items: &mut [T], name: impl Fn(&T) -> &str, id: impl Fn(&T) -> i64) {
+    let mut collator = feruca::Collator::default();
+    items.sort_by(|a, b| {
+        collator
+            .collate(name(a), name(b))
+            .then_with(|| id(a).cmp(&id(b)))
+    });
 }
 
 fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<ExitCode> {
