@@ -76,3 +76,30 @@ fn a_linkedin_import_is_history_and_the_first_request_is_a_cold_one() {
         "{brief}"
     );
 }
+
+/// Issue 22 items 2, 7: the map of a fresh import gives the contacts without an address
+/// their own look and a legend line, and the file is private like the database.
+#[test]
+fn the_map_of_an_import_is_private_and_says_who_has_no_email_yet() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let file = env.home().join("Connections.csv");
+    std::fs::write(&file, EXPORT).unwrap();
+    env.rapport(&["contacts", "import", file.to_str().unwrap()])
+        .ok();
+    let page = env.home().join("network.html");
+    let said = env
+        .rapport(&["map", "--out", page.to_str().unwrap()])
+        .ok()
+        .stdout;
+    assert!(said.contains("3 contacts"), "{said}");
+    let mode = std::fs::metadata(&page).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("no email yet"), "legend and hover say it");
+    assert_eq!(
+        html.matches("stroke-dasharray=\"2 2\"").count(),
+        2 + 1,
+        "two hollow dots and the legend's"
+    );
+}
