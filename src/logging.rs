@@ -9,13 +9,10 @@
 use std::io::IsTerminal;
 
 /// The filter for a verbosity (`-v` count) when `RAPPORT_LOG` is not set. The daemon
-/// says at info what it does even without `-v`. A command says what went wrong in its
-/// own message, so at the default level rapport's own warnings are not printed in front
-/// of it (a log line with a timestamp beside the sentence meant for the person); `-v`
-/// shows them.
+/// says at info what it does even without `-v`.
 pub fn default_filter(verbose: u8, daemon: bool) -> &'static str {
     match (verbose, daemon) {
-        (0, false) => "warn,rapport=error",
+        (0, false) => "warn",
         (0, true) | (1, _) => "warn,rapport=info",
         _ => "warn,rapport=debug",
     }
@@ -32,7 +29,10 @@ pub fn init(verbose: u8, daemon: bool) {
         .with_writer(std::io::stderr)
         .with_ansi(ansi)
         .with_target(false);
-    let _ = if journal {
+    // A command's warning is read by the person who ran it, beside the command's own
+    // words: a clock time in front of it says nothing (and is the real time even when
+    // RAPPORT_NOW plays another), so only the daemon's lines carry one.
+    let _ = if journal || !daemon {
         builder.without_time().try_init()
     } else {
         builder.try_init()
@@ -45,11 +45,7 @@ mod tests {
 
     #[test]
     fn the_daemon_speaks_at_info_and_other_crates_stay_at_warn() {
-        assert_eq!(
-            default_filter(0, false),
-            "warn,rapport=error",
-            "a command's own warnings are its message, not a log line"
-        );
+        assert_eq!(default_filter(0, false), "warn");
         assert_eq!(default_filter(0, true), "warn,rapport=info");
         assert_eq!(default_filter(2, false), "warn,rapport=debug");
         for v in 0..4 {
