@@ -261,6 +261,7 @@ fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<ExitCode> {
         .next_contact
         .map(|d| super::todo::next_contact_day(ctx, &d))
         .transpose()?;
+    let added_address = !args.add_email.is_empty();
     let patch = ContactPatch {
         name: clean("name", &fields.name)?,
         company: clean("company", &fields.company)?,
@@ -294,6 +295,20 @@ fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<ExitCode> {
     }
     if let Some(date) = next_contact {
         super::todo::agree_next_contact(ctx, &c, date)?;
+    }
+    // Mail already synced from a new address is theirs too, as for a contact just added.
+    let linked = if added_address {
+        crate::mail::timeline::link_history(&mut ctx.store, &[c.id], ctx.now)?
+    } else {
+        0
+    };
+    if linked > 0 {
+        outln!(
+            "Updated contact #{}, with {linked} earlier {} from your mail.",
+            c.id,
+            crate::cli::output::plural(linked, "interaction", "interactions")
+        )?;
+        return Ok(ExitCode::SUCCESS);
     }
     outln!("Updated contact #{}.", c.id)?;
     Ok(ExitCode::SUCCESS)
