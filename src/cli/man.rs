@@ -180,7 +180,7 @@ systemctl \-\-user enable \-\-now rapport
 /// an entry, and the comments above a key its description.
 pub fn config_page(version: &str) -> Vec<u8> {
     let mut text = format!(
-        ".TH rapport.toml 5 \"\" \"rapport {version}\" \"File Formats\"\n.SH NAME\nrapport.toml \\- the configuration of rapport(1)\n.SH DESCRIPTION\n"
+        ".\\\" -*- coding: utf-8 -*-\n.TH rapport.toml 5 \"\" \"rapport {version}\" \"File Formats\"\n.SH NAME\nrapport.toml \\- the configuration of rapport(1)\n.SH DESCRIPTION\n"
     );
     let mut comments: Vec<&str> = Vec::new();
     let mut in_preamble = true;
@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn the_config_page_documents_every_table_and_key_of_the_example() {
         let page = String::from_utf8(config_page("0.1.0")).unwrap();
-        assert!(page.starts_with(".TH rapport.toml 5"));
+        assert!(page.contains("\n.TH rapport.toml 5"));
         for line in EXAMPLE_CONFIG.lines() {
             let line = line.trim().trim_start_matches('#').trim();
             if line.starts_with('[') && line.ends_with(']') && !line.contains(' ') {
