@@ -61,7 +61,14 @@ pub fn cause(text: &str) -> Cause {
         "dns",
     ]) {
         Cause::NameNotFound
-    } else if any(&["timed out", "timeout", "os error 110", "would block"]) {
+    } else if any(&[
+        "timed out",
+        "timeout",
+        "os error 110",
+        "would block",
+        "resource temporarily unavailable",
+        "os error 11)",
+    ]) {
         Cause::TimedOut
     } else {
         Cause::Other
@@ -158,6 +165,11 @@ mod tests {
                 "Connection error: connection timed out",
                 Cause::TimedOut,
                 "[smtp] timeout_seconds",
+            ),
+            (
+                "Connection error: Resource temporarily unavailable (os error 11)",
+                Cause::TimedOut,
+                "did not answer within 30 s",
             ),
             (
                 "Connection error: invalid peer certificate: certificate not valid for name \"mail.example.com\"; certificate is only valid for other.example",
