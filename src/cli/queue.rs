@@ -562,7 +562,7 @@ pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
 pub(super) fn send_now(ctx: &mut Ctx, ids: &[i64]) -> Result<ExitCode> {
     let Some(lock) = crate::send::try_lock(&ctx.cfg.store_path)? else {
         bail!(
-            "another rapport (probably the daemon) is sending right now; the approved drafts go out with it when due"
+            "another rapport (probably the daemon) holds the send lock, so --now cannot send beside it; the approved drafts go out with it when due (inside the window), or stop it (`systemctl --user stop rapport`), run this again, and start it"
         );
     };
     let cfg = ctx.cfg.clone();
