@@ -41,8 +41,12 @@ fn link_of(store: &Store, detail: &Value) -> Result<Option<String>> {
 /// The store's side of a contact's brief.
 pub fn input(store: &Store, c: &Contact) -> Result<Input> {
     let mut timeline = Vec::new();
+    let mut met = None;
     for i in store.interactions(c.id)? {
         let (kind, at) = (i.kind, i.at);
+        if i.message_key == crate::store::MET_KEY {
+            met = Some((at, i.summary.clone()));
+        }
         let slot = match i.detail.get("uid") {
             Some(uid) => Some(Slot {
                 uid: uid.as_str().unwrap_or("").to_string(),
@@ -71,6 +75,7 @@ pub fn input(store: &Store, c: &Contact) -> Result<Input> {
             link: c.link.clone(),
             source: c.source.clone(),
             added: parse_ts(&c.created_at).ok(),
+            met,
         },
         timeline,
         todos: store.todos_for_contact(c.id)?,

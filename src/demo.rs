@@ -46,6 +46,8 @@ struct Demo {
     cfg: Loaded,
     store: Store,
     delivered: u32,
+    /// The folder stays after the demo (`--dir`): its paths may be printed.
+    kept: bool,
 }
 
 fn t(s: &str) -> Result<Timestamp> {
@@ -102,6 +104,7 @@ dir = "{templates}"
             cfg,
             store,
             delivered: 0,
+            kept: false,
         })
     }
 
@@ -159,7 +162,12 @@ dir = "{templates}"
             if r.new == 0 {
                 continue;
             }
-            outln!("  sync: {} new message(s) in {}", r.new, r.folder)?;
+            outln!(
+                "  sync: {} new {} in {}",
+                r.new,
+                crate::cli::output::plural(r.new, "message", "messages"),
+                r.folder
+            )?;
         }
         // Say what each new message was understood as.
         for m in self.store.messages_seen_at(now)? {
@@ -386,19 +394,29 @@ const PEOPLE: [(&str, &str, &str); 5] = [
 
 /// Runs the demo in `dir` (a fresh temporary directory when `None`).
 pub fn run(dir: Option<&Path>) -> Result<()> {
-    let temp;
+    let mut temp = None;
     let dir = match dir {
         Some(d) => {
             std::fs::create_dir_all(d)?;
             d.to_path_buf()
         }
         None => {
-            temp = tempfile::Builder::new().prefix("rapport-demo").tempdir()?;
-            temp.path().to_path_buf()
+            let t = temp.insert(tempfile::Builder::new().prefix("rapport-demo").tempdir()?);
+            t.path().to_path_buf()
         }
     };
     let mut demo = Demo::new(&dir)?;
-    outln!("rapport demo — a few relationships over three months, in a temporary directory.")?;
+    demo.kept = temp.is_none();
+    if demo.kept {
+        outln!(
+            "rapport demo — a few relationships over three months, in {}.",
+            dir.display()
+        )?;
+    } else {
+        outln!(
+            "rapport demo — a few relationships over three months, in a temporary folder deleted at the end (`rapport demo --dir PATH` keeps it)."
+        )?;
+    }
     outln!("Ada uses rapport. Nothing leaves this machine: emails are written as .eml files.")?;
     demo.requests()?;
     demo.replies()?;
@@ -434,6 +452,7 @@ impl Demo {
                     due: now,
                     thread: None,
                     meeting_day: String::new(),
+                    later_when: String::new(),
                 },
                 now,
             )?;
@@ -562,11 +581,18 @@ impl Demo {
             })
             .unwrap_or_default();
         sent.sort();
-        outln!(
-            "\n{} emails were approved and written to {}:",
-            sent.len(),
-            outbox.display()
-        )?;
+        if self.kept {
+            outln!(
+                "\n{} emails were approved and written to {}:",
+                sent.len(),
+                outbox.display()
+            )?;
+        } else {
+            outln!(
+                "\n{} emails were approved and written as .eml files, deleted with the demo's folder; `rapport demo --dir PATH` keeps them to read:",
+                sent.len()
+            )?;
+        }
         for s in &sent {
             outln!("  {s}")?;
         }

@@ -103,6 +103,7 @@ fn gather_meetings(
             .is_some_and(|n| n.start == m.start);
         input.meetings.push(MeetingItem {
             start: m.start,
+            end: m.end,
             all_day: m.all_day,
             with: match brief {
                 Some(b) if tomorrow => brief_line(b),

@@ -54,7 +54,10 @@ pub fn init(verbose: u8, daemon: bool) {
         .with_ansi(ansi)
         .with_target(false);
     let registry = tracing_subscriber::registry().with(filter);
-    let _ = if journal {
+    // A command's warning is read by the person who ran it, beside the command's own
+    // words: a clock time in front of it says nothing (and is the real time even when
+    // RAPPORT_NOW plays another), so only the daemon's lines carry one.
+    let _ = if journal || !daemon {
         registry
             .with(layer.without_time().with_filter(no_wire))
             .try_init()

@@ -95,6 +95,22 @@ pub enum SecretError {
         status: String,
     },
     #[error(
+        "[{section}] {key} runs `{program}`, which was not found (exit status 127); install it, or give its full path in {key} (the PATH rapport runs with may be shorter than your shell's, for systemd especially)"
+    )]
+    CommandNotFound {
+        section: String,
+        key: &'static str,
+        program: String,
+    },
+    #[error(
+        "[{section}] {key} runs `{program}`, which cannot be run (exit status 126: not executable or a directory); `chmod +x` it, or fix the path in {key}"
+    )]
+    NotExecutable {
+        section: String,
+        key: &'static str,
+        program: String,
+    },
+    #[error(
         "[{section}] {key} gave no answer within {seconds} s and was stopped (it may be waiting for a passphrase or a locked keyring); unlock it first, or raise [{section}] secret_timeout_seconds"
     )]
     TimedOut {
@@ -210,6 +226,9 @@ fn run(
             }
         }
     };
+    if let Some(e) = not_runnable(section, key, cmd, status.code()) {
+        return Err(e);
+    }
     if !status.success() {
         return Err(SecretError::Failed {
             section: section.to_string(),
@@ -230,6 +249,35 @@ fn run(
         });
     }
     Ok(Secret(line.to_string()))
+}
+
+/// `sh -c` answers 127 for a command it cannot find and 126 for one it cannot run: each
+/// said in words, with the program's name only (the rest of the line may carry a
+/// passphrase, and so may a leading `VAR=value`).
+fn not_runnable(
+    section: &str,
+    key: &'static str,
+    cmd: &str,
+    code: Option<i32>,
+) -> Option<SecretError> {
+    let program = match cmd.split_whitespace().next() {
+        Some(word) if !word.contains('=') => word.to_string(),
+        _ => "its command".to_string(),
+    };
+    let section = section.to_string();
+    match code {
+        Some(127) => Some(SecretError::CommandNotFound {
+            section,
+            key,
+            program,
+        }),
+        Some(126) => Some(SecretError::NotExecutable {
+            section,
+            key,
+            program,
+        }),
+        _ => None,
+    }
 }
 
 /// Kills the command and everything it started (its process group), and reaps it.

@@ -122,8 +122,13 @@ fn confirm(pending: &[Draft]) -> Result<Vec<i64>> {
         )?;
     }
     out!(
-        "Approve these {} draft(s)? They go out when due, inside the send window. [y/N] ",
-        pending.len()
+        "Approve {} {}? They go out when due, inside the send window. [y/N] ",
+        if pending.len() == 1 { "this" } else { "these" },
+        if pending.len() == 1 {
+            "draft".to_string()
+        } else {
+            format!("{} drafts", pending.len())
+        }
     )?;
     super::output::flush()?;
     let mut answer = String::new();
@@ -138,6 +143,10 @@ fn confirm(pending: &[Draft]) -> Result<Vec<i64>> {
 /// Approves one draft, or says what to do instead.
 fn approve_one(ctx: &Ctx, id: i64, now: bool, daemon: bool) -> Result<()> {
     let d = ctx.store.draft_or_err(id)?;
+    if now && d.status == DraftStatus::Approved {
+        outln!("Draft {id} was already approved; sending it now.")?;
+        return Ok(());
+    }
     if let Some(instead) = instead_of_approving(&d) {
         bail!("{instead}");
     }
@@ -169,7 +178,9 @@ pub fn instead_of_approving(d: &Draft) -> Option<String> {
     let id = d.id;
     let why = match d.status {
         DraftStatus::Pending | DraftStatus::Snoozed => return None,
-        DraftStatus::Approved => format!("draft {id} is already approved; it goes out when due"),
+        DraftStatus::Approved => format!(
+            "draft {id} is already approved; it goes out when due (`rapport send --now {id}` sends it at once)"
+        ),
         DraftStatus::Sending => format!("draft {id} is being sent right now"),
         DraftStatus::Sent => format!(
             "draft {id} was sent{}; there is nothing to approve. To write to them again: `rapport request CONTACT`",
@@ -197,4 +208,45 @@ pub fn instead_of_approving(d: &Draft) -> Option<String> {
         ),
     };
     Some(why)
+}
+
+/// `rapport send --now [ID…]`: the approved drafts named (or, with none named, every
+/// approved draft) go out at once, outside the send window; the daily cap still holds.
+pub(super) fn send_now_cmd(ctx: &mut Ctx, ids: Vec<i64>) -> Result<ExitCode> {
+    let ids = if ids.is_empty() {
+        ctx.store
+            .drafts(false)?
+            .into_iter()
+            .filter(|d| d.status == DraftStatus::Approved)
+            .map(|d| d.id)
+            .collect()
+    } else {
+        for &id in &ids {
+            let d = ctx.store.draft_or_err(id)?;
+            if d.status != DraftStatus::Approved {
+                bail!(
+                    "draft {id} is {}, not approved; `rapport queue approve {id} --now` approves and sends it",
+                    d.status
+                );
+            }
+        }
+        ids
+    };
+    if ids.is_empty() {
+        outln!("No approved drafts to send; `rapport queue` shows what waits for approval.")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    super::queue::send_now(ctx, &ids)
+}
+
+/// Says that `--now` sent outside the send window, when it did.
+pub(super) fn say_outside_window(ctx: &Ctx, sent: usize) -> Result<()> {
+    if let Err(next) = crate::send::window_check(&ctx.cfg.window, &ctx.cfg.tz, ctx.now) {
+        outln!(
+            "Sent {sent} {} outside the send window, as you asked with --now (the window next opens {}; the daily cap still holds).",
+            super::output::plural(sent, "draft", "drafts"),
+            next.strftime("%a %Y-%m-%d %H:%M %Z")
+        )?;
+    }
+    Ok(())
 }

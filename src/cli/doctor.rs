@@ -65,6 +65,7 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
         database_permissions(&cfg),
         Some(database(&cfg)),
         data_directory(&cfg),
+        service_paths(&cfg),
     ]
     .into_iter()
     .flatten()
@@ -104,8 +105,33 @@ fn database_permissions(cfg: &Loaded) -> Option<Finding> {
 fn database(cfg: &Loaded) -> Finding {
     match crate::store::Store::open(&cfg.store_path) {
         Ok(_) => Finding::ok("database", cfg.store_path.display().to_string()),
-        Err(e) => Finding::fail("database", format!("{e:#}")),
+        Err(e) => Finding::fail(
+            "database",
+            format!(
+                "{e:#}; check that {} is yours and writable, or set [store] path",
+                cfg.store_path.display()
+            ),
+        ),
     }
+}
+
+/// The systemd unit lets the daemon write only `~/.local/share/rapport`: a database
+/// elsewhere (`$XDG_DATA_HOME`, `[store] path`) needs the unit told, or the daemon fails
+/// with "read-only file system". Says the one line to add.
+fn service_paths(cfg: &Loaded) -> Option<Finding> {
+    let dir = cfg.store_path.parent()?;
+    let unit_dir = config::home_dir().ok()?.join(".local/share/rapport");
+    if dir == unit_dir {
+        return None;
+    }
+    Some(Finding::ok(
+        "systemd unit",
+        format!(
+            "your data directory {} is not the unit's ReadWritePaths; if you run the daemon with systemd, `systemctl --user edit rapport` and add: [Service] ReadWritePaths={}",
+            dir.display(),
+            dir.display()
+        ),
+    ))
 }
 
 /// The folder holding the database must be the user's alone.
@@ -145,7 +171,10 @@ fn templates(cfg: &Loaded) -> Result<Vec<Finding>> {
             let what = format!("template {name}");
             match templates.render(name, &sample) {
                 Ok(_) => Finding::ok(&what, ""),
-                Err(e) => Finding::fail(&what, e.to_string()),
+                Err(e) => Finding::fail(
+                    &what,
+                    crate::followup::draft::template_error(&cfg.templates_dir, &e).to_string(),
+                ),
             }
         })
         .collect())

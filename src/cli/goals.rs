@@ -3,7 +3,7 @@
 //! Counted by `core::goals` from `store` rows; read-only. (`rapport status` keeps its
 //! own one-line summary.)
 
-use crate::cli::output::{out, outln};
+use crate::cli::output::{out, outln, plural};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -40,20 +40,27 @@ pub fn run(ctx: &Ctx, weeks: u32, json: bool) -> Result<ExitCode> {
         p.new_contacts_goal
     )?;
     outln!(
-        "Conversations this week:  {} (goal {}): {} meeting(s) held, {} reply(ies)",
+        "Conversations this week:  {} (goal {}): {} {} held, {} {}",
         p.conversations_this_week,
         p.conversations_goal,
         p.meetings_held_this_week,
-        p.replies_this_week
+        plural(p.meetings_held_this_week as usize, "meeting", "meetings"),
+        p.replies_this_week,
+        plural(p.replies_this_week as usize, "reply", "replies")
     )?;
     outln!("Requests sent this week:  {}", p.requests_this_week)?;
     match p.reply_rate {
         Some(r) => outln!(
-            "Reply rate:               {r}% ({} of {} requests in the last {weeks} week(s) answered)",
+            "Reply rate:               {r}% ({} of {} {} in the last {weeks} {} answered)",
             p.answered_in_period,
-            p.requests_in_period
+            p.requests_in_period,
+            plural(p.requests_in_period as usize, "request", "requests"),
+            plural(weeks as usize, "week", "weeks")
         )?,
-        None => outln!("Reply rate:               no requests in the last {weeks} week(s)")?,
+        None => outln!(
+            "Reply rate:               no requests in the last {weeks} {}",
+            plural(weeks as usize, "week", "weeks")
+        )?,
     }
     outln!()?;
     out!("{}", goals::chart(&p, wants_ascii()))?;

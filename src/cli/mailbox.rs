@@ -137,7 +137,7 @@ pub fn why(ctx: &Ctx, key: &str, json: bool) -> Result<ExitCode> {
         "  {} {} · {} · {}",
         m.direction,
         m.from_addr,
-        m.date,
+        super::status::local(&m.date, &ctx.cfg.tz),
         m.subject
     )?;
     let marked = if m.label_override.is_some() {
@@ -155,9 +155,16 @@ pub fn why(ctx: &Ctx, key: &str, json: bool) -> Result<ExitCode> {
         ("Back on", c.auto_reply_until.map(|d| d.to_string())),
         (
             "Starts",
-            meeting.and_then(|m| m.start).map(|t| t.to_string()),
+            meeting
+                .and_then(|m| m.start)
+                .map(|t| super::status::local(&t.to_string(), &ctx.cfg.tz)),
         ),
-        ("Ends", meeting.and_then(|m| m.end).map(|t| t.to_string())),
+        (
+            "Ends",
+            meeting
+                .and_then(|m| m.end)
+                .map(|t| super::status::local(&t.to_string(), &ctx.cfg.tz)),
+        ),
     ];
     for (name, value) in lines {
         if let Some(value) = value {

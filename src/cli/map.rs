@@ -76,6 +76,21 @@ fn people(ctx: &Ctx) -> Result<Vec<Person>> {
     Ok(out)
 }
 
+/// Writes the page readable by its owner only, as the database is: it names people,
+/// their companies and where you stand with them. An existing file is narrowed too.
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut f = std::fs::File::options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    f.write_all(bytes)
+}
+
 pub fn run(ctx: &Ctx, args: MapArgs) -> Result<ExitCode> {
     let people = people(ctx)?;
     let today = ctx.now.to_zoned_datetime(ctx.cfg.tz.clone()).date();
@@ -89,11 +104,16 @@ pub fn run(ctx: &Ctx, args: MapArgs) -> Result<ExitCode> {
     };
     match args.out.filter(|p| p.as_os_str() != "-") {
         Some(path) => {
-            std::fs::write(&path, text)
-                .with_context(|| format!("Writing the map to {}", path.display()))?;
+            write_private(&path, text.as_bytes()).with_context(|| {
+                format!(
+                    "Writing the map to {}; choose a folder you can write with --out",
+                    path.display()
+                )
+            })?;
             outln!(
-                "Wrote a map of {} contact(s) to {}.",
+                "Wrote a map of {} {} to {} (readable by you only: it names people).",
                 people.len(),
+                super::output::plural(people.len(), "contact", "contacts"),
                 path.display()
             )?;
         }

@@ -44,7 +44,6 @@ pub enum MeetingCmd {
         #[arg(long)]
         all: bool,
         /// Print JSON; the fields are in the README.
-        /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
     },
@@ -118,10 +117,14 @@ pub fn parse_local(s: &str, tz: &jiff::tz::TimeZone) -> Result<Timestamp> {
             "{s:?} has no time of day; write e.g. --at {s}T15:00 (or --all-day for a day-long event)"
         );
     }
-    let dt = s
-        .replacen(' ', "T", 1)
-        .parse::<jiff::civil::DateTime>()
-        .with_context(|| format!("{s:?} is not a date and time; write e.g. 2026-12-01T15:00"))?;
+    // The parser's own words ("failed to parse four digit integer as year") mean
+    // nothing to a person: say which forms are read instead.
+    let Ok(dt) = s.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>() else {
+        bail!(
+            "{s:?} is not a date and time rapport reads; write 2026-12-01T15:00 or \"2026-12-01 15:00\" (in your time zone, {}) or 2026-12-01T14:00:00Z (UTC). Weekday names and \"3pm\" are not read",
+            tz.iana_name().unwrap_or("from [identity] timezone")
+        );
+    };
     Ok(dt.to_zoned_datetime(tz.clone())?.timestamp())
 }
 

@@ -14,6 +14,7 @@ mod doctor_smtp;
 mod edit;
 pub(crate) mod goals;
 mod mailbox;
+mod man;
 mod map;
 mod meeting;
 mod meeting_proposals;
@@ -120,6 +121,12 @@ enum Command {
         /// Print JSON; the fields are in the README.
         #[arg(long)]
         json: bool,
+        /// Send the approved drafts now, even outside the send window (the daily cap holds).
+        #[arg(long)]
+        now: bool,
+        /// With --now: only these approved drafts (default: every approved draft).
+        #[arg(requires = "now")]
+        ids: Vec<i64>,
     },
     /// Read the mailbox once: new messages, classified, onto the timelines.
     Sync {
@@ -185,8 +192,13 @@ enum Command {
         #[arg(long)]
         send_if_due: bool,
     },
-    /// Print the manual page (roff), e.g. `rapport man > ~/.local/share/man/man1/rapport.1`.
-    Man,
+    /// Print a manual page (roff): `rapport man > ~/.local/share/man/man1/rapport.1`,
+    /// `rapport man rapport.toml > ~/.local/share/man/man5/rapport.toml.5`.
+    Man {
+        /// rapport (the commands, section 1) or rapport.toml (the config file, section 5).
+        #[arg(value_enum, default_value = "rapport")]
+        page: man::Page,
+    },
     /// Print shell completions, e.g. `rapport completions bash > ~/.local/share/bash-completion/completions/rapport`.
     Completions {
         /// The shell to complete for.
@@ -329,7 +341,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Map(args) => map::run(&Ctx::open(config_flag)?, args),
         Command::Request { contact, template } => request(config_flag, &contact, template),
         Command::Queue(args) => queue::run(Ctx::open(config_flag)?, args),
-        Command::Send { json } => queue::send(Ctx::open(config_flag)?, json),
+        Command::Send { now: true, ids, .. } => {
+            approve::send_now_cmd(&mut Ctx::open(config_flag)?, ids)
+        }
+        Command::Send { json, .. } => queue::send(Ctx::open(config_flag)?, json),
         Command::Templates(cmd) => setup::templates(config_flag, cmd),
         Command::Daemon => daemon::daemon(config_flag),
         Command::Status { json } => status::run(config_flag, json),
@@ -353,7 +368,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ),
             _ => mailbox::forget(Ctx::open(config_flag)?, &message),
         },
-        Command::Man => print_generated(render_man),
+        Command::Man {
+            page: man::Page::Rapport,
+        } => print_generated(render_man),
+        Command::Man {
+            page: man::Page::Config,
+        } => print_generated(|out| {
+            out.extend(man::config_page(env!("CARGO_PKG_VERSION")));
+            Ok(())
+        }),
         Command::Completions { shell } => print_generated(|out| {
             render_completions(shell, out);
             Ok(())
@@ -431,7 +454,8 @@ fn print_generated(render: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> 
 /// The man page, generated from the clap definitions.
 pub(crate) fn render_man(out: &mut Vec<u8>) -> std::io::Result<()> {
     use clap::CommandFactory;
-    clap_mangen::Man::new(Cli::command()).render(out)
+    out.extend(man::rapport_page(&Cli::command())?);
+    Ok(())
 }
 
 /// Shell completions, generated from the clap definitions.
@@ -457,16 +481,51 @@ pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     Ok(())
 }
 
-/// Shortens text to `max` characters for a table cell, on one line and shown safely
-/// ([`output::one_line`]).
-pub(crate) fn cell(s: &str, max: usize) -> String {
+/// Shortens text to `max` columns for a table cell, measured in display width (a CJK
+/// character takes two columns, a combining accent none), on one line and shown safely
+/// ([`output::one_line`]: control characters and bidi controls made visible).
+/// Padded with `{:<N}`, it fills N columns on the screen, not N characters.
+pub(crate) fn cell(s: &str, max: usize) -> Cell {
+    use unicode_width::UnicodeWidthChar;
     let s = output::one_line(s);
-    if s.chars().count() <= max {
-        s
-    } else {
-        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-        out.push('…');
-        out
+    if display_width(&s) <= max {
+        return Cell(s);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    Cell(out)
+}
+
+/// How many terminal columns `s` takes.
+pub(crate) fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// A table cell: padded to a width (`{:<20}`, `{:>6}`) by display columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Cell(pub String);
+
+impl std::fmt::Display for Cell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Some(width) = f.width() else {
+            return f.write_str(&self.0);
+        };
+        let fill = width.saturating_sub(display_width(&self.0));
+        let (before, after) = match f.align() {
+            Some(std::fmt::Alignment::Right) => (fill, 0),
+            Some(std::fmt::Alignment::Center) => (fill / 2, fill - fill / 2),
+            _ => (0, fill),
+        };
+        write!(f, "{:before$}{}{:after$}", "", self.0, "")
     }
 }
 

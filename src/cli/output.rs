@@ -163,3 +163,8 @@ macro_rules! errln {
 }
 
 pub(crate) use {errln, out, outln};
+
+/// The word that goes with a count: `plural(1, "email", "emails")` is "email".
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}

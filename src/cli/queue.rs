@@ -18,7 +18,6 @@ pub struct QueueArgs {
     #[command(subcommand)]
     cmd: Option<QueueCmd>,
     /// Print JSON; the fields are in the README.
-    /// Print JSON; the fields are in the README.
     #[arg(long)]
     json: bool,
     /// Include sent, rejected and superseded drafts.
@@ -122,7 +121,10 @@ pub fn request(ctx: &Ctx, query: &str, template: Option<&str>) -> Result<ExitCod
         );
     }
     let templates = drafting::load_templates(&ctx.cfg.templates_dir)?;
-    let template = template.unwrap_or("meeting-request");
+    let template = match template {
+        Some(t) => t,
+        None => drafting::request_template(&ctx.store.interactions(c.id)?),
+    };
     let day = ctx.now.to_zoned_datetime(ctx.cfg.tz.clone()).date();
     let id = drafting::create(
         &ctx.store,
@@ -137,12 +139,13 @@ pub fn request(ctx: &Ctx, query: &str, template: Option<&str>) -> Result<ExitCod
             due: ctx.now,
             thread: None,
             meeting_day: String::new(),
+            later_when: String::new(),
         },
         ctx.now,
     )?
     .context("a request with the same key exists; try again in a second")?;
     outln!(
-        "Drafted meeting request {id} to {}. Read it with `rapport queue show {id}`, approve it with `rapport queue approve {id}`.",
+        "Drafted meeting request {id} to {} (template {template}). Read it with `rapport queue show {id}`, approve it with `rapport queue approve {id}`.",
         c.display_name()
     )?;
     Ok(ExitCode::SUCCESS)
@@ -357,6 +360,15 @@ fn snooze_until(
     bail!("--until {u:?} is not a date; write 2026-12-01 or 2026-12-01T09:00")
 }
 
+/// The DUE cell of a listing: when an open draft goes out; for one that is done (sent,
+/// rejected, withdrawn) there is nothing due, so no "now" for mail sent long ago.
+fn list_due(ctx: &Ctx, d: &Draft) -> String {
+    if d.status.is_open() || matches!(d.status, DraftStatus::Sending) {
+        return due_label(d.effective_due(), ctx.now, &ctx.cfg.tz);
+    }
+    "-".to_string()
+}
+
 fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
     let drafts = ctx.store.drafts(all)?;
     super::approve::record_listing(ctx, &drafts)?;
@@ -381,7 +393,7 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     outln!(
-        "{:>4}  {:<12} {:<15} {:<9} {:<20} {:<28} WHY",
+        "{:>4}  {:<12} {:<15} {:<10} {:<20} {:<28} WHY",
         "ID",
         "DUE",
         "KIND",
@@ -396,9 +408,9 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
             &d.to_name
         };
         outln!(
-            "{:>4}  {:<12} {:<15} {:<9} {:<20} {:<28} {}",
+            "{:>4}  {:<12} {:<15} {:<10} {:<20} {:<28} {}",
             d.id,
-            due_label(d.effective_due(), ctx.now, &ctx.cfg.tz),
+            list_due(ctx, d),
             d.kind,
             d.status,
             cell(to, 20),
@@ -592,7 +604,7 @@ pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
 pub(super) fn send_now(ctx: &mut Ctx, ids: &[i64]) -> Result<ExitCode> {
     let Some(lock) = crate::send::try_lock(&ctx.cfg.store_path)? else {
         bail!(
-            "another rapport (probably the daemon) is sending right now; the approved drafts go out with it when due"
+            "another rapport (probably the daemon) holds the send lock, so --now cannot send beside it; the approved drafts go out with it when due (inside the window), or stop it (`systemctl --user stop rapport`), run this again, and start it"
         );
     };
     let cfg = ctx.cfg.clone();
@@ -604,6 +616,7 @@ pub(super) fn send_now(ctx: &mut Ctx, ids: &[i64]) -> Result<ExitCode> {
     let report = report?;
     if !report.sent.is_empty() {
         crate::mail::sent_copy::after_send(&ctx.store, &cfg, ctx.now);
+        super::approve::say_outside_window(ctx, report.sent.len())?;
     }
     finish(ctx, report, withdrawn, false)
 }

@@ -37,12 +37,14 @@ pub struct InitArgs {
 pub enum TemplatesCmd {
     /// Render every template against a sample contact and report problems.
     Check,
-    /// Print template NAME rendered for CONTACT.
+    /// Print template NAME rendered for CONTACT (or for a sample contact).
     Preview {
-        /// The template: meeting-request, nudge, thank-you, check-in, or one of yours.
+        /// The template: meeting-request (someone you have spoken to), cold-request (a
+        /// first contact), nudge, thank-you, check-in, later-follow-up (after their
+        /// "later"), or one of yours.
         name: String,
-        /// The contact: an id, an email address, or part of a name.
-        contact: String,
+        /// The contact: an id, an email address, or part of a name; without it, a sample.
+        contact: Option<String>,
     },
 }
 
@@ -131,7 +133,7 @@ pub fn init(flag: Option<&Path>, args: &InitArgs) -> Result<ExitCode> {
         )?;
     } else {
         outln!(
-            "Next: edit [smtp] and [imap] for your provider, then run `rapport templates check`."
+            "Next: edit [smtp] and [imap] for your provider, then run `rapport doctor` to check the logins."
         )?;
     }
     Ok(ExitCode::SUCCESS)
@@ -201,7 +203,30 @@ pub fn templates(flag: Option<&Path>, cmd: TemplatesCmd) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        TemplatesCmd::Preview { name, contact } => {
+        TemplatesCmd::Preview {
+            name,
+            contact: None,
+        } => {
+            let path = config::config_path(flag).map_err(anyhow::Error::msg)?;
+            let cfg = config::load(&path)?;
+            let templates = drafting::load_templates(&cfg.templates_dir)?;
+            let r = templates
+                .render(&name, &crate::core::render::sample_data())
+                .map_err(|e| drafting::template_error(&cfg.templates_dir, &e))?;
+            errln!(
+                "Note: a sample contact; `rapport templates preview {name} CONTACT` shows it for one of yours."
+            );
+            outln!(
+                "To: Jessica Park <jessica@example.com>\nSubject: {}\n\n{}",
+                r.subject,
+                r.body
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        TemplatesCmd::Preview {
+            name,
+            contact: Some(contact),
+        } => {
             let ctx = Ctx::open(flag)?;
             let c = ctx.one_contact(&contact)?;
             let templates = drafting::load_templates(&ctx.cfg.templates_dir)?;

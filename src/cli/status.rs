@@ -59,13 +59,15 @@ struct Status {
 pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
     let s = gather(ctx)?;
     if json_out {
+        let (wakeup_at, wakeup_reason) = split_wakeup(s.next_wakeup.as_deref());
         print_json(&json!({
             "daemon": {
                 "running": s.running.is_some(),
-                "pid": s.running,
-                "on_replaced_database": s.stale_daemon,
+                "pid": s.running.as_deref().and_then(|p| p.trim().parse::<i64>().ok()),
+                "on_replaced_database": s.stale_daemon.as_deref().and_then(|p| p.trim().parse::<i64>().ok()),
                 "last_turn": s.last_turn,
-                "next_wakeup": s.next_wakeup,
+                "next_wakeup": wakeup_at,
+                "next_wakeup_reason": wakeup_reason,
             },
             "folders": s.folders,
             "last_error": s.last_error.as_ref().map(|(e, at)| json!({ "error": e, "at": at })),
@@ -76,9 +78,24 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
             "goals": s.goals,
         }))?;
     } else {
-        print_text(&s)?;
+        print_text(&s, &ctx.cfg.tz)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The daemon records its next wake-up as "TIMESTAMP (why)": the instant and the reason,
+/// apart, for `--json` (a timestamp field holds only a timestamp).
+pub(super) fn split_wakeup(recorded: Option<&str>) -> (Option<String>, Option<String>) {
+    let Some(text) = recorded.map(str::trim).filter(|t| !t.is_empty()) else {
+        return (None, None);
+    };
+    match text.split_once(" (") {
+        Some((at, why)) => (
+            Some(at.trim().to_string()),
+            Some(why.strip_suffix(')').unwrap_or(why).trim().to_string()),
+        ),
+        None => (Some(text.to_string()), None),
+    }
 }
 
 fn gather(ctx: &Ctx) -> Result<Status> {
@@ -123,7 +140,19 @@ fn next_due(ctx: &Ctx) -> Result<Option<String>> {
         .min())
 }
 
-fn print_text(s: &Status) -> Result<()> {
+/// A stored UTC instant as the user reads it: "Mon 2026-11-23 11:29 CET" in their zone;
+/// text that is not an instant is shown as it is.
+pub(super) fn local(stamp: &str, tz: &jiff::tz::TimeZone) -> String {
+    match stamp.trim().parse::<jiff::Timestamp>() {
+        Ok(t) => t
+            .to_zoned_datetime(tz.clone())
+            .strftime("%a %Y-%m-%d %H:%M %Z")
+            .to_string(),
+        Err(_) => stamp.to_string(),
+    }
+}
+
+fn print_text(s: &Status, tz: &jiff::tz::TimeZone) -> Result<()> {
     match &s.running {
         Some(pid) => outln!("Daemon: running (pid {pid})")?,
         None => outln!("Daemon: not running (systemctl --user start rapport)")?,
@@ -134,14 +163,17 @@ fn print_text(s: &Status) -> Result<()> {
         )?;
     }
     if let Some(t) = &s.last_turn {
-        outln!("Last turn: {t}")?;
+        outln!("Last turn: {}", local(t, tz))?;
     }
-    if let Some(w) = &s.next_wakeup {
-        outln!("Next wake-up: {w}")?;
+    if let (Some(at), why) = split_wakeup(s.next_wakeup.as_deref()) {
+        match why {
+            Some(why) => outln!("Next wake-up: {} ({why})", local(&at, tz))?,
+            None => outln!("Next wake-up: {}", local(&at, tz))?,
+        }
     }
-    print_folders(&s.folders)?;
+    print_folders(&s.folders, tz)?;
     if let Some((e, at)) = &s.last_error {
-        outln!("Last error ({at}): {e}")?;
+        outln!("Last error ({}): {e}", local(at, tz))?;
     }
     if let Some((w, at)) = &s.login_warning {
         outln!("Warning ({at}): {w}")?;
@@ -153,7 +185,7 @@ fn print_text(s: &Status) -> Result<()> {
         outln!("Drafts: {}", states.join(", "))?;
     }
     if let Some(n) = &s.next_due {
-        outln!("Next due: {n}")?;
+        outln!("Next due: {}", local(n, tz))?;
     }
     let g = &s.goals;
     outln!(
@@ -166,12 +198,15 @@ fn print_text(s: &Status) -> Result<()> {
     Ok(())
 }
 
-fn print_folders(folders: &[SyncState]) -> Result<()> {
+fn print_folders(folders: &[SyncState], tz: &jiff::tz::TimeZone) -> Result<()> {
     if folders.is_empty() {
         outln!("Mailbox: never synced (rapport sync)")?;
     }
     for f in folders {
-        let at = f.last_sync_at.as_deref().unwrap_or("never");
+        let at = f
+            .last_sync_at
+            .as_deref()
+            .map_or_else(|| "never".to_string(), |t| local(t, tz));
         if f.last_error.is_empty() {
             outln!("Folder {} ({}): last synced {at}", f.folder, f.account)?;
         } else {

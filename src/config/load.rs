@@ -31,8 +31,8 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
             format!("cannot read the config file: {e}{hint}"),
         )
     })?;
-    check_permissions(path).map_err(|m| err(None, None, m))?;
     let text = utf8(&bytes).map_err(|(line, m)| err(None, Some(line), m))?;
+    check_permissions(path, text).map_err(|m| err(None, None, m))?;
     let loaded = parse(path, text)?;
     // The variables holding passwords are kept from every command rapport starts.
     let smtp = loaded.config.smtp.login.password_env.iter();
@@ -58,16 +58,26 @@ fn utf8(bytes: &[u8]) -> Result<&str, (usize, String)> {
     })
 }
 
-/// Refuses a config file that group or others can read (it may name password commands
-/// and account details), with the `chmod` that fixes it.
+/// Refuses a config file that group or others can change (they could make rapport run
+/// any command as a password_command), and one that others can read when it holds a
+/// secret (as msmtp and mbsync do). A 640 or 644 file without a secret is fine: literal
+/// passwords are refused anyway, so it names commands and addresses only.
 #[cfg(unix)]
-pub fn check_permissions(path: &Path) -> Result<(), String> {
+pub fn check_permissions(path: &Path, text: &str) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot stat the config file: {e}"))?;
     let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
+    if mode & 0o022 != 0 {
         return Err(format!(
-            "the config file is readable by others (mode {mode:o}); run `chmod 600 {}`",
+            "the config file can be changed by others (mode {mode:o}), who could make rapport run any command; run `chmod 600 {}`",
+            path.display()
+        ));
+    }
+    if mode & 0o044 != 0
+        && let Some(what) = secret_in(text)
+    {
+        return Err(format!(
+            "the config file is readable by others (mode {mode:o}) and holds a secret ({what}); run `chmod 600 {}`, or move the secret into a password_command",
             path.display()
         ));
     }
@@ -75,8 +85,36 @@ pub fn check_permissions(path: &Path) -> Result<(), String> {
 }
 
 #[cfg(not(unix))]
-pub fn check_permissions(_path: &Path) -> Result<(), String> {
+pub fn check_permissions(_path: &Path, _text: &str) -> Result<(), String> {
     Ok(())
+}
+
+/// What in the text is a secret, if anything: a URL with a password in it, or a
+/// command given a password or passphrase on its command line.
+pub fn secret_in(text: &str) -> Option<&'static str> {
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        let lower = line.to_lowercase();
+        if let Some(at) = lower.find("://") {
+            let rest = lower.get(at + 3..).unwrap_or("");
+            let authority = rest.split(['/', '"', '\'', ' ']).next().unwrap_or("");
+            if authority.contains('@')
+                && authority.split('@').next().is_some_and(|u| u.contains(':'))
+            {
+                return Some("a URL with a password in it");
+            }
+        }
+        if ["--passphrase", "--password", "-p "]
+            .iter()
+            .any(|flag| lower.contains(flag) && lower.contains("_command"))
+        {
+            return Some("a command given a password on its command line");
+        }
+    }
+    None
 }
 
 /// A failed check: the dotted key and what to do about it.

@@ -215,3 +215,51 @@ fn digest_at_must_be_a_time_of_day() {
         assert!(parse_str(&text).is_ok(), "{good}");
     }
 }
+
+#[test]
+fn a_secret_in_the_text_is_found_and_commands_alone_are_not_secrets() {
+    use super::load::secret_in;
+    assert_eq!(
+        secret_in("password_command = \"pass show mail/imap\"\n"),
+        None
+    );
+    assert_eq!(
+        secret_in("url = \"https://cal.example.com/feed.ics\"\n"),
+        None
+    );
+    assert_eq!(secret_in("url = \"https://me@cal.example.com/x\"\n"), None);
+    assert!(secret_in("url = \"https://me:hunter2@cal.example.com/x\"\n").is_some());
+    assert!(secret_in("password_command = \"gpg --passphrase hunter2 -d pw.gpg\"\n").is_some());
+    assert_eq!(
+        secret_in("# url = \"https://me:hunter2@cal.example.com/x\"\n"),
+        None,
+        "a comment is not in force"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn mode_640_is_accepted_and_a_file_others_can_change_is_not() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let text = "[identity]\nname = \"A\"\n";
+    std::fs::write(&path, text).unwrap();
+    for (mode, ok) in [
+        (0o600, true),
+        (0o640, true),
+        (0o644, true),
+        (0o620, false),
+        (0o666, false),
+    ] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        assert_eq!(check_permissions(&path, text).is_ok(), ok, "{mode:o}");
+    }
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let secret = "url = \"https://me:pw@x.example/\"\n";
+    let e = check_permissions(&path, secret).unwrap_err();
+    assert!(
+        e.contains("holds a secret") && e.contains("chmod 600"),
+        "{e}"
+    );
+}

@@ -96,7 +96,8 @@ pub struct ImportedContact {
     /// Only from a CSV "tier" column, trimmed; the caller validates it.
     pub tier: Option<String>,
     pub notes: Option<String>,
-    /// `YYYY-MM-DD`, from LinkedIn's "Connected On" column (for example `03 Nov 2024`).
+    /// When you met, `YYYY-MM-DD`: LinkedIn's "Connected On" column (for example
+    /// `03 Nov 2024`), a CSV "Date Added" / "Met On" column, or a vCard's REV.
     pub connected_on: Option<String>,
 }
 

@@ -34,6 +34,27 @@ pub struct MergeReport {
     pub changes: Vec<Change>,
     /// Ids of contacts added, so their mail history can be linked.
     pub added_ids: Vec<i64>,
+    /// Every contact added (or, in a dry run, that would be), one per record.
+    pub additions: Vec<Addition>,
+}
+
+/// One contact the import added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Addition {
+    pub line: usize,
+    pub name: String,
+    /// The first address, or empty when the record has none.
+    pub email: String,
+}
+
+/// What the user set for the whole file (`contacts import --tier --tag`).
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// The tier of every contact the import adds, unless its record names one; contacts
+    /// already in rapport keep theirs.
+    pub tier: Option<Tier>,
+    /// Tags put on every contact the file names, new or already known.
+    pub tags: Vec<String>,
 }
 
 /// One field of an existing contact that the import set or changed.
@@ -121,24 +142,57 @@ fn format_name(parsed: &ParsedImport) -> &'static str {
 
 /// Merges parsed records into the store in one transaction.
 pub fn merge(store: &mut Store, parsed: &ParsedImport, now: Timestamp) -> Result<MergeReport> {
-    store.in_transaction(|s| merge_all(s, parsed, now))
+    merge_with(store, parsed, &Batch::default(), now)
+}
+
+/// [`merge`], with a tier and tags for the whole file.
+pub fn merge_with(
+    store: &mut Store,
+    parsed: &ParsedImport,
+    batch: &Batch,
+    now: Timestamp,
+) -> Result<MergeReport> {
+    store.in_transaction(|s| merge_all(s, parsed, batch, now))
 }
 
 /// What [`merge`] would do, without writing anything.
 pub fn dry_run(store: &mut Store, parsed: &ParsedImport, now: Timestamp) -> Result<MergeReport> {
-    let mut report = store.rolled_back(|s| merge_all(s, parsed, now))?;
+    dry_run_with(store, parsed, &Batch::default(), now)
+}
+
+/// What [`merge_with`] would do, without writing anything.
+pub fn dry_run_with(
+    store: &mut Store,
+    parsed: &ParsedImport,
+    batch: &Batch,
+    now: Timestamp,
+) -> Result<MergeReport> {
+    let mut report = store.rolled_back(|s| merge_all(s, parsed, batch, now))?;
     report.dry_run = true;
     report.added_ids.clear();
     Ok(report)
 }
 
-fn merge_all(store: &mut Store, parsed: &ParsedImport, now: Timestamp) -> Result<MergeReport> {
+fn merge_all(
+    store: &mut Store,
+    parsed: &ParsedImport,
+    batch: &Batch,
+    now: Timestamp,
+) -> Result<MergeReport> {
     let mut report = MergeReport {
         format: format_name(parsed).to_string(),
         problems: parsed.problems.clone(),
         ..MergeReport::default()
     };
+    let origin = Origin::of(parsed.format);
     for rec in &parsed.contacts {
+        let with_batch;
+        let rec = if batch.tags.is_empty() && (batch.tier.is_none() || rec.tier.is_some()) {
+            rec
+        } else {
+            with_batch = batch_record(rec, batch);
+            &with_batch
+        };
         let id = match find_existing(store, rec)? {
             Found::Strongly(existing) => update(store, &existing, rec, true, &mut report)?,
             Found::ByName(existing) => update(store, &existing, rec, false, &mut report)?,
@@ -169,7 +223,8 @@ fn merge_all(store: &mut Store, parsed: &ParsedImport, now: Timestamp) -> Result
             Found::Nobody => add(store, rec, now, &mut report)?,
         };
         if let Some(id) = id {
-            record_connected_on(store, id, rec)?;
+            record_connected_on(store, id, rec, origin)?;
+            record_note(store, id, rec, now)?;
         }
     }
     report.problems.sort_by_key(|p| p.line);
@@ -195,8 +250,77 @@ fn tier(rec: &ImportedContact, report: &mut MergeReport) -> Option<Tier> {
     }
 }
 
-/// LinkedIn's "Connected On" date, kept on the timeline as when you met (once).
-fn record_connected_on(store: &Store, id: i64, rec: &ImportedContact) -> Result<()> {
+/// The record with the file's tier (when it names none) and tags added.
+fn batch_record(rec: &ImportedContact, batch: &Batch) -> ImportedContact {
+    let mut rec = rec.clone();
+    if rec.tier.is_none() {
+        rec.tier = batch.tier.map(|t| t.as_str().to_string());
+    }
+    for t in &batch.tags {
+        if !rec.tags.iter().any(|x| x.eq_ignore_ascii_case(t)) {
+            rec.tags.push(t.clone());
+        }
+    }
+    rec
+}
+
+/// Where the file came from, in the words of the "how you met" line.
+#[derive(Debug, Clone, Copy)]
+struct Origin(&'static str);
+
+impl Origin {
+    fn of(format: super::import::Format) -> Origin {
+        Origin(match format {
+            super::import::Format::LinkedIn => "Connected on LinkedIn",
+            super::import::Format::VCard => "In your address book (vCard import)",
+            super::import::Format::Csv => "In your contact list (CSV import)",
+        })
+    }
+}
+
+/// A note from the file (a vCard NOTE, a CSV notes column), kept on the timeline once.
+fn record_note(store: &Store, id: i64, rec: &ImportedContact, now: Timestamp) -> Result<()> {
+    let Some(text) = rec
+        .notes
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    else {
+        return Ok(());
+    };
+    let key = format!("{NOTE_KEY}{:016x}", fnv1a(text));
+    store.add_interaction(&NewInteraction {
+        contact_id: id,
+        at: now,
+        kind: InteractionKind::Note,
+        summary: text,
+        message_key: &key,
+        draft_id: None,
+        detail: serde_json::json!({ "imported": true }),
+        source: "user",
+    })?;
+    Ok(())
+}
+
+/// The timeline key prefix of an imported note; the rest is a hash of its text, so a
+/// re-import does not repeat it and a changed note is added.
+const NOTE_KEY: &str = "import:note:";
+
+/// FNV-1a, 64 bits: a stable hash of a note's text (the std hasher may change).
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The date the file gives for when you met (LinkedIn's "Connected On", a vCard REV, a
+/// CSV date column), kept on the timeline as how you met (once).
+fn record_connected_on(
+    store: &Store,
+    id: i64,
+    rec: &ImportedContact,
+    origin: Origin,
+) -> Result<()> {
     let Some(day) = rec.connected_on.as_deref() else {
         return Ok(());
     };
@@ -214,7 +338,7 @@ fn record_connected_on(store: &Store, id: i64, rec: &ImportedContact) -> Result<
         contact_id: id,
         at: at.timestamp(),
         kind: InteractionKind::Note,
-        summary: "Connected on LinkedIn",
+        summary: origin.0,
         message_key: CONNECTED_KEY,
         draft_id: None,
         detail: serde_json::json!({ "connected_on": day }),
@@ -224,8 +348,9 @@ fn record_connected_on(store: &Store, id: i64, rec: &ImportedContact) -> Result<
     Ok(())
 }
 
-/// The timeline key of the "Connected On" entry, so a re-import does not repeat it.
-const CONNECTED_KEY: &str = "import:linkedin-connected";
+/// The timeline key of the "Connected On" entry, so a re-import does not repeat it. The
+/// brief reads it as how you met ([`crate::store::MET_KEY`]).
+const CONNECTED_KEY: &str = crate::store::MET_KEY;
 
 /// Adds a record as a new contact; `None` when it was skipped.
 fn add(
@@ -256,6 +381,11 @@ fn add(
         Ok(id) => {
             report.added += 1;
             report.added_ids.push(id);
+            report.additions.push(Addition {
+                line: rec.line,
+                name: new.name.clone(),
+                email: rec.emails.first().cloned().unwrap_or_default(),
+            });
             if rec.emails.is_empty() {
                 report.without_email += 1;
             }

@@ -28,6 +28,9 @@ pub struct Person {
     /// Where the contact came from (manual, import, detected) and when it was added.
     pub source: String,
     pub added: Option<Timestamp>,
+    /// When and how you met, as an import recorded it ("Connected on LinkedIn" on the
+    /// day LinkedIn gives): history that comes before anything rapport saw.
+    pub met: Option<(Timestamp, String)>,
 }
 
 /// A calendar event on the timeline (scheduled, moved, cancelled, declined).
@@ -202,14 +205,24 @@ pub fn build(input: &Input, prep: &Prep, now: Timestamp, tz: &TimeZone) -> Brief
     brief
 }
 
-/// How and when you met: the first interaction that is not a note, else when the
+/// How and when you met: what an import says (LinkedIn's "Connected On") when it comes
+/// before everything else, else the first interaction that is not a note, else when the
 /// contact was added.
 fn how_met(input: &Input, tz: &TimeZone) -> Option<Line> {
     let day = |t: Timestamp| t.to_zoned_datetime(tz.clone()).date().to_string();
-    input
+    let first = input
         .timeline
         .iter()
-        .find(|e| e.kind != InteractionKind::Note)
+        .find(|e| e.kind != InteractionKind::Note);
+    if let Some((at, text)) = &input.person.met
+        && first.is_none_or(|e| *at <= e.at)
+    {
+        return Some(Line {
+            day: day(*at),
+            text: text.clone(),
+        });
+    }
+    first
         .map(|e| Line {
             day: day(e.at),
             text: phrase(e),

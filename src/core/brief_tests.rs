@@ -49,6 +49,7 @@ fn jessica() -> Input {
             link: "https://www.linkedin.com/in/jessica-park".into(),
             source: "manual".into(),
             added: Some(t("2026-11-01T09:00:00Z")),
+            met: None,
         },
         timeline: vec![
             entry(
@@ -355,4 +356,28 @@ fn a_bare_contact_still_gets_a_useful_brief() {
     assert!(text.contains("  meeting   none scheduled"), "{text}");
     assert!(text.contains("The thread so far\n  nothing yet"), "{text}");
     assert!(!text.contains("Report back"), "{text}");
+}
+
+#[test]
+fn an_imported_connection_date_is_how_you_met_not_the_request_sent_today() {
+    // A LinkedIn connection from 2024, asked for a meeting in rapport this month: the
+    // brief recalls the connection, not "you asked for a meeting" on today's date.
+    let mut input = jessica();
+    input.person.source = "import".into();
+    input.person.met = Some((t("2024-03-12T12:00:00Z"), "Connected on LinkedIn".into()));
+    let b = build(&input, &prep(), t("2026-11-09T10:00:00Z"), &london());
+    let met = b.met.as_ref().unwrap();
+    assert_eq!(
+        (met.day.as_str(), met.text.as_str()),
+        ("2024-03-12", "Connected on LinkedIn")
+    );
+    assert!(
+        render_text(&b).contains("How you met\n  2024-03-12  Connected on LinkedIn"),
+        "{}",
+        render_text(&b)
+    );
+    // An exchange before the connection date is still the first meeting of minds.
+    input.person.met = Some((t("2026-11-05T12:00:00Z"), "Connected on LinkedIn".into()));
+    let b = build(&input, &prep(), t("2026-11-09T10:00:00Z"), &london());
+    assert_eq!(b.met.unwrap().text, "you asked for a meeting: 25 minutes?");
 }

@@ -24,6 +24,8 @@ pub struct DraftItem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeetingItem {
     pub start: Timestamp,
+    /// A meeting that has ended by the time the digest is written is not listed.
+    pub end: Timestamp,
     pub all_day: bool,
     pub with: String,
 }
@@ -122,7 +124,7 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
         .iter()
         .filter(|m| {
             let d = m.start.to_zoned_datetime(tz.clone()).date();
-            d == today || Some(d) == tomorrow
+            (d == today || Some(d) == tomorrow) && (m.all_day || m.end > now)
         })
         .collect();
     meetings.sort_by_key(|m| m.start);
@@ -131,7 +133,12 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
         return None;
     }
     let summary = counts.join(", ");
-    let mut body = format!("Good morning. Today ({today}): {summary}.\n\n");
+    let greeting = match now.to_zoned_datetime(tz.clone()).hour() {
+        0..=11 => "Good morning",
+        12..=16 => "Good afternoon",
+        _ => "Good evening",
+    };
+    let mut body = format!("{greeting}. Today ({today}): {summary}.\n\n");
     let drafts: Vec<String> = input
         .drafts_waiting
         .iter()

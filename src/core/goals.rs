@@ -284,25 +284,38 @@ fn verdict(p: &Progress, now: Timestamp, tz: &TimeZone) -> String {
     let days_in_month = u32::try_from(today.days_in_month()).unwrap_or(30);
     let conv = (p.conversations_this_week, p.conversations_goal);
     let new = (p.new_contacts_this_month, p.new_contacts_goal);
-    let summary = format!(
-        "{} of {} conversations this week, {} of {} new contacts this month",
-        conv.0, conv.1, new.0, new.1
+    let talks = format!(
+        "{} of {} {} this week",
+        conv.0,
+        conv.1,
+        if conv.1 == 1 {
+            "conversation"
+        } else {
+            "conversations"
+        }
+    );
+    let people = format!(
+        "{} of {} new {} this month",
+        new.0,
+        new.1,
+        if new.1 == 1 { "person" } else { "people" }
     );
     if conv.0 >= conv.1 && new.0 >= new.1 {
-        return format!("Goals met: {summary}.");
+        return format!("Goals met: {talks}, {people}.");
     }
     let conv_behind = conv.0 < pace(conv.1, week_days, 7);
     let new_behind = new.0 < pace(new.1, month_days, days_in_month);
+    // Each verdict names the numbers it is about, first.
     match (conv_behind, new_behind) {
-        (false, false) => format!("On track: {summary}."),
+        (false, false) => format!("On track: {talks}, {people}."),
         (true, false) => format!(
-            "Behind on conversations: {summary}; ask someone for 25 minutes (`rapport request`)."
+            "Behind on conversations: {talks} ({people}); ask someone for 25 minutes (`rapport request`)."
         ),
         (false, true) => format!(
-            "Behind on new people: {summary}; add the people you meet (`rapport contacts add`)."
+            "Behind on new people: {people} ({talks}); add the people you meet (`rapport contacts add`)."
         ),
         (true, true) => format!(
-            "Behind: {summary}; meet someone new and ask for 25 minutes (`rapport request`)."
+            "Behind on both: {talks}, {people}; meet someone new and ask for 25 minutes (`rapport request`)."
         ),
     }
 }

@@ -114,7 +114,7 @@ fn counts_the_week_the_month_and_the_reply_rate() {
     assert_eq!(p.reply_rate, Some(33));
     assert_eq!(
         p.verdict,
-        "Behind on new people: 2 of 2 conversations this week, 2 of 4 new contacts this month; add the people you meet (`rapport contacts add`).",
+        "Behind on new people: 2 of 4 new people this month (2 of 2 conversations this week); add the people you meet (`rapport contacts add`).",
         "by the 26th the pace is 3 of 4"
     );
 }
@@ -146,7 +146,12 @@ fn verdicts_follow_the_pace_of_the_week_and_month() {
             ],
             "Behind on new people",
         ),
-        ("2026-11-26T10:00:00Z", vec![], vec![], "Behind: 0 of 2"),
+        (
+            "2026-11-26T10:00:00Z",
+            vec![],
+            vec![],
+            "Behind on both: 0 of 2 conversations",
+        ),
         (
             "2026-11-26T10:00:00Z",
             vec![t("2026-11-02T10:00:00Z"); 4],

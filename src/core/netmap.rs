@@ -48,6 +48,9 @@ pub struct Placed {
     pub stage: StageGroup,
     /// Days since the last contact, `None` when never.
     pub days_since: Option<i64>,
+    /// Whether the name is written beside the dot; past a density it is left to the
+    /// hover text, so that no two names overlap.
+    pub labelled: bool,
 }
 
 /// A company's label at the edge of its sector.
@@ -77,10 +80,13 @@ pub enum StageGroup {
     KeepingInTouch,
     Quiet,
     Closed,
+    /// No address yet (most of a LinkedIn export): nothing is wrong, rapport just cannot
+    /// write to them until you add one.
+    NoEmail,
 }
 
 impl StageGroup {
-    pub const ALL: [StageGroup; 7] = [
+    pub const ALL: [StageGroup; 8] = [
         StageGroup::New,
         StageGroup::Asked,
         StageGroup::Talking,
@@ -88,6 +94,7 @@ impl StageGroup {
         StageGroup::KeepingInTouch,
         StageGroup::Quiet,
         StageGroup::Closed,
+        StageGroup::NoEmail,
     ];
 
     pub fn of(stage: &Stage) -> StageGroup {
@@ -100,20 +107,28 @@ impl StageGroup {
             Stage::Met { .. } | Stage::Thanked { .. } => StageGroup::Met,
             Stage::KeepingInTouch { .. } => StageGroup::KeepingInTouch,
             Stage::Dormant { .. } | Stage::Declined { .. } => StageGroup::Quiet,
-            Stage::DoNotContact | Stage::Bounced | Stage::NoAddress => StageGroup::Closed,
+            Stage::DoNotContact | Stage::Bounced => StageGroup::Closed,
+            Stage::NoAddress => StageGroup::NoEmail,
         }
     }
 
+    /// What the colour means, as the legend and the hover text say it.
     pub fn label(self) -> &'static str {
         match self {
-            StageGroup::New => "new",
+            StageGroup::New => "new: not asked yet",
             StageGroup::Asked => "asked, no answer yet",
-            StageGroup::Talking => "replied / scheduled",
+            StageGroup::Talking => "replied or meeting set",
             StageGroup::Met => "met",
             StageGroup::KeepingInTouch => "keeping in touch",
-            StageGroup::Quiet => "dormant or declined",
-            StageGroup::Closed => "bounced / do not contact",
+            StageGroup::Quiet => "no answer in weeks, or declined",
+            StageGroup::Closed => "bounced or do not contact",
+            StageGroup::NoEmail => "no email yet: add one to write",
         }
+    }
+
+    /// Drawn hollow with a dashed outline: a contact with no address is not a problem.
+    pub fn hollow(self) -> bool {
+        self == StageGroup::NoEmail
     }
 
     pub fn color(self) -> &'static str {
@@ -125,6 +140,7 @@ impl StageGroup {
             StageGroup::KeepingInTouch => "#7b52ab",
             StageGroup::Quiet => "#c9a9a6",
             StageGroup::Closed => "#d0443e",
+            StageGroup::NoEmail => "#ffffff",
         }
     }
 }
@@ -201,13 +217,19 @@ pub fn layout(people: &[Person], now: Timestamp, today: Date) -> Layout {
                     opacity: opacity(days_since),
                     stage: StageGroup::of(&p.stage),
                     days_since,
+                    labelled: false,
                 });
             }
         }
         let mid = angle + span / 2.0;
         let lr = ring(Tier::Acquaintance) + 40.0;
+        let text = format!("{company} ({})", members.len());
+        if !fits(lr * span, mid, name_width(&text)) {
+            angle += span;
+            continue;
+        }
         labels.push(Label {
-            text: format!("{company} ({})", members.len()),
+            text,
             x: CENTER + lr * mid.cos(),
             y: CENTER + lr * mid.sin(),
             anchor: if mid.cos() > 0.2 {
@@ -220,11 +242,65 @@ pub fn layout(people: &[Person], now: Timestamp, today: Date) -> Layout {
         });
         angle += span;
     }
+    place_labels(&mut placed);
     Layout {
         people: placed,
         labels,
         today,
     }
+}
+
+/// Writes a name beside its dot only where it overlaps no name already written, busiest
+/// contacts first; the others are read by hovering.
+fn place_labels(placed: &mut [Placed]) {
+    let mut order: Vec<usize> = (0..placed.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(placed[i].person.touches_year), i));
+    let mut taken: Vec<(f64, f64, f64)> = Vec::new();
+    for i in order {
+        let p = &placed[i];
+        let (x, y, w) = (p.x + p.r + 3.0, p.y, name_width(&p.person.name));
+        let clear = taken
+            .iter()
+            .all(|&(tx, ty, tw)| x + w <= tx || tx + tw <= x || (y - ty).abs() >= LINE_HEIGHT);
+        if clear {
+            taken.push((x, y, w));
+            placed[i].labelled = true;
+        }
+    }
+}
+
+/// Height of a line of label text, in SVG units (font size 11-12 and a little air).
+const LINE_HEIGHT: f64 = 15.0;
+
+/// Most characters of a name written beside its dot; the rest is in the hover text.
+const NAME_CHARS: usize = 18;
+
+/// How wide a label is drawn, in SVG units: about 6.5 per character at font size 11,
+/// a wide (CJK) character counting two.
+pub fn name_width(text: &str) -> f64 {
+    let cells: usize = label_text(text).chars().map(char_cells).sum();
+    6.5 * cells as f64 + 20.0
+}
+
+fn char_cells(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// A name as written beside its dot: shortened past [`NAME_CHARS`].
+pub fn label_text(name: &str) -> String {
+    let mut chars = name.chars();
+    let mut short: String = chars.by_ref().take(NAME_CHARS).collect();
+    if chars.next().is_some() {
+        short.push('…');
+    }
+    short
+}
+
+/// Whether labels `spacing` apart along a circle, at angle `a`, stay clear of their
+/// neighbours: neighbours are apart vertically by `spacing·|cos a|` and horizontally by
+/// `spacing·|sin a|`; a label one line high and `width` wide fits if either is enough.
+fn fits(spacing: f64, a: f64, width: f64) -> bool {
+    spacing * a.cos().abs() >= LINE_HEIGHT || spacing * a.sin().abs() >= width
 }
 
 /// Escapes text for XML/HTML content and attribute values.
@@ -255,7 +331,8 @@ pub fn detail(p: &Placed) -> String {
     };
     let last = match p.days_since {
         Some(0) => "last contact today".to_string(),
-        Some(d) => format!("last contact {d} day(s) ago"),
+        Some(1) => "last contact 1 day ago".to_string(),
+        Some(d) => format!("last contact {d} days ago"),
         None => "no contact yet".to_string(),
     };
     let tags = if who.tags.is_empty() {
@@ -264,11 +341,16 @@ pub fn detail(p: &Placed) -> String {
         format!(" · tags: {}", who.tags.join(", "))
     };
     format!(
-        "{}{works}\ntier {} · {}{tags}\n{last} · {} interaction(s) in 12 months\nnext: {}",
+        "{}{works}\ntier {} · {}{tags}\n{last} · {} {} in 12 months\nnext: {}",
         who.name,
         who.tier,
         p.stage.label(),
         who.touches_year,
+        if who.touches_year == 1 {
+            "interaction"
+        } else {
+            "interactions"
+        },
         who.next
     )
 }
@@ -313,21 +395,34 @@ pub fn svg(l: &Layout, standalone: bool) -> String {
     for p in &l.people {
         let who = &p.person;
         let detail = escape(&detail(p));
+        let outline = if p.stage.hollow() {
+            "stroke=\"#555555\" stroke-width=\"1.2\" stroke-dasharray=\"2 2\""
+        } else {
+            "stroke=\"#333333\" stroke-width=\"0.8\""
+        };
         let _ = write!(
             s,
-            "<g class=\"person\" data-id=\"{}\" data-tier=\"{}\" data-tags=\"{}\" data-detail=\"{detail}\"><title>{detail}</title><circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\" fill=\"{}\" fill-opacity=\"{:.2}\" stroke=\"#333333\" stroke-width=\"0.8\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#333333\">{}</text></g>",
+            "<g class=\"person\" data-id=\"{}\" data-tier=\"{}\" data-stage=\"{}\" data-tags=\"{}\" data-detail=\"{detail}\"><title>{detail}</title><circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\" fill=\"{}\" fill-opacity=\"{:.2}\" {outline}/>",
             who.id,
             who.tier,
+            escape(p.stage.label()),
             escape(&who.tags.join("|")),
             p.x,
             p.y,
             p.r,
             p.stage.color(),
             p.opacity,
-            p.x + p.r + 3.0,
-            p.y + 4.0,
-            escape(&who.name)
         );
+        if p.labelled {
+            let _ = write!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#333333\">{}</text>",
+                p.x + p.r + 3.0,
+                p.y + 4.0,
+                escape(&label_text(&who.name))
+            );
+        }
+        s.push_str("</g>");
     }
     s.push_str(&legend_svg(l));
     s.push_str("</svg>");
@@ -336,21 +431,35 @@ pub fn svg(l: &Layout, standalone: bool) -> String {
 
 fn legend_svg(l: &Layout) -> String {
     let mut s = String::from("<g class=\"legend\" transform=\"translate(-140 20)\">");
-    let _ = write!(s, "<text font-weight=\"bold\">Stage</text>");
+    let _ = write!(
+        s,
+        "<text font-weight=\"bold\">Colour: where you stand</text>"
+    );
     for (i, g) in StageGroup::ALL.iter().enumerate() {
         let y = 18 + 18 * i;
+        let dash = if g.hollow() {
+            " stroke-dasharray=\"2 2\""
+        } else {
+            ""
+        };
         let _ = write!(
             s,
-            "<circle cx=\"6\" cy=\"{}\" r=\"6\" fill=\"{}\"/><text x=\"18\" y=\"{}\">{}</text>",
+            "<circle cx=\"6\" cy=\"{}\" r=\"6\" fill=\"{}\" stroke=\"#555555\" stroke-width=\"0.8\"{dash}/><text x=\"18\" y=\"{}\">{}</text>",
             y - 4,
             g.color(),
             y,
             escape(g.label())
         );
     }
+    let y = 18 + 18 * StageGroup::ALL.len() + 8;
     let _ = write!(
         s,
-        "<text y=\"160\">Size: interactions in 12 months</text><text y=\"176\">Faded: no contact for months</text><text y=\"192\">Rings: close, regular, acquaintance</text><text y=\"208\">As of {}</text></g>",
+        "<text y=\"{}\">Size: interactions in 12 months</text><text y=\"{}\">Faded: no contact for months</text><text y=\"{}\">Rings: close, regular, acquaintance</text><text y=\"{}\">Names hidden where crowded: hover</text><text y=\"{}\">As of {}</text></g>",
+        y,
+        y + 16,
+        y + 32,
+        y + 48,
+        y + 64,
         l.today
     );
     s

@@ -137,3 +137,88 @@ fn markup_is_escaped_and_the_page_is_self_contained() {
     assert!(alone.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(!alone.contains("<script"));
 }
+
+#[test]
+fn a_contact_without_an_address_has_its_own_look_not_the_bounced_colour() {
+    let mut p = person(1, "Jessica Park", "Example", Tier::Regular, None, 0);
+    p.stage = Stage::NoAddress;
+    assert_eq!(StageGroup::of(&p.stage), StageGroup::NoEmail);
+    assert_ne!(StageGroup::NoEmail.color(), StageGroup::Closed.color());
+    let l = layout(&[p], t(NOW), "2026-12-01".parse().unwrap());
+    let page = html(&l);
+    assert!(page.contains("stroke-dasharray=\"2 2\""), "drawn hollow");
+    for g in StageGroup::ALL {
+        assert!(
+            page.contains(&escape(g.label())),
+            "legend lacks {}",
+            g.label()
+        );
+    }
+    assert!(page.contains("no email yet"));
+}
+
+/// Label boxes (x from the dot's right, one line high) that overlap.
+fn overlapping(l: &Layout) -> Vec<(String, String)> {
+    let boxes: Vec<(f64, f64, f64, &str)> = l
+        .people
+        .iter()
+        .filter(|p| p.labelled)
+        .map(|p| {
+            (
+                p.x + p.r + 3.0,
+                p.y,
+                name_width(&p.person.name),
+                p.person.name.as_str(),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let apart_x = a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0;
+            let apart_y = (a.1 - b.1).abs() >= 12.0;
+            if !apart_x && !apart_y {
+                out.push((a.3.to_string(), b.3.to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn names_never_overlap_and_a_crowd_is_left_to_hover() {
+    for n in [3usize, 12, 40, 150] {
+        let people: Vec<Person> = (0..n)
+            .map(|i| {
+                let company = ["Acme", "Initech", "李氏科技"][i % 3];
+                person(
+                    i as i64,
+                    &format!("Person Number {i} 王小明"),
+                    company,
+                    Tier::Regular,
+                    None,
+                    0,
+                )
+            })
+            .collect();
+        let l = layout(&people, t(NOW), "2026-12-01".parse().unwrap());
+        assert_eq!(
+            overlapping(&l),
+            Vec::<(String, String)>::new(),
+            "{n} people"
+        );
+        let shown = l.people.iter().filter(|p| p.labelled).count();
+        if n == 3 {
+            assert_eq!(shown, 3, "a sparse map names everyone");
+        }
+        if n == 150 {
+            assert!(shown < n, "a crowded map hides some names");
+            let page = html(&l);
+            assert_eq!(
+                page.matches("<title>").count(),
+                n + 1,
+                "every dot keeps its hover text"
+            );
+        }
+    }
+}

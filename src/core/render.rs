@@ -27,7 +27,21 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("nudge", include_str!("../../templates/nudge.hbs")),
     ("thank-you", include_str!("../../templates/thank-you.hbs")),
     ("check-in", include_str!("../../templates/check-in.hbs")),
+    (
+        "cold-request",
+        include_str!("../../templates/cold-request.hbs"),
+    ),
+    (
+        "later-follow-up",
+        include_str!("../../templates/later-follow-up.hbs"),
+    ),
 ];
+
+/// The meeting request to someone you have never exchanged a word with.
+pub const COLD_REQUEST: &str = "cold-request";
+
+/// The check-in that answers their "later": it recalls when they said to come back.
+pub const LATER_FOLLOW_UP: &str = "later-follow-up";
 
 /// What a template can use. Every field always exists (empty when unknown), so
 /// `{{#if contact.company}}` is how a template handles a missing value.
@@ -37,6 +51,14 @@ pub struct TemplateData {
     pub me: MeData,
     pub request: RequestData,
     pub meeting: MeetingData,
+    pub later: LaterData,
+}
+
+/// What they said when they answered "later".
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct LaterData {
+    /// When they asked to hear from us again, in words: "in January", "around 12 March".
+    pub when: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +68,9 @@ pub struct ContactData {
     pub email: String,
     pub company: String,
     pub role: String,
+    /// Where you found them, for a first contact: "LinkedIn" when their profile link is
+    /// there, else empty.
+    pub found_via: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -285,6 +310,7 @@ pub fn sample_data() -> TemplateData {
             email: "jessica@example.com".into(),
             company: "Example Corp".into(),
             role: "Product Manager".into(),
+            found_via: "LinkedIn".into(),
         },
         me: MeData {
             name: "Ada Lovelace".into(),
@@ -300,6 +326,19 @@ pub fn sample_data() -> TemplateData {
             day: "Tuesday".into(),
             held: true,
         },
+        later: LaterData {
+            when: "in January".into(),
+        },
+    }
+}
+
+/// The date they asked to hear from us again, in words: "in January" for the first of a
+/// month (how "after the holidays" or "in the new year" is read), else "around 12 March".
+pub fn later_when(until: jiff::civil::Date) -> String {
+    if until.day() == 1 {
+        format!("in {}", until.strftime("%B"))
+    } else {
+        format!("around {}", until.strftime("%-d %B"))
     }
 }
 

@@ -43,7 +43,7 @@ use crate::store::Store;
 pub use guard::{LOGIN_WARNING, LOGINS_PER_MINUTE};
 pub use wake::{
     KICK_SIGNAL_NAME, NEXT_WAKEUP, TurnDone, Waited, kick, last_turn_seq, next_due, plan_wait,
-    wait_for_turn,
+    wait_for_turn, with_copy,
 };
 
 /// How long one IDLE lasts before it is re-issued (RFC 2177 asks for under 29 minutes;
@@ -288,6 +288,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         failures: 0,
         seq: 0,
         plan_due: None,
+        copy_due: None,
         look_folders: Vec::new(),
         database,
         guard: guard::Guard::default(),
@@ -334,6 +335,8 @@ struct Daemon {
     seq: u64,
     /// When the planner next has something to draft (from the last turn).
     plan_due: Option<jiff::Timestamp>,
+    /// When a copy of a sent email is next to be filed in Sent (from the last turn).
+    copy_due: Option<jiff::Timestamp>,
     /// The folders looked at again just before each send (the chosen ones but Sent).
     look_folders: Vec<String>,
     /// The database file the daemon opened.

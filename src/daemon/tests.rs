@@ -210,3 +210,20 @@ fn the_cli_tells_a_daemon_working_on_a_replaced_database() {
     drop(lock);
     assert_eq!(running_daemon(&db).unwrap(), None);
 }
+
+/// Issue 22 item 8: a wake-up for a copy to file in Sent says so, not "a follow-up".
+#[test]
+fn a_sent_copy_wake_up_is_named_as_one() {
+    let plan = Some((
+        t("2026-11-23T12:00:00Z"),
+        "a follow-up comes due".to_string(),
+    ));
+    let copy = Some(t("2026-11-23T10:05:00Z"));
+    let (at, why) = with_copy(plan.clone(), copy).unwrap();
+    assert_eq!(at, t("2026-11-23T10:05:00Z"));
+    assert!(why.contains("copy") && why.contains("Sent"), "{why}");
+    assert_eq!(with_copy(plan.clone(), None), plan);
+    let later = Some(t("2026-11-23T13:00:00Z"));
+    assert_eq!(with_copy(plan.clone(), later), plan);
+    assert!(with_copy(None, copy).is_some());
+}

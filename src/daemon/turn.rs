@@ -51,6 +51,8 @@ pub(super) struct TurnReport {
     pub send: Report,
     /// When the planner next has something to draft.
     pub plan_due: Option<Timestamp>,
+    /// When a copy of a sent email is next to be filed in Sent.
+    pub copy_due: Option<Timestamp>,
 }
 
 impl TurnReport {
@@ -88,12 +90,19 @@ impl Daemon {
             Ok(Ok(t)) => {
                 self.failures = 0;
                 self.plan_due = t.plan_due;
+                self.copy_due = t.copy_due;
                 if t.did_something() {
+                    // Every outcome of the sends, failures included: a turn that
+                    // only failed must not read like one that did nothing wrong.
+                    let ids = |v: &[(i64, String)]| v.iter().map(|(id, _)| *id).collect::<Vec<_>>();
                     tracing::info!(
                         new = t.new_messages,
                         drafted = t.drafted,
                         withdrawn = t.withdrawn + t.send.skipped.len(),
                         sent = ?t.send.sent,
+                        failed = ?ids(&t.send.failed),
+                        retrying = ?ids(&t.send.retrying),
+                        unknown = ?ids(&t.send.unknown),
                         "turn"
                     );
                 }
@@ -169,9 +178,7 @@ impl Daemon {
         out.plan_due = plan.next_due;
         test_gate().await;
         out.send = self.send(now, &stop)?;
-        if let Some(due) = self.save_sent_copies(now).await {
-            out.plan_due = Some(out.plan_due.map_or(due, |d| d.min(due)));
-        }
+        out.copy_due = self.save_sent_copies(now).await;
         crate::digest::maybe_send(&self.store, &self.cfg, now);
         self.store.set_state("last_turn", &fmt_ts(now), now)?;
         Ok(out)

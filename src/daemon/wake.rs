@@ -143,6 +143,19 @@ pub fn next_due(
     Ok(best)
 }
 
+/// The next due time with the Sent-copy retry in it, named as what it is (`status` shows
+/// the reason: a copy to file is not "a follow-up comes due").
+pub fn with_copy(
+    due: Option<(Timestamp, String)>,
+    copy: Option<Timestamp>,
+) -> Option<(Timestamp, String)> {
+    match (due, copy) {
+        (Some((at, why)), Some(c)) if at <= c => Some((at, why)),
+        (_, Some(c)) => Some((c, "a copy of a sent email is to be filed in Sent".into())),
+        (due, None) => due,
+    }
+}
+
 /// The wait from `now` until `at` (zero if it has passed).
 fn until(now: Timestamp, at: Timestamp) -> Duration {
     Duration::try_from(now.duration_until(at)).unwrap_or(Duration::ZERO)
@@ -169,6 +182,7 @@ impl Daemon {
             tracing::warn!(error = %format!("{e:#}"), "could not work out the next due time");
             None
         });
+        let due = with_copy(due, self.copy_due);
         let idle = retry.is_none()
             && self.guard.idle_allowed()
             && self.session.as_ref().is_some_and(|s| s.idle_supported);

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use crate::config::Loaded;
 use crate::core::model::DraftKind;
 use crate::core::render::{
-    self, ContactData, MeData, MeetingData, RequestData, TemplateData, Templates,
+    self, ContactData, LaterData, MeData, MeetingData, RequestData, TemplateData, Templates,
 };
 use crate::store::{Contact, NewDraft, Store};
 
@@ -52,6 +52,24 @@ pub fn template_error(dir: &Path, e: &render::TemplateError) -> anyhow::Error {
     }
 }
 
+/// The request that fits how you know them: `meeting-request` once any mail or meeting
+/// passed between you, `cold-request` to someone you have never exchanged a word with
+/// (an imported connection: notes and the import's own entries do not count).
+pub fn request_template(timeline: &[crate::store::Interaction]) -> &'static str {
+    use crate::core::model::InteractionKind as K;
+    let spoken = timeline.iter().any(|i| {
+        !matches!(
+            i.kind,
+            K::Note | K::NextContactAgreed | K::AutoReply | K::Bounce
+        )
+    });
+    if spoken {
+        DraftKind::MeetingRequest.as_str()
+    } else {
+        render::COLD_REQUEST
+    }
+}
+
 /// What to draft.
 pub struct Request<'a> {
     pub contact: &'a Contact,
@@ -63,6 +81,8 @@ pub struct Request<'a> {
     /// The thread to reply in: (Message-ID it replies to, References, subject).
     pub thread: Option<(String, Vec<String>, String)>,
     pub meeting_day: String,
+    /// For a follow-up after a "later": when they said to come back, in words.
+    pub later_when: String,
 }
 
 /// The data a template sees for `contact`.
@@ -79,6 +99,11 @@ pub fn template_data(cfg: &Loaded, contact: &Contact, to_addr: &str) -> Template
             email: to_addr.to_string(),
             company: contact.company.clone(),
             role: contact.role.clone(),
+            found_via: if contact.link.to_lowercase().contains("linkedin.com") {
+                "LinkedIn".to_string()
+            } else {
+                String::new()
+            },
         },
         me: MeData {
             name: identity.name.clone(),
@@ -91,6 +116,7 @@ pub fn template_data(cfg: &Loaded, contact: &Contact, to_addr: &str) -> Template
             subject: String::new(),
         },
         meeting: MeetingData::default(),
+        later: LaterData::default(),
     }
 }
 
@@ -137,6 +163,7 @@ pub fn create(
     };
     let mut data = template_data(cfg, c, to_addr);
     data.meeting.day = req.meeting_day.clone();
+    data.later.when = req.later_when.clone();
     if let Some((_, _, subject)) = &req.thread {
         data.request.subject = render::reply_subject(subject);
     }

@@ -103,6 +103,14 @@ pub(super) fn thread_of(
     Ok(None)
 }
 
+/// For the check-in after a "later" (reason key `later:KEY`): when they said to come
+/// back, in words ("in January"), from the reply the key names. `None` for any other.
+pub(super) fn later_when(events: &[Event], reason_key: &str) -> Option<String> {
+    let key = reason_key.strip_prefix("later:")?;
+    let until = events.iter().find(|e| e.key() == key)?.later_until?;
+    Some(crate::core::render::later_when(until))
+}
+
 /// "Tuesday": the weekday, in the user's zone, of the meeting a thank-you is for.
 pub(super) fn meeting_day(events: &[Event], reason_key: &str, tz: &TimeZone) -> String {
     let uid = reason_key.strip_prefix("thank-you:").unwrap_or(reason_key);
@@ -156,6 +164,22 @@ pub fn preview_data(
         }
     };
     data.request.subject = crate::core::render::reply_subject(&subject);
+    let later = timeline
+        .iter()
+        .rev()
+        .find_map(|i| date_at(&i.detail, "later_until"));
+    data.later.when = match later {
+        Some(until) => crate::core::render::later_when(until),
+        None => {
+            if template == crate::core::render::LATER_FOLLOW_UP {
+                notes.push(format!(
+                    "{} never answered \"later\" with a date: the date is a sample",
+                    c.display_name()
+                ));
+            }
+            sample.later.when.clone()
+        }
+    };
     let meeting = timeline
         .iter()
         .rev()

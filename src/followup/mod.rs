@@ -200,8 +200,13 @@ impl<'a> Pass<'a> {
                 due,
                 reply_to,
             } => {
+                // The check-in that answers a "later" recalls what they said, in their thread.
+                let later_when = facts::later_when(events, &reason_key);
                 let thread = match (&reply_to, kind) {
                     (Some(id), DraftKind::Nudge) => facts::thread_of(store, id)?,
+                    (Some(id), DraftKind::CheckIn) if later_when.is_some() => {
+                        facts::thread_of(store, id)?
+                    }
                     _ => None,
                 };
                 let meeting_day = if kind == DraftKind::ThankYou {
@@ -209,15 +214,20 @@ impl<'a> Pass<'a> {
                 } else {
                     String::new()
                 };
+                let template = match (&later_when, kind) {
+                    (Some(_), DraftKind::CheckIn) => crate::core::render::LATER_FOLLOW_UP,
+                    _ => kind.as_str(),
+                };
                 let req = draft::Request {
                     contact: c,
                     kind,
-                    template: kind.as_str(),
+                    template,
                     reason,
                     reason_key,
                     due,
                     thread,
                     meeting_day,
+                    later_when: later_when.unwrap_or_default(),
                 };
                 return self.create(store, &req);
             }
@@ -288,3 +298,6 @@ pub fn bring_current(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<
 mod conversation_tests;
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod template_tests;

@@ -95,3 +95,33 @@ fn a_command_that_waits_is_stopped_with_its_children() {
     }
     assert!(gone, "the command's child {pid} is still running");
 }
+
+/// Issue 22 item 5: a command that is not installed, or cannot be run, says so and names
+/// the key, instead of "exit status: 127".
+#[test]
+fn a_missing_or_unrunnable_command_says_so_and_names_the_key() {
+    let l = login(
+        AuthMethod::Password,
+        Some("surely-not-installed-rapport-helper show mail/imap --passphrase=hunter5"),
+        None,
+    );
+    let e = fetch_for("imap", &l).unwrap_err().to_string();
+    assert!(e.contains("[imap] password_command"), "{e}");
+    assert!(
+        e.contains("`surely-not-installed-rapport-helper`, which was not found"),
+        "{e}"
+    );
+    assert!(e.contains("install it"), "{e}");
+    assert!(!e.contains("hunter5"), "{e}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("pw.sh");
+    std::fs::write(&script, "#!/bin/sh\necho pw\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let l = login(AuthMethod::Xoauth2, None, Some(script.to_str().unwrap()));
+    let e = fetch_for("smtp", &l).unwrap_err().to_string();
+    assert!(e.contains("[smtp] token_command"), "{e}");
+    assert!(e.contains("cannot be run"), "{e}");
+    assert!(e.contains("chmod +x"), "{e}");
+}

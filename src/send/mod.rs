@@ -14,6 +14,7 @@
 //! Every email also obeys the send window and the daily cap, and goes to one recipient.
 //! `rapport send` and the daemon both call [`send_due`].
 
+pub mod explain;
 pub mod smtp;
 mod window;
 
@@ -392,14 +393,14 @@ fn settle(
         }
         Err(DeliveryError::Permanent { message }) => {
             store.mark_failed(d.id, &message, now)?;
-            tracing::warn!(draft = d.id, %message, "refused by the server");
+            tracing::info!(draft = d.id, %message, "refused by the server");
             report.failed.push((d.id, message));
         }
         Err(DeliveryError::RecipientUnknown { message }) => {
             // As a bounce would: the address is marked bounced and nothing else goes
             // to it.
             let withdrawn = store.mark_recipient_unknown(d.id, &message, now)?;
-            tracing::warn!(draft = d.id, to = %d.to_addr, %message, withdrawn = withdrawn.len(), "no such recipient");
+            tracing::info!(draft = d.id, to = %d.to_addr, %message, withdrawn = withdrawn.len(), "no such recipient");
             for id in withdrawn {
                 report
                     .skipped
@@ -445,7 +446,7 @@ fn retry_or_give_up(
         .checked_add(jiff::SignedDuration::from_secs(wait as i64))
         .unwrap_or(now);
     store.mark_retry_from(d.id, claimed, message, retry_at, now)?;
-    tracing::warn!(draft = d.id, %message, retry_at = %fmt_ts(retry_at), "will retry");
+    tracing::info!(draft = d.id, %message, retry_at = %fmt_ts(retry_at), "will retry");
     report.retrying.push((d.id, message.to_string()));
     Ok(())
 }

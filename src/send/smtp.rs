@@ -220,17 +220,14 @@ fn open(cfg: &Smtp, hello: &str) -> Result<SmtpConnection, DeliveryError> {
     let port = port(cfg);
     let timeout = Some(Duration::from_secs(cfg.timeout_seconds.max(1)));
     let hello = ClientId::Domain(hello.to_string());
-    let seconds = cfg.timeout_seconds.max(1);
-    let transient = |what: &str, e: &lettre::transport::smtp::Error| DeliveryError::Transient {
-        message: format!("{what} {}:{port}: {}", cfg.host, described(e, seconds)),
-    };
+    let transient =
+        |what: &str, e: &lettre::transport::smtp::Error| classify_connect_error(what, cfg, port, e);
     let addr = (cfg.host.as_str(), port);
     let mut conn = match cfg.security {
         Security::Tls => {
             let params = tls(cfg)?;
-            SmtpConnection::connect(addr, timeout, &hello, Some(&params), None).map_err(|e| {
-                classify_connect_error("connecting to", &cfg.host, port, &e, seconds)
-            })?
+            SmtpConnection::connect(addr, timeout, &hello, Some(&params), None)
+                .map_err(|e| classify_connect_error("connecting to", cfg, port, &e))?
         }
         Security::Starttls => {
             let params = tls(cfg)?;
@@ -245,9 +242,8 @@ fn open(cfg: &Smtp, hello: &str) -> Result<SmtpConnection, DeliveryError> {
                     ),
                 });
             }
-            conn.starttls(&params, &hello).map_err(|e| {
-                classify_connect_error("STARTTLS with", &cfg.host, port, &e, seconds)
-            })?;
+            conn.starttls(&params, &hello)
+                .map_err(|e| classify_connect_error("STARTTLS with", cfg, port, &e))?;
             conn
         }
         Security::None => {
@@ -382,22 +378,29 @@ fn token_login(
 
 fn classify_connect_error(
     what: &str,
-    host: &str,
+    cfg: &Smtp,
     port: u16,
     e: &lettre::transport::smtp::Error,
-    timeout: u64,
 ) -> DeliveryError {
-    // lettre reports a certificate refused during STARTTLS as a network error.
-    let text = e.to_string();
-    if e.is_tls() || text.contains("certificate") || text.contains("UnknownIssuer") {
-        DeliveryError::Config {
-            message: format!(
-                "TLS with {host}:{port} failed: {e}; if the server uses its own CA, set [smtp] ca_file"
-            ),
-        }
+    use super::explain;
+    // lettre reports a certificate refused during STARTTLS as a network error: the text
+    // tells which it was. A socket timeout shows as "Resource temporarily unavailable
+    // (os error 11)": it is said as the timeout it is.
+    let text = if timed_out(e) {
+        "connection timed out".to_string()
     } else {
-        DeliveryError::Transient {
-            message: format!("{what} {host}:{port}: {}", described(e, timeout)),
-        }
+        e.to_string()
+    };
+    let to = explain::Target {
+        section: "smtp",
+        host: &cfg.host,
+        port,
+        timeout_seconds: cfg.timeout_seconds,
+    };
+    let message = explain::explain(what, to, &text);
+    if e.is_tls() || explain::is_config(&text) {
+        DeliveryError::Config { message }
+    } else {
+        DeliveryError::Transient { message }
     }
 }

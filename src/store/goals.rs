@@ -21,10 +21,13 @@ const COUNTED: [K; 8] = [
 ];
 
 impl Store {
-    /// When each contact was added, for those added at or after `since`.
+    /// When each contact was added, for those added at or after `since` by hand or met in
+    /// the mail. Imported contacts are history (a LinkedIn export holds connections years
+    /// old), never new people.
     pub fn contacts_added_since(&self, since: Timestamp) -> Result<Vec<Timestamp>> {
         let mut stmt = self.conn.prepare(
-            "SELECT created_at FROM contacts WHERE created_at >= ?1 ORDER BY created_at",
+            "SELECT created_at FROM contacts
+             WHERE created_at >= ?1 AND source <> 'import' ORDER BY created_at",
         )?;
         let rows = stmt.query_map([fmt_ts(since)], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();

@@ -104,6 +104,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
 /// into, or fails on, its children). `foreign_key_check` runs before they commit.
 const FOREIGN_KEYS_OFF: &[&str] = &["0010_contacts_autoincrement", "0017_drafts_autoincrement"];
 
+/// The timeline key of the entry an import writes for when you met (LinkedIn's
+/// "Connected On", a vCard REV, a CSV date column): one per contact.
+pub const MET_KEY: &str = "import:linkedin-connected";
+
 /// The schema version this build of rapport writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

@@ -24,7 +24,8 @@ impl Store {
     /// How many contacts were added at or after `since`.
     pub fn count_contacts_added_since(&self, since: Timestamp) -> Result<i64> {
         Ok(self.conn.query_row(
-            "SELECT COUNT(*) FROM contacts WHERE created_at >= ?1",
+            // Imported contacts are history, never new people (see contacts_added_since).
+            "SELECT COUNT(*) FROM contacts WHERE created_at >= ?1 AND source <> 'import'",
             [fmt_ts(since)],
             |r| r.get(0),
         )?)

@@ -139,3 +139,53 @@ fn approve_all_on_a_terminal_asks_first() {
     assert!(out.contains("Approved 1"), "{out}");
     assert_eq!(status(&env, 1), "approved");
 }
+
+/// Issue 22 item 4: an approved draft goes out at once with `send --now ID` or
+/// `queue approve ID --now`, outside the window, saying so; never past the daily cap.
+#[test]
+fn send_now_sends_an_approved_draft_outside_the_window_and_says_so() {
+    let mut env = Env::new();
+    env.edit_config(|t| t.replacen("daily_send_cap = 20", "daily_send_cap = 2", 1));
+    // Saturday: the window is closed.
+    env.now = "2026-11-28T10:00:00Z".into();
+    env.request("a@example.com", "Ann");
+    env.request("b@example.com", "Ben");
+    env.request("c@example.com", "Cy");
+    env.rapport(&["queue", "approve", "1", "2", "3"]).ok();
+    let out = env.rapport(&["send"]).ok().stdout;
+    assert!(out.contains("outside the send window"), "{out}");
+    assert_eq!(env.outbox_files().len(), 0);
+
+    let out = env.rapport(&["send", "--now", "1"]).ok().stdout;
+    assert!(out.contains("Sent 1."), "{out}");
+    assert!(
+        out.contains("outside the send window, as you asked"),
+        "{out}"
+    );
+    assert_eq!(status(&env, 1), "sent");
+    assert_eq!(status(&env, 2), "approved", "only the draft named");
+
+    // Approving again with --now is not "already approved": it sends.
+    let out = env.rapport(&["queue", "approve", "2", "--now"]).ok().stdout;
+    assert!(out.contains("Sent 2."), "{out}");
+    assert_eq!(status(&env, 2), "sent");
+
+    // The cap (2 a day) holds for --now too.
+    let out = env.rapport(&["send", "--now"]).ok().stdout;
+    assert!(out.contains("daily cap"), "{out}");
+    assert_eq!(status(&env, 3), "approved");
+    assert_eq!(env.outbox_files().len(), 2);
+
+    // A sent draft is due nothing: `queue --all` shows no "now" for it.
+    let all = env.rapport(&["queue", "--all"]).ok().stdout;
+    let line = all
+        .lines()
+        .find(|l| l.trim_start().starts_with("1 "))
+        .unwrap_or_else(|| panic!("{all}"));
+    assert!(!line.contains(" now "), "{line}");
+    assert!(line.contains("sent"), "{line}");
+
+    // Without --now, ids are refused rather than ignored.
+    let r = env.rapport(&["send", "3"]).fails();
+    assert!(r.stderr.contains("--now"), "{}", r.stderr);
+}

@@ -175,7 +175,7 @@ fn contacts_remove_says_what_goes_and_needs_yes_off_a_terminal() {
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("Jessica Park with 1 timeline entry and 1 draft(s) (1 still open)"),
+            .contains("Jessica Park with 1 timeline entry and 1 draft (1 still open)"),
         "{}",
         r.stderr
     );
@@ -944,7 +944,14 @@ fn review_corrects_an_unsure_reading_the_way_mark_does() {
         .json();
     assert_eq!(why["intent"], "no", "{why}");
     assert_eq!(why["marked_by_user"], true, "{why}");
+    // Issue 22 item 8: the human forms speak local time with the zone (UTC stays in --json).
+    let text = env.rapport(&["why", "jp-2@mail.example.com"]).ok().stdout;
+    assert!(text.contains(" CET ·"), "{text}");
     let show = env.rapport(&["contacts", "show", "jessica"]).ok().stdout;
+    assert!(
+        show.contains("Timeline (times in Europe/Berlin):"),
+        "{show}"
+    );
     assert!(
         show.contains("replied (no"),
         "the timeline reads the correction: {show}"

@@ -30,9 +30,14 @@ fn init_is_private_and_never_overwrites() {
     assert!(r.stderr.contains("never overwrites"), "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), before);
 
-    std::fs::set_permissions(env.config_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    // Issue 22 item 7: readable by the group, with no secret in it, is fine (as msmtp
+    // and mbsync have it); writable by others never is.
+    std::fs::set_permissions(env.config_path(), std::fs::Permissions::from_mode(0o640)).unwrap();
+    env.rapport(&["queue"]).ok();
+    std::fs::set_permissions(env.config_path(), std::fs::Permissions::from_mode(0o664)).unwrap();
     let r = env.rapport(&["queue"]).fails();
     assert!(r.stderr.contains("chmod 600"), "{}", r.stderr);
+    assert!(r.stderr.contains("changed by others"), "{}", r.stderr);
 }
 
 #[test]

@@ -80,11 +80,16 @@ fn a_draft_approved_while_the_daemon_idles_through_keep_alives_is_sent_at_once()
     );
     assert_eq!(s.sent_messages().len(), 1);
     let status = env.rapport(&["status", "--json"]).ok().json();
-    let wake = status["daemon"]["next_wakeup"].as_str().unwrap_or_default();
+    // The instant and its reason apart (issue 22 item 7).
+    let wake = status["daemon"]["next_wakeup_reason"]
+        .as_str()
+        .unwrap_or_default();
     assert!(
         wake.contains("new mail or a kick wakes it sooner"),
         "{status}"
     );
+    let at = status["daemon"]["next_wakeup"].as_str().unwrap_or_default();
+    assert!(at.parse::<jiff::Timestamp>().is_ok(), "{status}");
     let log = d.log();
     assert!(log.contains("rapport daemon starting"), "{log}");
     assert!(log.contains("watching the mailbox"), "{log}");

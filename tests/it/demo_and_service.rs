@@ -102,9 +102,25 @@ fn systemd_unit_verifies() {
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_rapport"), bin.join("rapport")).unwrap();
     let run = home.path().join("run");
     std::fs::create_dir_all(&run).unwrap();
+    // The README's install steps for the manual pages: the unit's Documentation= names
+    // them, and verify runs `man` on each.
+    let man = home.path().join(".local/share/man");
+    for (page, section, file) in [
+        ("rapport", "man1", "rapport.1"),
+        ("rapport.toml", "man5", "rapport.toml.5"),
+    ] {
+        std::fs::create_dir_all(man.join(section)).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(["man", page])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        std::fs::write(man.join(section).join(file), &out.stdout).unwrap();
+    }
     let unit = concat!(env!("CARGO_MANIFEST_DIR"), "/systemd/rapport.service");
     let out = Command::new(analyze)
         .args(["verify", "--user", unit])
+        .env("MANPATH", &man)
         .env("HOME", home.path())
         .env("XDG_RUNTIME_DIR", &run)
         .output()
@@ -124,6 +140,7 @@ fn systemd_unit_verifies() {
         "NoNewPrivileges=yes",
         "ProtectSystem=strict",
         "ReadWritePaths=%h/.local/share/rapport",
+        "Documentation=man:rapport(1)",
         "PrivateTmp=yes",
         "Type=notify",
     ] {
@@ -139,4 +156,26 @@ fn which(name: &str) -> Result<std::path::PathBuf, ()> {
                 .find(|c| c.is_file())
         })
         .ok_or(())
+}
+
+/// Issue 22 item 6: without --dir the demo prints no path into the folder it deletes,
+/// and says how to keep it; with --dir it names where the emails are.
+#[test]
+fn the_demo_prints_no_path_that_will_not_exist() {
+    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("demo")
+        .env_remove("RAPPORT_NOW")
+        .env_remove("RAPPORT_CONFIG")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let tmp = std::env::temp_dir();
+    assert!(!text.contains(tmp.to_str().unwrap()), "{text}");
+    assert!(!text.contains("rapport-demo"), "{text}");
+    assert!(text.contains("`rapport demo --dir PATH` keeps"), "{text}");
+    assert!(
+        text.contains(".eml"),
+        "the emails are still listed by name: {text}"
+    );
 }

@@ -234,7 +234,15 @@ fn the_daemon_sends_listens_refuses_a_twin_reloads_and_stops() {
     assert!(r.stdout.contains("The daemon sent"), "{}", r.stdout);
     let status = env.rapport(&["status", "--json"]).ok().json();
     assert_eq!(status["daemon"]["running"], true, "{status}");
-    assert_eq!(status["daemon"]["pid"], daemon.id().to_string());
+    // Issue 22 item 7: a number, and the wake-up a timestamp with its reason apart.
+    assert_eq!(status["daemon"]["pid"], daemon.id());
+    if let Some(wakeup) = status["daemon"]["next_wakeup"].as_str() {
+        assert!(wakeup.parse::<jiff::Timestamp>().is_ok(), "{status}");
+        assert!(
+            status["daemon"]["next_wakeup_reason"].is_string(),
+            "{status}"
+        );
+    }
 
     // New mail is seen without waiting for a poll: IDLE wakes the daemon.
     let req = request_id(&env, "bob@example.test");

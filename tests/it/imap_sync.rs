@@ -199,9 +199,15 @@ fn sync_reads_classifies_links_and_never_touches_flags() {
     assert_eq!(reasons.len(), 1, "{reasons:?}");
     assert!(reasons[0].contains("no readable headers"), "{reasons:?}");
 
-    // Carol becomes a contact later: her history shows at once.
+    // Carol becomes a contact later, first under another address: her history shows as
+    // soon as the address her mail came from is hers (issue 22 item 8).
     let out = env
-        .rapport(&["contacts", "add", "carol@example.test", "--name", "Carol"])
+        .rapport(&["contacts", "add", "carol@other.example", "--name", "Carol"])
+        .ok()
+        .stdout;
+    assert!(!out.contains("earlier interaction"), "{out}");
+    let out = env
+        .rapport(&["contacts", "edit", "carol", "--email", "carol@example.test"])
         .ok()
         .stdout;
     assert!(out.contains("1 earlier interaction"), "{out}");

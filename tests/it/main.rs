@@ -38,6 +38,7 @@ mod demo_and_service;
 mod doctor;
 mod e2e_story;
 mod faults;
+mod first_week;
 mod fuzz;
 mod golden;
 mod hostile_imap;

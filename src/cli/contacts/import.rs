@@ -35,14 +35,15 @@ pub(super) fn import(
     file: &std::path::Path,
     json: bool,
     dry_run: bool,
+    batch: &crate::contacts::merge::Batch,
 ) -> Result<ExitCode> {
     let bytes = read_bounded(file)?;
     let parsed = crate::contacts::import::parse_import(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let report = if dry_run {
-        crate::contacts::merge::dry_run(&mut ctx.store, &parsed, ctx.now)?
+        crate::contacts::merge::dry_run_with(&mut ctx.store, &parsed, batch, ctx.now)?
     } else {
-        crate::contacts::merge::merge(&mut ctx.store, &parsed, ctx.now)?
+        crate::contacts::merge::merge_with(&mut ctx.store, &parsed, batch, ctx.now)?
     };
     let linked = if dry_run {
         0
@@ -75,7 +76,31 @@ pub(super) fn import(
         )?;
     }
     if linked > 0 {
-        outln!("Linked {linked} earlier interaction(s) from your mail.")?;
+        outln!(
+            "Linked {linked} earlier {} from your mail.",
+            crate::cli::output::plural(linked, "interaction", "interactions")
+        )?;
+    }
+    print_lines(&report, dry_run)
+}
+
+/// One line for each contact added (in a dry run), each field changed, each record
+/// skipped and each problem.
+fn print_lines(report: &crate::contacts::merge::MergeReport, dry_run: bool) -> Result<ExitCode> {
+    if dry_run {
+        for a in &report.additions {
+            let name = if a.name.is_empty() {
+                "(no name)"
+            } else {
+                &a.name
+            };
+            let email = if a.email.is_empty() {
+                "no email yet".to_string()
+            } else {
+                a.email.clone()
+            };
+            outln!("  line {}: would add {name} ({email})", a.line)?;
+        }
     }
     for c in &report.changes {
         let from = if c.from.is_empty() {
@@ -84,8 +109,9 @@ pub(super) fn import(
             &c.from
         };
         outln!(
-            "  line {}: contact #{} {}: {from} -> {}",
+            "  line {}: {}contact #{} {}: {from} -> {}",
             c.line,
+            if dry_run { "would change " } else { "" },
             c.contact_id,
             c.field,
             c.to

@@ -32,9 +32,9 @@ pub(super) fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
-    print_card(&c, &plan, &next)?;
+    print_card(&c, &plan, &next, &ctx.cfg.tz)?;
     outln!()?;
-    print_timeline(&timeline)?;
+    print_timeline(&timeline, &ctx.cfg.tz)?;
     crate::cli::todo::print_for_contact(ctx, &todos)?;
     print_queue(&drafts)?;
     Ok(ExitCode::SUCCESS)
@@ -96,11 +96,20 @@ fn advice(
 }
 
 /// Who they are, the stage and the advice.
-fn print_card(c: &Contact, plan: &crate::core::plan::Plan, next: &str) -> Result<()> {
+fn print_card(
+    c: &Contact,
+    plan: &crate::core::plan::Plan,
+    next: &str,
+    tz: &jiff::tz::TimeZone,
+) -> Result<()> {
     outln!("#{} {}", c.id, c.display_name())?;
     for e in &c.emails {
         match &e.bounced_at {
-            Some(at) => outln!("  email    {} (bounced {at})", e.address)?,
+            Some(at) => outln!(
+                "  email    {} (bounced {})",
+                e.address,
+                crate::cli::status::local(at, tz)
+            )?,
             None => outln!("  email    {}", e.address)?,
         }
     }
@@ -132,13 +141,18 @@ fn print_card(c: &Contact, plan: &crate::core::plan::Plan, next: &str) -> Result
     Ok(())
 }
 
-fn print_timeline(timeline: &[Interaction]) -> Result<()> {
+fn print_timeline(timeline: &[Interaction], tz: &jiff::tz::TimeZone) -> Result<()> {
     if timeline.is_empty() {
         outln!("No interactions yet.")?;
     } else {
-        outln!("Timeline:")?;
+        outln!(
+            "Timeline (times in {}):",
+            tz.iana_name().unwrap_or("your zone")
+        )?;
         for i in timeline {
-            let day = i.at.strftime("%Y-%m-%d %H:%M");
+            let day =
+                i.at.to_zoned_datetime(tz.clone())
+                    .strftime("%Y-%m-%d %H:%M");
             let msg = i
                 .detail
                 .get("message")

@@ -69,6 +69,10 @@ pub(super) fn classify_header(cell: &str) -> Option<(Field, u32, u32)> {
         "notes" | "note" => (Field::Notes, 0),
         "comments" | "comment" => (Field::Notes, 1),
         "connectedon" => (Field::ConnectedOn, 0),
+        "metonconnected" | "meton" | "met" | "datemet" | "firstmet" => (Field::ConnectedOn, 1),
+        "dateadded" | "added" | "addedon" | "since" | "connected" | "connectiondate" => {
+            (Field::ConnectedOn, 2)
+        }
         _ => return None,
     };
     Some((field, rank, nth))
@@ -132,7 +136,11 @@ impl Columns {
     }
 
     pub(super) fn is_linkedin(&self) -> bool {
-        self.first.is_some() && self.last.is_some() && self.connected_on.is_some()
+        let says_connected_on = self
+            .connected_on
+            .and_then(|c| classify_header(self.name_of(c)))
+            .is_some_and(|(_, rank, _)| rank == 0);
+        self.first.is_some() && self.last.is_some() && says_connected_on
     }
 
     pub(super) fn name_of(&self, index: usize) -> &str {

@@ -125,3 +125,20 @@ pub(super) fn parse_date(raw: &str) -> Option<String> {
     .ok()?;
     Some(date.to_string())
 }
+
+/// The day of a vCard REV or an ISO timestamp: `20240312T101500Z`, `2024-03-12T10:15:00Z`
+/// or a bare `2024-03-12`, to `2024-03-12`.
+pub(super) fn parse_timestamp_date(raw: &str) -> Option<String> {
+    let day = raw.trim().split(['T', 't', ' ']).next()?;
+    let digits: String = day.chars().filter(|c| *c != '-').collect();
+    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let iso = format!(
+        "{}-{}-{}",
+        digits.get(..4)?,
+        digits.get(4..6)?,
+        digits.get(6..)?
+    );
+    parse_date(&iso)
+}

@@ -148,6 +148,8 @@ pub(super) struct Card {
     pub(super) notes: Vec<String>,
     pub(super) tags: Vec<String>,
     pub(super) kind: Option<String>,
+    /// The card's REV (when it was last changed), as `YYYY-MM-DD`.
+    pub(super) revised: Option<String>,
 }
 
 impl Card {
@@ -228,6 +230,9 @@ impl Card {
                     }
                 }
             }
+            "REV" if self.revised.is_none() => {
+                self.revised = parse_timestamp_date(&property.text());
+            }
             "KIND" | "X-ADDRESSBOOKSERVER-KIND" => {
                 self.kind = non_empty(property.text().trim().to_ascii_lowercase());
             }
@@ -272,7 +277,7 @@ impl Card {
             tags: self.tags,
             tier: None,
             notes: non_empty(self.notes.join("\n")),
-            connected_on: None,
+            connected_on: self.revised,
         });
     }
 }

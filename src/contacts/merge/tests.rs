@@ -205,3 +205,94 @@ fn one_name_repeated_with_links_holding_control_characters_is_found_again() {
     assert_eq!((r.added, r.unchanged), (0, 3), "{:?}", r.problems);
     assert_eq!(s.contacts().unwrap().len(), 3);
 }
+
+#[test]
+fn a_linkedin_export_with_a_preamble_and_few_emails_imports_with_its_batch_tier_and_tag() {
+    let mut s = Store::open_in_memory().unwrap();
+    let csv = b"Notes:\n\"When exporting your connection data, you may notice that some of the email addresses are missing.\"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\nJessica,Park,https://www.linkedin.com/in/jpark,,Example,PM,12 Mar 2024\nOmar,Haddad,https://www.linkedin.com/in/omar,omar@acme.example,Acme,CTO,03 Nov 2021\nLena,Vogel,https://www.linkedin.com/in/lena,,,,01 Jan 2020\n";
+    let parsed = parse_import(csv).unwrap();
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    let batch = Batch {
+        tier: Some(Tier::Acquaintance),
+        tags: vec!["linkedin".into()],
+    };
+    let r = merge_with(&mut s, &parsed, &batch, now()).unwrap();
+    assert_eq!((r.added, r.without_email), (3, 2));
+    for c in s.contacts().unwrap() {
+        assert_eq!(c.tier, Tier::Acquaintance, "{}", c.name);
+        assert_eq!(c.tags, ["linkedin"], "{}", c.name);
+        assert_eq!(c.source, "import");
+    }
+    // Imported people are history: none of them is new this month.
+    let since = "2026-11-01T00:00:00Z".parse().unwrap();
+    assert!(s.contacts_added_since(since).unwrap().is_empty());
+    assert_eq!(
+        s.count_contacts_added_since(since).unwrap(),
+        0,
+        "status agrees"
+    );
+    s.add_contact(
+        &NewContact {
+            name: "Met Today".into(),
+            emails: vec!["met@example.com".into()],
+            source: "manual".into(),
+            ..NewContact::default()
+        },
+        now(),
+    )
+    .unwrap();
+    assert_eq!(s.contacts_added_since(since).unwrap().len(), 1);
+    assert_eq!(s.count_contacts_added_since(since).unwrap(), 1);
+}
+
+#[test]
+fn a_vcard_note_and_rev_become_a_note_and_how_you_met_once() {
+    let mut s = Store::open_in_memory().unwrap();
+    let vcf = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEMAIL:ana@example.com\r\nNOTE:met at the Lisbon meetup\\, wants intros\r\nREV:20240312T101500Z\r\nEND:VCARD\r\n";
+    let parsed = parse_import(vcf).unwrap();
+    merge(&mut s, &parsed, now()).unwrap();
+    merge(&mut s, &parsed, now()).unwrap();
+    let c = &s.contacts().unwrap()[0];
+    let timeline = s.interactions(c.id).unwrap();
+    assert_eq!(timeline.len(), 2, "{timeline:?}");
+    assert_eq!(crate::store::fmt_ts(timeline[0].at), "2024-03-12T12:00:00Z");
+    assert_eq!(timeline[0].message_key, crate::store::MET_KEY);
+    assert!(
+        timeline[0].summary.contains("vCard"),
+        "{}",
+        timeline[0].summary
+    );
+    assert_eq!(timeline[1].kind, InteractionKind::Note);
+    assert_eq!(
+        timeline[1].summary,
+        "met at the Lisbon meetup, wants intros"
+    );
+}
+
+#[test]
+fn a_dry_run_lists_each_addition_and_change() {
+    let mut s = Store::open_in_memory().unwrap();
+    import(
+        &mut s,
+        b"Name,Email,Company\nJessica Park,jessica@example.com,Old Co\n",
+    );
+    let parsed = parse_import(
+        b"Name,Email,Company,Date Added\nJessica Park,jessica@example.com,New Co,2023-05-01\nOmar Haddad,,Acme,2022-01-02\n",
+    )
+    .unwrap();
+    let r = dry_run(&mut s, &parsed, now()).unwrap();
+    assert_eq!(
+        r.additions,
+        [Addition {
+            line: 3,
+            name: "Omar Haddad".into(),
+            email: String::new()
+        }]
+    );
+    assert_eq!(r.changes.len(), 1);
+    assert_eq!(
+        (r.changes[0].from.as_str(), r.changes[0].to.as_str()),
+        ("Old Co", "New Co")
+    );
+    assert_eq!(s.contacts().unwrap().len(), 1, "a dry run writes nothing");
+}

@@ -22,6 +22,7 @@ fn nothing_to_act_on_is_no_digest_even_with_goals() {
         goals: goals(),
         meetings: vec![MeetingItem {
             start: ts("2026-12-05T10:00:00Z"),
+            end: ts("2026-12-05T10:00:00Z"),
             all_day: false,
             with: "Omar".into(),
         }],
@@ -54,16 +55,19 @@ fn every_section_is_worded_and_counted() {
         meetings: vec![
             MeetingItem {
                 start: ts("2026-12-01T14:00:00Z"),
+                end: ts("2026-12-01T14:00:00Z"),
                 all_day: false,
                 with: "Omar Haddad".into(),
             },
             MeetingItem {
                 start: ts("2026-11-30T08:00:00Z"),
+                end: ts("2026-11-30T08:00:00Z"),
                 all_day: true,
                 with: "Conference".into(),
             },
             MeetingItem {
                 start: ts("2026-12-09T14:00:00Z"),
+                end: ts("2026-12-09T14:00:00Z"),
                 all_day: false,
                 with: "Not this week".into(),
             },
@@ -99,4 +103,45 @@ fn every_section_is_worded_and_counted() {
     let conf = d.body.find("Conference").unwrap();
     let omar = d.body.find("Omar Haddad").unwrap();
     assert!(conf < omar, "{}", d.body);
+}
+
+#[test]
+fn the_greeting_follows_the_time_of_day_and_only_meetings_ahead_are_listed() {
+    let meeting = |start: &str, end: &str, with: &str| MeetingItem {
+        start: ts(start),
+        end: ts(end),
+        all_day: false,
+        with: with.into(),
+    };
+    let input = DigestInput {
+        meetings: vec![
+            meeting(
+                "2026-11-30T08:00:00Z",
+                "2026-11-30T08:25:00Z",
+                "Over Already",
+            ),
+            meeting(
+                "2026-11-30T16:30:00Z",
+                "2026-11-30T16:55:00Z",
+                "In Progress",
+            ),
+            meeting(
+                "2026-12-01T09:00:00Z",
+                "2026-12-01T09:25:00Z",
+                "Tomorrow Person",
+            ),
+        ],
+        ..DigestInput::default()
+    };
+    // 17:45 in Berlin.
+    let d = build(&input, ts("2026-11-30T16:45:00Z"), &berlin()).unwrap();
+    assert!(d.body.starts_with("Good evening."), "{}", d.body);
+    assert!(!d.body.contains("Over Already"), "{}", d.body);
+    assert!(d.body.contains("In Progress"), "{}", d.body);
+    assert!(d.body.contains("Tomorrow Person"), "{}", d.body);
+    assert_eq!(d.summary, "2 meetings");
+    let d = build(&input, ts("2026-11-30T06:00:00Z"), &berlin()).unwrap();
+    assert!(d.body.starts_with("Good morning."), "{}", d.body);
+    let d = build(&input, ts("2026-11-30T12:00:00Z"), &berlin()).unwrap();
+    assert!(d.body.starts_with("Good afternoon."), "{}", d.body);
 }
