@@ -36,6 +36,7 @@ mod faults;
 mod fuzz;
 mod golden;
 mod house;
+mod house_layers;
 mod imap_oauth;
 mod imap_sync;
 mod mail_standard;
