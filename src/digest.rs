@@ -282,20 +282,12 @@ fn deliver(cfg: &Loaded, d: &Digest, now: Timestamp) -> Result<()> {
                 now.to_zoned_datetime(cfg.tz.clone()).date()
             );
             let tmp = dir.join(format!(".{name}.tmp"));
-            std::fs::write(&tmp, &bytes)?;
+            crate::send::write_private(&tmp, &bytes)?;
             std::fs::rename(&tmp, dir.join(name))?;
             Ok(())
         }
         crate::config::Transport::Smtp => {
-            let username = cfg
-                .config
-                .smtp
-                .login
-                .username
-                .clone()
-                .unwrap_or_else(|| me.email.clone());
-            let hello = me.email.rsplit('@').next().unwrap_or("localhost");
-            let mut s = crate::send::smtp::Session::connect(&cfg.config.smtp, &username, hello)?;
+            let mut s = crate::send::open_session(cfg)?;
             s.deliver(&crate::send::Delivery {
                 from: &me.email,
                 to: &me.email,
@@ -307,24 +299,36 @@ fn deliver(cfg: &Loaded, d: &Digest, now: Timestamp) -> Result<()> {
     }
 }
 
+/// How long the digest's notifier may run before it is stopped (it runs inside a daemon
+/// turn; a hung notifier must not stall the loop until the watchdog kills it).
+const NOTIFY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 fn notify(command: &str, d: &Digest) -> Result<()> {
-    use std::io::Write;
-    // The command shares stdout: what rapport wrote so far goes out first.
-    let _ = crate::cli::output::flush();
-    let mut child = crate::secrets::scrubbed(std::process::Command::new("sh"))
-        .arg("-c")
-        .arg(format!("{command} \"$1\""))
-        .arg("rapport-digest")
-        .arg(&d.summary)
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .with_context(|| format!("Starting digest.command {command:?}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(d.body.as_bytes());
+    use crate::user_command::{RunError, UserCommand};
+    // The command shares stdout: the CLI flushes what it wrote before calling (the
+    // daemon writes nothing there), so this glue module needs nothing of the CLI.
+    let shell = format!("{command} \"$1\"");
+    let ran = crate::user_command::run(&UserCommand {
+        shell: &shell,
+        args: &[&d.summary],
+        stdin: Some(d.body.as_bytes()),
+        capture: false,
+        env_remove: &[],
+        timeout: NOTIFY_TIMEOUT,
+    });
+    match ran {
+        Ok(_) => Ok(()),
+        Err(RunError::NotStarted(reason)) => {
+            bail!(
+                "digest.command {command:?} could not be started ({reason}); check [digest] command"
+            )
+        }
+        Err(RunError::TimedOut) => bail!(
+            "digest.command {command:?} ran past {} s and was stopped; make it return sooner (run it in the background with `&` if it must wait)",
+            NOTIFY_TIMEOUT.as_secs()
+        ),
+        Err(RunError::Failed { status, .. }) => {
+            bail!("digest.command {command:?} exited with {status}; run it by hand to see why")
+        }
     }
-    let status = child.wait()?;
-    if !status.success() {
-        bail!("digest.command {command:?} exited with {status}");
-    }
-    Ok(())
 }

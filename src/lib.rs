@@ -18,3 +18,4 @@ pub mod mail;
 pub mod secrets;
 pub mod send;
 pub mod store;
+pub mod user_command;

@@ -16,15 +16,13 @@
 //! out each variable a loaded config named (issue 20.13: a password command, or any
 //! child, inherited the SMTP password).
 //!
-//! The timeout is hand-written (a poll on `try_wait` and a kill of the command's process
-//! group) because the standard library has no wait-with-timeout and the few lines here
-//! do not justify a dependency.
+//! The commands run through `crate::user_command`, the one bounded runner.
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use crate::config::{AuthMethod, Login};
+use crate::user_command::{self, RunError, UserCommand};
 
 pub mod sasl;
 
@@ -170,8 +168,8 @@ fn fetch_password(
     }
 }
 
-/// Runs `cmd` with `sh -c` in its own process group, stdin and stderr closed, and
-/// returns the first line of its output; stops the whole group after `timeout`.
+/// Runs `cmd` through the one bounded runner (`crate::user_command`, which also leaves
+/// out the password variables) and returns the first line of its output.
 fn run(
     section: &str,
     key: &'static str,
@@ -179,66 +177,33 @@ fn run(
     timeout: Duration,
     what: &'static str,
 ) -> Result<Secret, SecretError> {
-    let mut command = scrubbed(Command::new("sh"));
-    command
-        .arg("-c")
-        .arg(cmd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        command.process_group(0);
-    }
-    let mut child = command.spawn().map_err(|e| SecretError::NotStarted {
-        section: section.to_string(),
-        key,
-        reason: e.kind().to_string(),
-    })?;
-    // Read the output on the side, so a chatty command cannot block on a full pipe.
-    let (tx, rx) = std::sync::mpsc::channel();
-    if let Some(out) = child.stdout.take() {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = out.take(1 << 20).read_to_end(&mut buf);
-            let _ = tx.send(buf);
-        });
-    }
-    let deadline = Instant::now() + timeout;
-    // Short pauses first: most commands (`pass`, a keyring lookup) end within a few
-    // milliseconds, and every sync and send waits for this one.
-    let mut pause = Duration::from_millis(1);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(10));
-            }
-            Ok(None) | Err(_) => {
-                stop_group(&mut child);
-                return Err(SecretError::TimedOut {
-                    section: section.to_string(),
-                    key,
-                    seconds: timeout.as_secs(),
-                });
-            }
-        }
-    };
-    if let Some(e) = not_runnable(section, key, cmd, status.code()) {
-        return Err(e);
-    }
-    if !status.success() {
-        return Err(SecretError::Failed {
+    let out = user_command::run(&UserCommand {
+        shell: cmd,
+        args: &[],
+        stdin: None,
+        capture: true,
+        env_remove: &[],
+        timeout,
+    })
+    .map_err(|e| match e {
+        RunError::NotStarted(reason) => SecretError::NotStarted {
             section: section.to_string(),
             key,
-            status: status.to_string(),
-        });
-    }
-    // The command has exited; anything it left running that holds the pipe open gets
-    // a moment, then is ignored.
-    let out = rx.recv_timeout(Duration::from_secs(2)).unwrap_or_default();
+            reason,
+        },
+        RunError::TimedOut => SecretError::TimedOut {
+            section: section.to_string(),
+            key,
+            seconds: timeout.as_secs(),
+        },
+        RunError::Failed { status, code } => {
+            not_runnable(section, key, cmd, code).unwrap_or_else(|| SecretError::Failed {
+                section: section.to_string(),
+                key,
+                status,
+            })
+        }
+    })?;
     let text = String::from_utf8_lossy(&out);
     let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
     if line.is_empty() {
@@ -278,21 +243,6 @@ fn not_runnable(
         }),
         _ => None,
     }
-}
-
-/// Kills the command and everything it started (its process group), and reaps it.
-fn stop_group(child: &mut std::process::Child) {
-    #[cfg(unix)]
-    if let Ok(pid) = i32::try_from(child.id()) {
-        // SAFETY: kill(2) only sends a signal; a negative pid names the process group
-        // this command was started in (its own), so nothing else is signalled.
-        #[allow(unsafe_code, reason = "kill(2) has no safe wrapper in std")]
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ use crate::cli::output::outln;
 pub fn run(mut ctx: Ctx, send_if_due: bool) -> Result<ExitCode> {
     ctx.bring_current()?;
     if send_if_due {
+        // The digest's notifier command shares stdout: what rapport wrote so far goes first.
+        crate::cli::output::flush()?;
         match crate::digest::try_send(&ctx.store, &ctx.cfg, ctx.now)? {
             Some(summary) => outln!(
                 "Sent the morning digest to {}: {summary}.",

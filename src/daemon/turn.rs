@@ -81,7 +81,7 @@ impl Daemon {
     pub(super) async fn turn(&mut self) -> Option<Duration> {
         self.seq += 1;
         let seq = self.seq;
-        let started = crate::clock::now().unwrap_or_else(|_| Timestamp::now());
+        let started = crate::clock::now().unwrap_or_else(|_| crate::clock::system_now());
         let _ = self
             .store
             .set_state(TURN_STARTED, &seq.to_string(), started);

@@ -177,7 +177,7 @@ pub fn plan_wait(
 impl Daemon {
     /// Sleeps until the next reason to turn (see the module docs).
     pub(super) async fn wait(&mut self, retry: Option<Duration>) {
-        let now = crate::clock::now().unwrap_or_else(|_| Timestamp::now());
+        let now = crate::clock::now().unwrap_or_else(|_| crate::clock::system_now());
         let due = next_due(&self.store, &self.cfg, now, self.plan_due).unwrap_or_else(|e| {
             tracing::warn!(error = %format!("{e:#}"), "could not work out the next due time");
             None

@@ -1,4 +1,5 @@
 use super::*;
+use std::process::{Command, Stdio};
 
 fn login(auth: AuthMethod, password_command: Option<&str>, token: Option<&str>) -> Login {
     Login {

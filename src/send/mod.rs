@@ -363,6 +363,14 @@ fn ensure_session(cfg: &Loaded, session: &mut Option<smtp::Session>) -> Result<(
     if session.as_ref().is_some_and(smtp::Session::is_usable) {
         return Ok(());
     }
+    *session = Some(open_session(cfg)?);
+    Ok(())
+}
+
+/// The one place an SMTP session is built from the config (the drafts' sender and the
+/// digest both use it): the login name defaults to the identity address, EHLO names
+/// the identity's domain.
+pub fn open_session(cfg: &Loaded) -> Result<smtp::Session, DeliveryError> {
     let identity = &cfg.config.identity;
     let username = cfg
         .config
@@ -372,8 +380,7 @@ fn ensure_session(cfg: &Loaded, session: &mut Option<smtp::Session>) -> Result<(
         .clone()
         .unwrap_or_else(|| identity.email.clone());
     let hello = identity.email.rsplit('@').next().unwrap_or("localhost");
-    *session = Some(smtp::Session::connect(&cfg.config.smtp, &username, hello)?);
-    Ok(())
+    smtp::Session::connect(&cfg.config.smtp, &username, hello)
 }
 
 /// Records the outcome of one delivery.
@@ -534,7 +541,7 @@ fn write_file(cfg: &Loaded, d: &Draft, bytes: &[u8]) -> Result<(), DeliveryError
 }
 
 /// Writes a new file readable by its owner only (an email is private).
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = File::options();
     options.write(true).create(true).truncate(true);

@@ -258,13 +258,30 @@ fn the_daemon_sends_listens_refuses_a_twin_reloads_and_stops() {
             .is_some_and(|t| t.iter().any(|i| i["kind"] == "reply"))
     });
 
-    // A bad config on SIGHUP is refused and the daemon keeps running.
+    // A bad config on SIGHUP is refused, naming the culprit, and the daemon keeps running
+    // on the old one; a good one is then taken.
     let good = std::fs::read_to_string(env.config_path()).unwrap();
     env.write_config(&format!("{good}\n[bogus]\nkey = 1\n"));
     daemon.signal("HUP");
-    std::thread::sleep(Duration::from_millis(500));
+    daemon.wait_until("the bad config refused", Duration::from_secs(15), || {
+        daemon.log().contains("new configuration refused")
+    });
+    let refusal = daemon.log();
+    assert!(
+        refusal.contains("bogus"),
+        "the refusal names the key:\n{refusal}"
+    );
+    assert!(
+        !refusal.contains("configuration reloaded"),
+        "a bad config was taken:\n{refusal}"
+    );
     assert!(daemon.alive(), "still running after a bad reload");
     env.write_config(&good);
+    daemon.signal("HUP");
+    daemon.wait_until("the good config taken", Duration::from_secs(15), || {
+        daemon.log().contains("configuration reloaded")
+    });
+    assert!(daemon.alive(), "still running after a good reload");
 
     daemon.stop_within_ten_seconds();
     let status = env.rapport(&["status", "--json"]).ok().json();

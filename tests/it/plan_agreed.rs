@@ -216,7 +216,7 @@ fn an_agreement_alone_is_enough_for_a_check_in_and_the_latest_one_counts() {
 }
 
 #[test]
-fn an_agreement_never_plans_past_an_open_request_or_a_refusal() {
+fn an_agreement_never_plans_past_an_open_request() {
     let events = [
         ev(1, "2026-11-02T10:00:00Z", K::RequestSent),
         agreed(2, "2026-11-03T10:00:00Z", "2026-11-20"),

@@ -616,7 +616,7 @@ fn dovecot_trusts_only_a_same_address_client_for_plaintext_login() {
 /// benchmark uses. Slow-ish; run with
 /// `cargo test --test it servers_smoke::seed_twenty -- --ignored --nocapture`.
 #[test]
-#[ignore]
+#[ignore = "seeds 20,000 messages (slow): cargo test --test it servers_smoke::seed_twenty -- --ignored --nocapture"]
 fn seed_twenty_thousand_messages() {
     let servers = TestServers::start();
     let messages: Vec<Vec<u8>> = (0..20_000)

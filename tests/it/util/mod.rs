@@ -152,7 +152,11 @@ impl Env {
     /// Every draft, whatever its status (`queue --all --json`).
     pub fn drafts(&self) -> Vec<serde_json::Value> {
         let q = self.rapport(&["queue", "--json", "--all"]).ok().json();
-        q["drafts"].as_array().cloned().unwrap_or_default()
+        // A listing without its `drafts` key is a broken listing, not an empty queue.
+        q["drafts"]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| panic!("`queue --json --all` has no drafts list: {q}"))
     }
 
     /// One draft (`queue show ID --json`).
