@@ -85,6 +85,12 @@ pub(super) fn read_human(
     {
         let doubt = format!("a question no request phrase reads (\"{q}\"): perhaps a request");
         mark_unsure(&mut c, &[doubt]);
+    } else if !c.envelope.from_user
+        && let Some(t) = intent::thanks_word(&text)
+    {
+        let doubt =
+            format!("thanks (\"{t}\") for what any form letter thanks for: perhaps a thank-you");
+        mark_unsure(&mut c, &[doubt]);
     }
     c
 }
@@ -199,6 +205,11 @@ fn read_request(
     let mut doubts = Vec::new();
     if !question {
         doubts.push("not phrased as a question".to_string());
+    }
+    if intent::is_bare_request(text, &p) {
+        doubts.push(format!(
+            "a short question that only names \"{p}\": perhaps small talk"
+        ));
     }
     if let Some(s) = intent::sales_like(text) {
         doubts.push(format!("{s}: perhaps a sales pitch"));

@@ -669,6 +669,35 @@ fn answers_first(s: &Sentence) -> bool {
 
 /// A short question that opens with what it asks for: "Drinks after the
 /// conference?", "Coffee next week?" (at most eight words).
+/// Whether `phrase` (from [`request_phrase`]) is a bare request: a short question
+/// that names only what it asks for ("Drinks after the conference?"). One word
+/// carries such a reading, so it is never vouched for.
+pub(crate) fn is_bare_request(text: &Reading, phrase: &str) -> bool {
+    text.sents.iter().any(|s| bare_request(s) == Some(phrase))
+}
+
+/// A thanks for what a thank-you thanks for (the time, the chat) that was not read as
+/// one: a form letter's closing ("for your time and consideration") or a pitch's. The
+/// message is not vouched for either way. A receipt's thanks ("for booking with us")
+/// names no such thing and is none.
+pub(crate) fn thanks_word(text: &Reading) -> Option<String> {
+    text.sents.iter().find_map(|s| {
+        set(Cat::Thanks).hits(&s.text).find_map(|w| {
+            let window: Vec<&str> = s
+                .text
+                .get(w.end..)
+                .unwrap_or("")
+                .split_whitespace()
+                .take(10)
+                .collect();
+            let window = format!(" {} ", window.join(" "));
+            set(Cat::ThanksObject)
+                .first(&window)
+                .map(|o| format!("{} … {}", w.phrase, o.phrase))
+        })
+    })
+}
+
 fn bare_request(s: &Sentence) -> Option<&str> {
     if !s.question || s.text.split_whitespace().count() > 8 {
         return None;

@@ -168,7 +168,13 @@ fn a_thank_you_is_sure_only_for_time_with_the_user() {
             "{:?}",
             c.evidence
         );
-        let letter = "Thank you for your time and consideration.";
+        // A form letter's closing thanks is no thank-you, and not vouched for either.
+        let closing = "Thank you for your time and consideration.";
+        let c = classify(&mail("Following up", false, closing), ctx);
+        assert_eq!(c.label, Label::Other);
+        assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+        assert!(has_evidence(&c, "any form letter"));
+        let letter = "Thank you for your time.";
         let c = classify(&mail("Following up", false, letter), ctx);
         assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
         assert!(has_evidence(&c, "any form letter"));
@@ -234,9 +240,10 @@ fn an_answer_before_a_question_is_a_reply_not_a_request() {
         );
         assert_eq!(c.label, Label::MeetingRequest);
         assert_eq!(c.certainty, Certainty::Sure, "{:?}", c.evidence);
+        // A sales pitch's ask is no request for the user's time, and not vouched for.
         let pitch = "Would you have 15 minutes for a call? We offer lead generation services.";
         let c = classify(&mail("15 minutes?", false, pitch), ctx);
-        assert_eq!(c.label, Label::MeetingRequest);
+        assert_eq!(c.label, Label::Other, "{:?}", c.evidence);
         assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
     });
 }
@@ -245,12 +252,20 @@ fn an_answer_before_a_question_is_a_reply_not_a_request() {
 fn a_question_no_request_phrase_reads_is_unsure() {
     ctx_with(|ctx| {
         let c = classify(
-            &mail("Conference", false, "Drinks after the conference?"),
+            &mail("Conference", false, "Are you staying for the dinner?"),
             ctx,
         );
         assert_eq!(c.label, Label::Other);
         assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
         assert!(has_evidence(&c, "perhaps a request"));
+        // A short question naming only what it asks for is a request, never a sure one.
+        let c = classify(
+            &mail("Conference", false, "Drinks after the conference?"),
+            ctx,
+        );
+        assert_eq!(c.label, Label::MeetingRequest);
+        assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+        assert!(has_evidence(&c, "perhaps small talk"));
         let c = classify(
             &mail("Slides", false, "Here are the slides from today."),
             ctx,
