@@ -18,6 +18,11 @@
 //!
 //! The commands run through `crate::user_command`, the one bounded runner.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use std::process::Command;
 use std::time::Duration;
 

@@ -67,7 +67,7 @@ pub(super) fn run(ctx: &mut Ctx, ids: Vec<i64>, all: bool, now: bool) -> Result<
         super::kick_daemon(ctx);
     }
     if now && !approved.is_empty() {
-        let sent = super::queue::send_now(ctx, &approved)?;
+        let sent = super::send::send_now(ctx, &approved)?;
         if sent != ExitCode::SUCCESS {
             return Ok(sent);
         }
@@ -236,7 +236,7 @@ pub(super) fn send_now_cmd(ctx: &mut Ctx, ids: Vec<i64>) -> Result<ExitCode> {
         outln!("No approved drafts to send; `rapport queue` shows what waits for approval.")?;
         return Ok(ExitCode::SUCCESS);
     }
-    super::queue::send_now(ctx, &ids)
+    super::send::send_now(ctx, &ids)
 }
 
 /// Says that `--now` sent outside the send window, when it did.

@@ -1,15 +1,15 @@
-//! `rapport request`, `rapport queue ...` and `rapport send`.
+//! `rapport queue ...`: the approval queue, listed, shown, edited, approved, rejected,
+//! snoozed and resolved. It never sends (`rapport send` does).
 
 use crate::cli::output::{errln, out, outln};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use jiff::{Timestamp, ZonedDateTime};
+use jiff::Timestamp;
 
 use super::{Ctx, cell, print_json};
-use crate::core::model::{DraftKind, DraftStatus};
-use crate::followup::draft as drafting;
+use crate::core::model::DraftStatus;
 use crate::store::{Draft, fmt_ts};
 
 #[derive(Args, Debug)]
@@ -96,59 +96,6 @@ enum Outcome {
     /// It did not go out: back to pending, to approve again. If it did arrive after all,
     /// approving sends it a second time.
     NotSent,
-}
-
-pub fn request(ctx: &Ctx, query: &str, template: Option<&str>) -> Result<ExitCode> {
-    let c = ctx.one_contact(query)?;
-    let open = ctx.store.drafts_for_contact(c.id)?.into_iter().find(|d| {
-        d.kind == DraftKind::MeetingRequest
-            && matches!(
-                d.status,
-                DraftStatus::Pending
-                    | DraftStatus::Approved
-                    | DraftStatus::Snoozed
-                    | DraftStatus::Sending
-                    | DraftStatus::Unknown
-            )
-    });
-    if let Some(d) = open {
-        bail!(
-            "a meeting request to {} is already in the queue (draft {}, {}); `rapport queue show {}`",
-            c.display_name(),
-            d.id,
-            d.status,
-            d.id
-        );
-    }
-    let templates = drafting::load_templates(&ctx.cfg.templates_dir)?;
-    let template = match template {
-        Some(t) => t,
-        None => drafting::request_template(&ctx.store.interactions(c.id)?),
-    };
-    let day = ctx.now.to_zoned_datetime(ctx.cfg.tz.clone()).date();
-    let id = drafting::create(
-        &ctx.store,
-        &ctx.cfg,
-        &templates,
-        &drafting::Request {
-            contact: &c,
-            kind: DraftKind::MeetingRequest,
-            template,
-            reason: format!("you asked on {day}"),
-            reason_key: format!("request:{}", fmt_ts(ctx.now)),
-            due: ctx.now,
-            thread: None,
-            meeting_day: String::new(),
-            later_when: String::new(),
-        },
-        ctx.now,
-    )?
-    .context("a request with the same key exists; try again in a second")?;
-    outln!(
-        "Drafted meeting request {id} to {} (template {template}). Read it with `rapport queue show {id}`, approve it with `rapport queue approve {id}`.",
-        c.display_name()
-    )?;
-    Ok(ExitCode::SUCCESS)
 }
 
 /// "now", "today 17:00", "tomorrow 09:00" or the date, in the user's zone.
@@ -268,39 +215,6 @@ pub(super) fn daemon_when(ctx: &Ctx, d: &Draft) -> String {
             open.strftime("%a %Y-%m-%d %H:%M %Z")
         ),
     }
-}
-
-/// `rapport send` while the daemon holds the send lock: it is asked for a turn now, and
-/// what that turn sent is shown.
-fn send_via_daemon(ctx: &Ctx, json: bool) -> Result<ExitCode> {
-    use crate::daemon::Waited;
-    let limit = std::time::Duration::from_secs(120);
-    let done = match crate::daemon::wait_for_turn(&ctx.store, &ctx.cfg.store_path, limit)? {
-        Waited::Done(d) => d,
-        Waited::NoDaemon => {
-            bail!("another `rapport send` is sending right now; it will send what is due")
-        }
-        Waited::TimedOut(pid) => bail!(
-            "the daemon (pid {pid}) did not finish a turn within {} s; it goes on by itself (`rapport status` shows its progress)",
-            limit.as_secs()
-        ),
-    };
-    if let Some(e) = &done.error {
-        bail!("the daemon's turn failed: {e}; it will try again by itself (`rapport status`)");
-    }
-    let report = done.report.unwrap_or_default();
-    if json {
-        print_json(&report)?;
-    } else {
-        outln!("The daemon sent what was due:")?;
-        print_report(&report, &ctx.now.to_zoned_datetime(ctx.cfg.tz.clone()))?;
-    }
-    let bad = !report.failed.is_empty() || !report.unknown.is_empty();
-    Ok(if bad {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
 /// Runs `f` for every id, reporting each failure and going on; fails if any did.
@@ -579,136 +493,4 @@ fn edit(ctx: &Ctx, id: i64) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-pub fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
-    let Some(lock) = crate::send::try_lock(&ctx.cfg.store_path)? else {
-        return send_via_daemon(&ctx, json);
-    };
-    let cfg = ctx.cfg.clone();
-    let due = ctx.store.due_approved(ctx.now)?;
-    let (looked, withdrawn) = look_at_mailbox(&mut ctx, !due.is_empty())?;
-    let mut looks = super::send_look::Looks::new(&cfg, ctx.now, looked);
-    let mut check = |store: &mut crate::store::Store, d: &Draft| looks.check(store, d);
-    let report = crate::send::send_due(&mut ctx.store, &cfg, ctx.now, &lock, &mut check, &|| false);
-    looks.finish();
-    let report = report?;
-    if !report.sent.is_empty() {
-        crate::mail::sent_copy::after_send(&ctx.store, &cfg, ctx.now);
-    }
-    finish(&ctx, report, withdrawn, json)
-}
-
-/// Sends the approved drafts `ids` at once (`queue approve --now`), after the same look
-/// at the mailbox as `rapport send`.
-pub(super) fn send_now(ctx: &mut Ctx, ids: &[i64]) -> Result<ExitCode> {
-    let Some(lock) = crate::send::try_lock(&ctx.cfg.store_path)? else {
-        bail!(
-            "another rapport (probably the daemon) holds the send lock, so --now cannot send beside it; the approved drafts go out with it when due (inside the window), or stop it (`systemctl --user stop rapport`), run this again, and start it"
-        );
-    };
-    let cfg = ctx.cfg.clone();
-    let (looked, withdrawn) = look_at_mailbox(ctx, !ids.is_empty())?;
-    let mut looks = super::send_look::Looks::new(&cfg, ctx.now, looked);
-    let mut check = |store: &mut crate::store::Store, d: &Draft| looks.check(store, d);
-    let report = crate::send::send_now(&mut ctx.store, &cfg, ctx.now, &lock, ids, &mut check);
-    looks.finish();
-    let report = report?;
-    if !report.sent.is_empty() {
-        crate::mail::sent_copy::after_send(&ctx.store, &cfg, ctx.now);
-        super::approve::say_outside_window(ctx, report.sent.len())?;
-    }
-    finish(ctx, report, withdrawn, false)
-}
-
-/// Whether the look at the mailbox worked, and the drafts it withdrew.
-type Look = (Result<(), String>, Vec<(i64, String)>);
-
-/// Before anything goes out, a look at the mailbox for news from the contacts (every
-/// kind of draft: a contact who has written since gets no follow-up written before).
-/// Returns whether the look worked and the drafts it withdrew.
-fn look_at_mailbox(ctx: &mut Ctx, needed: bool) -> Result<Look> {
-    let cfg = ctx.cfg.clone();
-    if !needed || (cfg.config.imap.is_none() && cfg.config.maildir.is_none()) {
-        return Ok((Ok(()), Vec::new()));
-    }
-    Ok(match super::mailbox::sync_all(ctx) {
-        Ok(reports) => {
-            let looked = match reports.iter().find(|r| r.error.is_some()) {
-                Some(r) => Err(format!(
-                    "{}: {}",
-                    r.folder,
-                    r.error.clone().unwrap_or_default()
-                )),
-                None => Ok(()),
-            };
-            let withdrawn =
-                crate::followup::bring_current(&mut ctx.store, &cfg, ctx.now)?.superseded;
-            (looked, withdrawn)
-        }
-        Err(e) => (Err(format!("{e:#}")), Vec::new()),
-    })
-}
-
-fn finish(
-    ctx: &Ctx,
-    mut report: crate::send::Report,
-    mut withdrawn: Vec<(i64, String)>,
-    json: bool,
-) -> Result<ExitCode> {
-    // What the look at the mailbox withdrew counts as withdrawn by this send.
-    withdrawn.append(&mut report.skipped);
-    report.skipped = withdrawn;
-    if json {
-        print_json(&report)?;
-    } else {
-        print_report(&report, &ctx.now.to_zoned_datetime(ctx.cfg.tz.clone()))?;
-    }
-    let bad = !report.failed.is_empty() || !report.unknown.is_empty();
-    Ok(if bad {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn print_report(r: &crate::send::Report, _now: &ZonedDateTime) -> Result<()> {
-    for id in &r.recovered_unknown {
-        outln!(
-            "Draft {id} was interrupted while sending; it will not be resent on its own. See `rapport queue`."
-        )?;
-    }
-    for id in &r.sent {
-        outln!("Sent {id}.")?;
-    }
-    for (id, e) in &r.retrying {
-        outln!("Not sent {id} yet, will retry: {e}")?;
-    }
-    for (id, e) in &r.failed {
-        outln!("Failed {id}: {e}")?;
-    }
-    for (id, e) in &r.unknown {
-        outln!(
-            "Unknown {id}: {e}; check your Sent folder, then `rapport queue resolve {id} sent|not-sent`."
-        )?;
-    }
-    for (id, e) in &r.skipped {
-        outln!("Withdrew {id}: {e}")?;
-    }
-    for (id, e) in &r.held_drafts {
-        outln!("Kept {id} for later: {e}")?;
-    }
-    if let Some(h) = &r.held {
-        outln!("Held back: {h}.")?;
-    }
-    if r.sent.is_empty()
-        && r.retrying.is_empty()
-        && r.failed.is_empty()
-        && r.unknown.is_empty()
-        && r.held.is_none()
-        && r.skipped.is_empty()
-    {
-        outln!("Nothing to send.")?;
-    }
-    Ok(())
 }

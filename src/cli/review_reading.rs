@@ -1,7 +1,7 @@
 //! `rapport review`'s items that are not drafts: a reply whose reading is unsure
 //! (confirm it, or correct its intent) and a meeting request from someone else (mark it
 //! answered, or skip). A confirmation or correction goes through
-//! [`super::mailbox::apply_mark`], the code of `rapport mark`; this must never write a
+//! [`super::mark::apply_mark`], the code of `rapport mark`; this must never write a
 //! reading of its own, and never sends anything.
 
 use anyhow::Result;
@@ -55,7 +55,7 @@ pub(super) fn unsure(
     total: usize,
     t: &mut Tally,
 ) -> Result<bool> {
-    let m = super::mailbox::find_message(ctx, &a.message_id)?;
+    let m = super::why::find_message(ctx, &a.message_id)?;
     outln!()?;
     outln!(
         "[{n}/{total}] Reply from {} · {} · rapport is unsure of its reading",
@@ -86,7 +86,7 @@ pub(super) fn unsure(
                 None => continue,
             },
         };
-        let (changes, _) = super::mailbox::apply_mark(ctx, &m, label, intent, None)?;
+        let (changes, _) = super::mark::apply_mark(ctx, &m, label, intent, None)?;
         if intent.is_some() {
             t.corrected += 1;
         } else {
@@ -105,7 +105,7 @@ pub(super) fn request(
     total: usize,
     t: &mut Tally,
 ) -> Result<bool> {
-    let m = super::mailbox::find_message(ctx, &a.message_id)?;
+    let m = super::why::find_message(ctx, &a.message_id)?;
     outln!()?;
     outln!(
         "[{n}/{total}] {} asked you for a meeting on {} (rapport drafts nothing for this)",

@@ -54,12 +54,12 @@ fn tier_lists_its_values() {
 #[test]
 fn the_man_page_and_completions_come_from_the_clap_definitions() {
     let mut man = Vec::new();
-    super::render_man(&mut man).unwrap();
+    super::man::render_man(&mut man).unwrap();
     let man = String::from_utf8(man).unwrap();
     assert!(man.contains(".TH rapport"), "{man}");
     assert!(man.contains("review"), "{man}");
     let mut bash = Vec::new();
-    super::render_completions(clap_complete::Shell::Bash, &mut bash);
+    super::completions::render_completions(clap_complete::Shell::Bash, &mut bash);
     let bash = String::from_utf8(bash).unwrap();
     assert!(
         bash.contains("meeting") && bash.contains("--send-if-due"),

@@ -6,6 +6,11 @@
 //! This module must never change a value to bring it into range: a config that says
 //! something impossible is refused, so the user learns what rapport really does.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use super::Config;
 
 /// One numeric key and the values it accepts.

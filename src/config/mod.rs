@@ -8,6 +8,11 @@
 //! `password_env` at the moment a connection needs them (see [`crate::secrets`]), and a
 //! literal `password` key is refused.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use std::fmt;
 use std::path::PathBuf;
 

@@ -12,6 +12,11 @@
 //! The file is user input: a record it cannot use becomes a [`Problem`] and the rest of the
 //! file is still read. Only a file that is none of the three formats is an [`ImportError`].
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use std::fmt;
 
 use serde::Serialize;

@@ -9,6 +9,11 @@
 //! What this module must never do: merge two people on a name when an address or link
 //! says otherwise, or drop a record silently (every record is counted or reported).
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use anyhow::Result;
 use jiff::Timestamp;
 use serde::Serialize;

@@ -16,6 +16,11 @@
 //! wrote a message) in, the attributions out. It must never do I/O itself, read the clock,
 //! or decide what a message says (the classifier does) or what to draft (the planner does).
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use serde::{Deserialize, Serialize};
 
 use crate::core::classify::{Address, Label, Meeting};

@@ -7,6 +7,11 @@
 //! [`build`] and [`render_text`] for tomorrow's meetings ([`tomorrow`] gives the window).
 //! It must never read the store, the clock or the network.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ZonedDateTime};
 use serde::Serialize;
@@ -542,5 +547,4 @@ fn render_sections(b: &Brief, out: &mut TextOut) {
 }
 
 #[cfg(test)]
-#[path = "brief_tests.rs"]
 mod tests;

@@ -18,6 +18,11 @@
 //! except at ASCII positions it found itself), and never decide what a
 //! property means: that is the callers' business.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use std::borrow::Cow;
 
 /// CRLF and lone CR (old Mac exports) become LF. Borrows when there is no CR.

@@ -5,6 +5,11 @@
 //! Pure: the dated rows, the targets, `now` and the zone in. Weeks start on Monday in
 //! the user's zone. It must never read the store or the clock.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -372,5 +377,4 @@ fn bar(eighths: u32, ascii: bool) -> String {
 }
 
 #[cfg(test)]
-#[path = "goals_tests.rs"]
 mod tests;

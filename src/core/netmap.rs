@@ -10,6 +10,11 @@
 //! contacts' facts and `now` in, text out. It must never fetch anything, and everything
 //! taken from the store is escaped before it goes into markup.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use std::collections::BTreeMap;
 use std::f64::consts::TAU;
 use std::fmt::Write as _;
@@ -546,5 +551,4 @@ pub fn html(l: &Layout) -> String {
 }
 
 #[cfg(test)]
-#[path = "netmap_tests.rs"]
 mod tests;

@@ -10,6 +10,11 @@
 //! It must never do I/O, read the clock, or panic: everything it needs is an argument,
 //! and re-planning with the drafts it asked for already stored is a no-op.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;

@@ -11,6 +11,11 @@
 //!
 //! Pure: no I/O (the caller reads override files), no clock.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use std::collections::BTreeMap;
 
 use handlebars::Handlebars;

@@ -6,6 +6,11 @@
 //! finds the contacts and writes it. It must never do I/O, read the clock or
 //! decide anything the planner decides (what to draft).
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use serde_json::{Value, json};
 
 use crate::core::classify::{Certainty, Classification, Intent, Label};

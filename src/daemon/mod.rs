@@ -22,6 +22,11 @@
 //! the server is bounded; the store is owned by the loop (no lock that a panic could
 //! poison).
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 mod guard;
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,11 @@
 //! and then waits, bounded, for a turn that started after the kick, reading its report
 //! from the store. This module must never send or plan anything itself.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use std::path::Path;
 use std::time::Duration;
 

@@ -4,6 +4,11 @@
 //! Used by `rapport request` and by the planner's actions. It never sends anything and
 //! holds no SQL: the draft is stored through `Store::insert_draft`.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};

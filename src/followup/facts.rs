@@ -3,6 +3,11 @@
 //! the meetings on a timeline (folded by the planner's one fold, not a second copy).
 //! It must never decide what to draft, and holds no SQL.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use anyhow::Result;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;

@@ -5,6 +5,11 @@
 //! It must never send anything, and holds no SQL: it reads and writes through `Store`'s
 //! typed methods.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 pub mod draft;
 mod facts;
 pub mod proposals;

@@ -5,6 +5,11 @@
 //!
 //! It must never send anything or change a proposal's reply entry.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use anyhow::{Result, bail};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};

@@ -1,5 +1,10 @@
 //! Contacts and their addresses and tags.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};

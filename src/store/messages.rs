@@ -1,6 +1,11 @@
 //! What sync saw: message envelopes with their classification, where they live, and the
 //! per-folder cursors. Bodies are never stored.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use anyhow::Result;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};

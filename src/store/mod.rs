@@ -9,6 +9,11 @@
 //! This module must never store a password or a message body beyond the drafts rapport
 //! itself wrote.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 mod attribution;
 mod batch;
 mod briefing;

@@ -3,6 +3,11 @@
 //! rapport never files one twice. This module must never decide whether to append; it
 //! only remembers what [`crate::mail::sent_copy`] did.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use anyhow::Result;
 use jiff::Timestamp;
 use rusqlite::params;

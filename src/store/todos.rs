@@ -80,5 +80,4 @@ impl Store {
 }
 
 #[cfg(test)]
-#[path = "todos_tests.rs"]
 mod tests;

@@ -289,7 +289,7 @@ fn a_server_that_never_answers_done_or_a_read_is_given_up_on_and_the_loop_goes_o
 /// writes the latencies and the daemon's info lines to `target/soak-report.txt`.
 /// Run: `cargo test --test it daemon_idle::soak -- --ignored --nocapture`.
 #[test]
-#[ignore = "a long run: 30 minutes by default"]
+#[ignore = "a 30-minute soak: RAPPORT_SOAK_MINUTES=30 cargo test --test it daemon_idle::soak -- --ignored --nocapture"]
 fn soak_a_quiet_mailbox_with_an_approval_every_few_minutes() {
     let minutes: u64 = std::env::var("RAPPORT_SOAK_MINUTES")
         .ok()

@@ -503,7 +503,7 @@ fn a_refused_append_is_reported_in_the_servers_words_and_not_retried_in_a_loop()
 /// back as its "header"). Ignored (the test server takes seconds to cut 100 MB in a debug
 /// build): `cargo test --test it hostile_imap:: -- --ignored`.
 #[test]
-#[ignore = "a long run: a 100 MB message"]
+#[ignore = "seconds in a debug build, a 100 MB message: cargo test --test it hostile_imap:: -- --ignored"]
 fn a_hundred_megabyte_message_without_a_header_end_is_read_in_little_memory() {
     let server = HostileImap::start();
     let mut huge = b"From: Bob Example <bob@example.test>\r\nTo: ada@example.org\r\nSubject: endless\r\nMessage-ID: <endless@example.test>\r\n".to_vec();

@@ -8,7 +8,8 @@
 //!   `"human_reply" =>` match arm.
 //!
 //! The source is parsed with `syn` (a real Rust parser), so comments, strings and macros
-//! cannot fool a line count of braces.
+//! cannot fool a line count of braces. The rules about layers, state, time and history are
+//! in `house/layers.rs`, the test layout in `house/test_layout.rs`; `cargo test --test it house::` runs every rule.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -16,6 +17,9 @@ use std::path::{Path, PathBuf};
 
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
+
+mod layers;
+mod test_layout;
 
 const MAX_FILE_LINES: usize = 800;
 const MAX_FN_LINES: usize = 80;

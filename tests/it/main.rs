@@ -43,7 +43,6 @@ mod fuzz;
 mod golden;
 mod hostile_imap;
 mod house;
-mod house_layers;
 mod imap_oauth;
 mod imap_sync;
 mod log_secrets;

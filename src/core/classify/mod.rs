@@ -11,12 +11,26 @@
 //! never panics and never recurses per level of input nesting: mail bytes
 //! are hostile (see `mime` for how nested messages are kept flat).
 //!
-//! Precedence when several signals are present:
-//! bounce > auto-reply > calendar (invite/update/cancel/reply) >
-//! scheduling-tool confirmation > bulk > thank-you > human reply > other.
-//! Machine reports that are not failures (read receipts, abuse and TLS
-//! reports, success DSNs) and challenge-response notices are `other`
-//! before anything else is considered.
+//! Precedence when several signals are present (`classify_mail`; the first
+//! that decides ends the reading):
+//! 1. challenge-response notices and machine reports that are not failures
+//!    (read receipts, abuse and TLS reports, success DSNs): `other`;
+//! 2. a bounce;
+//! 3. a strong auto-reply (auto-replied headers, out-of-office phrases);
+//! 4. calendar content (invitation, update, cancellation, reply);
+//! 5. a scheduling tool's confirmation;
+//! 6. bulk mail, or transactional mail (`other`);
+//! 7. other generated mail (`auto-generated`, not an auto-reply): `other`;
+//! 8. an automated sender address: `other`;
+//! 9. the human reading (`human`): a request for time, a thank-you, a reply
+//!    and its intent, else `other`;
+//! 10. the learned reader's second opinion on those words (`model::second`),
+//!     which can make a reading unsure and never makes one sure.
+
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
 
 mod calendar;
 mod dates;

@@ -12,6 +12,11 @@
 //!
 //! Pure: entries in, merges and states out; it must never read the store or the clock.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};

@@ -2,6 +2,11 @@
 //! events, and the drafts that already exist. Plain data, filled in by the follow-up
 //! glue from the store; it must never read the store or the clock itself.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};

@@ -2,6 +2,11 @@
 //! meetings are there, when, and are they still on" that the planner and the CLI's
 //! meeting list share. Pure; it must never decide what to draft.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;

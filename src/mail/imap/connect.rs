@@ -7,6 +7,11 @@
 //! written by hand because async-imap has no STARTTLS: it needs the plain socket back
 //! before its own reader buffers anything past the server's OK.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};

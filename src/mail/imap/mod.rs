@@ -17,6 +17,11 @@
 //! opened with EXAMINE, by UNSELECT or CLOSE, expunges nothing). The single exception
 //! to read-only is [`append`]: a copy of an email rapport sent, filed in the Sent folder.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 mod append;
 mod command;
 mod connect;

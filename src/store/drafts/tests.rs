@@ -148,3 +148,51 @@ fn the_claim_records_the_stamped_bytes_that_go_out() {
     let again = s.draft(id).unwrap().unwrap();
     assert_eq!(again.sent_message.as_deref(), Some(d.outgoing()));
 }
+
+/// Every outcome of a send is a compare-and-set from `sending`: on a draft another process
+/// already moved on (here: resolved as sent), each reports that it did not take and leaves
+/// the draft as it was, so the sender can say so instead of recording a failure or a retry.
+#[test]
+fn a_refused_outcome_is_reported_and_changes_nothing() {
+    let (mut s, c) = setup();
+    let now = t("2026-11-22T09:00:00Z");
+    let later = t("2026-11-22T10:00:00Z");
+    let id = s.insert_draft(&new_draft(c, "r1"), now).unwrap().unwrap();
+    s.approve(id, now).unwrap();
+    s.claim_for_sending(id, now).unwrap().unwrap();
+    s.mark_sent(id, now).unwrap();
+    let before = s.draft(id).unwrap().unwrap();
+    assert_eq!(before.status, DraftStatus::Sent);
+
+    assert!(!s.mark_failed(id, "550 refused", later).unwrap());
+    assert!(!s.mark_unknown(id, "connection lost", later).unwrap());
+    assert!(!s.mark_retry(id, "421 busy", later, later).unwrap());
+    assert!(
+        !s.mark_retry_from(id, false, "421 busy", later, later)
+            .unwrap()
+    );
+    assert!(!s.mark_failed_from(id, false, "gave up", later).unwrap());
+    assert!(s.recover_interrupted(later).unwrap().is_empty());
+
+    let after = s.draft(id).unwrap().unwrap();
+    assert_eq!(after.status, DraftStatus::Sent);
+    assert_eq!(after.last_error, before.last_error);
+    assert_eq!(after.attempts, before.attempts);
+}
+
+/// The same calls on a draft that is `sending` take, so the refusals above are not a
+/// method that never takes.
+#[test]
+fn an_outcome_on_a_sending_draft_takes() {
+    let (s, c) = setup();
+    let now = t("2026-11-22T09:00:00Z");
+    let id = s.insert_draft(&new_draft(c, "r1"), now).unwrap().unwrap();
+    s.approve(id, now).unwrap();
+    s.claim_for_sending(id, now).unwrap().unwrap();
+    assert!(s.mark_retry(id, "421 busy", now, now).unwrap());
+    assert_eq!(s.draft(id).unwrap().unwrap().status, DraftStatus::Approved);
+    assert!(s.mark_retry_from(id, false, "421 busy", now, now).unwrap());
+    s.claim_for_sending(id, now).unwrap().unwrap();
+    assert!(s.mark_unknown(id, "connection lost", now).unwrap());
+    assert_eq!(s.draft(id).unwrap().unwrap().status, DraftStatus::Unknown);
+}

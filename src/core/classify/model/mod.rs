@@ -35,6 +35,11 @@
 //! read as the user said (evidence names the example). The shipped table is never
 //! changed. This module is pure: no I/O, no clock, no global state; it never panics.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 pub mod features;
 pub mod train;
 pub mod weights;

@@ -12,6 +12,11 @@
 //! The held-out split is every fifth seed of each file ([`held_out`]), with all
 //! its variants: no variant of a test seed is ever trained on.
 
+#![allow(
+    missing_docs,
+    reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
+)]
+
 use super::Class;
 use super::features;
 use super::weights::Counts;
