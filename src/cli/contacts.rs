@@ -37,6 +37,7 @@ pub enum ContactsCmd {
     /// Show a contact with their timeline and drafts.
     Show {
         /// The contact: an id, an email address, or part of a name.
+        #[arg(add = super::completions::contacts())]
         contact: String,
         /// Print JSON; the fields are in the README.
         #[arg(long)]
@@ -47,6 +48,7 @@ pub enum ContactsCmd {
     /// Remove a contact, their timeline and their drafts (asks first on a terminal).
     Remove {
         /// The contact: an id, an email address, or part of a name.
+        #[arg(add = super::completions::contacts())]
         contact: String,
         /// Do not ask (needed when not run on a terminal).
         #[arg(long, short = 'y')]
@@ -76,6 +78,7 @@ pub enum ContactsCmd {
 #[derive(Args, Debug)]
 pub struct EditArgs {
     /// The contact: an id, an email address, or part of a name.
+    #[arg(add = super::completions::contacts())]
     contact: String,
     #[command(flatten)]
     fields: Fields,

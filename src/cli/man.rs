@@ -171,6 +171,11 @@ The zone \fBrapport init\fR writes when \fB\-\-timezone\fR is not given.
 \fBNO_COLOR\fR
 When set, no colour in the output.
 .TP
+\fBRAPPORT_COMPLETE\fR
+Set by the script \fBrapport completions\fR prints, when the shell asks for
+completions: rapport then prints candidates (commands, flags, contact addresses, draft
+ids) and nothing else. Not for setting by hand.
+.TP
 \fBRAPPORT_NOW\fR
 For tests and the demo only: the time rapport takes as now (RFC 3339).
 .SH EXIT STATUS

@@ -25,6 +25,7 @@ pub enum MeetingCmd {
     /// Record a meeting (a call, an event) with a contact.
     Add {
         /// The contact: an id, an email address, or part of a name.
+        #[arg(add = super::completions::contacts())]
         contact: String,
         /// Local date and time, e.g. 2026-12-01T15:00 (a date alone needs --all-day).
         #[arg(long, value_name = "WHEN")]
@@ -39,6 +40,7 @@ pub enum MeetingCmd {
     /// List meetings, soonest first (all contacts, or one).
     List {
         /// Only this contact's meetings: an id, an email address, or part of a name.
+        #[arg(add = super::completions::contacts())]
         contact: Option<String>,
         /// Include cancelled and removed meetings.
         #[arg(long)]

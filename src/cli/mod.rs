@@ -84,6 +84,7 @@ enum Command {
     /// Record the gist of a conversation on a contact's timeline.
     Note {
         /// An id, an email address, or part of a name.
+        #[arg(add = completions::contacts())]
         contact: String,
         /// The note.
         text: String,
@@ -99,6 +100,7 @@ enum Command {
     /// promises, the meeting, what you want them to know, a conversation plan.
     Brief {
         /// The contact: an id, an email address, or part of a name.
+        #[arg(add = completions::contacts())]
         contact: String,
         /// Print JSON; the fields are in the README.
         #[arg(long)]
@@ -155,7 +157,7 @@ enum Command {
     /// Print a manual page (roff): `rapport man > ~/.local/share/man/man1/rapport.1`,
     /// `rapport man rapport.toml > ~/.local/share/man/man5/rapport.toml.5`.
     Man(man::ManArgs),
-    /// Print shell completions, e.g. `rapport completions bash > ~/.local/share/bash-completion/completions/rapport`.
+    /// Print shell completions (commands, flags, contact addresses, draft ids), e.g. `rapport completions bash > ~/.local/share/bash-completion/completions/rapport`.
     Completions(completions::CompletionsArgs),
     /// Check or preview templates.
     #[command(subcommand)]
@@ -164,6 +166,9 @@ enum Command {
 
 /// Entry point for the binary.
 pub fn main() -> ExitCode {
+    // A shell asking for completions (RAPPORT_COMPLETE set by the script
+    // `rapport completions` printed) is answered and ends here, before any output.
+    completions::complete_if_asked();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

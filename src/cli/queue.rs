@@ -30,6 +30,7 @@ enum QueueCmd {
     /// Print the whole email as it will be sent.
     Show {
         /// The draft id `rapport queue` prints.
+        #[arg(add = super::completions::drafts())]
         id: i64,
         /// Print JSON; the fields are in the README.
         #[arg(long)]
@@ -42,12 +43,14 @@ enum QueueCmd {
     /// Edit a draft's subject and body in $VISUAL or $EDITOR.
     Edit {
         /// The draft id `rapport queue` prints.
+        #[arg(add = super::completions::drafts())]
         id: i64,
     },
     /// Approve drafts: they go out when due, inside the send window.
     Approve {
         /// The draft ids `rapport queue` prints.
         #[arg(required_unless_present = "all")]
+        #[arg(add = super::completions::drafts())]
         ids: Vec<i64>,
         /// Approve the pending drafts you were shown: on a terminal, the list is shown
         /// and you confirm it; otherwise those the last `rapport queue` listed.
@@ -61,6 +64,7 @@ enum QueueCmd {
     Reject {
         /// The draft ids `rapport queue` prints.
         #[arg(required = true)]
+        #[arg(add = super::completions::drafts())]
         ids: Vec<i64>,
         /// Why, for the record (default: "rejected by you").
         #[arg(long)]
@@ -69,6 +73,7 @@ enum QueueCmd {
     /// Put a draft off; it comes back as pending.
     Snooze {
         /// The draft id `rapport queue` prints.
+        #[arg(add = super::completions::drafts())]
         id: i64,
         /// A date (2026-12-01) or time (2026-12-01T09:00).
         #[arg(long, conflicts_with = "for_", required_unless_present = "for_")]
@@ -80,6 +85,7 @@ enum QueueCmd {
     /// Settle a draft whose sending was interrupted (`unknown`) or that failed.
     Resolve {
         /// The draft id `rapport queue` prints.
+        #[arg(add = super::completions::drafts())]
         id: i64,
         /// What happened to it.
         #[arg(value_enum)]

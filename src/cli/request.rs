@@ -17,6 +17,7 @@ use crate::store::fmt_ts;
 #[derive(Args, Debug)]
 pub struct RequestArgs {
     /// The contact: an id, an email address, or part of a name.
+    #[arg(add = super::completions::contacts())]
     contact: String,
     /// Use another template than `meeting-request`.
     #[arg(long, value_name = "NAME")]

@@ -24,6 +24,7 @@ pub struct SendArgs {
     now: bool,
     /// With --now: only these approved drafts (default: every approved draft).
     #[arg(requires = "now")]
+    #[arg(add = super::completions::drafts())]
     ids: Vec<i64>,
 }
 

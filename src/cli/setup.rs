@@ -44,6 +44,7 @@ pub enum TemplatesCmd {
         /// "later"), or one of yours.
         name: String,
         /// The contact: an id, an email address, or part of a name; without it, a sample.
+        #[arg(add = super::completions::contacts())]
         contact: Option<String>,
     },
 }

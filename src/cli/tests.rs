@@ -58,13 +58,21 @@ fn the_man_page_and_completions_come_from_the_clap_definitions() {
     let man = String::from_utf8(man).unwrap();
     assert!(man.contains(".TH rapport"), "{man}");
     assert!(man.contains("review"), "{man}");
-    let mut bash = Vec::new();
-    super::completions::render_completions(clap_complete::Shell::Bash, &mut bash);
-    let bash = String::from_utf8(bash).unwrap();
-    assert!(
-        bash.contains("meeting") && bash.contains("--send-if-due"),
-        "{bash}"
-    );
+    // The completion script calls back into rapport, which completes from the same
+    // definitions (and the database): tests/it/completions.rs runs it in a real bash.
+    for shell in [
+        clap_complete::Shell::Bash,
+        clap_complete::Shell::Zsh,
+        clap_complete::Shell::Fish,
+    ] {
+        let mut script = Vec::new();
+        super::completions::render_completions(shell, &mut script).unwrap();
+        let script = String::from_utf8(script).unwrap();
+        assert!(
+            script.contains("RAPPORT_COMPLETE") && script.contains("rapport"),
+            "{shell}: {script}"
+        );
+    }
 }
 
 /// Issue 22 item 5: a date the user typed that does not parse says which forms are read,

@@ -23,6 +23,7 @@ pub struct TodoArgs {
     #[command(subcommand)]
     cmd: Option<TodoCmd>,
     /// The contact the item is for (an id, an address, or part of a name).
+    #[arg(add = super::completions::contacts())]
     contact: Option<String>,
     /// What you promised, e.g. "send her the fintech intro".
     text: Option<String>,

@@ -308,6 +308,27 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// Opens the database to read what is committed (the WAL included), never writing,
+    /// locking or migrating it: for shell completion, which must be quick and harmless.
+    /// A database of another schema is an error.
+    pub fn open_to_read(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("Opening the database {} to read", path.display()))?;
+        conn.busy_timeout(std::time::Duration::from_millis(200))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != SCHEMA_VERSION {
+            bail!(
+                "the database {} has schema {version}, this rapport reads {SCHEMA_VERSION}",
+                path.display()
+            );
+        }
+        Ok(Store { conn })
+    }
+
     /// A private in-memory database, for tests.
     pub fn open_in_memory() -> Result<Store> {
         Store::setup(Connection::open_in_memory()?)

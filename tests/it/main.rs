@@ -32,6 +32,7 @@ mod approve_cli;
 mod cli_loop;
 mod cli_output;
 mod cli_queue;
+mod completions;
 mod conversation_order;
 mod daemon_idle;
 mod demo_and_service;
