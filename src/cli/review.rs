@@ -104,6 +104,24 @@ fn stty(args: &[&str]) {
         .status();
 }
 
+/// One key, with the terminal in single-key mode only while it is read.
+pub(super) fn read_key() -> Result<Option<char>> {
+    let k = {
+        let _mode = KeyMode::on();
+        key()?
+    };
+    outln!()?;
+    Ok(k)
+}
+
+/// One line the user typed (echoed, editable), trimmed; `None` at the end of input.
+pub(super) fn read_line() -> Result<Option<String>> {
+    flush()?;
+    let mut s = String::new();
+    let n = std::io::stdin().read_line(&mut s)?;
+    Ok((n > 0).then(|| s.trim().to_string()))
+}
+
 pub(super) fn key() -> Result<Option<char>> {
     flush()?;
     let mut b = [0u8; 1];

@@ -6,26 +6,9 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::review::{KeyMode, Tally, key};
+use super::review::{Tally, read_key, read_line};
 use crate::cli::output::{flush, out, outln};
 use crate::followup::proposals::{self, DEFAULT_MINUTES, ProposalView};
-
-fn read_key() -> Result<Option<char>> {
-    let k = {
-        let _mode = KeyMode::on();
-        key()?
-    };
-    outln!()?;
-    Ok(k)
-}
-
-/// A line typed by the user (the terminal in its normal mode), trimmed.
-fn read_line() -> Result<Option<String>> {
-    flush()?;
-    let mut s = String::new();
-    let n = std::io::stdin().read_line(&mut s)?;
-    Ok((n > 0).then(|| s.trim().to_string()))
-}
 
 /// A proposed time; `false` when the user quit.
 pub(super) fn proposal(

@@ -7,7 +7,7 @@
 use anyhow::Result;
 
 use super::Ctx;
-use super::review::{KeyMode, Tally, key};
+use super::review::{Tally, read_key, read_line};
 use crate::cli::output::{flush, out, outln};
 use crate::core::classify::{Intent, Label};
 use crate::core::model::InteractionKind;
@@ -15,16 +15,6 @@ use crate::store::{Attention, NewInteraction, StoredMessage};
 
 fn day(at: &str) -> &str {
     at.get(..10).unwrap_or(at)
-}
-
-/// One key, with the terminal in single-key mode only while it is read.
-fn read_key() -> Result<Option<char>> {
-    let k = {
-        let _mode = KeyMode::on();
-        key()?
-    };
-    outln!()?;
-    Ok(k)
 }
 
 fn show_message(m: &StoredMessage) -> Result<()> {
@@ -86,7 +76,14 @@ pub(super) fn unsure(
                 None => continue,
             },
         };
-        let (changes, _) = super::mark::apply_mark(ctx, &m, label, intent, None)?;
+        let until = match intent {
+            Some(Intent::Later) => match until_when()? {
+                Some(until) => until,
+                None => return Ok(false),
+            },
+            _ => None,
+        };
+        let (changes, _) = super::mark::apply_mark(ctx, &m, label, intent, until)?;
         if intent.is_some() {
             t.corrected += 1;
         } else {
@@ -94,6 +91,25 @@ pub(super) fn unsure(
         }
         outln!("Marked message {}: {}.", m.id, changes.join(", "))?;
         return Ok(true);
+    }
+}
+
+/// Asks when a "later" points to: a date, or nothing for rapport's own reading of the
+/// reply (or its default wait). `None` at the end of input; asks again after a date it
+/// cannot read, saying which form it reads.
+fn until_when() -> Result<Option<Option<jiff::civil::Date>>> {
+    loop {
+        out!("Until when? (a date like 2027-03-01; Enter: rapport's reading) > ")?;
+        let Some(typed) = read_line()? else {
+            return Ok(None);
+        };
+        if typed.is_empty() {
+            return Ok(Some(None));
+        }
+        match typed.parse::<jiff::civil::Date>() {
+            Ok(d) => return Ok(Some(Some(d))),
+            Err(_) => outln!("{typed:?} is not a date like 2027-03-01.")?,
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::util::Env;
 
 mod digest;
+mod review_later;
 
 /// An Env with a local Maildir to sync from and Jessica as a contact.
 fn env_with_maildir() -> Env {
