@@ -195,16 +195,17 @@ pub fn instead_of_approving(d: &Draft) -> Option<String> {
         DraftStatus::Failed => format!(
             "draft {id} failed ({}); instead: {}",
             d.last_error,
-            super::queue::what_to_do(d).replace("ID", &id.to_string())
+            super::queue::what_to_do(d)
         ),
         DraftStatus::Rejected | DraftStatus::Superseded => format!(
-            "draft {id} is {}{}; it will not be sent. `rapport request CONTACT` drafts a new one",
+            "draft {id} is {}{}; it will not be sent. `rapport request {}` drafts a new one",
             d.status,
             if d.status_note.is_empty() {
                 String::new()
             } else {
                 format!(" ({})", d.status_note)
-            }
+            },
+            d.to_addr
         ),
     };
     Some(why)

@@ -268,7 +268,12 @@ fn list(ctx: &Ctx, contact: Option<&str>, all: bool, json: bool) -> Result<ExitC
             let mins = m.end.duration_since(m.start).as_mins();
             (
                 local.strftime("%a %Y-%m-%d %H:%M").to_string(),
-                format!("{mins} min"),
+                // A booking read from words alone may name no end: unknown, not 0.
+                if mins > 0 {
+                    format!("{mins} min")
+                } else {
+                    "-".to_string()
+                },
             )
         };
         let state = state(ctx, m);

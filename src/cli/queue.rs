@@ -105,7 +105,7 @@ enum Outcome {
 }
 
 /// "now", "today 17:00", "tomorrow 09:00" or the date, in the user's zone.
-pub(super) fn due_label(due: &str, now: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+pub(crate) fn due_label(due: &str, now: Timestamp, tz: &jiff::tz::TimeZone) -> String {
     let Ok(t) = due.parse::<Timestamp>() else {
         return due.to_string();
     };
@@ -124,7 +124,16 @@ pub(super) fn due_label(due: &str, now: Timestamp, tz: &jiff::tz::TimeZone) -> S
     }
 }
 
-pub(super) fn what_to_do(d: &Draft) -> &'static str {
+/// What the user can do with draft `d` now, in commands they can paste (its id and, for
+/// an address that does not exist, that address filled in).
+pub(super) fn what_to_do(d: &Draft) -> String {
+    what_to_do_with(d)
+        .replace("ID", &d.id.to_string())
+        .replace("CONTACT", &d.to_addr)
+        .replace("OLD", &d.to_addr)
+}
+
+fn what_to_do_with(d: &Draft) -> &'static str {
     match d.status {
         DraftStatus::Pending => "approve, edit, reject or snooze",
         DraftStatus::Approved => "goes out when due",
@@ -339,7 +348,7 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
         )?;
         let todo = what_to_do(d);
         if matches!(d.status, DraftStatus::Unknown | DraftStatus::Failed) {
-            outln!("      ! {}", todo.replace("ID", &d.id.to_string()))?;
+            outln!("      ! {todo}")?;
             if !d.last_error.is_empty() {
                 outln!("      ! {}", cell(&d.last_error, 100))?;
             }
@@ -415,7 +424,7 @@ pub(crate) fn draft_json(ctx: &Ctx, d: &Draft, with_message: bool) -> serde_json
         "attempts": d.attempts,
         "last_error": d.last_error,
         "note": d.status_note,
-        "todo": what_to_do(d).replace("ID", &d.id.to_string()),
+        "todo": what_to_do(d),
     });
     if with_message && let Some(obj) = v.as_object_mut() {
         obj.insert("body".into(), d.body.clone().into());

@@ -48,7 +48,7 @@ pub struct Entry {
 /// " for 2026-12-03 09:00" from an instant, or "".
 fn when(start: Option<jiff::Timestamp>) -> String {
     start
-        .map(|t| format!(" for {}", t.strftime("%Y-%m-%d %H:%M:%S")))
+        .map(|t| format!(" for {}", t.strftime("%Y-%m-%d %H:%M UTC")))
         .unwrap_or_default()
 }
 

@@ -58,6 +58,7 @@ mod reader_learns;
 mod safety;
 mod sent_copy;
 mod servers_smoke;
+mod servers_up;
 mod smtp_send;
 mod stored_forms;
 mod sync_bodies;

@@ -138,6 +138,14 @@ fn an_unknown_recipient_is_marked_bounced_and_its_other_drafts_withdrawn() {
     assert!(d["last_error"].as_str().unwrap().contains("5.1.1"), "{d}");
     let todo = d["todo"].as_str().unwrap();
     assert!(todo.contains("address"), "{todo}");
+    // Commands to paste: the draft's id and the address filled in, no placeholders.
+    assert!(
+        todo.contains(
+            "`rapport contacts edit nobody@example.test --email NEW --remove-email nobody@example.test`"
+        ) && todo.contains("`queue reject 1`"),
+        "{todo}"
+    );
+    assert!(!todo.contains("CONTACT") && !todo.contains("OLD"), "{todo}");
     assert_eq!(env.draft(2)["status"], "superseded");
     let c = env
         .rapport(&["contacts", "show", "nobody", "--json"])

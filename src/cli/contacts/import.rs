@@ -55,7 +55,7 @@ pub(super) fn import(
         return Ok(ExitCode::SUCCESS);
     }
     let (verb, would) = if dry_run {
-        ("Dry run, nothing written", "would be ")
+        ("dry run, nothing written", "would be ")
     } else {
         ("", "")
     };
@@ -71,8 +71,10 @@ pub(super) fn import(
     )?;
     if report.without_email > 0 {
         outln!(
-            "{} of the added contacts have no email address yet; add one with `rapport contacts edit ID --email ADDRESS`.",
-            report.without_email
+            "{} of the {} contacts {} no email address yet (`-` in `rapport contacts list`); add one with `rapport contacts edit CONTACT --email ADDRESS`.",
+            report.without_email,
+            if dry_run { "new" } else { "added" },
+            if dry_run { "would have" } else { "have" }
         )?;
     }
     if linked > 0 {

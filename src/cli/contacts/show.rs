@@ -36,7 +36,7 @@ pub(super) fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     outln!()?;
     print_timeline(&timeline, &ctx.cfg.tz)?;
     crate::cli::todo::print_for_contact(ctx, &todos)?;
-    print_queue(&drafts)?;
+    print_queue(ctx, &drafts)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -166,7 +166,7 @@ fn print_timeline(timeline: &[Interaction], tz: &jiff::tz::TimeZone) -> Result<(
 }
 
 /// The drafts still open for them.
-fn print_queue(drafts: &[Draft]) -> Result<()> {
+fn print_queue(ctx: &Ctx, drafts: &[Draft]) -> Result<()> {
     let open: Vec<_> = drafts.iter().filter(|d| d.status.is_open()).collect();
     if !open.is_empty() {
         outln!()?;
@@ -177,7 +177,7 @@ fn print_queue(drafts: &[Draft]) -> Result<()> {
                 d.id,
                 d.kind,
                 d.status,
-                d.effective_due(),
+                crate::cli::queue::due_label(d.effective_due(), ctx.now, &ctx.cfg.tz),
                 d.reason
             )?;
         }

@@ -75,19 +75,19 @@ fn every_label_makes_the_right_entry() {
             Label::MeetingInvite,
             false,
             Some(K::MeetingScheduled),
-            "meeting scheduled for 2026-12-03 09:00:00: Coffee?",
+            "meeting scheduled for 2026-12-03 09:00 UTC: Coffee?",
         ),
         (
             Label::MeetingAccept,
             false,
             Some(K::MeetingScheduled),
-            "meeting scheduled for 2026-12-03 09:00:00: Coffee?",
+            "meeting scheduled for 2026-12-03 09:00 UTC: Coffee?",
         ),
         (
             Label::MeetingUpdate,
             false,
             Some(K::MeetingMoved),
-            "meeting moved for 2026-12-03 09:00:00: Coffee?",
+            "meeting moved for 2026-12-03 09:00 UTC: Coffee?",
         ),
         (
             Label::MeetingCancel,

@@ -177,6 +177,11 @@ impl TestServers {
     }
 
     /// The messages the SMTP server accepted, exactly as received, in order.
+    /// Where the SMTP server writes each message it accepted (`000001.eml`, …).
+    pub fn smtp_messages_dir(&self) -> PathBuf {
+        self.root.join("smtp/messages")
+    }
+
     pub fn sent_messages(&self) -> Vec<Vec<u8>> {
         let dir = self.root.join("smtp/messages");
         let mut names: Vec<PathBuf> = fs::read_dir(&dir)
