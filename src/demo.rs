@@ -192,7 +192,10 @@ dir = "{templates}"
                 d.kind,
                 d.id,
                 d.to_name,
-                d.due_at,
+                d.due_at.parse::<Timestamp>().map_or(d.due_at.clone(), |t| t
+                    .to_zoned_datetime(self.cfg.tz.clone())
+                    .strftime("%Y-%m-%d %H:%M %Z")
+                    .to_string()),
                 d.reason
             )?;
         }
