@@ -84,19 +84,7 @@ impl<'a> Looks<'a> {
                 )));
             }
         };
-        if new == 0 {
-            return Ok(Verdict::Proceed);
-        }
-        tracing::info!(
-            new,
-            draft = d.id,
-            "new mail during the batch; planning again"
-        );
-        let plan = crate::followup::bring_current(store, self.cfg, self.now)?;
-        if let Some((_, why)) = plan.superseded.iter().find(|(id, _)| *id == d.id) {
-            return Ok(Verdict::Supersede(why.clone()));
-        }
-        crate::send::replied_since(store, d)
+        crate::send::after_new_mail(store, self.cfg, self.now, d, new)
     }
 
     /// Reads the watched folders again (not Sent); returns how many messages were new.

@@ -372,19 +372,7 @@ impl LookBefore<'_> {
                 }
             }
         }
-        if new == 0 {
-            return Ok(Verdict::Proceed);
-        }
-        tracing::info!(
-            new,
-            draft = d.id,
-            "new mail just before sending; planning again"
-        );
-        let (plan, _) = crate::followup::plan_changed(store, self.cfg, self.now)?;
-        if let Some((_, why)) = plan.superseded.iter().find(|(id, _)| *id == d.id) {
-            return Ok(Verdict::Supersede(why.clone()));
-        }
-        crate::send::replied_since(store, d)
+        crate::send::after_new_mail(store, self.cfg, self.now, d, new)
     }
 }
 

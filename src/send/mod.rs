@@ -145,6 +145,32 @@ const CALENDAR_ANSWERS: &[InteractionKind] = &[
     InteractionKind::MeetingDeclined,
 ];
 
+/// What `new` messages, found by a look at the mailbox just before draft `d` goes out,
+/// mean for it: none, it goes; else the plan runs again (withdrawing what lost its
+/// reason) and the hard rule below is checked. The CLI's `send` and the daemon's turn
+/// both end their look here.
+pub fn after_new_mail(
+    store: &mut Store,
+    cfg: &Loaded,
+    now: Timestamp,
+    d: &Draft,
+    new: usize,
+) -> Result<Verdict> {
+    if new == 0 {
+        return Ok(Verdict::Proceed);
+    }
+    tracing::info!(
+        new,
+        draft = d.id,
+        "new mail just before sending; planning again"
+    );
+    let plan = crate::followup::bring_current(store, cfg, now)?;
+    if let Some((_, why)) = plan.superseded.iter().find(|(id, _)| *id == d.id) {
+        return Ok(Verdict::Supersede(why.clone()));
+    }
+    replied_since(store, d)
+}
+
 /// The hard rule: nothing goes to a contact who wrote since the draft was made. "Since"
 /// is by arrival: a message rapport first read after the draft was made counts, whatever
 /// its `Date:` says (written offline, a phone in the wrong zone).

@@ -24,7 +24,13 @@ mod test_layout;
 const MAX_FILE_LINES: usize = 800;
 const MAX_FN_LINES: usize = 80;
 
-fn src_files() -> Vec<PathBuf> {
+/// The repository's root.
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every `.rs` file below `dir`, sorted.
+fn rs_files(dir: &Path) -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = fs::read_dir(dir) else {
             return;
@@ -39,8 +45,13 @@ fn src_files() -> Vec<PathBuf> {
         }
     }
     let mut out = Vec::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+    walk(dir, &mut out);
     out.sort();
+    out
+}
+
+fn src_files() -> Vec<PathBuf> {
+    let out = rs_files(&root().join("src"));
     assert!(out.len() > 50, "found only {} source files", out.len());
     out
 }

@@ -180,6 +180,18 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
     out
 }
 
+/// The `n` words of `s` after byte `at`, space-padded on both sides as the phrase sets
+/// match them: what a thanks word thanks for is read in the few words after it.
+fn words_after(s: &str, at: usize, n: usize) -> String {
+    let words: Vec<&str> = s
+        .get(at..)
+        .unwrap_or("")
+        .split_whitespace()
+        .take(n)
+        .collect();
+    format!(" {} ", words.join(" "))
+}
+
 /// Whether a dot after a number is an ordinal's ("am 14. Dezember", "den
 /// 3. maj", "le 2. point"): the word after it is a month or starts in
 /// lower case, so the sentence goes on.
@@ -511,10 +523,8 @@ fn thanks_in(s: &str) -> Option<Thanks> {
         });
     }
     for w in set(Cat::Thanks).hits(s) {
-        let rest = s.get(w.end..).unwrap_or("");
         // Look at the next few words only.
-        let window: Vec<&str> = rest.split_whitespace().take(10).collect();
-        let window = format!(" {} ", window.join(" "));
+        let window = words_after(s, w.end, 10);
         if set(Cat::ThanksExcluded).any(&window) {
             continue;
         }
@@ -564,16 +574,9 @@ fn is_pitch(sents: &[Sentence]) -> bool {
 /// whatever pleasantries it adds.
 fn is_receipt(sents: &[Sentence]) -> bool {
     sents.iter().any(|s| {
-        set(Cat::Thanks).hits(&s.text).any(|w| {
-            let rest: Vec<&str> = s
-                .text
-                .get(w.end..)
-                .unwrap_or("")
-                .split_whitespace()
-                .take(8)
-                .collect();
-            set(Cat::Receipt).any(&format!(" {} ", rest.join(" ")))
-        })
+        set(Cat::Thanks)
+            .hits(&s.text)
+            .any(|w| set(Cat::Receipt).any(&words_after(&s.text, w.end, 8)))
     })
 }
 
@@ -594,14 +597,7 @@ pub(crate) fn bare_thanks(text: &Reading) -> Option<String> {
         let w = set(Cat::Thanks).first(&s.text);
         match w {
             Some(w) if thanks.is_none() => {
-                let rest: Vec<&str> = s
-                    .text
-                    .get(w.end..)
-                    .unwrap_or("")
-                    .split_whitespace()
-                    .take(10)
-                    .collect();
-                if set(Cat::ThanksExcluded).any(&format!(" {} ", rest.join(" "))) {
+                if set(Cat::ThanksExcluded).any(&words_after(&s.text, w.end, 10)) {
                     return None;
                 }
                 thanks = Some(w.phrase.to_string());
@@ -683,14 +679,7 @@ pub(crate) fn is_bare_request(text: &Reading, phrase: &str) -> bool {
 pub(crate) fn thanks_word(text: &Reading) -> Option<String> {
     text.sents.iter().find_map(|s| {
         set(Cat::Thanks).hits(&s.text).find_map(|w| {
-            let window: Vec<&str> = s
-                .text
-                .get(w.end..)
-                .unwrap_or("")
-                .split_whitespace()
-                .take(10)
-                .collect();
-            let window = format!(" {} ", window.join(" "));
+            let window = words_after(&s.text, w.end, 10);
             set(Cat::ThanksObject)
                 .first(&window)
                 .map(|o| format!("{} … {}", w.phrase, o.phrase))

@@ -10,30 +10,12 @@
 //!
 //! Each rule has a self-test on a small sample that breaks it.
 
+use super::{root, rs_files};
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rs_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 struct Layout<'a> {
     file: &'a str,
@@ -106,9 +88,8 @@ fn check_source(file: &str, text: &str) -> Vec<String> {
 }
 
 fn scan() -> (usize, Vec<String>) {
-    let mut files = Vec::new();
-    rs_files(&root().join("src"), &mut files);
-    rs_files(&root().join("tests"), &mut files);
+    let mut files = rs_files(&root().join("src"));
+    files.extend(rs_files(&root().join("tests")));
     let mut found = Vec::new();
     for path in &files {
         let rel = path
@@ -194,8 +175,7 @@ fn unlisted_gaps(style: &str, files: &[(String, String)]) -> Vec<String> {
 
 #[test]
 fn only_the_listed_gaps_switch_missing_docs_off() {
-    let mut paths = Vec::new();
-    rs_files(&root().join("src"), &mut paths);
+    let paths = rs_files(&root().join("src"));
     let files: Vec<(String, String)> = paths
         .iter()
         .map(|p| {
