@@ -33,10 +33,53 @@ pub(super) fn date_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize,
     if let Some(d) = c.day_number(k) {
         return day_month_at(c, i, j, k, d, wd, r);
     }
-    if let Some(w) = wd {
+    if let Some(w) = wd
+        && lone_weekday_reads(c, i)
+    {
         return Some((next_weekday(r, w)?, j - i, Specificity::Weekday));
     }
     None
+}
+
+/// Words before a weekday abbreviation that make it one ("on Mon", "till Thu").
+const BEFORE_ABBREVIATION: &[&str] = &[
+    "on", "by", "until", "till", "til", "next", "this", "from", "before", "after", "or", "and",
+    "every", "back",
+];
+/// Words after a weekday abbreviation that keep it one ("Mon or Tue", "Fri at 3").
+const AFTER_ABBREVIATION: &[&str] = &[
+    "or",
+    "and",
+    "at",
+    "morning",
+    "afternoon",
+    "evening",
+    "am",
+    "pm",
+    "works",
+    "is",
+];
+
+/// Whether the weekday word at token `i`, with no date after it, names a day.
+/// A full name always does; a short abbreviation ("mon", "wed") only where it
+/// reads as one (punctuation or a time after it, "on" before it): otherwise
+/// it is a word of another language ("dès mon retour", "Mon calendrier").
+fn lone_weekday_reads(c: &Cursor<'_>, i: usize) -> bool {
+    let Some(w) = c.word(i) else {
+        return false;
+    };
+    if w.chars().count() > 3 {
+        return true;
+    }
+    let before = i
+        .checked_sub(1)
+        .and_then(|p| c.word(p))
+        .is_some_and(|b| BEFORE_ABBREVIATION.contains(&b));
+    let after = match c.word(i + 1) {
+        Some(a) => AFTER_ABBREVIATION.contains(&a),
+        None => true,
+    };
+    before || after
 }
 
 /// Month Day [, Year], the day at token `k` (after the month); the date

@@ -263,3 +263,33 @@ fn return_dates_in_every_language() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// A weekday abbreviation alone is a day only where it reads as one; the
+/// same letters in another language ("mon" is French for "my") are none.
+#[test]
+fn a_lone_weekday_abbreviation_needs_to_read_as_one() {
+    let r = date(2026, 12, 21); // a Monday
+    for text in [
+        "Je vous répondrai dès mon retour.",
+        "Mon calendrier est plein jusqu'à nouvel ordre.",
+        "mon agenda déborde",
+        "Wed like to meet",
+    ] {
+        assert_eq!(best(text, r), None, "{text:?}");
+    }
+    for (text, want) in [
+        ("back on Mon", date(2026, 12, 28)),
+        ("Mon or Tue works", date(2026, 12, 28)),
+        ("Thu at 3pm?", date(2026, 12, 24)),
+        ("How about Wed.", date(2026, 12, 23)),
+        ("Mon 4 Jan", date(2027, 1, 4)),
+        ("Monday works", date(2026, 12, 28)),
+        ("lundi matin", date(2026, 12, 28)),
+    ] {
+        assert_eq!(best(text, r), Some(want), "{text:?}");
+    }
+    // An out-of-office: "dès mon retour" is no return day; the range is.
+    let text =
+        "Je suis absente du 21 décembre au 3 janvier inclus. Je vous répondrai dès mon retour.";
+    assert_eq!(return_date(text, r).map(|f| f.date), Some(date(2027, 1, 4)));
+}
