@@ -42,6 +42,23 @@ static UNAVAILABLE: LazyLock<PhraseSet> = LazyLock::new(|| {
         "away",
         "out of the office",
         "won't",
+        "impossible",
+        "difficult",
+        "imposible",
+        "difícil",
+        "impossibile",
+        "difficile",
+        "impossível",
+        "unmöglich",
+        "schwierig",
+        "onmogelijk",
+        "moeilijk",
+        "omöjligt",
+        "svårt",
+        "umuligt",
+        "umulig",
+        "svært",
+        "vanskelig",
         "nicht",
         "pas",
         "no puedo",
@@ -339,6 +356,17 @@ fn deferral_with_date(sents: &[Sentence], r: Date) -> Option<Judgement> {
     None
 }
 
+/// The date of a deferral: the one in its own sentence, else in the next
+/// ("Ping me again. Maybe in March?"), before any elsewhere in the text ("I'm
+/// on leave until the end of January. Write to me in February?" is February).
+fn date_near(sents: &[Sentence], i: usize, r: Date) -> Option<Found> {
+    sents
+        .iter()
+        .skip(i)
+        .take(2)
+        .find_map(|s| dates::best_date(&s.text, r))
+}
+
 /// A concession ("I'd love to, but …") whose follow-up comes in the next
 /// sentences ("Let's keep in touch!") is a deferral, not a no.
 fn concession_follow_up(mut v: Judgement, next: &[Sentence], r: Date) -> Judgement {
@@ -453,12 +481,15 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
     let sents = &text.sents;
     let date = || dates::best_date(fresh, r);
 
-    let later = sents
-        .iter()
-        .find_map(|s| set(Cat::Later).hits(&s.text).find(|h| !negated(&s.text, h)));
-    if let Some(p) = later {
+    let later = sents.iter().enumerate().find_map(|(i, s)| {
+        set(Cat::Later)
+            .hits(&s.text)
+            .find(|h| !negated(&s.text, h))
+            .map(|h| (i, h))
+    });
+    if let Some((i, p)) = later {
         let mut j = Judgement::new(Intent::Later, p.phrase);
-        j.later_until = date();
+        j.later_until = date_near(sents, i, r).or_else(date);
         return j;
     }
     if let Some(j) = deferral_with_date(sents, r) {

@@ -59,6 +59,11 @@ pub(super) fn review(j: &mut Judgement, text: &Reading, r: Date) {
             if let Some(a) = acknowledgement(sents) {
                 j.add_doubt(format!("an acknowledgement (\"{a}\") beside the deferral"));
             }
+            if let Some(p) = undated_named_time(j, sents) {
+                j.add_doubt(format!(
+                    "a deferral to a named time (\"{p}\") no date was read from"
+                ));
+            }
         }
         Intent::Other => {}
     }
@@ -105,6 +110,32 @@ fn review_yes(j: &mut Judgement, sents: &[Sentence]) {
             "an acknowledgement (\"{a}\") beside the acceptance: perhaps the answer is still to come"
         ));
     }
+}
+
+/// Words that open a deferral to a named time: "nach den Feiertagen", "dopo
+/// le feste", "efter jul", "after the summer", "till hösten".
+const NAMED_TIME: &[&str] = &[
+    "after", "nach", "après", "después", "tras", "dopo", "depois", "após", "na", "efter", "etter",
+    "till", "til", "until", "bis", "hasta", "fino", "tot", "até",
+];
+
+/// The deferral to a named time ("after the summer") in a reading from which
+/// no date was read: the date the reply gives is missing.
+fn undated_named_time(j: &Judgement, sents: &[Sentence]) -> Option<String> {
+    if j.later_until.is_some() {
+        return None;
+    }
+    sents.iter().find_map(|s| {
+        set(Cat::Later)
+            .hits(&s.text)
+            .find(|h| {
+                h.phrase
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| NAMED_TIME.contains(&w))
+            })
+            .map(|h| h.phrase.to_string())
+    })
 }
 
 /// A yes phrase that can carry a reading alone: several words, a script

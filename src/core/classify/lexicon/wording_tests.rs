@@ -540,3 +540,84 @@ fn assistants_answer_for_someone() {
         ),
     ]);
 }
+
+/// A deferral keeps the date it names, in its own sentence before any other,
+/// in every language: a month after a preposition, a quarter; "impossible
+/// now, but …" defers (probe, issue 21).
+#[test]
+fn deferrals_keep_their_dates_in_every_language() {
+    check(&[
+        ("Let's pick this up after the holidays.", Later, Month(1)),
+        ("After the new year works better.", Later, Month(1)),
+        (
+            "Je suis en congé jusqu'à fin mars. Recontacte-moi en avril ?",
+            Later,
+            Month(4),
+        ),
+        (
+            "Ahora mismo imposible, pero escríbeme en abril y lo vemos.",
+            Later,
+            Month(4),
+        ),
+        (
+            "Março está uma loucura. Podemos falar em abril?",
+            Later,
+            Month(4),
+        ),
+        (
+            "Lige nu er det svært, men skriv igen i april.",
+            Later,
+            Month(4),
+        ),
+        ("Jag är upptagen nu, men skriv igen i maj.", Later, Month(5)),
+        (
+            "Adesso è un periodo pieno, ricontattami ad aprile.",
+            Later,
+            Month(4),
+        ),
+        ("Busy until Q2 - ping me then.", Later, Day(2027, 4, 1)),
+        (
+            "Q3 planning eats everything until then, so ping me in May.",
+            Later,
+            Month(5),
+        ),
+        // Traps: an answer is no deferral, an English "I may" no month.
+        ("Yes! I may be a few minutes late though.", Yes, Any),
+        ("Ahora mismo no puedo, lo siento.", No, Any),
+    ]);
+}
+
+/// A deferral to a named time no date is read from ("nach den Feiertagen",
+/// "dopo le feste") is a later, never vouched for: the date it gives is missing.
+#[test]
+fn undated_deferrals_to_a_named_time_are_doubted() {
+    let mut bad = Vec::new();
+    for text in [
+        "Gern, aber erst nach den Feiertagen – meld dich dann nochmal!",
+        "Reparlons-en après les fêtes.",
+        "Hablamos después de las fiestas.",
+        "Sentiamoci dopo le feste.",
+        "Falamos depois das festas.",
+        "Laten we na de feestdagen bellen.",
+        "Vi hörs efter helgerna.",
+        "Lad os tage det efter jul.",
+        "Vi tar det etter nyttår.",
+        "Let's pick this up after the summer.",
+    ] {
+        let j = judge(&Reading::new(text), r());
+        if j.intent != Later || j.sure() {
+            bad.push(format!("{text:?}: {:?} {:?}", j.intent, j.doubts));
+        }
+    }
+    // A deferral with its date, or one that names no time, stays sure.
+    for text in [
+        "Let's pick this up after the holidays.",
+        "Not right now, maybe later.",
+    ] {
+        let j = judge(&Reading::new(text), r());
+        if j.intent != Later || !j.sure() {
+            bad.push(format!("{text:?}: {:?} {:?}", j.intent, j.doubts));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
