@@ -236,6 +236,22 @@ fn a_promise_in_a_thank_you_is_no_acknowledgement() {
     });
 }
 
+/// A figure claimed beside an ask ("cut costs by 40%") is what pitches say:
+/// the request is not vouched for.
+#[test]
+fn a_request_beside_a_percentage_is_unsure() {
+    ctx_with(|ctx| {
+        let body = "Hi, our tool cut onboarding time by 40% for a team in Berlin. Would you have 20 minutes for a call next week?";
+        let c = classify(&mail("Quick chat?", false, body), ctx);
+        assert_eq!(c.label, Label::MeetingRequest, "{:?}", c.evidence);
+        assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+        assert!(has_evidence(&c, "a figure claimed (\"40%\")"));
+        let body = "Hi, would you have 20 minutes for a call next week? I'd love to hear how you got into product.";
+        let c = classify(&mail("Quick chat?", false, body), ctx);
+        assert_eq!(c.certainty, Certainty::Sure, "{:?}", c.evidence);
+    });
+}
+
 #[test]
 fn a_language_without_a_word_list_is_unsure() {
     ctx_with(|ctx| {

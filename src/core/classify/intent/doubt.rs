@@ -249,8 +249,9 @@ pub(super) fn contrast_then_negation(sents: &[Sentence]) -> Option<Judgement> {
     })
 }
 
-/// Sales or bulk wording in the text ("unsubscribe", "our services"), or
-/// three links or more: a thanks or a request in it is not vouched for.
+/// Sales or bulk wording in the text ("unsubscribe", "our services"), a
+/// percentage, or three links or more: a thanks or a request in it is not
+/// vouched for.
 pub(crate) fn sales_like(text: &Reading) -> Option<String> {
     if let Some(h) = text
         .sents
@@ -259,9 +260,24 @@ pub(crate) fn sales_like(text: &Reading) -> Option<String> {
     {
         return Some(format!("sales wording (\"{}\")", h.phrase));
     }
+    if let Some(p) = percentage(&text.unwrapped) {
+        return Some(format!("a figure claimed (\"{p}\")"));
+    }
     let links =
         text.unwrapped.matches("http://").count() + text.unwrapped.matches("https://").count();
     (links >= 3).then(|| format!("{links} links"))
+}
+
+/// A percentage in the text ("by 40%", "30 %"): what pitches promise.
+fn percentage(text: &str) -> Option<String> {
+    let i = text.find('%')?;
+    let before = text.get(..i)?.trim_end();
+    let digits: String = before
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    (!digits.is_empty()).then(|| format!("{}%", digits.chars().rev().collect::<String>()))
 }
 
 /// Whether the object of a thanks phrase is one any form letter names ("your time").

@@ -621,3 +621,38 @@ fn undated_deferrals_to_a_named_time_are_doubted() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// A cold pitch asks for minutes too: what it says of its customers and
+/// results makes it a pitch, in every language; a person's cold ask stays a
+/// request (probe, issue 21).
+#[test]
+fn pitches_are_no_requests_in_every_language() {
+    let mut bad = Vec::new();
+    for pitch in [
+        "Teams like yours use HireFlow to cut time-to-hire by 40%. Do you have 15 minutes next week?",
+        "We help companies like yours reduce costs. Would you have 20 minutes for a call?",
+        "Our customers double their pipeline. Could we book a quick demo on Tuesday?",
+        "Unternehmen wie Ihres senken damit die Kosten. Hätten Sie 15 Minuten für ein Gespräch?",
+        "Des entreprises comme la vôtre nous font confiance. Auriez-vous 15 minutes pour un appel ?",
+        "Empresas como la suya ya lo usan. ¿Tendría 15 minutos para una llamada?",
+        "Aziende come la sua lo usano già. Avrebbe 15 minuti per una chiamata?",
+        "Bedrijven zoals het uwe gebruiken het al. Heeft u 15 minuten voor een gesprek?",
+        "Empresas como a sua já usam. Teria 15 minutos para uma conversa?",
+        "Våra kunder sparar tid. Har du tid för ett kort samtal nästa vecka?",
+    ] {
+        if let Some(p) = request_phrase(&Reading::new(pitch)) {
+            bad.push(format!("{pitch:?} read as a request ({p:?})"));
+        }
+    }
+    for ask in [
+        "Maya suggested I reach out. Would you be open to a 20-minute call in January?",
+        "I'm moving into product from consulting. Could I borrow 20 minutes to hear how you did it?",
+        "Our team loved your talk. Would you have time for a coffee next week?",
+        "Wir hatten uns auf dem Barcamp unterhalten. Hättest du Lust auf einen Kaffee?",
+    ] {
+        if request_phrase(&Reading::new(ask)).is_none() {
+            bad.push(format!("not read as a request: {ask:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
