@@ -11,91 +11,23 @@
 //!
 //! Order: a deferral first (it often contains a "not"), then "not X, but Y"
 //! with a date, then the clause-by-clause reading (no beats yes across
-//! sentences), then a bare proposal of a date (later with that date).
-
-use std::sync::LazyLock;
+//! sentences), then a bare proposal of a date (later with that date, or a yes
+//! with a time when the day is near: [`deferral`]).
 
 use jiff::civil::Date;
 
 use super::Intent;
 use super::dates::{self, Found};
-use super::lexicon::{Cat, Hit, PhraseSet, set};
+use super::lexicon::{Cat, Hit, set};
 use super::text::normalise_for_match;
 
 mod cues;
+mod deferral;
 mod doubt;
+mod mend;
+use deferral::{after_word, date_near, deferral_with_date, proposed_date};
 pub(crate) use doubt::{contrast_after_thanks, sales_like};
-
-/// Words that mark unavailability, for "not X, but Y" deferrals.
-static UNAVAILABLE: LazyLock<PhraseSet> = LazyLock::new(|| {
-    PhraseSet::from_list(&[
-        "not",
-        "can't",
-        "cannot",
-        "unable",
-        "busy",
-        "swamped",
-        "slammed",
-        "booked",
-        "traveling",
-        "travelling",
-        "away",
-        "out of the office",
-        "won't",
-        "impossible",
-        "difficult",
-        "imposible",
-        "difícil",
-        "impossibile",
-        "difficile",
-        "impossível",
-        "unmöglich",
-        "schwierig",
-        "onmogelijk",
-        "moeilijk",
-        "omöjligt",
-        "svårt",
-        "umuligt",
-        "umulig",
-        "svært",
-        "vanskelig",
-        "nicht",
-        "pas",
-        "no puedo",
-        "niet",
-        "non",
-        "não",
-        "inte",
-        "ikke",
-    ])
-});
-/// What offers the alternative in "not X, but Y".
-static ALTERNATIVE: LazyLock<PhraseSet> = LazyLock::new(|| {
-    PhraseSet::from_list(&[
-        "but",
-        "however",
-        "how about",
-        "what about",
-        "maybe",
-        "perhaps",
-        "could we",
-        "can we",
-        "would",
-        "i can do",
-        "i could do",
-        "instead",
-        "aber",
-        "sondern",
-        "mais",
-        "plutôt",
-        "pero",
-        "sino",
-        "maar",
-        "ma",
-        "mas",
-        "men",
-    ])
-});
+use mend::mend_contractions;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Judgement {
@@ -175,7 +107,7 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
         if is_terminator(prev, c, next) && !ordinal {
             if !cur.trim().is_empty() {
                 out.push(Sentence {
-                    text: normalise_for_match(&cur),
+                    text: mend_contractions(&normalise_for_match(&cur)),
                     question: matches!(c, '?' | '？'),
                 });
             }
@@ -190,7 +122,7 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
     }
     if !cur.trim().is_empty() {
         out.push(Sentence {
-            text: normalise_for_match(&cur),
+            text: mend_contractions(&normalise_for_match(&cur)),
             question: false,
         });
     }
@@ -320,51 +252,6 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
         }
         None => Some(Judgement::new(Intent::No, phrase).doubt(CONCEDED)),
     }
-}
-
-/// "not X, but Y" with a date in Y's sentence or the next one: later, with the
-/// date offered (not the one declined).
-fn deferral_with_date(sents: &[Sentence], r: Date) -> Option<Judgement> {
-    for (i, s) in sents.iter().enumerate() {
-        let Some(neg) = UNAVAILABLE.first(&s.text) else {
-            continue;
-        };
-        let next = sents.get(i + 1);
-        let this_alt = ALTERNATIVE.hits(&s.text).find(|a| a.start > neg.start);
-        let next_alt = next.and_then(|n| ALTERNATIVE.first(&n.text));
-        let Some(alt) = this_alt.or(next_alt) else {
-            continue;
-        };
-        // The date is read after the alternative word: "not the 2nd but the 4th".
-        let window = match this_alt {
-            Some(a) => format!(
-                "{} {}",
-                s.text.get(a.start..).unwrap_or(""),
-                next.map_or("", |n| n.text.as_str())
-            ),
-            None => next.map_or(String::new(), |n| n.text.clone()),
-        };
-        if let Some(found) = dates::best_date(&window, r) {
-            let mut j = Judgement::new(
-                Intent::Later,
-                format!("{} … {} {}", neg.phrase, alt.phrase, found.text),
-            );
-            j.later_until = Some(found);
-            return Some(j);
-        }
-    }
-    None
-}
-
-/// The date of a deferral: the one in its own sentence, else in the next
-/// ("Ping me again. Maybe in March?"), before any elsewhere in the text ("I'm
-/// on leave until the end of January. Write to me in February?" is February).
-fn date_near(sents: &[Sentence], i: usize, r: Date) -> Option<Found> {
-    sents
-        .iter()
-        .skip(i)
-        .take(2)
-        .find_map(|s| dates::best_date(&s.text, r))
 }
 
 /// A concession ("I'd love to, but …") whose follow-up comes in the next
@@ -505,9 +392,14 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
     if let Some(p) = proposal
         && let Some(found) = date()
     {
-        let mut j = Judgement::new(Intent::Later, format!("{} {}", p.phrase, found.text));
-        j.later_until = Some(found);
-        return j;
+        // "after the 15th", "ab dem 15.", "a partir del 15": a day after which
+        // to come back, however near.
+        let after = sents.iter().any(|s| {
+            set(Cat::Proposal)
+                .hits(&s.text)
+                .any(|h| after_word(h.phrase))
+        });
+        return proposed_date(p.phrase, found, after, r);
     }
     if let Some(a) = doubt::acknowledgement(sents) {
         let mut j = Judgement::new(Intent::Other, format!("acknowledgement \"{a}\""));

@@ -656,3 +656,62 @@ fn pitches_are_no_requests_in_every_language() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// Formal and conditional acceptances, refusals of the moment, phone typing
+/// without apostrophes and a day proposed soon, in every language, with the
+/// traps (probe, issue 21).
+#[test]
+fn formal_yeses_and_refusals_of_the_moment() {
+    check(&[
+        ("Dear Sam, I would be pleased to meet.", Yes, Any),
+        ("I'd be honoured - Thursday suits.", Yes, Any),
+        ("Je serais ravie d'échanger avec vous.", Yes, Any),
+        ("Ich würde mich freuen, Dienstag passt.", Yes, Any),
+        ("Sarei felice di sentirti giovedì.", Yes, Any),
+        ("Sería un placer, ¿el martes?", Yes, Any),
+        ("Seria um prazer conversar.", Yes, Any),
+        ("Ik zou het leuk vinden om te bellen.", Yes, Any),
+        ("Now's really not a good time, I'm afraid.", No, Any),
+        ("Ce n'est pas le bon moment pour moi.", No, Any),
+        ("Gerade ist kein guter Zeitpunkt, sorry.", No, Any),
+        ("No es un buen momento, lo siento.", No, Any),
+        ("Ti ringrazio, ma purtroppo non riesco.", No, Any),
+        ("Não tenho disponibilidade para isso.", No, Any),
+        ("Ik heb hier helaas geen tijd voor.", No, Any),
+        ("sorry cant make it work", No, Any),
+        ("i wont be able to, sorry", No, Any),
+        ("How about Wednesday the 10th at 4pm?", Yes, Undated),
+        ("Wie wäre es mit Donnerstag, 4. Februar?", Yes, Undated),
+        // Traps: a contrast governs, "after" defers, far is later.
+        (
+            "I'd be pleased to help, but I'm not the right person.",
+            No,
+            Any,
+        ),
+        (
+            "Next week is not a good time, but the week after works for me.",
+            Yes,
+            Any,
+        ),
+        ("Not a good time now - ping me in March.", Later, Month(3)),
+        ("How about after the 10th?", Later, Day(2027, 2, 10)),
+        ("How about Wednesday 31 March?", Later, Day(2027, 3, 31)),
+    ]);
+    // A job application's form letter thanks for what a thank-you does not.
+    for letter in [
+        "Thank you for your time and interest in the Senior Product Manager role.",
+        "Vielen Dank für Ihre Bewerbung und Ihre Zeit.",
+        "Merci pour votre candidature et votre temps.",
+    ] {
+        assert!(
+            thanks_phrase(&Reading::new(letter)).is_none(),
+            "{letter:?} read as a thank-you"
+        );
+    }
+    assert!(
+        thanks_phrase(&Reading::new(
+            "Thank you for your time and your advice yesterday."
+        ))
+        .is_some()
+    );
+}
