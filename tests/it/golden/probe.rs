@@ -8,6 +8,24 @@ fn probe_dir() -> PathBuf {
     fixtures_dir().join("probe")
 }
 
+/// The context of the other golden sets, read on 1 March 2027: the probe
+/// mail is dated December 2026 to February 2027, and rapport reads mail after
+/// it arrives (a Date header after `now` is not trusted as the reference for
+/// relative dates, which would then be read against `now`).
+fn with_probe_ctx<T>(f: impl FnOnce(&Context<'_>) -> T) -> T {
+    let users = vec!["sam.rivera@example.com".to_string()];
+    let reader = Reader::shipped().expect("the shipped reader parses");
+    let ctx = Context {
+        now: "2027-03-01T12:00:00Z".parse().expect("valid timestamp"),
+        user_addresses: &users,
+        sent_message_ids: &sent,
+        default_tz: jiff::tz::TimeZone::get("Europe/Berlin")
+            .expect("Europe/Berlin in the tz database"),
+        reader: Some(&reader),
+    };
+    f(&ctx)
+}
+
 /// Whether `got` is one of the `|`-separated answers a careful human accepts.
 fn accepts(expected: &str, got: &str) -> bool {
     expected.split('|').any(|e| e == got)
@@ -60,7 +78,7 @@ fn probe_set_sure_readings_are_right() {
     let (mut n, mut right, mut sure, mut sure_right, mut unsure) = (0, 0, 0, 0, 0);
     let (mut wrong, mut notes) = (Vec::new(), Vec::new());
     let mut listed = Vec::new();
-    with_ctx(|ctx| {
+    with_probe_ctx(|ctx| {
         for line in labels
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
