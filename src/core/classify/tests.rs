@@ -249,6 +249,15 @@ fn a_request_beside_a_percentage_is_unsure() {
         let body = "Hi, would you have 20 minutes for a call next week? I'd love to hear how you got into product.";
         let c = classify(&mail("Quick chat?", false, body), ctx);
         assert_eq!(c.certainty, Certainty::Sure, "{:?}", c.evidence);
+        // What a pitch says of its customers casts the same doubt, and no more:
+        // a thank-you that names them is still a thank-you.
+        let body = "Our clients love it. Would you have 20 minutes for a call next week?";
+        let c = classify(&mail("Quick chat?", false, body), ctx);
+        assert_eq!(c.label, Label::MeetingRequest, "{:?}", c.evidence);
+        assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+        let body = "Thanks for the chat yesterday - I'll send over the case study we discussed.";
+        let c = classify(&mail("Thanks", false, body), ctx);
+        assert_eq!(c.label, Label::ThankYou, "{:?}", c.evidence);
     });
 }
 

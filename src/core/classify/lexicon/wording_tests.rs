@@ -631,14 +631,14 @@ fn pitches_are_no_requests_in_every_language() {
     for pitch in [
         "Teams like yours use HireFlow to cut time-to-hire by 40%. Do you have 15 minutes next week?",
         "We help companies like yours reduce costs. Would you have 20 minutes for a call?",
-        "Our customers double their pipeline. Could we book a quick demo on Tuesday?",
+        "Companies like yours double their pipeline. Could we book a quick demo on Tuesday?",
         "Unternehmen wie Ihres senken damit die Kosten. Hätten Sie 15 Minuten für ein Gespräch?",
         "Des entreprises comme la vôtre nous font confiance. Auriez-vous 15 minutes pour un appel ?",
         "Empresas como la suya ya lo usan. ¿Tendría 15 minutos para una llamada?",
         "Aziende come la sua lo usano già. Avrebbe 15 minuti per una chiamata?",
         "Bedrijven zoals het uwe gebruiken het al. Heeft u 15 minuten voor een gesprek?",
         "Empresas como a sua já usam. Teria 15 minutos para uma conversa?",
-        "Våra kunder sparar tid. Har du tid för ett kort samtal nästa vecka?",
+        "Företag som ert sparar tid. Har du tid för ett kort samtal nästa vecka?",
     ] {
         if let Some(p) = request_phrase(&Reading::new(pitch)) {
             bad.push(format!("{pitch:?} read as a request ({p:?})"));
