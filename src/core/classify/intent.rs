@@ -376,7 +376,7 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
     });
     if let Some((i, p)) = later {
         let mut j = Judgement::new(Intent::Later, p.phrase);
-        j.later_until = date_near(sents, i, r).or_else(date);
+        j.later_until = date_near(sents, i, p.start, r).or_else(date);
         return j;
     }
     if let Some(j) = deferral_with_date(sents, r) {

@@ -116,15 +116,23 @@ pub(super) fn deferral_with_date(sents: &[Sentence], r: Date) -> Option<Judgemen
     None
 }
 
-/// The date of a deferral: the one in its own sentence, else in the next
-/// ("Ping me again. Maybe in March?"), before any elsewhere in the text ("I'm
-/// on leave until the end of January. Write to me in February?" is February).
-pub(super) fn date_near(sents: &[Sentence], i: usize, r: Date) -> Option<Found> {
-    sents
-        .iter()
-        .skip(i)
-        .take(2)
-        .find_map(|s| dates::best_date(&s.text, r))
+/// The date of a deferral whose phrase starts at byte `at` of sentence `i`:
+/// the one from the phrase on ("Busy in January - ping me in March" is March),
+/// else elsewhere in its sentence, else in the next ("Ping me again. Maybe in
+/// March?"), before any elsewhere in the text ("I'm on leave until the end of
+/// January. Write to me in February?" is February).
+pub(super) fn date_near(sents: &[Sentence], i: usize, at: usize, r: Date) -> Option<Found> {
+    let s = sents.get(i)?;
+    s.text
+        .get(at..)
+        .and_then(|rest| dates::best_date(rest, r))
+        .or_else(|| {
+            sents
+                .iter()
+                .skip(i)
+                .take(2)
+                .find_map(|s| dates::best_date(&s.text, r))
+        })
 }
 
 /// Proposal words that mean "after" or "from": the date they name is one to

@@ -576,6 +576,17 @@ fn deferrals_keep_their_dates_in_every_language() {
             Month(4),
         ),
         ("Busy until Q2 - ping me then.", Later, Day(2027, 4, 1)),
+        ("Busy in May - ping me in June.", Later, Month(6)),
+        (
+            "Mon agenda est plein en avril, recontacte-moi en juin.",
+            Later,
+            Month(6),
+        ),
+        (
+            "Let's talk after the holidays, maybe Tuesday 12 January?",
+            Later,
+            Day(2028, 1, 12),
+        ),
         (
             "Q3 planning eats everything until then, so ping me in May.",
             Later,
