@@ -186,6 +186,14 @@ fn negated(s: &str, h: &Hit<'_>) -> bool {
     set(Cat::Negation).any(&window)
 }
 
+/// Whether an acceptance hit lies inside words of another language that
+/// accept nothing (Italian "prima di" holds Dutch "prima").
+fn within_not_acceptance(s: &str, h: &Hit<'_>) -> bool {
+    cues::cue(cues::Cue::NotAcceptance)
+        .hits(s)
+        .any(|n| n.start <= h.start && n.end >= h.end)
+}
+
 /// The part of a question sentence that is the question: its last clause.
 /// Clauses before a comma ("Sounds good, does 3pm work?") still answer.
 fn answering_part(s: &Sentence) -> &str {
@@ -214,7 +222,7 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
     let contrast_after = |at: usize| contrasts.iter().find(|c| c.start >= at);
     let yes: Vec<Hit<'_>> = set(Cat::Yes)
         .hits(text)
-        .filter(|h| !negated(text, h))
+        .filter(|h| !negated(text, h) && !within_not_acceptance(text, h))
         .collect();
     let no: Vec<Hit<'_>> = set(Cat::No).hits(text).collect();
     // The governing acceptance is one no contrast follows.

@@ -15,7 +15,7 @@
 use jiff::civil::Date;
 
 use super::cues::{Cue, cue};
-use super::{Judgement, Reading, Sentence, answering_part, negated};
+use super::{Judgement, Reading, Sentence, answering_part, negated, within_not_acceptance};
 use crate::core::classify::Intent;
 use crate::core::classify::dates;
 use crate::core::classify::lexicon::{Cat, Hit, set};
@@ -82,7 +82,7 @@ fn review_yes(j: &mut Judgement, sents: &[Sentence]) {
             let part = answering_part(s);
             set(Cat::Yes)
                 .hits(part)
-                .filter(move |h| !negated(part, h))
+                .filter(move |h| !negated(part, h) && !within_not_acceptance(part, h))
                 .map(move |h| (i, s, h))
         })
         .collect();
@@ -166,7 +166,7 @@ fn negated_yes(sents: &[Sentence]) -> Option<String> {
         let part = answering_part(s);
         set(Cat::Yes)
             .hits(part)
-            .find(|h| negated(part, h))
+            .find(|h| negated(part, h) && !within_not_acceptance(part, h))
             .map(|h| h.phrase.to_string())
     })
 }
@@ -180,7 +180,7 @@ fn plain_yes(sents: &[Sentence]) -> Option<String> {
         }
         set(Cat::Yes)
             .hits(part)
-            .find(|h| !negated(part, h) && strong(part, h))
+            .find(|h| !negated(part, h) && !within_not_acceptance(part, h) && strong(part, h))
             .map(|h| h.phrase.to_string())
     })
 }

@@ -726,3 +726,39 @@ fn formal_yeses_and_refusals_of_the_moment() {
         .is_some()
     );
 }
+
+/// A yes mentioned, not said ("before I say yes or no"), in every language:
+/// no acceptance (probe, issue 21).
+#[test]
+fn a_yes_mentioned_is_no_yes() {
+    check(&[
+        (
+            "Before I say yes or no, tell me more about what you have in mind.",
+            Other,
+            Any,
+        ),
+        ("Bevor ich ja oder nein sage, erzähl mir mehr.", Other, Any),
+        ("Avant de dire oui ou non, dis-m'en plus.", Other, Any),
+        ("Antes de decir sí o no, cuéntame más.", Other, Any),
+        ("Prima di dire sì o no, dimmi di più.", Other, Any),
+        ("Antes de dizer sim ou não, conta-me mais.", Other, Any),
+        ("Voordat ik ja of nee zeg, vertel me meer.", Other, Any),
+        ("Innan jag säger ja eller nej, berätta mer.", Other, Any),
+        // Italian "prima di" (before) holds Dutch "prima" (fine) and accepts nothing.
+        (
+            "Prima di fissare, mi dici di cosa vuoi parlare?",
+            Other,
+            Any,
+        ),
+        ("Prima o poi ci sentiamo.", Other, Any),
+        // Traps: a yes said stays one.
+        (
+            "Yes, happy to. Or Thursday, if that suits you better.",
+            Yes,
+            Any,
+        ),
+        ("Oui, avec plaisir, ou alors mardi.", Yes, Any),
+        ("Prima, donderdag komt goed uit.", Yes, Any),
+        ("Prima di tutto grazie: volentieri!", Yes, Any),
+    ]);
+}
