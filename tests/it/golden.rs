@@ -25,6 +25,7 @@ use rapport::core::classify::model::Reader;
 use rapport::core::classify::{Classification, Context, Label, classify};
 
 mod certainty;
+mod probe;
 
 /// Corpus files whose manifest label we knowingly do not produce, with the
 /// reason. Keep this short; each entry must still disagree (checked).

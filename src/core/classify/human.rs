@@ -40,13 +40,16 @@ pub(super) fn read_human(
     if read_request(mail, ctx, &text, reply, &judgement, &mut c) {
         return c;
     }
-    if !judgement.acknowledgement
+    // An acknowledgement ("ich melde mich", "I'll get back to you") keeps a
+    // reply from being a thank-you: the answer is still to come. In a message
+    // that answers nothing it is a promise made after the meeting.
+    if (!judgement.acknowledgement || !reply)
         && let Some(t) = intent::thanks_phrase(&text)
     {
         if !matches!(judgement.intent, Intent::No | Intent::Later) {
             let why = format!("thanks for the time: \"{}\"", t.phrase);
             let doubts = thanks_doubts(mail, &c, &text, &t, &judgement, reply);
-            return thank_you(mail, ctx, c, why, &judgement, doubts);
+            return thank_you(mail, ctx, c, why, doubts);
         }
         c.evidence.push(ev(
             "phrase",
@@ -61,14 +64,7 @@ pub(super) fn read_human(
         && let Some(t) = intent::bare_thanks(&text)
     {
         let doubts = vec!["a short thanks with nothing else".to_string()];
-        return thank_you(
-            mail,
-            ctx,
-            c,
-            format!("only thanks: \"{t}\""),
-            &judgement,
-            doubts,
-        );
+        return thank_you(mail, ctx, c, format!("only thanks: \"{t}\""), doubts);
     }
 
     if reply {
@@ -266,21 +262,20 @@ fn human_reply(
     mark_unsure(c, &doubts);
 }
 
+/// A thank-you: no intent (it answers no request; an acceptance in it, "à
+/// bientôt", "let's do it again", is about the next meeting), its doubts as
+/// evidence lines.
 fn thank_you(
     mail: &mime::Mail,
     ctx: &Context<'_>,
     mut c: Classification,
     why: String,
-    judgement: &intent::Judgement,
     doubts: Vec<String>,
 ) -> Classification {
     c.label = Label::ThankYou;
     c.evidence.push(ev("phrase", why));
     if c.envelope.from_user {
         c.evidence.push(ev("header", "sent by the user"));
-    }
-    if judgement.intent == Intent::Yes {
-        c.intent = Some(Intent::Yes);
     }
     mark_unsure(&mut c, &doubts);
     add_sent_evidence(mail, ctx, &mut c);

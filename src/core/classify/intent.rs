@@ -11,74 +11,23 @@
 //!
 //! Order: a deferral first (it often contains a "not"), then "not X, but Y"
 //! with a date, then the clause-by-clause reading (no beats yes across
-//! sentences), then a bare proposal of a date (later with that date).
-
-use std::sync::LazyLock;
+//! sentences), then a bare proposal of a date (later with that date, or a yes
+//! with a time when the day is near: [`deferral`]).
 
 use jiff::civil::Date;
 
 use super::Intent;
 use super::dates::{self, Found};
-use super::lexicon::{Cat, Hit, PhraseSet, set};
+use super::lexicon::{Cat, Hit, set};
 use super::text::normalise_for_match;
 
 mod cues;
+mod deferral;
 mod doubt;
+mod mend;
+use deferral::{after_word, date_near, deferral_with_date, proposed_date};
 pub(crate) use doubt::{contrast_after_thanks, sales_like};
-
-/// Words that mark unavailability, for "not X, but Y" deferrals.
-static UNAVAILABLE: LazyLock<PhraseSet> = LazyLock::new(|| {
-    PhraseSet::from_list(&[
-        "not",
-        "can't",
-        "cannot",
-        "unable",
-        "busy",
-        "swamped",
-        "slammed",
-        "booked",
-        "traveling",
-        "travelling",
-        "away",
-        "out of the office",
-        "won't",
-        "nicht",
-        "pas",
-        "no puedo",
-        "niet",
-        "non",
-        "não",
-        "inte",
-        "ikke",
-    ])
-});
-/// What offers the alternative in "not X, but Y".
-static ALTERNATIVE: LazyLock<PhraseSet> = LazyLock::new(|| {
-    PhraseSet::from_list(&[
-        "but",
-        "however",
-        "how about",
-        "what about",
-        "maybe",
-        "perhaps",
-        "could we",
-        "can we",
-        "would",
-        "i can do",
-        "i could do",
-        "instead",
-        "aber",
-        "sondern",
-        "mais",
-        "plutôt",
-        "pero",
-        "sino",
-        "maar",
-        "ma",
-        "mas",
-        "men",
-    ])
-});
+use mend::mend_contractions;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Judgement {
@@ -158,7 +107,7 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
         if is_terminator(prev, c, next) && !ordinal {
             if !cur.trim().is_empty() {
                 out.push(Sentence {
-                    text: normalise_for_match(&cur),
+                    text: mend_contractions(&normalise_for_match(&cur)),
                     question: matches!(c, '?' | '？'),
                 });
             }
@@ -173,7 +122,7 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
     }
     if !cur.trim().is_empty() {
         out.push(Sentence {
-            text: normalise_for_match(&cur),
+            text: mend_contractions(&normalise_for_match(&cur)),
             question: false,
         });
     }
@@ -249,6 +198,14 @@ fn negated(s: &str, h: &Hit<'_>) -> bool {
     set(Cat::Negation).any(&window)
 }
 
+/// Whether an acceptance hit lies inside words of another language that
+/// accept nothing (Italian "prima di" holds Dutch "prima").
+fn within_not_acceptance(s: &str, h: &Hit<'_>) -> bool {
+    cues::cue(cues::Cue::NotAcceptance)
+        .hits(s)
+        .any(|n| n.start <= h.start && n.end >= h.end)
+}
+
 /// The part of a question sentence that is the question: its last clause.
 /// Clauses before a comma ("Sounds good, does 3pm work?") still answer.
 fn answering_part(s: &Sentence) -> &str {
@@ -277,7 +234,7 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
     let contrast_after = |at: usize| contrasts.iter().find(|c| c.start >= at);
     let yes: Vec<Hit<'_>> = set(Cat::Yes)
         .hits(text)
-        .filter(|h| !negated(text, h))
+        .filter(|h| !negated(text, h) && !within_not_acceptance(text, h))
         .collect();
     let no: Vec<Hit<'_>> = set(Cat::No).hits(text).collect();
     // The governing acceptance is one no contrast follows.
@@ -315,40 +272,6 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
         }
         None => Some(Judgement::new(Intent::No, phrase).doubt(CONCEDED)),
     }
-}
-
-/// "not X, but Y" with a date in Y's sentence or the next one: later, with the
-/// date offered (not the one declined).
-fn deferral_with_date(sents: &[Sentence], r: Date) -> Option<Judgement> {
-    for (i, s) in sents.iter().enumerate() {
-        let Some(neg) = UNAVAILABLE.first(&s.text) else {
-            continue;
-        };
-        let next = sents.get(i + 1);
-        let this_alt = ALTERNATIVE.hits(&s.text).find(|a| a.start > neg.start);
-        let next_alt = next.and_then(|n| ALTERNATIVE.first(&n.text));
-        let Some(alt) = this_alt.or(next_alt) else {
-            continue;
-        };
-        // The date is read after the alternative word: "not the 2nd but the 4th".
-        let window = match this_alt {
-            Some(a) => format!(
-                "{} {}",
-                s.text.get(a.start..).unwrap_or(""),
-                next.map_or("", |n| n.text.as_str())
-            ),
-            None => next.map_or(String::new(), |n| n.text.clone()),
-        };
-        if let Some(found) = dates::best_date(&window, r) {
-            let mut j = Judgement::new(
-                Intent::Later,
-                format!("{} … {} {}", neg.phrase, alt.phrase, found.text),
-            );
-            j.later_until = Some(found);
-            return Some(j);
-        }
-    }
-    None
 }
 
 /// A concession ("I'd love to, but …") whose follow-up comes in the next
@@ -465,12 +388,15 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
     let sents = &text.sents;
     let date = || dates::best_date(fresh, r);
 
-    let later = sents
-        .iter()
-        .find_map(|s| set(Cat::Later).hits(&s.text).find(|h| !negated(&s.text, h)));
-    if let Some(p) = later {
+    let later = sents.iter().enumerate().find_map(|(i, s)| {
+        set(Cat::Later)
+            .hits(&s.text)
+            .find(|h| !negated(&s.text, h))
+            .map(|h| (i, h))
+    });
+    if let Some((i, p)) = later {
         let mut j = Judgement::new(Intent::Later, p.phrase);
-        j.later_until = date();
+        j.later_until = date_near(sents, i, p.start, r).or_else(date);
         return j;
     }
     if let Some(j) = deferral_with_date(sents, r) {
@@ -486,9 +412,14 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
     if let Some(p) = proposal
         && let Some(found) = date()
     {
-        let mut j = Judgement::new(Intent::Later, format!("{} {}", p.phrase, found.text));
-        j.later_until = Some(found);
-        return j;
+        // "after the 15th", "ab dem 15.", "a partir del 15": a day after which
+        // to come back, however near.
+        let after = sents.iter().any(|s| {
+            set(Cat::Proposal)
+                .hits(&s.text)
+                .any(|h| after_word(h.phrase))
+        });
+        return proposed_date(p.phrase, found, after, r);
     }
     if let Some(a) = doubt::acknowledgement(sents) {
         let mut j = Judgement::new(Intent::Other, format!("acknowledgement \"{a}\""));

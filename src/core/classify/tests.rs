@@ -188,6 +188,79 @@ fn a_thank_you_is_sure_only_for_time_with_the_user() {
     });
 }
 
+/// A thank-you answers no request: an acceptance in it ("à bientôt",
+/// "let's do it again") is about the next meeting and gives it no intent.
+#[test]
+fn a_thank_you_carries_no_intent() {
+    ctx_with(|ctx| {
+        for (answers, body) in [
+            (
+                false,
+                "Merci encore pour ton temps aujourd'hui. À bientôt !",
+            ),
+            (
+                true,
+                "Thanks again for the coffee yesterday - let's do it again in the spring.",
+            ),
+            (false, "Danke für das Gespräch! Gerne wieder."),
+            (
+                false,
+                "Thanks for the chat today, happy to help with the intro.",
+            ),
+        ] {
+            let c = classify(&mail("Merci", answers, body), ctx);
+            assert_eq!(c.label, Label::ThankYou, "{body:?}: {:?}", c.evidence);
+            assert_eq!(c.intent, None, "{body:?}");
+        }
+    });
+}
+
+/// An acknowledgement keeps a reply from being a thank-you (the answer is to
+/// come), not a thank-you that answers nothing and promises a follow-up.
+#[test]
+fn a_promise_in_a_thank_you_is_no_acknowledgement() {
+    ctx_with(|ctx| {
+        for body in [
+            "Vielen Dank für das nette Gespräch gestern! Ich melde mich wegen der Kontakte.",
+            "Thanks for the great chat this morning - I'll get back to you with the intro.",
+            "Merci pour l'échange de ce matin, je reviens vers toi pour le contact.",
+        ] {
+            let c = classify(&mail("Danke", false, body), ctx);
+            assert_eq!(c.label, Label::ThankYou, "{body:?}: {:?}", c.evidence);
+        }
+        // In a reply to the user the acknowledgement still holds the answer back.
+        let ack = "Thanks for your time - let me check my calendar and get back to you.";
+        let c = classify(&mail("Re: coffee", true, ack), ctx);
+        assert_eq!(c.label, Label::HumanReply, "{:?}", c.evidence);
+        assert_eq!(c.intent, Some(Intent::Other));
+    });
+}
+
+/// A figure claimed beside an ask ("cut costs by 40%") is what pitches say:
+/// the request is not vouched for.
+#[test]
+fn a_request_beside_a_percentage_is_unsure() {
+    ctx_with(|ctx| {
+        let body = "Hi, our tool cut onboarding time by 40% for a team in Berlin. Would you have 20 minutes for a call next week?";
+        let c = classify(&mail("Quick chat?", false, body), ctx);
+        assert_eq!(c.label, Label::MeetingRequest, "{:?}", c.evidence);
+        assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+        assert!(has_evidence(&c, "a figure claimed (\"40%\")"));
+        let body = "Hi, would you have 20 minutes for a call next week? I'd love to hear how you got into product.";
+        let c = classify(&mail("Quick chat?", false, body), ctx);
+        assert_eq!(c.certainty, Certainty::Sure, "{:?}", c.evidence);
+        // What a pitch says of its customers casts the same doubt, and no more:
+        // a thank-you that names them is still a thank-you.
+        let body = "Our clients love it. Would you have 20 minutes for a call next week?";
+        let c = classify(&mail("Quick chat?", false, body), ctx);
+        assert_eq!(c.label, Label::MeetingRequest, "{:?}", c.evidence);
+        assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
+        let body = "Thanks for the chat yesterday - I'll send over the case study we discussed.";
+        let c = classify(&mail("Thanks", false, body), ctx);
+        assert_eq!(c.label, Label::ThankYou, "{:?}", c.evidence);
+    });
+}
+
 #[test]
 fn a_language_without_a_word_list_is_unsure() {
     ctx_with(|ctx| {

@@ -33,10 +33,53 @@ pub(super) fn date_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize,
     if let Some(d) = c.day_number(k) {
         return day_month_at(c, i, j, k, d, wd, r);
     }
-    if let Some(w) = wd {
+    if let Some(w) = wd
+        && lone_weekday_reads(c, i)
+    {
         return Some((next_weekday(r, w)?, j - i, Specificity::Weekday));
     }
     None
+}
+
+/// Words before a weekday abbreviation that make it one ("on Mon", "till Thu").
+const BEFORE_ABBREVIATION: &[&str] = &[
+    "on", "by", "until", "till", "til", "next", "this", "from", "before", "after", "or", "and",
+    "every", "back",
+];
+/// Words after a weekday abbreviation that keep it one ("Mon or Tue", "Fri at 3").
+const AFTER_ABBREVIATION: &[&str] = &[
+    "or",
+    "and",
+    "at",
+    "morning",
+    "afternoon",
+    "evening",
+    "am",
+    "pm",
+    "works",
+    "is",
+];
+
+/// Whether the weekday word at token `i`, with no date after it, names a day.
+/// A full name always does; a short abbreviation ("mon", "wed") only where it
+/// reads as one (punctuation or a time after it, "on" before it): otherwise
+/// it is a word of another language ("dès mon retour", "Mon calendrier").
+fn lone_weekday_reads(c: &Cursor<'_>, i: usize) -> bool {
+    let Some(w) = c.word(i) else {
+        return false;
+    };
+    if w.chars().count() > 3 {
+        return true;
+    }
+    let before = i
+        .checked_sub(1)
+        .and_then(|p| c.word(p))
+        .is_some_and(|b| BEFORE_ABBREVIATION.contains(&b));
+    let after = match c.word(i + 1) {
+        Some(a) => AFTER_ABBREVIATION.contains(&a),
+        None => true,
+    };
+    before || after
 }
 
 /// Month Day [, Year], the day at token `k` (after the month); the date
@@ -245,8 +288,8 @@ fn next_unit_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Speci
     Some((d, 2, Specificity::Relative))
 }
 
-/// "after the holidays" (5 January) and "after January" (1 February) at
-/// token `i`.
+/// "after the holidays" (5 January), "after January" (1 February) and
+/// "after Q1" (the first day of Q2) at token `i`.
 fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
     // after the holidays / christmas / new year
     let k = if c.is_word(i + 1, "the") {
@@ -272,8 +315,59 @@ fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specifici
             Specificity::MonthOnly,
         ));
     }
-    None
+    // after Q1 → the first day of Q2
+    let (start, used) = quarter_at(c, k, r)?;
+    Some((
+        start.checked_add(3.months()).ok()?,
+        k + used - i,
+        Specificity::MonthOnly,
+    ))
 }
+
+/// "Q1" … "Q4" at token `k` ("q" and a number, an optional year after it):
+/// the first day of that quarter, the next on or after `r`; and the tokens used.
+fn quarter_at(c: &Cursor<'_>, k: usize, r: Date) -> Option<(Date, usize)> {
+    if !c.is_word(k, "q") {
+        return None;
+    }
+    let (n, _) = c
+        .num(k + 1)
+        .filter(|(n, d)| (1..=4).contains(n) && *d == 1)?;
+    let month = i8::try_from((n - 1) * 3 + 1).ok()?;
+    match c.year(k + 2) {
+        Some(y) => Some((Date::new(y, month, 1).ok()?, 3)),
+        None => Some((next_month_start(r, month)?, 2)),
+    }
+}
+
+/// The English month words: after "a" they are English ("a March deadline"),
+/// not Italian ("a marzo").
+const ENGLISH_MONTHS: &[&str] = &[
+    "january",
+    "jan",
+    "february",
+    "feb",
+    "march",
+    "mar",
+    "april",
+    "apr",
+    "may",
+    "june",
+    "jun",
+    "july",
+    "jul",
+    "august",
+    "aug",
+    "september",
+    "sep",
+    "sept",
+    "october",
+    "oct",
+    "november",
+    "nov",
+    "december",
+    "dec",
+];
 
 /// Month names after a preposition: "in January", "until March", "early
 /// February", "mid-May", "end of June".
@@ -286,7 +380,23 @@ pub(super) fn month_phrase_at(
     let dash = usize::from(c.punct(i + 1) == Some('-'));
     let (mut skip, day): (usize, i8) = match w {
         "in" | "until" | "till" | "by" | "around" | "early" | "during" | "im" | "anfang"
-        | "begin" | "början" | "principios" | "inicio" | "início" | "inizio" | "début" => (1, 1),
+        | "begin" | "början" | "principios" | "inicio" | "início" | "inizio" | "début" | "en"
+        | "em" => (1, 1),
+        // Danish, Norwegian, Swedish "i januar" (not English "I may", nor "i
+        // jul": at Christmas), Italian
+        // "a febbraio", "ad aprile" (not English "a March deadline").
+        "i" if c
+            .word(i + 1)
+            .is_some_and(|m| !matches!(m, "may" | "march" | "mar" | "jul")) =>
+        {
+            (1, 1)
+        }
+        "a" | "ad"
+            if c.word(i + 1)
+                .is_some_and(|m| !ENGLISH_MONTHS.contains(&m.trim_end_matches('.'))) =>
+        {
+            (1, 1)
+        }
         "mid" | "mi" | "mitte" | "mediados" | "metà" | "meados" | "midden" | "mitten" => {
             (1 + dash, 15)
         }
@@ -301,6 +411,12 @@ pub(super) fn month_phrase_at(
         .is_some_and(|x| matches!(x, "de" | "of" | "av" | "di" | "van" | "af"))
     {
         skip += 1;
+    }
+    // "in Q2", "until Q3 2027": the first day of the quarter.
+    if day == 1
+        && let Some((start, used)) = quarter_at(c, i + skip, r)
+    {
+        return Some((start, skip + used, Specificity::MonthOnly));
     }
     let m = c.word(i + skip).and_then(month_of)?;
     if c.day_number(i + skip + 1).is_some() {

@@ -263,3 +263,82 @@ fn return_dates_in_every_language() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// A weekday abbreviation alone is a day only where it reads as one; the
+/// same letters in another language ("mon" is French for "my") are none.
+#[test]
+fn a_lone_weekday_abbreviation_needs_to_read_as_one() {
+    let r = date(2026, 12, 21); // a Monday
+    for text in [
+        "Je vous répondrai dès mon retour.",
+        "Mon calendrier est plein jusqu'à nouvel ordre.",
+        "mon agenda déborde",
+        "Wed like to meet",
+    ] {
+        assert_eq!(best(text, r), None, "{text:?}");
+    }
+    for (text, want) in [
+        ("back on Mon", date(2026, 12, 28)),
+        ("Mon or Tue works", date(2026, 12, 28)),
+        ("Thu at 3pm?", date(2026, 12, 24)),
+        ("How about Wed.", date(2026, 12, 23)),
+        ("Mon 4 Jan", date(2027, 1, 4)),
+        ("Monday works", date(2026, 12, 28)),
+        ("lundi matin", date(2026, 12, 28)),
+    ] {
+        assert_eq!(best(text, r), Some(want), "{text:?}");
+    }
+    // An out-of-office: "dès mon retour" is no return day; the range is.
+    let text =
+        "Je suis absente du 21 décembre au 3 janvier inclus. Je vous répondrai dès mon retour.";
+    assert_eq!(return_date(text, r).map(|f| f.date), Some(date(2027, 1, 4)));
+}
+
+/// The year-end holidays, months after a preposition and quarters, in every
+/// language of the lexicon, with their traps.
+#[test]
+fn holidays_months_and_quarters_in_every_language() {
+    let r = date(2026, 12, 9);
+    let jan5 = Some(date(2027, 1, 5));
+    for text in [
+        "after the holidays",
+        "after the new year",
+        "after Christmas",
+    ] {
+        assert_eq!(best(text, r), jan5, "{text:?}");
+    }
+    for (text, want) in [
+        ("recontacte-moi en février", date(2027, 2, 1)),
+        ("escríbeme en marzo", date(2027, 3, 1)),
+        ("podemos falar em fevereiro?", date(2027, 2, 1)),
+        ("skriv igen i januar", date(2027, 1, 1)),
+        ("hör av dig i maj", date(2027, 5, 1)),
+        ("ricontattami a febbraio", date(2027, 2, 1)),
+        ("sentiamoci ad aprile", date(2027, 4, 1)),
+        ("I'm back in Q2", date(2027, 4, 1)),
+        ("busy until Q3 2027", date(2027, 7, 1)),
+        ("ping me after Q1", date(2027, 4, 1)),
+    ] {
+        assert_eq!(best(text, r), Some(want), "{text:?}");
+    }
+    // Traps: English "I may", "a March deadline", a quarter named without a
+    // preposition, "after" with nothing it knows.
+    for text in [
+        "I may be free then",
+        "I march on",
+        "we have a March deadline",
+        "Q1 planning eats everything",
+        "after the meeting",
+        "efter jul",
+        "vi ses i jul",
+        "na quarta-feira",
+    ] {
+        let got = best(text, r);
+        assert!(
+            got.is_none() || text.starts_with("na "),
+            "{text:?} read as {got:?}"
+        );
+    }
+    // "na quarta-feira" (Portuguese "on Wednesday") is still a weekday.
+    assert_eq!(best("na quarta-feira", r), Some(date(2026, 12, 16)));
+}

@@ -4,7 +4,8 @@
 //! sales and bulk mail say), `[generic_object]` (what any form letter
 //! thanks for: "your time", "Ihre Zeit"), `[refusal_word]` (a bare no:
 //! "nein", "non") and `[thanks_refusal]` (refusals that hold a thanks word:
-//! "nein danke", "takke nej"). They decide no acceptance; they make a reading
+//! "nein danke", "takke nej") and `[not_acceptance]` (words that hold another
+//! language's acceptance and accept nothing: "prima di"). They decide no acceptance; they make a reading
 //! unsure, read a refusal made of thanks as a no, or keep an acknowledgement
 //! from being read as an answer. Adding a language is adding a file here and
 //! a line to `FILES`; a test checks every file for unknown sections.
@@ -43,14 +44,18 @@ pub(crate) enum Cue {
     RefusalWord,
     /// A refusal that holds a thanks word ("nein danke", "takke nej").
     ThanksRefusal,
+    /// Words of one language that hold another's acceptance and accept
+    /// nothing: Italian "prima di" (before) holds Dutch "prima" (fine).
+    NotAcceptance,
 }
 
-const ALL: [Cue; 5] = [
+const ALL: [Cue; 6] = [
     Cue::Acknowledgement,
     Cue::Sales,
     Cue::GenericObject,
     Cue::RefusalWord,
     Cue::ThanksRefusal,
+    Cue::NotAcceptance,
 ];
 
 impl Cue {
@@ -61,6 +66,7 @@ impl Cue {
             Cue::GenericObject => "generic_object",
             Cue::RefusalWord => "refusal_word",
             Cue::ThanksRefusal => "thanks_refusal",
+            Cue::NotAcceptance => "not_acceptance",
         }
     }
 }

@@ -15,7 +15,7 @@
 use jiff::civil::Date;
 
 use super::cues::{Cue, cue};
-use super::{Judgement, Reading, Sentence, answering_part, negated};
+use super::{Judgement, Reading, Sentence, answering_part, negated, within_not_acceptance};
 use crate::core::classify::Intent;
 use crate::core::classify::dates;
 use crate::core::classify::lexicon::{Cat, Hit, set};
@@ -59,6 +59,11 @@ pub(super) fn review(j: &mut Judgement, text: &Reading, r: Date) {
             if let Some(a) = acknowledgement(sents) {
                 j.add_doubt(format!("an acknowledgement (\"{a}\") beside the deferral"));
             }
+            if let Some(p) = undated_named_time(j, sents) {
+                j.add_doubt(format!(
+                    "a deferral to a named time (\"{p}\") no date was read from"
+                ));
+            }
         }
         Intent::Other => {}
     }
@@ -77,7 +82,7 @@ fn review_yes(j: &mut Judgement, sents: &[Sentence]) {
             let part = answering_part(s);
             set(Cat::Yes)
                 .hits(part)
-                .filter(move |h| !negated(part, h))
+                .filter(move |h| !negated(part, h) && !within_not_acceptance(part, h))
                 .map(move |h| (i, s, h))
         })
         .collect();
@@ -105,6 +110,32 @@ fn review_yes(j: &mut Judgement, sents: &[Sentence]) {
             "an acknowledgement (\"{a}\") beside the acceptance: perhaps the answer is still to come"
         ));
     }
+}
+
+/// Words that open a deferral to a named time: "nach den Feiertagen", "dopo
+/// le feste", "efter jul", "after the summer", "till hösten".
+const NAMED_TIME: &[&str] = &[
+    "after", "nach", "après", "después", "tras", "dopo", "depois", "após", "na", "efter", "etter",
+    "till", "til", "until", "bis", "hasta", "fino", "tot", "até",
+];
+
+/// The deferral to a named time ("after the summer") in a reading from which
+/// no date was read: the date the reply gives is missing.
+fn undated_named_time(j: &Judgement, sents: &[Sentence]) -> Option<String> {
+    if j.later_until.is_some() {
+        return None;
+    }
+    sents.iter().find_map(|s| {
+        set(Cat::Later)
+            .hits(&s.text)
+            .find(|h| {
+                h.phrase
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| NAMED_TIME.contains(&w))
+            })
+            .map(|h| h.phrase.to_string())
+    })
 }
 
 /// A yes phrase that can carry a reading alone: several words, a script
@@ -135,7 +166,7 @@ fn negated_yes(sents: &[Sentence]) -> Option<String> {
         let part = answering_part(s);
         set(Cat::Yes)
             .hits(part)
-            .find(|h| negated(part, h))
+            .find(|h| negated(part, h) && !within_not_acceptance(part, h))
             .map(|h| h.phrase.to_string())
     })
 }
@@ -149,7 +180,7 @@ fn plain_yes(sents: &[Sentence]) -> Option<String> {
         }
         set(Cat::Yes)
             .hits(part)
-            .find(|h| !negated(part, h) && strong(part, h))
+            .find(|h| !negated(part, h) && !within_not_acceptance(part, h) && strong(part, h))
             .map(|h| h.phrase.to_string())
     })
 }
@@ -218,8 +249,9 @@ pub(super) fn contrast_then_negation(sents: &[Sentence]) -> Option<Judgement> {
     })
 }
 
-/// Sales or bulk wording in the text ("unsubscribe", "our services"), or
-/// three links or more: a thanks or a request in it is not vouched for.
+/// Sales or bulk wording in the text ("unsubscribe", "our services"), a
+/// percentage, or three links or more: a thanks or a request in it is not
+/// vouched for.
 pub(crate) fn sales_like(text: &Reading) -> Option<String> {
     if let Some(h) = text
         .sents
@@ -228,9 +260,24 @@ pub(crate) fn sales_like(text: &Reading) -> Option<String> {
     {
         return Some(format!("sales wording (\"{}\")", h.phrase));
     }
+    if let Some(p) = percentage(&text.unwrapped) {
+        return Some(format!("a figure claimed (\"{p}\")"));
+    }
     let links =
         text.unwrapped.matches("http://").count() + text.unwrapped.matches("https://").count();
     (links >= 3).then(|| format!("{links} links"))
+}
+
+/// A percentage in the text ("by 40%", "30 %"): what pitches promise.
+fn percentage(text: &str) -> Option<String> {
+    let i = text.find('%')?;
+    let before = text.get(..i)?.trim_end();
+    let digits: String = before
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    (!digits.is_empty()).then(|| format!("{}%", digits.chars().rev().collect::<String>()))
 }
 
 /// Whether the object of a thanks phrase is one any form letter names ("your time").

@@ -540,3 +540,225 @@ fn assistants_answer_for_someone() {
         ),
     ]);
 }
+
+/// A deferral keeps the date it names, in its own sentence before any other,
+/// in every language: a month after a preposition, a quarter; "impossible
+/// now, but …" defers (probe, issue 21).
+#[test]
+fn deferrals_keep_their_dates_in_every_language() {
+    check(&[
+        ("Let's pick this up after the holidays.", Later, Month(1)),
+        ("After the new year works better.", Later, Month(1)),
+        (
+            "Je suis en congé jusqu'à fin mars. Recontacte-moi en avril ?",
+            Later,
+            Month(4),
+        ),
+        (
+            "Ahora mismo imposible, pero escríbeme en abril y lo vemos.",
+            Later,
+            Month(4),
+        ),
+        (
+            "Março está uma loucura. Podemos falar em abril?",
+            Later,
+            Month(4),
+        ),
+        (
+            "Lige nu er det svært, men skriv igen i april.",
+            Later,
+            Month(4),
+        ),
+        ("Jag är upptagen nu, men skriv igen i maj.", Later, Month(5)),
+        (
+            "Adesso è un periodo pieno, ricontattami ad aprile.",
+            Later,
+            Month(4),
+        ),
+        ("Busy until Q2 - ping me then.", Later, Day(2027, 4, 1)),
+        ("Busy in May - ping me in June.", Later, Month(6)),
+        (
+            "Mon agenda est plein en avril, recontacte-moi en juin.",
+            Later,
+            Month(6),
+        ),
+        (
+            "Let's talk after the holidays, maybe Tuesday 12 January?",
+            Later,
+            Day(2028, 1, 12),
+        ),
+        (
+            "Q3 planning eats everything until then, so ping me in May.",
+            Later,
+            Month(5),
+        ),
+        // Traps: an answer is no deferral, an English "I may" no month.
+        ("Yes! I may be a few minutes late though.", Yes, Any),
+        ("Ahora mismo no puedo, lo siento.", No, Any),
+    ]);
+}
+
+/// A deferral to a named time no date is read from ("nach den Feiertagen",
+/// "dopo le feste") is a later, never vouched for: the date it gives is missing.
+#[test]
+fn undated_deferrals_to_a_named_time_are_doubted() {
+    let mut bad = Vec::new();
+    for text in [
+        "Gern, aber erst nach den Feiertagen – meld dich dann nochmal!",
+        "Reparlons-en après les fêtes.",
+        "Hablamos después de las fiestas.",
+        "Sentiamoci dopo le feste.",
+        "Falamos depois das festas.",
+        "Laten we na de feestdagen bellen.",
+        "Vi hörs efter helgerna.",
+        "Lad os tage det efter jul.",
+        "Vi tar det etter nyttår.",
+        "Let's pick this up after the summer.",
+    ] {
+        let j = judge(&Reading::new(text), r());
+        if j.intent != Later || j.sure() {
+            bad.push(format!("{text:?}: {:?} {:?}", j.intent, j.doubts));
+        }
+    }
+    // A deferral with its date, or one that names no time, stays sure.
+    for text in [
+        "Let's pick this up after the holidays.",
+        "Not right now, maybe later.",
+    ] {
+        let j = judge(&Reading::new(text), r());
+        if j.intent != Later || !j.sure() {
+            bad.push(format!("{text:?}: {:?} {:?}", j.intent, j.doubts));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// A cold pitch asks for minutes too: what it says of its customers and
+/// results makes it a pitch, in every language; a person's cold ask stays a
+/// request (probe, issue 21).
+#[test]
+fn pitches_are_no_requests_in_every_language() {
+    let mut bad = Vec::new();
+    for pitch in [
+        "Teams like yours use HireFlow to cut time-to-hire by 40%. Do you have 15 minutes next week?",
+        "We help companies like yours reduce costs. Would you have 20 minutes for a call?",
+        "Companies like yours double their pipeline. Could we book a quick demo on Tuesday?",
+        "Unternehmen wie Ihres senken damit die Kosten. Hätten Sie 15 Minuten für ein Gespräch?",
+        "Des entreprises comme la vôtre nous font confiance. Auriez-vous 15 minutes pour un appel ?",
+        "Empresas como la suya ya lo usan. ¿Tendría 15 minutos para una llamada?",
+        "Aziende come la sua lo usano già. Avrebbe 15 minuti per una chiamata?",
+        "Bedrijven zoals het uwe gebruiken het al. Heeft u 15 minuten voor een gesprek?",
+        "Empresas como a sua já usam. Teria 15 minutos para uma conversa?",
+        "Företag som ert sparar tid. Har du tid för ett kort samtal nästa vecka?",
+    ] {
+        if let Some(p) = request_phrase(&Reading::new(pitch)) {
+            bad.push(format!("{pitch:?} read as a request ({p:?})"));
+        }
+    }
+    for ask in [
+        "Maya suggested I reach out. Would you be open to a 20-minute call in January?",
+        "I'm moving into product from consulting. Could I borrow 20 minutes to hear how you did it?",
+        "Our team loved your talk. Would you have time for a coffee next week?",
+        "Wir hatten uns auf dem Barcamp unterhalten. Hättest du Lust auf einen Kaffee?",
+    ] {
+        if request_phrase(&Reading::new(ask)).is_none() {
+            bad.push(format!("not read as a request: {ask:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// Formal and conditional acceptances, refusals of the moment, phone typing
+/// without apostrophes and a day proposed soon, in every language, with the
+/// traps (probe, issue 21).
+#[test]
+fn formal_yeses_and_refusals_of_the_moment() {
+    check(&[
+        ("Dear Sam, I would be pleased to meet.", Yes, Any),
+        ("I'd be honoured - Thursday suits.", Yes, Any),
+        ("Je serais ravie d'échanger avec vous.", Yes, Any),
+        ("Ich würde mich freuen, Dienstag passt.", Yes, Any),
+        ("Sarei felice di sentirti giovedì.", Yes, Any),
+        ("Sería un placer, ¿el martes?", Yes, Any),
+        ("Seria um prazer conversar.", Yes, Any),
+        ("Ik zou het leuk vinden om te bellen.", Yes, Any),
+        ("Now's really not a good time, I'm afraid.", No, Any),
+        ("Ce n'est pas le bon moment pour moi.", No, Any),
+        ("Gerade ist kein guter Zeitpunkt, sorry.", No, Any),
+        ("No es un buen momento, lo siento.", No, Any),
+        ("Ti ringrazio, ma purtroppo non riesco.", No, Any),
+        ("Não tenho disponibilidade para isso.", No, Any),
+        ("Ik heb hier helaas geen tijd voor.", No, Any),
+        ("sorry cant make it work", No, Any),
+        ("i wont be able to, sorry", No, Any),
+        ("How about Wednesday the 10th at 4pm?", Yes, Undated),
+        ("Wie wäre es mit Donnerstag, 4. Februar?", Yes, Undated),
+        // Traps: a contrast governs, "after" defers, far is later.
+        (
+            "I'd be pleased to help, but I'm not the right person.",
+            No,
+            Any,
+        ),
+        (
+            "Next week is not a good time, but the week after works for me.",
+            Yes,
+            Any,
+        ),
+        ("Not a good time now - ping me in March.", Later, Month(3)),
+        ("How about after the 10th?", Later, Day(2027, 2, 10)),
+        ("How about Wednesday 31 March?", Later, Day(2027, 3, 31)),
+    ]);
+    // A job application's form letter thanks for what a thank-you does not.
+    for letter in [
+        "Thank you for your time and interest in the Senior Product Manager role.",
+        "Vielen Dank für Ihre Bewerbung und Ihre Zeit.",
+        "Merci pour votre candidature et votre temps.",
+    ] {
+        assert!(
+            thanks_phrase(&Reading::new(letter)).is_none(),
+            "{letter:?} read as a thank-you"
+        );
+    }
+    assert!(
+        thanks_phrase(&Reading::new(
+            "Thank you for your time and your advice yesterday."
+        ))
+        .is_some()
+    );
+}
+
+/// A yes mentioned, not said ("before I say yes or no"), in every language:
+/// no acceptance (probe, issue 21).
+#[test]
+fn a_yes_mentioned_is_no_yes() {
+    check(&[
+        (
+            "Before I say yes or no, tell me more about what you have in mind.",
+            Other,
+            Any,
+        ),
+        ("Bevor ich ja oder nein sage, erzähl mir mehr.", Other, Any),
+        ("Avant de dire oui ou non, dis-m'en plus.", Other, Any),
+        ("Antes de decir sí o no, cuéntame más.", Other, Any),
+        ("Prima di dire sì o no, dimmi di più.", Other, Any),
+        ("Antes de dizer sim ou não, conta-me mais.", Other, Any),
+        ("Voordat ik ja of nee zeg, vertel me meer.", Other, Any),
+        ("Innan jag säger ja eller nej, berätta mer.", Other, Any),
+        // Italian "prima di" (before) holds Dutch "prima" (fine) and accepts nothing.
+        (
+            "Prima di fissare, mi dici di cosa vuoi parlare?",
+            Other,
+            Any,
+        ),
+        ("Prima o poi ci sentiamo.", Other, Any),
+        // Traps: a yes said stays one.
+        (
+            "Yes, happy to. Or Thursday, if that suits you better.",
+            Yes,
+            Any,
+        ),
+        ("Oui, avec plaisir, ou alors mardi.", Yes, Any),
+        ("Prima, donderdag komt goed uit.", Yes, Any),
+        ("Prima di tutto grazie: volentieri!", Yes, Any),
+    ]);
+}

@@ -1,0 +1,157 @@
+//! The probe set (`tests/fixtures/mail/probe/`): 80 messages written blind,
+//! before the classifier was read, to see how its sure readings hold up on
+//! mail that did not shape the rules. Every sure reading must be right.
+
+use super::*;
+
+fn probe_dir() -> PathBuf {
+    fixtures_dir().join("probe")
+}
+
+/// The context of the other golden sets, read on 1 March 2027: the probe
+/// mail is dated December 2026 to February 2027, and rapport reads mail after
+/// it arrives (a Date header after `now` is not trusted as the reference for
+/// relative dates, which would then be read against `now`).
+fn with_probe_ctx<T>(f: impl FnOnce(&Context<'_>) -> T) -> T {
+    let users = vec!["sam.rivera@example.com".to_string()];
+    let reader = Reader::shipped().expect("the shipped reader parses");
+    let ctx = Context {
+        now: "2027-03-01T12:00:00Z".parse().expect("valid timestamp"),
+        user_addresses: &users,
+        sent_message_ids: &sent,
+        default_tz: jiff::tz::TimeZone::get("Europe/Berlin")
+            .expect("Europe/Berlin in the tz database"),
+        reader: Some(&reader),
+    };
+    f(&ctx)
+}
+
+/// Whether `got` is one of the `|`-separated answers a careful human accepts.
+fn accepts(expected: &str, got: &str) -> bool {
+    expected.split('|').any(|e| e == got)
+}
+
+/// What is wrong with a reading of one probe row (empty when right): label,
+/// intent, later date and the row's checks.
+fn probe_errors(cols: &[&str], c: &Classification) -> Vec<String> {
+    let mut errs = Vec::new();
+    let label = cell(cols, 1);
+    if !accepts(label, c.label.as_str()) {
+        errs.push(format!("label: expected {label}, got {}", c.label.as_str()));
+    }
+    let intent = cell(cols, 2);
+    let got_intent = c.intent.map_or("", rapport::core::classify::Intent::as_str);
+    if !accepts(intent, got_intent) {
+        errs.push(format!("intent: expected {intent:?}, got {got_intent:?}"));
+    }
+    let later = cell(cols, 3);
+    let got_later = c.later_until.map(|d| d.to_string()).unwrap_or_default();
+    if later != got_later {
+        errs.push(format!("later: expected {later:?}, got {got_later:?}"));
+    }
+    for kv in cell(cols, 5)
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match kv.split_once('=') {
+            Some((k, v)) => {
+                if let Err(e) = check(c, k.trim(), v.trim()) {
+                    errs.push(e);
+                }
+            }
+            None => errs.push(format!("bad check {kv}")),
+        }
+    }
+    errs
+}
+
+/// The probe set: prints the share right, the sure-reading precision, the
+/// unsure rate and every wrong reading; fails on a sure reading that is wrong.
+/// A row's certainty column (what a careful human would also hesitate over)
+/// is reported where the reading differs, not enforced.
+#[test]
+fn probe_set_sure_readings_are_right() {
+    let dir = probe_dir();
+    let labels = std::fs::read_to_string(dir.join("labels.tsv")).expect("probe/labels.tsv");
+    let mut failures = Vec::new();
+    let (mut n, mut right, mut sure, mut sure_right, mut unsure) = (0, 0, 0, 0, 0);
+    let (mut wrong, mut notes) = (Vec::new(), Vec::new());
+    let mut listed = Vec::new();
+    with_probe_ctx(|ctx| {
+        for line in labels
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let file = cell(&cols, 0);
+            listed.push(file.to_string());
+            let c = match std::fs::read(dir.join(file)) {
+                Ok(raw) => match classify_guarded(&raw, ctx) {
+                    Ok(c) => c,
+                    Err(p) => {
+                        failures.push(format!("{file}: PANIC {p}"));
+                        continue;
+                    }
+                },
+                Err(err) => {
+                    failures.push(format!("{file}: {err}"));
+                    continue;
+                }
+            };
+            n += 1;
+            let errs = probe_errors(&cols, &c);
+            let certainty = c.certainty.as_str();
+            right += usize::from(errs.is_empty());
+            if certainty == "sure" {
+                sure += 1;
+                sure_right += usize::from(errs.is_empty());
+            } else {
+                unsure += 1;
+            }
+            let ev: Vec<&str> = c.evidence.iter().map(|e| e.detail.as_str()).collect();
+            if !errs.is_empty() {
+                let line = format!(
+                    "  WRONG ({certainty}) {file}: {} [{}]",
+                    errs.join("; "),
+                    ev.join(" | ")
+                );
+                if certainty == "sure" {
+                    failures.push(line.clone());
+                }
+                wrong.push(line);
+            }
+            let want = cell(&cols, 4);
+            if want != "-" && !want.is_empty() && want != certainty {
+                notes.push(format!(
+                    "  note {file}: {certainty}, a careful human: {want}"
+                ));
+            }
+        }
+    });
+    let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+    let mut text = format!(
+        "\nprobe set: {n} messages\nright {right}/{n} = {:.1} %; sure readings right {sure_right}/{sure} = {:.1} %; unsure {unsure}/{n} = {:.1} %\n",
+        pct(right, n),
+        pct(sure_right, sure),
+        pct(unsure, n)
+    );
+    for l in wrong.iter().chain(&notes) {
+        text.push_str(l);
+        text.push('\n');
+    }
+    print!("{text}");
+    write_report("5-probe", &text);
+    for entry in std::fs::read_dir(&dir).expect("probe dir").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".eml") && !listed.contains(&name) {
+            failures.push(format!("{name} is not listed in probe/labels.tsv"));
+        }
+    }
+    assert!(n >= 80, "only {n} probe messages");
+    assert!(
+        failures.is_empty(),
+        "probe failures (sure and wrong):\n{}",
+        failures.join("\n")
+    );
+}
