@@ -193,6 +193,12 @@ impl TestServers {
         names.iter().map(|p| read(p)).collect()
     }
 
+    /// The `n`th message the SMTP server accepted (counting from 1), once it is whole:
+    /// for a test that reads deliveries as they come without rereading them all.
+    pub fn sent_message(&self, n: usize) -> Option<Vec<u8>> {
+        fs::read(self.root.join(format!("smtp/messages/{n:06}.eml"))).ok()
+    }
+
     /// Stops Dovecot and every process it started (so the IMAP process serving a
     /// connection stops answering, as a hung server would) with SIGSTOP.
     pub fn pause_dovecot(&self) {
