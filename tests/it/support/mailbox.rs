@@ -143,6 +143,26 @@ impl TestServers {
         complete.lines().map(str::to_string).collect()
     }
 
+    /// The complete [`Self::smtp_log`] lines written after byte `offset`, which moves past
+    /// them: for a test that follows the log as it grows without rereading all of it.
+    pub fn smtp_log_after(&self, offset: &mut u64) -> Vec<String> {
+        use std::io::{Seek, SeekFrom};
+        let Ok(mut file) = File::open(self.root.join("smtp/smtp-log.jsonl")) else {
+            return Vec::new();
+        };
+        let mut bytes = Vec::new();
+        if file.seek(SeekFrom::Start(*offset)).is_err() || file.read_to_end(&mut bytes).is_err() {
+            return Vec::new();
+        }
+        // Only complete lines: the server may be writing the next one.
+        let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |e| e + 1);
+        *offset += end as u64;
+        String::from_utf8_lossy(&bytes[..end])
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The [`Self::smtp_log`] lines of one kind of event.
     pub fn smtp_events(&self, event: &str) -> Vec<String> {
         let prefix = format!("{{\"event\":\"{event}\",");
