@@ -41,6 +41,7 @@ use crate::util::{Env, Run};
 
 mod answers;
 mod checks;
+mod found;
 mod ops;
 
 /// The seed of the default run, pinned so a failure can be replayed.
