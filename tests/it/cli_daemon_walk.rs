@@ -15,8 +15,9 @@
 //!   (a draft made before their answer; of a booking tool's notice, a nudge) after
 //!   rapport had read their answer.
 //!
-//! And no nudge is drafted to a contact once their answer is on their timeline, while
-//! the contacts who never answered do get theirs (counted, so that check can fail).
+//! And no nudge is drafted to a contact, for a request their answer answers, once the
+//! answer is on their timeline, while the contacts who never answered do get theirs
+//! (counted, so that check can fail).
 //!
 //! An answer lands either at a random moment (a draft that goes out between its landing
 //! and rapport reading it raced it: counted, not failed), or while the daemon is held at
@@ -84,9 +85,19 @@ struct Person {
     /// Their contact id (draft listings name contacts by id).
     id: i64,
     retired: Option<Retired>,
-    /// When the walk saw their answer on their timeline: no nudge may be drafted to
-    /// them after it.
-    answered: Option<Timestamp>,
+    /// Their answer, once the walk saw it on their timeline.
+    answered: Option<Answered>,
+}
+
+/// An answer on a contact's timeline: from then on no nudge may be drafted to them for
+/// a request it answers.
+struct Answered {
+    /// When the walk saw it there.
+    at: Timestamp,
+    /// The Message-IDs of the requests to them that had gone out (or were going out)
+    /// by then. A request of theirs sent later (the user's own, made before a booking
+    /// tool's notice, which does not bar it) may be nudged.
+    requests: HashSet<String>,
 }
 
 #[derive(Default)]

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 
-use super::{WAIT, Walk, strip_id, text, ts};
+use super::{Answered, WAIT, Walk, strip_id, text, ts};
 
 /// How an answer reaches rapport.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,12 +152,21 @@ impl Walk<'_> {
         // And those made meanwhile in a second before the one rapport read it in (it
         // stamps what a daemon turn reads with the time the turn began, so a later
         // second can be either side of the reading).
+        let mut requests = HashSet::new();
         for d in self.listing(true) {
+            let mid = strip_id(&text(&d, "message_id"));
             if barrable(&d, contact, route) && ts(&d, "created_at").is_some_and(|c| c < seen) {
-                barred.insert(strip_id(&text(&d, "message_id")));
+                barred.insert(mid.clone());
+            }
+            let out = d["status"] == "sent" || d["status"] == "sending";
+            if d["contact_id"] == contact && d["kind"] == "meeting-request" && out {
+                requests.insert(mid);
             }
         }
-        self.people[i].answered = Some(registered);
+        self.people[i].answered = Some(Answered {
+            at: registered,
+            requests,
+        });
         let why = format!(
             "answered ({}, read at {seen}, on the timeline at {registered})",
             route.label()

@@ -173,12 +173,16 @@ impl Walk<'_> {
                 continue;
             };
             // Times are to the second: one after the second it was seen in.
-            if let (Some(seen), Some(created)) = (p.answered, ts(d, "created_at"))
-                && created.as_second() > seen.as_second()
+            let Some(a) = &p.answered else { continue };
+            let request = strip_id(&text(d, "in_reply_to"));
+            if let Some(created) = ts(d, "created_at")
+                && created.as_second() > a.at.as_second()
+                && a.requests.contains(&request)
             {
                 panic!(
-                    "nudge {id} to {} was drafted at {created}, after their answer was on their timeline at {seen}: {d}\n{}",
+                    "nudge {id} to {} for the request they answered was drafted at {created}, after their answer was on their timeline at {}: {d}\n{}",
                     p.addr,
+                    a.at,
                     self.context()
                 );
             }
