@@ -247,6 +247,10 @@ fn spawn_signal_listeners(wakers: &Arc<Wakers>, shutdown: watch::Receiver<bool>)
 /// Runs the daemon until SIGTERM/SIGINT (or `shutdown` is set to true).
 pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Result<()> {
     let cfg = config::load(&config_path)?;
+    // The handlers come before the lock: the lock file publishes our pid, and the CLI
+    // kicks that pid with SIGUSR1, whose default action would end the process.
+    let wakers = Arc::new(Wakers::default());
+    spawn_signal_listeners(&wakers, shutdown.clone())?;
     let Some(mut daemon_lock) = try_lock(&cfg.store_path)? else {
         let pid = running(&cfg.store_path)?.unwrap_or_default();
         bail!(
@@ -270,9 +274,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         )
     })?;
     daemon_lock.record_database(database)?;
-    let wakers = Arc::new(Wakers::default());
-    spawn_stop_deadline(shutdown.clone(), cfg.store_path.clone());
-    spawn_signal_listeners(&wakers, shutdown)?;
+    spawn_stop_deadline(shutdown, cfg.store_path.clone());
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         config = %config_path.display(),

@@ -398,3 +398,53 @@ fn mail_dated_before_the_draft_but_arriving_after_approval_withdraws_it() {
         "only the send check withdraws it"
     );
 }
+
+/// Found by the CLI + daemon walk: a reply rapport read in the same second a draft was
+/// made (a meeting request drafted, the reply landing during the daemon's next turn)
+/// let the draft go out later, once approved: times are stored to the second, and the
+/// check asked whether the reply was read in a later one. The store's order decides now
+/// (the reply stored after the draft), and a draft made after a message was read in
+/// the same second is not withdrawn by it (the later follow-up test).
+#[test]
+fn a_reply_read_in_the_second_a_draft_was_made_withdraws_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, cfg, carol, now) = asked(dir.path());
+    // A second request (the user's own) drafted in the same second as the nudge.
+    let again = crate::store::NewDraft {
+        contact_id: carol,
+        kind: DraftKind::MeetingRequest,
+        template: "meeting-request".into(),
+        reason: "asked by the user".into(),
+        reason_key: "request:again".into(),
+        due_at: now,
+        to_addr: "carol@acme.example".into(),
+        to_name: "Carol Nguyen".into(),
+        subject: "Coffee?".into(),
+        body: "Would you have 25 minutes?".into(),
+        message_id: "again@example.org".into(),
+        in_reply_to: String::new(),
+        references: vec![],
+        message: b"Subject: Coffee?\r\n\r\nWould you have 25 minutes?\r\n".to_vec(),
+    };
+    s.insert_draft(&again, now).unwrap().unwrap();
+    let raw = "From: Carol Nguyen <carol@acme.example>\nTo: ada@example.org\nSubject: Re: Coffee\nMessage-ID: <tie@acme.example>\nIn-Reply-To: <req1@example.org>\nDate: Tue, 10 Nov 2026 09:00:00 +0000\n\nHappy to, how about next week?\n";
+    let m = incoming(&s, raw, now);
+    record(&mut s, &m, now);
+    for d in s.drafts_for_contact(carol).unwrap() {
+        assert_eq!(d.created_at, crate::store::fmt_ts(now), "{d:?}");
+        assert!(
+            matches!(
+                crate::send::replied_since(&s, &d).unwrap(),
+                crate::send::Verdict::Supersede(_)
+            ),
+            "{:?} {} must not go out",
+            d.kind,
+            d.id
+        );
+    }
+    bring_current(&mut s, &cfg, now).unwrap();
+    assert!(
+        !open(&s, carol).contains(&DraftKind::Nudge),
+        "the nudge is withdrawn"
+    );
+}

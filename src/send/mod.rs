@@ -173,10 +173,17 @@ pub fn after_new_mail(
 
 /// The hard rule: nothing goes to a contact who wrote since the draft was made. "Since"
 /// is by arrival: a message rapport first read after the draft was made counts, whatever
-/// its `Date:` says (written offline, a phone in the wrong zone).
+/// its `Date:` says (written offline, a phone in the wrong zone). Which was first is the
+/// store's order (the message stored after the draft), never the clock: times are to the
+/// second, and a turn reads mail under the time it started.
 pub fn replied_since(store: &Store, d: &Draft) -> Result<Verdict> {
     let created = crate::store::parse_ts(&d.created_at)?;
     let read_after = |i: &crate::store::Interaction| {
+        let row = i.detail.get("message").and_then(serde_json::Value::as_i64);
+        if let (Some(row), true) = (row, d.read_upto >= 0) {
+            return row > d.read_upto;
+        }
+        // A draft from before the order was kept: the second it was first read.
         i.detail
             .get("seen")
             .and_then(serde_json::Value::as_str)

@@ -360,6 +360,12 @@ impl Store {
 
     /// Applies a patch in one transaction.
     pub fn update_contact(&mut self, id: i64, p: &ContactPatch) -> Result<()> {
+        // It reads before it writes: on its own it takes the write lock first (waiting
+        // for another writer), or SQLite refuses a read that turns into a write after
+        // another process wrote ("database is locked") without waiting.
+        if self.conn.is_autocommit() {
+            return self.in_transaction(|s| s.update_contact(id, p));
+        }
         let tx = self.conn.savepoint()?;
         let exists: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ?1)",

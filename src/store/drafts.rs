@@ -48,6 +48,10 @@ pub struct Draft {
     /// when the draft is claimed for sending; `None` before.
     #[serde(skip)]
     pub sent_message: Option<Vec<u8>>,
+    /// The mail read when it was made: the highest message row then (a message with a
+    /// larger row was read after it); -1 for a draft made before rapport kept this.
+    #[serde(skip)]
+    pub read_upto: i64,
 }
 
 impl Draft {
@@ -103,7 +107,7 @@ const COLUMNS: &str =
     "id, contact_id, kind, template, reason, reason_key, due_at, status, to_addr, to_name,
     subject, body, message_id, in_reply_to, refs, message, approved_digest, created_at, updated_at,
     approved_at, sent_at, snoozed_until, attempts, next_attempt_at, last_error, status_note,
-    sent_message";
+    sent_message, read_upto";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Draft> {
     let kind: String = r.get(2)?;
@@ -140,6 +144,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Draft> {
         last_error: r.get(24)?,
         status_note: r.get(25)?,
         sent_message: r.get(26)?,
+        read_upto: r.get(27)?,
     })
 }
 
@@ -149,8 +154,10 @@ impl Store {
     pub fn insert_draft(&self, d: &NewDraft, now: Timestamp) -> Result<Option<i64>> {
         let n = self.conn.execute(
             "INSERT INTO drafts (contact_id, kind, template, reason, reason_key, due_at, to_addr, to_name,
-                subject, body, message_id, in_reply_to, refs, message, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)
+                subject, body, message_id, in_reply_to, refs, message, created_at, updated_at,
+                read_upto)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15,
+                (SELECT COALESCE(MAX(id), 0) FROM messages))
              ON CONFLICT (contact_id, reason_key) DO NOTHING",
             params![
                 d.contact_id,

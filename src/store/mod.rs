@@ -102,6 +102,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0020_reader_examples",
         include_str!("migrations/0020_reader_examples.sql"),
     ),
+    (
+        "0021_drafts_read_upto",
+        include_str!("migrations/0021_drafts_read_upto.sql"),
+    ),
 ];
 
 /// The migrations that rebuild a table other tables point at, and so must run with

@@ -29,6 +29,7 @@ mod support;
 mod util;
 
 mod approve_cli;
+mod cli_daemon_walk;
 mod cli_loop;
 mod cli_output;
 mod cli_queue;

@@ -143,3 +143,40 @@ fn fold_keeps_what_it_cannot_transliterate() {
     assert_eq!(fold("张伟"), "张伟");
     assert_eq!(fold(""), "");
 }
+
+/// Found by the CLI + daemon walk: `rapport contacts edit --email` beside the daemon
+/// failed with "database is locked". The edit read before it wrote, in a deferred
+/// transaction; when another process wrote meanwhile, SQLite refused the upgrade to a
+/// write at once instead of waiting. An edit waits for the other writer, then applies.
+#[test]
+fn an_edit_waits_for_another_writer_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.db");
+    let mut s = Store::open(&path).unwrap();
+    let id = s.add_contact(&jessica(), now()).unwrap();
+    let mut other = Store::open(&path).unwrap();
+    let (holding, held) = std::sync::mpsc::channel();
+    let writer = std::thread::spawn(move || {
+        other.in_transaction(|o| {
+            let bob = NewContact {
+                name: "Bob Lee".into(),
+                emails: vec!["bob@example.com".into()],
+                ..Default::default()
+            };
+            o.add_contact(&bob, now())?;
+            holding.send(()).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            Ok(())
+        })
+    });
+    held.recv().unwrap();
+    let patch = ContactPatch {
+        add_emails: vec!["jp@home.example".into()],
+        ..Default::default()
+    };
+    s.update_contact(id, &patch).unwrap();
+    writer.join().unwrap().unwrap();
+    let c = s.contact(id).unwrap().unwrap();
+    assert!(c.emails.iter().any(|e| e.address == "jp@home.example"));
+    assert_eq!(s.find_contacts("bob@example.com").unwrap().len(), 1);
+}

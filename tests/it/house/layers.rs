@@ -332,6 +332,10 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
         "0020_reader_examples.sql",
         "0dc864eb0252ae83b39a871ee0de525aef8a54103bfdab9fff1fdb3536660294",
     ),
+    (
+        "0021_drafts_read_upto.sql",
+        "5aacba4e5a4495397673228be7f67bc7fb4e3602f0ce5f155f97e604f221d18e",
+    ),
 ];
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -143,6 +143,26 @@ impl TestServers {
         complete.lines().map(str::to_string).collect()
     }
 
+    /// The complete [`Self::smtp_log`] lines written after byte `offset`, which moves past
+    /// them: for a test that follows the log as it grows without rereading all of it.
+    pub fn smtp_log_after(&self, offset: &mut u64) -> Vec<String> {
+        use std::io::{Seek, SeekFrom};
+        let Ok(mut file) = File::open(self.root.join("smtp/smtp-log.jsonl")) else {
+            return Vec::new();
+        };
+        let mut bytes = Vec::new();
+        if file.seek(SeekFrom::Start(*offset)).is_err() || file.read_to_end(&mut bytes).is_err() {
+            return Vec::new();
+        }
+        // Only complete lines: the server may be writing the next one.
+        let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |e| e + 1);
+        *offset += end as u64;
+        String::from_utf8_lossy(&bytes[..end])
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The [`Self::smtp_log`] lines of one kind of event.
     pub fn smtp_events(&self, event: &str) -> Vec<String> {
         let prefix = format!("{{\"event\":\"{event}\",");
@@ -196,6 +216,12 @@ impl TestServers {
         });
         names.sort();
         names.iter().map(|p| read(p)).collect()
+    }
+
+    /// The `n`th message the SMTP server accepted (counting from 1), once it is whole:
+    /// for a test that reads deliveries as they come without rereading them all.
+    pub fn sent_message(&self, n: usize) -> Option<Vec<u8>> {
+        fs::read(self.root.join(format!("smtp/messages/{n:06}.eml"))).ok()
     }
 
     /// Stops Dovecot and every process it started (so the IMAP process serving a

@@ -455,7 +455,36 @@ poll_seconds = 10
         ));
         write(&self.root.join("users"), users);
         accounts.push(account.clone());
+        drop(accounts);
+        self.wait_known(user);
         account
+    }
+
+    /// Waits until Dovecot's auth process knows `user`: it re-reads the users file at
+    /// most once a second, so a delivery right after [`Self::add_user`] could still be
+    /// refused as "user doesn't exist".
+    fn wait_known(&self, user: &str) {
+        let start = Instant::now();
+        loop {
+            let known = Command::new(DOVEADM)
+                .arg("-c")
+                .arg(self.root.join("dovecot.conf"))
+                .args(["user", user])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if known {
+                return;
+            }
+            assert!(
+                start.elapsed() < STARTUP_TIMEOUT,
+                "Dovecot never knew the new user {user:?}\n{}",
+                diagnostics(&self.root)
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 

@@ -47,6 +47,12 @@ impl Daemon {
         self.child.borrow_mut().try_wait().unwrap().is_none()
     }
 
+    /// How it ended (`None` while it runs): a daemon that died without a line in its
+    /// log was usually killed by a signal, which this names.
+    pub fn exit_status(&self) -> Option<std::process::ExitStatus> {
+        self.child.borrow_mut().try_wait().unwrap()
+    }
+
     /// Sends `signal` (a name such as `HUP`) with kill(1).
     pub fn signal(&self, signal: &str) {
         let pid = self.id().to_string();
