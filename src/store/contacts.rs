@@ -433,7 +433,12 @@ impl Store {
     /// Removes a contact with its timeline and drafts. Refuses while a draft to them is
     /// being sent.
     pub fn remove_contact(&mut self, id: i64) -> Result<()> {
-        let sending: i64 = self.conn.query_row(
+        // One write transaction from the start: no send can claim a draft to them between
+        // the check and the delete (a claimed draft would go to a removed contact).
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let sending: i64 = tx.query_row(
             "SELECT COUNT(*) FROM drafts WHERE contact_id = ?1 AND status IN ('sending', 'unknown')",
             [id],
             |r| r.get(0),
@@ -443,12 +448,11 @@ impl Store {
                 "a draft to this contact is being sent or in an unknown state; resolve it in `rapport queue` first"
             );
         }
-        let n = self
-            .conn
-            .execute("DELETE FROM contacts WHERE id = ?1", [id])?;
+        let n = tx.execute("DELETE FROM contacts WHERE id = ?1", [id])?;
         if n == 0 {
             bail!("no contact #{id}");
         }
+        tx.commit()?;
         Ok(())
     }
 
