@@ -47,10 +47,16 @@ fn sent(id: &str) -> bool {
 }
 
 fn with_ctx<T>(f: impl FnOnce(&Context<'_>) -> T) -> T {
+    with_ctx_at("2026-11-22T12:00:00Z", f)
+}
+
+/// The golden sets' context (the user, their sent ids, Berlin, the shipped reader) with
+/// `now` at `now`.
+fn with_ctx_at<T>(now: &str, f: impl FnOnce(&Context<'_>) -> T) -> T {
     let users = vec!["sam.rivera@example.com".to_string()];
     let reader = Reader::shipped().expect("the shipped reader parses");
     let ctx = Context {
-        now: "2026-11-22T12:00:00Z".parse().expect("valid timestamp"),
+        now: now.parse().expect("valid timestamp"),
         user_addresses: &users,
         sent_message_ids: &sent,
         default_tz: jiff::tz::TimeZone::get("Europe/Berlin")
@@ -58,6 +64,28 @@ fn with_ctx<T>(f: impl FnOnce(&Context<'_>) -> T) -> T {
         reader: Some(&reader),
     };
     f(&ctx)
+}
+
+/// Each row of `dir/labels.tsv` (comments and blank lines skipped), split on tabs, with
+/// the reading of its file or what went wrong (unreadable, a panic).
+fn fixture_rows(
+    dir: &std::path::Path,
+    ctx: &Context<'_>,
+) -> Vec<(Vec<String>, Result<Classification, String>)> {
+    let labels = std::fs::read_to_string(dir.join("labels.tsv"))
+        .unwrap_or_else(|e| panic!("{}/labels.tsv: {e}", dir.display()));
+    labels
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|line| {
+            let cols: Vec<String> = line.split('\t').map(str::to_string).collect();
+            let file = cols.first().cloned().unwrap_or_default();
+            let reading = std::fs::read(dir.join(&file))
+                .map_err(|e| e.to_string())
+                .and_then(|raw| classify_guarded(&raw, ctx).map_err(|p| format!("PANIC {p}")));
+            (cols, reading)
+        })
+        .collect()
 }
 
 fn classify_guarded(raw: &[u8], ctx: &Context<'_>) -> Result<Classification, String> {

@@ -30,31 +30,23 @@ fn reads_right(c: &Classification, e: &Expected<'_>) -> bool {
 #[test]
 fn certainty_fixtures_sure_readings_are_right() {
     let dir = certainty_dir();
-    let labels = std::fs::read_to_string(dir.join("labels.tsv")).expect("certainty/labels.tsv");
     let mut failures = Vec::new();
     let (mut n, mut right, mut sure, mut sure_right, mut unsure) = (0, 0, 0, 0, 0);
     let mut lines = Vec::new();
+    let mut listed = Vec::new();
     with_ctx(|ctx| {
-        for line in labels
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        {
-            let cols: Vec<&str> = line.split('\t').collect();
+        for (cols, reading) in fixture_rows(&dir, ctx) {
+            let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
             let file = cell(&cols, 0);
+            listed.push(file.to_string());
             let e = Expected {
                 label: cell(&cols, 1),
                 intent: cell(&cols, 2),
                 later: cell(&cols, 3),
                 certainty: cell(&cols, 4),
             };
-            let c = match std::fs::read(dir.join(file)) {
-                Ok(raw) => match classify_guarded(&raw, ctx) {
-                    Ok(c) => c,
-                    Err(p) => {
-                        failures.push(format!("{file}: PANIC {p}"));
-                        continue;
-                    }
-                },
+            let c = match reading {
+                Ok(c) => c,
                 Err(err) => {
                     failures.push(format!("{file}: {err}"));
                     continue;
@@ -115,11 +107,6 @@ fn certainty_fixtures_sure_readings_are_right() {
     write_report("4-certainty", &text);
     assert!(n >= 40, "only {n} certainty fixtures");
     // Every fixture file is listed.
-    let listed: Vec<String> = labels
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split('\t').next().map(str::to_string))
-        .collect();
     for entry in std::fs::read_dir(&dir).expect("certainty dir").flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(".eml") && !listed.contains(&name) {

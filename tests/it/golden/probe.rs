@@ -8,22 +8,11 @@ fn probe_dir() -> PathBuf {
     fixtures_dir().join("probe")
 }
 
-/// The context of the other golden sets, read on 1 March 2027: the probe
-/// mail is dated December 2026 to February 2027, and rapport reads mail after
-/// it arrives (a Date header after `now` is not trusted as the reference for
-/// relative dates, which would then be read against `now`).
+/// The golden sets' context read on 1 March 2027: the probe mail is dated December 2026
+/// to February 2027, and rapport reads mail after it arrives (a Date header after `now`
+/// is not trusted as the reference for relative dates).
 fn with_probe_ctx<T>(f: impl FnOnce(&Context<'_>) -> T) -> T {
-    let users = vec!["sam.rivera@example.com".to_string()];
-    let reader = Reader::shipped().expect("the shipped reader parses");
-    let ctx = Context {
-        now: "2027-03-01T12:00:00Z".parse().expect("valid timestamp"),
-        user_addresses: &users,
-        sent_message_ids: &sent,
-        default_tz: jiff::tz::TimeZone::get("Europe/Berlin")
-            .expect("Europe/Berlin in the tz database"),
-        reader: Some(&reader),
-    };
-    f(&ctx)
+    with_ctx_at("2027-03-01T12:00:00Z", f)
 }
 
 /// Whether `got` is one of the `|`-separated answers a careful human accepts.
@@ -73,29 +62,19 @@ fn probe_errors(cols: &[&str], c: &Classification) -> Vec<String> {
 #[test]
 fn probe_set_sure_readings_are_right() {
     let dir = probe_dir();
-    let labels = std::fs::read_to_string(dir.join("labels.tsv")).expect("probe/labels.tsv");
     let mut failures = Vec::new();
     let (mut n, mut right, mut sure, mut sure_right, mut unsure) = (0, 0, 0, 0, 0);
     let (mut wrong, mut notes) = (Vec::new(), Vec::new());
     let mut listed = Vec::new();
     with_probe_ctx(|ctx| {
-        for line in labels
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        {
-            let cols: Vec<&str> = line.split('\t').collect();
+        for (cols, reading) in fixture_rows(&dir, ctx) {
+            let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
             let file = cell(&cols, 0);
             listed.push(file.to_string());
-            let c = match std::fs::read(dir.join(file)) {
-                Ok(raw) => match classify_guarded(&raw, ctx) {
-                    Ok(c) => c,
-                    Err(p) => {
-                        failures.push(format!("{file}: PANIC {p}"));
-                        continue;
-                    }
-                },
-                Err(err) => {
-                    failures.push(format!("{file}: {err}"));
+            let c = match reading {
+                Ok(c) => c,
+                Err(e) => {
+                    failures.push(format!("{file}: {e}"));
                     continue;
                 }
             };
