@@ -15,24 +15,13 @@ use crate::mail::sync::{choose_folders, imap_account, imap_username, sync_folder
 use crate::send::Verdict;
 use crate::store::{Draft, Store};
 
-/// Debug builds only: `RAPPORT_TEST_SEND_GATE=PATH` makes the CLI, before its second
-/// and every later look, create `PATH.waiting` and wait (at most 30 s) until PATH
-/// exists, so a test can deliver mail between two drafts of one batch (the daemon
-/// reads the same variable in its turn).
-const GATE_ENV: &str = "RAPPORT_TEST_SEND_GATE";
-
+/// The test gate of [`crate::send::test_gate_armed`], waited for on this thread.
 fn test_gate() {
-    if !cfg!(debug_assertions) {
-        return;
-    }
-    let Some(gate) = std::env::var_os(GATE_ENV).map(std::path::PathBuf::from) else {
+    let Some(gate) = crate::send::test_gate_armed() else {
         return;
     };
-    let mut waiting = gate.clone().into_os_string();
-    waiting.push(".waiting");
-    let _ = std::fs::write(&waiting, b"");
     let start = std::time::Instant::now();
-    while !gate.exists() && start.elapsed() < std::time::Duration::from_secs(30) {
+    while !gate.exists() && start.elapsed() < crate::send::TEST_GATE_WAIT {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }

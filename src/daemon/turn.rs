@@ -20,24 +20,13 @@ use crate::store::{Draft, Store, fmt_ts};
 
 /// Debug builds only: `RAPPORT_TEST_PANIC_TURN=N` makes turn N panic (the fault tests).
 const PANIC_ENV: &str = "RAPPORT_TEST_PANIC_TURN";
-/// Debug builds only: `RAPPORT_TEST_SEND_GATE=PATH` makes each turn, after its sync and
-/// before sending, create `PATH.waiting` and wait (at most 30 s) until PATH exists, so a
-/// test can deliver mail in the middle of a turn.
-const GATE_ENV: &str = "RAPPORT_TEST_SEND_GATE";
-
-/// The mid-turn gate of [`GATE_ENV`].
+/// The mid-turn gate of [`crate::send::test_gate_armed`], waited for without blocking.
 async fn test_gate() {
-    if !cfg!(debug_assertions) {
-        return;
-    }
-    let Some(gate) = std::env::var_os(GATE_ENV).map(std::path::PathBuf::from) else {
+    let Some(gate) = crate::send::test_gate_armed() else {
         return;
     };
-    let mut waiting = gate.clone().into_os_string();
-    waiting.push(".waiting");
-    let _ = std::fs::write(&waiting, b"");
     let start = std::time::Instant::now();
-    while !gate.exists() && start.elapsed() < Duration::from_secs(30) {
+    while !gate.exists() && start.elapsed() < crate::send::TEST_GATE_WAIT {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

@@ -171,6 +171,25 @@ pub fn after_new_mail(
     replied_since(store, d)
 }
 
+/// Debug builds only: `RAPPORT_TEST_SEND_GATE=PATH` holds a send between the look at
+/// the mailbox and the first email (the daemon's turn after its sync, the CLI's batch
+/// before its second and every later look), so a test can deliver mail there. When set,
+/// this announces the wait (creates `PATH.waiting`) and returns PATH; the caller waits,
+/// at most [`TEST_GATE_WAIT`], until it exists.
+pub fn test_gate_armed() -> Option<PathBuf> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    let gate = PathBuf::from(std::env::var_os("RAPPORT_TEST_SEND_GATE")?);
+    let mut waiting = gate.clone().into_os_string();
+    waiting.push(".waiting");
+    let _ = std::fs::write(&waiting, b"");
+    Some(gate)
+}
+
+/// How long a caller of [`test_gate_armed`] waits for the gate at most.
+pub const TEST_GATE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The hard rule: nothing goes to a contact who wrote since the draft was made. "Since"
 /// is by arrival: a message rapport first read after the draft was made counts, whatever
 /// its `Date:` says (written offline, a phone in the wrong zone). Which was first is the
