@@ -413,24 +413,12 @@ pub(crate) fn sent_message_id(env: &Env) -> String {
 fn env_with_unsure_reply_and_inbound_request() -> Env {
     let mut env = env_with_maildir();
     env.add_contact("omar@example.com", "Omar Haddad");
-    env.rapport(&["request", "jessica"]).ok();
-    env.rapport(&["queue", "approve", "1"]).ok();
-    env.rapport(&["send"]).ok();
-    let asked = sent_message_id(&env);
-    env.now = "2026-11-24T09:00:00Z".into();
-    env.deliver(
-        "1764100000.jessica.example:2,",
-        &format!(
-            "From: Jessica Park <jessica@example.com>\n\
-             To: Ada Lovelace <ada@example.org>\n\
-             Subject: Re: 25 minutes?\n\
-             Date: Tue, 24 Nov 2026 08:30:00 +0000\n\
-             Message-ID: <jp-2@mail.example.com>\n\
-             In-Reply-To: <{asked}>\n\
-             References: <{asked}>\n\
-             \n\
-             Thanks!\n"
-        ),
+    jessica_asked_and_answers(
+        &mut env,
+        "2026-11-24T09:00:00Z",
+        "Tue, 24 Nov 2026 08:30:00 +0000",
+        "jp-2",
+        "Thanks!\n",
     );
     env.deliver(
         "1764100001.omar.example:2,",
@@ -444,6 +432,36 @@ fn env_with_unsure_reply_and_inbound_request() -> Env {
     );
     env.rapport(&["sync"]).ok();
     env
+}
+
+/// Jessica's meeting request drafted, approved and sent; then, at `now`, her answer
+/// `<ID@mail.example.com>` dated `date` with `body`, delivered in the thread.
+pub(crate) fn jessica_asked_and_answers(
+    env: &mut Env,
+    now: &str,
+    date: &str,
+    id: &str,
+    body: &str,
+) {
+    env.rapport(&["request", "jessica"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    let asked = sent_message_id(env);
+    env.now = now.into();
+    env.deliver(
+        "1764100000.jessica.example:2,",
+        &format!(
+            "From: Jessica Park <jessica@example.com>\n\
+             To: Ada Lovelace <ada@example.org>\n\
+             Subject: Re: 25 minutes?\n\
+             Date: {date}\n\
+             Message-ID: <{id}@mail.example.com>\n\
+             In-Reply-To: <{asked}>\n\
+             References: <{asked}>\n\
+             \n\
+             {body}"
+        ),
+    );
 }
 
 /// rapport running under a real pseudo-terminal (a detached tmux session on a private

@@ -3,7 +3,7 @@
 //! invitation for it, read through the real Dovecot, as one meeting with the
 //! invitation's link and UID, whose cancellation removes it and its thank-you.
 
-use crate::cli_loop::{Pty, sent_message_id};
+use crate::cli_loop::{Pty, jessica_asked_and_answers};
 use crate::support::TestServers;
 use crate::util::Env;
 
@@ -12,27 +12,12 @@ use crate::util::Env;
 fn env_with_proposal() -> Env {
     let mut env = Env::with_maildir();
     env.add_contact("jessica@example.com", "Jessica Park");
-    env.rapport(&["request", "jessica"]).ok();
-    env.rapport(&["queue", "approve", "1"]).ok();
-    env.rapport(&["send"]).ok();
-    let asked = sent_message_id(&env);
-    env.now = "2026-11-25T09:00:00Z".into();
-    env.deliver(
-        "1764100000.jessica.example:2,",
-        &format!(
-            "From: Jessica Park <jessica@example.com>\n\
-             To: Ada Lovelace <ada@example.org>\n\
-             Subject: Re: 25 minutes?\n\
-             Date: Wed, 25 Nov 2026 08:30:00 +0000\n\
-             Message-ID: <jp-time@mail.example.com>\n\
-             In-Reply-To: <{asked}>\n\
-             References: <{asked}>\n\
-             \n\
-             Hi Ada, Tuesday at 3pm works for me!\n\
-             \n\
-             On Mon, 23 Nov 2026, Ada Lovelace wrote:\n\
-             > Would Friday at 10am suit you?\n"
-        ),
+    jessica_asked_and_answers(
+        &mut env,
+        "2026-11-25T09:00:00Z",
+        "Wed, 25 Nov 2026 08:30:00 +0000",
+        "jp-time",
+        "Hi Ada, Tuesday at 3pm works for me!\n\nOn Mon, 23 Nov 2026, Ada Lovelace wrote:\n> Would Friday at 10am suit you?\n",
     );
     env.rapport(&["sync"]).ok();
     env
