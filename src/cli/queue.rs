@@ -127,31 +127,25 @@ pub(crate) fn due_label(due: &str, now: Timestamp, tz: &jiff::tz::TimeZone) -> S
 /// What the user can do with draft `d` now, in commands they can paste (its id and, for
 /// an address that does not exist, that address filled in).
 pub(super) fn what_to_do(d: &Draft) -> String {
-    what_to_do_with(d)
-        .replace("ID", &d.id.to_string())
-        .replace("CONTACT", &d.to_addr)
-        .replace("OLD", &d.to_addr)
-}
-
-fn what_to_do_with(d: &Draft) -> &'static str {
+    let (id, to) = (d.id, &d.to_addr);
     match d.status {
-        DraftStatus::Pending => "approve, edit, reject or snooze",
-        DraftStatus::Approved => "goes out when due",
-        DraftStatus::Snoozed => "snoozed",
-        DraftStatus::Sending => "being sent",
-        DraftStatus::Unknown => {
-            "interrupted while sending: check your Sent folder, then `rapport queue resolve ID sent|not-sent`"
-        }
-        DraftStatus::Failed if crate::send::recipient_unknown(&d.last_error) => {
-            "the address does not exist (the server said so, see `queue show ID`): correct it with `rapport contacts edit CONTACT --email NEW --remove-email OLD`, then `rapport request CONTACT` for a new draft; `queue reject ID` clears this one"
-        }
-        DraftStatus::Failed if d.last_error.starts_with("gave up after") => {
-            "never got through (see `queue show ID`): fix what the error names, then `queue resolve ID not-sent` and approve it again"
-        }
-        DraftStatus::Failed => {
-            "refused by the server (its words: `queue show ID`): `queue resolve ID not-sent`, then `queue edit ID` and approve it again, or `queue reject ID`"
-        }
-        DraftStatus::Sent | DraftStatus::Rejected | DraftStatus::Superseded => "",
+        DraftStatus::Pending => "approve, edit, reject or snooze".into(),
+        DraftStatus::Approved => "goes out when due".into(),
+        DraftStatus::Snoozed => "snoozed".into(),
+        DraftStatus::Sending => "being sent".into(),
+        DraftStatus::Unknown => format!(
+            "interrupted while sending: check your Sent folder, then `rapport queue resolve {id} sent|not-sent`"
+        ),
+        DraftStatus::Failed if crate::send::recipient_unknown(&d.last_error) => format!(
+            "the address does not exist (the server said so, see `queue show {id}`): correct it with `rapport contacts edit {to} --email NEW --remove-email {to}`, then `rapport request {to}` for a new draft; `queue reject {id}` clears this one"
+        ),
+        DraftStatus::Failed if d.last_error.starts_with("gave up after") => format!(
+            "never got through (see `queue show {id}`): fix what the error names, then `queue resolve {id} not-sent` and approve it again"
+        ),
+        DraftStatus::Failed => format!(
+            "refused by the server (its words: `queue show {id}`): `queue resolve {id} not-sent`, then `queue edit {id}` and approve it again, or `queue reject {id}`"
+        ),
+        DraftStatus::Sent | DraftStatus::Rejected | DraftStatus::Superseded => String::new(),
     }
 }
 
