@@ -234,17 +234,26 @@ impl PhraseSet {
     /// Every occurrence on word boundaries, overlapping ones included, in the
     /// order their ends appear.
     pub(crate) fn hits<'s>(&'s self, hay: &'s str) -> impl Iterator<Item = Hit<'s>> + 's {
+        self.indexed_hits(hay).map(|(_, h)| h)
+    }
+
+    /// [`PhraseSet::hits`], each with the index of its phrase in `phrases`.
+    fn indexed_hits<'s>(&'s self, hay: &'s str) -> impl Iterator<Item = (usize, Hit<'s>)> + 's {
         self.automaton
             .iter()
             .flat_map(move |a| a.find_overlapping_iter(hay))
             .filter_map(move |m| {
-                let (phrase, lang) = self.phrases.get(m.pattern().as_usize())?;
-                on_boundaries(hay, m.start(), m.end(), phrase).then_some(Hit {
-                    start: m.start(),
-                    end: m.end(),
-                    phrase: phrase.as_str(),
-                    lang,
-                })
+                let i = m.pattern().as_usize();
+                let (phrase, lang) = self.phrases.get(i)?;
+                on_boundaries(hay, m.start(), m.end(), phrase).then_some((
+                    i,
+                    Hit {
+                        start: m.start(),
+                        end: m.end(),
+                        phrase: phrase.as_str(),
+                        lang,
+                    },
+                ))
             })
     }
 
@@ -257,14 +266,8 @@ impl PhraseSet {
     /// The position in the input list of the earliest-listed phrase that
     /// occurs (list order, not text order: the detectors' lists are ranked).
     pub(crate) fn first_listed(&self, hay: &str) -> Option<usize> {
-        self.hits(hay)
-            .filter_map(|h| {
-                let i = self
-                    .phrases
-                    .iter()
-                    .position(|(p, _)| p.as_str() == h.phrase)?;
-                self.origin.get(i).copied()
-            })
+        self.indexed_hits(hay)
+            .filter_map(|(i, _)| self.origin.get(i).copied())
             .min()
     }
 
