@@ -201,6 +201,7 @@ rapport queue approve 7
 rapport send \-\-now 7
 rapport brief omar
 rapport map \-\-out network.html
+rapport status            # a LOGIN FAILING line names a helper that stopped working
 systemctl \-\-user enable \-\-now rapport
 .fi
 .SH SEE ALSO

@@ -123,6 +123,20 @@ impl Guard {
         }
     }
 
+    /// The server asked rapport to slow down: the wait is said in the log and in
+    /// `rapport status` (cleared by the next IDLE that ends well).
+    pub(super) fn throttled(&mut self, store: &Store, wait: Duration) {
+        let text = format!(
+            "the IMAP server asked rapport to slow down (it throttles this account): no login for {}s; if this repeats, raise [imap] poll_seconds",
+            wait.as_secs().max(1)
+        );
+        tracing::warn!("{text}");
+        self.warned = true;
+        if let Ok(at) = crate::clock::now() {
+            let _ = store.set_state(LOGIN_WARNING, &text, at);
+        }
+    }
+
     /// How long until copies in Sent may be tried again (`None`: now).
     pub(super) fn copy_wait(&self) -> Option<Duration> {
         let at = self.copy_retry?;
