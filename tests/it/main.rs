@@ -57,6 +57,7 @@ mod plan_props;
 mod plan_table;
 mod prepare_cli;
 mod provider_gmail;
+mod provider_rules;
 mod provider_throttle;
 mod reader_learns;
 mod safety;
