@@ -168,10 +168,11 @@ fn the_daemon_backs_off_while_the_helper_fails_and_sends_once_it_works() {
     assert_eq!(env.draft(1)["status"], "approved");
 
     fix_helper(&env);
+    let fixed = Instant::now();
     daemon.wait_until("the draft sent", Duration::from_secs(60), || {
         env.draft(1)["status"] == "sent"
     });
-    eprintln!("sent {:?} after the fix", began.elapsed());
+    eprintln!("sent {:?} after the fix", fixed.elapsed());
     assert_eq!(s.sent_messages().len(), 1);
     assert!(
         daemon.log().contains("the login works again"),
@@ -180,4 +181,89 @@ fn the_daemon_backs_off_while_the_helper_fails_and_sends_once_it_works() {
     );
     daemon.stop_within_ten_seconds();
     assert_eq!(s.sent_messages().len(), 1, "sent exactly once");
+}
+
+/// An IMAP password helper that fails: `sync` fails naming it, `status` and `doctor`
+/// say so, and the next sync after the fix clears it.
+#[test]
+fn a_failing_imap_password_helper_is_said_in_status_and_cleared_by_a_working_login() {
+    let s = TestServers::start();
+    let env = Env::with_config("");
+    let home = env.home().display().to_string();
+    let helper = env.script(
+        "imap-pass.sh",
+        &format!("if [ -f {home}/helper-works ]; then echo me-secret; else exit 3; fi"),
+    );
+    let text = s.rapport_config();
+    let (smtp, imap) = text.split_once("[imap]").unwrap();
+    let imap = imap.replacen("echo me-secret", &helper, 1);
+    env.write_config(&format!("{smtp}[imap]{imap}"));
+    let run = env.rapport(&["sync"]).fails();
+    assert!(
+        run.stderr.contains("[imap] password_command failed"),
+        "{}",
+        run.stderr
+    );
+    let status = env.rapport(&["status"]).ok().stdout;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("LOGIN FAILING"))
+        .unwrap_or_else(|| panic!("{status}"));
+    assert!(
+        line.contains("[imap] login") && line.contains("password_command"),
+        "{line}"
+    );
+    let doctor = env.rapport(&["doctor"]).stdout;
+    assert!(doctor.contains("imap login (recorded)"), "{doctor}");
+
+    fix_helper(&env);
+    env.rapport(&["sync"]).ok();
+    let status = env.rapport(&["status"]).ok().stdout;
+    assert!(!status.contains("LOGIN FAILING"), "{status}");
+}
+
+/// A token helper that prints JSON with `expires_at`: two days ahead it is warned about
+/// in `status` and `doctor`; once past, the token is not even offered and the draft
+/// waits, approved, for a sign-in.
+#[test]
+fn a_token_helper_reporting_its_sign_in_end_is_warned_about_ahead_and_refused_after() {
+    let s = TestServers::start_oauth2();
+    s.set_tokens(&[("smtp-tok-4", "me@example.test")]);
+    let env = Env::with_config("");
+    let json = r#"{"access_token": "smtp-tok-4", "expires_at": "2026-11-25T09:00:00Z"}"#;
+    let helper = env.script("json-helper.sh", &format!("echo '{json}'"));
+    env.write_config(&config(&s, &helper, "retry_seconds = 60"));
+    approved_draft(&env);
+    env.rapport(&["send"]).ok();
+    assert_eq!(env.draft(1)["status"], "sent");
+    let status = env.rapport(&["status"]).ok().stdout;
+    assert!(
+        status.contains("Warning: the [smtp] token helper says its sign-in ends Wed 2026-11-25"),
+        "{status}"
+    );
+    let doctor = env.rapport(&["doctor"]).stdout;
+    assert!(
+        doctor
+            .lines()
+            .any(|l| l.starts_with("FAIL") && l.contains("sign-in ends soon")),
+        "{doctor}"
+    );
+
+    // Two days on the sign-in has ended: the next email waits, nothing is offered.
+    let mut env = env;
+    env.now = "2026-11-25T10:00:00Z".into();
+    env.add_contact("carol@example.test", "Carol");
+    env.rapport(&["request", "carol@example.test"]).ok();
+    env.rapport(&["queue", "approve", "2"]).ok();
+    env.rapport(&["send"]).ok();
+    let d = env.draft(2);
+    assert_eq!(d["status"], "approved", "{d}");
+    assert!(
+        d["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("sign-in expired"),
+        "{d}"
+    );
+    assert_eq!(s.sent_messages().len(), 1);
 }
