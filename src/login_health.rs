@@ -144,6 +144,23 @@ pub fn wait_until(store: &Store, section: &str, now: Timestamp) -> Result<Option
         .filter(|at| *at > now))
 }
 
+/// How many approved emails wait for a working login: those whose last try found
+/// none, and, while the IMAP login fails, every one that is due (rapport looks at the
+/// mailbox before each email, so none goes without it).
+pub fn waiting_drafts(store: &Store, now: Timestamp) -> Result<usize> {
+    let imap_down = problem(store, "imap")?.is_some();
+    let now = crate::store::fmt_ts(now);
+    Ok(store
+        .drafts(false)?
+        .iter()
+        .filter(|d| {
+            d.status == crate::core::model::DraftStatus::Approved
+                && (d.last_error.starts_with(crate::send::WAITING_FOR_LOGIN)
+                    || (imap_down && d.effective_due() <= now.as_str()))
+        })
+        .count())
+}
+
 /// The state key of the instant `section`'s token helper said its sign-in ends.
 fn expiry_key(section: &str) -> String {
     format!("login_expiry.{section}")

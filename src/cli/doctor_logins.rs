@@ -17,14 +17,7 @@ pub fn check(cfg: &Loaded) -> Result<Vec<Finding>> {
         // No database yet (or none readable): the database check above says so.
         return Ok(Vec::new());
     };
-    let waiting = store
-        .drafts(false)?
-        .iter()
-        .filter(|d| {
-            d.status == crate::core::model::DraftStatus::Approved
-                && d.last_error.starts_with(crate::send::WAITING_FOR_LOGIN)
-        })
-        .count();
+    let waiting = crate::login_health::waiting_drafts(&store, crate::clock::now()?)?;
     let mut out = Vec::new();
     for p in crate::login_health::problems(&store)? {
         let retry = p

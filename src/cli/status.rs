@@ -128,7 +128,7 @@ fn gather(ctx: &Ctx) -> Result<Status> {
             .state(crate::daemon::LOGIN_WARNING)?
             .filter(|(w, _)| !w.is_empty()),
         login_problems: crate::login_health::problems(&ctx.store)?,
-        waiting_for_login: waiting_for_login(ctx)?,
+        waiting_for_login: crate::login_health::waiting_drafts(&ctx.store, ctx.now)?,
         login_expiring: crate::login_health::expiry_warnings(
             &ctx.store,
             &[],
@@ -139,19 +139,6 @@ fn gather(ctx: &Ctx) -> Result<Status> {
         next_due: next_due(ctx)?,
         goals: goals(ctx)?,
     })
-}
-
-/// How many approved drafts wait for a working login (their last try found none).
-fn waiting_for_login(ctx: &Ctx) -> Result<usize> {
-    Ok(ctx
-        .store
-        .drafts(false)?
-        .iter()
-        .filter(|d| {
-            d.status == DraftStatus::Approved
-                && d.last_error.starts_with(crate::send::WAITING_FOR_LOGIN)
-        })
-        .count())
 }
 
 /// When the earliest draft still in the queue (not sent, rejected, superseded) is due.

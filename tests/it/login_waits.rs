@@ -198,6 +198,7 @@ fn a_failing_imap_password_helper_is_said_in_status_and_cleared_by_a_working_log
     let (smtp, imap) = text.split_once("[imap]").unwrap();
     let imap = imap.replacen("echo me-secret", &helper, 1);
     env.write_config(&format!("{smtp}[imap]{imap}"));
+    approved_draft(&env);
     let run = env.rapport(&["sync"]).fails();
     assert!(
         run.stderr.contains("[imap] password_command failed"),
@@ -213,6 +214,20 @@ fn a_failing_imap_password_helper_is_said_in_status_and_cleared_by_a_working_log
         line.contains("[imap] login") && line.contains("password_command"),
         "{line}"
     );
+    // The email cannot go without a look at the mailbox: it waits, said so.
+    assert!(
+        status.contains("waiting for a working login: 1"),
+        "{status}"
+    );
+    let send = env.rapport(&["send"]);
+    assert_eq!(
+        env.draft(1)["status"],
+        "approved",
+        "{}{}",
+        send.stdout,
+        send.stderr
+    );
+    assert!(s.sent_messages().is_empty());
     let doctor = env.rapport(&["doctor"]).stdout;
     assert!(doctor.contains("imap login (recorded)"), "{doctor}");
 
@@ -220,6 +235,9 @@ fn a_failing_imap_password_helper_is_said_in_status_and_cleared_by_a_working_log
     env.rapport(&["sync"]).ok();
     let status = env.rapport(&["status"]).ok().stdout;
     assert!(!status.contains("LOGIN FAILING"), "{status}");
+    env.rapport(&["send"]).ok();
+    assert_eq!(env.draft(1)["status"], "sent");
+    assert_eq!(s.sent_messages().len(), 1);
 }
 
 /// A token helper that prints JSON with `expires_at`: two days ahead it is warned about
