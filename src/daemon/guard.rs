@@ -99,6 +99,17 @@ impl Guard {
         backoff(self.idle_failures)
     }
 
+    /// [`Self::idle_failed`], waiting at least what the server asked for when its words
+    /// (`error`) say it throttles (a BYE with a backoff hint).
+    pub(super) fn idle_failed_with(&mut self, store: &Store, error: &str) -> Duration {
+        let mut wait = self.idle_failed();
+        if let Some(asked) = crate::mail::imap::throttle::hint(error) {
+            wait = wait.max(asked);
+            self.throttled(store, wait);
+        }
+        wait
+    }
+
     /// Whether the daemon may wait in IDLE (not while IDLE rests after failing).
     pub(super) fn idle_allowed(&mut self) -> bool {
         match self.idle_rest {

@@ -66,3 +66,31 @@ fn a_throttled_login_and_search_are_obeyed_for_the_wait_the_server_asks() {
     assert!(status.contains("asked rapport to slow down"), "{status}");
     daemon.stop_within_ten_seconds();
 }
+
+/// An IDLE cut by `* BYE [UNAVAILABLE] … Suggested Backoff Time: 6000 ms`: the next login
+/// waits the 6 s asked, not the daemon's own first IDLE backoff (about 2 s).
+#[test]
+fn an_idle_cut_by_a_throttling_bye_waits_what_the_server_asks() {
+    let server = HostileImap::start();
+    server.set_capabilities("IMAP4rev1 IDLE UNSELECT");
+    server.fault(On::Idle, Fault::Throttled(6000), 1);
+    let env = Env::new();
+    env.edit_config(|t| format!("{t}\n{}", server.imap_section()));
+    let daemon = Daemon::start(&env, "warn,rapport=info", &[]);
+    daemon.wait_until("a second login", Duration::from_secs(60), || {
+        server.logins() >= 2
+    });
+    let gaps = gaps(&server);
+    eprintln!("gap before the login after the throttled IDLE: {gaps:?}");
+    assert!(
+        gaps[0] >= Duration::from_millis(5900),
+        "{gaps:?}\n{}",
+        daemon.log()
+    );
+    assert!(
+        daemon.log().contains("asked rapport to slow down"),
+        "{}",
+        daemon.log()
+    );
+    daemon.stop_within_ten_seconds();
+}

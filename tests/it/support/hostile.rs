@@ -552,6 +552,15 @@ fn idle(c: &mut Conn, st: &Arc<Mutex<State>>, tag: &str) -> std::io::Result<bool
             c.line("* BYE no idling here")?;
             return Ok(false);
         }
+        Some(Fault::Throttled(ms)) => {
+            // As Microsoft 365 does: IDLE accepted, then a BYE with a backoff hint.
+            c.line("+ idling")?;
+            thread::sleep(Duration::from_millis(200));
+            c.line(&format!(
+                "* BYE [UNAVAILABLE] Server is busy. Suggested Backoff Time: {ms} ms"
+            ))?;
+            return Ok(false);
+        }
         _ => {}
     }
     c.line("+ idling")?;
