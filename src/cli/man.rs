@@ -185,7 +185,8 @@ Success (and for \fBdoctor\fR, every check passed).
 .TP
 \fB1\fR
 An error, said on standard error with its cause and fix; \fBdoctor\fR found a FAIL;
-\fBsend\fR had a draft fail or end unknown.
+\fBsend\fR had a draft fail or end unknown, or could not log in (the drafts stay
+approved and wait for a working login).
 .TP
 \fB2\fR
 The command line was wrong (an unknown command, flag or value).

@@ -68,6 +68,10 @@ fn a_failing_token_helper_keeps_the_draft_approved_says_so_everywhere_and_sends_
         env.now = format!("2026-11-23T{at}:00Z");
         let run = env.rapport(&["send"]);
         let said = format!("{}{}", run.stdout, run.stderr);
+        assert_ne!(
+            run.code, 0,
+            "a send that could not log in is no success: {said}"
+        );
         assert!(
             said.contains("waiting for a working login"),
             "try {i}: {said}"
@@ -273,7 +277,7 @@ fn a_token_helper_reporting_its_sign_in_end_is_warned_about_ahead_and_refused_af
     env.add_contact("carol@example.test", "Carol");
     env.rapport(&["request", "carol@example.test"]).ok();
     env.rapport(&["queue", "approve", "2"]).ok();
-    env.rapport(&["send"]).ok();
+    env.rapport(&["send"]).fails();
     let d = env.draft(2);
     assert_eq!(d["status"], "approved", "{d}");
     assert!(
