@@ -104,6 +104,10 @@ pub struct Options {
     /// Dovecot's `imap_idle_notify_interval` in seconds (how often it sends
     /// `* OK Still here` during IDLE); `None`: Dovecot's default, 2 minutes.
     pub idle_notify_secs: Option<u32>,
+    /// Gmail's layout: `[Gmail]/Sent Mail` marked \Sent and `[Gmail]/All Mail` marked
+    /// \All instead of `Sent` (the tests put every message in All Mail again, and the
+    /// server's own copy of sent mail in Sent Mail, as Gmail does).
+    pub gmail: bool,
 }
 
 impl Default for Options {
@@ -113,6 +117,7 @@ impl Default for Options {
             smtp: SmtpMode::Tls,
             oauth2: false,
             idle_notify_secs: None,
+            gmail: false,
         }
     }
 }

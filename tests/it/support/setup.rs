@@ -270,8 +270,13 @@ pub(super) fn dovecot_conf(
     );
     let mut special = String::new();
     for name in SPECIAL_FOLDERS {
+        let (folder, name) = match name {
+            "Sent" if options.gmail => ("\"[Gmail]/Sent Mail\"", name),
+            "Archive" if options.gmail => ("\"[Gmail]/All Mail\"", "All"),
+            _ => (name, name),
+        };
         special.push_str(&format!(
-            "  mailbox {name} {{\n    special_use = \\{name}\n    auto = subscribe\n  }}\n"
+            "  mailbox {folder} {{\n    special_use = \\{name}\n    auto = subscribe\n  }}\n"
         ));
     }
     format!(
