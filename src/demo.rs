@@ -456,6 +456,7 @@ impl Demo {
                     thread: None,
                     meeting_day: String::new(),
                     later_when: String::new(),
+                    intro: None,
                 },
                 now,
             )?;

@@ -256,6 +256,7 @@ fn deliver(cfg: &Loaded, d: &Digest, now: Timestamp) -> Result<()> {
         from_addr: &me.email,
         to_name: &me.name,
         to_addr: &me.email,
+        cc: None,
         message_id: &message_id,
         in_reply_to: "",
         references: &[],
@@ -291,6 +292,7 @@ fn deliver(cfg: &Loaded, d: &Digest, now: Timestamp) -> Result<()> {
             s.deliver(&crate::send::Delivery {
                 from: &me.email,
                 to: &me.email,
+                cc: None,
                 message: &bytes,
             })?;
             s.quit();

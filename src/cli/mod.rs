@@ -19,6 +19,8 @@ mod doctor;
 mod doctor_smtp;
 mod edit;
 pub(crate) mod goals;
+mod intro;
+mod intros;
 mod man;
 mod map;
 mod mark;
@@ -121,6 +123,11 @@ enum Command {
     },
     /// Draft the meeting request to a contact (it waits in the queue for approval).
     Request(request::RequestArgs),
+    /// Introduce A to B, double opt-in: A is asked first, B only after A's yes, the
+    /// introduction to both only after both said yes (each email waits for approval).
+    Intro(intro::IntroArgs),
+    /// The introductions: who, the stage, what happens next (open ones; `--all`).
+    Intros(intros::IntrosArgs),
     /// The approval queue: list, show, edit, approve, reject, snooze, resolve.
     Queue(queue::QueueArgs),
     /// Send every approved draft that is due (inside the send window, under the cap).
@@ -297,6 +304,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Goals { weeks, json } => goals::run(&Ctx::open(config_flag)?, weeks, json),
         Command::Map(args) => map::run(&Ctx::open(config_flag)?, args),
         Command::Request(args) => request::run(config_flag, &args),
+        Command::Intro(args) => intro::run(config_flag, &args),
+        Command::Intros(args) => intros::run(Ctx::open(config_flag)?, &args),
         Command::Queue(args) => queue::run(Ctx::open(config_flag)?, args),
         Command::Send(args) => send::run(config_flag, args),
         Command::Templates(cmd) => setup::templates(config_flag, cmd),

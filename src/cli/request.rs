@@ -74,6 +74,7 @@ fn draft(ctx: &Ctx, query: &str, template: Option<&str>) -> Result<ExitCode> {
             thread: None,
             meeting_day: String::new(),
             later_when: String::new(),
+            intro: None,
         },
         ctx.now,
     )?

@@ -11,6 +11,7 @@ pub mod classify;
 pub mod contentline;
 pub mod digest;
 pub mod goals;
+pub mod intro;
 pub mod meetings;
 pub mod model;
 pub mod netmap;

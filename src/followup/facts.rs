@@ -33,7 +33,7 @@ fn str_at(v: &Value, key: &str) -> Option<String> {
 }
 
 /// One timeline entry as the planner sees it.
-fn event_of(i: &Interaction) -> Event {
+pub(crate) fn event_of(i: &Interaction) -> Event {
     let d = &i.detail;
     let mut e = Event::new(i.id, i.at, i.kind);
     e.message_key = i.message_key.clone();
@@ -74,9 +74,21 @@ pub fn inputs(
         has_address: !c.emails.is_empty(),
         watching_since: store.watching_since()?,
     };
-    let events = store.interactions(c.id)?.iter().map(event_of).collect();
+    let all = store.drafts_for_contact(c.id)?;
+    // Answers to an introduction's emails are the intro's to read, not the planner's.
+    let intro_ids: Vec<String> = all
+        .iter()
+        .filter(|d| super::intros::is_intro_kind(d.kind))
+        .map(|d| d.message_id.clone())
+        .collect();
+    let events = store
+        .interactions(c.id)?
+        .iter()
+        .map(event_of)
+        .filter(|e| !super::intros::answers_intro(e, &intro_ids))
+        .collect();
     let mut drafts = Vec::new();
-    for d in store.drafts_for_contact(c.id)? {
+    for d in all {
         let (Ok(created_at), Ok(due)) = (parse_ts(&d.created_at), parse_ts(d.effective_due()))
         else {
             continue;

@@ -47,6 +47,7 @@ mod hostile_imap;
 mod house;
 mod imap_oauth;
 mod imap_sync;
+mod intros;
 mod log_secrets;
 mod mail_standard;
 mod meetings;
