@@ -159,6 +159,13 @@ pub fn preview_data(
     let to = c.sendable_address().unwrap_or("(no address)");
     let mut data = draft::template_data(cfg, c, to);
     let mut notes = Vec::new();
+    if kind.is_some_and(super::intros::is_intro_kind) {
+        data.intro = sample.intro.clone();
+        notes.push(format!(
+            "the other person of the introduction ({}) is a sample",
+            sample.intro.other.name
+        ));
+    }
     let timeline = store.interactions(c.id)?;
     let request = timeline
         .iter()

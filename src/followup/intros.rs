@@ -188,12 +188,20 @@ fn record(store: &Store, intro: &Intro, d: &Decision, now: Timestamp) -> Result<
         return Ok(());
     };
     for (me, other, side) in [(&a, &b, intro::Side::A), (&b, &a, intro::Side::B)] {
-        let summary = format!(
-            "intro {} with {}: {}",
-            intro.id,
-            other.display_name(),
-            step_words(d.stage, side)
-        );
+        let summary = if d.stage == IntroStage::Introduced {
+            format!(
+                "introduced to {} (intro {})",
+                other.display_name(),
+                intro.id
+            )
+        } else {
+            format!(
+                "intro {} with {}: {}",
+                intro.id,
+                other.display_name(),
+                step_words(d.stage, side)
+            )
+        };
         let key = format!("intro:{}:{}", intro.id, d.stage);
         store.add_interaction(&NewInteraction {
             contact_id: me.id,
@@ -209,27 +217,25 @@ fn record(store: &Store, intro: &Intro, d: &Decision, now: Timestamp) -> Result<
     Ok(())
 }
 
-/// A stage in the words of one side's timeline.
+/// A stage in the words of one side's timeline (short: it is a table cell).
 pub fn step_words(stage: IntroStage, side: intro::Side) -> &'static str {
     use IntroStage as S;
     use intro::Side::{A, B};
     match (stage, side) {
-        (S::AskingA, A) => "you are asked first; the ask waits for approval",
-        (S::AskingA, B) => "the other side is asked first; nothing goes to you before their yes",
-        (S::WaitingA, A) => "asked you; waiting for your answer",
-        (S::WaitingA, B) => "the other side was asked; waiting for their answer",
-        (S::AskingB, A) => "you said yes; the other side is asked next",
-        (S::AskingB, B) => "the other side said yes; the ask to you waits for approval",
-        (S::WaitingB, A) => "the other side was asked; waiting for their answer",
-        (S::WaitingB, B) => "asked you; waiting for your answer",
-        (S::Introducing, _) => "both said yes; the introduction waits for approval",
+        (S::AskingA, A) => "ask to you drafted, waits for approval",
+        (S::AskingA, B) => "they are asked first; you hear nothing yet",
+        (S::WaitingA, A) | (S::WaitingB, B) => "asked; waiting for your answer",
+        (S::WaitingA, B) | (S::WaitingB, A) => "they were asked; waiting for them",
+        (S::AskingB, A) => "you said yes; asking them next",
+        (S::AskingB, B) => "they said yes; ask to you drafted",
+        (S::Introducing, _) => "both said yes; introduction drafted",
         (S::Introduced, _) => "introduced",
-        (S::DeclinedByA, A) => "you said no; closed, the other side was never told",
-        (S::DeclinedByA, B) => "closed before you were asked (the other side said no)",
-        (S::DeclinedByB, A) => "the other side said no; a short note to you is drafted",
+        (S::DeclinedByA, A) => "you said no; closed, they never heard",
+        (S::DeclinedByA, B) => "closed before you were asked (they said no)",
+        (S::DeclinedByB, A) => "they said no; a short note to you drafted",
         (S::DeclinedByB, B) => "you said no; closed",
         (S::NoAnswer, _) => "no answer after one reminder; closed",
-        (S::Withdrawn, _) => "withdrawn: one of its emails was rejected, withdrawn or refused",
+        (S::Withdrawn, _) => "withdrawn: an email of it was rejected or refused",
     }
 }
 

@@ -160,11 +160,20 @@ fn both_say_yes_three_drafts_in_order_and_the_introduction_reaches_both() {
         rapport_sent + 2,
         "three from rapport, two answers"
     );
+    let introduction = String::from_utf8(s.sent_message(5).unwrap()).unwrap();
+    println!("--- the introduction as the SMTP server received it\n{introduction}");
+    assert!(
+        introduction.contains("Cc: \"Omar Haddad\" <bob@example.test>"),
+        "{introduction}"
+    );
+    let rcpts = s.smtp_events("rcpt");
+    println!("--- RCPT commands: {rcpts:?}");
 
     // Both timelines tell the story; printed for the record.
     for who in ["alice@example.test", "bob@example.test"] {
         let lines = timeline(&env, who);
-        println!("--- timeline of {who}\n{}", lines.join("\n"));
+        let shown = env.rapport(&["contacts", "show", who]).ok().stdout;
+        println!("--- rapport contacts show {who}\n{shown}");
         assert!(
             lines
                 .iter()
@@ -431,4 +440,43 @@ fn forged_and_stale_drafts_never_go_out_in_a_wrong_state() {
     never_goes(&mut env, &s, ask_b.0, "intro 1");
     assert_eq!(inbox_count(&s, "bob"), 0, "B never got anything");
     assert_eq!(intro_json(&env)["stage"], "declined-by-a");
+}
+
+#[test]
+fn a_referral_becomes_an_intro_in_one_command_and_bad_intros_are_refused() {
+    let s = TestServers::start();
+    let env = started(&s);
+    let r = env.rapport(&["intro", "jessica", "jessica"]).fails();
+    assert!(r.stderr.contains("themselves"), "{}", r.stderr);
+    let r = env.rapport(&["intro", "omar", "jessica"]).fails();
+    assert!(
+        r.stderr.contains("already have an open intro"),
+        "{}",
+        r.stderr
+    );
+    let r = env
+        .rapport(&[
+            "contacts",
+            "add",
+            "carol@example.test",
+            "--name",
+            "Lena Vogel",
+            "--met",
+            "introduced by Omar Haddad",
+            "--intro-to",
+            "jessica",
+        ])
+        .ok();
+    assert!(r.stdout.contains("Started intro 2"), "{}", r.stdout);
+    let list = env.rapport(&["intros", "--json"]).ok().json();
+    let intros = list["intros"].as_array().unwrap();
+    assert_eq!(intros.len(), 2, "{list}");
+    assert_eq!(intros[1]["a"]["email"], "carol@example.test");
+    assert_eq!(intros[1]["b"]["email"], "alice@example.test");
+    assert_eq!(intros[1]["stage"], "asking-a");
+    let table = env.rapport(&["intros"]).ok().stdout;
+    assert!(
+        table.contains("Lena Vogel") && table.contains("asking-a"),
+        "{table}"
+    );
 }
