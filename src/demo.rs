@@ -457,6 +457,7 @@ impl Demo {
                     meeting_day: String::new(),
                     later_when: String::new(),
                     intro: None,
+                    share: None,
                 },
                 now,
             )?;

@@ -132,7 +132,7 @@ pub struct Fields {
 }
 
 /// `--tier` with its values listed in help and errors.
-fn tier_parser() -> impl clap::builder::TypedValueParser<Value = Tier> {
+pub(super) fn tier_parser() -> impl clap::builder::TypedValueParser<Value = Tier> {
     use clap::builder::TypedValueParser;
     let names: Vec<&'static str> = Tier::ALL.iter().map(|t| t.as_str()).collect();
     clap::builder::PossibleValuesParser::new(names).try_map(|s: String| s.parse::<Tier>())

@@ -37,6 +37,7 @@ mod review_reading;
 mod send;
 mod send_look;
 mod setup;
+mod share;
 mod status;
 mod sync;
 mod todo;
@@ -128,6 +129,9 @@ enum Command {
     Intro(intro::IntroArgs),
     /// The introductions: who, the stage, what happens next (open ones; `--all`).
     Intros(intros::IntrosArgs),
+    /// Share a link or a note: one personal draft per person (never one email to many),
+    /// skipping anyone it would crowd; it counts as a touch.
+    Share(share::ShareArgs),
     /// The approval queue: list, show, edit, approve, reject, snooze, resolve.
     Queue(queue::QueueArgs),
     /// Send every approved draft that is due (inside the send window, under the cap).
@@ -306,6 +310,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Request(args) => request::run(config_flag, &args),
         Command::Intro(args) => intro::run(config_flag, &args),
         Command::Intros(args) => intros::run(Ctx::open(config_flag)?, &args),
+        Command::Share(args) => share::run(config_flag, &args),
         Command::Queue(args) => queue::run(Ctx::open(config_flag)?, args),
         Command::Send(args) => send::run(config_flag, args),
         Command::Templates(cmd) => setup::templates(config_flag, cmd),

@@ -76,6 +76,7 @@ pub(super) fn draft(ctx: &Ctx, query: &str, template: Option<&str>) -> Result<Ex
             meeting_day: String::new(),
             later_when: String::new(),
             intro: None,
+            share: None,
         },
         ctx.now,
     )?

@@ -17,5 +17,6 @@ pub mod model;
 pub mod netmap;
 pub mod plan;
 pub mod render;
+pub mod share;
 pub mod timeline;
 pub mod todo;

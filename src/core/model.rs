@@ -74,6 +74,7 @@ string_enum! {
         IntroAsk => "intro-ask",
         Intro => "intro",
         IntroDeclined => "intro-declined",
+        Share => "share",
     }
 }
 
@@ -134,6 +135,7 @@ string_enum! {
         IntroSent => "intro-sent",
         IntroDeclinedSent => "intro-declined-sent",
         IntroStep => "intro-step",
+        ShareSent => "share-sent",
     }
 }
 
@@ -148,6 +150,7 @@ impl InteractionKind {
             DraftKind::IntroAsk => InteractionKind::IntroAskSent,
             DraftKind::Intro => InteractionKind::IntroSent,
             DraftKind::IntroDeclined => InteractionKind::IntroDeclinedSent,
+            DraftKind::Share => InteractionKind::ShareSent,
         }
     }
 }

@@ -516,7 +516,8 @@ impl<'a> Planner<'a> {
             DraftKind::MeetingRequest
             | DraftKind::IntroAsk
             | DraftKind::Intro
-            | DraftKind::IntroDeclined => None,
+            | DraftKind::IntroDeclined
+            | DraftKind::Share => None,
             DraftKind::Nudge => self.nudge_gone(d),
             DraftKind::ThankYou => self.thank_you_gone(d),
             DraftKind::CheckIn => self.check_in_gone(d),
@@ -698,6 +699,7 @@ impl<'a> Planner<'a> {
                     format!("check in on {day}, as they asked")
                 }
                 DraftKind::CheckIn => format!("check in around {day}"),
+                DraftKind::Share => "send what you shared once you approve it".to_string(),
                 DraftKind::IntroAsk | DraftKind::Intro | DraftKind::IntroDeclined => {
                     "an introduction's email waits for your approval (`rapport intros`)".to_string()
                 }

@@ -46,6 +46,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "intro-declined",
         include_str!("../../templates/intro-declined.hbs"),
     ),
+    ("share", include_str!("../../templates/share.hbs")),
 ];
 
 /// The meeting request to someone you have never exchanged a word with.
@@ -65,6 +66,21 @@ pub struct TemplateData {
     pub later: LaterData,
     /// For the emails of an introduction: the other person and the user's reason.
     pub intro: IntroData,
+    /// For a share: what is shared and the user's line on why.
+    pub share: ShareData,
+}
+
+/// What a share's email knows (empty for every other email).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ShareData {
+    /// The link shared ("" for a note).
+    pub url: String,
+    /// Its title, as the user gave it ("" when none).
+    pub title: String,
+    /// The note shared instead of a link ("" for a link).
+    pub note: String,
+    /// The user's line on why it made them think of this person.
+    pub why: String,
 }
 
 /// What an introduction's emails know (empty for every other email).
@@ -381,6 +397,12 @@ pub fn sample_data() -> TemplateData {
             },
             why: "you both work on search ranking".into(),
             reminder: false,
+        },
+        share: ShareData {
+            url: "https://example.org/ranking-talk".into(),
+            title: "A talk on search ranking".into(),
+            note: String::new(),
+            why: "it reminded me of what you said about your ranking work".into(),
         },
     }
 }

@@ -252,7 +252,7 @@ fn a_referral_ends_the_request_and_suggests_the_new_contact() {
     assert_eq!(ana.contact, "Carol Nguyen");
     assert_eq!(
         crate::core::attribution::add_contact_command(&name, &address, &ana.contact),
-        "rapport contacts add 'ana.lima@acme.example' --name 'Ana Lima' --met 'introduced by Carol Nguyen'"
+        "rapport contacts add 'ana.lima@acme.example' --name 'Ana Lima' --met 'introduced by Carol Nguyen' --request"
     );
     // Once Ana is a contact, the suggestion goes.
     add(&mut s, "Ana Lima", &["ana.lima@acme.example"], later);

@@ -17,8 +17,8 @@ use jiff::Timestamp;
 use crate::config::Loaded;
 use crate::core::model::DraftKind;
 use crate::core::render::{
-    self, ContactData, IntroData, LaterData, MeData, MeetingData, RequestData, TemplateData,
-    Templates,
+    self, ContactData, IntroData, LaterData, MeData, MeetingData, RequestData, ShareData,
+    TemplateData, Templates,
 };
 use crate::store::{Contact, NewDraft, Store};
 
@@ -93,6 +93,8 @@ pub struct Request<'a> {
     /// reminder; and whether the other person is on the email too (Cc, the
     /// introduction itself). `None` for every other draft.
     pub intro: Option<IntroDraft<'a>>,
+    /// For a share: what is shared. `None` for every other draft.
+    pub share: Option<&'a ShareData>,
 }
 
 /// What an introduction's email adds to a draft.
@@ -140,6 +142,7 @@ pub fn template_data(cfg: &Loaded, contact: &Contact, to_addr: &str) -> Template
         meeting: MeetingData::default(),
         later: LaterData::default(),
         intro: IntroData::default(),
+        share: ShareData::default(),
     }
 }
 
@@ -189,6 +192,9 @@ pub fn create(
         Some(i) => intro_data(cfg, &mut data, i)?,
         None => None,
     };
+    if let Some(share) = req.share {
+        data.share = share.clone();
+    }
     data.meeting.day = req.meeting_day.clone();
     data.later.when = req.later_when.clone();
     if let Some((_, _, subject)) = &req.thread {

@@ -144,6 +144,27 @@ pub(super) fn meeting_day(events: &[Event], reason_key: &str, tz: &TimeZone) -> 
         .unwrap_or_default()
 }
 
+/// An introduction's other person and a share's link are not on a contact's timeline:
+/// the preview takes the sample's, and says so.
+fn sample_intro_and_share(
+    data: &mut crate::core::render::TemplateData,
+    sample: &crate::core::render::TemplateData,
+    kind: Option<DraftKind>,
+    notes: &mut Vec<String>,
+) {
+    if kind.is_some_and(super::intros::is_intro_kind) {
+        data.intro = sample.intro.clone();
+        notes.push(format!(
+            "the other person of the introduction ({}) is a sample",
+            sample.intro.other.name
+        ));
+    }
+    if kind == Some(DraftKind::Share) {
+        data.share = sample.share.clone();
+        notes.push("what is shared is a sample".to_string());
+    }
+}
+
 /// The data a template sees when `templates preview NAME CONTACT` shows it: the same
 /// as drafting would use (the thread of their latest request for a nudge, the day of
 /// their latest meeting for a thank-you), with a sample where the timeline has none,
@@ -159,13 +180,7 @@ pub fn preview_data(
     let to = c.sendable_address().unwrap_or("(no address)");
     let mut data = draft::template_data(cfg, c, to);
     let mut notes = Vec::new();
-    if kind.is_some_and(super::intros::is_intro_kind) {
-        data.intro = sample.intro.clone();
-        notes.push(format!(
-            "the other person of the introduction ({}) is a sample",
-            sample.intro.other.name
-        ));
-    }
+    sample_intro_and_share(&mut data, &sample, kind, &mut notes);
     let timeline = store.interactions(c.id)?;
     let request = timeline
         .iter()

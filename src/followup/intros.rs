@@ -289,6 +289,7 @@ fn make_step(
             reminder: matches!(step, IntroStep::NudgeA | IntroStep::NudgeB),
             cc_other: step == IntroStep::Introduce,
         }),
+        share: None,
     };
     let Some(id) = draft::create(store, cfg, templates, &req, now)? else {
         return Ok(None);

@@ -14,6 +14,7 @@ pub mod draft;
 mod facts;
 pub mod intros;
 pub mod proposals;
+pub mod share;
 
 use anyhow::Result;
 use jiff::Timestamp;
@@ -237,6 +238,7 @@ impl<'a> Pass<'a> {
                     meeting_day,
                     later_when: later_when.unwrap_or_default(),
                     intro: None,
+                    share: None,
                 };
                 return self.create(store, &req);
             }

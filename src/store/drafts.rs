@@ -457,12 +457,19 @@ impl Store {
         if n != 1 {
             bail!("draft {id} was not being sent");
         }
-        let (contact_id, kind, subject, message_id): (i64, String, String, String) = tx.query_row(
-            "SELECT contact_id, kind, subject, message_id FROM drafts WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+        let (contact_id, kind, subject, message_id, reason): (i64, String, String, String, String) =
+            tx.query_row(
+                "SELECT contact_id, kind, subject, message_id, reason FROM drafts WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?;
         let kind: DraftKind = kind.parse().map_err(anyhow::Error::msg)?;
+        // A share's entry says what was shared ("you shared: TITLE"), kept in its reason.
+        let subject = if kind == DraftKind::Share {
+            reason
+        } else {
+            subject
+        };
         super::insert_interaction(
             &tx,
             &NewInteraction {

@@ -61,6 +61,7 @@ mod safety;
 mod sent_copy;
 mod servers_smoke;
 mod servers_up;
+mod share;
 mod smtp_send;
 mod stored_forms;
 mod sync_bodies;
