@@ -340,6 +340,7 @@ impl Demo {
         let targets = crate::core::goals::Targets {
             new_contacts_per_month: g.new_contacts_per_month,
             conversations_per_week: g.conversations_per_week,
+            gives_per_month: g.gives_per_month,
         };
         let p = crate::core::goals::progress(
             &self.store.contacts_added_since(since)?,

@@ -57,6 +57,7 @@ pub const LIMITS: &[Limit] = &[
     limit("tiers.acquaintance_months", 1, 60, "months"),
     limit("goals.new_contacts_per_month", 0, 10_000, ""),
     limit("goals.conversations_per_week", 0, 10_000, ""),
+    limit("goals.gives_per_month", 0, 10_000, ""),
 ];
 
 /// The value of a numeric key in this config, if the config has it (an absent
@@ -87,6 +88,7 @@ pub fn value(c: &Config, key: &str) -> Option<u64> {
         "tiers.acquaintance_months" => Some(c.tiers.acquaintance_months.into()),
         "goals.new_contacts_per_month" => Some(c.goals.new_contacts_per_month.into()),
         "goals.conversations_per_week" => Some(c.goals.conversations_per_week.into()),
+        "goals.gives_per_month" => Some(c.goals.gives_per_month.into()),
         _ => None,
     };
     v

@@ -340,6 +340,8 @@ impl Default for Tiers {
 pub struct Goals {
     pub new_contacts_per_month: u32,
     pub conversations_per_week: u32,
+    /// Gives (shares sent, introductions made) a month; 0 for no target.
+    pub gives_per_month: u32,
 }
 
 impl Default for Goals {
@@ -347,6 +349,7 @@ impl Default for Goals {
         Goals {
             new_contacts_per_month: 4,
             conversations_per_week: 1,
+            gives_per_month: 0,
         }
     }
 }

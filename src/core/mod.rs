@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod attribution;
+pub mod balance;
 pub mod brief;
 pub mod classify;
 pub mod contentline;

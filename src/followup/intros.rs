@@ -181,6 +181,9 @@ fn record(store: &Store, intro: &Intro, d: &Decision, now: Timestamp) -> Result<
     )?;
     // Written once per stage (the key makes a second write a no-op).
     let _ = changed;
+    if d.stage == IntroStage::Introduced {
+        introduced_b(store, intro, now)?;
+    }
     let (Some(a), Some(b)) = (
         store.contact(intro.a_contact)?,
         store.contact(intro.b_contact)?,
@@ -214,6 +217,37 @@ fn record(store: &Store, intro: &Intro, d: &Decision, now: Timestamp) -> Result<
             source: "user",
         })?;
     }
+    Ok(())
+}
+
+/// The introduction went to B too (in Cc): B's timeline records it as sent to them,
+/// so it counts as a touch and a give for B as it does for A.
+fn introduced_b(store: &Store, intro: &Intro, now: Timestamp) -> Result<()> {
+    let Some(id) = intro
+        .drafts
+        .iter()
+        .find(|(s, _)| *s == IntroStep::Introduce)
+        .map(|(_, d)| *d)
+    else {
+        return Ok(());
+    };
+    let Some(d) = store.draft(id)? else {
+        return Ok(());
+    };
+    let at = match &d.sent_at {
+        Some(s) => parse_ts(s)?,
+        None => now,
+    };
+    store.add_interaction(&NewInteraction {
+        contact_id: intro.b_contact,
+        at,
+        kind: InteractionKind::IntroSent,
+        summary: &d.subject,
+        message_key: &d.message_id,
+        draft_id: Some(d.id),
+        detail: serde_json::json!({ "draft": d.id, "intro": intro.id, "cc": true }),
+        source: "send",
+    })?;
     Ok(())
 }
 

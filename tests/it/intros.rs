@@ -181,6 +181,18 @@ fn both_say_yes_three_drafts_in_order_and_the_introduction_reaches_both() {
             "{lines:?}"
         );
     }
+    // An introduction made for them is a give, for both.
+    for who in ["alice@example.test", "bob@example.test"] {
+        let show = env
+            .rapport(&["contacts", "show", who, "--json"])
+            .ok()
+            .json();
+        assert_eq!(
+            show["balance"],
+            serde_json::json!({"asks": 0, "gives": 1}),
+            "{who}"
+        );
+    }
     let a_lines = timeline(&env, "alice@example.test").join("\n");
     assert!(
         a_lines.contains("intro-ask-sent") && a_lines.contains("intro-sent"),

@@ -131,6 +131,32 @@ fn share_to_a_tag_drafts_one_email_each_and_skips_each_reason_once() {
         );
         assert!(m.contains("https://example.org/ranking-talk"), "{m}");
     }
+    // The balance of give and ask: Jessica was given to, Lena only asked of.
+    let balance = |who: &str| {
+        env.rapport(&["contacts", "show", who, "--json"])
+            .ok()
+            .json()["balance"]
+            .clone()
+    };
+    assert_eq!(
+        balance("alice@example.test"),
+        serde_json::json!({"asks": 0, "gives": 1})
+    );
+    assert_eq!(
+        balance("carol@example.test"),
+        serde_json::json!({"asks": 1, "gives": 0})
+    );
+    let brief = env
+        .rapport(&["brief", "carol@example.test", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        brief["balance"],
+        serde_json::json!({"asks": 1, "gives": 0}),
+        "{brief}"
+    );
+    let text = env.rapport(&["brief", "alice@example.test"]).ok().stdout;
+    assert!(text.contains("balance   0 asks, 1 give"), "{text}");
     let show = env
         .rapport(&["contacts", "show", "alice@example.test"])
         .ok()

@@ -19,6 +19,7 @@ pub(super) fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     let next = advice(ctx, query, c.id, &plan, &drafts)?;
     let todos = ctx.store.todos_for_contact(c.id)?;
     let intros = intros_of(ctx, c.id)?;
+    let balance = crate::core::balance::Balance::of(timeline.iter().map(|i| i.kind));
     if json {
         print_json(&serde_json::json!({
             "contact": c,
@@ -31,10 +32,12 @@ pub(super) fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
                 .collect::<Vec<_>>(),
             "todos": todos,
             "intros": intros,
+            "balance": balance,
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
     print_card(&c, &plan, &next, &ctx.cfg.tz)?;
+    outln!("  balance  {}", balance.words())?;
     outln!()?;
     print_timeline(&timeline, &ctx.cfg.tz)?;
     crate::cli::todo::print_for_contact(ctx, &todos)?;

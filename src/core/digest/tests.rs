@@ -77,6 +77,7 @@ fn every_section_is_worded_and_counted() {
             what: "send the fintech intro (due 2026-11-30)".into(),
         }],
         goals: goals(),
+        give: Vec::new(),
     };
     let d = build(&input, ts("2026-11-30T07:00:00Z"), &berlin()).unwrap();
     assert_eq!(
@@ -144,4 +145,35 @@ fn the_greeting_follows_the_time_of_day_and_only_meetings_ahead_are_listed() {
     assert!(d.body.starts_with("Good morning."), "{}", d.body);
     let d = build(&input, ts("2026-11-30T12:00:00Z"), &berlin()).unwrap();
     assert!(d.body.starts_with("Good afternoon."), "{}", d.body);
+}
+
+#[test]
+fn the_give_suggestion_is_shown_but_never_a_reason_to_send() {
+    let give = vec![PersonItem {
+        who: "Omar Haddad".into(),
+        what: "share something useful (`rapport share URL --to omar@example.net`)".into(),
+    }];
+    let alone = DigestInput {
+        give: give.clone(),
+        ..DigestInput::default()
+    };
+    assert_eq!(build(&alone, ts("2026-11-30T07:00:00Z"), &berlin()), None);
+    let with_draft = DigestInput {
+        give,
+        drafts_waiting: vec![DraftItem {
+            id: 3,
+            kind: DraftKind::Share,
+            to_name: "Jessica Park".into(),
+            why: "you shared: a talk".into(),
+        }],
+        ..DigestInput::default()
+    };
+    let d = build(&with_draft, ts("2026-11-30T07:00:00Z"), &berlin()).unwrap();
+    assert!(d.body.contains("Give before you ask"), "{}", d.body);
+    assert!(
+        d.body.contains("Omar Haddad: share something useful"),
+        "{}",
+        d.body
+    );
+    assert_eq!(d.summary, "1 draft to approve");
 }
