@@ -16,6 +16,8 @@ use rapport::core::classify::Intent;
 use rapport::core::model::{DraftKind, DraftStatus, InteractionKind as K, Tier};
 use rapport::core::plan::{Action, ContactFacts, Event, ExistingDraft, Plan, Policy, plan};
 
+mod intro_walk;
+
 const INTENTS: &[&str] = &["yes", "no", "later", "other", "NO", " later ", "maybe"];
 const DAYS: u32 = 180;
 
