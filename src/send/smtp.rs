@@ -155,14 +155,27 @@ impl Session {
         let result = self
             .conn
             .command(Mail::new(envelope.from().cloned(), mail_params))
-            .and_then(|_| self.conn.command(Rcpt::new(to, Vec::new())))
-            .and_then(|r| match cc {
-                Some(cc) => self.conn.command(Rcpt::new(cc, Vec::new())),
-                None => Ok(r),
-            })
-            .and_then(|_| self.conn.command(Data));
-        if let Err(e) = result {
-            let err = refusal(&e, self.timeout);
+            .and_then(|_| self.conn.command(Rcpt::new(to, Vec::new())));
+        // The second recipient's refusal is about them, not the draft's own address:
+        // it must never mark the first recipient's address bounced.
+        let result = match (result, cc) {
+            (Ok(_), Some(cc)) => self
+                .conn
+                .command(Rcpt::new(cc.clone(), Vec::new()))
+                .map_err(|e| match refusal(&e, self.timeout) {
+                    DeliveryError::RecipientUnknown { message } => DeliveryError::Permanent {
+                        message: format!("the second recipient {cc}: {message}"),
+                    },
+                    other => other,
+                }),
+            (r, _) => r.map_err(|e| refusal(&e, self.timeout)),
+        }
+        .and_then(|_| {
+            self.conn
+                .command(Data)
+                .map_err(|e| refusal(&e, self.timeout))
+        });
+        if let Err(err) = result {
             self.reset();
             return Err(err);
         }
