@@ -183,6 +183,23 @@ impl Store {
         }))
     }
 
+    /// The intro whose email has this Message-ID (an answer's In-Reply-To or
+    /// References names it), and which step that email is.
+    pub fn intro_of_message(&self, message_id: &str) -> Result<Option<(Intro, IntroStep)>> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM drafts WHERE message_id = ?1",
+                [message_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match id {
+            Some(id) => self.intro_of_draft(id),
+            None => Ok(None),
+        }
+    }
+
     /// Records draft `draft_id` as the intro's email for `step`; refused (an error) when
     /// the step has a draft already: each step is drafted once.
     pub fn set_intro_draft(

@@ -181,6 +181,9 @@ fn both_say_yes_three_drafts_in_order_and_the_introduction_reaches_both() {
             "{lines:?}"
         );
     }
+    // `why` on A's answer says which intro it answered.
+    let why = env.rapport(&["why", "jp-yes@example.test"]).ok().stdout;
+    assert!(why.contains("Answers intro 1's ask-a email"), "{why}");
     // An introduction made for them is a give, for both.
     for who in ["alice@example.test", "bob@example.test"] {
         let show = env
