@@ -39,6 +39,10 @@ const MAIL: &[(&str, &str)] = &[
         "jessica-thanks",
         include_str!("../demo/mail/06-jessica-thanks.eml"),
     ),
+    (
+        "jessica-intro-yes",
+        include_str!("../demo/mail/07-jessica-intro-yes.eml"),
+    ),
 ];
 
 struct Demo {
@@ -131,14 +135,21 @@ dir = "{templates}"
         Ok((d.message_id, d.subject))
     }
 
-    /// Drops a sample message into the Maildir's `new/`.
+    /// Drops a sample message into the Maildir's `new/`, answering the request to `email`.
     fn deliver(&mut self, name: &str, email: &str, now: Timestamp) -> Result<()> {
+        let thread = self.request_of(email)?;
+        self.deliver_in(name, thread, now)
+    }
+
+    /// Drops a sample message into the Maildir's `new/`, in the thread (Message-ID,
+    /// subject) given.
+    fn deliver_in(&mut self, name: &str, thread: (String, String), now: Timestamp) -> Result<()> {
         let template = MAIL
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, t)| *t)
             .context("demo message")?;
-        let (in_reply_to, subject) = self.request_of(email)?;
+        let (in_reply_to, subject) = thread;
         let date = jiff::fmt::rfc2822::to_string(&now.to_zoned_datetime(jiff::tz::TimeZone::UTC))?;
         let text = template
             .replace("{{subject}}", &subject)
@@ -340,6 +351,7 @@ impl Demo {
         let targets = crate::core::goals::Targets {
             new_contacts_per_month: g.new_contacts_per_month,
             conversations_per_week: g.conversations_per_week,
+            gives_per_month: g.gives_per_month,
         };
         let p = crate::core::goals::progress(
             &self.store.contacts_added_since(since)?,
@@ -427,6 +439,7 @@ pub fn run(dir: Option<&Path>) -> Result<()> {
     demo.after_the_meeting()?;
     demo.the_weeks_after()?;
     demo.months_later()?;
+    demo.give()?;
     demo.epilogue()
 }
 
@@ -456,6 +469,8 @@ impl Demo {
                     thread: None,
                     meeting_day: String::new(),
                     later_when: String::new(),
+                    intro: None,
+                    share: None,
                 },
                 now,
             )?;
@@ -563,6 +578,68 @@ impl Demo {
             "About three months after the last word with Jessica: a check-in is due.",
         )?;
         self.turn(now)
+    }
+
+    /// Giving before asking: a double opt-in introduction and a share.
+    fn give(&mut self) -> Result<()> {
+        let now = t("2027-02-16T10:00:00Z")?;
+        say(
+            now,
+            "Ada gives before she asks: Jessica wanted fintech intros, so Ada offers to introduce her to Priya. Double opt-in: Jessica is asked first; Priya hears nothing yet.",
+        )?;
+        let a = self.contact_of("jessica@example.com")?;
+        let b = self.contact_of("priya@example.io")?;
+        let why = "Priya builds payment systems at Launchpad";
+        let started = crate::followup::intros::start(&self.store, &self.cfg, &a, &b, why, now)?;
+        let ask = self.store.draft_or_err(started.draft)?;
+        outln!(
+            "  `rapport intro jessica priya --why \"{why}\"` drafts only the ask to Jessica:\n"
+        )?;
+        for line in ask.body.lines() {
+            outln!("    | {line}")?;
+        }
+        self.approve_due(now)?;
+        self.send(now)?;
+
+        let now = t("2027-02-17T09:30:00Z")?;
+        say(now, "Jessica says yes: now, and only now, Priya is asked.")?;
+        self.deliver_in("jessica-intro-yes", (ask.message_id, ask.subject), now)?;
+        self.sync(now)?;
+        self.turn(now)?;
+        let mut quiet = crate::followup::PlanReport::default();
+        crate::followup::intros::advance(&self.store, &self.cfg, now, &mut quiet)?;
+        for i in self.store.intros(true)? {
+            outln!(
+                "  `rapport intros`: intro {} is {}; next: {}",
+                i.id,
+                i.stage,
+                i.next
+            )?;
+        }
+
+        say(
+            now,
+            "Ada shares a talk with everyone: one personal email each, skipping whoever it would crowd.",
+        )?;
+        let mut people = Vec::new();
+        for (email, _, _) in PEOPLE {
+            people.push(self.contact_of(email)?);
+        }
+        let what = crate::core::render::ShareData {
+            url: "https://example.org/payments-at-scale".into(),
+            title: "Payments at scale (a talk)".into(),
+            note: String::new(),
+            why: "it made me think of our conversation".into(),
+        };
+        let out = crate::followup::share::share(&self.store, &self.cfg, &people, &what, now)?;
+        for (id, _, name) in &out.drafted {
+            outln!("  drafted share {id} to {name}")?;
+        }
+        for (_, name, why) in &out.skipped {
+            outln!("  skipped {name}: {why}")?;
+        }
+        self.approve_due(now)?;
+        self.send(now)
     }
 
     /// Where everyone stands, the goals, and the emails written.

@@ -75,7 +75,38 @@ pub fn gather(store: &Store, cfg: &Loaded, now: Timestamp) -> Result<DigestInput
     }
     gather_meetings(store, cfg, now, &mut input)?;
     gather_goals(store, cfg, now, &mut input)?;
+    gather_give(store, cfg, now, &mut input)?;
     Ok(input)
+}
+
+/// On suggestion days, one or two people the user has only ever asked of, with the
+/// commands that give instead (`rapport share`, `rapport intro`).
+fn gather_give(store: &Store, cfg: &Loaded, now: Timestamp, input: &mut DigestInput) -> Result<()> {
+    use crate::core::balance::{Balance, suggestion_day, suggestions};
+    if !suggestion_day(now, &cfg.tz) {
+        return Ok(());
+    }
+    let mut only_asked = Vec::new();
+    for c in store.contacts()? {
+        if c.do_not_contact || c.sendable_address().is_none() {
+            continue;
+        }
+        let b = Balance::of(store.interactions(c.id)?.iter().map(|i| i.kind));
+        if b.only_asked() {
+            only_asked.push(c);
+        }
+    }
+    for c in suggestions(&only_asked, now, &cfg.tz) {
+        let who = c.display_name();
+        let to = c.sendable_address().unwrap_or_default();
+        input.give.push(PersonItem {
+            what: format!(
+                "share something useful (`rapport share URL --to {to}`) or introduce them to someone (`rapport intro {to} OTHER`)"
+            ),
+            who,
+        });
+    }
+    Ok(())
 }
 
 /// Unsure readings to confirm and meeting requests from others to answer.
@@ -157,6 +188,7 @@ fn gather_goals(
     let targets = goals::Targets {
         new_contacts_per_month: g.new_contacts_per_month,
         conversations_per_week: g.conversations_per_week,
+        gives_per_month: g.gives_per_month,
     };
     let added = store.contacts_added_since(since)?;
     let events = store.goal_activity(since)?;
@@ -171,6 +203,13 @@ fn gather_goals(
         done: p.conversations_this_week,
         goal: p.conversations_goal,
     });
+    if p.gives_goal > 0 {
+        input.goals.push(GoalItem {
+            what: "gives this month".into(),
+            done: p.gives_this_month,
+            goal: p.gives_goal,
+        });
+    }
     Ok(())
 }
 
@@ -267,6 +306,7 @@ fn deliver(cfg: &Loaded, d: &Digest, now: Timestamp) -> Result<()> {
         from_addr: &me.email,
         to_name: &me.name,
         to_addr: &me.email,
+        cc: None,
         message_id: &message_id,
         in_reply_to: "",
         references: &[],
@@ -302,6 +342,7 @@ fn deliver(cfg: &Loaded, d: &Digest, now: Timestamp) -> Result<()> {
             s.deliver(&crate::send::Delivery {
                 from: &me.email,
                 to: &me.email,
+                cc: None,
                 message: &bytes,
             })?;
             s.quit();

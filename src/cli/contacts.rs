@@ -27,6 +27,12 @@ pub enum ContactsCmd {
         /// How you met, put on their timeline as a note (e.g. "introduced by Bob Lee").
         #[arg(long, value_name = "TEXT")]
         met: Option<String>,
+        /// Then draft the meeting request to them at once (a referral in one command).
+        #[arg(long, conflicts_with = "intro_to")]
+        request: bool,
+        /// Then start a double opt-in introduction of them (asked first) to CONTACT.
+        #[arg(long, value_name = "CONTACT", add = super::completions::contacts())]
+        intro_to: Option<String>,
     },
     /// List contacts.
     List {
@@ -126,7 +132,7 @@ pub struct Fields {
 }
 
 /// `--tier` with its values listed in help and errors.
-fn tier_parser() -> impl clap::builder::TypedValueParser<Value = Tier> {
+pub(super) fn tier_parser() -> impl clap::builder::TypedValueParser<Value = Tier> {
     use clap::builder::TypedValueParser;
     let names: Vec<&'static str> = Tier::ALL.iter().map(|t| t.as_str()).collect();
     clap::builder::PossibleValuesParser::new(names).try_map(|s: String| s.parse::<Tier>())
@@ -144,7 +150,34 @@ fn clean(field: &str, v: &Option<String>) -> Result<Option<String>> {
 
 pub fn run(mut ctx: Ctx, cmd: ContactsCmd) -> Result<ExitCode> {
     match cmd {
-        ContactsCmd::Add { email, fields, met } => add(&mut ctx, email, fields, met),
+        ContactsCmd::Add {
+            email,
+            fields,
+            met,
+            request,
+            intro_to,
+        } => {
+            let code = add(&mut ctx, email.clone(), fields, met)?;
+            if request {
+                return super::request::draft(&ctx, email.trim(), None);
+            }
+            if let Some(b) = intro_to {
+                let a = ctx.one_contact(email.trim())?;
+                let b = ctx.one_contact(&b)?;
+                let started =
+                    crate::followup::intros::start(&ctx.store, &ctx.cfg, &a, &b, "", ctx.now)?;
+                outln!(
+                    "Started intro {} of {} to {}; the ask to {} is draft {} (`rapport queue show {}`).",
+                    started.intro,
+                    a.display_name(),
+                    b.display_name(),
+                    a.display_name(),
+                    started.draft,
+                    started.draft
+                )?;
+            }
+            Ok(code)
+        }
         ContactsCmd::List { json } => list(&ctx, json),
         ContactsCmd::Show { contact, json } => {
             ctx.bring_current()?;

@@ -28,6 +28,7 @@ pub fn run(ctx: &Ctx, weeks: u32, json: bool) -> Result<ExitCode> {
     let targets = Targets {
         new_contacts_per_month: g.new_contacts_per_month,
         conversations_per_week: g.conversations_per_week,
+        gives_per_month: g.gives_per_month,
     };
     let p = goals::progress(&added, &events, targets, weeks, ctx.now, &ctx.cfg.tz);
     if json {
@@ -49,6 +50,13 @@ pub fn run(ctx: &Ctx, weeks: u32, json: bool) -> Result<ExitCode> {
         plural(p.replies_this_week as usize, "reply", "replies")
     )?;
     outln!("Requests sent this week:  {}", p.requests_this_week)?;
+    if p.gives_goal > 0 || p.gives_this_month > 0 {
+        outln!(
+            "Gives this month:         {} (goal {}): shares sent, introductions made",
+            p.gives_this_month,
+            p.gives_goal
+        )?;
+    }
     match p.reply_rate {
         Some(r) => outln!(
             "Reply rate:               {r}% ({} of {} {} in the last {weeks} {} answered)",

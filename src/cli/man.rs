@@ -143,7 +143,8 @@ the daemon's pid file sit beside it.
 .TP
 \fI~/.config/rapport/templates/\fR
 Templates (\fINAME\fR.hbs) that override the built\-in ones: meeting\-request,
-cold\-request, nudge, thank\-you, check\-in, later\-follow\-up.
+cold\-request, nudge, thank\-you, check\-in, later\-follow\-up, intro\-ask, intro,
+intro\-declined, share.
 .TP
 \fI~/.config/systemd/user/rapport.service\fR
 The systemd user unit that runs \fBrapport daemon\fR.
@@ -197,6 +198,10 @@ rapport doctor
 rapport contacts import \-\-dry\-run Connections.csv
 rapport contacts import \-\-tier acquaintance \-\-tag linkedin Connections.csv
 rapport request jessica@example.com
+rapport intro jessica omar \-\-why "you both work on search ranking"
+rapport intros
+rapport share https://example.org/talk \-\-title "A talk on ranking" \-\-tag search
+rapport share \-\-note "My slides are up on my site." \-\-to omar jessica
 rapport queue
 rapport queue approve 7
 rapport send \-\-now 7

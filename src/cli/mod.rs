@@ -20,6 +20,8 @@ mod doctor_logins;
 mod doctor_smtp;
 mod edit;
 pub(crate) mod goals;
+mod intro;
+mod intros;
 mod man;
 mod map;
 mod mark;
@@ -36,6 +38,7 @@ mod review_reading;
 mod send;
 mod send_look;
 mod setup;
+mod share;
 mod status;
 mod sync;
 mod todo;
@@ -122,6 +125,14 @@ enum Command {
     },
     /// Draft the meeting request to a contact (it waits in the queue for approval).
     Request(request::RequestArgs),
+    /// Introduce A to B, double opt-in: A is asked first, B only after A's yes, the
+    /// introduction to both only after both said yes (each email waits for approval).
+    Intro(intro::IntroArgs),
+    /// The introductions: who, the stage, what happens next (open ones; `--all`).
+    Intros(intros::IntrosArgs),
+    /// Share a link or a note: one personal draft per person (never one email to many),
+    /// skipping anyone it would crowd; it counts as a touch.
+    Share(share::ShareArgs),
     /// The approval queue: list, show, edit, approve, reject, snooze, resolve.
     Queue(queue::QueueArgs),
     /// Send every approved draft that is due (inside the send window, under the cap).
@@ -298,6 +309,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Goals { weeks, json } => goals::run(&Ctx::open(config_flag)?, weeks, json),
         Command::Map(args) => map::run(&Ctx::open(config_flag)?, args),
         Command::Request(args) => request::run(config_flag, &args),
+        Command::Intro(args) => intro::run(config_flag, &args),
+        Command::Intros(args) => intros::run(Ctx::open(config_flag)?, &args),
+        Command::Share(args) => share::run(config_flag, &args),
         Command::Queue(args) => queue::run(Ctx::open(config_flag)?, args),
         Command::Send(args) => send::run(config_flag, args),
         Command::Templates(cmd) => setup::templates(config_flag, cmd),

@@ -408,6 +408,8 @@ pub(crate) fn draft_json(ctx: &Ctx, d: &Draft, with_message: bool) -> serde_json
         "due_label": due_label(d.effective_due(), ctx.now, &ctx.cfg.tz),
         "to": d.to_addr,
         "to_name": d.to_name,
+        "cc": d.cc_addr,
+        "cc_name": d.cc_name,
         "subject": d.subject,
         "why": d.reason,
         "message_id": d.message_id,

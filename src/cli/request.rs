@@ -32,7 +32,8 @@ pub fn run(config_flag: Option<&Path>, args: &RequestArgs) -> Result<ExitCode> {
     Ok(code)
 }
 
-fn draft(ctx: &Ctx, query: &str, template: Option<&str>) -> Result<ExitCode> {
+/// Drafts the request to the one contact `query` names (`contacts add --request` too).
+pub(super) fn draft(ctx: &Ctx, query: &str, template: Option<&str>) -> Result<ExitCode> {
     let c = ctx.one_contact(query)?;
     let open = ctx.store.drafts_for_contact(c.id)?.into_iter().find(|d| {
         d.kind == DraftKind::MeetingRequest
@@ -74,6 +75,8 @@ fn draft(ctx: &Ctx, query: &str, template: Option<&str>) -> Result<ExitCode> {
             thread: None,
             meeting_day: String::new(),
             later_when: String::new(),
+            intro: None,
+            share: None,
         },
         ctx.now,
     )?

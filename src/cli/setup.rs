@@ -41,7 +41,8 @@ pub enum TemplatesCmd {
     Preview {
         /// The template: meeting-request (someone you have spoken to), cold-request (a
         /// first contact), nudge, thank-you, check-in, later-follow-up (after their
-        /// "later"), or one of yours.
+        /// "later"), intro-ask, intro, intro-declined (a double opt-in introduction),
+        /// or one of yours.
         name: String,
         /// The contact: an id, an email address, or part of a name; without it, a sample.
         #[arg(add = super::completions::contacts())]

@@ -122,7 +122,27 @@ pub fn run(ctx: &Ctx, args: &WhyArgs) -> Result<ExitCode> {
         }
     }
     attributed(ctx, &m)?;
+    intro_answered(ctx, &m)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A message that answers an introduction's email: which intro, and what it did there
+/// (an unsure reading moves nothing until confirmed).
+fn intro_answered(ctx: &Ctx, m: &StoredMessage) -> Result<()> {
+    let named = std::iter::once(&m.in_reply_to).chain(m.refs.iter());
+    for id in named.filter(|s| !s.is_empty()) {
+        let id = id.trim_matches(|c| c == '<' || c == '>');
+        if let Some((intro, step)) = ctx.store.intro_of_message(id)? {
+            outln!(
+                "Answers intro {}'s {step} email: the intro is {} now; next: {}",
+                intro.id,
+                intro.stage,
+                intro.next
+            )?;
+            return Ok(());
+        }
+    }
+    Ok(())
 }
 
 /// `why`'s account of the contacts a message went to and how each was found, and of

@@ -51,11 +51,13 @@ pub const LIMITS: &[Limit] = &[
     limit("policy.meeting_minutes", 1, 480, "minutes"),
     limit("policy.retry_seconds", 1, 86_400, "seconds"),
     limit("policy.max_attempts", 1, 1000, "attempts"),
+    limit("policy.share_min_days", 0, 3650, "days"),
     limit("tiers.close_months", 1, 60, "months"),
     limit("tiers.regular_months", 1, 60, "months"),
     limit("tiers.acquaintance_months", 1, 60, "months"),
     limit("goals.new_contacts_per_month", 0, 10_000, ""),
     limit("goals.conversations_per_week", 0, 10_000, ""),
+    limit("goals.gives_per_month", 0, 10_000, ""),
 ];
 
 /// The value of a numeric key in this config, if the config has it (an absent
@@ -80,11 +82,13 @@ pub fn value(c: &Config, key: &str) -> Option<u64> {
         "policy.meeting_minutes" => Some(p.meeting_minutes.into()),
         "policy.retry_seconds" => Some(p.retry_seconds),
         "policy.max_attempts" => Some(p.max_attempts.into()),
+        "policy.share_min_days" => Some(p.share_min_days.into()),
         "tiers.close_months" => Some(c.tiers.close_months.into()),
         "tiers.regular_months" => Some(c.tiers.regular_months.into()),
         "tiers.acquaintance_months" => Some(c.tiers.acquaintance_months.into()),
         "goals.new_contacts_per_month" => Some(c.goals.new_contacts_per_month.into()),
         "goals.conversations_per_week" => Some(c.goals.conversations_per_week.into()),
+        "goals.gives_per_month" => Some(c.goals.gives_per_month.into()),
         _ => None,
     };
     v

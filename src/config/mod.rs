@@ -295,6 +295,8 @@ pub struct Policy {
     pub retry_seconds: u64,
     /// Temporary failures tolerated before a draft is marked failed.
     pub max_attempts: u32,
+    /// `rapport share` skips anyone you were in touch with in the last this many days.
+    pub share_min_days: u32,
 }
 
 impl Default for Policy {
@@ -309,6 +311,7 @@ impl Default for Policy {
             auto_approve: Vec::new(),
             retry_seconds: 60,
             max_attempts: 8,
+            share_min_days: 30,
         }
     }
 }
@@ -337,6 +340,8 @@ impl Default for Tiers {
 pub struct Goals {
     pub new_contacts_per_month: u32,
     pub conversations_per_week: u32,
+    /// Gives (shares sent, introductions made) a month; 0 for no target.
+    pub gives_per_month: u32,
 }
 
 impl Default for Goals {
@@ -344,6 +349,7 @@ impl Default for Goals {
         Goals {
             new_contacts_per_month: 4,
             conversations_per_week: 1,
+            gives_per_month: 0,
         }
     }
 }

@@ -269,6 +269,9 @@ pub fn add_contact_command(name: &str, address: &str, introduced_by: &str) -> St
         " --met {}",
         quote(&format!("introduced by {}", introduced_by.trim()))
     ));
+    // One command from the referral to the request (or `--intro-to CONTACT` for a
+    // double opt-in introduction instead).
+    cmd.push_str(" --request");
     cmd
 }
 

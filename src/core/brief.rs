@@ -115,6 +115,8 @@ pub struct Brief {
     pub narrative: String,
     /// The conversation plan, in order.
     pub plan: Vec<String>,
+    /// How often you asked of them and gave to them.
+    pub balance: crate::core::balance::Balance,
 }
 
 /// How many exchanges "the thread so far" shows.
@@ -205,6 +207,7 @@ pub fn build(input: &Input, prep: &Prep, now: Timestamp, tz: &TimeZone) -> Brief
             .collect(),
         narrative: prep.narrative.trim().to_string(),
         plan: Vec::new(),
+        balance: crate::core::balance::Balance::of(input.timeline.iter().map(|e| e.kind)),
     };
     brief.plan = conversation_plan(&brief);
     brief
@@ -474,6 +477,7 @@ fn render_head(b: &Brief, out: &mut TextOut) {
         format!(" (tags: {})", b.tags.join(", "))
     };
     out.line(&format!("  tier      {}{tags}", b.tier));
+    out.line(&format!("  balance   {}", b.balance.words()));
     if !b.email.is_empty() {
         out.line(&format!("  email     {}", b.email));
     }

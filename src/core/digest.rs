@@ -65,6 +65,9 @@ pub struct DigestInput {
     /// Logins that do not work or will stop soon, each said whole (what failed, what to
     /// run): said first, as nothing goes out while a login fails.
     pub logins_failing: Vec<String>,
+    /// Now and then, one or two people only ever asked of, with the next step to give
+    /// (shown, but never a reason to send on its own).
+    pub give: Vec<PersonItem>,
 }
 
 /// The digest: a subject, a one-line summary (for a desktop notification), the text.
@@ -190,12 +193,7 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
         "Action items due:",
         &person(&input.action_items_due),
     );
-    let goals: Vec<String> = input
-        .goals
-        .iter()
-        .map(|g| format!("{}: {} of {}", g.what, g.done, g.goal))
-        .collect();
-    section(&mut body, "Goals:", &goals);
+    goals_and_give(&mut body, input);
     body.push_str(
         "— rapport (this digest goes only to you; [digest] in the config turns it off)\n",
     );
@@ -212,6 +210,26 @@ fn draft_lines(drafts: &[DraftItem]) -> Vec<String> {
         .iter()
         .map(|d| format!("{:>4}  {} to {} — {}", d.id, d.kind, d.to_name, d.why))
         .collect()
+}
+
+/// The goals, then now and then the people only ever asked of: shown, never counted.
+fn goals_and_give(body: &mut String, input: &DigestInput) {
+    let goals: Vec<String> = input
+        .goals
+        .iter()
+        .map(|g| format!("{}: {} of {}", g.what, g.done, g.goal))
+        .collect();
+    section(body, "Goals:", &goals);
+    let give: Vec<String> = input
+        .give
+        .iter()
+        .map(|p| format!("{}: {}", p.who, p.what))
+        .collect();
+    section(
+        body,
+        "Give before you ask: you have only ever asked of",
+        &give,
+    );
 }
 
 /// "today 09:30: Ana" for each of today's and tomorrow's meetings, in `tz`.

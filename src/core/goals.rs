@@ -36,6 +36,8 @@ pub struct Activity {
 pub struct Targets {
     pub new_contacts_per_month: u32,
     pub conversations_per_week: u32,
+    /// Shares sent and introductions made a month; 0 for no target.
+    pub gives_per_month: u32,
 }
 
 /// One week of the chart.
@@ -56,6 +58,9 @@ pub struct Progress {
     pub new_contacts_goal: u32,
     pub conversations_this_week: u32,
     pub conversations_goal: u32,
+    /// Shares sent and introductions made this month (give before you ask).
+    pub gives_this_month: u32,
+    pub gives_goal: u32,
     pub meetings_held_this_week: u32,
     pub replies_this_week: u32,
     pub requests_this_week: u32,
@@ -189,6 +194,8 @@ pub fn progress(
         new_contacts_goal: targets.new_contacts_per_month,
         conversations_this_week: this.as_ref().map_or(0, |w| w.conversations),
         conversations_goal: targets.conversations_per_week,
+        gives_this_month: gives_this_month(events, now, tz),
+        gives_goal: targets.gives_per_month,
         meetings_held_this_week: this.as_ref().map_or(0, |w| w.meetings_held),
         replies_this_week: this.as_ref().map_or(0, |w| w.replies),
         requests_this_week: this.as_ref().map_or(0, |w| w.requests),
@@ -261,6 +268,25 @@ fn count_weeks(
 }
 
 /// Contacts added since the first of this month (in `tz`), up to `now`.
+/// Shares sent and introductions made since the first of this month.
+fn gives_this_month(events: &[Activity], now: Timestamp, tz: &TimeZone) -> u32 {
+    let month_start = start_of(
+        now.to_zoned_datetime(tz.clone()).date().first_of_month(),
+        tz,
+    );
+    let n = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                InteractionKind::ShareSent | InteractionKind::IntroSent
+            )
+        })
+        .filter(|e| month_start.is_some_and(|m| e.at >= m) && e.at <= now)
+        .count();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 fn new_this_month(added: &[Timestamp], now: Timestamp, tz: &TimeZone) -> u32 {
     let month_start = start_of(
         now.to_zoned_datetime(tz.clone()).date().first_of_month(),

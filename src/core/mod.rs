@@ -6,15 +6,18 @@
 
 pub mod address;
 pub mod attribution;
+pub mod balance;
 pub mod brief;
 pub mod classify;
 pub mod contentline;
 pub mod digest;
 pub mod goals;
+pub mod intro;
 pub mod meetings;
 pub mod model;
 pub mod netmap;
 pub mod plan;
 pub mod render;
+pub mod share;
 pub mod timeline;
 pub mod todo;

@@ -71,6 +71,10 @@ string_enum! {
         Nudge => "nudge",
         ThankYou => "thank-you",
         CheckIn => "check-in",
+        IntroAsk => "intro-ask",
+        Intro => "intro",
+        IntroDeclined => "intro-declined",
+        Share => "share",
     }
 }
 
@@ -127,6 +131,11 @@ string_enum! {
         AutoReply => "auto-reply",
         Bounce => "bounce",
         NextContactAgreed => "next-contact-agreed",
+        IntroAskSent => "intro-ask-sent",
+        IntroSent => "intro-sent",
+        IntroDeclinedSent => "intro-declined-sent",
+        IntroStep => "intro-step",
+        ShareSent => "share-sent",
     }
 }
 
@@ -138,7 +147,74 @@ impl InteractionKind {
             DraftKind::Nudge => InteractionKind::NudgeSent,
             DraftKind::ThankYou => InteractionKind::ThankYouSent,
             DraftKind::CheckIn => InteractionKind::CheckInSent,
+            DraftKind::IntroAsk => InteractionKind::IntroAskSent,
+            DraftKind::Intro => InteractionKind::IntroSent,
+            DraftKind::IntroDeclined => InteractionKind::IntroDeclinedSent,
+            DraftKind::Share => InteractionKind::ShareSent,
         }
+    }
+}
+
+string_enum! {
+    /// Where a double opt-in introduction stands (`rapport intros`). The first four and
+    /// `introducing` are open; the rest are closed for good.
+    IntroStage {
+        AskingA => "asking-a",
+        WaitingA => "waiting-a",
+        AskingB => "asking-b",
+        WaitingB => "waiting-b",
+        Introducing => "introducing",
+        Introduced => "introduced",
+        DeclinedByA => "declined-by-a",
+        DeclinedByB => "declined-by-b",
+        NoAnswer => "no-answer",
+        Withdrawn => "withdrawn",
+    }
+}
+
+impl IntroStage {
+    /// Whether the intro still waits for something (an approval, an answer, a send).
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            IntroStage::AskingA
+                | IntroStage::WaitingA
+                | IntroStage::AskingB
+                | IntroStage::WaitingB
+                | IntroStage::Introducing
+        )
+    }
+}
+
+string_enum! {
+    /// One email of an introduction: the ask to each side, the one reminder to each,
+    /// the introduction itself, and the "not this time" note to A when B says no.
+    IntroStep {
+        AskA => "ask-a",
+        NudgeA => "nudge-a",
+        AskB => "ask-b",
+        NudgeB => "nudge-b",
+        Introduce => "introduce",
+        DeclinedNote => "declined-note",
+    }
+}
+
+impl IntroStep {
+    /// The kind of draft this step is.
+    pub fn draft_kind(self) -> DraftKind {
+        match self {
+            IntroStep::AskA | IntroStep::NudgeA | IntroStep::AskB | IntroStep::NudgeB => {
+                DraftKind::IntroAsk
+            }
+            IntroStep::Introduce => DraftKind::Intro,
+            IntroStep::DeclinedNote => DraftKind::IntroDeclined,
+        }
+    }
+
+    /// Whether the email goes to B (the asks and reminder to B); every other step goes
+    /// to A (the introduction to A, with B beside A on the same email).
+    pub fn to_b(self) -> bool {
+        matches!(self, IntroStep::AskB | IntroStep::NudgeB)
     }
 }
 

@@ -185,7 +185,12 @@ fn answers_request(kind: InteractionKind) -> bool {
 
 /// Counts as contact for the check-in cadence (machines don't).
 fn is_touch(kind: InteractionKind) -> bool {
-    !matches!(kind, InteractionKind::AutoReply | InteractionKind::Bounce)
+    // An intro's step on the timeline is rapport's bookkeeping, not contact: the
+    // emails of the intro are touches on their own.
+    !matches!(
+        kind,
+        InteractionKind::AutoReply | InteractionKind::Bounce | InteractionKind::IntroStep
+    )
 }
 
 fn intent_is(e: &Event, want: Intent) -> bool {
@@ -507,7 +512,12 @@ impl<'a> Planner<'a> {
     /// Why an open draft should no longer exist, if it shouldn't.
     fn supersede_reason(&self, d: &ExistingDraft) -> Option<String> {
         let specific = match d.kind {
-            DraftKind::MeetingRequest => None,
+            // The user's own, or an intro's: the intro withdraws its own drafts.
+            DraftKind::MeetingRequest
+            | DraftKind::IntroAsk
+            | DraftKind::Intro
+            | DraftKind::IntroDeclined
+            | DraftKind::Share => None,
             DraftKind::Nudge => self.nudge_gone(d),
             DraftKind::ThankYou => self.thank_you_gone(d),
             DraftKind::CheckIn => self.check_in_gone(d),
@@ -689,6 +699,10 @@ impl<'a> Planner<'a> {
                     format!("check in on {day}, as they asked")
                 }
                 DraftKind::CheckIn => format!("check in around {day}"),
+                DraftKind::Share => "send what you shared once you approve it".to_string(),
+                DraftKind::IntroAsk | DraftKind::Intro | DraftKind::IntroDeclined => {
+                    "an introduction's email waits for your approval (`rapport intros`)".to_string()
+                }
             };
         }
         match stage {

@@ -40,6 +40,13 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "later-follow-up",
         include_str!("../../templates/later-follow-up.hbs"),
     ),
+    ("intro-ask", include_str!("../../templates/intro-ask.hbs")),
+    ("intro", include_str!("../../templates/intro.hbs")),
+    (
+        "intro-declined",
+        include_str!("../../templates/intro-declined.hbs"),
+    ),
+    ("share", include_str!("../../templates/share.hbs")),
 ];
 
 /// The meeting request to someone you have never exchanged a word with.
@@ -57,6 +64,51 @@ pub struct TemplateData {
     pub request: RequestData,
     pub meeting: MeetingData,
     pub later: LaterData,
+    /// For the emails of an introduction: the other person and the user's reason.
+    pub intro: IntroData,
+    /// For a share: what is shared and the user's line on why.
+    pub share: ShareData,
+}
+
+/// What a share's email knows (empty for every other email).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ShareData {
+    /// The link shared ("" for a note).
+    pub url: String,
+    /// Its title, as the user gave it ("" when none).
+    pub title: String,
+    /// The note shared instead of a link ("" for a link).
+    pub note: String,
+    /// The user's line on why it made them think of this person.
+    pub why: String,
+}
+
+/// What an introduction's emails know (empty for every other email).
+#[derive(Debug, Clone, Serialize)]
+pub struct IntroData {
+    /// The other person of the introduction: B in the emails to A, A in those to B.
+    pub other: ContactData,
+    /// The user's one line on why the two should meet (`rapport intro --why`).
+    pub why: String,
+    /// This is the one reminder, in the thread of the first ask.
+    pub reminder: bool,
+}
+
+impl Default for IntroData {
+    fn default() -> Self {
+        IntroData {
+            other: ContactData {
+                name: String::new(),
+                first_name: String::new(),
+                email: String::new(),
+                company: String::new(),
+                role: String::new(),
+                found_via: String::new(),
+            },
+            why: String::new(),
+            reminder: false,
+        }
+    }
 }
 
 /// What they said when they answered "later".
@@ -334,6 +386,24 @@ pub fn sample_data() -> TemplateData {
         later: LaterData {
             when: "in January".into(),
         },
+        intro: IntroData {
+            other: ContactData {
+                name: "Omar Haddad".into(),
+                first_name: "Omar".into(),
+                email: "omar@example.net".into(),
+                company: "Northwind".into(),
+                role: "Data Engineer".into(),
+                found_via: String::new(),
+            },
+            why: "you both work on search ranking".into(),
+            reminder: false,
+        },
+        share: ShareData {
+            url: "https://example.org/ranking-talk".into(),
+            title: "A talk on search ranking".into(),
+            note: String::new(),
+            why: "it reminded me of what you said about your ranking work".into(),
+        },
     }
 }
 
@@ -359,6 +429,9 @@ pub struct Envelope<'a> {
     pub from_addr: &'a str,
     pub to_name: &'a str,
     pub to_addr: &'a str,
+    /// One more visible recipient, `(name, address)`: an introduction's second person,
+    /// in `Cc` (never `Bcc`). `None` for every other email.
+    pub cc: Option<(&'a str, &'a str)>,
     /// Without angle brackets.
     pub message_id: &'a str,
     /// Without angle brackets; empty when the email starts a thread.
@@ -404,14 +477,24 @@ pub fn compose(env: &Envelope<'_>, rendered: &Rendered) -> Result<Vec<u8>, Compo
             addr,
         )
     };
-    let envelope = lettre::address::Envelope::new(Some(from.clone()), vec![to.clone()])
+    let cc = match env.cc {
+        Some((name, addr)) => Some((name, address("Cc", addr)?)),
+        None => None,
+    };
+    let mut rcpt = vec![to.clone()];
+    rcpt.extend(cc.iter().map(|(_, a)| a.clone()));
+    let envelope = lettre::address::Envelope::new(Some(from.clone()), rcpt)
         .map_err(|e| ComposeError::Build(e.to_string()))?;
     let mut builder = Message::builder()
         .envelope(envelope)
         .from(named(env.from_name, from.clone()))
         .raw_header(headers::mailbox("From", env.from_name.trim(), &from))
         .raw_header(headers::mailbox("To", env.to_name.trim(), &to))
-        .raw_header(headers::text("Subject", &rendered.subject))
+        .raw_header(headers::text("Subject", &rendered.subject));
+    if let Some((name, addr)) = &cc {
+        builder = builder.raw_header(headers::mailbox("Cc", name.trim(), addr));
+    }
+    builder = builder
         .message_id(Some(format!("<{}>", env.message_id)))
         .date(std::time::SystemTime::UNIX_EPOCH)
         .header(MIME_VERSION_1_0)
@@ -446,6 +529,10 @@ fn check_fields(env: &Envelope<'_>, rendered: &Rendered) -> Result<(), ComposeEr
     check("From address", env.from_addr)?;
     check("To name", env.to_name)?;
     check("To address", env.to_addr)?;
+    if let Some((name, addr)) = env.cc {
+        check("Cc name", name)?;
+        check("Cc address", addr)?;
+    }
     check("Subject", &rendered.subject)?;
     check("Message-ID", env.message_id)?;
     check("In-Reply-To", env.in_reply_to)?;

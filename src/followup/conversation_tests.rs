@@ -252,7 +252,7 @@ fn a_referral_ends_the_request_and_suggests_the_new_contact() {
     assert_eq!(ana.contact, "Carol Nguyen");
     assert_eq!(
         crate::core::attribution::add_contact_command(&name, &address, &ana.contact),
-        "rapport contacts add 'ana.lima@acme.example' --name 'Ana Lima' --met 'introduced by Carol Nguyen'"
+        "rapport contacts add 'ana.lima@acme.example' --name 'Ana Lima' --met 'introduced by Carol Nguyen' --request"
     );
     // Once Ana is a contact, the suggestion goes.
     add(&mut s, "Ana Lima", &["ana.lima@acme.example"], later);
@@ -425,6 +425,7 @@ fn a_reply_read_in_the_second_a_draft_was_made_withdraws_it() {
         in_reply_to: String::new(),
         references: vec![],
         message: b"Subject: Coffee?\r\n\r\nWould you have 25 minutes?\r\n".to_vec(),
+        cc: Default::default(),
     };
     s.insert_draft(&again, now).unwrap().unwrap();
     let raw = "From: Carol Nguyen <carol@acme.example>\nTo: ada@example.org\nSubject: Re: Coffee\nMessage-ID: <tie@acme.example>\nIn-Reply-To: <req1@example.org>\nDate: Tue, 10 Nov 2026 09:00:00 +0000\n\nHappy to, how about next week?\n";

@@ -17,7 +17,8 @@ use jiff::Timestamp;
 use crate::config::Loaded;
 use crate::core::model::DraftKind;
 use crate::core::render::{
-    self, ContactData, LaterData, MeData, MeetingData, RequestData, TemplateData, Templates,
+    self, ContactData, IntroData, LaterData, MeData, MeetingData, RequestData, ShareData,
+    TemplateData, Templates,
 };
 use crate::store::{Contact, NewDraft, Store};
 
@@ -88,6 +89,24 @@ pub struct Request<'a> {
     pub meeting_day: String,
     /// For a follow-up after a "later": when they said to come back, in words.
     pub later_when: String,
+    /// For an introduction's emails: the other person, the reason, whether it is the
+    /// reminder; and whether the other person is on the email too (Cc, the
+    /// introduction itself). `None` for every other draft.
+    pub intro: Option<IntroDraft<'a>>,
+    /// For a share: what is shared. `None` for every other draft.
+    pub share: Option<&'a ShareData>,
+}
+
+/// What an introduction's email adds to a draft.
+pub struct IntroDraft<'a> {
+    /// The other person of the introduction.
+    pub other: &'a Contact,
+    /// The user's reason.
+    pub why: &'a str,
+    /// The one reminder.
+    pub reminder: bool,
+    /// The other person is on this email too, in Cc (the introduction itself).
+    pub cc_other: bool,
 }
 
 /// The data a template sees for `contact`.
@@ -122,6 +141,8 @@ pub fn template_data(cfg: &Loaded, contact: &Contact, to_addr: &str) -> Template
         },
         meeting: MeetingData::default(),
         later: LaterData::default(),
+        intro: IntroData::default(),
+        share: ShareData::default(),
     }
 }
 
@@ -167,6 +188,13 @@ pub fn create(
         );
     };
     let mut data = template_data(cfg, c, to_addr);
+    let cc = match &req.intro {
+        Some(i) => intro_data(cfg, &mut data, i)?,
+        None => None,
+    };
+    if let Some(share) = req.share {
+        data.share = share.clone();
+    }
     data.meeting.day = req.meeting_day.clone();
     data.later.when = req.later_when.clone();
     if let Some((_, _, subject)) = &req.thread {
@@ -176,22 +204,14 @@ pub fn create(
         .render(req.template, &data)
         .map_err(|e| template_error(&cfg.templates_dir, &e))?;
     let message_id = new_message_id(cfg, now);
-    let (in_reply_to, references) = match &req.thread {
-        Some((parent, refs, _)) => {
-            let mut refs = refs.clone();
-            if !refs.contains(parent) {
-                refs.push(parent.clone());
-            }
-            (parent.clone(), refs)
-        }
-        None => (String::new(), Vec::new()),
-    };
+    let (in_reply_to, references) = thread_headers(req);
     let identity = &cfg.config.identity;
     let envelope = render::Envelope {
         from_name: &identity.name,
         from_addr: &identity.email,
         to_name: &c.name,
         to_addr,
+        cc: cc.as_ref().map(|(n, a)| (n.as_str(), a.as_str())),
         message_id: &message_id,
         in_reply_to: &in_reply_to,
         references: &references,
@@ -213,9 +233,55 @@ pub fn create(
             in_reply_to,
             references,
             message,
+            cc: cc.map(|(name, addr)| (addr, name)).unwrap_or_default(),
         },
         now,
     )
+}
+
+/// In-Reply-To and References for a draft in `req.thread` (none for a new thread).
+fn thread_headers(req: &Request<'_>) -> (String, Vec<String>) {
+    match &req.thread {
+        Some((parent, refs, _)) => {
+            let mut refs = refs.clone();
+            if !refs.contains(parent) {
+                refs.push(parent.clone());
+            }
+            (parent.clone(), refs)
+        }
+        None => (String::new(), Vec::new()),
+    }
+}
+
+/// Fills the intro part of the template data; returns the Cc `(name, address)` when the
+/// other person is on the email too.
+fn intro_data(
+    cfg: &Loaded,
+    data: &mut TemplateData,
+    i: &IntroDraft<'_>,
+) -> Result<Option<(String, String)>> {
+    let o = i.other;
+    let Some(addr) = o.sendable_address() else {
+        bail!(
+            "{} has no email address that has not bounced; add one with `rapport contacts edit {} --email ADDRESS`",
+            o.display_name(),
+            o.id
+        );
+    };
+    if o.do_not_contact && i.cc_other {
+        bail!(
+            "{} is marked do-not-contact; `rapport contacts edit {} --contact-again` lifts it",
+            o.display_name(),
+            o.id
+        );
+    }
+    let other = template_data(cfg, o, addr).contact;
+    data.intro = IntroData {
+        other,
+        why: i.why.trim().trim_end_matches('.').to_string(),
+        reminder: i.reminder,
+    };
+    Ok(i.cc_other.then(|| (o.name.clone(), addr.to_string())))
 }
 
 /// Rebuilds a draft's bytes after the user edited its subject or body, keeping its
@@ -232,6 +298,7 @@ pub fn recompose(
         from_addr: &identity.email,
         to_name: &d.to_name,
         to_addr: &d.to_addr,
+        cc: (!d.cc_addr.is_empty()).then_some((d.cc_name.as_str(), d.cc_addr.as_str())),
         message_id: &d.message_id,
         in_reply_to: &d.in_reply_to,
         references: &d.references,

@@ -33,7 +33,7 @@ fn str_at(v: &Value, key: &str) -> Option<String> {
 }
 
 /// One timeline entry as the planner sees it.
-fn event_of(i: &Interaction) -> Event {
+pub(crate) fn event_of(i: &Interaction) -> Event {
     let d = &i.detail;
     let mut e = Event::new(i.id, i.at, i.kind);
     e.message_key = i.message_key.clone();
@@ -74,9 +74,21 @@ pub fn inputs(
         has_address: !c.emails.is_empty(),
         watching_since: store.watching_since()?,
     };
-    let events = store.interactions(c.id)?.iter().map(event_of).collect();
+    let all = store.drafts_for_contact(c.id)?;
+    // Answers to an introduction's emails are the intro's to read, not the planner's.
+    let intro_ids: Vec<String> = all
+        .iter()
+        .filter(|d| super::intros::is_intro_kind(d.kind))
+        .map(|d| d.message_id.clone())
+        .collect();
+    let events = store
+        .interactions(c.id)?
+        .iter()
+        .map(event_of)
+        .filter(|e| !super::intros::answers_intro(e, &intro_ids))
+        .collect();
     let mut drafts = Vec::new();
-    for d in store.drafts_for_contact(c.id)? {
+    for d in all {
         let (Ok(created_at), Ok(due)) = (parse_ts(&d.created_at), parse_ts(d.effective_due()))
         else {
             continue;
@@ -132,6 +144,27 @@ pub(super) fn meeting_day(events: &[Event], reason_key: &str, tz: &TimeZone) -> 
         .unwrap_or_default()
 }
 
+/// An introduction's other person and a share's link are not on a contact's timeline:
+/// the preview takes the sample's, and says so.
+fn sample_intro_and_share(
+    data: &mut crate::core::render::TemplateData,
+    sample: &crate::core::render::TemplateData,
+    kind: Option<DraftKind>,
+    notes: &mut Vec<String>,
+) {
+    if kind.is_some_and(super::intros::is_intro_kind) {
+        data.intro = sample.intro.clone();
+        notes.push(format!(
+            "the other person of the introduction ({}) is a sample",
+            sample.intro.other.name
+        ));
+    }
+    if kind == Some(DraftKind::Share) {
+        data.share = sample.share.clone();
+        notes.push("what is shared is a sample".to_string());
+    }
+}
+
 /// The data a template sees when `templates preview NAME CONTACT` shows it: the same
 /// as drafting would use (the thread of their latest request for a nudge, the day of
 /// their latest meeting for a thank-you), with a sample where the timeline has none,
@@ -147,6 +180,7 @@ pub fn preview_data(
     let to = c.sendable_address().unwrap_or("(no address)");
     let mut data = draft::template_data(cfg, c, to);
     let mut notes = Vec::new();
+    sample_intro_and_share(&mut data, &sample, kind, &mut notes);
     let timeline = store.interactions(c.id)?;
     let request = timeline
         .iter()

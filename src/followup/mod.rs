@@ -12,7 +12,9 @@
 
 pub mod draft;
 mod facts;
+pub mod intros;
 pub mod proposals;
+pub mod share;
 
 use anyhow::Result;
 use jiff::Timestamp;
@@ -83,6 +85,7 @@ pub fn plan_all(store: &mut Store, cfg: &Loaded, now: Timestamp) -> Result<PlanR
     for c in store.contacts()? {
         pass.plan_one(store, &c)?;
     }
+    intros::advance(store, cfg, now, &mut pass.report)?;
     Ok(pass.report)
 }
 
@@ -107,6 +110,7 @@ pub fn plan_changed(
             store.mark_planned(id, seen, now, wake)?;
         }
     }
+    intros::advance(store, cfg, now, &mut pass.report)?;
     let ids = due.into_iter().map(|(id, _)| id).collect();
     // The earliest of every settled contact's wake and of what this pass found due later
     // (that also covers a contact left unsettled by an error drafting something else).
@@ -233,6 +237,8 @@ impl<'a> Pass<'a> {
                     thread,
                     meeting_day,
                     later_when: later_when.unwrap_or_default(),
+                    intro: None,
+                    share: None,
                 };
                 return self.create(store, &req);
             }

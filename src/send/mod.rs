@@ -39,6 +39,8 @@ use crate::store::{Draft, Store, fmt_ts};
 pub struct Delivery<'a> {
     pub from: &'a str,
     pub to: &'a str,
+    /// The second visible recipient (an introduction's B, in Cc); `None` for the rest.
+    pub cc: Option<&'a str>,
     pub message: &'a [u8],
 }
 
@@ -381,7 +383,7 @@ fn send_one(
     now: Timestamp,
     report: &mut Report,
 ) -> Result<Step> {
-    match last_checks(store, draft, pre_send)? {
+    match last_checks(store, cfg, now, draft, pre_send)? {
         Verdict::Proceed => {}
         Verdict::Hold(why) => {
             report.held_drafts.push((draft.id, why));
@@ -420,6 +422,7 @@ fn send_one(
     let delivery = Delivery {
         from: cfg.config.identity.email.as_str(),
         to: &claimed.to_addr,
+        cc: (!claimed.cc_addr.is_empty()).then_some(claimed.cc_addr.as_str()),
         message: bytes,
     };
     let result = match (cfg.config.smtp.transport, session.as_mut()) {
@@ -435,8 +438,19 @@ fn send_one(
 }
 
 /// The rules that hold whatever was approved, then the caller's own look.
-fn last_checks(store: &mut Store, d: &Draft, pre_send: &mut PreSendCheck<'_>) -> Result<Verdict> {
+fn last_checks(
+    store: &mut Store,
+    cfg: &Loaded,
+    now: Timestamp,
+    d: &Draft,
+    pre_send: &mut PreSendCheck<'_>,
+) -> Result<Verdict> {
     if let Some(why) = blocked_recipient(store, d)? {
+        return Ok(Verdict::Supersede(why));
+    }
+    // An introduction's email goes only at its stage: nothing to B before A's yes,
+    // the introduction never before both (checked afresh, whatever was approved).
+    if let Some(why) = crate::followup::intros::refusal(store, cfg, now, d)? {
         return Ok(Verdict::Supersede(why));
     }
     match replied_since(store, d)? {

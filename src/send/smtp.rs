@@ -122,7 +122,8 @@ impl Session {
         !self.conn.has_broken()
     }
 
-    /// Hands one message to the server for one recipient, byte for byte.
+    /// Hands one message to the server, byte for byte: for its one recipient, and for
+    /// the introduction also for the person in its Cc (both visible in the headers).
     pub fn deliver(&mut self, d: &Delivery<'_>) -> Result<(), DeliveryError> {
         use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 
@@ -132,11 +133,18 @@ impl Session {
         let to: Address = d.to.parse().map_err(|_| DeliveryError::Permanent {
             message: format!("recipient {:?} is not an address", d.to),
         })?;
-        let envelope = Envelope::new(Some(from.clone()), vec![to.clone()]).map_err(|e| {
-            DeliveryError::Permanent {
+        let cc: Option<Address> = match d.cc {
+            Some(cc) => Some(cc.parse().map_err(|_| DeliveryError::Permanent {
+                message: format!("recipient {cc:?} is not an address"),
+            })?),
+            None => None,
+        };
+        let mut rcpt = vec![to.clone()];
+        rcpt.extend(cc.clone());
+        let envelope =
+            Envelope::new(Some(from.clone()), rcpt).map_err(|e| DeliveryError::Permanent {
                 message: format!("envelope: {e}"),
-            }
-        })?;
+            })?;
         // MAIL, RCPT and DATA: a failure here means the server accepted nothing.
         let mut mail_params = Vec::new();
         if !d.message.is_ascii() {
@@ -147,10 +155,27 @@ impl Session {
         let result = self
             .conn
             .command(Mail::new(envelope.from().cloned(), mail_params))
-            .and_then(|_| self.conn.command(Rcpt::new(to, Vec::new())))
-            .and_then(|_| self.conn.command(Data));
-        if let Err(e) = result {
-            let err = refusal(&e, self.timeout);
+            .and_then(|_| self.conn.command(Rcpt::new(to, Vec::new())));
+        // The second recipient's refusal is about them, not the draft's own address:
+        // it must never mark the first recipient's address bounced.
+        let result = match (result, cc) {
+            (Ok(_), Some(cc)) => self
+                .conn
+                .command(Rcpt::new(cc.clone(), Vec::new()))
+                .map_err(|e| match refusal(&e, self.timeout) {
+                    DeliveryError::RecipientUnknown { message } => DeliveryError::Permanent {
+                        message: format!("the second recipient {cc}: {message}"),
+                    },
+                    other => other,
+                }),
+            (r, _) => r.map_err(|e| refusal(&e, self.timeout)),
+        }
+        .and_then(|_| {
+            self.conn
+                .command(Data)
+                .map_err(|e| refusal(&e, self.timeout))
+        });
+        if let Err(err) = result {
             self.reset();
             return Err(err);
         }

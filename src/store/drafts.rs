@@ -52,6 +52,10 @@ pub struct Draft {
     /// larger row was read after it); -1 for a draft made before rapport kept this.
     #[serde(skip)]
     pub read_upto: i64,
+    /// The one more visible recipient (an introduction's B, in Cc); "" for none.
+    pub cc_addr: String,
+    /// The name shown with `cc_addr`.
+    pub cc_name: String,
 }
 
 impl Draft {
@@ -94,6 +98,8 @@ pub struct NewDraft {
     pub in_reply_to: String,
     pub references: Vec<String>,
     pub message: Vec<u8>,
+    /// The one more visible recipient (Cc): its address and name; "" for none.
+    pub cc: (String, String),
 }
 
 /// SHA-256 of the bytes, hex: what approval binds to.
@@ -107,7 +113,7 @@ const COLUMNS: &str =
     "id, contact_id, kind, template, reason, reason_key, due_at, status, to_addr, to_name,
     subject, body, message_id, in_reply_to, refs, message, approved_digest, created_at, updated_at,
     approved_at, sent_at, snoozed_until, attempts, next_attempt_at, last_error, status_note,
-    sent_message, read_upto";
+    sent_message, read_upto, cc_addr, cc_name";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Draft> {
     let kind: String = r.get(2)?;
@@ -145,6 +151,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Draft> {
         status_note: r.get(25)?,
         sent_message: r.get(26)?,
         read_upto: r.get(27)?,
+        cc_addr: r.get(28)?,
+        cc_name: r.get(29)?,
     })
 }
 
@@ -155,9 +163,9 @@ impl Store {
         let n = self.conn.execute(
             "INSERT INTO drafts (contact_id, kind, template, reason, reason_key, due_at, to_addr, to_name,
                 subject, body, message_id, in_reply_to, refs, message, created_at, updated_at,
-                read_upto)
+                read_upto, cc_addr, cc_name)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15,
-                (SELECT COALESCE(MAX(id), 0) FROM messages))
+                (SELECT COALESCE(MAX(id), 0) FROM messages), ?16, ?17)
              ON CONFLICT (contact_id, reason_key) DO NOTHING",
             params![
                 d.contact_id,
@@ -175,6 +183,8 @@ impl Store {
                 d.references.join(" "),
                 d.message,
                 fmt_ts(now),
+                d.cc.0,
+                d.cc.1,
             ],
         )?;
         Ok((n == 1).then(|| self.conn.last_insert_rowid()))
@@ -447,12 +457,19 @@ impl Store {
         if n != 1 {
             bail!("draft {id} was not being sent");
         }
-        let (contact_id, kind, subject, message_id): (i64, String, String, String) = tx.query_row(
-            "SELECT contact_id, kind, subject, message_id FROM drafts WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+        let (contact_id, kind, subject, message_id, reason): (i64, String, String, String, String) =
+            tx.query_row(
+                "SELECT contact_id, kind, subject, message_id, reason FROM drafts WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?;
         let kind: DraftKind = kind.parse().map_err(anyhow::Error::msg)?;
+        // A share's entry says what was shared ("you shared: TITLE"), kept in its reason.
+        let subject = if kind == DraftKind::Share {
+            reason
+        } else {
+            subject
+        };
         super::insert_interaction(
             &tx,
             &NewInteraction {

@@ -9,8 +9,10 @@ use crate::core::goals::Activity;
 use crate::core::model::InteractionKind as K;
 
 /// The kinds the goals count: requests, human replies, calendar traffic.
-const COUNTED: [K; 8] = [
+const COUNTED: [K; 10] = [
     K::RequestSent,
+    K::ShareSent,
+    K::IntroSent,
     K::Reply,
     K::EmailReceived,
     K::ThankYouReceived,
@@ -44,7 +46,7 @@ impl Store {
             "SELECT contact_id, at, kind, json_extract(detail, '$.uid'),
                     json_extract(detail, '$.start'), json_extract(detail, '$.end')
              FROM interactions
-             WHERE kind IN (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             WHERE kind IN (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                AND (at >= ?1 OR json_extract(detail, '$.start') >= ?1)
              ORDER BY at, id",
         )?;

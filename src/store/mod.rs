@@ -20,6 +20,7 @@ mod briefing;
 mod contacts;
 mod drafts;
 mod goals;
+mod intros;
 mod maildir;
 mod messages;
 mod plan_marks;
@@ -39,6 +40,7 @@ use rusqlite::{Connection, OptionalExtension};
 pub use batch::Batch;
 pub use contacts::{Contact, ContactEmail, ContactLine, ContactPatch, NewContact};
 pub use drafts::{Draft, NewDraft, digest as drafts_digest};
+pub use intros::{Intro, IntroUpdate};
 pub use messages::{Attention, AttentionKind, Cursor, NewMessage, StoredMessage, SyncState};
 pub use sent_copy::{CopyState, SentCopy};
 
@@ -106,12 +108,17 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0021_drafts_read_upto",
         include_str!("migrations/0021_drafts_read_upto.sql"),
     ),
+    ("0022_intros", include_str!("migrations/0022_intros.sql")),
 ];
 
 /// The migrations that rebuild a table other tables point at, and so must run with
 /// foreign keys off (SQLite's documented way: otherwise dropping the old table cascades
 /// into, or fails on, its children). `foreign_key_check` runs before they commit.
-const FOREIGN_KEYS_OFF: &[&str] = &["0010_contacts_autoincrement", "0017_drafts_autoincrement"];
+const FOREIGN_KEYS_OFF: &[&str] = &[
+    "0010_contacts_autoincrement",
+    "0017_drafts_autoincrement",
+    "0022_intros",
+];
 
 /// The timeline key of the entry an import writes for when you met (LinkedIn's
 /// "Connected On", a vCard REV, a CSV date column): one per contact.

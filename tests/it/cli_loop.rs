@@ -663,7 +663,9 @@ fn json_outputs_use_the_readme_field_names() {
     top.sort();
     assert_eq!(
         top,
-        ["contact", "drafts", "next", "stage", "timeline", "todos"]
+        [
+            "balance", "contact", "drafts", "intros", "next", "stage", "timeline", "todos"
+        ]
     );
     let mut m_fields = readme_fields("with M = ");
     m_fields.sort();

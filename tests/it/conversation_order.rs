@@ -260,6 +260,14 @@ fn a_referral_is_listed_to_answer_with_the_command_that_adds_the_new_person() {
             .contains("how you met: introduced by Carol Nguyen"),
         "{show}"
     );
+    // The one command also drafted the request to her (issue 24: a referral in one step).
+    assert!(
+        env.drafts()
+            .iter()
+            .any(|d| d["kind"] == "meeting-request" && d["to"] == "ana.lima@example.test"),
+        "{:?}",
+        env.drafts()
+    );
     // Added, she is no longer suggested; `why` says how the message was read.
     let queue = env.rapport(&["queue"]).ok().stdout;
     assert!(!queue.contains("introduced ana.lima"), "{queue}");

@@ -39,6 +39,14 @@ fn demo_tells_the_story_and_writes_each_email_once() {
         "action item 1 for Jessica Park: send Jessica the fintech intro (due 2026-11-20)",
         "todo 1: send Jessica the fintech intro (Jessica Park) overdue since 2026-11-20",
         "Conversations per week (goal 1), requests sent:",
+        // Giving: the intro asks Jessica first and Priya only after her yes; the share
+        // skips whoever it would crowd.
+        "drafts only the ask to Jessica:",
+        "drafted intro-ask 12 to Priya Nair",
+        "`rapport intros`: intro 1 is waiting-b",
+        "drafted share 13 to Omar Haddad",
+        "skipped Sam Doe: no address that has not bounced",
+        "skipped Jessica Park: in touch 0 days ago",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
@@ -66,9 +74,12 @@ fn demo_tells_the_story_and_writes_each_email_once() {
         .collect();
     assert_eq!(
         files.len(),
-        10,
-        "5 requests, 2 nudges, 1 thank-you, 2 check-ins"
+        14,
+        "5 requests, 2 nudges, 1 thank-you, 2 check-ins, 2 intro asks, 2 shares"
     );
+    let ask_b = text.find("drafted intro-ask 12 to Priya").unwrap();
+    let yes = text.find("Jessica says yes").unwrap();
+    assert!(yes < ask_b, "Priya is asked only after Jessica's yes");
     assert!(
         !files
             .iter()

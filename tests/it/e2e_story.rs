@@ -18,7 +18,7 @@ fn config(s: &TestServers) -> String {
 }
 
 /// Another person's mail client sending to `me` through the SMTP server.
-fn send_to_me(s: &TestServers, raw: &str) {
+pub(crate) fn send_to_me(s: &TestServers, raw: &str) {
     let tls = TlsParameters::builder(s.host())
         .add_root_certificate(Certificate::from_pem(&s.ca_pem()).unwrap())
         .build_rustls()
@@ -46,7 +46,7 @@ fn send_to_me(s: &TestServers, raw: &str) {
         .unwrap();
 }
 
-fn inbox_count(s: &TestServers, user: &str) -> u32 {
+pub(crate) fn inbox_count(s: &TestServers, user: &str) -> u32 {
     s.mailbox_status(user, "INBOX").messages
 }
 

@@ -102,6 +102,7 @@ fn cases() -> Vec<Case> {
                     from_addr: "ada@example.org",
                     to_name: &name,
                     to_addr: "jessica@example.com",
+                    cc: None,
                     message_id: &message_id,
                     in_reply_to: &in_reply_to,
                     references: &refs,

@@ -16,6 +16,8 @@ use rapport::core::classify::Intent;
 use rapport::core::model::{DraftKind, DraftStatus, InteractionKind as K, Tier};
 use rapport::core::plan::{Action, ContactFacts, Event, ExistingDraft, Plan, Policy, plan};
 
+mod intro_walk;
+
 const INTENTS: &[&str] = &["yes", "no", "later", "other", "NO", " later ", "maybe"];
 const DAYS: u32 = 180;
 
@@ -557,12 +559,13 @@ fn check_hard_rules(c: &Case, p: &Plan) -> Result<(), TestCaseError> {
             let ts: Result<Timestamp, _> = ts.parse();
             prop_assert!(ts.is_ok(), "check-in key {}", cr.key);
             let ts = ts.ok();
-            // The basis is the last contact: nothing (but machines) after it.
+            // The basis is the last contact: nothing (but machines, and an intro's
+            // bookkeeping step) after it.
             if let Some(b) = ts {
                 prop_assert!(
-                    !c.events
-                        .iter()
-                        .any(|e| !matches!(e.kind, K::AutoReply | K::Bounce) && e.at > b),
+                    !c.events.iter().any(|e| {
+                        !matches!(e.kind, K::AutoReply | K::Bounce | K::IntroStep) && e.at > b
+                    }),
                     "check-in basis {b} is not the last contact: {p:#?}"
                 );
             }

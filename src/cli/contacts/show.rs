@@ -18,6 +18,8 @@ pub(super) fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
     let plan = crate::followup::plan_contact(&ctx.store, &ctx.cfg, &c, ctx.now)?;
     let next = advice(ctx, query, c.id, &plan, &drafts)?;
     let todos = ctx.store.todos_for_contact(c.id)?;
+    let intros = intros_of(ctx, c.id)?;
+    let balance = crate::core::balance::Balance::of(timeline.iter().map(|i| i.kind));
     if json {
         print_json(&serde_json::json!({
             "contact": c,
@@ -29,15 +31,69 @@ pub(super) fn show(ctx: &Ctx, query: &str, json: bool) -> Result<ExitCode> {
                 .map(|d| crate::cli::queue::draft_json(ctx, d, false))
                 .collect::<Vec<_>>(),
             "todos": todos,
+            "intros": intros,
+            "balance": balance,
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
     print_card(&c, &plan, &next, &ctx.cfg.tz)?;
+    outln!("  balance  {}", balance.words())?;
     outln!()?;
     print_timeline(&timeline, &ctx.cfg.tz)?;
     crate::cli::todo::print_for_contact(ctx, &todos)?;
+    print_intros(&intros)?;
     print_queue(ctx, &drafts)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The introductions this contact is part of: the other person, which side they are,
+/// the stage and what happens next.
+fn intros_of(ctx: &Ctx, contact: i64) -> Result<Vec<serde_json::Value>> {
+    let mut out = Vec::new();
+    for i in ctx.store.intros_of_contact(contact)? {
+        let (side, other) = if i.a_contact == contact {
+            ("a", i.b_contact)
+        } else {
+            ("b", i.a_contact)
+        };
+        let other = ctx
+            .store
+            .contact(other)?
+            .map_or_else(|| format!("#{other} (removed)"), |c| c.display_name());
+        out.push(serde_json::json!({
+            "id": i.id,
+            "side": side,
+            "other": other,
+            "stage": i.stage,
+            "open": i.stage.is_open(),
+            "next": i.next,
+        }));
+    }
+    Ok(out)
+}
+
+fn print_intros(intros: &[serde_json::Value]) -> Result<()> {
+    if intros.is_empty() {
+        return Ok(());
+    }
+    outln!()?;
+    outln!("Introductions:")?;
+    for i in intros {
+        let s = |k: &str| i[k].as_str().unwrap_or("").to_string();
+        let role = if s("side") == "a" {
+            "asked first"
+        } else {
+            "asked second"
+        };
+        outln!(
+            "  intro {:>3}  with {}  ({role}): {}; next: {}",
+            i["id"],
+            cell(&s("other"), 30),
+            s("stage"),
+            s("next")
+        )?;
+    }
+    Ok(())
 }
 
 /// What the user should do next for this contact, from the stage and the open drafts.

@@ -321,7 +321,7 @@ fn a_phrase_alone_or_a_person_alone_is_no_referral() {
 fn the_add_command_is_quoted_for_a_shell() {
     assert_eq!(
         add_contact_command("Ana O'Neil", "ana@acme.example", "Carol Nguyen"),
-        "rapport contacts add 'ana@acme.example' --name 'Ana O'\\''Neil' --met 'introduced by Carol Nguyen'"
+        "rapport contacts add 'ana@acme.example' --name 'Ana O'\\''Neil' --met 'introduced by Carol Nguyen' --request"
     );
     let cmd = add_contact_command("Ana\u{1b}[2J", "a@b.example", "C");
     assert!(!cmd.contains('\u{1b}'), "{cmd}");

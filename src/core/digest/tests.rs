@@ -78,6 +78,7 @@ fn every_section_is_worded_and_counted() {
         }],
         goals: goals(),
         logins_failing: Vec::new(),
+        give: Vec::new(),
     };
     let d = build(&input, ts("2026-11-30T07:00:00Z"), &berlin()).unwrap();
     assert_eq!(
@@ -161,4 +162,35 @@ fn a_failing_login_alone_makes_a_digest_and_comes_first() {
     let first = d.body.lines().nth(2).unwrap_or_default();
     assert!(first.starts_with("Logins that need you"), "{}", d.body);
     assert!(d.body.contains("[smtp] token_command failed"), "{}", d.body);
+}
+
+#[test]
+fn the_give_suggestion_is_shown_but_never_a_reason_to_send() {
+    let give = vec![PersonItem {
+        who: "Omar Haddad".into(),
+        what: "share something useful (`rapport share URL --to omar@example.net`)".into(),
+    }];
+    let alone = DigestInput {
+        give: give.clone(),
+        ..DigestInput::default()
+    };
+    assert_eq!(build(&alone, ts("2026-11-30T07:00:00Z"), &berlin()), None);
+    let with_draft = DigestInput {
+        give,
+        drafts_waiting: vec![DraftItem {
+            id: 3,
+            kind: DraftKind::Share,
+            to_name: "Jessica Park".into(),
+            why: "you shared: a talk".into(),
+        }],
+        ..DigestInput::default()
+    };
+    let d = build(&with_draft, ts("2026-11-30T07:00:00Z"), &berlin()).unwrap();
+    assert!(d.body.contains("Give before you ask"), "{}", d.body);
+    assert!(
+        d.body.contains("Omar Haddad: share something useful"),
+        "{}",
+        d.body
+    );
+    assert_eq!(d.summary, "1 draft to approve");
 }

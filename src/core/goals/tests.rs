@@ -28,6 +28,7 @@ fn meeting(contact_id: i64, at: &str, kind: InteractionKind, uid: &str, start: &
 const TARGETS: Targets = Targets {
     new_contacts_per_month: 4,
     conversations_per_week: 2,
+    gives_per_month: 2,
 };
 
 fn berlin() -> TimeZone {
@@ -248,4 +249,18 @@ fn a_meeting_recorded_by_hand_and_its_invitation_are_held_once() {
     ];
     let p = progress(&[], &events, TARGETS, 1, t(NOW), &berlin());
     assert_eq!(p.meetings_held_this_week, 1, "{:?}", p.weeks);
+}
+
+#[test]
+fn gives_this_month_count_shares_and_introductions_only() {
+    use InteractionKind as K;
+    let events = vec![
+        ev(1, "2026-10-30T10:00:00Z", K::ShareSent), // last month
+        ev(1, "2026-11-03T10:00:00Z", K::ShareSent),
+        ev(2, "2026-11-10T10:00:00Z", K::IntroSent),
+        ev(3, "2026-11-11T10:00:00Z", K::RequestSent), // an ask, not a give
+        ev(3, "2026-11-27T10:00:00Z", K::ShareSent),   // after now
+    ];
+    let p = progress(&[], &events, TARGETS, 8, t(NOW), &berlin());
+    assert_eq!((p.gives_this_month, p.gives_goal), (2, 2));
 }

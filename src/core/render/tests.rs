@@ -67,6 +67,7 @@ fn env<'a>(refs: &'a [String]) -> Envelope<'a> {
         from_addr: "ada@example.org",
         to_name: "Jessica Park",
         to_addr: "jessica@example.com",
+        cc: None,
         message_id: "abc.123@example.org",
         in_reply_to: "",
         references: refs,
@@ -144,4 +145,33 @@ fn compose_threads_replies() {
     assert_eq!(reply_subject("RE: x"), "RE: x");
     // Byte 3 inside a multi-byte character must not panic.
     assert_eq!(reply_subject("aaé café"), "Re: aaé café");
+}
+
+#[test]
+fn the_introduction_names_the_second_person_in_cc_never_bcc() {
+    let r = Rendered {
+        subject: "Introduction".into(),
+        body: "Hi both\n".into(),
+    };
+    let mut e = env(&[]);
+    e.cc = Some(("Omar Haddad", "omar@example.net"));
+    let bytes = compose(&e, &r).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(
+        text.contains("To: \"Jessica Park\" <jessica@example.com>\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Cc: \"Omar Haddad\" <omar@example.net>\r\n"),
+        "{text}"
+    );
+    assert!(!text.to_ascii_lowercase().contains("bcc:"), "{text}");
+    e.cc = Some(("Omar\nBcc: x@y.z", "omar@example.net"));
+    assert!(matches!(
+        compose(&e, &r),
+        Err(ComposeError::ControlCharacter {
+            field: "Cc name",
+            ..
+        })
+    ));
 }

@@ -36,6 +36,7 @@ fn new_draft(contact_id: i64, key: &str) -> NewDraft {
         in_reply_to: String::new(),
         references: vec![],
         message: b"Subject: Coffee?\r\n\r\nHi\r\n".to_vec(),
+        cc: Default::default(),
     }
 }
 

@@ -35,6 +35,7 @@ fn sent_draft() -> (Store, i64) {
         in_reply_to: String::new(),
         references: vec![],
         message: b"Subject: Coffee?\r\n\r\nHi\r\n".to_vec(),
+        cc: Default::default(),
     };
     let id = s.insert_draft(&d, now).unwrap().unwrap();
     s.approve(id, now).unwrap();

@@ -336,6 +336,10 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
         "0021_drafts_read_upto.sql",
         "5aacba4e5a4495397673228be7f67bc7fb4e3602f0ce5f155f97e604f221d18e",
     ),
+    (
+        "0022_intros.sql",
+        "035243682c82efaf8dcbb024a1a340b736e0a339c92b632999c90d2fb82218bd",
+    ),
 ];
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -1,0 +1,54 @@
+//! Sharing something useful (`rapport share`): who may get a personal note now, and
+//! why not the others. Giving is a reason to write, never a reason to crowd someone:
+//! nobody with an open request, an email already waiting, a dead address, a
+//! do-not-contact mark, or a touch in the last `share_min_days`.
+//!
+//! Pure: the facts and `now` are arguments; it never reads the clock or the store.
+
+use jiff::{SignedDuration, Timestamp};
+
+/// What the share needs to know about one person.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Marked do-not-contact.
+    pub do_not_contact: bool,
+    /// Has an address that has not bounced.
+    pub sendable: bool,
+    /// The user asked them for something (a request or its nudge) and they have not
+    /// answered yet.
+    pub open_request: bool,
+    /// A draft to them waits in the queue (its id), pending, approved or snoozed.
+    pub waiting_draft: Option<i64>,
+    /// The last time either of you wrote, met or shared (notes and rapport's own
+    /// bookkeeping do not count).
+    pub last_touch: Option<Timestamp>,
+}
+
+/// Why this person gets no share now, or `None` when they may.
+pub fn skip_reason(f: &Facts, now: Timestamp, min_days: u32) -> Option<String> {
+    if f.do_not_contact {
+        return Some("marked do-not-contact".into());
+    }
+    if !f.sendable {
+        return Some("no address that has not bounced".into());
+    }
+    if f.open_request {
+        return Some("your request to them is still open".into());
+    }
+    if let Some(id) = f.waiting_draft {
+        return Some(format!("draft {id} to them already waits in the queue"));
+    }
+    let window = SignedDuration::from_hours(i64::from(min_days) * 24);
+    if let Some(last) = f.last_touch
+        && now.duration_since(last) < window
+    {
+        let days = now.duration_since(last).as_hours().max(0) / 24;
+        return Some(format!(
+            "in touch {days} days ago, within policy.share_min_days ({min_days})"
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

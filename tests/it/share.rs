@@ -1,0 +1,213 @@
+//! `rapport share` against real Dovecot and the test SMTP server: one personal email per
+//! person, never one to many; each reason to leave someone out skips exactly that
+//! person, and says why; a share counts as a touch, so the check-in cadence moves on.
+
+use crate::e2e_story::{inbox_count, send_to_me};
+use crate::support::TestServers;
+use crate::util::Env;
+
+fn tagged(env: &Env, address: &str, name: &str) {
+    env.rapport(&[
+        "contacts", "add", address, "--name", name, "--tag", "search",
+    ])
+    .ok();
+}
+
+fn open_drafts(env: &Env) -> Vec<(i64, String, String)> {
+    env.drafts()
+        .into_iter()
+        .filter(|d| ["pending", "approved", "snoozed"].contains(&d["status"].as_str().unwrap()))
+        .map(|d| {
+            (
+                d["id"].as_i64().unwrap(),
+                d["kind"].as_str().unwrap().to_string(),
+                d["to"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn share_to_a_tag_drafts_one_email_each_and_skips_each_reason_once() {
+    let s = TestServers::start();
+    for user in ["sam", "dave", "erin", "frank"] {
+        s.add_user(user, &format!("{user}-secret"));
+    }
+    let mut env = Env::with_config(&s.rapport_config());
+    env.now = "2026-11-02T10:00:00Z".into();
+    tagged(&env, "alice@example.test", "Jessica Park");
+    tagged(&env, "bob@example.test", "Omar Haddad");
+    // An open request: asked and not answered.
+    tagged(&env, "carol@example.test", "Lena Vogel");
+    env.rapport(&["request", "carol@example.test"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    // Do-not-contact.
+    tagged(&env, "sam@example.test", "Sam Doe");
+    env.rapport(&["contacts", "edit", "sam@example.test", "--do-not-contact"])
+        .ok();
+    // A draft waiting in the queue.
+    tagged(&env, "dave@example.test", "Priya Nair");
+    env.rapport(&["request", "dave@example.test"]).ok();
+    // A bounced address.
+    tagged(&env, "erin@example.test", "Erin Moss");
+    let conn = rusqlite::Connection::open(env.db_path()).unwrap();
+    conn.execute(
+        "UPDATE contact_emails SET bounced_at = '2026-10-01T10:00:00Z' WHERE address = 'erin@example.test'",
+        [],
+    )
+    .unwrap();
+    // In touch ten days ago.
+    tagged(&env, "frank@example.test", "Frank Li");
+    send_to_me(
+        &s,
+        "From: Frank Li <frank@example.test>\nTo: me@example.test\nSubject: Hello\nDate: Fri, 23 Oct 2026 09:00:00 +0000\nMessage-ID: <frank-1@example.test>\n\nGood to see you at the meetup, Ada!\n",
+    );
+    env.now = "2026-11-02T10:30:00Z".into();
+    env.rapport(&["sync"]).ok();
+    let before = s.smtp_events("data").len();
+    let rcpts_before = s.smtp_events("rcpt").len();
+
+    let r = env
+        .rapport(&[
+            "share",
+            "https://example.org/ranking-talk",
+            "--tag",
+            "search",
+            "--title",
+            "A talk on search ranking",
+            "--why",
+            "it made me think of your ranking work",
+        ])
+        .ok();
+    println!("{}", r.stdout);
+    assert!(
+        r.stdout.contains("Drafted 2 personal emails"),
+        "{}",
+        r.stdout
+    );
+    for (name, why) in [
+        ("Lena Vogel", "request to them is still open"),
+        ("Sam Doe", "do-not-contact"),
+        ("Priya Nair", "already waits in the queue"),
+        ("Erin Moss", "not bounced"),
+        ("Frank Li", "within policy.share_min_days (30)"),
+    ] {
+        let line = r
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("{name} not in the summary:\n{}", r.stdout));
+        assert!(line.contains(why), "{name}: {line}");
+    }
+    let shares: Vec<_> = open_drafts(&env)
+        .into_iter()
+        .filter(|d| d.1 == "share")
+        .collect();
+    let to: Vec<&str> = shares.iter().map(|d| d.2.as_str()).collect();
+    assert_eq!(to, ["alice@example.test", "bob@example.test"], "{shares:?}");
+    for (id, ..) in &shares {
+        env.rapport(&["queue", "approve", &id.to_string()]).ok();
+    }
+    env.rapport(&["send"]).ok();
+    assert_eq!(
+        s.smtp_events("data").len(),
+        before + 2,
+        "two emails, one each"
+    );
+    assert_eq!(inbox_count(&s, "alice"), 1);
+    assert_eq!(inbox_count(&s, "bob"), 1);
+    let rcpts = s.smtp_events("rcpt");
+    assert_eq!(
+        rcpts.len(),
+        rcpts_before + 2,
+        "one recipient per email: {rcpts:?}"
+    );
+    for n in [before + 1, before + 2] {
+        let m = String::from_utf8(s.sent_message(n).unwrap()).unwrap();
+        assert!(
+            !m.contains("\r\nCc:") && !m.to_ascii_lowercase().contains("bcc"),
+            "{m}"
+        );
+        assert!(m.contains("https://example.org/ranking-talk"), "{m}");
+    }
+    // The balance of give and ask: Jessica was given to, Lena only asked of.
+    let balance = |who: &str| {
+        env.rapport(&["contacts", "show", who, "--json"])
+            .ok()
+            .json()["balance"]
+            .clone()
+    };
+    assert_eq!(
+        balance("alice@example.test"),
+        serde_json::json!({"asks": 0, "gives": 1})
+    );
+    assert_eq!(
+        balance("carol@example.test"),
+        serde_json::json!({"asks": 1, "gives": 0})
+    );
+    let brief = env
+        .rapport(&["brief", "carol@example.test", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        brief["balance"],
+        serde_json::json!({"asks": 1, "gives": 0}),
+        "{brief}"
+    );
+    let text = env.rapport(&["brief", "alice@example.test"]).ok().stdout;
+    assert!(text.contains("balance   0 asks, 1 give"), "{text}");
+    let show = env
+        .rapport(&["contacts", "show", "alice@example.test"])
+        .ok()
+        .stdout;
+    assert!(
+        show.contains("you shared: A talk on search ranking"),
+        "{show}"
+    );
+}
+
+#[test]
+fn a_share_is_a_touch_and_the_check_in_cadence_moves_on() {
+    let s = TestServers::start();
+    let mut env = Env::with_config(&s.rapport_config());
+    env.now = "2026-09-15T10:00:00Z".into();
+    env.add_contact("alice@example.test", "Jessica Park");
+    send_to_me(
+        &s,
+        "From: Jessica Park <alice@example.test>\nTo: me@example.test\nSubject: Great to meet you\nDate: Tue, 15 Sep 2026 09:00:00 +0000\nMessage-ID: <jp-met@example.test>\n\nGreat to meet you at the meetup, Ada. Let's stay in touch!\n",
+    );
+    env.rapport(&["sync"]).ok();
+
+    env.now = "2026-11-02T10:00:00Z".into();
+    let r = env
+        .rapport(&[
+            "share",
+            "--note",
+            "The slides from my talk are up on my site.",
+            "--to",
+            "jessica",
+        ])
+        .ok();
+    assert!(
+        r.stdout.contains("Drafted 1 personal email"),
+        "{}",
+        r.stdout
+    );
+    let id = open_drafts(&env)[0].0.to_string();
+    env.rapport(&["queue", "approve", &id]).ok();
+    env.rapport(&["send"]).ok();
+    assert_eq!(inbox_count(&s, "alice"), 1);
+
+    // Three months after September (the regular tier's cadence) nothing is due: the
+    // share was the last touch.
+    env.now = "2026-12-16T10:00:00Z".into();
+    env.rapport(&["sync"]).ok();
+    assert!(open_drafts(&env).is_empty(), "{:?}", env.drafts());
+    // Three months after the share, the check-in.
+    env.now = "2027-02-03T10:00:00Z".into();
+    env.rapport(&["sync"]).ok();
+    let open = open_drafts(&env);
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0].1, "check-in");
+}
