@@ -585,6 +585,30 @@ impl Demo {
         let now = t("2027-02-16T10:00:00Z")?;
         say(
             now,
+            "Ada shares a talk with everyone: one personal email each, skipping whoever it would crowd or who went silent.",
+        )?;
+        let mut people = Vec::new();
+        for (email, _, _) in PEOPLE {
+            people.push(self.contact_of(email)?);
+        }
+        let what = crate::core::render::ShareData {
+            url: "https://example.org/payments-at-scale".into(),
+            title: "Payments at scale (a talk)".into(),
+            note: String::new(),
+            why: "it made me think of our conversation".into(),
+        };
+        let out = crate::followup::share::share(&self.store, &self.cfg, &people, &what, now)?;
+        for (id, _, name) in &out.drafted {
+            outln!("  drafted share {id} to {name}")?;
+        }
+        for (_, name, why) in &out.skipped {
+            outln!("  skipped {name}: {why}")?;
+        }
+        self.approve_due(now)?;
+        self.send(now)?;
+
+        say(
+            now,
             "Ada gives before she asks: Jessica wanted fintech intros, so Ada offers to introduce her to Priya. Double opt-in: Jessica is asked first; Priya hears nothing yet.",
         )?;
         let a = self.contact_of("jessica@example.com")?;
@@ -617,27 +641,6 @@ impl Demo {
             )?;
         }
 
-        say(
-            now,
-            "Ada shares a talk with everyone: one personal email each, skipping whoever it would crowd.",
-        )?;
-        let mut people = Vec::new();
-        for (email, _, _) in PEOPLE {
-            people.push(self.contact_of(email)?);
-        }
-        let what = crate::core::render::ShareData {
-            url: "https://example.org/payments-at-scale".into(),
-            title: "Payments at scale (a talk)".into(),
-            note: String::new(),
-            why: "it made me think of our conversation".into(),
-        };
-        let out = crate::followup::share::share(&self.store, &self.cfg, &people, &what, now)?;
-        for (id, _, name) in &out.drafted {
-            outln!("  drafted share {id} to {name}")?;
-        }
-        for (_, name, why) in &out.skipped {
-            outln!("  skipped {name}: {why}")?;
-        }
         self.approve_due(now)?;
         self.send(now)
     }

@@ -1,7 +1,9 @@
 //! Sharing something useful (`rapport share`): who may get a personal note now, and
 //! why not the others. Giving is a reason to write, never a reason to crowd someone:
 //! nobody with an open request, an email already waiting, a dead address, a
-//! do-not-contact mark, or a touch in the last `share_min_days`.
+//! do-not-contact mark, a touch in the last `share_min_days`, or a silence rapport
+//! already took as an answer (dormant: a request and its nudge never answered;
+//! rapport writes to them no more until they write).
 //!
 //! Pure: the facts and `now` are arguments; it never reads the clock or the store.
 
@@ -17,6 +19,9 @@ pub struct Facts {
     /// The user asked them for something (a request or its nudge) and they have not
     /// answered yet.
     pub open_request: bool,
+    /// They never answered a request and its nudge (dormant since then): rapport
+    /// writes to them no more until they write.
+    pub dormant: Option<Timestamp>,
     /// A draft to them waits in the queue (its id), pending, approved or snoozed.
     pub waiting_draft: Option<i64>,
     /// The last time either of you wrote, met or shared (notes and rapport's own
@@ -35,6 +40,12 @@ pub fn skip_reason(f: &Facts, now: Timestamp, min_days: u32) -> Option<String> {
     if f.open_request {
         return Some("your request to them is still open".into());
     }
+    if let Some(since) = f.dormant {
+        return Some(format!(
+            "dormant since {} (your request and its nudge went unanswered): rapport writes to them no more until they write",
+            since.strftime("%Y-%m-%d")
+        ));
+    }
     if let Some(id) = f.waiting_draft {
         return Some(format!("draft {id} to them already waits in the queue"));
     }
@@ -43,8 +54,13 @@ pub fn skip_reason(f: &Facts, now: Timestamp, min_days: u32) -> Option<String> {
         && now.duration_since(last) < window
     {
         let days = now.duration_since(last).as_hours().max(0) / 24;
+        let ago = match days {
+            0 => "today".to_string(),
+            1 => "1 day ago".to_string(),
+            n => format!("{n} days ago"),
+        };
         return Some(format!(
-            "in touch {days} days ago, within policy.share_min_days ({min_days})"
+            "in touch {ago}, within policy.share_min_days ({min_days})"
         ));
     }
     None

@@ -104,6 +104,10 @@ fn facts_of(store: &Store, cfg: &Loaded, c: &Contact, now: Timestamp) -> Result<
         do_not_contact: c.do_not_contact,
         sendable: c.sendable_address().is_some(),
         open_request: matches!(plan.stage, Stage::Requested { .. } | Stage::Nudged { .. }),
+        dormant: match plan.stage {
+            Stage::Dormant { since } => Some(since),
+            _ => None,
+        },
         waiting_draft,
         last_touch,
     })

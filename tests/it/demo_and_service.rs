@@ -42,11 +42,13 @@ fn demo_tells_the_story_and_writes_each_email_once() {
         // Giving: the intro asks Jessica first and Priya only after her yes; the share
         // skips whoever it would crowd.
         "drafts only the ask to Jessica:",
-        "drafted intro-ask 12 to Priya Nair",
+        "drafted intro-ask 13 to Priya Nair",
         "`rapport intros`: intro 1 is waiting-b",
-        "drafted share 13 to Omar Haddad",
+        "drafted share 11 to Priya Nair",
         "skipped Sam Doe: no address that has not bounced",
-        "skipped Jessica Park: in touch 0 days ago",
+        "skipped Jessica Park: in touch 1 day ago",
+        // Whoever let a request and its nudge go unanswered gets nothing more.
+        "skipped Omar Haddad: dormant since 2026-11-23",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
@@ -74,10 +76,10 @@ fn demo_tells_the_story_and_writes_each_email_once() {
         .collect();
     assert_eq!(
         files.len(),
-        14,
-        "5 requests, 2 nudges, 1 thank-you, 2 check-ins, 2 intro asks, 2 shares"
+        13,
+        "5 requests, 2 nudges, 1 thank-you, 2 check-ins, 2 intro asks, 1 share"
     );
-    let ask_b = text.find("drafted intro-ask 12 to Priya").unwrap();
+    let ask_b = text.find("drafted intro-ask 13 to Priya").unwrap();
     let yes = text.find("Jessica says yes").unwrap();
     assert!(yes < ask_b, "Priya is asked only after Jessica's yes");
     assert!(

@@ -46,6 +46,13 @@ fn each_reason_skips_and_says_so() {
         ),
         (
             Facts {
+                dormant: Some(ts("2026-11-23T10:00:00Z")),
+                ..ok()
+            },
+            "dormant since 2026-11-23",
+        ),
+        (
+            Facts {
                 last_touch: Some(ts("2026-11-20T10:00:00Z")),
                 ..ok()
             },

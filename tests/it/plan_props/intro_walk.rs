@@ -262,6 +262,7 @@ fn a_share_never_goes_to_someone_it_would_crowd() {
             do_not_contact: rng.u8(..6) == 0,
             sendable: rng.u8(..6) != 0,
             open_request: rng.u8(..6) == 0,
+            dormant: (rng.u8(..6) == 0).then(|| now - SignedDuration::from_hours(24 * 30)),
             waiting_draft: (rng.u8(..6) == 0).then(|| rng.i64(1..100)),
             last_touch: rng
                 .bool()
@@ -271,6 +272,7 @@ fn a_share_never_goes_to_someone_it_would_crowd() {
         let crowded = f.do_not_contact
             || !f.sendable
             || f.open_request
+            || f.dormant.is_some()
             || f.waiting_draft.is_some()
             || f.last_touch.is_some_and(|t| {
                 now.duration_since(t) < SignedDuration::from_hours(i64::from(min_days) * 24)
