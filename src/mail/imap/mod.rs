@@ -28,6 +28,7 @@ mod connect;
 mod fetch;
 mod idle;
 mod list;
+pub mod mutf7;
 #[cfg(test)]
 mod tests;
 
