@@ -51,6 +51,8 @@ struct Status {
     last_error: Option<(String, String)>,
     /// (warning, when): the daemon is holding logins back.
     login_warning: Option<(String, String)>,
+    /// The last sync read no Sent folder: the warning.
+    sent_warning: Option<String>,
     drafts: BTreeMap<String, usize>,
     next_due: Option<String>,
     goals: serde_json::Value,
@@ -72,6 +74,7 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
             "folders": s.folders,
             "last_error": s.last_error.as_ref().map(|(e, at)| json!({ "error": e, "at": at })),
             "login_warning": s.login_warning.as_ref().map(|(w, at)| json!({ "warning": w, "at": at })),
+            "sent_folder_warning": s.sent_warning,
             "drafts": s.drafts,
             "next_due": s.next_due,
             "messages": ctx.store.message_count()?,
@@ -118,6 +121,7 @@ fn gather(ctx: &Ctx) -> Result<Status> {
             .store
             .state(crate::daemon::LOGIN_WARNING)?
             .filter(|(w, _)| !w.is_empty()),
+        sent_warning: crate::digest::no_sent_folder(&ctx.store, &ctx.cfg)?,
         drafts: ctx.store.draft_counts()?,
         next_due: next_due(ctx)?,
         goals: goals(ctx)?,
@@ -177,6 +181,9 @@ fn print_text(s: &Status, tz: &jiff::tz::TimeZone) -> Result<()> {
     }
     if let Some((w, at)) = &s.login_warning {
         outln!("Warning ({at}): {w}")?;
+    }
+    if let Some(w) = &s.sent_warning {
+        outln!("WARNING: {w}")?;
     }
     let states: Vec<String> = s.drafts.iter().map(|(st, n)| format!("{st} {n}")).collect();
     if states.is_empty() {

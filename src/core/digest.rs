@@ -62,6 +62,9 @@ pub struct DigestInput {
     pub meetings: Vec<MeetingItem>,
     pub action_items_due: Vec<PersonItem>,
     pub goals: Vec<GoalItem>,
+    /// What is wrong with the setup and keeps rapport from seeing what it should (no Sent
+    /// folder read): said first, and enough on its own for a digest to go out.
+    pub setup_warnings: Vec<String>,
 }
 
 /// The digest: a subject, a one-line summary (for a desktop notification), the text.
@@ -93,6 +96,10 @@ fn section(body: &mut String, title: &str, lines: &[String]) {
 /// "1 draft to approve", "2 meetings", ... for the sections that have something.
 fn counts(input: &DigestInput, meetings: usize) -> Vec<String> {
     let mut counts = Vec::new();
+    let w = input.setup_warnings.len();
+    if w > 0 {
+        counts.push(plural(w, "setup problem", "setup problems"));
+    }
     let d = input.drafts_waiting.len();
     if d > 0 {
         counts.push(plural(d, "draft to approve", "drafts to approve"));
@@ -117,6 +124,14 @@ fn counts(input: &DigestInput, meetings: usize) -> Vec<String> {
         counts.push(plural(a, "action item due", "action items due"));
     }
     counts
+}
+
+/// "new people this month: 1 of 4", one line a goal.
+fn goal_lines(goals: &[GoalItem]) -> Vec<String> {
+    goals
+        .iter()
+        .map(|g| format!("{}: {} of {}", g.what, g.done, g.goal))
+        .collect()
 }
 
 /// Builds the digest for the local day of `now`, or `None` when there is nothing to act
@@ -144,6 +159,11 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
         _ => "Good evening",
     };
     let mut body = format!("{greeting}. Today ({today}): {summary}.\n\n");
+    section(
+        &mut body,
+        "Setup problems (rapport sees less of your mail than it should):",
+        &input.setup_warnings,
+    );
     let drafts: Vec<String> = input
         .drafts_waiting
         .iter()
@@ -182,12 +202,7 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
         "Action items due:",
         &person(&input.action_items_due),
     );
-    let goals: Vec<String> = input
-        .goals
-        .iter()
-        .map(|g| format!("{}: {} of {}", g.what, g.done, g.goal))
-        .collect();
-    section(&mut body, "Goals:", &goals);
+    section(&mut body, "Goals:", &goal_lines(&input.goals));
     body.push_str(
         "— rapport (this digest goes only to you; [digest] in the config turns it off)\n",
     );

@@ -4,5 +4,6 @@
 pub mod imap;
 pub mod maildir;
 pub mod sent_copy;
+pub mod sent_folder;
 pub mod sync;
 pub mod timeline;
