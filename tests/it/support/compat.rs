@@ -87,16 +87,32 @@ impl Mailhost {
                     .parent()
                     .expect("the CA's folder")
                     .to_path_buf();
-                let dir = tempfile::Builder::new()
+                let mut dir = tempfile::Builder::new()
                     .prefix(DIR_PREFIX)
                     .tempdir_in(temp_base())
                     .expect("a temporary directory");
+                if std::env::var_os(KEEP_ENV).is_some() {
+                    dir.disable_cleanup(true);
+                    eprintln!("{KEEP_ENV}: keeping {:?}", dir.path());
+                }
                 set_mode(dir.path(), 0o755);
                 let (group, imap_port, imaps_port) = if kind == Kind::Cyrus {
                     cyrus::start(&root, dir.path(), &tls, quirks)
                 } else {
                     courier::start(&root, dir.path(), &tls, quirks)
                 };
+                // The port answers, and it is this server that answers.
+                let greeting = greeting(imap_port);
+                let name = if kind == Kind::Cyrus {
+                    "Cyrus"
+                } else {
+                    "Courier"
+                };
+                assert!(
+                    greeting.contains(name),
+                    "another server answers on {imap_port}: {greeting}\n{}",
+                    group.diagnostics()
+                );
                 Some(Other {
                     imap_port,
                     imaps_port,
@@ -233,6 +249,38 @@ impl Mailhost {
             Some(o) => o.group.diagnostics(),
         }
     }
+}
+
+/// The first line a server sends on `port`.
+fn greeting(port: u16) -> String {
+    let stream = std::net::TcpStream::connect(("127.0.0.1", port))
+        .unwrap_or_else(|e| panic!("cannot connect to 127.0.0.1:{port}: {e}"));
+    stream
+        .set_read_timeout(Some(STARTUP_TIMEOUT))
+        .expect("a read timeout");
+    let mut line = String::new();
+    let _ = BufReader::new(stream).read_line(&mut line);
+    line.trim_end().to_string()
+}
+
+/// Two ports for a Cyrus or Courier instance, free when asked. They are taken below the
+/// kernel's ephemeral range (32768 and up), where [`free_port`] (Dovecot) and the SMTP
+/// server's port 0 land: a port handed to another server between this check and the
+/// bind would make this instance's wait see the other server listening. Spread by the
+/// process id, so test processes of other checkouts do not meet.
+fn compat_ports() -> (u16, u16) {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let base = 20_000 + u64::from(std::process::id() % 500) * 24;
+    for _ in 0..1000 {
+        let n = NEXT.fetch_add(2, Ordering::SeqCst);
+        let port = |k: u64| u16::try_from(base + (n + k) % 12_000).expect("a port below 32768");
+        let (a, b) = (port(0), port(1));
+        let free = |p: u16| TcpListener::bind(("127.0.0.1", p)).is_ok();
+        if free(a) && free(b) {
+            return (a, b);
+        }
+    }
+    panic!("no two free ports between 20000 and 32000 on 127.0.0.1");
 }
 
 /// The unpacked packages' root, or `None` after saying (once per server) why not.

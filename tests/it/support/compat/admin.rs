@@ -61,29 +61,28 @@ impl Admin {
         Ok(admin)
     }
 
-    /// One whole response: its line, and any literal it announces with the rest.
-    fn response(&mut self) -> Vec<u8> {
+    /// One whole response: its line, and any literal it announces with the rest; an
+    /// error when the connection ends first.
+    fn response(&mut self) -> Result<Vec<u8>, String> {
         let mut out = Vec::new();
         loop {
             let start = out.len();
             let n = self
                 .reader
                 .read_until(b'\n', &mut out)
-                .expect("admin: read");
-            assert!(
-                n > 0,
-                "admin: the server closed the connection: {}",
-                show(&out)
-            );
+                .map_err(|e| format!("read: {e}"))?;
+            if n == 0 {
+                return Err(format!("the server closed the connection: {}", show(&out)));
+            }
             let line = &out[start..];
             let Some(len) = literal(line) else {
-                return out;
+                return Ok(out);
             };
             let at = out.len();
             out.resize(at + len, 0);
             self.reader
                 .read_exact(&mut out[at..])
-                .expect("admin: read a literal");
+                .map_err(|e| format!("read a literal: {e}"))?;
         }
     }
 
@@ -93,14 +92,14 @@ impl Admin {
         let tag = format!("a{}", self.tag);
         self.writer
             .write_all(format!("{tag} {command}\r\n").as_bytes())
-            .expect("admin: write");
+            .map_err(|e| format!("write: {e}"))?;
         self.finish(&tag)
     }
 
     fn finish(&mut self, tag: &str) -> Result<Vec<Vec<u8>>, String> {
         let mut untagged = Vec::new();
         loop {
-            let r = self.response();
+            let r = self.response()?;
             if r.starts_with(format!("{tag} ").as_bytes()) {
                 let text = show(&r);
                 return match text.get(tag.len() + 1..tag.len() + 3) {
@@ -143,7 +142,9 @@ impl Admin {
         self.writer
             .write_all(head.as_bytes())
             .expect("admin: write");
-        let go = self.response();
+        let go = self
+            .response()
+            .unwrap_or_else(|e| panic!("admin: APPEND to {wire}: {e}"));
         assert!(
             go.starts_with(b"+"),
             "admin: APPEND to {wire}: {}",

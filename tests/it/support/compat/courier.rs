@@ -16,8 +16,7 @@ const NOBODY: u32 = 65534;
 
 /// Starts Courier in `dir`; returns its group and (cleartext, TLS) ports.
 pub(super) fn start(root: &Path, dir: &Path, tls: &Path, quirks: Quirks) -> (Group, u16, u16) {
-    let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
-    let (imap_port, imaps_port) = (free_port(ip), free_port(ip));
+    let (imap_port, imaps_port) = super::compat_ports();
     for sub in [
         "etc/courier",
         "etc-work",
@@ -47,7 +46,7 @@ pub(super) fn start(root: &Path, dir: &Path, tls: &Path, quirks: Quirks) -> (Gro
         .lines()
         .map(|l| match l.split('=').next() {
             Some("authmodulelist") => "authmodulelist=\"authuserdb\"".to_string(),
-            Some("daemons") => "daemons=1".to_string(),
+            Some("daemons") => "daemons=2".to_string(),
             _ => l.to_string(),
         })
         .map(|l| l + "\n")

@@ -11,8 +11,7 @@ use super::{Group, PASSWORD, Quirks};
 
 /// Starts Cyrus in `dir`; returns its group and (cleartext, TLS) ports.
 pub(super) fn start(root: &Path, dir: &Path, tls: &Path, quirks: Quirks) -> (Group, u16, u16) {
-    let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
-    let (imap_port, imaps_port) = (free_port(ip), free_port(ip));
+    let (imap_port, imaps_port) = super::compat_ports();
     for sub in [
         "lib/db",
         "lib/socket",
