@@ -73,6 +73,8 @@ impl Mailhost {
     /// `\Sent` when `quirks` say so and the server can); `None` when Cyrus or Courier is
     /// not unpacked (said in one line).
     pub fn start(kind: Kind, quirks: Quirks) -> Option<Mailhost> {
+        // Said (and nothing started) before anything else when it cannot be had.
+        let root = available(kind)?;
         let servers = TestServers::start_with(Options {
             special_use: quirks.special_use,
             idle: quirks.idle,
@@ -81,7 +83,6 @@ impl Mailhost {
         let other = match kind {
             Kind::Dovecot => None,
             Kind::Cyrus | Kind::Courier => {
-                let root = available(kind)?;
                 let tls = servers
                     .ca_pem_path()
                     .parent()
