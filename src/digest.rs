@@ -42,6 +42,17 @@ pub fn gather(store: &Store, cfg: &Loaded, now: Timestamp) -> Result<DigestInput
         });
     }
     gather_attention(store, cfg, &mut input)?;
+    for p in crate::login_health::problems(store)? {
+        input.logins_failing.push(p.describe(&cfg.tz));
+    }
+    input
+        .logins_failing
+        .extend(crate::login_health::expiry_warnings(
+            store,
+            &[],
+            now,
+            &cfg.tz,
+        )?);
     let today = now.to_zoned_datetime(cfg.tz.clone()).date();
     for t in crate::core::todo::order_open(&store.open_todos()?, today) {
         if t.due.is_some_and(|d| d <= today) {

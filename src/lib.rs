@@ -14,6 +14,7 @@ pub mod demo;
 pub mod digest;
 pub mod followup;
 pub mod logging;
+pub mod login_health;
 pub mod mail;
 pub mod secrets;
 pub mod send;

@@ -30,6 +30,7 @@ use crate::config::{AuthMethod, Login};
 use crate::user_command::{self, RunError, UserCommand};
 
 pub mod sasl;
+pub mod token_json;
 
 /// The environment variables that hold passwords (`password_env` of the loaded
 /// configs): never passed on to a child process.
@@ -121,6 +122,14 @@ pub enum SecretError {
         key: &'static str,
         seconds: u64,
     },
+    #[error(
+        "[{section}] token_command says its sign-in expired at {at}; sign in again with your token helper (run it yourself in a terminal), and rapport picks it up at its next try"
+    )]
+    Expired { section: String, at: String },
+    #[error(
+        "[{section}] token_command printed a line starting with `{{` that is not the JSON rapport reads ({{\"access_token\": \"…\", \"expires_at\": \"RFC 3339 or Unix seconds\"}}); print that, or the bare token"
+    )]
+    BadJson { section: String },
     #[error("[{section}] {key} printed nothing on its first line; it must print the {what}")]
     Empty {
         section: String,
@@ -217,6 +226,12 @@ fn run(
             key,
             what,
         });
+    }
+    if key == "token_command" {
+        let now = crate::clock::now().unwrap_or_else(|_| crate::clock::system_now());
+        if let Some(read) = token_json::read(section, line, now) {
+            return read;
+        }
     }
     Ok(Secret(line.to_string()))
 }

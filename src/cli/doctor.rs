@@ -72,7 +72,15 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
     {
         all &= found.print()?;
     }
-    for check in [templates, smtp, imap, mail_source, unknown_checkable] {
+    let recorded = super::doctor_logins::check;
+    for check in [
+        templates,
+        smtp,
+        imap,
+        mail_source,
+        unknown_checkable,
+        recorded,
+    ] {
         for found in check(&cfg)? {
             all &= found.print()?;
         }

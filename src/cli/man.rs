@@ -185,7 +185,8 @@ Success (and for \fBdoctor\fR, every check passed).
 .TP
 \fB1\fR
 An error, said on standard error with its cause and fix; \fBdoctor\fR found a FAIL;
-\fBsend\fR had a draft fail or end unknown.
+\fBsend\fR had a draft fail or end unknown, or could not log in (the drafts stay
+approved and wait for a working login).
 .TP
 \fB2\fR
 The command line was wrong (an unknown command, flag or value).
@@ -201,6 +202,7 @@ rapport queue approve 7
 rapport send \-\-now 7
 rapport brief omar
 rapport map \-\-out network.html
+rapport status            # a LOGIN FAILING line names a helper that stopped working
 systemctl \-\-user enable \-\-now rapport
 .fi
 .SH SEE ALSO

@@ -16,6 +16,7 @@ mod contacts;
 mod daemon;
 mod digest;
 mod doctor;
+mod doctor_logins;
 mod doctor_smtp;
 mod edit;
 pub(crate) mod goals;

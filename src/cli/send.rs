@@ -153,7 +153,13 @@ fn finish(
     } else {
         print_report(&report, &ctx.now.to_zoned_datetime(ctx.cfg.tz.clone()))?;
     }
-    let bad = !report.failed.is_empty() || !report.unknown.is_empty();
+    // A login that does not work is no failed draft, but a script running `send` must
+    // not take it for success either.
+    let no_login = report
+        .held
+        .as_deref()
+        .is_some_and(|h| h.starts_with(crate::send::WAITING_FOR_LOGIN));
+    let bad = !report.failed.is_empty() || !report.unknown.is_empty() || no_login;
     Ok(if bad {
         ExitCode::FAILURE
     } else {

@@ -108,7 +108,10 @@ impl<'a> Looks<'a> {
         let mut s = match self.session.take() {
             Some(s) => s,
             None => {
-                let mut s = imap::Session::connect(icfg, &username).await?;
+                let retry = self.cfg.config.policy.retry_seconds;
+                let connected =
+                    crate::login_health::connect_imap(store, icfg, &username, retry, self.now);
+                let mut s = connected.await?;
                 let found = s.folders().await?;
                 let sent = crate::mail::sent_folder::find(icfg, &found).map(|f| f.name);
                 self.folders = choose_folders(icfg, &found)

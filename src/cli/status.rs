@@ -53,6 +53,12 @@ struct Status {
     login_warning: Option<(String, String)>,
     /// The last sync read no Sent folder: the warning.
     sent_warning: Option<String>,
+    /// Logins that do not work (a helper failing, a refused password or token).
+    login_problems: Vec<crate::login_health::Problem>,
+    /// Approved drafts held back until a login works.
+    waiting_for_login: usize,
+    /// Token helpers whose sign-in ends within a few days.
+    login_expiring: Vec<String>,
     drafts: BTreeMap<String, usize>,
     next_due: Option<String>,
     goals: serde_json::Value,
@@ -75,6 +81,9 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
             "last_error": s.last_error.as_ref().map(|(e, at)| json!({ "error": e, "at": at })),
             "login_warning": s.login_warning.as_ref().map(|(w, at)| json!({ "warning": w, "at": at })),
             "sent_folder_warning": s.sent_warning,
+            "login_problems": s.login_problems,
+            "waiting_for_login": s.waiting_for_login,
+            "login_expiring": s.login_expiring,
             "drafts": s.drafts,
             "next_due": s.next_due,
             "messages": ctx.store.message_count()?,
@@ -122,6 +131,14 @@ fn gather(ctx: &Ctx) -> Result<Status> {
             .state(crate::daemon::LOGIN_WARNING)?
             .filter(|(w, _)| !w.is_empty()),
         sent_warning: crate::digest::no_sent_folder(&ctx.store, &ctx.cfg)?,
+        login_problems: crate::login_health::problems(&ctx.store)?,
+        waiting_for_login: crate::login_health::waiting_drafts(&ctx.store, ctx.now)?,
+        login_expiring: crate::login_health::expiry_warnings(
+            &ctx.store,
+            &[],
+            ctx.now,
+            &ctx.cfg.tz,
+        )?,
         drafts: ctx.store.draft_counts()?,
         next_due: next_due(ctx)?,
         goals: goals(ctx)?,
@@ -184,6 +201,19 @@ fn print_text(s: &Status, tz: &jiff::tz::TimeZone) -> Result<()> {
     }
     if let Some(w) = &s.sent_warning {
         outln!("WARNING: {w}")?;
+    }
+    for p in &s.login_problems {
+        outln!("LOGIN FAILING: {}", p.describe(tz))?;
+    }
+    for w in &s.login_expiring {
+        outln!("Warning: {w}")?;
+    }
+    if s.waiting_for_login > 0 {
+        outln!(
+            "Approved, {}: {} (they go once a login works; `rapport queue` lists them)",
+            crate::send::WAITING_FOR_LOGIN,
+            s.waiting_for_login
+        )?;
     }
     let states: Vec<String> = s.drafts.iter().map(|(st, n)| format!("{st} {n}")).collect();
     if states.is_empty() {

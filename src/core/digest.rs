@@ -62,6 +62,9 @@ pub struct DigestInput {
     pub meetings: Vec<MeetingItem>,
     pub action_items_due: Vec<PersonItem>,
     pub goals: Vec<GoalItem>,
+    /// Logins that do not work or will stop soon, each said whole (what failed, what to
+    /// run): said first, as nothing goes out while a login fails.
+    pub logins_failing: Vec<String>,
     /// What is wrong with the setup and keeps rapport from seeing what it should (no Sent
     /// folder read): said first, and enough on its own for a digest to go out.
     pub setup_warnings: Vec<String>,
@@ -96,6 +99,10 @@ fn section(body: &mut String, title: &str, lines: &[String]) {
 /// "1 draft to approve", "2 meetings", ... for the sections that have something.
 fn counts(input: &DigestInput, meetings: usize) -> Vec<String> {
     let mut counts = Vec::new();
+    let l = input.logins_failing.len();
+    if l > 0 {
+        counts.push(plural(l, "login needs you", "logins need you"));
+    }
     let w = input.setup_warnings.len();
     if w > 0 {
         counts.push(plural(w, "setup problem", "setup problems"));
@@ -161,14 +168,15 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
     let mut body = format!("{greeting}. Today ({today}): {summary}.\n\n");
     section(
         &mut body,
+        "Logins that need you (rapport picks a fixed helper up by itself):",
+        &input.logins_failing,
+    );
+    section(
+        &mut body,
         "Setup problems (rapport sees less of your mail than it should):",
         &input.setup_warnings,
     );
-    let drafts: Vec<String> = input
-        .drafts_waiting
-        .iter()
-        .map(|d| format!("{:>4}  {} to {} — {}", d.id, d.kind, d.to_name, d.why))
-        .collect();
+    let drafts = draft_lines(&input.drafts_waiting);
     section(
         &mut body,
         "Waiting for your approval (`rapport review` walks through them):",
@@ -211,6 +219,14 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
         summary,
         body,
     })
+}
+
+/// "   7  nudge to Jessica Park — why" for each draft waiting for approval.
+fn draft_lines(drafts: &[DraftItem]) -> Vec<String> {
+    drafts
+        .iter()
+        .map(|d| format!("{:>4}  {} to {} — {}", d.id, d.kind, d.to_name, d.why))
+        .collect()
 }
 
 /// "today 09:30: Ana" for each of today's and tomorrow's meetings, in `tz`.

@@ -99,6 +99,17 @@ impl Guard {
         backoff(self.idle_failures)
     }
 
+    /// [`Self::idle_failed`], waiting at least what the server asked for when its words
+    /// (`error`) say it throttles (a BYE with a backoff hint).
+    pub(super) fn idle_failed_with(&mut self, store: &Store, error: &str) -> Duration {
+        let mut wait = self.idle_failed();
+        if let Some(asked) = crate::mail::imap::throttle::hint(error) {
+            wait = wait.max(asked);
+            self.throttled(store, wait);
+        }
+        wait
+    }
+
     /// Whether the daemon may wait in IDLE (not while IDLE rests after failing).
     pub(super) fn idle_allowed(&mut self) -> bool {
         match self.idle_rest {
@@ -120,6 +131,20 @@ impl Guard {
             if let Ok(at) = crate::clock::now() {
                 let _ = store.set_state(LOGIN_WARNING, "", at);
             }
+        }
+    }
+
+    /// The server asked rapport to slow down: the wait is said in the log and in
+    /// `rapport status` (cleared by the next IDLE that ends well).
+    pub(super) fn throttled(&mut self, store: &Store, wait: Duration) {
+        let text = format!(
+            "the IMAP server asked rapport to slow down (it throttles this account): no login for {}s; if this repeats, raise [imap] poll_seconds",
+            wait.as_secs().max(1)
+        );
+        tracing::warn!("{text}");
+        self.warned = true;
+        if let Ok(at) = crate::clock::now() {
+            let _ = store.set_state(LOGIN_WARNING, &text, at);
         }
     }
 

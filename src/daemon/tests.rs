@@ -227,3 +227,10 @@ fn a_sent_copy_wake_up_is_named_as_one() {
     assert_eq!(with_copy(plan.clone(), later), plan);
     assert!(with_copy(None, copy).is_some());
 }
+
+/// RFC 2177 lets a server drop an IDLE after 30 minutes, and Microsoft 365 does so at
+/// 29: the daemon re-issues its IDLE well before.
+#[test]
+fn idle_is_reissued_before_microsofts_29_minutes() {
+    assert!(IDLE_SLICE < Duration::from_secs(29 * 60), "{IDLE_SLICE:?}");
+}

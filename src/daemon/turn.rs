@@ -124,7 +124,13 @@ impl Daemon {
         let e = error?;
         self.session = None;
         self.failures = self.failures.saturating_add(1);
-        let wait = backoff(self.failures);
+        let mut wait = backoff(self.failures);
+        if let Some(asked) = imap::throttle::hint(&e) {
+            // The server asked for a wait (Microsoft 365's "Suggested Backoff Time"):
+            // no login before it ends, whatever the usual backoff says.
+            wait = wait.max(asked);
+            self.guard.throttled(&self.store, wait);
+        }
         tracing::warn!(error = %e, retry_in = ?wait, "turn failed");
         if let Ok(now) = crate::clock::now() {
             let _ = self.store.set_state("last_error", &e, now);
@@ -193,7 +199,10 @@ impl Daemon {
                 {
                     anyhow::bail!("stopping before logging in again");
                 }
-                (imap::Session::connect(icfg, &username).await?, true)
+                let retry = self.cfg.config.policy.retry_seconds;
+                let connected =
+                    crate::login_health::connect_imap(&self.store, icfg, &username, retry, now);
+                (connected.await?, true)
             }
         };
         let found = s.folders().await?;

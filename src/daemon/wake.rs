@@ -261,7 +261,7 @@ impl Daemon {
         let status = match s.examine("INBOX").await {
             Ok(st) => st,
             Err(e) => {
-                let wait = self.guard.idle_failed();
+                let wait = self.guard.idle_failed_with(&self.store, &e.to_string());
                 tracing::warn!(error = %e, retry_in = ?wait, "could not open INBOX to wait; reconnecting after a pause");
                 self.sleep(wait).await;
                 return;
@@ -298,7 +298,7 @@ impl Daemon {
             Err(e) => {
                 // Reconnecting at once would log in again and again (a server that
                 // refuses IDLE or closes as it starts): wait longer each time.
-                let wait = self.guard.idle_failed();
+                let wait = self.guard.idle_failed_with(&self.store, &e.to_string());
                 tracing::warn!(error = %e, retry_in = ?wait, "IDLE ended with an error; reconnecting after a pause");
                 self.sleep(wait).await;
             }

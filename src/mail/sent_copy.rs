@@ -5,6 +5,13 @@
 //! records the copy only after it is there: a rapport killed between the APPEND and the
 //! record finds its own copy on restart instead of filing a second one.
 //!
+//! How the provider's own copy is noticed (Gmail and Microsoft 365 file one; iCloud
+//! does not): by its Message-ID, twice — every sync reads Sent and marks a pending copy
+//! found, and a search of Sent comes right before any APPEND. No provider rule (a list
+//! of hosts that file copies) is kept: hosts change and custom domains hide them, while
+//! the Message-ID is exact. The `auto` wait is what gives a slow provider time to file
+//! its copy first. `tests/it/provider_gmail.rs` holds it against a Gmail-like Dovecot.
+//!
 //! This module must never append anything but a sent draft's exact bytes, never to a
 //! folder other than the Sent one, and never twice for one draft.
 

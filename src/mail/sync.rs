@@ -254,13 +254,14 @@ pub fn confirm_unknown(store: &mut Store, now: Timestamp) -> Result<()> {
     Ok(())
 }
 
-/// Which folders to read: the configured ones (in their order), else the Sent folder
+/// Which folders to read: the configured ones (in their order, patterns such as
+/// `"Clients/*"` expanded against `found`), else the Sent folder
 /// ([`crate::mail::sent_folder::find`]) and then the inbox. Sent comes first so that a reply is read with the request it
 /// answers already known; when the order is otherwise, the reply is read again once its
 /// context arrives (`mail::timeline::context_arrived`), so the result is the same.
 pub fn choose_folders(cfg: &crate::config::Imap, found: &[imap::Folder]) -> Vec<String> {
     if !cfg.folders.is_empty() {
-        return cfg.folders.clone();
+        return crate::mail::folder_pattern::expand(&cfg.folders, found);
     }
     let sent = crate::mail::sent_folder::find(cfg, found).map(|s| s.name);
     let mut out: Vec<String> = sent.into_iter().filter(|s| s != "INBOX").collect();
@@ -343,7 +344,8 @@ pub async fn sync_imap_async(
     };
     let username = imap_username(cfg, icfg);
     let account = imap_account(icfg, &username);
-    let mut session = imap::Session::connect(icfg, &username).await?;
+    let retry = cfg.config.policy.retry_seconds;
+    let mut session = crate::login_health::connect_imap(store, icfg, &username, retry, now).await?;
     let folders = session.folders().await?;
     let chosen = choose_folders(icfg, &folders);
     let sent = crate::mail::sent_folder::find(icfg, &folders);

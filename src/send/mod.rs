@@ -61,6 +61,11 @@ pub enum DeliveryError {
     /// until the user fixes it.
     #[error("{message}")]
     Config { message: String },
+    /// No working credential: the password or token helper failed, or the server refused
+    /// what it gave. Nothing was sent; the draft waits, approved, for a working login
+    /// (`crate::login_health`), and this never counts as a failed attempt.
+    #[error("{message}")]
+    Login { message: String },
 }
 
 /// What one run did, for printing.
@@ -269,7 +274,13 @@ enum Step {
     Sent,
     Next,
     Stop,
+    /// No working login (the helper's or the server's words): this draft and the rest
+    /// wait for one, approved.
+    LoginDown(String),
 }
+
+/// The words a draft waiting for a working login carries (`queue`, `status`).
+pub const WAITING_FOR_LOGIN: &str = "waiting for a working login";
 
 fn send(
     store: &mut Store,
@@ -291,21 +302,7 @@ fn send(
         );
     }
     store.wake_snoozed(now)?;
-    let due = match which {
-        Which::Due => store.due_approved(now)?,
-        Which::Now(ids) => {
-            let mut v = Vec::new();
-            for &id in ids {
-                if let Some(d) = store
-                    .draft(id)?
-                    .filter(|d| d.status == DraftStatus::Approved)
-                {
-                    v.push(d);
-                }
-            }
-            v
-        }
-    };
+    let due = due_drafts(store, which, now)?;
     if due.is_empty() {
         return Ok(report);
     }
@@ -320,7 +317,7 @@ fn send(
     let cap = i64::from(cfg.config.policy.daily_send_cap);
     let mut sent_today = store.sent_between(day_start, day_end)?;
     let mut session: Option<smtp::Session> = None;
-    for draft in due {
+    for (i, draft) in due.iter().enumerate() {
         if stop() {
             report.held = Some("rapport is stopping; the rest go at the next start".into());
             break;
@@ -331,16 +328,46 @@ fn send(
             ));
             break;
         }
-        match send_one(store, cfg, &draft, &mut session, pre_send, now, &mut report)? {
+        match send_one(store, cfg, draft, &mut session, pre_send, now, &mut report)? {
             Step::Sent => sent_today += 1,
             Step::Next => {}
             Step::Stop => break,
+            Step::LoginDown(message) => {
+                wait_for_login(
+                    store,
+                    cfg,
+                    due.get(i..).unwrap_or_default(),
+                    &message,
+                    now,
+                    &mut report,
+                )?;
+                break;
+            }
         }
     }
     if let Some(s) = session {
         s.quit();
     }
     Ok(report)
+}
+
+/// The approved drafts a run sends: those due, or those asked for by id.
+fn due_drafts(store: &Store, which: Which<'_>, now: Timestamp) -> Result<Vec<Draft>> {
+    Ok(match which {
+        Which::Due => store.due_approved(now)?,
+        Which::Now(ids) => {
+            let mut v = Vec::new();
+            for &id in ids {
+                if let Some(d) = store
+                    .draft(id)?
+                    .filter(|d| d.status == DraftStatus::Approved)
+                {
+                    v.push(d);
+                }
+            }
+            v
+        }
+    })
 }
 
 /// One approved draft: the hard rules and the caller's last look, then the connection
@@ -370,8 +397,11 @@ fn send_one(
     // fails, or a server out of reach, leaves the draft approved — never `unknown`,
     // as nothing left the machine.
     if cfg.config.smtp.transport == Transport::Smtp
-        && let Err(e) = ensure_session(cfg, session)
+        && let Err(e) = ensure_session(store, cfg, session, now)
     {
+        if let DeliveryError::Login { message } = e {
+            return Ok(Step::LoginDown(message));
+        }
         retry_or_give_up(store, cfg, draft, &e.to_string(), false, now, report)?;
         // The server is out of reach or refuses us: the other drafts wait for the
         // next run instead of each timing out in turn.
@@ -415,12 +445,52 @@ fn last_checks(store: &mut Store, d: &Draft, pre_send: &mut PreSendCheck<'_>) ->
     }
 }
 
-/// Opens (or keeps) the SMTP session.
-fn ensure_session(cfg: &Loaded, session: &mut Option<smtp::Session>) -> Result<(), DeliveryError> {
+/// Opens (or keeps) the SMTP session; a login that works ends a recorded login problem.
+fn ensure_session(
+    store: &Store,
+    cfg: &Loaded,
+    session: &mut Option<smtp::Session>,
+    now: Timestamp,
+) -> Result<(), DeliveryError> {
     if session.as_ref().is_some_and(smtp::Session::is_usable) {
         return Ok(());
     }
     *session = Some(open_session(cfg)?);
+    let noted = crate::login_health::clear(store, "smtp", now)
+        .and_then(|()| crate::login_health::note_expiries(store, now));
+    if let Err(e) = noted {
+        tracing::warn!(error = %format!("{e:#}"), "could not record that the SMTP login works again");
+    }
+    Ok(())
+}
+
+/// The SMTP login does not work: the failure is recorded (with its backoff), and every
+/// draft of this run that was not tried yet waits, approved and never failed, until the
+/// next try. The helper runs afresh then, so a fixed one is picked up without a restart.
+fn wait_for_login(
+    store: &Store,
+    cfg: &Loaded,
+    drafts: &[Draft],
+    message: &str,
+    now: Timestamp,
+    report: &mut Report,
+) -> Result<()> {
+    let p =
+        crate::login_health::record(store, "smtp", message, cfg.config.policy.retry_seconds, now)?;
+    let why = format!("{WAITING_FOR_LOGIN}: {message}");
+    for d in drafts {
+        if !store.mark_waiting_login(d.id, &why, p.retry_at, now)? {
+            refused(store, d, "waiting for a working login")?;
+            continue;
+        }
+        report.held_drafts.push((d.id, why.clone()));
+    }
+    report.held = Some(format!(
+        "{WAITING_FOR_LOGIN} ({message}); the approved emails stay approved and rapport tries again at {}",
+        p.retry_at
+            .to_zoned_datetime(cfg.tz.clone())
+            .strftime("%H:%M %Z")
+    ));
     Ok(())
 }
 
@@ -481,7 +551,11 @@ fn settle(
             tracing::error!(draft = d.id, %message, "outcome unknown");
             report.unknown.push((d.id, message));
         }
-        Err(e @ (DeliveryError::Transient { .. } | DeliveryError::Config { .. })) => {
+        Err(
+            e @ (DeliveryError::Transient { .. }
+            | DeliveryError::Config { .. }
+            | DeliveryError::Login { .. }),
+        ) => {
             retry_or_give_up(store, cfg, d, &e.to_string(), true, now, report)?;
         }
     }

@@ -106,7 +106,7 @@ impl Session {
                 conn.abort();
                 Err(match e {
                     LoginError::Failed(e) => e,
-                    LoginError::TokenRefused(reply) => DeliveryError::Config {
+                    LoginError::TokenRefused(reply) => DeliveryError::Login {
                         message: format!(
                             "login to {} as {username}: the token was refused ({reply}), also a fresh one: run your token helper ([smtp] token_command) yourself to sign in again, then retry",
                             cfg.host
@@ -288,7 +288,7 @@ fn tls(cfg: &Smtp) -> Result<TlsParameters, DeliveryError> {
 /// Fetches the secret (only now: the connection is encrypted) and authenticates.
 fn login(conn: &mut SmtpConnection, cfg: &Smtp, username: &str) -> Result<(), LoginError> {
     let secret = crate::secrets::fetch_for("smtp", &cfg.login).map_err(|e| {
-        LoginError::Failed(DeliveryError::Config {
+        LoginError::Failed(DeliveryError::Login {
             message: e.to_string(),
         })
     })?;
@@ -313,7 +313,7 @@ fn password_login(
                     message: format!("login to {} was refused for now: {e}", cfg.host),
                 }
             } else {
-                DeliveryError::Config {
+                DeliveryError::Login {
                     message: format!(
                         "login to {} as {username} failed: {e}; check [smtp] username and the password your password command prints",
                         cfg.host
@@ -353,7 +353,7 @@ fn token_login(
                 .unwrap_or_default();
             let answer = b64(sasl::error_challenge_reply(method));
             let verdict = match conn.command(Line(format!("{answer}\r\n"))) {
-                Ok(r) => format!("{:?}", r.code()),
+                Ok(r) => format!("{} {}", r.code(), r.message().collect::<Vec<_>>().join(" ")),
                 Err(e) => e.to_string(),
             };
             Err(LoginError::TokenRefused(

@@ -531,6 +531,27 @@ impl Store {
         )
     }
 
+    /// An approved draft that could not go out for want of a working login: it stays
+    /// approved, its attempts untouched (a broken helper never fails a draft), and is
+    /// due again at `retry_at`. Returns whether it took.
+    #[must_use = "a refused compare-and-set must be handled"]
+    pub fn mark_waiting_login(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<bool> {
+        self.transition(
+            id,
+            &[DraftStatus::Approved],
+            DraftStatus::Approved,
+            ", last_error = ?4, next_attempt_at = ?5",
+            &[&error, &fmt_ts(retry_at)],
+            now,
+        )
+    }
+
     /// Gives up on a draft (see [`Store::mark_retry_from`] for `claimed`). Returns
     /// whether it took.
     #[must_use = "a refused compare-and-set must be handled"]

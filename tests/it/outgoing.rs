@@ -91,7 +91,8 @@ fn oauthbearer_sends_and_a_token_refused_twice_says_what_to_do() {
     ));
     env.request("bob@example.test", "Bob Example");
     env.rapport(&["queue", "approve", "1"]).ok();
-    let out = env.rapport(&["send"]).ok().stdout;
+    // A send that could not log in exits non-zero; the draft waits, approved.
+    let out = env.rapport(&["send"]).fails().stdout;
     assert!(out.contains("the token was refused"), "{out}");
     assert!(out.contains("token helper"), "{out}");
     assert_eq!(auth_results(&s).len(), 2, "one retry, no more");

@@ -246,7 +246,8 @@ fn a_hanging_password_command_never_makes_a_false_unknown() {
             1,
         )
     });
-    let out = env.rapport(&["send", "--json"]).ok().json();
+    // A login that could not be made exits non-zero (the draft waits, approved).
+    let out = env.rapport(&["send", "--json"]).fails().json();
     assert!(
         out["recovered_unknown"].as_array().unwrap().is_empty(),
         "nothing was in flight: {out}"

@@ -18,7 +18,7 @@ use jiff::civil::Date;
 
 use super::Intent;
 use super::dates::{self, Found};
-use super::lexicon::{Cat, Hit, set};
+use super::lexicon::{Cat, Hit, Scan, set};
 use super::text::normalise_for_match;
 
 mod cues;
@@ -80,6 +80,20 @@ pub(crate) struct Sentence {
     pub text: String,
     /// It ended with a question mark.
     pub question: bool,
+    /// Every phrase list's hits in `text`, found in one search.
+    pub scan: Scan,
+}
+
+impl Sentence {
+    fn new(text: &str, question: bool) -> Sentence {
+        let text = mend_contractions(&normalise_for_match(text));
+        let scan = Scan::of(&text);
+        Sentence {
+            text,
+            question,
+            scan,
+        }
+    }
 }
 
 fn is_terminator(prev: Option<char>, c: char, next: Option<char>) -> bool {
@@ -106,10 +120,7 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
             && ordinal_dot(fresh.get(i + 1..).unwrap_or(""));
         if is_terminator(prev, c, next) && !ordinal {
             if !cur.trim().is_empty() {
-                out.push(Sentence {
-                    text: mend_contractions(&normalise_for_match(&cur)),
-                    question: matches!(c, '?' | '？'),
-                });
+                out.push(Sentence::new(&cur, matches!(c, '?' | '？')));
             }
             cur.clear();
         } else {
@@ -121,10 +132,7 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
         }
     }
     if !cur.trim().is_empty() {
-        out.push(Sentence {
-            text: mend_contractions(&normalise_for_match(&cur)),
-            question: false,
-        });
+        out.push(Sentence::new(&cur, false));
     }
     out
 }
@@ -176,13 +184,13 @@ pub(crate) fn unwrap_lines(text: &str) -> String {
 
 /// Whether the hit is negated: a negation among the three words before it,
 /// or right after it ("absolutely not").
-fn negated(s: &str, h: &Hit<'_>) -> bool {
+fn negated(scan: &Scan, s: &str, h: &Hit<'_>) -> bool {
     // "Absolutely not", "of course not": a negation right after the word.
     let after = s.get(h.end..).unwrap_or("");
     if after.starts_with(' ')
-        && set(Cat::Negation)
-            .first(after)
-            .is_some_and(|n| n.start == 1)
+        && scan
+            .hits_in(Cat::Negation, h.end..s.len())
+            .any(|n| n.start == h.end + 1)
     {
         return true;
     }
@@ -230,13 +238,15 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
     if text.trim().is_empty() {
         return None;
     }
-    let contrasts: Vec<Hit<'_>> = set(Cat::Contrast).hits(text).collect();
+    let whole = 0..text.len();
+    let contrasts: Vec<Hit<'_>> = s.scan.hits_in(Cat::Contrast, whole.clone()).collect();
     let contrast_after = |at: usize| contrasts.iter().find(|c| c.start >= at);
-    let yes: Vec<Hit<'_>> = set(Cat::Yes)
-        .hits(text)
-        .filter(|h| !negated(text, h) && !within_not_acceptance(text, h))
+    let yes: Vec<Hit<'_>> = s
+        .scan
+        .hits_in(Cat::Yes, whole.clone())
+        .filter(|h| !negated(&s.scan, text, h) && !within_not_acceptance(text, h))
         .collect();
-    let no: Vec<Hit<'_>> = set(Cat::No).hits(text).collect();
+    let no: Vec<Hit<'_>> = s.scan.hits_in(Cat::No, whole).collect();
     // The governing acceptance is one no contrast follows.
     let governing_yes = yes.iter().find(|h| contrast_after(h.end).is_none());
     let governing_no = no.iter().find(|h| {
@@ -261,9 +271,10 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
     let c = contrast_after(y.end)?;
     let after = text.get(c.end..).unwrap_or("");
     let phrase = format!("{} … {}", y.phrase, c.phrase);
-    let cue = set(Cat::LaterCue)
-        .first(after)
-        .or_else(|| set(Cat::Later).first(after));
+    let cue = s
+        .scan
+        .first_in(Cat::LaterCue, c.end..text.len())
+        .or_else(|| s.scan.first_in(Cat::Later, c.end..text.len()));
     match cue {
         Some(cue) => {
             let mut j = Judgement::new(Intent::Later, format!("{phrase} … {}", cue.phrase));
@@ -284,7 +295,7 @@ fn concession_follow_up(mut v: Judgement, next: &[Sentence], r: Date) -> Judgeme
     let cue = next
         .iter()
         .take(2)
-        .find_map(|n| set(Cat::LaterCue).first(&n.text).map(|h| (h.phrase, n)));
+        .find_map(|n| n.scan.first(Cat::LaterCue).map(|h| (h.phrase, n)));
     if let Some((cue, n)) = cue {
         v.intent = Intent::Later;
         v.doubts.retain(|d| d != CONCEDED);
@@ -389,9 +400,9 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
     let date = || dates::best_date(fresh, r);
 
     let later = sents.iter().enumerate().find_map(|(i, s)| {
-        set(Cat::Later)
-            .hits(&s.text)
-            .find(|h| !negated(&s.text, h))
+        s.scan
+            .hits(Cat::Later)
+            .find(|h| !negated(&s.scan, &s.text, h))
             .map(|h| (i, h))
     });
     if let Some((i, p)) = later {
@@ -408,17 +419,15 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
     if let Some(j) = doubt::polite_refusal(sents).or_else(|| doubt::contrast_then_negation(sents)) {
         return j;
     }
-    let proposal = sents.iter().find_map(|s| set(Cat::Proposal).first(&s.text));
+    let proposal = sents.iter().find_map(|s| s.scan.first(Cat::Proposal));
     if let Some(p) = proposal
         && let Some(found) = date()
     {
         // "after the 15th", "ab dem 15.", "a partir del 15": a day after which
         // to come back, however near.
-        let after = sents.iter().any(|s| {
-            set(Cat::Proposal)
-                .hits(&s.text)
-                .any(|h| after_word(h.phrase))
-        });
+        let after = sents
+            .iter()
+            .any(|s| s.scan.hits(Cat::Proposal).any(|h| after_word(h.phrase)));
         return proposed_date(p.phrase, found, after, r);
     }
     if let Some(a) = doubt::acknowledgement(sents) {
@@ -446,14 +455,15 @@ pub(crate) struct Thanks {
 }
 
 /// The thanks in one sentence, if it thanks for time or a conversation.
-fn thanks_in(s: &str) -> Option<Thanks> {
-    if let Some(p) = set(Cat::Pleasantry).first(s) {
+fn thanks_in(sentence: &Sentence) -> Option<Thanks> {
+    let s = sentence.text.as_str();
+    if let Some(p) = sentence.scan.first(Cat::Pleasantry) {
         return Some(Thanks {
             phrase: p.phrase.to_string(),
             specific: true,
         });
     }
-    for w in set(Cat::Thanks).hits(s) {
+    for w in sentence.scan.hits(Cat::Thanks) {
         // Look at the next few words only.
         let window = words_after(s, w.end, 10);
         if set(Cat::ThanksExcluded).any(&window) {
@@ -492,21 +502,21 @@ pub(crate) fn thanks_phrase(text: &Reading) -> Option<Thanks> {
     if is_receipt(sents) || is_pitch(sents) {
         return None;
     }
-    sents.iter().find_map(|s| thanks_in(&s.text))
+    sents.iter().find_map(thanks_in)
 }
 
 /// Sales wording anywhere in the text ("we offer", "free trial"): its thanks
 /// and asks are a pitch, not a thank-you or a request for the user's time.
 fn is_pitch(sents: &[Sentence]) -> bool {
-    sents.iter().any(|s| set(Cat::Pitch).any(&s.text))
+    sents.iter().any(|s| s.scan.any(Cat::Pitch))
 }
 
 /// A thanks for an order, a purchase, a booking: the message is a receipt,
 /// whatever pleasantries it adds.
 fn is_receipt(sents: &[Sentence]) -> bool {
     sents.iter().any(|s| {
-        set(Cat::Thanks)
-            .hits(&s.text)
+        s.scan
+            .hits(Cat::Thanks)
             .any(|w| set(Cat::Receipt).any(&words_after(&s.text, w.end, 8)))
     })
 }
@@ -517,7 +527,7 @@ fn is_receipt(sents: &[Sentence]) -> bool {
 pub(crate) fn bare_thanks(text: &Reading) -> Option<String> {
     let sents = &text.sents;
     // "Received, thanks — let me check my calendar": an acknowledgement.
-    if is_receipt(sents) || sents.iter().any(|s| set(Cat::Ack).any(&s.text)) {
+    if is_receipt(sents) || sents.iter().any(|s| s.scan.any(Cat::Ack)) {
         return None;
     }
     let mut thanks = None;
@@ -525,7 +535,7 @@ pub(crate) fn bare_thanks(text: &Reading) -> Option<String> {
         if s.question {
             return None;
         }
-        let w = set(Cat::Thanks).first(&s.text);
+        let w = s.scan.first(Cat::Thanks);
         match w {
             Some(w) if thanks.is_none() => {
                 if set(Cat::ThanksExcluded).any(&words_after(&s.text, w.end, 10)) {
@@ -560,18 +570,17 @@ pub(crate) fn request_phrase(text: &Reading) -> Option<(String, bool)> {
         if answers_first(s) {
             continue;
         }
-        for ask in set(Cat::RequestAsk).hits(&s.text) {
-            let after = s.text.get(ask.start..).unwrap_or("");
-            if let Some(obj) = set(Cat::RequestObject).first(after)
-                && obj.start > ask.end.saturating_sub(ask.start)
+        for ask in s.scan.hits(Cat::RequestAsk) {
+            if let Some(obj) = s.scan.first_in(Cat::RequestObject, ask.start..s.text.len())
+                && obj.start > ask.end
             {
                 return Some((format!("{} … {}", ask.phrase, obj.phrase), s.question));
             }
             // Japanese puts what is asked for before the ask: "お時間をいただけますか".
-            let before = s.text.get(..ask.start).unwrap_or("");
             if ask.lang == "ja"
-                && let Some(obj) = set(Cat::RequestObject)
-                    .hits(before)
+                && let Some(obj) = s
+                    .scan
+                    .hits_in(Cat::RequestObject, 0..ask.start)
                     .find(|o| o.lang == "ja")
             {
                 return Some((format!("{} … {}", obj.phrase, ask.phrase), s.question));
@@ -591,7 +600,7 @@ fn answers_first(s: &Sentence) -> bool {
     let lead = s.text.len() - t.len();
     [Cat::Yes, Cat::No]
         .into_iter()
-        .any(|c| set(c).hits(&s.text).any(|h| h.start == lead))
+        .any(|c| s.scan.hits(c).any(|h| h.start == lead))
 }
 
 /// A short question that opens with what it asks for: "Drinks after the
@@ -609,7 +618,7 @@ pub(crate) fn is_bare_request(text: &Reading, phrase: &str) -> bool {
 /// names no such thing and is none.
 pub(crate) fn thanks_word(text: &Reading) -> Option<String> {
     text.sents.iter().find_map(|s| {
-        set(Cat::Thanks).hits(&s.text).find_map(|w| {
+        s.scan.hits(Cat::Thanks).find_map(|w| {
             let window = words_after(&s.text, w.end, 10);
             set(Cat::ThanksObject)
                 .first(&window)
@@ -624,8 +633,8 @@ fn bare_request(s: &Sentence) -> Option<&str> {
     }
     let t = s.text.trim_start();
     let lead = s.text.len() - t.len();
-    set(Cat::RequestBare)
-        .hits(&s.text)
+    s.scan
+        .hits(Cat::RequestBare)
         .filter(|h| h.start == lead)
         .max_by_key(|h| h.end)
         .map(|h| h.phrase)

@@ -13,7 +13,7 @@
 //! It never panics, never allocates beyond one pass over the text, and never
 //! decides an intent: it only says "no list for this language".
 
-use super::lexicon::{Cat, set};
+use super::lexicon::{Cat, Scan};
 
 /// The language of a text, as far as it can be told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,7 +195,7 @@ pub(crate) fn identify(text: &str) -> Option<Language> {
 /// deferral, a thanks): a sign the text is in a listed language whatever the
 /// statistics say. Single words are no sign ("tak" is Polish and Danish).
 fn listed_phrase(lower: &str) -> bool {
-    let t = super::text::normalise_for_match(lower);
+    let scan = Scan::of(&super::text::normalise_for_match(lower));
     [
         Cat::Yes,
         Cat::No,
@@ -204,7 +204,7 @@ fn listed_phrase(lower: &str) -> bool {
         Cat::RequestAsk,
     ]
     .into_iter()
-    .any(|c| set(c).hits(&t).any(|h| h.phrase.contains(' ')))
+    .any(|c| scan.hits(c).any(|h| h.phrase.contains(' ')))
 }
 
 #[cfg(test)]

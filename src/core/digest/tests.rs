@@ -78,6 +78,7 @@ fn every_section_is_worded_and_counted() {
         }],
         goals: goals(),
         setup_warnings: Vec::new(),
+        logins_failing: Vec::new(),
     };
     let d = build(&input, ts("2026-11-30T07:00:00Z"), &berlin()).unwrap();
     assert_eq!(
@@ -162,4 +163,20 @@ fn a_setup_problem_alone_makes_a_digest_and_comes_first() {
         "{}",
         d.body
     );
+}
+
+#[test]
+fn a_failing_login_alone_makes_a_digest_and_comes_first() {
+    let input = DigestInput {
+        logins_failing: vec![
+            "the [smtp] login does not work since Mon 2026-11-23 10:00 UTC (3 failed tries): [smtp] token_command failed (exit status: 1); run it yourself in a terminal to see why".into(),
+        ],
+        goals: goals(),
+        ..DigestInput::default()
+    };
+    let d = build(&input, ts("2026-11-30T07:00:00Z"), &berlin()).expect("a digest");
+    assert_eq!(d.summary, "1 login needs you");
+    let first = d.body.lines().nth(2).unwrap_or_default();
+    assert!(first.starts_with("Logins that need you"), "{}", d.body);
+    assert!(d.body.contains("[smtp] token_command failed"), "{}", d.body);
 }

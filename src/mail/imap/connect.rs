@@ -390,6 +390,14 @@ fn refused(
     credential: &Credential,
 ) -> LoginFailure {
     use async_imap::error::Error;
+    // Microsoft 365 throttles a burst of logins with a NO: a wait, not a wrong secret.
+    let words = super::command::library_words(&e);
+    if super::throttle::hint(&words).is_some() {
+        return ImapError::Transient(format!(
+            "logging in to {host}: the server asks rapport to wait: {words}"
+        ))
+        .into();
+    }
     match (e, credential) {
         (e @ Error::No(_), Credential::Token { .. }) => {
             LoginFailure::TokenRefused(super::command::library_words(&e))
@@ -403,7 +411,7 @@ fn refused(
             .into()
         }
         (e @ (Error::No(_) | Error::Bad(_)), Credential::Password(_)) => {
-            ImapError::Config(format!(
+            ImapError::Login(format!(
                 "login to {host} as {username} failed: {}; check [imap] username and the password your password command prints",
                 super::command::library_words(&e)
             ))

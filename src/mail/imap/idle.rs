@@ -164,9 +164,18 @@ async fn listen(
             }
             Heard::Change => return Ok(IdleEnd::Changed),
             Heard::Gone => {
-                return Err(ImapError::Transient(
-                    "the server ended IDLE or is closing the connection".into(),
-                ));
+                // Its words may say why and for how long (Microsoft 365's BYE carries
+                // "Suggested Backoff Time"): kept, so the daemon can obey them.
+                let words = match response.parsed() {
+                    Response::Data {
+                        information: Some(text),
+                        ..
+                    } => format!(": \"{}\"", super::escape_words(text)),
+                    _ => String::new(),
+                };
+                return Err(ImapError::Transient(format!(
+                    "the server ended IDLE or is closing the connection{words}"
+                )));
             }
         }
     }

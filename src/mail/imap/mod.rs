@@ -31,6 +31,7 @@ mod list;
 pub mod mutf7;
 #[cfg(test)]
 mod tests;
+pub mod throttle;
 
 use std::future::Future;
 use std::time::Duration;
@@ -55,6 +56,10 @@ pub enum ImapError {
     /// The setup is wrong (TLS, login, config): the user must act.
     #[error("{0}")]
     Config(String),
+    /// No working credential: the password or token helper failed, or the server
+    /// refused what it gave (`crate::login_health` records it, the user must act).
+    #[error("{0}")]
+    Login(String),
     /// The server answered a command NO or BAD (its words are in the text); the
     /// connection is still good for other commands.
     #[error("{0}")]
@@ -171,7 +176,7 @@ impl Session {
         match Self::connect_once(cfg, username, None).await {
             Ok(session) => Ok(session),
             Err(LoginFailure::Other(e)) => Err(e),
-            Err(LoginFailure::TokenRefused(reply)) => Err(ImapError::Config(format!(
+            Err(LoginFailure::TokenRefused(reply)) => Err(ImapError::Login(format!(
                 "login to {} as {username}: the token was refused ({reply}), also a fresh one: run your token helper ([imap] token_command) yourself to sign in again, then retry",
                 cfg.host
             ))),
@@ -189,7 +194,7 @@ impl Session {
             .await
             .map_err(|e| match e {
                 LoginFailure::Other(e) => e,
-                LoginFailure::TokenRefused(reply) => ImapError::Config(format!(
+                LoginFailure::TokenRefused(reply) => ImapError::Login(format!(
                     "login to {} as {username}: the token was refused ({reply}); run your token helper ([imap] token_command) yourself to sign in again",
                     cfg.host
                 )),
@@ -231,7 +236,7 @@ impl Session {
                 .map_err(|e| {
                     ImapError::Config(format!("the [imap] secret command did not finish: {e}"))
                 })?
-                .map_err(|e| ImapError::Config(e.to_string()))?,
+                .map_err(|e| ImapError::Login(e.to_string()))?,
         };
         let credential = if method.is_oauth2() {
             Credential::Token {

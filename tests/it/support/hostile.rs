@@ -49,6 +49,9 @@ pub enum Fault {
     EndlessUnsolicited,
     /// APPEND to the folder open read-only is refused as Courier does.
     ReadOnlyAppend,
+    /// Microsoft 365's answer to a burst: `NO [THROTTLED] … Suggested Backoff Time: N ms`
+    /// (a LOGIN or a UID SEARCH), the figure in milliseconds.
+    Throttled(u64),
 }
 
 /// One message in a folder.
@@ -69,6 +72,8 @@ pub struct State {
     /// Active faults and how many more times each applies.
     pub faults: Vec<(On, Fault, usize)>,
     pub logins: usize,
+    /// When each LOGIN came, for the tests that measure how a client paces itself.
+    pub login_times: Vec<std::time::Instant>,
     pub appends: usize,
     /// Every command line received (LOGIN lines included).
     pub commands: Vec<String>,
@@ -140,6 +145,11 @@ impl HostileImap {
 
     pub fn logins(&self) -> usize {
         self.state.lock().unwrap().logins
+    }
+
+    /// When each LOGIN came.
+    pub fn login_times(&self) -> Vec<std::time::Instant> {
+        self.state.lock().unwrap().login_times.clone()
     }
 
     pub fn appends(&self) -> usize {
@@ -218,8 +228,15 @@ fn serve(stream: TcpStream, st: &Arc<Mutex<State>>) -> std::io::Result<()> {
                 true
             }
             "LOGIN" => {
-                st.lock().unwrap().logins += 1;
-                if take_fault(st, On::Login).is_some() {
+                {
+                    let mut s = st.lock().unwrap();
+                    s.logins += 1;
+                    s.login_times.push(std::time::Instant::now());
+                }
+                let fault = take_fault(st, On::Login);
+                if let Some(Fault::Throttled(ms)) = fault {
+                    c.line(&throttled(tag, ms))?;
+                } else if fault.is_some() {
                     c.line(&format!(
                         "{tag} NO [AUTHENTICATIONFAILED] Authentication failed."
                     ))?;
@@ -293,6 +310,11 @@ fn examine(c: &mut Conn, st: &Arc<Mutex<State>>, tag: &str, args: &str) -> std::
     Ok(true)
 }
 
+/// Microsoft 365's words for a throttled request.
+fn throttled(tag: &str, ms: u64) -> String {
+    format!("{tag} NO [THROTTLED] Request is throttled. Suggested Backoff Time: {ms} ms")
+}
+
 /// Answers a refusal or a cut; `false` when the connection is to close.
 fn spoil(c: &mut Conn, tag: &str, fault: &Fault) -> std::io::Result<bool> {
     match fault {
@@ -303,6 +325,7 @@ fn spoil(c: &mut Conn, tag: &str, fault: &Fault) -> std::io::Result<bool> {
             return Ok(false);
         }
         Fault::Eof => return Ok(false),
+        Fault::Throttled(ms) => c.line(&throttled(tag, *ms))?,
         _ => return Ok(true),
     }
     Ok(true)
@@ -527,6 +550,15 @@ fn idle(c: &mut Conn, st: &Arc<Mutex<State>>, tag: &str) -> std::io::Result<bool
         Some(Fault::Eof) => return Ok(false),
         Some(Fault::Bye) => {
             c.line("* BYE no idling here")?;
+            return Ok(false);
+        }
+        Some(Fault::Throttled(ms)) => {
+            // As Microsoft 365 does: IDLE accepted, then a BYE with a backoff hint.
+            c.line("+ idling")?;
+            thread::sleep(Duration::from_millis(200));
+            c.line(&format!(
+                "* BYE [UNAVAILABLE] Server is busy. Suggested Backoff Time: {ms} ms"
+            ))?;
             return Ok(false);
         }
         _ => {}

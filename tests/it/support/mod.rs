@@ -111,6 +111,10 @@ pub struct Options {
     /// Dovecot advertises IDLE; `false`: its capability list without it (the
     /// compatibility suite's server without IDLE).
     pub idle: bool,
+    /// Gmail's layout: `[Gmail]/Sent Mail` marked \Sent and `[Gmail]/All Mail` marked
+    /// \All instead of `Sent` (the tests put every message in All Mail again, and the
+    /// server's own copy of sent mail in Sent Mail, as Gmail does).
+    pub gmail: bool,
 }
 
 impl Default for Options {
@@ -122,6 +126,7 @@ impl Default for Options {
             idle_notify_secs: None,
             special_use: true,
             idle: true,
+            gmail: false,
         }
     }
 }

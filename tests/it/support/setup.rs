@@ -274,9 +274,18 @@ pub(super) fn dovecot_conf(
     let mut special = String::new();
     // Without special use, no folder is made either: the compatibility suite makes the
     // ones it needs, unmarked (a deleted one must stay deleted, not come back).
-    for name in SPECIAL_FOLDERS.iter().filter(|_| options.special_use) {
+    for name in SPECIAL_FOLDERS
+        .iter()
+        .copied()
+        .filter(|_| options.special_use)
+    {
+        let (folder, name) = match name {
+            "Sent" if options.gmail => ("\"[Gmail]/Sent Mail\"", name),
+            "Archive" if options.gmail => ("\"[Gmail]/All Mail\"", "All"),
+            _ => (name, name),
+        };
         special.push_str(&format!(
-            "  mailbox {name} {{\n    special_use = \\{name}\n    auto = subscribe\n  }}\n"
+            "  mailbox {folder} {{\n    special_use = \\{name}\n    auto = subscribe\n  }}\n"
         ));
     }
     let capability = if options.idle {

@@ -32,7 +32,7 @@ pub(super) fn review(j: &mut Judgement, text: &Reading, r: Date) {
                     d.text
                 ));
             }
-            if let Some(c) = sents.iter().find_map(|s| set(Cat::LaterCue).first(&s.text)) {
+            if let Some(c) = sents.iter().find_map(|s| s.scan.first(Cat::LaterCue)) {
                 j.add_doubt(format!(
                     "a refusal with a word of deferral (\"{}\"): perhaps a later",
                     c.phrase
@@ -41,8 +41,9 @@ pub(super) fn review(j: &mut Judgement, text: &Reading, r: Date) {
         }
         Intent::Later => {
             let weak = sents.iter().find_map(|s| {
-                let h = set(Cat::Later)
-                    .hits(&s.text)
+                let h = s
+                    .scan
+                    .hits(Cat::Later)
                     .find(|h| Some(h.phrase) == j.phrase.as_deref())?;
                 (!strong(&s.text, &h)).then(|| h.phrase.to_string())
             });
@@ -80,9 +81,9 @@ fn review_yes(j: &mut Judgement, sents: &[Sentence]) {
         .enumerate()
         .flat_map(|(i, s)| {
             let part = answering_part(s);
-            set(Cat::Yes)
-                .hits(part)
-                .filter(move |h| !negated(part, h) && !within_not_acceptance(part, h))
+            s.scan
+                .hits_in(Cat::Yes, 0..part.len())
+                .filter(move |h| !negated(&s.scan, part, h) && !within_not_acceptance(part, h))
                 .map(move |h| (i, s, h))
         })
         .collect();
@@ -98,7 +99,7 @@ fn review_yes(j: &mut Judgement, sents: &[Sentence]) {
     let contrast = sents
         .iter()
         .skip(first + 1)
-        .find_map(|s| set(Cat::Contrast).first(&s.text));
+        .find_map(|s| s.scan.first(Cat::Contrast));
     if let Some(c) = contrast {
         j.add_doubt(format!(
             "a contrast (\"{}\") follows the acceptance",
@@ -126,8 +127,8 @@ fn undated_named_time(j: &Judgement, sents: &[Sentence]) -> Option<String> {
         return None;
     }
     sents.iter().find_map(|s| {
-        set(Cat::Later)
-            .hits(&s.text)
+        s.scan
+            .hits(Cat::Later)
             .find(|h| {
                 h.phrase
                     .split_whitespace()
@@ -164,9 +165,9 @@ fn opens(s: &str, h: &Hit<'_>) -> bool {
 fn negated_yes(sents: &[Sentence]) -> Option<String> {
     sents.iter().find_map(|s| {
         let part = answering_part(s);
-        set(Cat::Yes)
-            .hits(part)
-            .find(|h| negated(part, h) && !within_not_acceptance(part, h))
+        s.scan
+            .hits_in(Cat::Yes, 0..part.len())
+            .find(|h| negated(&s.scan, part, h) && !within_not_acceptance(part, h))
             .map(|h| h.phrase.to_string())
     })
 }
@@ -175,12 +176,20 @@ fn negated_yes(sents: &[Sentence]) -> Option<String> {
 fn plain_yes(sents: &[Sentence]) -> Option<String> {
     sents.iter().find_map(|s| {
         let part = answering_part(s);
-        if set(Cat::Later).any(part) || set(Cat::Contrast).any(part) {
+        let whole = 0..part.len();
+        if s.scan.hits_in(Cat::Later, whole.clone()).next().is_some()
+            || s.scan
+                .hits_in(Cat::Contrast, whole.clone())
+                .next()
+                .is_some()
+        {
             return None;
         }
-        set(Cat::Yes)
-            .hits(part)
-            .find(|h| !negated(part, h) && !within_not_acceptance(part, h) && strong(part, h))
+        s.scan
+            .hits_in(Cat::Yes, whole)
+            .find(|h| {
+                !negated(&s.scan, part, h) && !within_not_acceptance(part, h) && strong(part, h)
+            })
             .map(|h| h.phrase.to_string())
     })
 }
@@ -208,7 +217,7 @@ pub(super) fn refusal_idiom(sents: &[Sentence]) -> Option<Judgement> {
 /// conseguir"). Read as a no, unsure: no refusal phrase says it.
 pub(super) fn polite_refusal(sents: &[Sentence]) -> Option<Judgement> {
     for (i, s) in sents.iter().enumerate() {
-        let Some(t) = set(Cat::Thanks).first(&s.text) else {
+        let Some(t) = s.scan.first(Cat::Thanks) else {
             continue;
         };
         let rest = format!(
@@ -238,9 +247,8 @@ pub(super) fn polite_refusal(sents: &[Sentence]) -> Option<Judgement> {
 /// work"). Read as a no, unsure.
 pub(super) fn contrast_then_negation(sents: &[Sentence]) -> Option<Judgement> {
     sents.iter().find_map(|s| {
-        let c = set(Cat::Contrast).first(&s.text)?;
-        let after = s.text.get(c.end..).unwrap_or("");
-        let n = set(Cat::Negation).first(after)?;
+        let c = s.scan.first(Cat::Contrast)?;
+        let n = s.scan.first_in(Cat::Negation, c.end..s.text.len())?;
         let phrase = format!("{} … {}", c.phrase, n.phrase);
         Some(
             Judgement::new(Intent::No, phrase)
@@ -293,14 +301,13 @@ pub(crate) fn generic_object(object: &str) -> bool {
 pub(crate) fn contrast_after_thanks(text: &Reading) -> Option<String> {
     let sents = &text.sents;
     sents.iter().enumerate().find_map(|(i, s)| {
-        let t = set(Cat::Thanks).first(&s.text)?;
-        let rest = s.text.get(t.end..).unwrap_or("");
-        if let Some(c) = set(Cat::Contrast).first(rest) {
+        let t = s.scan.first(Cat::Thanks)?;
+        if let Some(c) = s.scan.first_in(Cat::Contrast, t.end..s.text.len()) {
             return Some(c.phrase.to_string());
         }
         let next = sents.get(i + 1)?;
-        set(Cat::Contrast)
-            .first(&next.text)
+        next.scan
+            .first(Cat::Contrast)
             .filter(|c| opens(&next.text, c))
             .map(|c| c.phrase.to_string())
     })

@@ -42,6 +42,9 @@ use jiff::civil::Weekday;
 
 use super::text::normalise_for_match;
 
+mod scan;
+pub(crate) use scan::Scan;
+
 /// The compiled-in languages: (code, file).
 pub(crate) const LANGUAGES: &[(&str, &str)] = &[
     ("en", include_str!("en.txt")),
@@ -189,6 +192,19 @@ fn joins(a: char, b: char) -> bool {
     a.is_alphanumeric() && b.is_alphanumeric() && !unspaced(a) && !unspaced(b)
 }
 
+/// Whether `phrase`, found at `start..end` of `hay`, stands on word
+/// boundaries there: the letters around it do not go on into a longer word.
+fn on_boundaries(hay: &str, start: usize, end: usize, phrase: &str) -> bool {
+    let (Some(first), Some(last)) = (phrase.chars().next(), phrase.chars().next_back()) else {
+        return false;
+    };
+    let (Some(before), Some(after)) = (hay.get(..start), hay.get(end..)) else {
+        return false;
+    };
+    before.chars().next_back().is_none_or(|b| !joins(b, first))
+        && after.chars().next().is_none_or(|a| !joins(last, a))
+}
+
 impl PhraseSet {
     /// Compiles `(phrase, language)` pairs; phrases are normalised like the
     /// texts they are searched in, empty and repeated ones dropped.
@@ -218,23 +234,26 @@ impl PhraseSet {
     /// Every occurrence on word boundaries, overlapping ones included, in the
     /// order their ends appear.
     pub(crate) fn hits<'s>(&'s self, hay: &'s str) -> impl Iterator<Item = Hit<'s>> + 's {
+        self.indexed_hits(hay).map(|(_, h)| h)
+    }
+
+    /// [`PhraseSet::hits`], each with the index of its phrase in `phrases`.
+    fn indexed_hits<'s>(&'s self, hay: &'s str) -> impl Iterator<Item = (usize, Hit<'s>)> + 's {
         self.automaton
             .iter()
             .flat_map(move |a| a.find_overlapping_iter(hay))
             .filter_map(move |m| {
-                let (phrase, lang) = self.phrases.get(m.pattern().as_usize())?;
-                let first = phrase.chars().next()?;
-                let last = phrase.chars().next_back()?;
-                let before = hay.get(..m.start())?.chars().next_back();
-                let after = hay.get(m.end()..)?.chars().next();
-                let ok = before.is_none_or(|b| !joins(b, first))
-                    && after.is_none_or(|a| !joins(last, a));
-                ok.then_some(Hit {
-                    start: m.start(),
-                    end: m.end(),
-                    phrase: phrase.as_str(),
-                    lang,
-                })
+                let i = m.pattern().as_usize();
+                let (phrase, lang) = self.phrases.get(i)?;
+                on_boundaries(hay, m.start(), m.end(), phrase).then_some((
+                    i,
+                    Hit {
+                        start: m.start(),
+                        end: m.end(),
+                        phrase: phrase.as_str(),
+                        lang,
+                    },
+                ))
             })
     }
 
@@ -247,14 +266,8 @@ impl PhraseSet {
     /// The position in the input list of the earliest-listed phrase that
     /// occurs (list order, not text order: the detectors' lists are ranked).
     pub(crate) fn first_listed(&self, hay: &str) -> Option<usize> {
-        self.hits(hay)
-            .filter_map(|h| {
-                let i = self
-                    .phrases
-                    .iter()
-                    .position(|(p, _)| p.as_str() == h.phrase)?;
-                self.origin.get(i).copied()
-            })
+        self.indexed_hits(hay)
+            .filter_map(|(i, _)| self.origin.get(i).copied())
             .min()
     }
 

@@ -74,7 +74,11 @@ pub(super) fn read(reader: &Reader, text: &str) -> Option<Prediction> {
     let mut known: Vec<(usize, [f64; N])> = Vec::new();
     let taught = !reader.learned.is_empty();
     for (k, feat) in f.list.iter().enumerate() {
-        let s = reader.shipped.get(feat.bucket);
+        let s = reader
+            .shipped_at
+            .position(feat.bucket)
+            .and_then(|i| reader.shipped.counts.get(i).copied())
+            .unwrap_or([0; N]);
         let u = if taught {
             reader.user.get(feat.bucket)
         } else {

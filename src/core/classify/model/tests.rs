@@ -271,3 +271,23 @@ fn a_text_like_one_the_user_marked_reads_as_marked_but_unsure() {
     );
     assert_eq!((c.label, c.intent), (Label::ThankYou, None));
 }
+
+#[test]
+fn the_bucket_index_finds_what_a_search_of_the_shipped_list_finds() {
+    let counts = weights::Counts::decode(SHIPPED).expect("shipped weights decode");
+    let index = BucketIndex::of(&counts.buckets);
+    let mut present = 0;
+    for b in (0..features::BUCKETS)
+        .step_by(7)
+        .chain(counts.buckets.iter().copied())
+    {
+        let searched = counts.buckets.binary_search(&b).ok();
+        assert_eq!(index.position(b), searched, "bucket {b}");
+        present += usize::from(searched.is_some());
+    }
+    assert!(
+        present > counts.buckets.len(),
+        "only {present} present buckets checked"
+    );
+    assert_eq!(index.position(features::BUCKETS + 5), None);
+}

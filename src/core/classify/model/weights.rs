@@ -147,6 +147,50 @@ impl Counts {
     }
 }
 
+/// Where each bucket of a sorted bucket list sits, found in constant time: a
+/// bit per possible bucket (32 KiB) and, per 64 buckets, how many came before
+/// (16 KiB). Built once per reader; never changes after.
+#[derive(Debug, Clone, Default)]
+pub struct BucketIndex {
+    present: Vec<u64>,
+    before: Vec<u32>,
+}
+
+impl BucketIndex {
+    /// The index of a sorted, distinct list (as [`Counts::buckets`]).
+    pub fn of(buckets: &[u32]) -> BucketIndex {
+        let words = (1usize << BUCKET_BITS).div_ceil(64);
+        let mut present = vec![0u64; words];
+        for &b in buckets {
+            let word = usize::try_from(b / 64)
+                .ok()
+                .and_then(|w| present.get_mut(w));
+            if let Some(w) = word {
+                *w |= 1u64 << (b % 64);
+            }
+        }
+        let mut before = Vec::with_capacity(words);
+        let mut seen = 0u32;
+        for w in &present {
+            before.push(seen);
+            seen += w.count_ones();
+        }
+        BucketIndex { present, before }
+    }
+
+    /// The position of `bucket` in the list, or `None` when it is not in it.
+    pub fn position(&self, bucket: u32) -> Option<usize> {
+        let w = usize::try_from(bucket / 64).ok()?;
+        let word = *self.present.get(w)?;
+        let bit = 1u64 << (bucket % 64);
+        if word & bit == 0 {
+            return None;
+        }
+        let below = (word & (bit - 1)).count_ones();
+        usize::try_from(self.before.get(w)? + below).ok()
+    }
+}
+
 fn put(out: &mut Vec<u8>, mut v: u64) {
     loop {
         let low = (v & 0x7f) as u8;
