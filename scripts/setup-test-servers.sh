@@ -94,3 +94,47 @@ if ! getent passwd "$MAIL_USER" >/dev/null; then
     useradd --system --user-group --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin --comment "rapport test mailboxes" "$MAIL_USER"
 fi
+
+# --- Cyrus IMAP and Courier-IMAP for the compatibility suite ----------------
+# Both packages conflict with Dovecot's (they provide imap-server), so they are not
+# installed: their .debs are downloaded and unpacked (dpkg -x) into $COMPAT_ROOT/root,
+# and tests/it/support/compat.rs runs them from there. Their shared libraries do not
+# conflict and are installed. Keep COMPAT_ROOT in sync with tests/it/support/compat.rs.
+# When they cannot be had (no network, no apt), this says so in one line and the
+# suite's Cyrus and Courier checks say NOT TESTED; nothing else fails.
+COMPAT_ROOT=${RAPPORT_COMPAT_ROOT:-/opt/rapport-test-servers}
+COMPAT_DEBS=(cyrus-common cyrus-imapd sasl2-bin courier-base courier-imap courier-authlib
+    courier-authdaemon courier-authlib-userdb libcourier-unicode4)
+COMPAT_LIBS=(libpcre3 libxapian30 libical3 libidn12 libgamin0 libltdl7)
+compat_setup() {
+    local stamp="$COMPAT_ROOT/ready" want
+    want="${COMPAT_DEBS[*]}"
+    if [ -f "$stamp" ] && [ "$(head -n1 "$stamp")" = "$want" ]; then
+        return 0
+    fi
+    log "unpacking Cyrus and Courier (not installed) into $COMPAT_ROOT"
+    local lib_missing=()
+    for pkg in "${COMPAT_LIBS[@]}"; do
+        status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+        [ "$status" = "installed" ] || lib_missing+=("$pkg")
+    done
+    if [ "${#lib_missing[@]}" -gt 0 ]; then
+        apt-get update -q >/dev/null || return 1
+        apt-get install -y -q --no-install-recommends "${lib_missing[@]}" >/dev/null || return 1
+    fi
+    rm -rf "$COMPAT_ROOT/debs" "$COMPAT_ROOT/root" "$stamp"
+    mkdir -p "$COMPAT_ROOT/debs" "$COMPAT_ROOT/root"
+    # apt-get download writes into the current directory.
+    if ! (cd "$COMPAT_ROOT/debs" && apt-get download -q "${COMPAT_DEBS[@]}" >/dev/null 2>&1); then
+        apt-get update -q >/dev/null || return 1
+        (cd "$COMPAT_ROOT/debs" && apt-get download -q "${COMPAT_DEBS[@]}" >/dev/null 2>&1) || return 1
+    fi
+    local deb
+    for deb in "$COMPAT_ROOT"/debs/*.deb; do
+        dpkg -x "$deb" "$COMPAT_ROOT/root" || return 1
+    done
+    { echo "$want"; (cd "$COMPAT_ROOT/debs" && ls); } >"$stamp"
+}
+if ! compat_setup; then
+    log "Cyrus and Courier could not be had (apt-get download failed): the compatibility suite runs on Dovecot only and says NOT TESTED for them"
+fi

@@ -76,6 +76,9 @@ pub fn gather(store: &Store, cfg: &Loaded, now: Timestamp) -> Result<DigestInput
     gather_meetings(store, cfg, now, &mut input)?;
     gather_goals(store, cfg, now, &mut input)?;
     gather_give(store, cfg, now, &mut input)?;
+    if let Some(w) = no_sent_folder(store, cfg)? {
+        input.setup_warnings.push(w);
+    }
     Ok(input)
 }
 
@@ -107,6 +110,18 @@ fn gather_give(store: &Store, cfg: &Loaded, now: Timestamp, input: &mut DigestIn
         });
     }
     Ok(())
+}
+
+/// The warning when the last IMAP sync read no Sent folder
+/// ([`crate::mail::sent_folder::STATE_KEY`] recorded empty).
+pub fn no_sent_folder(store: &Store, cfg: &Loaded) -> Result<Option<String>> {
+    let Some(imap) = &cfg.config.imap else {
+        return Ok(None);
+    };
+    let read = store.state(crate::mail::sent_folder::STATE_KEY)?;
+    Ok(read
+        .filter(|(name, _)| name.is_empty())
+        .map(|_| crate::mail::sent_folder::none_warning(&imap.host)))
 }
 
 /// Unsure readings to confirm and meeting requests from others to answer.

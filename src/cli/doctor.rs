@@ -258,7 +258,7 @@ fn imap_auth(imap: &config::Imap) -> Finding {
         Ok(o) => o,
         Err(e) => return Finding::fail("imap server", e.to_string()),
     };
-    match crate::secrets::sasl::check_offered("imap", imap.login.auth, &offered) {
+    match crate::secrets::sasl::check_imap_offered(imap.login.auth, &offered) {
         Ok(line) => Finding::ok("imap auth", line),
         Err(line) => Finding::fail("imap auth", line),
     }
@@ -289,8 +289,10 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-/// The folders with their special use, and whether a Sent folder will be read.
-fn imap_folders(imap: &config::Imap, folders: &[Folder]) -> [Finding; 2] {
+/// The folders with their special use; every configured folder that is not there (a
+/// FAIL naming those that are: sync would fail it every time); and which Sent folder is
+/// read, and how it was found (a FAIL when none is).
+fn imap_folders(imap: &config::Imap, folders: &[Folder]) -> Vec<Finding> {
     let names: Vec<String> = folders
         .iter()
         .map(|f| match f.special {
@@ -298,18 +300,76 @@ fn imap_folders(imap: &config::Imap, folders: &[Folder]) -> [Finding; 2] {
             None => f.name.clone(),
         })
         .collect();
+    let mut found = vec![Finding::ok("imap folders", names.join(", "))];
+    let configured = imap
+        .sent_folder
+        .iter()
+        .map(|n| ("sent_folder", n))
+        .chain(imap.folders.iter().map(|n| ("folders", n)));
+    for (key, name) in configured {
+        // A pattern (`Clients/*`) is matched, not opened: only plain names must exist.
+        if name.contains(['*', '%']) || exists(folders, name) {
+            continue;
+        }
+        found.push(Finding::fail(
+            "imap folder",
+            format!(
+                "[imap] {key} names \"{}\", which is not a folder rapport can open on {}; sync would fail it every time. Set it to one of: {}",
+                crate::mail::imap::escape_words(name),
+                imap.host,
+                openable(folders)
+            ),
+        ));
+    }
     let chosen = crate::mail::sync::choose_folders(imap, folders);
-    let has_sent = chosen.len() > 1 || !imap.folders.is_empty();
-    let sent = if has_sent {
-        format!("reading {}", chosen.join(", "))
-    } else {
-        "no folder is marked \\Sent; set [imap] sent_folder = \"NAME\" to one of the folders above"
-            .into()
-    };
-    [
-        Finding::ok("imap folders", names.join(", ")),
-        Finding::new(has_sent, "sent folder", sent),
-    ]
+    let sent = crate::mail::sent_folder::find(imap, folders);
+    // Patterns are matched by the sync that knows them; a Sent folder is taken as read.
+    let patterns = imap.folders.iter().any(|n| n.contains(['*', '%']));
+    let read = sent
+        .as_ref()
+        .filter(|s| patterns || chosen.contains(&s.name));
+    found.push(match (read, &sent) {
+        (Some(s), _) => Finding::ok(
+            "sent folder",
+            format!("{}; reading {}", s.describe(), chosen.join(", ")),
+        ),
+        (None, Some(s)) => Finding::fail(
+            "sent folder",
+            format!(
+                "{} is not among [imap] folders ({}): rapport would never see your own requests; add it to folders",
+                s.describe(),
+                chosen.join(", ")
+            ),
+        ),
+        (None, None) => Finding::fail(
+            "sent folder",
+            format!(
+                "none found (no folder is marked \\Sent and none has a usual name): rapport would read only {} and never see your own requests; set [imap] sent_folder = \"NAME\" to one of: {}",
+                chosen.join(", "),
+                openable(folders)
+            ),
+        ),
+    });
+    found
+}
+
+/// Whether `name` is a folder that can be opened (INBOX in any case, as IMAP has it).
+fn exists(folders: &[Folder], name: &str) -> bool {
+    folders.iter().any(|f| {
+        f.selectable
+            && (f.name == name
+                || (f.name.eq_ignore_ascii_case("INBOX") && name.eq_ignore_ascii_case("INBOX")))
+    })
+}
+
+/// The folders that can be opened, quoted, for a FAIL's fix.
+fn openable(folders: &[Folder]) -> String {
+    folders
+        .iter()
+        .filter(|f| f.selectable)
+        .map(|f| format!("\"{}\"", crate::mail::imap::escape_words(&f.name)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A special use as its JSON name (`sent`, `drafts`, ...).

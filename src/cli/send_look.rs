@@ -10,7 +10,7 @@ use anyhow::Result;
 use jiff::Timestamp;
 
 use crate::config::Loaded;
-use crate::mail::imap::{self, Special};
+use crate::mail::imap;
 use crate::mail::sync::{choose_folders, imap_account, imap_username, sync_folder};
 use crate::send::Verdict;
 use crate::store::{Draft, Store};
@@ -113,11 +113,7 @@ impl<'a> Looks<'a> {
                     crate::login_health::connect_imap(store, icfg, &username, retry, self.now);
                 let mut s = connected.await?;
                 let found = s.folders().await?;
-                let sent = found
-                    .iter()
-                    .find(|f| f.special == Some(Special::Sent))
-                    .map(|f| f.name.clone())
-                    .or_else(|| icfg.sent_folder.clone());
+                let sent = crate::mail::sent_folder::find(icfg, &found).map(|f| f.name);
                 self.folders = choose_folders(icfg, &found)
                     .into_iter()
                     .filter(|f| Some(f) != sent.as_ref())

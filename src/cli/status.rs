@@ -51,6 +51,8 @@ struct Status {
     last_error: Option<(String, String)>,
     /// (warning, when): the daemon is holding logins back.
     login_warning: Option<(String, String)>,
+    /// The last sync read no Sent folder: the warning.
+    sent_warning: Option<String>,
     /// Logins that do not work (a helper failing, a refused password or token).
     login_problems: Vec<crate::login_health::Problem>,
     /// Approved drafts held back until a login works.
@@ -78,6 +80,7 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
             "folders": s.folders,
             "last_error": s.last_error.as_ref().map(|(e, at)| json!({ "error": e, "at": at })),
             "login_warning": s.login_warning.as_ref().map(|(w, at)| json!({ "warning": w, "at": at })),
+            "sent_folder_warning": s.sent_warning,
             "login_problems": s.login_problems,
             "waiting_for_login": s.waiting_for_login,
             "login_expiring": s.login_expiring,
@@ -127,6 +130,7 @@ fn gather(ctx: &Ctx) -> Result<Status> {
             .store
             .state(crate::daemon::LOGIN_WARNING)?
             .filter(|(w, _)| !w.is_empty()),
+        sent_warning: crate::digest::no_sent_folder(&ctx.store, &ctx.cfg)?,
         login_problems: crate::login_health::problems(&ctx.store)?,
         waiting_for_login: crate::login_health::waiting_drafts(&ctx.store, ctx.now)?,
         login_expiring: crate::login_health::expiry_warnings(
@@ -194,6 +198,9 @@ fn print_text(s: &Status, tz: &jiff::tz::TimeZone) -> Result<()> {
     }
     if let Some((w, at)) = &s.login_warning {
         outln!("Warning ({at}): {w}")?;
+    }
+    if let Some(w) = &s.sent_warning {
+        outln!("WARNING: {w}")?;
     }
     for p in &s.login_problems {
         outln!("LOGIN FAILING: {}", p.describe(tz))?;

@@ -133,14 +133,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, ConfigError> {
         message,
     };
     refuse_literal_passwords(path, text)?;
-    let config: Config = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+    let mut config: Config = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
     let tz = check_identity(&config.identity).map_err(err)?;
     let window = parse_window(&config.send_window)
         .map_err(problem)
         .map_err(err)?;
     check_smtp(&config.smtp).map_err(err)?;
-    if let Some(imap) = &config.imap {
+    if let Some(imap) = &mut config.imap {
         check_imap(imap).map_err(err)?;
+        folder_names_as_text(imap);
     }
     check_policy(&config.policy).map_err(err)?;
     check_digest_at(&config.digest.at).map_err(err)?;
@@ -154,6 +155,16 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, ConfigError> {
         store_path,
         templates_dir,
     })
+}
+
+/// Folder names are text (`INBOX.Éléments envoyés`); one written in IMAP's wire form,
+/// the only way such a folder could be named before, is read as the text it stands for.
+fn folder_names_as_text(imap: &mut Imap) {
+    use crate::mail::imap::mutf7::from_config;
+    imap.sent_folder = imap.sent_folder.as_deref().map(from_config);
+    for f in &mut imap.folders {
+        *f = from_config(f);
+    }
 }
 
 /// `digest.at` is a time of day, as the digest reads it ("25:00" is refused here, not

@@ -68,6 +68,9 @@ pub struct DigestInput {
     /// Now and then, one or two people only ever asked of, with the next step to give
     /// (shown, but never a reason to send on its own).
     pub give: Vec<PersonItem>,
+    /// What is wrong with the setup and keeps rapport from seeing what it should (no Sent
+    /// folder read): said first, and enough on its own for a digest to go out.
+    pub setup_warnings: Vec<String>,
 }
 
 /// The digest: a subject, a one-line summary (for a desktop notification), the text.
@@ -103,6 +106,10 @@ fn counts(input: &DigestInput, meetings: usize) -> Vec<String> {
     if l > 0 {
         counts.push(plural(l, "login needs you", "logins need you"));
     }
+    let w = input.setup_warnings.len();
+    if w > 0 {
+        counts.push(plural(w, "setup problem", "setup problems"));
+    }
     let d = input.drafts_waiting.len();
     if d > 0 {
         counts.push(plural(d, "draft to approve", "drafts to approve"));
@@ -127,6 +134,14 @@ fn counts(input: &DigestInput, meetings: usize) -> Vec<String> {
         counts.push(plural(a, "action item due", "action items due"));
     }
     counts
+}
+
+/// "new people this month: 1 of 4", one line a goal.
+fn goal_lines(goals: &[GoalItem]) -> Vec<String> {
+    goals
+        .iter()
+        .map(|g| format!("{}: {} of {}", g.what, g.done, g.goal))
+        .collect()
 }
 
 /// Builds the digest for the local day of `now`, or `None` when there is nothing to act
@@ -158,6 +173,11 @@ pub fn build(input: &DigestInput, now: Timestamp, tz: &TimeZone) -> Option<Diges
         &mut body,
         "Logins that need you (rapport picks a fixed helper up by itself):",
         &input.logins_failing,
+    );
+    section(
+        &mut body,
+        "Setup problems (rapport sees less of your mail than it should):",
+        &input.setup_warnings,
     );
     let drafts = draft_lines(&input.drafts_waiting);
     section(
@@ -214,12 +234,7 @@ fn draft_lines(drafts: &[DraftItem]) -> Vec<String> {
 
 /// The goals, then now and then the people only ever asked of: shown, never counted.
 fn goals_and_give(body: &mut String, input: &DigestInput) {
-    let goals: Vec<String> = input
-        .goals
-        .iter()
-        .map(|g| format!("{}: {} of {}", g.what, g.done, g.goal))
-        .collect();
-    section(body, "Goals:", &goals);
+    section(body, "Goals:", &goal_lines(&input.goals));
     let give: Vec<String> = input
         .give
         .iter()

@@ -299,6 +299,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         look_folders: Vec::new(),
         database,
         guard: guard::Guard::default(),
+        waiting_in_idle: None,
     };
     daemon.seq = last_turn_seq(&daemon.store)?;
     let ran = daemon.run_loop().await;
@@ -350,6 +351,9 @@ struct Daemon {
     database: FileId,
     /// Backoff and the login cap for a server that keeps failing.
     guard: guard::Guard,
+    /// How the last wait was logged (true: IDLE), so the log says each change of how
+    /// the daemon waits for mail, and never keeps claiming IDLE while it polls.
+    waiting_in_idle: Option<bool>,
 }
 
 impl Daemon {

@@ -13,7 +13,8 @@ use jiff::Timestamp;
 use super::wake::{TURN_DONE, TURN_STARTED, TurnDone};
 use super::{Daemon, backoff};
 use crate::config::Loaded;
-use crate::mail::imap::{self, Special};
+use crate::mail::imap;
+use crate::mail::sent_folder;
 use crate::mail::sync::{self, imap_account, imap_username};
 use crate::send::{Report, Verdict};
 use crate::store::{Draft, Store, fmt_ts};
@@ -206,19 +207,20 @@ impl Daemon {
         };
         let found = s.folders().await?;
         let chosen = sync::choose_folders(icfg, &found);
+        let sent = sent_folder::find(icfg, &found);
         if fresh {
             let wait = if s.idle_supported {
                 "IDLE".to_string()
             } else {
                 format!("polling every {}s", icfg.poll_seconds)
             };
-            tracing::info!(host = %icfg.host, user = %username, folders = %chosen.join(", "), wait = %wait, "watching the mailbox");
+            let sent_said = sent
+                .as_ref()
+                .map_or_else(|| "none".into(), sent_folder::SentFolder::describe);
+            tracing::info!(host = %icfg.host, user = %username, folders = %chosen.join(", "), sent = %sent_said, wait = %wait, "watching the mailbox");
         }
-        let sent = found
-            .iter()
-            .find(|f| f.special == Some(Special::Sent))
-            .map(|f| f.name.clone())
-            .or_else(|| icfg.sent_folder.clone());
+        sync::record_sent_choice(&self.store, icfg, sent.as_ref(), &chosen, (now, fresh))?;
+        let sent = sent.map(|f| f.name);
         self.look_folders = chosen
             .iter()
             .filter(|f| Some(*f) != sent.as_ref())

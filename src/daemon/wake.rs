@@ -210,11 +210,40 @@ impl Daemon {
             .store
             .set_state(NEXT_WAKEUP, &format!("{} ({why}{sooner})", fmt_ts(at)), now);
         tracing::debug!(?delay, %why, idle, "waiting");
+        self.say_wait_mode(idle, retry.is_some(), poll);
         if idle {
             self.idle(delay).await;
         } else {
             self.sleep(delay).await;
         }
+    }
+
+    /// Logs how the daemon waits for new mail when that changes: IDLE, or polling and
+    /// why (no IDLE offered, no connection kept, a retry's pause).
+    fn say_wait_mode(&mut self, idle: bool, retrying: bool, poll: u64) {
+        if self.cfg.config.imap.is_none() || self.waiting_in_idle == Some(idle) {
+            return;
+        }
+        self.waiting_in_idle = Some(idle);
+        if idle {
+            tracing::info!(wait = "IDLE", "waiting for new mail");
+            return;
+        }
+        if retrying {
+            tracing::info!(
+                wait = "backoff",
+                "waiting for new mail: a turn failed, so no IDLE until the next one connects again"
+            );
+            return;
+        }
+        let why = if self.session.as_ref().is_some_and(|s| !s.idle_supported) {
+            "the server offers no IDLE"
+        } else if self.session.is_none() {
+            "no IMAP connection is kept; the next turn connects again"
+        } else {
+            "IDLE is paused after failing"
+        };
+        tracing::info!(wait = %format!("polling every {poll}s"), why, "waiting for new mail");
     }
 
     async fn sleep(&self, delay: Duration) {

@@ -5,5 +5,6 @@ pub mod folder_pattern;
 pub mod imap;
 pub mod maildir;
 pub mod sent_copy;
+pub mod sent_folder;
 pub mod sync;
 pub mod timeline;

@@ -19,7 +19,7 @@ use anyhow::Result;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::config::{Loaded, SaveSent};
-use crate::mail::imap::{Folder, ImapError, Session, Special};
+use crate::mail::imap::{Folder, ImapError, Session};
 use crate::mail::sync::{imap_account, imap_username};
 use crate::store::{CopyState, Store};
 
@@ -46,14 +46,9 @@ pub struct CopyReport {
     pub next_due: Option<Timestamp>,
 }
 
-/// The folder copies go to: `[imap] sent_folder`, else the one marked `\Sent`.
+/// The folder copies go to: the Sent folder of [`crate::mail::sent_folder::find`].
 pub fn sent_folder(icfg: &crate::config::Imap, found: &[Folder]) -> Option<String> {
-    icfg.sent_folder.clone().or_else(|| {
-        found
-            .iter()
-            .find(|f| f.special == Some(Special::Sent) && f.selectable)
-            .map(|f| f.name.clone())
-    })
+    crate::mail::sent_folder::find(icfg, found).map(|s| s.name)
 }
 
 /// Files the copies that are due, on an open session that has listed `found`.
@@ -75,7 +70,7 @@ pub async fn save_copies(
     let Some(folder) = sent_folder(icfg, found) else {
         if !store.sent_copies_pending(&account, "")?.is_empty() {
             tracing::warn!(
-                "no folder is marked \\Sent on {}: set [imap] sent_folder so rapport can file copies of what it sent",
+                "no Sent folder found on {} (none is marked \\Sent and none has a usual name): set [imap] sent_folder so rapport can file copies of what it sent",
                 icfg.host
             );
         }

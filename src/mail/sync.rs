@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Loaded;
 use crate::core::classify;
-use crate::mail::imap::{self, Special};
+use crate::mail::imap;
 use crate::store::{self, Cursor, NewMessage, Store};
 
 mod body;
@@ -255,20 +255,15 @@ pub fn confirm_unknown(store: &mut Store, now: Timestamp) -> Result<()> {
 }
 
 /// Which folders to read: the configured ones (in their order, patterns such as
-/// `"Clients/*"` expanded against `found`), else the \Sent folder
-/// and then the inbox. Sent comes first so that a reply is read with the request it
+/// `"Clients/*"` expanded against `found`), else the Sent folder
+/// ([`crate::mail::sent_folder::find`]) and then the inbox. Sent comes first so that a reply is read with the request it
 /// answers already known; when the order is otherwise, the reply is read again once its
 /// context arrives (`mail::timeline::context_arrived`), so the result is the same.
 pub fn choose_folders(cfg: &crate::config::Imap, found: &[imap::Folder]) -> Vec<String> {
     if !cfg.folders.is_empty() {
         return crate::mail::folder_pattern::expand(&cfg.folders, found);
     }
-    let sent = cfg.sent_folder.clone().or_else(|| {
-        found
-            .iter()
-            .find(|f| f.special == Some(Special::Sent) && f.selectable)
-            .map(|f| f.name.clone())
-    });
+    let sent = crate::mail::sent_folder::find(cfg, found).map(|s| s.name);
     let mut out: Vec<String> = sent.into_iter().filter(|s| s != "INBOX").collect();
     out.push("INBOX".to_string());
     out
@@ -353,6 +348,14 @@ pub async fn sync_imap_async(
     let mut session = crate::login_health::connect_imap(store, icfg, &username, retry, now).await?;
     let folders = session.folders().await?;
     let chosen = choose_folders(icfg, &folders);
+    let sent = crate::mail::sent_folder::find(icfg, &folders);
+    if let Some(s) = sent
+        .as_ref()
+        .filter(|s| s.how != crate::mail::sent_folder::How::Marked)
+    {
+        tracing::info!(host = %icfg.host, sent = %s.describe(), "the Sent folder");
+    }
+    record_sent_choice(store, icfg, sent.as_ref(), &chosen, (now, true))?;
     let waiting = store.rereads_waiting()?;
     let mut reports = Vec::with_capacity(chosen.len());
     for folder in &chosen {
@@ -386,6 +389,29 @@ pub async fn sync_imap_async(
     }
     session.logout().await;
     Ok(reports)
+}
+
+/// Records which Sent folder this sync reads (empty: none, for `status` and the
+/// digest), and warns in the log when there is none (on a `fresh` connection, and
+/// whenever it changes): without it rapport never sees the user's own requests.
+pub fn record_sent_choice(
+    store: &Store,
+    icfg: &crate::config::Imap,
+    sent: Option<&crate::mail::sent_folder::SentFolder>,
+    chosen: &[String],
+    (now, fresh): (Timestamp, bool),
+) -> Result<()> {
+    let read = sent.filter(|s| chosen.contains(&s.name));
+    let before = store.state(crate::mail::sent_folder::STATE_KEY)?;
+    let was_none = before.is_some_and(|(v, _)| v.is_empty());
+    if read.is_none() && (fresh || !was_none) {
+        tracing::warn!("{}", crate::mail::sent_folder::none_warning(&icfg.host));
+    }
+    store.set_state(
+        crate::mail::sent_folder::STATE_KEY,
+        &crate::mail::sent_folder::state_value(read),
+        now,
+    )
 }
 
 /// Syncs one folder; a failure is recorded on the folder and reported, not returned.

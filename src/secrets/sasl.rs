@@ -137,5 +137,33 @@ pub fn check_offered(
     ))
 }
 
+/// Doctor's verdict on `[imap] auth` against the server's capabilities before login,
+/// judged by what rapport really sends: a password goes in the IMAP `LOGIN` command,
+/// which any server takes unless it says `LOGINDISABLED`, whatever `AUTH=` mechanisms
+/// it lists (Courier offers none before STARTTLS, Cyrus may list others); a token goes
+/// in `AUTHENTICATE`, which needs its mechanism offered.
+pub fn check_imap_offered(method: AuthMethod, capabilities: &[String]) -> Result<String, String> {
+    let offered = imap_offered(capabilities.iter().map(String::as_str));
+    if method != AuthMethod::Password {
+        return check_offered("imap", method, &offered);
+    }
+    let list = if offered.is_empty() {
+        "no AUTH= mechanism".to_string()
+    } else {
+        offered.join(" ")
+    };
+    if capabilities
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case("LOGINDISABLED"))
+    {
+        return Err(format!(
+            "offers {list} but refuses the LOGIN command rapport logs in with (LOGINDISABLED) on this connection; set [imap] security = \"tls\" (port 993) or \"starttls\" so the password goes encrypted"
+        ));
+    }
+    Ok(format!(
+        "offers {list}; auth = \"password\" logs in with the LOGIN command, which the server accepts"
+    ))
+}
+
 #[cfg(test)]
 mod tests;

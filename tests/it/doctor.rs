@@ -25,7 +25,7 @@ fn doctor_passes_a_right_setup_and_names_what_is_wrong() {
         "ok    imap login",
         "(IDLE)",
         "Sent [sent]",
-        "ok    sent folder: reading Sent, INBOX",
+        "ok    sent folder: \"Sent\" (marked \\Sent by the server); reading Sent, INBOX",
         "ok    template meeting-request",
         "Everything looks right.",
     ] {

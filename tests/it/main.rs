@@ -33,6 +33,7 @@ mod cli_daemon_walk;
 mod cli_loop;
 mod cli_output;
 mod cli_queue;
+mod compat;
 mod completions;
 mod conversation_order;
 mod daemon_idle;

@@ -77,6 +77,7 @@ fn every_section_is_worded_and_counted() {
             what: "send the fintech intro (due 2026-11-30)".into(),
         }],
         goals: goals(),
+        setup_warnings: Vec::new(),
         logins_failing: Vec::new(),
         give: Vec::new(),
     };
@@ -146,6 +147,23 @@ fn the_greeting_follows_the_time_of_day_and_only_meetings_ahead_are_listed() {
     assert!(d.body.starts_with("Good morning."), "{}", d.body);
     let d = build(&input, ts("2026-11-30T12:00:00Z"), &berlin()).unwrap();
     assert!(d.body.starts_with("Good afternoon."), "{}", d.body);
+}
+
+#[test]
+fn a_setup_problem_alone_makes_a_digest_and_comes_first() {
+    let input = DigestInput {
+        goals: goals(),
+        setup_warnings: vec!["no Sent folder is read on imap.example.org".into()],
+        ..DigestInput::default()
+    };
+    let d = build(&input, ts("2026-11-30T07:00:00Z"), &berlin()).expect("a digest");
+    assert_eq!(d.summary, "1 setup problem");
+    let problem = d.body.find("no Sent folder is read").expect("the warning");
+    assert!(
+        problem < d.body.find("Goals:").expect("goals"),
+        "{}",
+        d.body
+    );
 }
 
 #[test]

@@ -226,6 +226,21 @@ pub fn library_words(e: &async_imap::error::Error) -> String {
     }
 }
 
+/// An error's text as the user reads it: async-imap's `no response: code: None, info:
+/// Some("…")` (what its `Display` gives for a NO or BAD) as the server's words, anything
+/// else escaped.
+pub(super) fn plain_words(text: &str) -> String {
+    for (prefix, word) in [("no response: ", "NO"), ("bad response: ", "BAD")] {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            return format!(
+                "the server answered {word}: \"{}\"",
+                escape(&debug_info(rest))
+            );
+        }
+    }
+    escape(text)
+}
+
 /// The text inside async-imap's `code: …, info: Some("…")`, unescaped; the whole string
 /// when it has no such part.
 fn debug_info(s: &str) -> String {

@@ -303,8 +303,9 @@ pub async fn open(cfg: &Imap, timeout: Duration) -> Result<(Stream, bool)> {
     }
 }
 
-/// The SASL mechanisms the server offers before login (its `AUTH=` capabilities).
-/// Written on the stream by hand: async-imap runs commands only once logged in.
+/// The capabilities the server offers before login (`AUTH=PLAIN`, `LOGINDISABLED`,
+/// ...; see [`sasl::imap_offered`] for the mechanisms among them). Written on the
+/// stream by hand: async-imap runs commands only once logged in.
 pub async fn offered(
     client: &mut async_imap::Client<Stream>,
     timeout: Duration,
@@ -328,7 +329,7 @@ pub async fn offered(
                 Capability::Atom(a) => a.to_string(),
             })),
             Response::Done { tag, .. } if tag.0 == "c0" => {
-                return Ok(sasl::imap_offered(caps.iter().map(String::as_str)));
+                return Ok(caps);
             }
             _ => {}
         }

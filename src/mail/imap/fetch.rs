@@ -278,7 +278,8 @@ fn internal_date(d: &str) -> Option<Timestamp> {
         .ok()
 }
 
-/// A folder name as an IMAP quoted string; names with control characters are refused.
+/// A folder name as an IMAP quoted string, in modified UTF-7 ([`super::mutf7`]); names
+/// with control characters are refused.
 pub(super) fn mailbox_arg(name: &str) -> Result<String> {
     if name.chars().any(char::is_control) {
         return Err(ImapError::Config(format!(
@@ -286,9 +287,10 @@ pub(super) fn mailbox_arg(name: &str) -> Result<String> {
             command::escape(name)
         )));
     }
+    let wire = super::mutf7::encode(name);
     Ok(format!(
         "\"{}\"",
-        name.replace('\\', "\\\\").replace('"', "\\\"")
+        wire.replace('\\', "\\\\").replace('"', "\\\"")
     ))
 }
 

@@ -94,7 +94,9 @@ fn folder(response: &[u8]) -> std::result::Result<Option<Folder>, String> {
     }
 }
 
-fn describe(name: &str, attributes: &[A<'_>]) -> Folder {
+/// The folder as rapport shows and matches it: its name decoded from modified UTF-7.
+fn describe(wire: &str, attributes: &[A<'_>]) -> Folder {
+    let name = super::mutf7::display(wire);
     let mut special = None;
     let mut selectable = true;
     for a in attributes {
@@ -114,7 +116,7 @@ fn describe(name: &str, attributes: &[A<'_>]) -> Folder {
         special = Some(Special::Inbox);
     }
     Folder {
-        name: name.to_string(),
+        name,
         special,
         selectable,
     }

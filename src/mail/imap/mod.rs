@@ -28,6 +28,7 @@ mod connect;
 mod fetch;
 mod idle;
 mod list;
+pub mod mutf7;
 #[cfg(test)]
 mod tests;
 pub mod throttle;
@@ -88,7 +89,7 @@ fn transient(what: &str, e: impl std::fmt::Display) -> ImapError {
     // async-imap puts the whole unparsed buffer in a parse error: never show it.
     let text = match text.split_once(" during parsing of ") {
         Some(_) => "the server sent a response rapport cannot read (not valid IMAP)".to_string(),
-        None => command::escape(&text),
+        None => command::plain_words(&text),
     };
     ImapError::Transient(format!("{what}: {text}"))
 }
@@ -200,8 +201,8 @@ impl Session {
             })
     }
 
-    /// The SASL mechanisms the server offers before login (`AUTH=PLAIN`, `AUTH=XOAUTH2`
-    /// ... as `PLAIN`, `XOAUTH2`), without logging in.
+    /// The capabilities the server offers before login (`AUTH=PLAIN`, `LOGINDISABLED`,
+    /// ...), without logging in.
     pub async fn offered_auth(cfg: &Imap) -> Result<Vec<String>> {
         let timeout = Duration::from_secs(cfg.timeout_seconds.max(1));
         let mut client = greeted(cfg, timeout).await?;
@@ -220,7 +221,8 @@ impl Session {
         let mut client = greeted(cfg, timeout).await?;
         let method = cfg.login.auth;
         if method.is_oauth2() {
-            let offered = connect::offered(&mut client, timeout).await?;
+            let caps = connect::offered(&mut client, timeout).await?;
+            let offered = crate::secrets::sasl::imap_offered(caps.iter().map(String::as_str));
             crate::secrets::sasl::check_offered("imap", method, &offered)
                 .map_err(|e| ImapError::Config(format!("{} {e}", cfg.host)))?;
         }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::mail::imap::Special;
 
 fn fetched(sizes: &[u32]) -> Vec<imap::Fetched> {
     sizes

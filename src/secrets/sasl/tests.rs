@@ -42,3 +42,29 @@ fn doctor_verdicts() {
     let e = check_offered("smtp", AuthMethod::Xoauth2, &["PLAIN".into()]).unwrap_err();
     assert!(e.contains("auth = \"password\""), "{e}");
 }
+
+#[test]
+fn a_password_is_judged_by_the_login_command_rapport_sends() {
+    let caps = |c: &[&str]| c.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
+    // Courier before STARTTLS-less login: no AUTH= at all, LOGIN accepted.
+    let courier = caps(&["IMAP4rev1", "UIDPLUS", "IDLE"]);
+    let ok = check_imap_offered(AuthMethod::Password, &courier);
+    assert!(
+        ok.as_ref().is_ok_and(|l| l.contains("LOGIN command")),
+        "{ok:?}"
+    );
+    // Offered mechanisms other than PLAIN/LOGIN change nothing for LOGIN.
+    let cram = caps(&["IMAP4rev1", "AUTH=CRAM-MD5"]);
+    assert!(check_imap_offered(AuthMethod::Password, &cram).is_ok());
+    // LOGINDISABLED: rapport's LOGIN would be refused, whatever else is offered.
+    let disabled = caps(&["IMAP4rev1", "AUTH=PLAIN", "LOGINDISABLED", "STARTTLS"]);
+    let no = check_imap_offered(AuthMethod::Password, &disabled);
+    assert!(
+        no.as_ref()
+            .is_err_and(|l| l.contains("LOGINDISABLED") && l.contains("security")),
+        "{no:?}"
+    );
+    // A token still needs its mechanism.
+    assert!(check_imap_offered(AuthMethod::Xoauth2, &courier).is_err());
+    assert!(check_imap_offered(AuthMethod::Xoauth2, &caps(&["AUTH=XOAUTH2"])).is_ok());
+}

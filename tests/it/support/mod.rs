@@ -104,6 +104,13 @@ pub struct Options {
     /// Dovecot's `imap_idle_notify_interval` in seconds (how often it sends
     /// `* OK Still here` during IDLE); `None`: Dovecot's default, 2 minutes.
     pub idle_notify_secs: Option<u32>,
+    /// Dovecot makes Archive, Drafts, Junk, Sent and Trash, marked with their special
+    /// use (RFC 6154); `false`: it makes none (the compatibility suite's server without
+    /// SPECIAL-USE makes its Sent folder, unmarked).
+    pub special_use: bool,
+    /// Dovecot advertises IDLE; `false`: its capability list without it (the
+    /// compatibility suite's server without IDLE).
+    pub idle: bool,
     /// Gmail's layout: `[Gmail]/Sent Mail` marked \Sent and `[Gmail]/All Mail` marked
     /// \All instead of `Sent` (the tests put every message in All Mail again, and the
     /// server's own copy of sent mail in Sent Mail, as Gmail does).
@@ -117,6 +124,8 @@ impl Default for Options {
             smtp: SmtpMode::Tls,
             oauth2: false,
             idle_notify_secs: None,
+            special_use: true,
+            idle: true,
             gmail: false,
         }
     }
@@ -507,7 +516,9 @@ impl Drop for TestServers {
 }
 
 // The rest of the harness, by concern: the mailbox operations of `TestServers`,
-// starting the servers, and the processes and files they run on.
+// starting the servers, and the processes and files they run on; and the compatibility
+// suite's other servers (Cyrus, Courier).
+pub mod compat;
 mod mailbox;
 mod process;
 mod setup;

@@ -50,3 +50,20 @@ fn a_refusal_quotes_code_and_text() {
     );
     assert!(completion(&Status::Ok, None, None, "x").is_ok());
 }
+
+#[test]
+fn an_error_passed_on_as_text_loses_its_debug_wrapping_too() {
+    // IDLE's DONE and wait hand async-imap's errors on through their Display.
+    let e = async_imap::error::Error::No(
+        "code: None, info: Some(\"Current box is selected READ-ONLY.\")".into(),
+    );
+    let w = plain_words(&e.to_string());
+    assert_eq!(
+        w,
+        "the server answered NO: \"Current box is selected READ-ONLY.\""
+    );
+    let e = async_imap::error::Error::Bad("code: None, info: None".into());
+    let w = plain_words(&e.to_string());
+    assert!(!w.contains("code:") && w.contains("BAD"), "{w}");
+    assert_eq!(plain_words("connection reset"), "connection reset");
+}
