@@ -76,6 +76,18 @@ fn answer(s: &TestServers, who: (&str, &str), to: &str, date: &str, id: &str, bo
 const JESSICA: (&str, &str) = ("Jessica Park", "alice");
 const OMAR: (&str, &str) = ("Omar Haddad", "bob");
 
+/// Jessica (A) answers the ask `ask_a` with a yes on 3 November.
+fn jessica_says_yes(s: &TestServers, ask_a: &str, body: &str) {
+    answer(
+        s,
+        JESSICA,
+        ask_a,
+        "Tue, 03 Nov 2026 09:00:00 +0000",
+        "jp-yes",
+        body,
+    );
+}
+
 fn timeline(env: &Env, who: &str) -> Vec<String> {
     let show = env
         .rapport(&["contacts", "show", who, "--json"])
@@ -112,14 +124,7 @@ fn both_say_yes_three_drafts_in_order_and_the_introduction_reaches_both() {
     );
 
     // 2. A's yes: the ask to B, and nothing else.
-    answer(
-        &s,
-        JESSICA,
-        &ask_a,
-        "Tue, 03 Nov 2026 09:00:00 +0000",
-        "jp-yes",
-        "Yes, happy to! Please introduce us.",
-    );
+    jessica_says_yes(&s, &ask_a, "Yes, happy to! Please introduce us.");
     let second = approve_all_and_send(&mut env, "2026-11-03T10:00:00Z");
     assert_eq!(second.len(), 1, "{second:?}");
     assert_eq!(
@@ -251,14 +256,7 @@ fn b_says_no_and_a_gets_the_short_note() {
     let mut env = started(&s);
     let first = approve_all_and_send(&mut env, "2026-11-02T10:00:00Z");
     let ask_a = message_id_of(&env, first[0].0);
-    answer(
-        &s,
-        JESSICA,
-        &ask_a,
-        "Tue, 03 Nov 2026 09:00:00 +0000",
-        "jp-yes",
-        "Yes, happy to!",
-    );
+    jessica_says_yes(&s, &ask_a, "Yes, happy to!");
     let second = approve_all_and_send(&mut env, "2026-11-03T10:00:00Z");
     let ask_b = message_id_of(&env, second[0].0);
     answer(
@@ -428,14 +426,7 @@ fn forged_and_stale_drafts_never_go_out_in_a_wrong_state() {
         [],
     )
     .unwrap();
-    answer(
-        &s,
-        JESSICA,
-        &ask_a,
-        "Tue, 03 Nov 2026 09:00:00 +0000",
-        "jp-yes",
-        "Yes, happy to!",
-    );
+    jessica_says_yes(&s, &ask_a, "Yes, happy to!");
     env.now = "2026-11-03T10:00:00Z".into();
     env.rapport(&["sync"]).ok();
     let ask_b = open(&env)

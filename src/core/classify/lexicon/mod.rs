@@ -205,6 +205,32 @@ fn on_boundaries(hay: &str, start: usize, end: usize, phrase: &str) -> bool {
         && after.chars().next().is_none_or(|a| !joins(last, a))
 }
 
+/// Every match of `automaton` in `hay` that stands on word boundaries, overlapping
+/// ones included, in the order their ends appear, each with its pattern's index;
+/// `phrase(i)` is pattern `i`'s phrase and language.
+fn matches<'s, 'p: 's>(
+    automaton: Option<&'s AhoCorasick>,
+    hay: &'s str,
+    phrase: impl Fn(usize) -> Option<(&'p str, &'static str)> + 's,
+) -> impl Iterator<Item = (usize, Hit<'p>)> + 's {
+    automaton
+        .into_iter()
+        .flat_map(move |a| a.find_overlapping_iter(hay))
+        .filter_map(move |m| {
+            let i = m.pattern().as_usize();
+            let (phrase, lang) = phrase(i)?;
+            on_boundaries(hay, m.start(), m.end(), phrase).then_some((
+                i,
+                Hit {
+                    start: m.start(),
+                    end: m.end(),
+                    phrase,
+                    lang,
+                },
+            ))
+        })
+}
+
 impl PhraseSet {
     /// Compiles `(phrase, language)` pairs; phrases are normalised like the
     /// texts they are searched in, empty and repeated ones dropped.
@@ -239,22 +265,9 @@ impl PhraseSet {
 
     /// [`PhraseSet::hits`], each with the index of its phrase in `phrases`.
     fn indexed_hits<'s>(&'s self, hay: &'s str) -> impl Iterator<Item = (usize, Hit<'s>)> + 's {
-        self.automaton
-            .iter()
-            .flat_map(move |a| a.find_overlapping_iter(hay))
-            .filter_map(move |m| {
-                let i = m.pattern().as_usize();
-                let (phrase, lang) = self.phrases.get(i)?;
-                on_boundaries(hay, m.start(), m.end(), phrase).then_some((
-                    i,
-                    Hit {
-                        start: m.start(),
-                        end: m.end(),
-                        phrase: phrase.as_str(),
-                        lang,
-                    },
-                ))
-            })
+        matches(self.automaton.as_ref(), hay, |i| {
+            self.phrases.get(i).map(|(p, lang)| (p.as_str(), *lang))
+        })
     }
 
     /// The leftmost occurrence (the longest of those starting there).

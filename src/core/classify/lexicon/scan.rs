@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
-use super::{Cat, Hit, LANGUAGES, Section, entries, on_boundaries};
+use super::{Cat, Hit, LANGUAGES, Section, entries, matches};
 use crate::core::classify::text::normalise_for_match;
 
 /// Every list's phrases in one automaton; `phrases[i]` is pattern `i`.
@@ -63,23 +63,12 @@ impl Scan {
     /// Searches `hay` once for every list.
     pub(crate) fn of(hay: &str) -> Scan {
         let combined: &'static Combined = &COMBINED;
-        let hits = combined
-            .automaton
-            .iter()
-            .flat_map(|a| a.find_overlapping_iter(hay))
-            .filter_map(|m| {
-                let (phrase, lang, cat) = combined.phrases.get(m.pattern().as_usize())?;
-                on_boundaries(hay, m.start(), m.end(), phrase).then_some((
-                    *cat,
-                    Hit {
-                        start: m.start(),
-                        end: m.end(),
-                        phrase: phrase.as_str(),
-                        lang,
-                    },
-                ))
-            })
-            .collect();
+        let phrase = |i: usize| combined.phrases.get(i);
+        let hits = matches(combined.automaton.as_ref(), hay, move |i| {
+            phrase(i).map(|(p, lang, _)| (p.as_str(), *lang))
+        })
+        .filter_map(|(i, hit)| Some((phrase(i)?.2, hit)))
+        .collect();
         Scan { hits }
     }
 
