@@ -13,6 +13,7 @@ pub mod daemon;
 pub mod demo;
 pub mod digest;
 pub mod followup;
+pub mod link_title;
 pub mod logging;
 pub mod login_health;
 pub mod mail;

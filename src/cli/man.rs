@@ -202,6 +202,7 @@ rapport intro jessica omar \-\-why "you both work on search ranking"
 rapport intros
 rapport share https://example.org/talk \-\-title "A talk on ranking" \-\-tag search
 rapport share \-\-note "My slides are up on my site." \-\-to omar jessica
+rapport share https://example.org/talk \-\-fetch\-title \-\-to omar
 rapport queue
 rapport queue approve 7
 rapport send \-\-now 7

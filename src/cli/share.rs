@@ -1,7 +1,7 @@
 //! `rapport share (URL | --note TEXT) (--to CONTACT… | --tag TAG | --tier TIER)`: one
 //! personal draft per person, each waiting for approval; never one email to many, never
-//! Bcc. It prints who was skipped and why. It never sends anything itself, and never
-//! fetches the link (there is no `--fetch-title`: give the title with `--title`).
+//! Bcc. It prints who was skipped and why. It never sends anything itself, and reads
+//! the linked page only when asked to with `--fetch-title` ([`crate::link_title`]).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -37,9 +37,13 @@ pub struct ShareArgs {
     /// Your line on why it made you think of them, in every email.
     #[arg(long, value_name = "TEXT", default_value = "")]
     why: String,
-    /// The link's title, used as the subject (rapport never fetches the page).
+    /// The link's title, used as the subject.
     #[arg(long, value_name = "TITLE", default_value = "")]
     title: String,
+    /// Read the title from the page itself (one request, 10 seconds at most); without
+    /// it rapport never fetches the link.
+    #[arg(long, conflicts_with_all = ["title", "note"], requires = "url")]
+    fetch_title: bool,
 }
 
 /// Drafts the shares, prints the summary, wakes a running daemon.
@@ -100,12 +104,17 @@ fn what(args: &ShareArgs) -> Result<ShareData> {
         None => String::new(),
     };
     let note = args.note.as_deref().unwrap_or("").trim().to_string();
+    let title = if args.fetch_title {
+        crate::link_title::fetch(&url)?
+    } else {
+        clean("title", &args.title)?
+    };
     if args.url.is_none() && note.is_empty() {
         bail!("--note is empty; write what you want to share");
     }
     Ok(ShareData {
         url,
-        title: clean("title", &args.title)?,
+        title,
         note,
         why: clean("why", &args.why)?.trim_end_matches('.').to_string(),
     })

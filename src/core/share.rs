@@ -66,5 +66,67 @@ pub fn skip_reason(f: &Facts, now: Timestamp, min_days: u32) -> Option<String> {
     None
 }
 
+/// The title of an HTML page: the text of its first `<title>` element, entities
+/// decoded, whitespace collapsed, control characters dropped, at most 200 characters;
+/// `None` when there is none or it is empty. Never panics on any input.
+pub fn title_of(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let open = lower.find("<title")?;
+    let start = open + lower.get(open..)?.find('>')? + 1;
+    let end = start + lower.get(start..)?.find("</title")?;
+    let raw = html.get(start..end)?;
+    let text = decode_entities(raw);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let title: String = words
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    (!title.is_empty()).then_some(title)
+}
+
+/// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;` and numeric references; any
+/// other `&` is kept as written.
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(rest.get(..i).unwrap_or(""));
+        let after = rest.get(i..).unwrap_or("");
+        let entity = after
+            .get(1..)
+            .and_then(|a| a.find(';').filter(|n| *n <= 10).map(|n| &a[..n]));
+        let decoded = entity.and_then(|e| match e {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            _ => {
+                let n = e.strip_prefix('#')?;
+                let code = match n.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                    None => n.parse().ok()?,
+                };
+                char::from_u32(code)
+            }
+        });
+        match (entity, decoded) {
+            (Some(e), Some(c)) => {
+                out.push(c);
+                rest = after.get(e.len() + 2..).unwrap_or("");
+            }
+            _ => {
+                out.push('&');
+                rest = after.get(1..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -219,3 +219,109 @@ fn a_share_is_a_touch_and_the_check_in_cadence_moves_on() {
     assert_eq!(open.len(), 1, "{open:?}");
     assert_eq!(open[0].1, "check-in");
 }
+
+/// A page server on loopback that answers every request with `status` and `body` and
+/// counts the requests: the other end of `--fetch-title`.
+fn page_server(
+    status: &'static str,
+    body: &'static str,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/talk", listener.local_addr().unwrap());
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            let mut w = stream;
+            let _ = write!(
+                w,
+                "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (url, hits)
+}
+
+#[test]
+fn fetch_title_reads_the_page_only_when_asked_and_a_failure_drafts_nothing() {
+    let s = TestServers::start();
+    let mut env = Env::with_config(&s.rapport_config());
+    env.now = "2026-11-02T10:00:00Z".into();
+    tagged(&env, "alice@example.test", "Jessica Park");
+    let (url, hits) = page_server(
+        "200 OK",
+        "<html><head><title>Search ranking &amp; you &#8212; a talk</title></head><body>…</body></html>",
+    );
+    // Without --fetch-title the page is never read.
+    env.rapport(&[
+        "share",
+        &url,
+        "--title",
+        "Given",
+        "--to",
+        "alice@example.test",
+    ])
+    .ok();
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+    env.rapport(&["queue", "reject", "1"]).ok();
+    env.now = "2026-11-02T10:05:00Z".into();
+    let r = env
+        .rapport(&["share", &url, "--fetch-title", "--to", "alice@example.test"])
+        .ok();
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert!(
+        r.stdout.contains("Search ranking & you — a talk"),
+        "{}",
+        r.stdout
+    );
+    let subjects: Vec<String> = env
+        .drafts()
+        .iter()
+        .filter(|d| d["status"] == "pending")
+        .map(|d| d["subject"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(subjects.len(), 1, "{subjects:?}");
+    assert!(
+        subjects[0].contains("Search ranking & you — a talk"),
+        "{subjects:?}"
+    );
+
+    // A page that is not there: the error names the link and the fix; nothing drafted.
+    let (missing, _) = page_server("404 Not Found", "<title>Not found</title>");
+    tagged(&env, "bob@example.test", "Omar Haddad");
+    let r = env
+        .rapport(&[
+            "share",
+            &missing,
+            "--fetch-title",
+            "--to",
+            "bob@example.test",
+        ])
+        .fails();
+    assert!(
+        r.stderr.contains(&missing) && r.stderr.contains("--title"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("404"), "{}", r.stderr);
+    assert_eq!(open_drafts(&env).len(), 1, "{:?}", open_drafts(&env));
+    // --fetch-title with --title or --note is refused by the parser.
+    env.rapport(&[
+        "share",
+        &url,
+        "--fetch-title",
+        "--title",
+        "x",
+        "--to",
+        "bob@example.test",
+    ])
+    .fails();
+}

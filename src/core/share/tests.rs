@@ -80,3 +80,33 @@ fn a_touch_just_outside_the_window_does_not_skip() {
         "0 days: never skipped for a touch"
     );
 }
+
+#[test]
+fn a_page_title_is_read_decoded_and_trimmed() {
+    let page = "<html><head><meta charset=utf-8>\n<TITLE lang=en>\n  Search ranking &amp; you:\n a talk &#8212; &#x41;da&apos;s pick </title></head>";
+    assert_eq!(
+        title_of(page).as_deref(),
+        Some("Search ranking & you: a talk — Ada's pick")
+    );
+    assert_eq!(
+        title_of("<title>AT&T &bogus; 5 &lt 6</title>").as_deref(),
+        Some("AT&T &bogus; 5 &lt 6")
+    );
+    for none in [
+        "",
+        "<title></title>",
+        "<title>   </title>",
+        "<title>no end",
+        "no title at all",
+        "<title",
+        "&#99999999;",
+    ] {
+        assert_eq!(title_of(none), None, "{none:?}");
+    }
+    let long = format!("<title>{}</title>", "x".repeat(500));
+    assert_eq!(title_of(&long).map(|t| t.chars().count()), Some(200));
+    assert_eq!(
+        title_of("<title>a\u{7}b\u{1b}[31m</title>").as_deref(),
+        Some("ab[31m")
+    );
+}
