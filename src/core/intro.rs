@@ -405,6 +405,31 @@ enum Reading {
     Later(Date),
 }
 
+/// A decision's words with the sides named: "wait for B's answer" becomes "wait for
+/// Omar Haddad's answer". Only the capital letters standing alone as words ("A",
+/// "B", "A's") are sides; an empty name keeps the letter.
+pub fn name_sides(text: &str, a: &str, b: &str) -> String {
+    let mut out = String::with_capacity(text.len() + a.len() + b.len());
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let alone =
+            prev.is_none_or(|p| !p.is_alphanumeric()) && next.is_none_or(|n| !n.is_alphanumeric());
+        let name = match c {
+            'A' if alone && !a.is_empty() => Some(a),
+            'B' if alone && !b.is_empty() => Some(b),
+            _ => None,
+        };
+        match name {
+            Some(n) => out.push_str(n),
+            None => out.push(c),
+        }
+        prev = Some(c);
+    }
+    out
+}
+
 fn side_name(side: Side) -> &'static str {
     match side {
         Side::A => "A",

@@ -169,11 +169,17 @@ fn advance_one(
 
 /// Stores the decision; a new stage is written on both timelines once.
 fn record(store: &Store, intro: &Intro, d: &Decision, now: Timestamp) -> Result<()> {
+    let name = |id: i64| -> Result<String> {
+        Ok(store
+            .contact(id)?
+            .map_or_else(String::new, |c| c.display_name()))
+    };
+    let next = intro::name_sides(&d.next, &name(intro.a_contact)?, &name(intro.b_contact)?);
     let changed = store.update_intro(
         intro.id,
         &IntroUpdate {
             stage: d.stage,
-            next: &d.next,
+            next: &next,
             a_yes_at: d.a_yes,
             b_yes_at: d.b_yes,
         },

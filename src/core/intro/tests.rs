@@ -351,3 +351,26 @@ fn stages() -> Vec<(Facts, &'static str)> {
         (asked_a(), "2027-02-01T10:00:00Z"),
     ]
 }
+
+#[test]
+fn the_sides_are_named_in_the_next_step() {
+    let named = |t: &str| name_sides(t, "Jessica Park", "Omar Haddad");
+    assert_eq!(
+        named("wait for B's answer"),
+        "wait for Omar Haddad's answer"
+    );
+    assert_eq!(
+        named("nothing: A said no, and B was never told"),
+        "nothing: Jessica Park said no, and Omar Haddad was never told"
+    );
+    assert_eq!(
+        named("approve the ask to B (draft 12)"),
+        "approve the ask to Omar Haddad (draft 12)"
+    );
+    // Letters inside words, and other capitals, are left alone.
+    assert_eq!(
+        named("ABBA and a B2B deal at Acme"),
+        "ABBA and a B2B deal at Acme"
+    );
+    assert_eq!(name_sides("ask B", "", ""), "ask B");
+}

@@ -287,7 +287,11 @@ impl TestServers {
         let mut dovecot = None;
         for attempt in 1..=PORT_ATTEMPTS {
             let imap_port = free_port(options.ip);
-            let imaps_port = free_port(options.ip);
+            // Two free ports asked one after the other can be the same one: the first
+            // is released before the second is asked for.
+            let imaps_port = std::iter::repeat_with(|| free_port(options.ip))
+                .find(|p| *p != imap_port)
+                .expect("a second free port");
             let mut conf = dovecot_conf(&root, options, imap_port, imaps_port, mail_uid);
             if let Some((_, port)) = &introspect {
                 conf = with_oauth2(&root, &conf, options.ip, *port);
@@ -299,7 +303,11 @@ impl TestServers {
                     dovecot = Some((child, imap_port, imaps_port));
                     break;
                 }
-                Err(log) if log.contains("Address already in use") && attempt < PORT_ATTEMPTS => {
+                Err(log)
+                    if (log.contains("Address already in use")
+                        || log.contains("duplicate listener"))
+                        && attempt < PORT_ATTEMPTS =>
+                {
                     continue;
                 }
                 Err(log) => {
