@@ -88,6 +88,11 @@ fn jessica_says_yes(s: &TestServers, ask_a: &str, body: &str) {
     );
 }
 
+/// Omar (B) answers the ask `ask_b` on 4 November.
+fn omar_answers(s: &TestServers, ask_b: &str, id: &str, body: &str) {
+    answer(s, OMAR, ask_b, "Wed, 04 Nov 2026 09:00:00 +0000", id, body);
+}
+
 fn timeline(env: &Env, who: &str) -> Vec<String> {
     let show = env
         .rapport(&["contacts", "show", who, "--json"])
@@ -136,14 +141,7 @@ fn both_say_yes_three_drafts_in_order_and_the_introduction_reaches_both() {
     let ask_b = message_id_of(&env, second[0].0);
 
     // 3. B's yes: the introduction, to A with B in Cc, one email.
-    answer(
-        &s,
-        OMAR,
-        &ask_b,
-        "Wed, 04 Nov 2026 09:00:00 +0000",
-        "oh-yes",
-        "Yes, happy to! Sounds great.",
-    );
+    omar_answers(&s, &ask_b, "oh-yes", "Yes, happy to! Sounds great.");
     let third = approve_all_and_send(&mut env, "2026-11-04T10:00:00Z");
     assert_eq!(third.len(), 1, "{third:?}");
     assert_eq!(third[0].1, "intro");
@@ -259,14 +257,7 @@ fn b_says_no_and_a_gets_the_short_note() {
     jessica_says_yes(&s, &ask_a, "Yes, happy to!");
     let second = approve_all_and_send(&mut env, "2026-11-03T10:00:00Z");
     let ask_b = message_id_of(&env, second[0].0);
-    answer(
-        &s,
-        OMAR,
-        &ask_b,
-        "Wed, 04 Nov 2026 09:00:00 +0000",
-        "oh-no",
-        "No thanks, I'll pass this time.",
-    );
+    omar_answers(&s, &ask_b, "oh-no", "No thanks, I'll pass this time.");
     let third = approve_all_and_send(&mut env, "2026-11-04T10:00:00Z");
     assert_eq!(third.len(), 1, "{third:?}");
     assert_eq!(

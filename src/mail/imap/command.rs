@@ -230,6 +230,12 @@ pub fn library_words(e: &async_imap::error::Error) -> String {
 /// Some("…")` (what its `Display` gives for a NO or BAD) as the server's words, anything
 /// else escaped.
 pub(super) fn plain_words(text: &str) -> String {
+    // rustls's words for a server that died without ending TLS (Cyrus's imapd on a
+    // signal) end in a link to its docs: say what happened instead.
+    if text.contains("without sending TLS close_notify") {
+        return "the server closed the connection without ending TLS (it restarted or stopped)"
+            .into();
+    }
     for (prefix, word) in [("no response: ", "NO"), ("bad response: ", "BAD")] {
         if let Some(rest) = text.strip_prefix(prefix) {
             return format!(

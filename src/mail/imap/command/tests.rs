@@ -66,4 +66,11 @@ fn an_error_passed_on_as_text_loses_its_debug_wrapping_too() {
     let w = plain_words(&e.to_string());
     assert!(!w.contains("code:") && w.contains("BAD"), "{w}");
     assert_eq!(plain_words("connection reset"), "connection reset");
+    let w = plain_words(
+        "peer closed connection without sending TLS close_notify: https://docs.rs/rustls/latest/rustls/manual/_03_howto/index.html#unexpected-eof",
+    );
+    assert!(
+        !w.contains("https://") && w.contains("closed the connection"),
+        "{w}"
+    );
 }
