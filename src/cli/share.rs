@@ -50,11 +50,12 @@ pub struct ShareArgs {
 pub fn run(config_flag: Option<&Path>, args: &ShareArgs) -> Result<ExitCode> {
     let mut ctx = Ctx::open(config_flag)?;
     ctx.bring_current()?;
-    let what = what(args)?;
+    // The people first: a page is fetched (--fetch-title) only when someone will get it.
     let people = people(&ctx, args)?;
     if people.is_empty() {
         bail!("nobody matches; `rapport contacts list` shows your contacts, their tags and tiers");
     }
+    let what = what(args)?;
     let out = share::share(&ctx.store, &ctx.cfg, &people, &what, ctx.now)?;
     outln!(
         "Drafted {} personal {} ({}); each waits for approval in `rapport queue`.",

@@ -101,39 +101,48 @@ fn section(body: &mut String, title: &str, lines: &[String]) {
 
 /// "1 draft to approve", "2 meetings", ... for the sections that have something.
 fn counts(input: &DigestInput, meetings: usize) -> Vec<String> {
-    let mut counts = Vec::new();
-    let l = input.logins_failing.len();
-    if l > 0 {
-        counts.push(plural(l, "login needs you", "logins need you"));
-    }
-    let w = input.setup_warnings.len();
-    if w > 0 {
-        counts.push(plural(w, "setup problem", "setup problems"));
-    }
-    let d = input.drafts_waiting.len();
-    if d > 0 {
-        counts.push(plural(d, "draft to approve", "drafts to approve"));
-    }
-    let r = input.replies_to_confirm.len();
-    if r > 0 {
-        counts.push(plural(r, "reply to confirm", "replies to confirm"));
-    }
-    let q = input.requests_to_answer.len();
-    if q > 0 {
-        counts.push(plural(q, "request to answer", "requests to answer"));
-    }
-    let p = input.times_proposed.len();
-    if p > 0 {
-        counts.push(plural(p, "proposed time", "proposed times"));
-    }
-    if meetings > 0 {
-        counts.push(plural(meetings, "meeting", "meetings"));
-    }
-    let a = input.action_items_due.len();
-    if a > 0 {
-        counts.push(plural(a, "action item due", "action items due"));
-    }
-    counts
+    [
+        (
+            input.logins_failing.len(),
+            "login needs you",
+            "logins need you",
+        ),
+        (
+            input.setup_warnings.len(),
+            "setup problem",
+            "setup problems",
+        ),
+        (
+            input.drafts_waiting.len(),
+            "draft to approve",
+            "drafts to approve",
+        ),
+        (
+            input.replies_to_confirm.len(),
+            "reply to confirm",
+            "replies to confirm",
+        ),
+        (
+            input.requests_to_answer.len(),
+            "request to answer",
+            "requests to answer",
+        ),
+        (
+            input.times_proposed.len(),
+            "proposed time",
+            "proposed times",
+        ),
+        (meetings, "meeting", "meetings"),
+        (
+            input.action_items_due.len(),
+            "action item due",
+            "action items due",
+        ),
+    ]
+    .into_iter()
+    .filter(|(n, _, _)| *n > 0)
+    .map(|(n, one, many)| plural(n, one, many))
+    .collect()
 }
 
 /// "new people this month: 1 of 4", one line a goal.

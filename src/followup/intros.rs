@@ -169,13 +169,14 @@ fn advance_one(
 
 /// Stores the decision; a new stage is written on both timelines once.
 fn record(store: &Store, intro: &Intro, d: &Decision, now: Timestamp) -> Result<()> {
-    let name = |id: i64| -> Result<String> {
-        Ok(store
-            .contact(id)?
-            .map_or_else(String::new, |c| c.display_name()))
-    };
-    let next = intro::name_sides(&d.next, &name(intro.a_contact)?, &name(intro.b_contact)?);
-    let changed = store.update_intro(
+    let (a, b) = (
+        store.contact(intro.a_contact)?,
+        store.contact(intro.b_contact)?,
+    );
+    let name = |c: &Option<Contact>| c.as_ref().map_or_else(String::new, Contact::display_name);
+    let next = intro::name_sides(&d.next, &name(&a), &name(&b));
+    // Written once per stage (the key makes a second write a no-op).
+    let _changed = store.update_intro(
         intro.id,
         &IntroUpdate {
             stage: d.stage,
@@ -185,15 +186,10 @@ fn record(store: &Store, intro: &Intro, d: &Decision, now: Timestamp) -> Result<
         },
         now,
     )?;
-    // Written once per stage (the key makes a second write a no-op).
-    let _ = changed;
     if d.stage == IntroStage::Introduced {
         introduced_b(store, intro, now)?;
     }
-    let (Some(a), Some(b)) = (
-        store.contact(intro.a_contact)?,
-        store.contact(intro.b_contact)?,
-    ) else {
+    let (Some(a), Some(b)) = (a, b) else {
         return Ok(());
     };
     for (me, other, side) in [(&a, &b, intro::Side::A), (&b, &a, intro::Side::B)] {
