@@ -199,12 +199,31 @@ fn negated(scan: &Scan, s: &str, h: &Hit<'_>) -> bool {
     if words.iter().any(|w| w.ends_with("n't")) {
         return true;
     }
-    let window = format!(
+    let mut window = format!(
         " {} ",
         words.into_iter().rev().collect::<Vec<_>>().join(" ")
     );
+    // "Why not - grab a slot": the negation of "why not" asks nothing to be undone.
+    for idiom in WHY_NOT {
+        window = window.replace(idiom, " ");
+    }
     set(Cat::Negation).any(&window)
 }
+
+/// "Why not" in the languages of the lists: an acceptance, not a negation of the next one.
+const WHY_NOT: &[&str] = &[
+    " why not ",
+    " warum nicht ",
+    " pourquoi pas ",
+    " por qué no ",
+    " por que no ",
+    " perché no ",
+    " perche no ",
+    " por que não ",
+    " waarom niet ",
+    " varför inte ",
+    " hvorfor ikke ",
+];
 
 /// Whether an acceptance hit lies inside words of another language that
 /// accept nothing (Italian "prima di" holds Dutch "prima").
@@ -281,8 +300,117 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
             j.later_until = dates::best_date(after, r);
             Some(j)
         }
-        None => Some(Judgement::new(Intent::No, phrase).doubt(CONCEDED)),
+        None => Some(
+            conceded_until(after, &phrase, r)
+                .unwrap_or_else(|| Judgement::new(Intent::No, phrase).doubt(CONCEDED)),
+        ),
     }
+}
+
+/// Words that put the date after them as the first day the writer can: "gerne, aber
+/// erst ab Mitte Januar", "volontiers, mais plutôt en février", "con gusto, pero a
+/// partir de marzo", "happy to, but not before the 20th".
+const FROM_WORDS: &[&str] = &[
+    "only from",
+    "only after",
+    "not before",
+    "not until",
+    "no earlier than",
+    "at the earliest",
+    "from",
+    "after",
+    "rather in",
+    "better in",
+    "erst ab",
+    "erst im",
+    "erst in",
+    "erst nach",
+    "erst wieder",
+    "frühestens",
+    "nicht vor",
+    "ab",
+    "nach",
+    "à partir",
+    "a partir",
+    "après",
+    "pas avant",
+    "plutôt",
+    "plutôt en",
+    "plutôt après",
+    "plutôt début",
+    "plutôt fin",
+    "au plus tôt",
+    "después",
+    "no antes",
+    "mejor",
+    "mejor en",
+    "mejor a",
+    "más bien en",
+    "dopo",
+    "a partire",
+    "non prima",
+    "piuttosto a",
+    "piuttosto in",
+    "meglio a",
+    "depois",
+    "só a partir",
+    "não antes",
+    "só em",
+    "melhor em",
+    "pas vanaf",
+    "pas in",
+    "pas na",
+    "vanaf",
+    "liever in",
+    "niet voor",
+    "först i",
+    "först efter",
+    "tidigast",
+    "inte före",
+    "från",
+    "efter",
+    "først i",
+    "først efter",
+    "tidligst",
+    "ikke før",
+    "fra",
+    "etter",
+];
+
+/// An acceptance a contrast took back to a later date ("happy to, but only from the
+/// 20th"): a later with that date, sure when a word puts the date as the first day
+/// ([`FROM_WORDS`]), else a guess. None when the clause names no date to come, or
+/// negates one ("but not in January").
+fn conceded_until(after: &str, phrase: &str, r: Date) -> Option<Judgement> {
+    let found = dates::best_date(after, r).filter(|f| f.date > r)?;
+    let before_date = after.get(..found.offset).unwrap_or("");
+    let padded = format!(" {before_date} ");
+    // The date's own words may hold the word ("not before March" is read as a date).
+    let through = format!(
+        " {} ",
+        after.get(..found.offset + found.text.len()).unwrap_or("")
+    );
+    let from = FROM_WORDS
+        .iter()
+        .find(|w| through.contains(&format!(" {w} ")));
+    if from.is_none() && set(Cat::Negation).any(&padded) {
+        return None;
+    }
+    let mut j = Judgement::new(
+        Intent::Later,
+        format!(
+            "{phrase} … {}",
+            from.map_or(found.text.clone(), |w| format!("{w} {}", found.text))
+        ),
+    );
+    if from.is_none() {
+        j.add_doubt(format!(
+            "an acceptance taken back by a contrast with a date (\"{}\") but no word that it is the first day: a later is a guess",
+            found.text
+        ));
+    }
+    j.later_until = Some(found);
+    Some(j)
 }
 
 /// A concession ("I'd love to, but …") whose follow-up comes in the next

@@ -382,6 +382,26 @@ pub(super) fn month_phrase_at(
         "in" | "until" | "till" | "by" | "around" | "early" | "during" | "im" | "anfang"
         | "begin" | "början" | "principios" | "inicio" | "início" | "inizio" | "début" | "en"
         | "em" => (1, 1),
+        // "from March", "ab März", "a partir de marzo", "vanaf maart", "från mars":
+        // the first day of the month ("de" only as the end of "a partir de" and its kin).
+        "from" | "ab" | "vanaf" | "från" | "fra" | "desde" | "dès" => (1, 1),
+        // "not before March", "nicht vor März", "pas avant mars": March is the first day.
+        "before" | "vor" | "avant" | "antes" | "prima" | "voor" | "före" | "innan" | "før"
+            if c.word(i.wrapping_sub(1)).is_some_and(|p| {
+                matches!(
+                    p,
+                    "not" | "nicht" | "pas" | "no" | "non" | "niet" | "inte" | "ikke" | "não"
+                )
+            }) =>
+        {
+            (1, 1)
+        }
+        "de" | "da"
+            if c.word(i.wrapping_sub(1))
+                .is_some_and(|p| matches!(p, "partir" | "partire" | "depuis")) =>
+        {
+            (1, 1)
+        }
         // Danish, Norwegian, Swedish "i januar" (not English "I may", nor "i
         // jul": at Christmas), Italian
         // "a febbraio", "ad aprile" (not English "a March deadline").

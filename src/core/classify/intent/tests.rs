@@ -333,3 +333,58 @@ fn an_ordinal_dot_does_not_end_the_sentence() {
     // A number that ends a sentence still ends it.
     assert_eq!(sentences("We are 4. Is that fine?").len(), 2);
 }
+
+/// "Gladly, but only from <date>": a later with the first day, in several languages; a
+/// contrast to a date with no word that it is the first day is a guessed later; a date
+/// the writer negates ("but not in January") is no first day at all.
+#[test]
+fn acceptance_with_a_first_day_after_a_contrast_is_a_later() {
+    let r = date(2026, 12, 4);
+    for (text, first) in [
+        ("Gerne, aber erst ab Mitte Januar.", date(2027, 1, 15)),
+        ("Volontiers, mais plutôt en février.", date(2027, 2, 1)),
+        ("Con gusto, pero mejor a partir de marzo.", date(2027, 3, 1)),
+        ("Happy to, but not before March.", date(2027, 3, 1)),
+        ("Graag, maar pas vanaf februari.", date(2027, 2, 1)),
+        ("Gärna, men först i mars.", date(2027, 3, 1)),
+    ] {
+        let j = judge(text, r);
+        assert_eq!(j.intent, Intent::Later, "{text}: {j:?}");
+        assert_eq!(
+            j.later_until.as_ref().map(|f| f.date),
+            Some(first),
+            "{text}"
+        );
+        assert!(j.sure(), "{text}: {:?}", j.doubts);
+    }
+    let guess = judge("I'd love to, but in March it would work better.", r);
+    assert_eq!(guess.intent, Intent::Later, "{guess:?}");
+    assert!(!guess.sure(), "no word says March is the first day");
+    let negated = judge("I'd love to, but not in January, sorry.", r);
+    assert_ne!(
+        negated.later_until.as_ref().map(|f| f.date),
+        Some(date(2027, 1, 1))
+    );
+    assert!(!negated.sure(), "{negated:?}");
+}
+
+/// "Why not" accepts; it does not negate the booking link after it, in several
+/// languages; a real negation before a yes still does.
+#[test]
+fn why_not_is_no_negation() {
+    let r = date(2026, 12, 4);
+    for text in [
+        "Why not - grab a slot here: https://cal.example/sam",
+        "I don't see why not. Does Wednesday at 4 work?",
+        "Pourquoi pas - réservez un créneau ici : https://cal.example/x",
+        "Warum nicht - such dir einen Termin aus: https://cal.example/x",
+    ] {
+        let j = judge(text, r);
+        assert_eq!(j.intent, Intent::Yes, "{text}: {j:?}");
+    }
+    assert_ne!(
+        judge("I won't grab a slot, sorry.", r).intent,
+        Intent::Yes,
+        "a negated booking phrase"
+    );
+}
