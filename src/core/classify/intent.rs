@@ -25,7 +25,7 @@ mod cues;
 mod deferral;
 mod doubt;
 mod mend;
-use deferral::{after_word, date_near, deferral_with_date, proposed_date};
+use deferral::{after_word, conceded_until, date_near, deferral_with_date, proposed_date};
 pub(crate) use doubt::{contrast_after_thanks, sales_like};
 use mend::mend_contractions;
 
@@ -305,112 +305,6 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
                 .unwrap_or_else(|| Judgement::new(Intent::No, phrase).doubt(CONCEDED)),
         ),
     }
-}
-
-/// Words that put the date after them as the first day the writer can: "gerne, aber
-/// erst ab Mitte Januar", "volontiers, mais plutôt en février", "con gusto, pero a
-/// partir de marzo", "happy to, but not before the 20th".
-const FROM_WORDS: &[&str] = &[
-    "only from",
-    "only after",
-    "not before",
-    "not until",
-    "no earlier than",
-    "at the earliest",
-    "from",
-    "after",
-    "rather in",
-    "better in",
-    "erst ab",
-    "erst im",
-    "erst in",
-    "erst nach",
-    "erst wieder",
-    "frühestens",
-    "nicht vor",
-    "ab",
-    "nach",
-    "à partir",
-    "a partir",
-    "après",
-    "pas avant",
-    "plutôt",
-    "plutôt en",
-    "plutôt après",
-    "plutôt début",
-    "plutôt fin",
-    "au plus tôt",
-    "después",
-    "no antes",
-    "mejor",
-    "mejor en",
-    "mejor a",
-    "más bien en",
-    "dopo",
-    "a partire",
-    "non prima",
-    "piuttosto a",
-    "piuttosto in",
-    "meglio a",
-    "depois",
-    "só a partir",
-    "não antes",
-    "só em",
-    "melhor em",
-    "pas vanaf",
-    "pas in",
-    "pas na",
-    "vanaf",
-    "liever in",
-    "niet voor",
-    "först i",
-    "först efter",
-    "tidigast",
-    "inte före",
-    "från",
-    "efter",
-    "først i",
-    "først efter",
-    "tidligst",
-    "ikke før",
-    "fra",
-    "etter",
-];
-
-/// An acceptance a contrast took back to a later date ("happy to, but only from the
-/// 20th"): a later with that date, sure when a word puts the date as the first day
-/// ([`FROM_WORDS`]), else a guess. None when the clause names no date to come, or
-/// negates one ("but not in January").
-fn conceded_until(after: &str, phrase: &str, r: Date) -> Option<Judgement> {
-    let found = dates::best_date(after, r).filter(|f| f.date > r)?;
-    let before_date = after.get(..found.offset).unwrap_or("");
-    let padded = format!(" {before_date} ");
-    // The date's own words may hold the word ("not before March" is read as a date).
-    let through = format!(
-        " {} ",
-        after.get(..found.offset + found.text.len()).unwrap_or("")
-    );
-    let from = FROM_WORDS
-        .iter()
-        .find(|w| through.contains(&format!(" {w} ")));
-    if from.is_none() && set(Cat::Negation).any(&padded) {
-        return None;
-    }
-    let mut j = Judgement::new(
-        Intent::Later,
-        format!(
-            "{phrase} … {}",
-            from.map_or(found.text.clone(), |w| format!("{w} {}", found.text))
-        ),
-    );
-    if from.is_none() {
-        j.add_doubt(format!(
-            "an acceptance taken back by a contrast with a date (\"{}\") but no word that it is the first day: a later is a guess",
-            found.text
-        ));
-    }
-    j.later_until = Some(found);
-    Some(j)
 }
 
 /// A concession ("I'd love to, but …") whose follow-up comes in the next
@@ -699,8 +593,12 @@ pub(crate) fn request_phrase(text: &Reading) -> Option<(String, bool)> {
             continue;
         }
         for ask in s.scan.hits(Cat::RequestAsk) {
-            if let Some(obj) = s.scan.first_in(Cat::RequestObject, ask.start..s.text.len())
-                && obj.start > ask.end
+            // The first object after the ask ("work for a coffee": not "a coffee",
+            // which overlaps the ask, but "coffee").
+            if let Some(obj) = s
+                .scan
+                .hits_in(Cat::RequestObject, ask.start..s.text.len())
+                .find(|o| o.start > ask.end)
             {
                 return Some((format!("{} … {}", ask.phrase, obj.phrase), s.question));
             }

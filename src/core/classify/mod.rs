@@ -468,10 +468,16 @@ fn classify_mail(mail: &mime::Mail, ctx: &Context<'_>) -> Classification {
         return c;
     }
 
-    if let Some((label, meeting, e)) = detect::detect_scheduling(mail, fresh, r, &ctx.default_tz) {
+    if let Some((label, meeting, e, doubt)) =
+        detect::detect_scheduling(mail, fresh, r, &ctx.default_tz)
+    {
         c.label = label;
         c.evidence.extend(e);
         c.meeting = Some(meeting);
+        if let Some(d) = doubt {
+            c.certainty = Certainty::Unsure;
+            c.evidence.push(ev("structure", format!("{d}: unsure")));
+        }
         return c;
     }
 

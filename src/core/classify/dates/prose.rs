@@ -29,7 +29,11 @@ pub(super) fn date_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize,
     if let Some(m) = c.word(j).and_then(month_of) {
         return month_day_at(c, i, j + 1, m, r);
     }
-    let k = if c.is_word(j, "the") { j + 1 } else { j };
+    // "Tuesday the 3rd", "mandag den 4. januar", "Montag, den 4.", "mardi le 5".
+    let article = ["the", "den", "le", "el", "il", "dia", "día", "giorno"]
+        .iter()
+        .any(|a| c.is_word(j, a));
+    let k = if article { j + 1 } else { j };
     if let Some(d) = c.day_number(k) {
         return day_month_at(c, i, j, k, d, wd, r);
     }
@@ -158,7 +162,11 @@ fn day_month_at(
         return numeric;
     }
     // "the 3rd", "Tuesday the 3rd"
-    if c.is_word(j, "the") && matches!(c.toks.get(day_tok).map(|t| &t.tok), Some(Tok::Ord(_))) {
+    // "no dia 11", "el día 11", "il giorno 11": a bare day after the word for day.
+    let day_word = ["dia", "día", "giorno"].iter().any(|w| c.is_word(j, w));
+    if day_word
+        || (c.is_word(j, "the") && matches!(c.toks.get(day_tok).map(|t| &t.tok), Some(Tok::Ord(_))))
+    {
         let date = next_day_of_month(r, i8::try_from(d).ok()?, wd)?;
         return Some((date, day_tok + 1 - i, Specificity::Exact));
     }

@@ -29,7 +29,29 @@ pub(super) const BACK_TRIGGERS: &[&str] = &[
     "vuelvo",
     "regresaré",
     "weer",
+    "regressando",
+    "regressarei",
+    "voltarei",
+    "retorno",
+    "retornarei",
+    "retornando",
+    "wracam",
+    "powrócę",
+    "powrót",
+    "вернусь",
+    "возвращаюсь",
+    "выхожу",
+    "выйду",
 ];
+
+/// Words that come after the day back, in languages that put the verb last
+/// (Turkish "6 Ocak Çarşamba günü ofise döneceğim").
+pub(super) const BACK_LAST: &[&str] =
+    &["döneceğim", "dönüyorum", "döneceğiz", "dönerim", "olacağım"];
+
+/// "Until" words of Polish and Russian, read only right before their date (Polish
+/// "do" is English "do" too).
+pub(super) const UNTIL_BEFORE_DATE: &[&str] = &["do", "до"];
 
 /// Words that open the first day back when a back word follows the date in
 /// the same sentence ("Ab Dienstag, 22. Dezember bin ich wieder da",
@@ -80,6 +102,10 @@ pub(super) const INCLUSIVE: &[&str] = &[
     "inklusive",
     "inklusiv",
     "medräknad",
+    "włącznie",
+    "wlacznie",
+    "включительно",
+    "dahil",
 ];
 
 /// Words after which an out-of-office states until when the person is away.
@@ -180,6 +206,28 @@ fn from_date_back(text: &str, c: &Cursor<'_>, r: Date) -> Option<Found> {
         })
 }
 
+/// A date followed, in its sentence and within a few words, by a verb of coming back
+/// that its language puts last ([`BACK_LAST`]).
+fn date_before_back(text: &str, c: &Cursor<'_>, r: Date) -> Option<Found> {
+    let t = (0..c.toks.len()).find(|t| c.word(*t).is_some_and(|w| BACK_LAST.contains(&w)))?;
+    let at = c.toks.get(t)?.start;
+    let from = (0..t)
+        .rev()
+        .take(8)
+        .take_while(|i| {
+            !matches!(
+                c.toks.get(*i).map(|x| &x.tok),
+                Some(Tok::Newline | Tok::Punct('.' | '!' | ';'))
+            )
+        })
+        .last()?;
+    let start = c.toks.get(from)?.start;
+    let window = text.get(start..at)?;
+    let mut f = find_dates(window, r).into_iter().next()?;
+    f.offset += start;
+    Some(f)
+}
+
 /// The return date stated in an out-of-office text ("back on Monday,
 /// December 1", "until 5 May", "du 1er juillet au 31 août" → 1 September):
 /// a named return day wins, then the end of a range (the day after it), then
@@ -202,6 +250,7 @@ pub(crate) fn return_date(text: &str, r: Date) -> Option<Found> {
         .filter(|t| trigger_at(*t, BACK_TRIGGERS))
         .find_map(|t| date_after(text, &c, t, r))
         .or_else(|| from_date_back(text, &c, r))
+        .or_else(|| date_before_back(text, &c, r))
         .or_else(|| return_ja::named_return(text, r));
     if back.is_some() {
         return back;
@@ -214,9 +263,18 @@ pub(crate) fn return_date(text: &str, r: Date) -> Option<Found> {
             f.date = f.date.tomorrow().ok()?;
             return Some(f);
         }
-        if trigger_at(t, UNTIL_TRIGGERS)
-            && let Some(mut f) = date_after(text, &c, t, r)
-        {
+        let right_after = || {
+            date_after(text, &c, t, r)
+                .filter(|f| c.toks.get(t + 1).is_some_and(|n| n.start == f.offset))
+        };
+        let until = if trigger_at(t, UNTIL_BEFORE_DATE) {
+            right_after()
+        } else if trigger_at(t, UNTIL_TRIGGERS) {
+            date_after(text, &c, t, r)
+        } else {
+            None
+        };
+        if let Some(mut f) = until {
             if inclusive(&c, t, &f) {
                 f.date = f.date.tomorrow().ok()?;
             }

@@ -18,6 +18,20 @@ const RESUME: &[&str] = &[
     "返信",
 ];
 
+/// What, right after a Chinese date, says the person is back that day
+/// ("1月4日返回办公室", "1月4日回到公司", "1月4日起恢复办公").
+const ZH_RESUME: &[&str] = &[
+    "返回",
+    "回到",
+    "回来",
+    "回公司",
+    "上班",
+    "复工",
+    "起恢复",
+    "起正常",
+    "恢复办公",
+];
+
 /// `M月D日` (with an optional `YYYY年` before it) at each place in the text:
 /// (date, byte start, byte end).
 fn dates_ja(text: &str, r: Date) -> Vec<(Date, usize, usize)> {
@@ -104,7 +118,9 @@ pub(super) fn named_return(text: &str, r: Date) -> Option<Found> {
             let from =
                 after.starts_with("より") || after.starts_with("から") || after.starts_with("以降");
             let sentence = after.split(['。', '\n']).next().unwrap_or("");
-            (from && RESUME.iter().any(|w| sentence.contains(w)))
+            // Chinese says it straight after the date: "将于1月4日返回办公室".
+            let zh = ZH_RESUME.iter().any(|w| after.starts_with(w));
+            ((from && RESUME.iter().any(|w| sentence.contains(w))) || zh)
                 .then(|| found(text, date, start, end))
         })
 }
@@ -115,7 +131,11 @@ pub(super) fn last_day_away(text: &str, r: Date) -> Option<Found> {
         .into_iter()
         .find_map(|(date, start, end)| {
             let after = skip_weekday(text.get(end..)?);
-            if !after.starts_with("まで") {
+            // "1月3日まで", Chinese "休假至1月3日" is read by its "至" before the date.
+            let zh_until = text
+                .get(..start)
+                .is_some_and(|b| b.ends_with('至') || b.ends_with("直到"));
+            if !after.starts_with("まで") && !zh_until {
                 return None;
             }
             Some(found(text, date.tomorrow().ok()?, start, end))

@@ -342,3 +342,42 @@ fn holidays_months_and_quarters_in_every_language() {
     // "na quarta-feira" (Portuguese "on Wednesday") is still a weekday.
     assert_eq!(best("na quarta-feira", r), Some(date(2026, 12, 16)));
 }
+
+/// Return days in Polish, Turkish, Russian, Chinese and Portuguese, and a weekday
+/// with its date after an article ("mandag den 4. januar"); an English "do" before a
+/// date is no "until".
+#[test]
+fn return_dates_in_more_languages() {
+    let r = date(2026, 12, 24);
+    for (text, back) in [
+        (
+            "jestem na urlopie do 4 stycznia włącznie.",
+            date(2027, 1, 5),
+        ),
+        ("Я в отпуске до 10 января включительно.", date(2027, 1, 11)),
+        (
+            "5 Ocak 2027 tarihine kadar izindeyim. 6 Ocak Çarşamba günü ofise döneceğim.",
+            date(2027, 1, 6),
+        ),
+        ("我目前正在休假，将于1月4日返回办公室。", date(2027, 1, 4)),
+        ("我休假至1月3日。", date(2027, 1, 4)),
+        (
+            "Estou de férias até 10 de janeiro, regressando no dia 11.",
+            date(2027, 1, 11),
+        ),
+        (
+            "Jeg er på juleferie og er tilbage mandag den 4. januar.",
+            date(2027, 1, 4),
+        ),
+        (
+            "Ich bin ab Montag, den 4. Januar wieder da.",
+            date(2027, 1, 4),
+        ),
+    ] {
+        assert_eq!(return_date(text, r).map(|f| f.date), Some(back), "{text}");
+    }
+    assert_eq!(
+        return_date("I will do my best to answer.", r).map(|f| f.date),
+        None
+    );
+}

@@ -191,6 +191,24 @@ const AUTO_BODY: &[&str] = &[
 ];
 phrase_list!(AUTO_BODY_SET = AUTO_BODY);
 
+/// Body wording of [`AUTO_BODY`] that says a program wrote, not that anyone is away:
+/// a notification says it too.
+const AUTO_BODY_GENERIC: &[&str] = &[
+    "automatic reply",
+    "automated response",
+    "automatic response",
+    "auto-reply",
+    "this is an automated",
+    "this is an automatic",
+    "will respond as soon as",
+    "will reply as soon as",
+    "reply as soon as possible",
+    "respond as soon as possible",
+    "endeavour to reply",
+    "endeavor to reply",
+    "get back to you as soon as",
+];
+
 /// Body wording that mentions an absence without being a notice of one.
 const AUTO_BODY_MENTION: &[&str] = &[
     "on vacation",
@@ -249,7 +267,11 @@ pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrengt
     let notice = body.is_some_and(|b| {
         !AUTO_BODY_MENTION.contains(&b) || subject_weak.is_some() || opening.contains(b)
     });
-    let decided = (notice && (weak_headers > 0 || subject_weak.is_some() || generated))
+    // Generated mail ("Auto-Submitted: auto-generated") saying it is automated is a
+    // notification: beside that header alone, only an absence makes a notice.
+    let absence = body.is_some_and(|b| !AUTO_BODY_GENERIC.contains(&b));
+    let decided = (notice
+        && (weak_headers > 0 || subject_weak.is_some() || (generated && absence)))
         || (subject_weak.is_some() && (weak_headers > 0 || suppress || generated));
     if decided {
         if let Some(s) = subject_weak {
@@ -432,8 +454,23 @@ fn subject_strong(subject: &str, normalised: &str) -> Option<&'static str> {
     });
     hit.filter(|p| {
         let rest = normalise_for_match(strip_reply_prefixes(subject));
-        !(reply_prefix(subject).is_some()
-            && (rest.trim_start().starts_with(p) || rest.trim_start().starts_with("auto:")))
+        let rest = rest.trim_start();
+        let leads = rest.starts_with(p) || rest.starts_with("auto:");
+        if reply_prefix(subject).is_some() && leads {
+            return false;
+        }
+        // A subject that only mentions it ("Out of office etiquette for freelancers?")
+        // is a person's: the marker stands apart ("Out of Office: …", "Automatic
+        // reply - …"), or the subject is a short statement.
+        let apart = rest.strip_prefix(p).is_some_and(|after| {
+            let after = after.trim_start();
+            after.is_empty()
+                || p.ends_with(':')
+                || after.starts_with([':', '-', '|', '(', '[', ','])
+        });
+        *p == "AUTO:"
+            || apart
+            || (!subject.contains('?') && subject.split_whitespace().count() <= 8)
     })
 }
 

@@ -204,3 +204,124 @@ pub(crate) fn booking_page(
     };
     Some((Label::MeetingConfirmation, meeting, evidence))
 }
+
+/// What a booking notice's subject says, in the languages of the word lists.
+const NOTICE_SUBJECTS: &[&str] = &[
+    "booking is confirmed",
+    "booking confirmed",
+    "booking confirmation",
+    "appointment confirmed",
+    "appointment confirmation",
+    "event confirmed",
+    "confirmed:",
+    "meeting scheduled",
+    "new event:",
+    "new booking",
+    "canceled:",
+    "cancelled:",
+    "buchungsbestätigung",
+    "terminbestätigung",
+    "termin bestätigt",
+    "bestätigt:",
+    "confirmation de réservation",
+    "rendez-vous confirmé",
+    "confirmé :",
+    "confirmé:",
+    "confirmación de reserva",
+    "cita confirmada",
+    "confirmado:",
+    "conferma prenotazione",
+    "appuntamento confermato",
+    "confermato:",
+    "afspraak bevestigd",
+    "bevestigd:",
+    "bokningsbekräftelse",
+    "bekräftad:",
+    "bekræftet:",
+    "bekreftet:",
+];
+phrase_list!(NOTICE_SUBJECTS_SET = NOTICE_SUBJECTS);
+
+/// What a booking notice's text says beyond its subject.
+const NOTICE_WORDS: &[&str] = &[
+    "is confirmed",
+    "has been confirmed",
+    "is scheduled",
+    "has been scheduled",
+    "has been booked",
+    "thank you for booking",
+    "thanks for booking",
+    "you're all set",
+    "you are all set",
+    "has been canceled",
+    "has been cancelled",
+    "ist bestätigt",
+    "wurde bestätigt",
+    "wurde gebucht",
+    "est confirmé",
+    "est confirmée",
+    "a été confirmé",
+    "está confirmada",
+    "está confirmado",
+    "ha sido confirmada",
+    "è confermato",
+    "è confermata",
+    "is bevestigd",
+    "är bekräftad",
+    "er bekræftet",
+    "er bekreftet",
+];
+phrase_list!(NOTICE_WORDS_SET = NOTICE_WORDS);
+
+/// A booking tool's notice from a sender no list knows (a booking page sending from
+/// its customer's domain, a tool under its own brand): booking wording in the
+/// subject and in the text, and a meeting time, together. Never vouched for: the
+/// returned doubt says so. Not a reply, not a list's mail.
+pub(crate) fn booking_notice(
+    mail: &Mail,
+    fresh: &str,
+    r: Date,
+    default_tz: &TimeZone,
+) -> Option<(Label, Meeting, Vec<Evidence>, Option<String>)> {
+    let subject = mail.subject.as_deref().unwrap_or("");
+    if reply_prefix(subject).is_some()
+        || mail.has_header("list-id")
+        || mail.has_header("list-unsubscribe")
+    {
+        return None;
+    }
+    let sh = normalise_for_match(subject);
+    let said = first_phrase(&sh, &NOTICE_SUBJECTS_SET)?;
+    let body = if mail.body_text.len() > fresh.len() {
+        mail.body_text.as_str()
+    } else {
+        fresh
+    };
+    let h = normalise_for_match(&body.chars().take(8000).collect::<String>());
+    let words = first_phrase(&h, &NOTICE_WORDS_SET)?;
+    let t = dates::meeting_time(body, r, default_tz)?;
+    let cancelled = ["cancel", "abgesagt", "storniert", "annul", "cancelad"]
+        .iter()
+        .any(|w| said.contains(w) || words.contains(w));
+    let label = if cancelled {
+        Label::MeetingCancel
+    } else {
+        Label::MeetingConfirmation
+    };
+    let evidence = vec![
+        ev("header", format!("Subject: booking wording \"{said}\"")),
+        ev("phrase", format!("booking wording \"{words}\"")),
+        ev(
+            "phrase",
+            format!("meeting time in the text ({}): {}", t.how, t.start),
+        ),
+    ];
+    let meeting = Meeting {
+        summary: subject.to_string(),
+        start: Some(t.start),
+        end: t.end,
+        ..Meeting::default()
+    };
+    let doubt = "a booking notice from a sender no scheduling tool is known by".to_string();
+    Some((label, meeting, evidence, Some(doubt)))
+}

@@ -23,6 +23,34 @@ const TOOLS: &[Tool] = &[
         domains: &["calendly.com"],
     },
     Tool {
+        name: "SavvyCal",
+        domains: &["savvycal.com"],
+    },
+    Tool {
+        name: "Zcal",
+        domains: &["zcal.co"],
+    },
+    Tool {
+        name: "TidyCal",
+        domains: &["tidycal.com"],
+    },
+    Tool {
+        name: "YouCanBook.me",
+        domains: &["youcanbook.me"],
+    },
+    Tool {
+        name: "Acuity Scheduling",
+        domains: &["acuityscheduling.com"],
+    },
+    Tool {
+        name: "Chili Piper",
+        domains: &["chilipiper.com"],
+    },
+    Tool {
+        name: "Doodle",
+        domains: &["doodle.com"],
+    },
+    Tool {
         name: "Zoom",
         domains: &["zoom.us", "zoom.com"],
     },
@@ -51,7 +79,17 @@ const CANCEL_WORDS: &[&str] = &[
     "has been cancelled",
     "has been canceled",
     "abgesagt",
+    "storniert",
     "annulé",
+    "annulée",
+    "cancelado",
+    "cancelada",
+    "annullato",
+    "annullata",
+    "geannuleerd",
+    "avbokad",
+    "aflyst",
+    "avlyst",
 ];
 phrase_list!(CANCEL_WORDS_SET = CANCEL_WORDS);
 const UPDATE_WORDS: &[&str] = &[
@@ -94,29 +132,65 @@ fn sender_domain_matches(from: &str, pattern: &str) -> bool {
 }
 
 /// A scheduling tool's mail, or a meeting reply or booking without an
-/// iCalendar part: its label, the meeting it names and the evidence.
+/// iCalendar part: its label, the meeting it names, the evidence and, when the
+/// reading is not vouched for, why.
 pub(crate) fn detect_scheduling(
     mail: &Mail,
     fresh: &str,
     r: Date,
     default_tz: &TimeZone,
-) -> Option<(Label, Meeting, Vec<Evidence>)> {
+) -> Option<(Label, Meeting, Vec<Evidence>, Option<String>)> {
+    let sure = |(l, m, e)| (l, m, e, None);
     tool_mail(mail, fresh, r, default_tz)
-        .or_else(|| super::booking::reply_by_subject(mail, fresh, r, default_tz))
-        .or_else(|| super::booking::booking_page(mail, fresh, r, default_tz))
+        .or_else(|| super::booking::reply_by_subject(mail, fresh, r, default_tz).map(sure))
+        .or_else(|| super::booking::booking_page(mail, fresh, r, default_tz).map(sure))
+        .or_else(|| super::booking::booking_notice(mail, fresh, r, default_tz))
 }
 
-/// Mail from a scheduling tool's own domain.
+/// The tool whose name the sender's domain carries under another suffix
+/// ("notifications@calendly.example", "no-reply@mail.savvycal.io"): only from an
+/// automated sender, and only a name no ordinary domain is made of.
+fn tool_by_domain_name(from: &str) -> Option<&'static Tool> {
+    if !super::is_machine_sender(from) {
+        return None;
+    }
+    let domain = from.rsplit_once('@').map_or("", |(_, d)| d);
+    let labels: Vec<&str> = domain.split('.').collect();
+    let names = labels.get(..labels.len().saturating_sub(1)).unwrap_or(&[]);
+    TOOLS.iter().find(|t| {
+        t.domains
+            .iter()
+            .filter_map(|d| d.split('.').next())
+            .filter(|n| n.len() >= 5 && !n.contains('@'))
+            .any(|n| names.iter().any(|l| l.eq_ignore_ascii_case(n)))
+    })
+}
+
+/// Whether a list or a mass mailer sent it (a tool's newsletter is no booking).
+fn is_list_or_bulk(mail: &Mail) -> bool {
+    mail.has_header("list-id")
+        || mail.has_header("list-unsubscribe")
+        || mail
+            .header("precedence")
+            .is_some_and(|p| matches!(p.trim().to_ascii_lowercase().as_str(), "bulk" | "list"))
+}
+
+/// Mail from a scheduling tool's own domain (sure), or from a domain carrying its
+/// name under another suffix (the same reading, unsure: a doubt is returned).
 fn tool_mail(
     mail: &Mail,
     fresh: &str,
     r: Date,
     default_tz: &TimeZone,
-) -> Option<(Label, Meeting, Vec<Evidence>)> {
+) -> Option<(Label, Meeting, Vec<Evidence>, Option<String>)> {
     let from = mail.sender_address();
-    let tool = TOOLS
+    let own = TOOLS
         .iter()
-        .find(|t| t.domains.iter().any(|d| sender_domain_matches(from, d)))?;
+        .find(|t| t.domains.iter().any(|d| sender_domain_matches(from, d)));
+    let tool = own.or_else(|| tool_by_domain_name(from))?;
+    if own.is_none() && is_list_or_bulk(mail) {
+        return None;
+    }
     let subject = mail.subject.as_deref().unwrap_or("");
     let h = normalise_for_match(&format!(
         "{subject}\n{}",
@@ -160,5 +234,13 @@ fn tool_mail(
         meeting.start = Some(t.start);
         meeting.end = t.end;
     }
-    Some((label, meeting, evidence))
+    let doubt = match own {
+        Some(_) => None,
+        None if meeting.start.is_none() => return None,
+        None => Some(format!(
+            "sent from {from}, a domain with {}'s name but not its own",
+            tool.name
+        )),
+    };
+    Some((label, meeting, evidence, doubt))
 }

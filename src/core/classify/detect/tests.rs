@@ -120,6 +120,28 @@ fn auto_replies_by_subject_or_self_description() {
             "",
             "I got an automatic reply from Anna, is she away?",
         ),
+        // A subject that only mentions it, from a person or through a list.
+        (
+            "Out of office etiquette for freelancers?",
+            "List-Id: <freelancers.lists.example>\r\nPrecedence: list\r\n",
+            "Mine says I'm back on 4 January, too formal?",
+        ),
+        (
+            "Out of office etiquette: what do you write in yours when you take two weeks off?",
+            "",
+            "Curious what everyone does.",
+        ),
+        (
+            "Abwesenheitsnotiz schreiben - wie macht ihr das eigentlich?",
+            "",
+            "Meine klingt so steif.",
+        ),
+        // A notification that says it is automated is no out-of-office.
+        (
+            "Thanks for your time on the phone today",
+            "Auto-Submitted: auto-generated\r\n",
+            "How did we do? This is an automated message, please do not reply.",
+        ),
     ];
     for (subject, extra, body) in traps {
         if read(subject, extra, body) == strong {
@@ -183,4 +205,91 @@ fn calendar_replies_by_subject() {
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// Booking notices without an iCalendar part: a tool known by its own domain is
+/// sure, one whose name the domain carries elsewhere or a notice from a sender no
+/// tool is known by is read the same but unsure; a tool's newsletter, a person's
+/// mail mentioning a booking and a notice without a time are not bookings.
+#[test]
+fn booking_notices_without_a_calendar_part() {
+    use super::super::Label;
+    use super::super::mime::parse_mail;
+    use super::scheduling::detect_scheduling;
+    let tz = jiff::tz::TimeZone::UTC;
+    let r = jiff::civil::date(2027, 1, 5);
+    let read = |from: &str, subject: &str, extra: &str, body: &str| {
+        let raw = format!(
+            "From: {from}\r\nTo: sam@example.com\r\nSubject: {subject}\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        );
+        let mail = parse_mail(raw.as_bytes());
+        detect_scheduling(&mail, body, r, &tz).map(|(l, m, _, doubt)| (l, m.start, doubt.is_none()))
+    };
+    let when = "When: Tuesday, January 19, 2027 | 11:00am - 11:25am (Europe/London)";
+    let start: jiff::Timestamp = "2027-01-19T11:00:00Z".parse().unwrap();
+    let booked = format!("A new event has been scheduled.\n\n{when}");
+    assert_eq!(
+        read(
+            "notifications@calendly.com",
+            "New Event: Ada Kim",
+            "",
+            &booked
+        ),
+        Some((Label::MeetingConfirmation, Some(start), true))
+    );
+    assert_eq!(
+        read(
+            "notifications@calendly.example",
+            "Confirmed: Ada Kim",
+            "",
+            &booked
+        ),
+        Some((Label::MeetingConfirmation, Some(start), false))
+    );
+    assert_eq!(
+        read(
+            "no-reply@mail.savvycal.io",
+            "Canceled: Catch-up",
+            "",
+            &format!("The event below has been canceled.\n{when}")
+        ),
+        Some((Label::MeetingCancel, Some(start), false))
+    );
+    assert_eq!(
+        read(
+            "bookings@northwind.example",
+            "Your booking is confirmed: Advisory session",
+            "",
+            &format!("Thank you for booking. Your booking is confirmed.\n{when}")
+        ),
+        Some((Label::MeetingConfirmation, Some(start), false))
+    );
+    for (from, subject, extra, body) in [
+        (
+            "newsletter@calendly.example",
+            "Get your meetings confirmed faster",
+            "List-Unsubscribe: <https://calendly.example/u>\r\n",
+            booked.as_str(),
+        ),
+        (
+            "ana@corp.example",
+            "Re: Your booking is confirmed",
+            "",
+            "Ha, I booked it too. Your booking is confirmed, see you then: Tuesday, January 19, 2027 11:00am",
+        ),
+        (
+            "bookings@northwind.example",
+            "Your booking is confirmed",
+            "",
+            "Thank you for booking. We will send the time separately.",
+        ),
+        (
+            "notifications@calendly.example",
+            "Confirmed: Ada Kim",
+            "",
+            "A new event has been scheduled. Open the app for details.",
+        ),
+    ] {
+        assert_eq!(read(from, subject, extra, body), None, "{from} {subject}");
+    }
 }

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use super::{Intent, Judgement, Sentence};
 use crate::core::classify::dates::{self, Found};
-use crate::core::classify::lexicon::PhraseSet;
+use crate::core::classify::lexicon::{Cat, PhraseSet, set};
 
 /// Words that mark unavailability, for "not X, but Y" deferrals.
 static UNAVAILABLE: LazyLock<PhraseSet> = LazyLock::new(|| {
@@ -181,4 +181,110 @@ pub(super) fn proposed_date(phrase: &str, found: Found, after: bool, r: Date) ->
     let mut j = Judgement::new(Intent::Later, format!("{phrase} {}", found.text));
     j.later_until = Some(found);
     j
+}
+
+/// Words that put the date after them as the first day the writer can: "gerne, aber
+/// erst ab Mitte Januar", "volontiers, mais plutôt en février", "con gusto, pero a
+/// partir de marzo", "happy to, but not before the 20th".
+const FROM_WORDS: &[&str] = &[
+    "only from",
+    "only after",
+    "not before",
+    "not until",
+    "no earlier than",
+    "at the earliest",
+    "from",
+    "after",
+    "rather in",
+    "better in",
+    "erst ab",
+    "erst im",
+    "erst in",
+    "erst nach",
+    "erst wieder",
+    "frühestens",
+    "nicht vor",
+    "ab",
+    "nach",
+    "à partir",
+    "a partir",
+    "après",
+    "pas avant",
+    "plutôt",
+    "plutôt en",
+    "plutôt après",
+    "plutôt début",
+    "plutôt fin",
+    "au plus tôt",
+    "después",
+    "no antes",
+    "mejor",
+    "mejor en",
+    "mejor a",
+    "más bien en",
+    "dopo",
+    "a partire",
+    "non prima",
+    "piuttosto a",
+    "piuttosto in",
+    "meglio a",
+    "depois",
+    "só a partir",
+    "não antes",
+    "só em",
+    "melhor em",
+    "pas vanaf",
+    "pas in",
+    "pas na",
+    "vanaf",
+    "liever in",
+    "niet voor",
+    "först i",
+    "först efter",
+    "tidigast",
+    "inte före",
+    "från",
+    "efter",
+    "først i",
+    "først efter",
+    "tidligst",
+    "ikke før",
+    "fra",
+    "etter",
+];
+
+/// An acceptance a contrast took back to a later date ("happy to, but only from the
+/// 20th"): a later with that date, sure when a word puts the date as the first day
+/// ([`FROM_WORDS`]), else a guess. None when the clause names no date to come, or
+/// negates one ("but not in January").
+pub(super) fn conceded_until(after: &str, phrase: &str, r: Date) -> Option<Judgement> {
+    let found = dates::best_date(after, r).filter(|f| f.date > r)?;
+    let before_date = after.get(..found.offset).unwrap_or("");
+    let padded = format!(" {before_date} ");
+    // The date's own words may hold the word ("not before March" is read as a date).
+    let through = format!(
+        " {} ",
+        after.get(..found.offset + found.text.len()).unwrap_or("")
+    );
+    let from = FROM_WORDS
+        .iter()
+        .find(|w| through.contains(&format!(" {w} ")));
+    if from.is_none() && set(Cat::Negation).any(&padded) {
+        return None;
+    }
+    let mut j = Judgement::new(
+        Intent::Later,
+        format!(
+            "{phrase} … {}",
+            from.map_or(found.text.clone(), |w| format!("{w} {}", found.text))
+        ),
+    );
+    if from.is_none() {
+        j.add_doubt(format!(
+            "an acceptance taken back by a contrast with a date (\"{}\") but no word that it is the first day: a later is a guess",
+            found.text
+        ));
+    }
+    j.later_until = Some(found);
+    Some(j)
 }

@@ -440,7 +440,8 @@ fn compile_calendar() -> CalendarWords {
         weekdays: HashMap::new(),
         numbers: HashMap::new(),
     };
-    for (_, file) in LANGUAGES {
+    let extra = include_str!("calendar_extra.txt");
+    for file in LANGUAGES.iter().map(|(_, f)| *f).chain([extra]) {
         for (section, name) in entries(file) {
             match section {
                 Some(Section::Month(m)) => {
