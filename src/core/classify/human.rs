@@ -32,7 +32,7 @@ pub(super) fn read_human(
     mut c: Classification,
 ) -> Classification {
     if let Some(l) = lang::identify(&fresh_all.text).filter(|l| !l.listed) {
-        return unlisted_language(mail, ctx, fresh_all, reply, l, c);
+        return unlisted_language(mail, ctx, fresh_all, reply, l, r, c);
     }
     // The fresh text is split into sentences and normalised once for every reading.
     let text = intent::Reading::new(&fresh_all.text);
@@ -92,26 +92,61 @@ pub(super) fn read_human(
 }
 
 /// A text in a language rapport has no word list for: a reply is a human
-/// reply with intent other, and nothing in it is vouched for.
+/// reply, and nothing in it is vouched for. Its intent (or, for a message that
+/// answers nothing, a request or a thank-you) is the best guess of the language's
+/// short list ([`lang::provisional`]), else other.
 fn unlisted_language(
     mail: &mime::Mail,
     ctx: &Context<'_>,
     fresh_all: &text::Fresh,
     reply: bool,
     l: lang::Language,
+    r: Date,
     mut c: Classification,
 ) -> Classification {
+    use lang::provisional::guess;
+    let g = guess(l.code, &fresh_all.text);
+    let mut said = None;
     if reply {
         c.label = Label::HumanReply;
-        c.intent = Some(Intent::Other);
+        let (intent, phrase) = match (g.later, g.no, g.yes) {
+            (Some(p), _, _) => (Intent::Later, Some(p)),
+            (None, Some(p), _) => (Intent::No, Some(p)),
+            (None, None, Some(p)) => (Intent::Yes, Some(p)),
+            _ => (Intent::Other, None),
+        };
+        if intent == Intent::Other && g.thanks.is_some() {
+            c.label = Label::ThankYou;
+            said = g.thanks.map(|p| ("a thank-you", p));
+        } else {
+            said = phrase.map(|p| (intent.as_str(), p));
+        }
+        c.intent = (c.label == Label::HumanReply).then_some(intent);
+        if intent == Intent::Later {
+            c.later_until = super::dates::best_date(&fresh_all.text, r)
+                .filter(|f| f.date > r)
+                .map(|f| f.date);
+        }
         reply_evidence(mail, fresh_all, &mut c);
         add_sent_evidence(mail, ctx, &mut c);
+    } else if let Some(p) = g.request {
+        c.label = Label::MeetingRequest;
+        said = Some(("a request", p));
+    } else if let Some(p) = g.thanks {
+        c.label = Label::ThankYou;
+        said = Some(("a thank-you", p));
     }
     c.certainty = Certainty::Unsure;
+    if let Some((what, p)) = said {
+        c.evidence.push(ev(
+            "phrase",
+            format!("{what}, guessed from a short {} list: \"{p}\"", l.name),
+        ));
+    }
     c.evidence.push(ev(
         "structure",
         format!(
-            "language {} ({}, told by {}) has no word list: unsure",
+            "language {} ({}, told by {}) has no full word list: unsure",
             l.name, l.code, l.how
         ),
     ));

@@ -15,6 +15,8 @@
 
 use super::lexicon::{Cat, Scan};
 
+pub(crate) mod provisional;
+
 /// The language of a text, as far as it can be told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Language {
