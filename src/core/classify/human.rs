@@ -46,7 +46,10 @@ pub(super) fn read_human(
     if (!judgement.acknowledgement || !reply)
         && let Some(t) = intent::thanks_phrase(&text)
     {
-        if !matches!(judgement.intent, Intent::No | Intent::Later) {
+        // "Great talking earlier. Let's do it again in a few months": a wish to meet
+        // again after a meeting is no deferral of one.
+        let again = judgement.intent == Intent::Later && intent::wishes_to_meet_again(&text);
+        if !matches!(judgement.intent, Intent::No | Intent::Later) || again {
             let why = format!("thanks for the time: \"{}\"", t.phrase);
             let doubts = thanks_doubts(mail, &c, &text, &t, &judgement, reply);
             return thank_you(mail, ctx, c, why, doubts);

@@ -225,6 +225,23 @@ const WHY_NOT: &[&str] = &[
     " hvorfor ikke ",
 ];
 
+/// Whether an acceptance "I'm in" says where the writer is ("I'm in London next
+/// week", "I'm in meetings all day"), not that they join: a word follows that is not
+/// one of joining ("I'm in for a coffee", "I'm in too").
+fn in_a_place(s: &str, h: &Hit<'_>) -> bool {
+    if !matches!(h.phrase, "i'm in" | "i am in" | "im in") {
+        return false;
+    }
+    let next = s
+        .get(h.end..)
+        .unwrap_or("")
+        .split_whitespace()
+        .next()
+        .unwrap_or("");
+    let word = next.trim_end_matches(|c: char| !c.is_alphanumeric());
+    !(word.is_empty() || matches!(word, "for" | "too" | "as" | "with" | "on" | "then" | "sam"))
+}
+
 /// Whether an acceptance hit lies inside words of another language that
 /// accept nothing (Italian "prima di" holds Dutch "prima").
 fn within_not_acceptance(s: &str, h: &Hit<'_>) -> bool {
@@ -263,7 +280,9 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
     let yes: Vec<Hit<'_>> = s
         .scan
         .hits_in(Cat::Yes, whole.clone())
-        .filter(|h| !negated(&s.scan, text, h) && !within_not_acceptance(text, h))
+        .filter(|h| {
+            !negated(&s.scan, text, h) && !within_not_acceptance(text, h) && !in_a_place(text, h)
+        })
         .collect();
     let no: Vec<Hit<'_>> = s.scan.hits_in(Cat::No, whole).collect();
     // The governing acceptance is one no contrast follows.
@@ -310,7 +329,22 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
 /// A concession ("I'd love to, but …") whose follow-up comes in the next
 /// sentences ("Let's keep in touch!") is a deferral, not a no.
 fn concession_follow_up(mut v: Judgement, next: &[Sentence], r: Date) -> Judgement {
+    let guessed = v.intent == Intent::Later
+        && v.doubts
+            .iter()
+            .any(|d| d.starts_with(deferral::GUESSED_FIRST_DAY));
     let conceded = v.intent == Intent::No && v.doubts.iter().any(|d| d == CONCEDED);
+    if guessed {
+        // "Volontiers, mais … jusqu'au 8 janvier inclus. Pouvons-nous en reparler à
+        // partir du lundi 11 ?": the next sentence's question names the day.
+        if let Some(found) = asked_date(next, r) {
+            v.doubts
+                .retain(|d| !d.starts_with(deferral::GUESSED_FIRST_DAY));
+            v.phrase = v.phrase.map(|p| format!("{p} … {}", found.text));
+            v.later_until = Some(found);
+        }
+        return v;
+    }
     if !conceded {
         return v;
     }
@@ -323,8 +357,34 @@ fn concession_follow_up(mut v: Judgement, next: &[Sentence], r: Date) -> Judgeme
         v.doubts.retain(|d| d != CONCEDED);
         v.phrase = v.phrase.map(|p| format!("{p} … {cue}"));
         v.later_until = dates::best_date(&n.text, r);
+        return v;
+    }
+    // "Would love to, but December is chaos. Can we aim for the week of 18 January
+    // instead?": the next sentence asks for a later date.
+    if let Some(found) = asked_date(next, r) {
+        v.intent = Intent::Later;
+        v.doubts.retain(|d| d != CONCEDED);
+        v.phrase = v.phrase.map(|p| format!("{p} … {}", found.text));
+        v.later_until = Some(found);
     }
     v
+}
+
+/// The date a question or a proposal in the next two sentences asks for ("Can we
+/// aim for the week of 18 January instead?"), a bare day read in the month they
+/// name ("the second half of January? Say after the 15th?").
+fn asked_date(next: &[Sentence], r: Date) -> Option<dates::Found> {
+    let context: String = next
+        .iter()
+        .take(2)
+        .map(|n| n.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    next.iter().take(2).find_map(|n| {
+        let asks = n.question || n.scan.first(Cat::Proposal).is_some();
+        let found = dates::best_date(&n.text, r).filter(|f| f.date > r)?;
+        asks.then(|| dates::in_named_month(found, &context, r))
+    })
 }
 
 /// A fresh text read once for every reading below: its hard wraps joined
@@ -543,6 +603,12 @@ fn is_receipt(sents: &[Sentence]) -> bool {
     })
 }
 
+/// Whether the text wishes to meet again ("let's do it again in a few months"):
+/// beside a thanks for a meeting, that is no deferral.
+pub(crate) fn wishes_to_meet_again(text: &Reading) -> bool {
+    doubt::wishes_to_meet_again(&text.sents)
+}
+
 /// A message that is only thanks ("Thank you very much.", "Thanks for your
 /// help!"): a thanks sentence and nothing else of substance (greetings,
 /// sign-offs and signature lines of a few words aside), no question.
@@ -593,6 +659,10 @@ pub(crate) fn request_phrase(text: &Reading) -> Option<(String, bool)> {
             continue;
         }
         for ask in s.scan.hits(Cat::RequestAsk) {
+            // An ask that names what it asks for: "would coffee on Wednesday work?".
+            if s.question && set(Cat::RequestObject).any(&format!(" {} ", ask.phrase)) {
+                return Some((ask.phrase.to_string(), s.question));
+            }
             // The first object after the ask ("work for a coffee": not "a coffee",
             // which overlaps the ask, but "coffee").
             if let Some(obj) = s
@@ -624,9 +694,11 @@ pub(crate) fn request_phrase(text: &Reading) -> Option<(String, bool)> {
 fn answers_first(s: &Sentence) -> bool {
     let t = s.text.trim_start();
     let lead = s.text.len() - t.len();
-    [Cat::Yes, Cat::No]
-        .into_iter()
-        .any(|c| s.scan.hits(c).any(|h| h.start == lead))
+    [Cat::Yes, Cat::No].into_iter().any(|c| {
+        s.scan
+            .hits(c)
+            .any(|h| h.start == lead && !in_a_place(&s.text, &h))
+    })
 }
 
 /// A short question that opens with what it asks for: "Drinks after the

@@ -78,6 +78,12 @@ fn second_probe_set_sure_readings_are_right() {
     probe_set("probe2", "6-probe2", 130);
 }
 
+/// The third blind set: 120 messages by another writer who never read the classifier.
+#[test]
+fn third_probe_set_sure_readings_are_right() {
+    probe_set("probe3", "7-probe3", 120);
+}
+
 /// Reads the probe set in `name`, writes its report, and fails on a sure wrong reading
 /// or fewer than `at_least` messages.
 fn probe_set(name: &str, report: &str, at_least: usize) {

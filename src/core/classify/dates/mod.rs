@@ -90,5 +90,32 @@ pub(crate) fn best_date(text: &str, r: Date) -> Option<Found> {
     found.into_iter().find(|f| f.specificity == best)
 }
 
+/// A bare day of the month ("after the 15th") read in the month the text names
+/// around it ("the second half of January … after the 15th" is 15 January, not the
+/// next 15th): the same day in the first named month it does not fall in, when that
+/// month's day comes later. Unchanged when the text names no other month or the
+/// date names its own.
+pub(crate) fn in_named_month(found: Found, context: &str, r: Date) -> Found {
+    let toks = tokenize(&found.text);
+    let names_month = toks.iter().any(|t| match &t.tok {
+        Tok::Word(w) => crate::core::classify::lexicon::month_of(w).is_some(),
+        _ => false,
+    });
+    if names_month || found.specificity != Specificity::Exact {
+        return found;
+    }
+    let ctx = tokenize(context);
+    let month = ctx.iter().find_map(|t| match &t.tok {
+        Tok::Word(w) => crate::core::classify::lexicon::month_of(w)
+            .filter(|m| *m != found.date.month() && w.chars().count() > 3),
+        _ => None,
+    });
+    let anchored = month.and_then(|m| next_month_day(r, m, found.date.day()));
+    match anchored {
+        Some(d) if d > found.date => Found { date: d, ..found },
+        _ => found,
+    }
+}
+
 #[cfg(test)]
 mod tests;

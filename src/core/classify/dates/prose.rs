@@ -164,7 +164,27 @@ fn day_month_at(
     // "the 3rd", "Tuesday the 3rd"
     // "no dia 11", "el día 11", "il giorno 11": a bare day after the word for day.
     let day_word = ["dia", "día", "giorno"].iter().any(|w| c.is_word(j, w));
+    // "lundi 11", "Montag 11." : a weekday and a bare day, not a time ("Monday 10 am",
+    // "lundi 11h", "Tuesday 10:30").
+    let time_after = c.word(day_tok + 1).is_some_and(|w| {
+        matches!(
+            w,
+            "am" | "pm"
+                | "h"
+                | "uhr"
+                | "hs"
+                | "hrs"
+                | "horas"
+                | "ore"
+                | "uur"
+                | "heures"
+                | "o'clock"
+        )
+    }) || (matches!(c.punct(day_tok + 1), Some(':' | '.'))
+        && c.num(day_tok + 2).is_some());
+    let weekday_day = wd.is_some() && day_tok == j && !time_after;
     if day_word
+        || weekday_day
         || (c.is_word(j, "the") && matches!(c.toks.get(day_tok).map(|t| &t.tok), Some(Tok::Ord(_))))
     {
         let date = next_day_of_month(r, i8::try_from(d).ok()?, wd)?;
@@ -254,7 +274,25 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
         }
         "next" => return next_unit_at(c, i, r),
         "tomorrow" => return Some((r.tomorrow().ok()?, 1, Specificity::Relative)),
-        "after" => return after_at(c, i, r),
+        // "vecka 2", "KW 3", "week 2", "semaine 4": the Monday of that ISO week,
+        // the next one on or after the reference.
+        "week" | "vecka" | "veckan" | "uge" | "uke" | "kw" | "kalenderwoche" | "semaine"
+        | "semana" | "settimana" | "wk" => {
+            let (n, _) = c.num(i + 1)?;
+            let week = i8::try_from(n).ok().filter(|n| (1..=53).contains(n))?;
+            let monday = |y: i16| {
+                jiff::civil::ISOWeekDate::new(y, week, jiff::civil::Weekday::Monday)
+                    .ok()
+                    .map(|d| d.date())
+            };
+            let date = [r.year(), r.year().saturating_add(1)]
+                .into_iter()
+                .filter_map(monday)
+                .find(|d| d.checked_add(6.days()).is_ok_and(|end| end >= r))?;
+            return Some((date, 2, Specificity::Weekday));
+        }
+        "after" | "nach" | "après" | "despues" | "después" | "dopo" | "depois" | "na" | "efter"
+        | "etter" => return after_at(c, i, r),
         _ => {}
     }
     // "four weeks out", "2 weeks from now"
@@ -299,16 +337,39 @@ fn next_unit_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Speci
 /// "after the holidays" (5 January), "after January" (1 February) and
 /// "after Q1" (the first day of Q2) at token `i`.
 fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
-    // after the holidays / christmas / new year
-    let k = if c.is_word(i + 1, "the") {
-        i + 2
-    } else {
-        i + 1
-    };
+    // after the holidays / christmas / new year, in the languages of the lists
+    let articles = [
+        "the", "den", "dem", "der", "les", "la", "las", "los", "le", "de", "del", "le", "le", "i",
+        "as", "os", "o", "a", "das", "dos", "da", "do",
+    ];
+    let mut k = i + 1;
+    while k < i + 3
+        && c.word(k)
+            .is_some_and(|w| articles.contains(&w) && !is_holiday(w))
+    {
+        k += 1;
+    }
+    // Epiphany ("después de Reyes", "dopo l'Epifania", "nach Dreikönig"): 7 January.
     if matches!(
         c.word(k),
-        Some("holidays" | "holiday" | "christmas" | "xmas")
-    ) || (c.is_word(k, "new") && c.is_word(k + 1, "year"))
+        Some(
+            "reyes"
+                | "epifania"
+                | "epifanía"
+                | "l'epifania"
+                | "dreikönig"
+                | "epiphanie"
+                | "l'épiphanie"
+                | "trettondagen"
+                | "helligtrekonger"
+        )
+    ) {
+        return Some((next_month_day(r, 1, 7)?, k + 1 - i, Specificity::Relative));
+    }
+    if c.word(k).is_some_and(is_holiday)
+        || (c.is_word(k, "new") && c.is_word(k + 1, "year"))
+        || (c.is_word(k, "nouvel") && c.is_word(k + 1, "an"))
+        || (c.is_word(k, "año") && c.is_word(k + 1, "nuevo"))
     {
         return Some((next_month_day(r, 1, 5)?, k + 1 - i, Specificity::Relative));
     }
@@ -330,6 +391,44 @@ fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specifici
         k + used - i,
         Specificity::MonthOnly,
     ))
+}
+
+/// Words for the year-end holidays, in the languages of the lists.
+fn is_holiday(w: &str) -> bool {
+    matches!(
+        w,
+        "holidays"
+            | "holiday"
+            | "christmas"
+            | "xmas"
+            | "feiertagen"
+            | "feiertage"
+            | "weihnachten"
+            | "neujahr"
+            | "jahreswechsel"
+            | "fêtes"
+            | "fetes"
+            | "noël"
+            | "noel"
+            | "fiestas"
+            | "navidad"
+            | "navidades"
+            | "feste"
+            | "natale"
+            | "festas"
+            | "natal"
+            | "feestdagen"
+            | "kerst"
+            | "kerstmis"
+            | "helgerna"
+            | "jul"
+            | "julen"
+            | "helligdagene"
+            | "helgene"
+            | "nyår"
+            | "nytår"
+            | "nyttår"
+    )
 }
 
 /// "Q1" … "Q4" at token `k` ("q" and a number, an optional year after it):

@@ -49,6 +49,10 @@ pub(super) const BACK_TRIGGERS: &[&str] = &[
 pub(super) const BACK_LAST: &[&str] =
     &["döneceğim", "dönüyorum", "döneceğiz", "dönerim", "olacağım"];
 
+/// "Until" words that follow their date (Turkish "4 Ocak'a kadar"): by the
+/// convention of "until", the date is the day back.
+pub(super) const UNTIL_LAST: &[&str] = &["kadar"];
+
 /// "Until" words of Polish and Russian, read only right before their date (Polish
 /// "do" is English "do" too).
 pub(super) const UNTIL_BEFORE_DATE: &[&str] = &["do", "до"];
@@ -168,8 +172,15 @@ fn token_after(c: &Cursor<'_>, f: &Found) -> usize {
 /// Whether a last day away is inclusive: an "inclusive" word right after
 /// the date, or an until written "tot en met", "till och med", "til og med".
 fn inclusive(c: &Cursor<'_>, t: usize, f: &Found) -> bool {
-    let after = token_after(c, f);
-    let word_after = (after..after + 2).any(|i| c.word(i).is_some_and(|w| INCLUSIVE.contains(&w)));
+    let mut after = token_after(c, f);
+    // A year's abbreviation after the date ("8 stycznia 2027 r. włącznie", "10 января
+    // 2027 г. включительно").
+    if c.word(after)
+        .is_some_and(|w| matches!(w, "r" | "roku" | "г" | "года"))
+    {
+        after += 1;
+    }
+    let word_after = (after..after + 3).any(|i| c.word(i).is_some_and(|w| INCLUSIVE.contains(&w)));
     let and_with = matches!(
         (c.word(t + 1), c.word(t + 2)),
         (Some("en"), Some("met")) | (Some("och" | "og"), Some("med"))
@@ -206,10 +217,11 @@ fn from_date_back(text: &str, c: &Cursor<'_>, r: Date) -> Option<Found> {
         })
 }
 
-/// A date followed, in its sentence and within a few words, by a verb of coming back
-/// that its language puts last ([`BACK_LAST`]).
-fn date_before_back(text: &str, c: &Cursor<'_>, r: Date) -> Option<Found> {
-    let t = (0..c.toks.len()).find(|t| c.word(*t).is_some_and(|w| BACK_LAST.contains(&w)))?;
+/// A date followed, in its sentence and within a few words, by one of `words`: a
+/// verb of coming back that its language puts last ([`BACK_LAST`]), or an "until"
+/// that follows its date ([`UNTIL_LAST`]).
+fn date_before_back(text: &str, c: &Cursor<'_>, r: Date, words: &[&str]) -> Option<Found> {
+    let t = (0..c.toks.len()).find(|t| c.word(*t).is_some_and(|w| words.contains(&w)))?;
     let at = c.toks.get(t)?.start;
     let from = (0..t)
         .rev()
@@ -233,6 +245,16 @@ fn date_before_back(text: &str, c: &Cursor<'_>, r: Date) -> Option<Found> {
 /// a named return day wins, then the end of a range (the day after it), then
 /// an "until".
 pub(crate) fn return_date(text: &str, r: Date) -> Option<Found> {
+    // Dutch "t/m" is "tot en met" (through): the tokeniser reads words, not slashes.
+    let spelled;
+    let text = if text.contains("t/m") || text.contains("T/m") {
+        spelled = text
+            .replace("t/m", "tot en met")
+            .replace("T/m", "tot en met");
+        spelled.as_str()
+    } else {
+        text
+    };
     let toks = tokenize(text);
     let c = Cursor { toks: &toks };
     let word = |t: usize| -> Option<&str> {
@@ -250,7 +272,7 @@ pub(crate) fn return_date(text: &str, r: Date) -> Option<Found> {
         .filter(|t| trigger_at(*t, BACK_TRIGGERS))
         .find_map(|t| date_after(text, &c, t, r))
         .or_else(|| from_date_back(text, &c, r))
-        .or_else(|| date_before_back(text, &c, r))
+        .or_else(|| date_before_back(text, &c, r, BACK_LAST))
         .or_else(|| return_ja::named_return(text, r));
     if back.is_some() {
         return back;
@@ -281,5 +303,6 @@ pub(crate) fn return_date(text: &str, r: Date) -> Option<Found> {
             return Some(f);
         }
     }
-    return_ja::last_day_away(text, r)
+    // Turkish puts "until" after its date: "4 Ocak 2027 tarihine kadar".
+    date_before_back(text, &c, r, UNTIL_LAST).or_else(|| return_ja::last_day_away(text, r))
 }

@@ -38,7 +38,6 @@ const REPLY_PREFIXES: &[(&str, Label)] = &[
     ("承諾", Label::MeetingAccept),
     ("declined", Label::MeetingDecline),
     ("abgelehnt", Label::MeetingDecline),
-    ("abgesagt", Label::MeetingDecline),
     ("refusé", Label::MeetingDecline),
     ("refusée", Label::MeetingDecline),
     ("rechazado", Label::MeetingDecline),
@@ -69,6 +68,39 @@ const REPLY_PREFIXES: &[(&str, Label)] = &[
     ("foreløbig", Label::MeetingTentative),
     ("foreløpig", Label::MeetingTentative),
     ("仮承諾", Label::MeetingTentative),
+    // The organizer's cancellations and updates, as calendar clients title them
+    // (German Outlook: "Abgelehnt:" declines, "Abgesagt:" cancels).
+    ("abgesagt", Label::MeetingCancel),
+    ("canceled", Label::MeetingCancel),
+    ("cancelled", Label::MeetingCancel),
+    ("canceled event", Label::MeetingCancel),
+    ("cancelled event", Label::MeetingCancel),
+    ("annulé", Label::MeetingCancel),
+    ("annulée", Label::MeetingCancel),
+    ("cancelado", Label::MeetingCancel),
+    ("cancelada", Label::MeetingCancel),
+    ("annullato", Label::MeetingCancel),
+    ("annullata", Label::MeetingCancel),
+    ("geannuleerd", Label::MeetingCancel),
+    ("inställt", Label::MeetingCancel),
+    ("aflyst", Label::MeetingCancel),
+    ("avlyst", Label::MeetingCancel),
+    ("updated invitation", Label::MeetingUpdate),
+    ("updated event", Label::MeetingUpdate),
+    ("aktualisierte einladung", Label::MeetingUpdate),
+    ("invitation mise à jour", Label::MeetingUpdate),
+    ("invitación actualizada", Label::MeetingUpdate),
+    ("invito aggiornato", Label::MeetingUpdate),
+    ("bijgewerkte uitnodiging", Label::MeetingUpdate),
+    ("convite atualizado", Label::MeetingUpdate),
+    ("uppdaterad inbjudan", Label::MeetingUpdate),
+    ("invitation", Label::MeetingInvite),
+    ("einladung", Label::MeetingInvite),
+    ("invitación", Label::MeetingInvite),
+    ("invito", Label::MeetingInvite),
+    ("uitnodiging", Label::MeetingInvite),
+    ("convite", Label::MeetingInvite),
+    ("inbjudan", Label::MeetingInvite),
 ];
 
 /// Most words of fresh text a calendar reply carries (its optional note).
@@ -81,7 +113,7 @@ pub(crate) fn reply_by_subject(
     fresh: &str,
     r: Date,
     default_tz: &TimeZone,
-) -> Option<(Label, Meeting, Vec<Evidence>)> {
+) -> Option<(Label, Meeting, Vec<Evidence>, Option<String>)> {
     let subject = mail.subject.as_deref().unwrap_or("");
     if reply_prefix(subject).is_some()
         || is_machine_sender(mail.sender_address())
@@ -99,13 +131,18 @@ pub(crate) fn reply_by_subject(
     let mut evidence = vec![ev(
         "header",
         format!(
-            "Subject starts with \"{}:\" (a calendar reply without an iCalendar part)",
+            "Subject starts with \"{}:\" (calendar mail without an iCalendar part)",
             upper_first(prefix)
         ),
     )];
+    let method = match label {
+        Label::MeetingCancel => "CANCEL",
+        Label::MeetingUpdate | Label::MeetingInvite => "REQUEST",
+        _ => "REPLY",
+    };
     let mut meeting = Meeting {
         summary,
-        method: "REPLY".to_string(),
+        method: method.to_string(),
         ..Meeting::default()
     };
     if let Some(t) = dates::meeting_time(&format!("{subject}\n{fresh}"), r, default_tz) {
@@ -116,8 +153,42 @@ pub(crate) fn reply_by_subject(
         meeting.start = Some(t.start);
         meeting.end = t.end;
     }
-    Some((*label, meeting, evidence))
+    // "Invitation: summer party" from a colleague is no calendar's: an invitation
+    // or update read from its subject needs its time, and a calendar's own words
+    // to be vouched for.
+    let mut doubt = None;
+    if matches!(label, Label::MeetingInvite | Label::MeetingUpdate) {
+        meeting.start?;
+        let h = normalise_for_match(&fresh.chars().take(4000).collect::<String>());
+        if first_phrase(&h, &CALENDAR_WORDS_SET).is_none() {
+            doubt = Some("an invitation read from its subject alone".to_string());
+        }
+    }
+    Some((*label, meeting, evidence, doubt))
 }
+
+/// What a calendar's invitation mail says of itself.
+const CALENDAR_WORDS: &[&str] = &[
+    "this event has been changed",
+    "this event has been updated",
+    "invitation from google calendar",
+    "google calendar",
+    "join with google meet",
+    "join microsoft teams meeting",
+    "microsoft teams meeting",
+    "view your event at",
+    "you have been invited",
+    "you are receiving this email because you are an attendee",
+    "going (",
+    "more options",
+    "dieser termin wurde geändert",
+    "einladung von google kalender",
+    "cet événement a été modifié",
+    "invitation de google agenda",
+    "este evento ha cambiado",
+    "invitación de google calendar",
+];
+phrase_list!(CALENDAR_WORDS_SET = CALENDAR_WORDS);
 
 fn upper_first(s: &str) -> String {
     let mut c = s.chars();
@@ -207,6 +278,23 @@ pub(crate) fn booking_page(
 
 /// What a booking notice's subject says, in the languages of the word lists.
 const NOTICE_SUBJECTS: &[&str] = &[
+    "your booking",
+    "your appointment",
+    "booking with",
+    "appointment with",
+    "ihre buchung",
+    "ihr termin",
+    "votre réservation",
+    "votre rendez-vous",
+    "su reserva",
+    "su cita",
+    "tu reserva",
+    "tu cita",
+    "la tua prenotazione",
+    "il tuo appuntamento",
+    "uw afspraak",
+    "je afspraak",
+    "din bokning",
     "booking is confirmed",
     "booking confirmed",
     "booking confirmation",

@@ -142,7 +142,7 @@ pub(crate) fn detect_scheduling(
 ) -> Option<(Label, Meeting, Vec<Evidence>, Option<String>)> {
     let sure = |(l, m, e)| (l, m, e, None);
     tool_mail(mail, fresh, r, default_tz)
-        .or_else(|| super::booking::reply_by_subject(mail, fresh, r, default_tz).map(sure))
+        .or_else(|| super::booking::reply_by_subject(mail, fresh, r, default_tz))
         .or_else(|| super::booking::booking_page(mail, fresh, r, default_tz).map(sure))
         .or_else(|| super::booking::booking_notice(mail, fresh, r, default_tz))
 }

@@ -165,7 +165,7 @@ fn calendar_replies_by_subject() {
         );
         let mail = parse_mail(raw.as_bytes());
         let tz = jiff::tz::TimeZone::UTC;
-        reply_by_subject(&mail, body, jiff::civil::date(2026, 11, 24), &tz).map(|(l, _, _)| l)
+        reply_by_subject(&mail, body, jiff::civil::date(2026, 11, 24), &tz).map(|(l, _, _, _)| l)
     };
     let person = "Ana Lopes <ana@lopes.example>";
     let mut bad = Vec::new();
@@ -180,6 +180,10 @@ fn calendar_replies_by_subject() {
         ("Refusé : Déjeuner", Label::MeetingDecline),
         ("Tentative: Intro call", Label::MeetingTentative),
         ("Mit Vorbehalt: Kennenlernen", Label::MeetingTentative),
+        // The organizer's cancellation (German Outlook: "Abgesagt:" cancels).
+        ("Abgesagt: Kennenlernen", Label::MeetingCancel),
+        ("Canceled: Intro call", Label::MeetingCancel),
+        ("Annulé : Déjeuner", Label::MeetingCancel),
     ] {
         if read(person, subject, "") != Some(want) {
             bad.push(format!("{subject:?} not read as {want:?}"));
@@ -199,6 +203,9 @@ fn calendar_replies_by_subject() {
         ),
         (person, "Accepted: my thoughts on the offer", long.as_str()),
         (person, "Accepted", ""),
+        // An invitation read from its subject needs a time.
+        (person, "Invitation: summer party", "Bring a friend!"),
+        (person, "Einladung: Sommerfest", "Es gibt Kuchen."),
     ] {
         if let Some(l) = read(from, subject, body) {
             bad.push(format!("{subject:?} from {from} read as {l:?}"));
@@ -292,4 +299,36 @@ fn booking_notices_without_a_calendar_part() {
     ] {
         assert_eq!(read(from, subject, extra, body), None, "{from} {subject}");
     }
+}
+
+/// An invitation or update without an iCalendar part: read from its subject with
+/// its time, vouched for only when the text says a calendar wrote it.
+#[test]
+fn invitations_by_subject_need_a_time_and_a_calendar_to_be_sure() {
+    use super::super::Label;
+    use super::super::mime::parse_mail;
+    use super::booking::reply_by_subject;
+    let read = |subject: &str, body: &str| {
+        let raw = format!(
+            "From: Dan Park <dan@park.example>\r\nTo: sam@example.com\r\nSubject: {subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        );
+        let mail = parse_mail(raw.as_bytes());
+        let tz = jiff::tz::TimeZone::UTC;
+        reply_by_subject(&mail, body, jiff::civil::date(2026, 12, 17), &tz)
+            .map(|(l, m, _, doubt)| (l, m.start.is_some(), doubt.is_none()))
+    };
+    assert_eq!(
+        read(
+            "Updated invitation: Sam <> Dan @ Tue Dec 22, 2026 10am - 10:25am (EST)",
+            "This event has been changed.\nInvitation from Google Calendar"
+        ),
+        Some((Label::MeetingUpdate, true, true))
+    );
+    assert_eq!(
+        read(
+            "Invitation: product meetup @ Thu Jan 14, 2027 6pm - 8pm (GMT)",
+            "Come along, there will be pizza."
+        ),
+        Some((Label::MeetingInvite, true, false))
+    );
 }

@@ -183,6 +183,9 @@ pub(super) fn proposed_date(phrase: &str, found: Found, after: bool, r: Date) ->
     j
 }
 
+/// The doubt of a later whose date a contrast gave without saying it is the first day.
+pub(super) const GUESSED_FIRST_DAY: &str = "an acceptance taken back by a contrast with a date";
+
 /// Words that put the date after them as the first day the writer can: "gerne, aber
 /// erst ab Mitte Januar", "volontiers, mais plutôt en février", "con gusto, pero a
 /// partir de marzo", "happy to, but not before the 20th".
@@ -266,10 +269,24 @@ pub(super) fn conceded_until(after: &str, phrase: &str, r: Date) -> Option<Judge
         " {} ",
         after.get(..found.offset + found.text.len()).unwrap_or("")
     );
+    // The word must stand right before the date (or in it): "pas avant la rentrée
+    // de janvier : … jusqu'au 8 janvier" does not make the 8th the first day.
+    let near = |w: &&str| {
+        through.rfind(&format!(" {w} ")).is_some_and(|at| {
+            let gap = through
+                .get(at + w.len() + 2..found.offset + 1)
+                .unwrap_or("");
+            gap.split_whitespace().count() <= 2
+        }) || found.text.to_lowercase().contains(*w)
+    };
     let from = FROM_WORDS
         .iter()
-        .find(|w| through.contains(&format!(" {w} ")));
-    if from.is_none() && set(Cat::Negation).any(&padded) {
+        .find(|w| through.contains(&format!(" {w} ")) && near(w));
+    // A negation that is part of a "not before" word negates no date.
+    let not_before = FROM_WORDS
+        .iter()
+        .any(|w| set(Cat::Negation).any(&format!(" {w} ")) && through.contains(&format!(" {w} ")));
+    if from.is_none() && !not_before && set(Cat::Negation).any(&padded) {
         return None;
     }
     let mut j = Judgement::new(
@@ -281,7 +298,7 @@ pub(super) fn conceded_until(after: &str, phrase: &str, r: Date) -> Option<Judge
     );
     if from.is_none() {
         j.add_doubt(format!(
-            "an acceptance taken back by a contrast with a date (\"{}\") but no word that it is the first day: a later is a guess",
+            "{GUESSED_FIRST_DAY} (\"{}\") but no word that it is the first day: a later is a guess",
             found.text
         ));
     }

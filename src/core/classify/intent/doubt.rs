@@ -312,3 +312,38 @@ pub(crate) fn contrast_after_thanks(text: &Reading) -> Option<String> {
             .map(|c| c.phrase.to_string())
     })
 }
+
+/// Words of meeting again ("let's do it again", "à refaire", "gerne wieder"): after a
+/// thanks for a meeting they wish for another, they put nothing off.
+const AGAIN: &[&str] = &[
+    " do it again ",
+    " do this again ",
+    " do that again ",
+    " meet again ",
+    " catch up again ",
+    " again soon ",
+    " again sometime ",
+    " again some time ",
+    " next time you're in ",
+    " gerne wieder ",
+    " bald wieder ",
+    " wiederholen ",
+    " à refaire ",
+    " a refaire ",
+    " à renouveler ",
+    " repetirlo ",
+    " da rifare ",
+    " rifarlo ",
+    " repetir a dose ",
+    " voor herhaling vatbaar ",
+    " göra om det ",
+    " gøre det igen ",
+    " gjøre det igjen ",
+];
+
+/// Whether a text wishes to meet again ([`AGAIN`]).
+pub(crate) fn wishes_to_meet_again(sents: &[Sentence]) -> bool {
+    sents
+        .iter()
+        .any(|s| AGAIN.iter().any(|a| s.text.contains(a)))
+}

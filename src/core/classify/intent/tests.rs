@@ -388,3 +388,22 @@ fn why_not_is_no_negation() {
         "a negated booking phrase"
     );
 }
+
+/// "I'm in" joins; "I'm in London next week" says where the writer is, and a
+/// request after it is still a request.
+#[test]
+fn im_in_a_place_is_no_yes() {
+    let r = date(2026, 12, 4);
+    assert_eq!(judge("I'm in! Send me a time.", r).intent, Intent::Yes);
+    assert_eq!(
+        judge("Count me in, I'm in for a coffee.", r).intent,
+        Intent::Yes
+    );
+    assert_ne!(judge("I'm in London next week.", r).intent, Intent::Yes);
+    assert_ne!(
+        judge("I'm in meetings all day, sorry.", r).intent,
+        Intent::Yes
+    );
+    let asks = request_phrase("I'm in London next week - would coffee on Wednesday work?");
+    assert!(asks.is_some(), "{asks:?}");
+}

@@ -466,7 +466,13 @@ static CALENDAR: LazyLock<CalendarWords> = LazyLock::new(compile_calendar);
 
 /// The month (1–12) a lowercase word names in any language ("juillet" → 7).
 pub(crate) fn month_of(word: &str) -> Option<i8> {
-    CALENDAR.months.get(word).copied()
+    CALENDAR.months.get(word).copied().or_else(|| {
+        // A Turkish case ending after an apostrophe: "Ocak'a", "Şubat'ta".
+        let (stem, _) = word.split_once(['\'', '\u{2019}'])?;
+        (stem.chars().count() >= 3)
+            .then(|| CALENDAR.months.get(stem).copied())
+            .flatten()
+    })
 }
 
 /// The weekday a lowercase word names in any language ("mardi").
