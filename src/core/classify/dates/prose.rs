@@ -281,7 +281,7 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
             let (n, _) = c.num(i + 1)?;
             let week = i8::try_from(n).ok().filter(|n| (1..=53).contains(n))?;
             let monday = |y: i16| {
-                jiff::civil::ISOWeekDate::new(y, week, jiff::civil::Weekday::Monday)
+                jiff::civil::ISOWeekDate::new(y, week, Weekday::Monday)
                     .ok()
                     .map(|d| d.date())
             };
