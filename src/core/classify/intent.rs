@@ -373,7 +373,7 @@ fn concession_follow_up(mut v: Judgement, next: &[Sentence], r: Date) -> Judgeme
 /// The date a question or a proposal in the next two sentences asks for ("Can we
 /// aim for the week of 18 January instead?"), a bare day read in the month they
 /// name ("the second half of January? Say after the 15th?").
-fn asked_date(next: &[Sentence], r: Date) -> Option<dates::Found> {
+fn asked_date(next: &[Sentence], r: Date) -> Option<Found> {
     let context: String = next
         .iter()
         .take(2)
