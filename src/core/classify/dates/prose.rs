@@ -283,7 +283,7 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
             let monday = |y: i16| {
                 jiff::civil::ISOWeekDate::new(y, week, Weekday::Monday)
                     .ok()
-                    .map(|d| d.date())
+                    .map(jiff::civil::ISOWeekDate::date)
             };
             let date = [r.year(), r.year().saturating_add(1)]
                 .into_iter()
