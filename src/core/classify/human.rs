@@ -293,11 +293,15 @@ fn human_reply(
         c.later_until = judgement.later_until.map(|f| f.date);
     }
     super::proposal::read(mail, ctx, &fresh_all.text, judgement.intent, c);
-    let mut doubts = judgement.doubts;
+    // An acknowledgement ("Received, thanks - let me check and come back to you")
+    // is a sure "other": the answer is still to come, and nothing is read into it.
     if judgement.acknowledgement && answers_the_user(mail, ctx) {
-        doubts.push("an acknowledgement of the user's message: the answer is still to come".into());
+        c.evidence.push(ev(
+            "structure",
+            "an acknowledgement of the user's message: the answer is still to come",
+        ));
     }
-    mark_unsure(c, &doubts);
+    mark_unsure(c, &judgement.doubts);
 }
 
 /// A thank-you: no intent (it answers no request; an acceptance in it, "à

@@ -119,15 +119,26 @@ fn a_reply_with_no_intent_phrase_is_unsure_even_when_it_answers_someone_else() {
     });
 }
 
+/// An acknowledgement is a sure "other" (two blind writers agreed a careful reader
+/// is sure of it): the answer is still to come and nothing is read into it; one that
+/// holds a deferral word without a date stays other, and a yes beside it is a yes.
 #[test]
-fn an_acknowledgement_of_the_users_message_is_other_and_unsure() {
+fn an_acknowledgement_of_the_users_message_is_a_sure_other() {
     ctx_with(|ctx| {
         let body = "Received, thanks - let me check my calendar and come back to you.";
         let c = classify(&mail("Re: coffee", true, body), ctx);
         assert_eq!(c.label, Label::HumanReply);
         assert_eq!(c.intent, Some(Intent::Other));
-        assert_eq!(c.certainty, Certainty::Unsure);
+        assert_eq!(c.certainty, Certainty::Sure, "{:?}", c.evidence);
         assert!(has_evidence(&c, "the answer is still to come"));
+        for body in [
+            "Noted, thanks. I'll revert after checking with the team.",
+            "Bien reçu, merci. Je reviens vers vous rapidement.",
+            "Danke, ist angekommen. Ich schaue in meinen Kalender und melde mich.",
+        ] {
+            let c = classify(&mail("Re: coffee", true, body), ctx);
+            assert_eq!(c.intent, Some(Intent::Other), "{body:?}: {:?}", c.evidence);
+        }
         // The same words in a thread of someone else's: nothing to confirm.
         let c = classify(&mail("Re: coffee", false, body), ctx);
         assert_eq!(c.intent, Some(Intent::Other));

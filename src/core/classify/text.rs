@@ -293,7 +293,10 @@ fn list(w: Words) -> &'static [&'static str] {
 /// A line lowercased for the quote checks, full-width colons (Chinese,
 /// Japanese, Korean clients) read as ':'.
 fn fold(line: &str) -> String {
-    line.to_lowercase().replace('\u{ff1a}', ":")
+    // French typography puts a no-break space before the colon ("De\u{a0}: Sam").
+    line.to_lowercase()
+        .replace('\u{ff1a}', ":")
+        .replace(['\u{a0}', '\u{202f}'], " ")
 }
 
 fn starts_with_any(line: &str, w: Words) -> bool {
@@ -379,6 +382,50 @@ pub(crate) fn fresh_text(text: &str) -> Fresh {
     }
 }
 
+/// How the legal disclaimers under signatures begin, lowercase, in the languages of
+/// the lists.
+const DISCLAIMER_LEADS: &[&str] = &[
+    "this email and any attachments",
+    "this e-mail and any attachments",
+    "this email and any files",
+    "this message and any attachments",
+    "this email is confidential",
+    "this e-mail is confidential",
+    "this message is confidential",
+    "confidentiality notice",
+    "confidentiality note",
+    "the information contained in this",
+    "the information in this email",
+    "disclaimer:",
+    "legal disclaimer",
+    "privileged & confidential",
+    "privileged and confidential",
+    "if you are not the intended recipient",
+    "if you have received this email in error",
+    "if you have received this e-mail in error",
+    "diese e-mail enthält vertrauliche",
+    "diese e-mail kann vertrauliche",
+    "diese nachricht enthält vertrauliche",
+    "ce message et ses pièces jointes",
+    "ce message et toutes les pièces jointes",
+    "ce courriel et ses pièces jointes",
+    "este mensaje y sus anexos",
+    "este mensaje y sus archivos adjuntos",
+    "este correo electrónico y sus anexos",
+    "este correo es confidencial",
+    "questo messaggio e i suoi allegati",
+    "questa e-mail e i suoi allegati",
+    "le informazioni contenute in questo",
+    "esta mensagem e os seus anexos",
+    "esta mensagem e seus anexos",
+    "dit bericht is uitsluitend bestemd",
+    "dit e-mailbericht is uitsluitend",
+    "de informatie verzonden in dit",
+    "detta e-postmeddelande och eventuella bilagor",
+    "denne e-mail og eventuelle vedhæftede",
+    "denne e-posten og eventuelle vedlegg",
+];
+
 /// What [`fresh_text`] does with the line at `i`.
 enum Step {
     /// Fresh text (or a blank line, which no quote mark is).
@@ -407,6 +454,11 @@ fn fresh_step(lines: &[&str], i: usize, line: &str) -> Step {
     }
     // A client's signature line is short; a sentence that starts alike is text.
     if lower.chars().count() <= 80 && starts_with_any(&lower, Words::SignatureLead) {
+        return Step::Stop(None);
+    }
+    // A legal disclaimer ("This email and any attachments are confidential…") is
+    // no one's words to the user: its "received in error" acknowledges nothing.
+    if i > 0 && DISCLAIMER_LEADS.iter().any(|d| lower.starts_with(d)) {
         return Step::Stop(None);
     }
     if is_separator_line(&lower) || starts_with_any(&lower, Words::ForwardLead) {

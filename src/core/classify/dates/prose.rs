@@ -529,6 +529,8 @@ pub(super) fn month_phrase_at(
         }
         "late" => (1, 20),
         "end" if c.is_word(i + 1, "of") => (2, 28),
+        // Not Swedish "en fin jul" (a nice Christmas).
+        "fin" if c.is_word(i + 1, "jul") => return None,
         "ende" | "fin" | "finales" | "fine" | "final" | "eind" | "slutet" | "slutningen"
         | "slutten" => (1, 28),
         _ => return None,

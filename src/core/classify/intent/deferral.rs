@@ -82,11 +82,37 @@ static ALTERNATIVE: LazyLock<PhraseSet> = LazyLock::new(|| {
     ])
 });
 
+/// Whether the negation at byte `at` is a condition's ("if not", "falls nicht",
+/// "sinon", "si no", "se no", "als niet", "om inte", "hvis ikke", "se não").
+fn conditional(text: &str, at: usize) -> bool {
+    let before = text.get(..at).unwrap_or("").trim_end();
+    [
+        "if",
+        "falls",
+        "wenn",
+        "si",
+        "se",
+        "als",
+        "om",
+        "hvis",
+        "otherwise",
+    ]
+    .iter()
+    .any(|w| before.ends_with(&format!(" {w}")) || before == *w)
+        || text
+            .get(at..)
+            .is_some_and(|t| t.trim_start().starts_with("sinon"))
+}
+
 /// "not X, but Y" with a date in Y's sentence or the next one: later, with the
 /// date offered (not the one declined).
 pub(super) fn deferral_with_date(sents: &[Sentence], r: Date) -> Option<Judgement> {
     for (i, s) in sents.iter().enumerate() {
-        let Some(neg) = UNAVAILABLE.first(&s.text) else {
+        // "If not, I can do the 15th" offers a second slot; it declines nothing.
+        let Some(neg) = UNAVAILABLE
+            .hits(&s.text)
+            .find(|n| !conditional(&s.text, n.start))
+        else {
             continue;
         };
         let next = sents.get(i + 1);

@@ -20,6 +20,41 @@ use crate::core::classify::Intent;
 use crate::core::classify::dates;
 use crate::core::classify::lexicon::{Cat, Hit, set};
 
+/// Words of deferral that only say "now" ("right now", "im Moment", "just nu"): beside
+/// a refusal they defer nothing.
+const MOMENTARY: &[&str] = &[
+    "right now",
+    "for now",
+    "at the moment",
+    "currently",
+    "at present",
+    "derzeit",
+    "momentan",
+    "im moment",
+    "zurzeit",
+    "en ce moment",
+    "actuellement",
+    "pour le moment",
+    "por ahora",
+    "de momento",
+    "en este momento",
+    "ahora mismo",
+    "al momento",
+    "in questo momento",
+    "per ora",
+    "neste momento",
+    "no momento",
+    "por agora",
+    "op dit moment",
+    "momenteel",
+    "just nu",
+    "för tillfället",
+    "lige nu",
+    "for øjeblikket",
+    "akkurat nå",
+    "for øyeblikket",
+];
+
 /// Adds the doubts the whole text casts on a reading.
 pub(super) fn review(j: &mut Judgement, text: &Reading, r: Date) {
     let sents = &text.sents;
@@ -32,7 +67,13 @@ pub(super) fn review(j: &mut Judgement, text: &Reading, r: Date) {
                     d.text
                 ));
             }
-            if let Some(c) = sents.iter().find_map(|s| s.scan.first(Cat::LaterCue)) {
+            // "I'll have to pass for now", "niet op dit moment": a refusal says when
+            // it holds; only a bounded time ("this year", "until March") may defer.
+            if let Some(c) = sents.iter().find_map(|s| {
+                s.scan
+                    .hits(Cat::LaterCue)
+                    .find(|h| !MOMENTARY.contains(&h.phrase.trim()))
+            }) {
                 j.add_doubt(format!(
                     "a refusal with a word of deferral (\"{}\"): perhaps a later",
                     c.phrase
