@@ -118,7 +118,11 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
         let ordinal = c == '.'
             && prev.is_some_and(|p: char| p.is_ascii_digit())
             && ordinal_dot(fresh.get(i + 1..).unwrap_or(""));
-        if is_terminator(prev, c, next) && !ordinal {
+        // "Love to! but I'm traveling through Jan 8": a lowercase contrast after an
+        // exclamation goes on the same sentence.
+        let contrast_goes_on =
+            c == '!' && continues_with_contrast(fresh.get(i + 1..).unwrap_or(""));
+        if is_terminator(prev, c, next) && !ordinal && !contrast_goes_on {
             if !cur.trim().is_empty() {
                 out.push(Sentence::new(&cur, matches!(c, '?' | '？')));
             }
@@ -135,6 +139,16 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
         out.push(Sentence::new(&cur, false));
     }
     out
+}
+
+/// Whether `rest` goes on with a lowercase contrast word ("! but …", "! aber …").
+fn continues_with_contrast(rest: &str) -> bool {
+    let rest = rest.trim_start_matches([' ', '\u{a0}']);
+    [
+        "but ", "aber ", "mais ", "pero ", "ma ", "maar ", "men ", "mas ",
+    ]
+    .iter()
+    .any(|w| rest.starts_with(w))
 }
 
 /// The `n` words of `s` after byte `at`, space-padded on both sides as the phrase sets
@@ -245,6 +259,16 @@ fn in_a_place(s: &str, h: &Hit<'_>) -> bool {
 /// Whether an acceptance hit lies inside words of another language that
 /// accept nothing (Italian "prima di" holds Dutch "prima").
 fn within_not_acceptance(s: &str, h: &Hit<'_>) -> bool {
+    // "… if that works", "wenn das passt", "si ça vous convient": a condition offers,
+    // it does not accept.
+    let before = s.get(..h.start).unwrap_or("").trim_end();
+    let last = before.rsplit(' ').next().unwrap_or("");
+    if matches!(
+        last,
+        "if" | "wenn" | "falls" | "si" | "se" | "als" | "om" | "hvis" | "unless"
+    ) {
+        return true;
+    }
     cues::cue(cues::Cue::NotAcceptance)
         .hits(s)
         .any(|n| n.start <= h.start && n.end >= h.end)
@@ -285,6 +309,11 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
         })
         .collect();
     let no: Vec<Hit<'_>> = s.scan.hits_in(Cat::No, whole).collect();
+    // "I wish I could say yes": an acceptance inside a refusal is the refusal's.
+    let yes: Vec<Hit<'_>> = yes
+        .into_iter()
+        .filter(|y| !no.iter().any(|n| n.start <= y.start && y.end <= n.end))
+        .collect();
     // The governing acceptance is one no contrast follows.
     let governing_yes = yes.iter().find(|h| contrast_after(h.end).is_none());
     let governing_no = no.iter().find(|h| {
@@ -337,7 +366,11 @@ fn concession_follow_up(mut v: Judgement, next: &[Sentence], r: Date) -> Judgeme
     if guessed {
         // "Volontiers, mais … jusqu'au 8 janvier inclus. Pouvons-nous en reparler à
         // partir du lundi 11 ?": the next sentence's question names the day.
-        if let Some(found) = asked_date(next, r) {
+        if let Some(mut found) = asked_date(next, r) {
+            // "… through Jan 8. Free from the 11th": the 11th after the 8th.
+            if let Some(prev) = v.later_until.as_ref().filter(|p| found.date < p.date) {
+                found = dates::in_named_month(found, &prev.text, r);
+            }
             v.doubts
                 .retain(|d| !d.starts_with(deferral::GUESSED_FIRST_DAY));
             v.phrase = v.phrase.map(|p| format!("{p} … {}", found.text));
@@ -381,8 +414,23 @@ fn asked_date(next: &[Sentence], r: Date) -> Option<Found> {
         .collect::<Vec<_>>()
         .join(" ");
     next.iter().take(2).find_map(|n| {
-        let asks = n.question || n.scan.first(Cat::Proposal).is_some();
         let found = dates::best_date(&n.text, r).filter(|f| f.date > r)?;
+        // "Free from the 11th onward": a first day offered is asked for too.
+        let before = n.text.get(..found.offset).unwrap_or("");
+        let offered = [
+            " from ",
+            " ab ",
+            " à partir ",
+            " a partir ",
+            " vanaf ",
+            " från ",
+            " fra ",
+        ]
+        .iter()
+        .any(|w| {
+            format!(" {} ", before.trim_end()).ends_with(w) || before.ends_with(w.trim_start())
+        });
+        let asks = n.question || n.scan.first(Cat::Proposal).is_some() || offered;
         asks.then(|| dates::in_named_month(found, &context, r))
     })
 }

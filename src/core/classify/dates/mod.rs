@@ -107,7 +107,7 @@ pub(crate) fn in_named_month(found: Found, context: &str, r: Date) -> Found {
     let ctx = tokenize(context);
     let month = ctx.iter().find_map(|t| match &t.tok {
         Tok::Word(w) => crate::core::classify::lexicon::month_of(w)
-            .filter(|m| *m != found.date.month() && w.chars().count() > 3),
+            .filter(|m| *m != found.date.month() && !matches!(w.as_str(), "may" | "mar")),
         _ => None,
     });
     let anchored = month.and_then(|m| next_month_day(r, m, found.date.day()));

@@ -410,6 +410,33 @@ pub(crate) fn booking_notice(
         end: t.end,
         ..Meeting::default()
     };
-    let doubt = "a booking notice from a sender no scheduling tool is known by".to_string();
-    Some((label, meeting, evidence, Some(doubt)))
+    // A booking page's own footer vouches for it ("This email was sent by Microsoft
+    // Bookings"); without it the notice is read, not vouched for.
+    let footer = first_phrase(&h, &TOOL_FOOTERS_SET);
+    let mut evidence = evidence;
+    let doubt = match footer {
+        Some(f) => {
+            evidence.push(ev("phrase", format!("a booking tool's footer \"{f}\"")));
+            None
+        }
+        None => Some("a booking notice from a sender no scheduling tool is known by".to_string()),
+    };
+    Some((label, meeting, evidence, doubt))
 }
+
+/// What a booking tool writes at the foot of its notices.
+const TOOL_FOOTERS: &[&str] = &[
+    "sent by microsoft bookings",
+    "powered by microsoft bookings",
+    "powered by calendly",
+    "scheduled with calendly",
+    "powered by cal.com",
+    "scheduled with cal.com",
+    "powered by savvycal",
+    "powered by zcal",
+    "powered by tidycal",
+    "powered by youcanbook.me",
+    "powered by acuity scheduling",
+    "powered by chili piper",
+];
+phrase_list!(TOOL_FOOTERS_SET = TOOL_FOOTERS);

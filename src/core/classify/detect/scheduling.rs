@@ -147,22 +147,38 @@ pub(crate) fn detect_scheduling(
         .or_else(|| super::booking::booking_notice(mail, fresh, r, default_tz))
 }
 
-/// The tool whose name the sender's domain carries under another suffix
-/// ("notifications@calendly.example", "no-reply@mail.savvycal.io"): only from an
-/// automated sender, and only a name no ordinary domain is made of.
-fn tool_by_domain_name(from: &str) -> Option<&'static Tool> {
+/// The tool an automated sender names, and whether it names it twice (the display
+/// name is the tool's and the domain carries its name: "Calendly
+/// <notifications@calendly.example>", "zcal <no-reply@zcal.example>"). Once is
+/// enough to read it, for a name no ordinary domain is made of (five letters or
+/// more) or a display name that is exactly the tool's; twice vouches for it.
+fn tool_by_name(mail: &Mail) -> Option<(&'static Tool, bool)> {
+    let from = mail.sender_address();
     if !super::is_machine_sender(from) {
         return None;
     }
     let domain = from.rsplit_once('@').map_or("", |(_, d)| d);
     let labels: Vec<&str> = domain.split('.').collect();
     let names = labels.get(..labels.len().saturating_sub(1)).unwrap_or(&[]);
-    TOOLS.iter().find(|t| {
-        t.domains
+    let display = mail
+        .from
+        .as_ref()
+        .and_then(|f| f.name.as_deref())
+        .unwrap_or("")
+        .trim()
+        .to_lowercase();
+    TOOLS.iter().find_map(|t| {
+        let label = |n: &&str| names.iter().any(|l| l.eq_ignore_ascii_case(n));
+        let stems: Vec<&str> = t
+            .domains
             .iter()
+            .filter(|d| !d.contains('@'))
             .filter_map(|d| d.split('.').next())
-            .filter(|n| n.len() >= 5 && !n.contains('@'))
-            .any(|n| names.iter().any(|l| l.eq_ignore_ascii_case(n)))
+            .collect();
+        let in_domain = stems.iter().any(label);
+        let long_in_domain = stems.iter().filter(|n| n.len() >= 5).any(label);
+        let named = !display.is_empty() && display == t.name.to_lowercase();
+        (long_in_domain || named).then_some((t, named && in_domain))
     })
 }
 
@@ -187,7 +203,9 @@ fn tool_mail(
     let own = TOOLS
         .iter()
         .find(|t| t.domains.iter().any(|d| sender_domain_matches(from, d)));
-    let tool = own.or_else(|| tool_by_domain_name(from))?;
+    let by_name = own.is_none().then(|| tool_by_name(mail)).flatten();
+    let tool = own.or(by_name.map(|(t, _)| t))?;
+    let vouched = own.is_some() || by_name.is_some_and(|(_, twice)| twice);
     if own.is_none() && is_list_or_bulk(mail) {
         return None;
     }
@@ -234,13 +252,20 @@ fn tool_mail(
         meeting.start = Some(t.start);
         meeting.end = t.end;
     }
-    let doubt = match own {
-        Some(_) => None,
-        None if meeting.start.is_none() => return None,
-        None => Some(format!(
-            "sent from {from}, a domain with {}'s name but not its own",
+    if own.is_none() && meeting.start.is_none() {
+        return None;
+    }
+    let doubt = (!vouched).then(|| {
+        format!(
+            "sent from {from}, which names {} but is not its domain",
             tool.name
-        )),
-    };
+        )
+    });
+    if own.is_none() && vouched {
+        evidence.push(ev(
+            "header",
+            format!("the sender's name and domain both name {}", tool.name),
+        ));
+    }
     Some((label, meeting, evidence, doubt))
 }

@@ -93,7 +93,15 @@ pub(super) fn review(j: &mut Judgement, text: &Reading, r: Date) {
                     "the deferral rests on one word (\"{w}\") inside a sentence"
                 ));
             }
-            if let Some(y) = plain_yes(sents) {
+            // "On leave until January 11 - can we pick this up when I'm back? Happy
+            // to do it that week.": a yes after a dated deferral accepts the later time.
+            let deferral_first = j.later_until.is_some()
+                && sents
+                    .iter()
+                    .position(|s| s.scan.first(Cat::Later).is_some())
+                    .zip(plain_yes_at(sents))
+                    .is_some_and(|(later, yes)| later < yes);
+            if let Some(y) = plain_yes(sents).filter(|_| !deferral_first) {
                 j.add_doubt(format!(
                     "both an acceptance (\"{y}\") and a deferral: which one governs is unclear"
                 ));
@@ -215,7 +223,16 @@ fn negated_yes(sents: &[Sentence]) -> Option<String> {
 
 /// A yes phrase, not negated, in a sentence that holds no deferral and no contrast.
 fn plain_yes(sents: &[Sentence]) -> Option<String> {
-    sents.iter().find_map(|s| {
+    plain_yes_in(sents).map(|(_, p)| p)
+}
+
+/// The index of the sentence [`plain_yes`] finds its acceptance in.
+fn plain_yes_at(sents: &[Sentence]) -> Option<usize> {
+    plain_yes_in(sents).map(|(i, _)| i)
+}
+
+fn plain_yes_in(sents: &[Sentence]) -> Option<(usize, String)> {
+    sents.iter().enumerate().find_map(|(i, s)| {
         let part = answering_part(s);
         let whole = 0..part.len();
         if s.scan.hits_in(Cat::Later, whole.clone()).next().is_some()
@@ -231,7 +248,7 @@ fn plain_yes(sents: &[Sentence]) -> Option<String> {
             .find(|h| {
                 !negated(&s.scan, part, h) && !within_not_acceptance(part, h) && strong(part, h)
             })
-            .map(|h| h.phrase.to_string())
+            .map(|h| (i, h.phrase.to_string()))
     })
 }
 

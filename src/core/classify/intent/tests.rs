@@ -407,3 +407,41 @@ fn im_in_a_place_is_no_yes() {
     let asks = request_phrase("I'm in London next week - would coffee on Wednesday work?");
     assert!(asks.is_some(), "{asks:?}");
 }
+
+/// A yes under a condition ("if that works") offers; one inside a refusal ("I wish I
+/// could say yes") refuses; an exclamation does not cut a yes from the contrast after
+/// it ("Love to! but …"); a yes after a dated deferral accepts the later time.
+#[test]
+fn conditions_refusals_and_deferrals_hold_their_yes() {
+    let r = date(2026, 12, 10);
+    let j = judge(
+        "Love to! but I'm traveling through Jan 8. Free from the 11th onward if that works.",
+        r,
+    );
+    assert_eq!(j.intent, Intent::Later, "{j:?}");
+    assert_eq!(
+        j.later_until.as_ref().map(|f| f.date),
+        Some(date(2027, 1, 11))
+    );
+    assert!(j.sure(), "{:?}", j.doubts);
+    let j = judge(
+        "I wish I could say yes but I really can't take on anything extra right now.",
+        r,
+    );
+    assert_eq!(j.intent, Intent::No, "{j:?}");
+    assert!(j.sure(), "{:?}", j.doubts);
+    let j = judge(
+        "I'm on paternity leave until January 11 - can we pick this up when I'm back? Happy to do it that week.",
+        r,
+    );
+    assert_eq!(j.intent, Intent::Later, "{j:?}");
+    assert!(j.sure(), "{:?}", j.doubts);
+    // The yes before the deferral still doubts it.
+    let j = judge("Happy to! Can we pick this up after January 11?", r);
+    assert!(!j.sure() || j.intent == Intent::Later, "{j:?}");
+    assert_ne!(judge("Tuesday at 10, if that works?", r).intent, Intent::No);
+    assert_ne!(
+        judge("Let me know if that works for your team.", r).intent,
+        Intent::Yes
+    );
+}

@@ -57,7 +57,12 @@ pub(crate) fn weigh(
         ));
         return;
     }
-    let matters = c.label != Label::HumanReply || answers_user;
+    // A message that answers nothing of the user's cannot accept anything: a "yes"
+    // read in a request that offers two slots is the slots, not a doubt.
+    let slots_read_as_yes = c.label == Label::MeetingRequest
+        && !answers_user
+        && p.class == Class::of_reading(Label::HumanReply, Some(Intent::Yes)).unwrap_or(rules);
+    let matters = (c.label != Label::HumanReply || answers_user) && !slots_read_as_yes;
     if p.probability >= CONFIDENT && matters {
         c.certainty = Certainty::Unsure;
         c.evidence.push(ev(
