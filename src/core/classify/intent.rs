@@ -331,6 +331,21 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
         });
     }
     if let Some(y) = governing_yes {
+        // "Ab dem 25. habe ich wieder Luft - dann sehr gern": gladly, from a first day.
+        if let Some(found) = deferral::first_day(text, r) {
+            let mut j = Judgement::new(Intent::Later, format!("{} … {}", y.phrase, found.text));
+            let soon = r
+                .checked_add(jiff::ToSpan::days(21))
+                .is_ok_and(|limit| found.date <= limit);
+            if soon {
+                j.add_doubt(format!(
+                    "an acceptance from a first day within three weeks (\"{}\"): perhaps a yes",
+                    found.text
+                ));
+            }
+            j.later_until = Some(found);
+            return Some(j);
+        }
         return Some(Judgement::new(Intent::Yes, y.phrase));
     }
     // An acceptance a contrast took back: the clause after it says what instead.
@@ -455,11 +470,49 @@ impl Reading {
     }
 }
 
+/// What a reply says when it hands the request to someone else.
+const REFERRALS: &[&str] = &[
+    "i've copied",
+    "i have copied",
+    "i've cc'd",
+    "i have cc'd",
+    "i've cced",
+    "copying in",
+    "copied in",
+    "cc'ing",
+    "looping in",
+    "looped in",
+    "i'll introduce you",
+    "happy to introduce you",
+    "introduce you to",
+    "connect you with",
+    "put you in touch",
+    "in kopie",
+    "en copie",
+    "je mets en copie",
+    "en copia",
+    "in copia",
+    "in cc",
+    "en cc",
+];
+
 /// Judges the intent of a reply's fresh text. `r` is the reference date for
 /// relative and year-less dates (the message date). The reading comes with
 /// its doubts (see [`doubt`]): a conflict, a weak phrase, no phrase at all.
 pub(crate) fn judge(text: &Reading, r: Date) -> Judgement {
     let mut j = judge_phrases(text, r);
+    // "Not the right person - I've copied Dev, who knows that world": a referral
+    // hands the request on; it refuses nothing.
+    if j.intent == Intent::No
+        && let Some(w) = REFERRALS
+            .iter()
+            .find(|w| text.unwrapped.to_lowercase().contains(*w))
+    {
+        let refusal = j.phrase.take().unwrap_or_default();
+        return Judgement::new(Intent::Other, format!("a referral: \"{}\"", w.trim())).doubt(
+            format!("a refusal (\"{refusal}\") that hands the request to someone else"),
+        );
+    }
     if let Some(a) = doubt::acknowledgement(&text.sents)
         && j.intent == Intent::Later
         && j.later_until.is_none()
@@ -537,7 +590,11 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
     });
     if let Some((i, p)) = later {
         let mut j = Judgement::new(Intent::Later, p.phrase);
-        j.later_until = date_near(sents, i, p.start, r).or_else(date);
+        // "Hectic until mid-January. Could we revisit after the 18th?": the 18th of
+        // the month the text names.
+        j.later_until = date_near(sents, i, p.start, r)
+            .or_else(date)
+            .map(|f| dates::in_named_month(f, fresh, r));
         return j;
     }
     if let Some(j) = deferral_with_date(sents, r) {

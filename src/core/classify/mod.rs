@@ -517,6 +517,15 @@ fn classify_mail(mail: &mime::Mail, ctx: &Context<'_>) -> Classification {
     let answers = human::answers_the_user(mail, ctx);
     let mut c = human::read_human(mail, ctx, &fresh_all, reply, r, c);
     model::second::weigh(ctx.reader, &fresh_all.text, answers, &mut c);
+    // "Mark asked me to pass this along - his answer is below": a forward in a thread
+    // of the user's may carry the answer; it is read, never vouched for.
+    if answers && detect::is_forward(&subject) && c.label == Label::Other {
+        c.certainty = Certainty::Unsure;
+        c.evidence.push(ev(
+            "structure",
+            "a forward in a thread of yours: what it passes on may answer you: unsure",
+        ));
+    }
     c
 }
 

@@ -84,6 +84,13 @@ fn third_probe_set_sure_readings_are_right() {
     probe_set("probe3", "7-probe3", 120);
 }
 
+/// The fourth blind set: 120 messages, 70 replies and 50 of an ordinary inbox (lists,
+/// spam, notifications, auto-replies), by a third writer who never read the classifier.
+#[test]
+fn fourth_probe_set_sure_readings_are_right() {
+    probe_set("probe4", "8-probe4", 120);
+}
+
 /// Reads the probe set in `name`, writes its report, and fails on a sure wrong reading
 /// or fewer than `at_least` messages.
 fn probe_set(name: &str, report: &str, at_least: usize) {

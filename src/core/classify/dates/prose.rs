@@ -30,9 +30,11 @@ pub(super) fn date_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize,
         return month_day_at(c, i, j + 1, m, r);
     }
     // "Tuesday the 3rd", "mandag den 4. januar", "Montag, den 4.", "mardi le 5".
-    let article = ["the", "den", "le", "el", "il", "dia", "día", "giorno"]
-        .iter()
-        .any(|a| c.is_word(j, a));
+    let article = [
+        "the", "den", "dem", "der", "le", "el", "il", "dia", "día", "giorno",
+    ]
+    .iter()
+    .any(|a| c.is_word(j, a));
     let k = if article { j + 1 } else { j };
     if let Some(d) = c.day_number(k) {
         return day_month_at(c, i, j, k, d, wd, r);
@@ -163,7 +165,12 @@ fn day_month_at(
     }
     // "the 3rd", "Tuesday the 3rd"
     // "no dia 11", "el día 11", "il giorno 11": a bare day after the word for day.
-    let day_word = ["dia", "día", "giorno"].iter().any(|w| c.is_word(j, w));
+    // "am 25.", "ab dem 25.", "le 11", "el 11": an article before a bare day.
+    let day_word = [
+        "dia", "día", "giorno", "den", "dem", "der", "le", "el", "il",
+    ]
+    .iter()
+    .any(|w| c.is_word(j, w));
     // "lundi 11", "Montag 11." : a weekday and a bare day, not a time ("Monday 10 am",
     // "lundi 11h", "Tuesday 10:30").
     let time_after = c.word(day_tok + 1).is_some_and(|w| {

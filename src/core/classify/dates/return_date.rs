@@ -185,7 +185,9 @@ fn inclusive(c: &Cursor<'_>, t: usize, f: &Found) -> bool {
         (c.word(t + 1), c.word(t + 2)),
         (Some("en"), Some("met")) | (Some("och" | "og"), Some("med"))
     );
-    word_after || and_with
+    // "through Friday 5 February": the 5th is the last day away.
+    let through = c.word(t).is_some_and(|w| matches!(w, "through" | "thru"));
+    word_after || and_with || through
 }
 
 /// A date opened by a "from" word and followed, in the same sentence, by a

@@ -331,3 +331,19 @@ pub(super) fn conceded_until(after: &str, phrase: &str, r: Date) -> Option<Judge
     j.later_until = Some(found);
     Some(j)
 }
+
+/// The first day a text offers, a date right after a word that makes it one ("ab dem
+/// 25.", "from the 11th", "à partir du 4"): None without such a word.
+pub(super) fn first_day(text: &str, r: Date) -> Option<Found> {
+    let found = dates::best_date(text, r).filter(|f| f.date > r)?;
+    let before = format!(" {} ", text.get(..found.offset).unwrap_or("").trim_end());
+    let through = format!(
+        " {} ",
+        text.get(..found.offset + found.text.len()).unwrap_or("")
+    );
+    let adjacent = FROM_WORDS.iter().any(|w| {
+        let w = format!(" {w} ");
+        before.ends_with(&w) || (through.contains(&w) && found.text.contains(w.trim()))
+    });
+    adjacent.then_some(found)
+}

@@ -101,7 +101,14 @@ pub(super) fn review(j: &mut Judgement, text: &Reading, r: Date) {
                     .position(|s| s.scan.first(Cat::Later).is_some())
                     .zip(plain_yes_at(sents))
                     .is_some_and(|(later, yes)| later < yes);
-            if let Some(y) = plain_yes(sents).filter(|_| !deferral_first) {
+            // The acceptance the later was read from ("happy to - from the 20th")
+            // is no second reading.
+            let own = |y: &String| {
+                j.phrase
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with(y.as_str()))
+            };
+            if let Some(y) = plain_yes(sents).filter(|y| !deferral_first && !own(y)) {
                 j.add_doubt(format!(
                     "both an acceptance (\"{y}\") and a deferral: which one governs is unclear"
                 ));

@@ -445,3 +445,34 @@ fn conditions_refusals_and_deferrals_hold_their_yes() {
         Intent::Yes
     );
 }
+
+/// "Not the right person" refuses unless it hands the request on; "gladly, from the
+/// 25th" is a later from that day (a guess when the day is within three weeks).
+#[test]
+fn referrals_and_first_days() {
+    let r = date(2027, 1, 8);
+    let j = judge("I'm honestly not the right person for this, good luck!", r);
+    assert_eq!(j.intent, Intent::No, "{j:?}");
+    let j = judge(
+        "I'm probably not the right person for this - I've copied Dev, who knows that world.",
+        r,
+    );
+    assert_eq!(j.intent, Intent::Other, "{j:?}");
+    assert!(!j.sure());
+    let j = judge(
+        "Bis zum 22. Januar stecke ich in der Messe. Ab dem 25. habe ich wieder Luft – dann sehr gern.",
+        r,
+    );
+    assert_eq!(j.intent, Intent::Later, "{j:?}");
+    assert_eq!(
+        j.later_until.as_ref().map(|f| f.date),
+        Some(date(2027, 1, 25))
+    );
+    let j = judge("Happy to - from the 20th of February I have time.", r);
+    assert_eq!(j.intent, Intent::Later, "{j:?}");
+    assert!(j.sure(), "{:?}", j.doubts);
+    assert_eq!(
+        judge("Happy to! Tuesday the 12th works.", r).intent,
+        Intent::Yes
+    );
+}

@@ -62,7 +62,13 @@ pub(crate) fn weigh(
     let slots_read_as_yes = c.label == Label::MeetingRequest
         && !answers_user
         && p.class == Class::of_reading(Label::HumanReply, Some(Intent::Yes)).unwrap_or(rules);
-    let matters = (c.label != Label::HumanReply || answers_user) && !slots_read_as_yes;
+    // A reply in someone else's thread matters too when the reader reads a request in
+    // it (a cold pitch under a fake "Re:").
+    let pitch_in_reply = c.label == Label::HumanReply
+        && p.probability >= 0.9
+        && p.class == Class::of_reading(Label::MeetingRequest, None).unwrap_or(rules);
+    let matters =
+        (c.label != Label::HumanReply || answers_user || pitch_in_reply) && !slots_read_as_yes;
     if p.probability >= CONFIDENT && matters {
         c.certainty = Certainty::Unsure;
         c.evidence.push(ev(
