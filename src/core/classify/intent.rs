@@ -21,10 +21,12 @@ use super::dates::{self, Found};
 use super::lexicon::{Cat, Hit, Scan, set};
 use super::text::normalise_for_match;
 
+mod clauses;
 mod cues;
 mod deferral;
 mod doubt;
 mod mend;
+use clauses::{REFERRALS, WHY_NOT, continues_with_contrast, in_a_place};
 use deferral::{after_word, conceded_until, date_near, deferral_with_date, proposed_date};
 pub(crate) use doubt::{contrast_after_thanks, sales_like};
 use mend::mend_contractions;
@@ -141,16 +143,6 @@ pub(crate) fn sentences(fresh: &str) -> Vec<Sentence> {
     out
 }
 
-/// Whether `rest` goes on with a lowercase contrast word ("! but …", "! aber …").
-fn continues_with_contrast(rest: &str) -> bool {
-    let rest = rest.trim_start_matches([' ', '\u{a0}']);
-    [
-        "but ", "aber ", "mais ", "pero ", "ma ", "maar ", "men ", "mas ",
-    ]
-    .iter()
-    .any(|w| rest.starts_with(w))
-}
-
 /// The `n` words of `s` after byte `at`, space-padded on both sides as the phrase sets
 /// match them: what a thanks word thanks for is read in the few words after it.
 fn words_after(s: &str, at: usize, n: usize) -> String {
@@ -222,38 +214,6 @@ fn negated(scan: &Scan, s: &str, h: &Hit<'_>) -> bool {
         window = window.replace(idiom, " ");
     }
     set(Cat::Negation).any(&window)
-}
-
-/// "Why not" in the languages of the lists: an acceptance, not a negation of the next one.
-const WHY_NOT: &[&str] = &[
-    " why not ",
-    " warum nicht ",
-    " pourquoi pas ",
-    " por qué no ",
-    " por que no ",
-    " perché no ",
-    " perche no ",
-    " por que não ",
-    " waarom niet ",
-    " varför inte ",
-    " hvorfor ikke ",
-];
-
-/// Whether an acceptance "I'm in" says where the writer is ("I'm in London next
-/// week", "I'm in meetings all day"), not that they join: a word follows that is not
-/// one of joining ("I'm in for a coffee", "I'm in too").
-fn in_a_place(s: &str, h: &Hit<'_>) -> bool {
-    if !matches!(h.phrase, "i'm in" | "i am in" | "im in") {
-        return false;
-    }
-    let next = s
-        .get(h.end..)
-        .unwrap_or("")
-        .split_whitespace()
-        .next()
-        .unwrap_or("");
-    let word = next.trim_end_matches(|c: char| !c.is_alphanumeric());
-    !(word.is_empty() || matches!(word, "for" | "too" | "as" | "with" | "on" | "then" | "sam"))
 }
 
 /// Whether an acceptance hit lies inside words of another language that
@@ -469,32 +429,6 @@ impl Reading {
         self.unwrapped.split_whitespace().count()
     }
 }
-
-/// What a reply says when it hands the request to someone else.
-const REFERRALS: &[&str] = &[
-    "i've copied",
-    "i have copied",
-    "i've cc'd",
-    "i have cc'd",
-    "i've cced",
-    "copying in",
-    "copied in",
-    "cc'ing",
-    "looping in",
-    "looped in",
-    "i'll introduce you",
-    "happy to introduce you",
-    "introduce you to",
-    "connect you with",
-    "put you in touch",
-    "in kopie",
-    "en copie",
-    "je mets en copie",
-    "en copia",
-    "in copia",
-    "in cc",
-    "en cc",
-];
 
 /// Judges the intent of a reply's fresh text. `r` is the reference date for
 /// relative and year-less dates (the message date). The reading comes with

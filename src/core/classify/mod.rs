@@ -468,16 +468,7 @@ fn classify_mail(mail: &mime::Mail, ctx: &Context<'_>) -> Classification {
         return c;
     }
 
-    if let Some((label, meeting, e, doubt)) =
-        detect::detect_scheduling(mail, fresh, r, &ctx.default_tz)
-    {
-        c.label = label;
-        c.evidence.extend(e);
-        c.meeting = Some(meeting);
-        if let Some(d) = doubt {
-            c.certainty = Certainty::Unsure;
-            c.evidence.push(ev("structure", format!("{d}: unsure")));
-        }
+    if read_scheduling(mail, fresh, r, ctx, &mut c) {
         return c;
     }
 
@@ -517,16 +508,46 @@ fn classify_mail(mail: &mime::Mail, ctx: &Context<'_>) -> Classification {
     let answers = human::answers_the_user(mail, ctx);
     let mut c = human::read_human(mail, ctx, &fresh_all, reply, r, c);
     model::second::weigh(ctx.reader, &fresh_all.text, answers, &mut c);
-    // "Mark asked me to pass this along - his answer is below": a forward in a thread
-    // of the user's may carry the answer; it is read, never vouched for.
-    if answers && detect::is_forward(&subject) && c.label == Label::Other {
+    if answers && detect::is_forward(&subject) {
+        doubt_a_forward(&mut c);
+    }
+    c
+}
+
+/// "Mark asked me to pass this along - his answer is below": a forward in a thread
+/// of the user's may carry the answer; read as other, it is never vouched for.
+fn doubt_a_forward(c: &mut Classification) {
+    if c.label == Label::Other {
         c.certainty = Certainty::Unsure;
         c.evidence.push(ev(
             "structure",
             "a forward in a thread of yours: what it passes on may answer you: unsure",
         ));
     }
-    c
+}
+
+/// A scheduling tool's mail, or a calendar reply or booking without an iCalendar
+/// part ([`detect::detect_scheduling`]); true when it decided the message.
+fn read_scheduling(
+    mail: &mime::Mail,
+    fresh: &str,
+    r: Date,
+    ctx: &Context<'_>,
+    c: &mut Classification,
+) -> bool {
+    let Some((label, meeting, e, doubt)) =
+        detect::detect_scheduling(mail, fresh, r, &ctx.default_tz)
+    else {
+        return false;
+    };
+    c.label = label;
+    c.evidence.extend(e);
+    c.meeting = Some(meeting);
+    if let Some(d) = doubt {
+        c.certainty = Certainty::Unsure;
+        c.evidence.push(ev("structure", format!("{d}: unsure")));
+    }
+    true
 }
 
 /// Challenge-response notices, bounces and the machine reports that are

@@ -1,0 +1,73 @@
+//! Small readings of a clause that keep a phrase from meaning what it seems to:
+//! "why not" negates nothing, "I'm in London" joins nothing, "Love to! but …" is one
+//! sentence, and "not the right person - I've copied Dev" hands the request on.
+
+use crate::core::classify::lexicon::Hit;
+
+/// "Why not" in the languages of the lists: an acceptance, not a negation of the next one.
+pub(super) const WHY_NOT: &[&str] = &[
+    " why not ",
+    " warum nicht ",
+    " pourquoi pas ",
+    " por qué no ",
+    " por que no ",
+    " perché no ",
+    " perche no ",
+    " por que não ",
+    " waarom niet ",
+    " varför inte ",
+    " hvorfor ikke ",
+];
+
+/// Whether an acceptance "I'm in" says where the writer is ("I'm in London next
+/// week", "I'm in meetings all day"), not that they join: a word follows that is not
+/// one of joining ("I'm in for a coffee", "I'm in too").
+pub(super) fn in_a_place(s: &str, h: &Hit<'_>) -> bool {
+    if !matches!(h.phrase, "i'm in" | "i am in" | "im in") {
+        return false;
+    }
+    let next = s
+        .get(h.end..)
+        .unwrap_or("")
+        .split_whitespace()
+        .next()
+        .unwrap_or("");
+    let word = next.trim_end_matches(|c: char| !c.is_alphanumeric());
+    !(word.is_empty() || matches!(word, "for" | "too" | "as" | "with" | "on" | "then" | "sam"))
+}
+
+/// Whether `rest` goes on with a lowercase contrast word ("! but …", "! aber …").
+pub(super) fn continues_with_contrast(rest: &str) -> bool {
+    let rest = rest.trim_start_matches([' ', '\u{a0}']);
+    [
+        "but ", "aber ", "mais ", "pero ", "ma ", "maar ", "men ", "mas ",
+    ]
+    .iter()
+    .any(|w| rest.starts_with(w))
+}
+
+/// What a reply says when it hands the request to someone else.
+pub(super) const REFERRALS: &[&str] = &[
+    "i've copied",
+    "i have copied",
+    "i've cc'd",
+    "i have cc'd",
+    "i've cced",
+    "copying in",
+    "copied in",
+    "cc'ing",
+    "looping in",
+    "looped in",
+    "i'll introduce you",
+    "happy to introduce you",
+    "introduce you to",
+    "connect you with",
+    "put you in touch",
+    "in kopie",
+    "en copie",
+    "je mets en copie",
+    "en copia",
+    "in copia",
+    "in cc",
+    "en cc",
+];
