@@ -491,6 +491,18 @@ pub(super) fn month_phrase_at(
     r: Date,
 ) -> Option<(Date, usize, Specificity)> {
     let w = c.word(i)?;
+    // Turkish puts the part after its month: "Mart başında", "Şubat ortasında".
+    if let Some(m) = month_of(w) {
+        let day = match c.word(i + 1)? {
+            "başında" | "başı" | "ayında" | "içinde" => 1,
+            "ortasında" | "ortası" => 15,
+            "sonunda" | "sonu" => 28,
+            _ => return None,
+        };
+        let start = next_month_start(r, m)?;
+        let date = Date::new(start.year(), start.month(), day).ok()?;
+        return Some((date, 2, Specificity::MonthOnly));
+    }
     let dash = usize::from(c.punct(i + 1) == Some('-'));
     let (mut skip, day): (usize, i8) = match w {
         "in" | "until" | "till" | "by" | "around" | "early" | "during" | "im" | "anfang"

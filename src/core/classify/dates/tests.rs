@@ -391,3 +391,14 @@ fn return_dates_in_more_languages() {
         None
     );
 }
+
+/// Turkish puts the part of the month after it: "Mart başında" is 1 March.
+#[test]
+fn turkish_month_parts() {
+    let r = date(2027, 1, 20);
+    assert_eq!(
+        best("Mart başında tekrar yazarsan sevinirim", r),
+        Some(date(2027, 3, 1))
+    );
+    assert_eq!(best("Şubat ortasında", r), Some(date(2027, 2, 15)));
+}
