@@ -273,6 +273,15 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
         }
     };
     match w {
+        // "in the new year", "im neuen Jahr": 1 January.
+        "in" | "im"
+            if c.word(i + 1).is_some_and(|w| matches!(w, "the" | "neuen"))
+                && c.word(i + 2).is_some_and(|w| matches!(w, "new" | "jahr"))
+                && (c.is_word(i + 2, "jahr") || c.is_word(i + 3, "year")) =>
+        {
+            let used = if c.is_word(i + 2, "jahr") { 3 } else { 4 };
+            return Some((next_month_day(r, 1, 1)?, used, Specificity::Relative));
+        }
         // "in four weeks", "in a few weeks", "in 2 months"
         "in" => {
             let (n, used) = count_at(i + 1)?;
@@ -356,6 +365,25 @@ fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specifici
     {
         k += 1;
     }
+    // Easter ("after Easter", "nach Ostern", "après Pâques"): the Monday after it.
+    if matches!(
+        c.word(k),
+        Some(
+            "easter"
+                | "ostern"
+                | "pâques"
+                | "paques"
+                | "pascua"
+                | "pasqua"
+                | "páscoa"
+                | "pasen"
+                | "påsk"
+                | "påske"
+                | "påsken"
+        )
+    ) {
+        return Some((easter_monday_after(r)?, k + 1 - i, Specificity::Relative));
+    }
     // Epiphany ("después de Reyes", "dopo l'Epifania", "nach Dreikönig"): 7 January.
     if matches!(
         c.word(k),
@@ -398,6 +426,34 @@ fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specifici
         k + used - i,
         Specificity::MonthOnly,
     ))
+}
+
+/// The Monday after the next Easter Sunday on or after `r` (the Gregorian computus).
+fn easter_monday_after(r: Date) -> Option<Date> {
+    let easter = |y: i16| -> Option<Date> {
+        let y32 = i32::from(y);
+        let a = y32 % 19;
+        let b = y32 / 100;
+        let c = y32 % 100;
+        let d = b / 4;
+        let e = b % 4;
+        let f = (b + 8) / 25;
+        let g = (b - f + 1) / 3;
+        let h = (19 * a + b - d - g + 15) % 30;
+        let i = c / 4;
+        let k = c % 4;
+        let l = (32 + 2 * e + 2 * i - h - k) % 7;
+        let m = (a + 11 * h + 22 * l) / 451;
+        let month = i8::try_from((h + l - 7 * m + 114) / 31).ok()?;
+        let day = i8::try_from((h + l - 7 * m + 114) % 31 + 1).ok()?;
+        Date::new(y, month, day).ok()
+    };
+    [r.year(), r.year().saturating_add(1)]
+        .into_iter()
+        .filter_map(easter)
+        .find(|e| *e >= r)?
+        .tomorrow()
+        .ok()
 }
 
 /// Words for the year-end holidays, in the languages of the lists.
@@ -531,6 +587,11 @@ pub(super) fn month_phrase_at(
         // Danish, Norwegian, Swedish "i januar" (not English "I may", nor "i
         // jul": at Christmas), Italian
         // "a febbraio", "ad aprile" (not English "a March deadline").
+        // Polish and Russian "w lutym", "в марте", "na początku lutego", "в начале марта".
+        "w" | "we" | "в" | "во" => (1, 1),
+        "początku" | "początek" | "начале" => (1, 1),
+        "połowie" | "середине" => (1, 15),
+        "końcu" | "конце" => (1, 28),
         "i" if c
             .word(i + 1)
             .is_some_and(|m| !matches!(m, "may" | "march" | "mar" | "jul")) =>

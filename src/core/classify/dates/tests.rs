@@ -402,3 +402,23 @@ fn turkish_month_parts() {
     );
     assert_eq!(best("Şubat ortasında", r), Some(date(2027, 2, 15)));
 }
+
+/// Easter (the Monday after it), the new year, and Polish and Russian months after
+/// their prepositions.
+#[test]
+fn easter_new_year_and_slavic_months() {
+    let r = date(2027, 1, 20);
+    assert_eq!(
+        best("ask me again after Easter", r),
+        Some(date(2027, 3, 29))
+    );
+    assert_eq!(best("nach Ostern", r), Some(date(2027, 3, 29)));
+    assert_eq!(
+        best("ping me in the new year", date(2026, 12, 10)),
+        Some(date(2027, 1, 1))
+    );
+    assert_eq!(best("odezwij się w lutym", r), Some(date(2027, 2, 1)));
+    assert_eq!(best("na początku marca", r), Some(date(2027, 3, 1)));
+    assert_eq!(best("в середине февраля", r), Some(date(2027, 2, 15)));
+    assert_eq!(best("in the new office", r), None);
+}
