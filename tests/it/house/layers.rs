@@ -340,6 +340,10 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
         "0022_intros.sql",
         "035243682c82efaf8dcbb024a1a340b736e0a339c92b632999c90d2fb82218bd",
     ),
+    (
+        "0023_calendars.sql",
+        "43638d8ba11ef0df419ef256fe6e107a03efa1e7e33220a5aac7e316bef91d4e",
+    ),
 ];
 
 fn sha256_hex(bytes: &[u8]) -> String {
