@@ -20,6 +20,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::core::classify::ical::{self, Component, Prop, RawTime, VTimezone};
 
+pub mod dav;
 pub mod expand;
 
 /// The span of time a calendar is read over.
