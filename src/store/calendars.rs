@@ -34,6 +34,8 @@ pub struct CalendarState {
     pub last_read: Option<Timestamp>,
     /// When a read was last tried.
     pub last_tried: Option<Timestamp>,
+    /// When the whole content was last read (not just "unchanged").
+    pub last_full: Option<Timestamp>,
     /// The last read's error, empty after a good one.
     pub last_error: String,
     /// How many occurrences with a contact the last good reading had.
@@ -54,7 +56,8 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT etag, ctag, sync_token, last_read, last_tried, last_error, events
+                "SELECT etag, ctag, sync_token, last_read, last_tried, last_error, events,
+                        last_full
                  FROM calendar_state WHERE name = ?1",
                 [name],
                 |r| {
@@ -68,11 +71,12 @@ impl Store {
                         r.get::<_, String>(4)?,
                         r.get::<_, String>(5)?,
                         r.get::<_, i64>(6)?,
+                        r.get::<_, String>(7)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((tags, read, tried, last_error, events)) = row else {
+        let Some((tags, read, tried, last_error, events, full)) = row else {
             return Ok(CalendarState {
                 name: name.to_string(),
                 ..CalendarState::default()
@@ -83,6 +87,7 @@ impl Store {
             tags,
             last_read: opt_ts(&read)?,
             last_tried: opt_ts(&tried)?,
+            last_full: opt_ts(&full)?,
             last_error,
             events,
         })
@@ -160,10 +165,11 @@ impl Store {
         }
         tx.execute(
             "INSERT INTO calendar_state
-                 (name, etag, ctag, sync_token, last_read, last_tried, last_error, events)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, '', ?6)
+                 (name, etag, ctag, sync_token, last_read, last_tried, last_full, last_error,
+                  events)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5, '', ?6)
              ON CONFLICT (name) DO UPDATE SET etag = ?2, ctag = ?3, sync_token = ?4,
-                 last_read = ?5, last_tried = ?5, last_error = '', events = ?6",
+                 last_read = ?5, last_tried = ?5, last_full = ?5, last_error = '', events = ?6",
             params![
                 name,
                 tags.etag,

@@ -136,19 +136,24 @@ fn key_for(contact_id: i64, o: &Occurrence, known: &BTreeMap<(i64, String), Know
 
 /// The writes that bring the timelines in line with the calendar's `wanted`
 /// (contact, occurrence) pairs, given the meetings `known` on the timelines and what
-/// the calendar `seen` gave last time. Something seen that ended before the window is
-/// not removed (it only slid out of the window).
+/// the calendar `seen` gave last time; and what it gives now, to keep for next time.
+/// Something seen that ended before the window is not removed (it only slid out of
+/// the window).
 pub fn changes<'a>(
     wanted: &[(i64, &'a Occurrence)],
     known: &BTreeMap<(i64, String), Known>,
     seen: &Seen,
     window: Window,
-) -> Vec<Change<'a>> {
+) -> (Vec<Change<'a>>, Seen) {
     let mut out = Vec::new();
     let mut present = BTreeSet::new();
+    let mut gives = Seen::new();
     for &(contact_id, o) in wanted {
         let key = key_for(contact_id, o, known);
         present.insert((contact_id, key.clone()));
+        if !o.cancelled {
+            gives.insert((contact_id, key.clone()), (o.start, o.end));
+        }
         let now = known.get(&(contact_id, key.clone()));
         let unchanged = seen.get(&(contact_id, key.clone())) == Some(&(o.start, o.end));
         if o.cancelled {
@@ -194,5 +199,5 @@ pub fn changes<'a>(
             });
         }
     }
-    out
+    (out, gives)
 }

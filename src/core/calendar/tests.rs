@@ -174,7 +174,7 @@ fn new_moved_same_and_gone_events_give_schedule_move_nothing_and_cancel() {
         (ts("2026-12-12T09:00:00Z"), ts("2026-12-12T09:30:00Z")),
     );
     let wanted = [(1, &a), (1, &b)];
-    let got = changes(&wanted, &known_map, &seen, window());
+    let got = changes(&wanted, &known_map, &seen, window()).0;
     assert_eq!(got.len(), 3, "{got:?}");
     assert!(matches!(&got[0], Change::Schedule { key, .. } if key == "a@x"));
     assert!(matches!(&got[1], Change::Move { key, .. } if key == "b@x"));
@@ -186,7 +186,7 @@ fn new_moved_same_and_gone_events_give_schedule_move_nothing_and_cancel() {
         (1, "gone@x".to_string()),
         known("2026-12-12T09:00:00Z", true),
     );
-    assert!(changes(&wanted, &known_map, &seen, window()).is_empty());
+    assert!(changes(&wanted, &known_map, &seen, window()).0.is_empty());
 }
 
 #[test]
@@ -196,10 +196,14 @@ fn a_meeting_the_user_removed_is_not_revived_while_the_calendar_is_unchanged() {
     known_map.insert((1, "a@x".to_string()), known("2026-12-10T10:00:00Z", true));
     let mut seen = Seen::new();
     seen.insert((1, "a@x".into()), (a.start, a.end));
-    assert!(changes(&[(1, &a)], &known_map, &seen, window()).is_empty());
+    assert!(
+        changes(&[(1, &a)], &known_map, &seen, window())
+            .0
+            .is_empty()
+    );
     // Moved in the calendar afterwards: it is on again.
     seen.insert((1, "a@x".into()), (ts("2026-12-09T10:00:00Z"), a.end));
-    let got = changes(&[(1, &a)], &known_map, &seen, window());
+    let got = changes(&[(1, &a)], &known_map, &seen, window()).0;
     assert!(matches!(&got[..], [Change::Schedule { .. }]), "{got:?}");
 }
 
@@ -218,7 +222,7 @@ fn cancelled_in_the_calendar_cancels_and_an_old_one_sliding_out_is_not_removed()
         (1, "old@x".into()),
         (ts("2026-10-01T10:00:00Z"), ts("2026-10-01T10:30:00Z")),
     );
-    let got = changes(&[(1, &a)], &known_map, &seen, window());
+    let got = changes(&[(1, &a)], &known_map, &seen, window()).0;
     assert!(
         matches!(&got[..], [Change::Cancel { removed: false, key, .. }] if key == "a@x"),
         "{got:?}"
@@ -239,7 +243,7 @@ fn an_occurrence_at_the_start_an_invitation_gave_joins_that_meeting() {
         },
     );
     let wanted: Vec<(i64, &Occurrence)> = r.occurrences.iter().map(|o| (1, o)).collect();
-    let got = changes(&wanted, &known_map, &Seen::new(), window());
+    let got = changes(&wanted, &known_map, &Seen::new(), window()).0;
     assert_eq!(
         got.len(),
         2,

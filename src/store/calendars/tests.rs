@@ -119,6 +119,7 @@ fn a_reading_writes_its_entries_and_what_it_gave_and_a_failure_keeps_the_last_go
     assert_eq!(state.last_tried, Some(later));
     assert_eq!(state.last_error, "the server answered 401");
     assert_eq!(state.tags.etag, "\"v1\"");
+    assert_eq!(state.last_full, Some(now));
     store.calendar_unchanged("work", later).unwrap();
     let state = store.calendar_state("work").unwrap();
     assert_eq!(

@@ -58,6 +58,7 @@ CREATE TABLE calendar_state (
     ctag        TEXT    NOT NULL DEFAULT '',
     sync_token  TEXT    NOT NULL DEFAULT '',
     last_read   TEXT    NOT NULL DEFAULT '',   -- RFC 3339, UTC; '' before the first
+    last_full   TEXT    NOT NULL DEFAULT '',   -- the last read of the whole content
     last_tried  TEXT    NOT NULL DEFAULT '',
     last_error  TEXT    NOT NULL DEFAULT '',   -- '' after a good read
     events      INTEGER NOT NULL DEFAULT 0     -- occurrences with a contact, last read
