@@ -22,6 +22,7 @@ use crate::store::{CalendarTags, NewInteraction, Store, fmt_ts};
 mod caldav;
 pub mod http;
 mod ics;
+pub mod poller;
 
 /// How far ahead of now a calendar is read.
 pub const LOOK_AHEAD_DAYS: i64 = 60;
