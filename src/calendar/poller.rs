@@ -1,41 +1,47 @@
-//! The daemon's calendar reader: one thread of its own (with its own database
-//! connection), so a calendar server that hangs never stalls mail. Each calendar is
-//! read every `poll_minutes`, at once on a kick (`rapport sync` signals the daemon), and
-//! after a failure again with backoff (2 s doubling, never later than its interval).
+//! The daemon's calendar readers: one thread per calendar (each with its own database
+//! connection), so a calendar server that hangs stalls neither mail nor the other
+//! calendars. Each calendar is read every `poll_minutes`, at once on a kick (`rapport
+//! sync` signals the daemon), and after a failure again with backoff (2 s doubling,
+//! never later than its interval); every read is bounded by the HTTP timeouts.
 //!
 //! It must never log a calendar's address; it logs "calendar 'NAME'" and counts.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::config::Loaded;
+use crate::config::{CalendarCfg, Loaded};
 use crate::store::Store;
 
 #[derive(Default)]
 struct Shared {
-    kicked: bool,
+    kicks: u64,
     stop: bool,
-    config: Option<Loaded>,
 }
 
 type Signal = Arc<(Mutex<Shared>, Condvar)>;
 
-/// A handle on the calendar thread.
+/// What the daemon calls after a read that changed a timeline.
+pub type OnWritten = Arc<dyn Fn() + Send + Sync>;
+
+/// The calendar threads of one configuration.
 pub struct Poller {
     signal: Signal,
+    written: OnWritten,
 }
 
 impl Poller {
-    /// Starts the thread for the calendars of `cfg`; `written` is called after a read
+    /// Starts a thread for each calendar of `cfg`; `written` is called after a read
     /// that changed a timeline (the daemon plans then).
-    pub fn start(cfg: Loaded, written: Box<dyn Fn() + Send>) -> std::io::Result<Poller> {
+    pub fn start(cfg: &Loaded, written: OnWritten) -> std::io::Result<Poller> {
         let signal: Signal = Arc::default();
-        let inner = signal.clone();
-        std::thread::Builder::new()
-            .name("calendars".into())
-            .spawn(move || run(cfg, &inner, written.as_ref()))?;
-        Ok(Poller { signal })
+        for cal in &cfg.config.calendars {
+            let (cfg, cal, signal, written) =
+                (cfg.clone(), cal.clone(), signal.clone(), written.clone());
+            std::thread::Builder::new()
+                .name(format!("calendar {}", cal.name))
+                .spawn(move || run(&cfg, &cal, &signal, written.as_ref()))?;
+        }
+        Ok(Poller { signal, written })
     }
 
     fn update(&self, f: impl FnOnce(&mut Shared)) {
@@ -45,22 +51,21 @@ impl Poller {
         cvar.notify_all();
     }
 
-    /// Reads every calendar now.
+    /// Reads every calendar now (each as soon as its read in progress, if any, ends).
     pub fn kick(&self) {
-        self.update(|s| s.kicked = true);
+        self.update(|s| s.kicks += 1);
     }
 
-    /// Uses a new configuration from the next read on.
-    pub fn reload(&self, cfg: Loaded) {
-        self.update(|s| {
-            s.config = Some(cfg);
-            s.kicked = true;
-        });
+    /// Stops these threads and starts those of `cfg`.
+    pub fn reload(&mut self, cfg: &Loaded) -> std::io::Result<()> {
+        let fresh = Poller::start(cfg, self.written.clone())?;
+        *self = fresh;
+        Ok(())
     }
 }
 
 impl Drop for Poller {
-    /// Stops the thread after the read in progress (never waited for: a read is
+    /// Stops the threads after the read in progress (never waited for: a read is
     /// bounded by its timeouts, and the process may exit first).
     fn drop(&mut self) {
         self.update(|s| s.stop = true);
@@ -71,86 +76,85 @@ fn backoff(failures: u32) -> Duration {
     Duration::from_secs(2u64.saturating_pow(failures.min(12)))
 }
 
-fn run(mut cfg: Loaded, signal: &Signal, written: &dyn Fn()) {
-    if cfg.config.calendars.is_empty() {
-        tracing::debug!("no calendars configured");
+/// Reads one calendar; when it is next due, and whether it wrote anything. `None`
+/// when the clock cannot be read (the thread then ends).
+fn read_once(
+    cfg: &Loaded,
+    cal: &CalendarCfg,
+    store: &mut Store,
+    failures: &mut u32,
+) -> Option<(Instant, bool)> {
+    let interval = Duration::from_secs(u64::from(cal.poll_minutes) * 60);
+    let now = match crate::clock::now() {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "calendars: cannot read the clock");
+            return None;
+        }
+    };
+    match crate::calendar::read(cfg, cal, store, now) {
+        Ok(o) => {
+            *failures = 0;
+            tracing::info!(
+                calendar = %cal.name,
+                requests = o.requests,
+                unchanged = o.unchanged,
+                events = o.occurrences,
+                with_contacts = o.meetings,
+                written = o.written,
+                "calendar read"
+            );
+            for n in &o.notes {
+                tracing::warn!(calendar = %cal.name, note = %n, "calendar read in part");
+            }
+            Some((Instant::now() + interval, o.written > 0))
+        }
+        Err(e) => {
+            *failures += 1;
+            let wait = backoff(*failures).min(interval);
+            tracing::warn!(calendar = %cal.name, error = %format!("{e:#}"), retry_in_s = wait.as_secs(), "calendar read failed");
+            Some((Instant::now() + wait, false))
+        }
     }
+}
+
+fn run(cfg: &Loaded, cal: &CalendarCfg, signal: &Signal, written: &(dyn Fn() + Send + Sync)) {
     let mut store = match Store::open(&cfg.store_path) {
         Ok(s) => s,
         Err(e) => {
-            tracing::error!(error = %format!("{e:#}"), "calendars: cannot open the database; calendars are not read");
+            tracing::error!(calendar = %cal.name, error = %format!("{e:#}"), "cannot open the database; this calendar is not read");
             return;
         }
     };
-    let mut next: BTreeMap<String, Instant> = BTreeMap::new();
-    let mut failures: BTreeMap<String, u32> = BTreeMap::new();
+    let (lock, cvar) = &**signal;
+    let mut seen = lock.lock().unwrap_or_else(PoisonError::into_inner).kicks;
+    let mut next = Instant::now();
+    let mut failures = 0;
     loop {
-        let (kicked, stop, new_cfg) = {
-            let (lock, _) = &**signal;
-            let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
-            (std::mem::take(&mut s.kicked), s.stop, s.config.take())
+        let (kicked, stop) = {
+            let s = lock.lock().unwrap_or_else(PoisonError::into_inner);
+            let kicked = s.kicks != seen;
+            seen = s.kicks;
+            (kicked, s.stop)
         };
         if stop {
             return;
         }
-        if let Some(c) = new_cfg {
-            cfg = c;
-        }
-        let mut changed = false;
-        for cal in &cfg.config.calendars {
-            let due = next.get(&cal.name).is_none_or(|t| Instant::now() >= *t);
-            if !(kicked || due) {
-                continue;
-            }
-            let interval = Duration::from_secs(u64::from(cal.poll_minutes) * 60);
-            let now = match crate::clock::now() {
-                Ok(n) => n,
-                Err(e) => {
-                    tracing::error!(error = %format!("{e:#}"), "calendars: cannot read the clock");
-                    return;
-                }
+        if kicked || Instant::now() >= next {
+            let Some((due, wrote)) = read_once(cfg, cal, &mut store, &mut failures) else {
+                return;
             };
-            match crate::calendar::read(&cfg, cal, &mut store, now) {
-                Ok(o) => {
-                    failures.remove(&cal.name);
-                    next.insert(cal.name.clone(), Instant::now() + interval);
-                    changed |= o.written > 0;
-                    tracing::info!(
-                        calendar = %cal.name,
-                        requests = o.requests,
-                        unchanged = o.unchanged,
-                        events = o.occurrences,
-                        with_contacts = o.meetings,
-                        written = o.written,
-                        "calendar read"
-                    );
-                    for n in &o.notes {
-                        tracing::warn!(calendar = %cal.name, note = %n, "calendar read in part");
-                    }
-                }
-                Err(e) => {
-                    let n = failures.entry(cal.name.clone()).or_default();
-                    *n += 1;
-                    let wait = backoff(*n).min(interval);
-                    next.insert(cal.name.clone(), Instant::now() + wait);
-                    tracing::warn!(calendar = %cal.name, error = %format!("{e:#}"), retry_in_s = wait.as_secs(), "calendar read failed");
-                }
+            next = due;
+            if wrote {
+                written();
             }
-        }
-        if changed {
-            written();
         }
         let wait = next
-            .values()
-            .min()
-            .map_or(Duration::from_secs(3600), |t| {
-                t.saturating_duration_since(Instant::now())
-            })
-            .max(Duration::from_millis(200));
-        let (lock, cvar) = &**signal;
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(100));
         let s = lock.lock().unwrap_or_else(PoisonError::into_inner);
         let _ = cvar
-            .wait_timeout_while(s, wait, |s| !s.kicked && !s.stop && s.config.is_none())
+            .wait_timeout_while(s, wait, |s| !s.stop && s.kicks == seen)
             .unwrap_or_else(PoisonError::into_inner);
     }
 }

@@ -278,11 +278,9 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
     // Calendars are read on a thread of their own, off the mail path; a read that
     // changed a timeline wakes the loop so that it plans.
     let w = wakers.clone();
-    let calendars = crate::calendar::poller::Poller::start(
-        cfg.clone(),
-        Box::new(move || w.notify.notify_one()),
-    )
-    .context("Starting the calendar reader")?;
+    let calendars =
+        crate::calendar::poller::Poller::start(&cfg, Arc::new(move || w.notify.notify_one()))
+            .context("Starting the calendar readers")?;
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         config = %config_path.display(),
@@ -363,7 +361,7 @@ struct Daemon {
     /// How the last wait was logged (true: IDLE), so the log says each change of how
     /// the daemon waits for mail, and never keeps claiming IDLE while it polls.
     waiting_in_idle: Option<bool>,
-    /// The calendar reader's thread (kicked with the loop, reloaded with it).
+    /// The calendar readers' threads (kicked with the loop, restarted on a reload).
     calendars: crate::calendar::poller::Poller,
 }
 
@@ -401,7 +399,9 @@ impl Daemon {
         match config::load(&self.config_path) {
             Ok(new) => {
                 tracing::info!("configuration reloaded");
-                self.calendars.reload(new.clone());
+                if let Err(e) = self.calendars.reload(&new) {
+                    tracing::error!(error = %e, "the calendar readers could not be restarted");
+                }
                 self.cfg = new;
                 self.session = None;
             }

@@ -342,7 +342,7 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
     ),
     (
         "0023_calendars.sql",
-        "43638d8ba11ef0df419ef256fe6e107a03efa1e7e33220a5aac7e316bef91d4e",
+        "6743a3b2874550d98bce3dbcf70bd594e881282b94809d8c8f549e09f8ec80a9",
     ),
 ];
 
