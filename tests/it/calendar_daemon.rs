@@ -56,7 +56,9 @@ fn the_daemon_reads_calendars_on_their_own_threads_and_on_a_kick() {
     });
     let d = Daemon::start(&env, "warn,rapport=info", &[]);
     let limit = Duration::from_secs(20);
-    d.wait_until("the feed's meeting", limit, || meetings(&env, false).len() == 1);
+    d.wait_until("the feed's meeting", limit, || {
+        meetings(&env, false).len() == 1
+    });
     d.wait_until("the hanging server's connection", limit, || {
         accepted.load(Ordering::SeqCst) >= 1
     });
@@ -85,12 +87,18 @@ fn the_daemon_reads_calendars_on_their_own_threads_and_on_a_kick() {
             .first()
             .is_some_and(|m| m["start"] == "2026-11-25T15:00:00Z")
     });
-    println!("feed requests: {served} before the kick, {} after", feed.requests());
+    println!(
+        "feed requests: {served} before the kick, {} after",
+        feed.requests()
+    );
     assert!(feed.requests() > served);
     let log = d.log();
     assert!(log.contains("calendar read"), "{log}");
     assert!(log.contains("personal"), "{log}");
     let secret = feed.path.trim_start_matches('/').split('/').next().unwrap();
-    assert!(!log.contains(secret), "the secret address is in the log:\n{log}");
+    assert!(
+        !log.contains(secret),
+        "the secret address is in the log:\n{log}"
+    );
     d.stop_within_ten_seconds();
 }
