@@ -190,6 +190,14 @@ fn plain(e: &ureq::Error, url: &str) -> String {
         ureq::Error::Tls(t) => format!(
             "TLS failed ({t}); if the server uses its own CA, set ca_file in its [[calendars]] entry"
         ),
+        ureq::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::InvalidData
+                || io.to_string().contains("certificate") =>
+        {
+            format!(
+                "TLS failed ({io}); if the server uses its own CA, set ca_file in its [[calendars]] entry to that CA's PEM file"
+            )
+        }
         ureq::Error::Io(io) => format!("the connection failed: {io}"),
         ureq::Error::TooManyRedirects => {
             "the server sent rapport round more than 3 redirects; use the address they end at".to_string()

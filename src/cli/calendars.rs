@@ -161,7 +161,13 @@ pub fn doctor(cfg: &Loaded) -> Result<Vec<Finding>> {
         let what = format!("calendar '{}'", cal.name);
         out.push(match check(cfg, cal, window) {
             Ok(detail) => Finding::ok(&what, detail),
-            Err(problem) => Finding::fail(&what, problem),
+            // The line names the calendar already.
+            Err(problem) => {
+                let problem = problem
+                    .strip_prefix(&format!("{what}: "))
+                    .unwrap_or(&problem);
+                Finding::fail(&what, problem)
+            }
         });
     }
     Ok(out)

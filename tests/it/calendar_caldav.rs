@@ -168,3 +168,33 @@ fn a_wrong_caldav_password_is_a_doctor_fail_naming_the_calendar_and_the_fix() {
         d.stdout
     );
 }
+
+#[test]
+fn a_server_with_its_own_ca_is_refused_with_the_fix_and_read_with_ca_file() {
+    let coffee = ics(&event(
+        "tls-1@cal.example",
+        "20261125T130000Z",
+        "20261125T133000Z",
+        "",
+    ));
+    let dav = Radicale::start_tls(&[("coffee.ics", &coffee)]);
+    let env = env_with(&dav, Radicale::PASSWORD);
+    let d = env.rapport(&["doctor"]);
+    let line = d
+        .stdout
+        .lines()
+        .find(|l| l.contains("calendar 'work'"))
+        .unwrap_or_else(|| panic!("no calendar line:\n{}", d.stdout));
+    println!("{line}");
+    assert!(line.starts_with("FAIL"), "{line}");
+    assert!(line.contains("certificate"), "what failed: {line}");
+    assert!(line.contains("ca_file"), "the fix: {line}");
+
+    let ca = dav.ca_file();
+    env.edit_config(|t| format!("{t}ca_file = \"{}\"\n", ca.display()));
+    let r = read_calendar(&env, "work");
+    assert_eq!(r["error"], serde_json::Value::Null, "{r}\n{}", dav.log());
+    let listed = meetings(&env, false);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["uid"], "tls-1@cal.example");
+}

@@ -339,3 +339,47 @@ fn the_secret_feed_address_is_never_in_the_output_the_log_or_the_database() {
         }
     }
 }
+
+#[test]
+fn a_feed_file_is_read_and_an_unchanged_one_writes_nothing() {
+    let env = Env::with_maildir();
+    env.add_contact("priya@example.com", "Priya Nair");
+    let file = env.home().join("calendar.ics");
+    std::fs::write(
+        &file,
+        ics(&event(
+            "f-1@cal.example",
+            "20261125T130000Z",
+            "20261125T133000Z",
+            "",
+        )),
+    )
+    .unwrap();
+    env.edit_config(|t| {
+        format!(
+            "{t}\n[[calendars]]\nname = \"file\"\nkind = \"ics\"\nurl = \"file://{}\"\n",
+            file.display()
+        )
+    });
+    let r = read_calendar(&env, "file");
+    assert_eq!(
+        (r["written"].as_u64(), r["requests"].as_u64()),
+        (Some(1), Some(0)),
+        "{r}"
+    );
+    let r = read_calendar(&env, "file");
+    assert_eq!(r["unchanged"], true, "the same content: {r}");
+    std::fs::write(
+        &file,
+        ics(&event(
+            "f-1@cal.example",
+            "20261125T140000Z",
+            "20261125T143000Z",
+            "",
+        )),
+    )
+    .unwrap();
+    let r = read_calendar(&env, "file");
+    assert_eq!(r["written"], 1, "moved: {r}");
+    assert_eq!(meetings(&env, false)[0]["start"], "2026-11-25T14:00:00Z");
+}

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{log_file, stop_child, tail, write};
+use super::{log_file, make_certificates, stop_child, tail, write};
 
 const RADICALE: &str = "/usr/bin/radicale";
 
@@ -20,6 +20,7 @@ pub struct Radicale {
     dir: tempfile::TempDir,
     port: u16,
     child: Child,
+    tls: bool,
 }
 
 impl Radicale {
@@ -28,11 +29,46 @@ impl Radicale {
 
     /// Starts one, with the calendar collection `/ada/work/` made.
     pub fn start() -> Radicale {
+        let r = Radicale::spawn(false);
+        let (status, body) = r.request("MKCALENDAR", "/ada/work/", "");
+        assert_eq!(status, 201, "MKCALENDAR: {body}");
+        r
+    }
+
+    /// Starts one on HTTPS only (a certificate from a throwaway CA, [`Radicale::ca_file`]),
+    /// with `/ada/work/` holding `events` ((file name, iCalendar text)) from the start.
+    pub fn start_tls(events: &[(&str, &str)]) -> Radicale {
+        let dir = tempfile::tempdir().unwrap();
+        let work = dir.path().join("collections/collection-root/ada/work");
+        std::fs::create_dir_all(&work).unwrap();
+        write(
+            &work.join(".Radicale.props"),
+            r#"{"tag": "VCALENDAR", "D:displayname": "work"}"#,
+        );
+        for (name, ics) in events {
+            write(&work.join(name), ics);
+        }
+        make_certificates(
+            dir.path(),
+            std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        );
+        Radicale::spawn_in(dir, true)
+    }
+
+    /// The PEM file of the CA that signed a TLS instance's certificate.
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
+    fn spawn(tls: bool) -> Radicale {
+        Radicale::spawn_in(tempfile::tempdir().unwrap(), tls)
+    }
+
+    fn spawn_in(dir: tempfile::TempDir, tls: bool) -> Radicale {
         assert!(
             std::path::Path::new(RADICALE).exists(),
             "{RADICALE} is missing; run `scripts/setup-test-servers.sh` as root"
         );
-        let dir = tempfile::tempdir().unwrap();
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -43,12 +79,21 @@ impl Radicale {
         write(
             &root.join("config"),
             format!(
-                "[server]\nhosts = 127.0.0.1:{port}\n\
+                "[server]\nhosts = 127.0.0.1:{port}\n{ssl}\
                  [auth]\ntype = htpasswd\nhtpasswd_filename = {users}\nhtpasswd_encryption = plain\ndelay = 0\n\
                  [rights]\ntype = owner_only\n\
                  [storage]\nfilesystem_folder = {store}\n\
                  [web]\ntype = none\n\
                  [logging]\nlevel = info\nmask_passwords = True\n",
+                ssl = if tls {
+                    format!(
+                        "ssl = True\ncertificate = {}\nkey = {}\n",
+                        root.join("server.pem").display(),
+                        root.join("server.key").display()
+                    )
+                } else {
+                    String::new()
+                },
                 users = root.join("users").display(),
                 store = root.join("collections").display(),
             ),
@@ -62,7 +107,12 @@ impl Radicale {
             .stderr(log)
             .spawn()
             .unwrap();
-        let r = Radicale { dir, port, child };
+        let r = Radicale {
+            dir,
+            port,
+            child,
+            tls,
+        };
         let start = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
@@ -72,8 +122,6 @@ impl Radicale {
             );
             thread::sleep(Duration::from_millis(100));
         }
-        let (status, body) = r.request("MKCALENDAR", "/ada/work/", "");
-        assert_eq!(status, 201, "MKCALENDAR: {body}");
         r
     }
 
@@ -83,7 +131,8 @@ impl Radicale {
 
     /// The CalDAV address of `/ada/work/`.
     pub fn calendar_url(&self) -> String {
-        format!("http://127.0.0.1:{}/ada/work/", self.port)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}/ada/work/", self.port)
     }
 
     /// Sends one request as `ada`; (status, body).
