@@ -92,6 +92,12 @@ fn an_event_with_a_contact_is_a_meeting_and_a_thank_you_follows_it() {
     );
 
     assert_eq!(thank_yous(&env, "pending"), 0);
+    env.now = "2026-11-24T09:00:00Z".into();
+    let digest = env.rapport(&["digest"]).ok().stdout;
+    assert!(
+        digest.contains("tomorrow 14:00: Priya Nair"),
+        "the digest's meetings of tomorrow: {digest}"
+    );
     env.now = "2026-11-26T09:00:00Z".into();
     env.rapport(&["plan"]).ok();
     assert_eq!(thank_yous(&env, "pending"), 1, "{:?}", env.drafts());
@@ -129,6 +135,13 @@ fn an_unchanged_feed_costs_one_request_and_writes_nothing() {
         .stdout;
     assert_eq!(timeline, after, "the timeline is as it was");
     assert!(!before.is_empty());
+    // A day on, the whole feed is read again (the window's new days), unasked.
+    let mut env = env;
+    env.now = "2026-11-24T10:30:00Z".into();
+    let r = read_calendar(&env, "personal");
+    assert_eq!(r["unchanged"], false, "{r}");
+    assert_eq!(feed.not_modified(), 1, "no If-None-Match this time");
+    assert_eq!(r["written"], 0, "nothing changed on the timeline: {r}");
 }
 
 #[test]
