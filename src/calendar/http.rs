@@ -134,7 +134,7 @@ impl Client {
         response
             .body_mut()
             .as_reader()
-            .take(MAX_BYTES)
+            .take(MAX_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| {
                 anyhow::anyhow!(
@@ -143,6 +143,14 @@ impl Client {
                     scrub(&e.to_string(), url)
                 )
             })?;
+        // A cut answer would read as events gone from the calendar (and cancel their
+        // meetings): too large is an error, never a partial reading.
+        if bytes.len() as u64 > MAX_BYTES {
+            bail!(
+                "{}: the server's answer is larger than 20 MiB; rapport reads no part of it (a feed: publish a shorter span; CalDAV: a smaller [imap] lookback_days)",
+                self.who
+            );
+        }
         Ok(Answer {
             status,
             etag,

@@ -127,14 +127,18 @@ pub fn status_json(cals: &[CalendarCfg], store: &Store) -> Result<Value> {
     Ok(Value::Array(out))
 }
 
-/// Each calendar's line for `status`.
-pub fn status_lines(cals: &[CalendarCfg], store: &Store) -> Result<Vec<String>> {
+/// Each calendar's line for `status`, times in `tz`.
+pub fn status_lines(
+    cals: &[CalendarCfg],
+    store: &Store,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for c in cals {
         let s = store.calendar_state(&c.name)?;
         let read = s.last_read.map_or_else(
-            || "never read".to_string(),
-            |t| format!("last read {}", fmt_ts(t)),
+            || format!("never read (rapport sync --calendar {})", c.name),
+            |t| format!("last read {}", super::status::local(&fmt_ts(t), tz)),
         );
         let err = if s.last_error.is_empty() {
             String::new()

@@ -93,7 +93,9 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
         print_json(&out)?;
     } else {
         print_text(&s, &ctx.cfg.tz)?;
-        for line in super::calendars::status_lines(&ctx.cfg.config.calendars, &ctx.store)? {
+        for line in
+            super::calendars::status_lines(&ctx.cfg.config.calendars, &ctx.store, &ctx.cfg.tz)?
+        {
             outln!("{line}")?;
         }
     }

@@ -79,7 +79,7 @@ fn a_caldav_event_is_a_meeting_and_an_unchanged_collection_costs_one_request() {
     assert_eq!(cal["last_error"], serde_json::Value::Null, "{status}");
     let text = env.rapport(&["status"]).ok().stdout;
     assert!(
-        text.contains("calendar 'work' (caldav): last read 2026-11-23T10:00:00Z"),
+        text.contains("calendar 'work' (caldav): last read Mon 2026-11-23 11:00 CET"),
         "{text}"
     );
 }

@@ -396,3 +396,29 @@ fn a_feed_file_is_read_and_an_unchanged_one_writes_nothing() {
     assert_eq!(r["written"], 1, "moved: {r}");
     assert_eq!(meetings(&env, false)[0]["start"], "2026-11-25T14:00:00Z");
 }
+
+#[test]
+fn a_feed_too_large_to_read_whole_is_an_error_and_cancels_nothing() {
+    let coffee = event(
+        "big@cal.example",
+        "20261125T130000Z",
+        "20261125T133000Z",
+        "",
+    );
+    let feed = Feed::start(&ics(&coffee));
+    let env = env_with(&feed);
+    read_calendar(&env, "personal");
+    assert_eq!(meetings(&env, false).len(), 1);
+    // 21 MiB of other events after it: cut at 20 MiB, the reading would miss events.
+    let padding = "X-PADDING:".to_string() + &"x".repeat(70) + "\r\n";
+    let filler = padding.repeat(21 * 1024 * 1024 / padding.len());
+    feed.set(&ics(&format!(
+        "{coffee}BEGIN:VEVENT\r\nUID:pad@cal.example\r\n{filler}END:VEVENT\r\n"
+    )));
+    let run = env.rapport(&["sync", "--calendar", "personal", "--json"]);
+    assert_ne!(run.code, 0, "a failed read fails the command");
+    let r = run.json()["calendars"][0].clone();
+    let error = r["error"].as_str().unwrap_or_default();
+    assert!(error.contains("larger than 20 MiB"), "{r}");
+    assert_eq!(meetings(&env, false).len(), 1, "nothing cancelled");
+}
