@@ -20,9 +20,12 @@ pub struct People<'a> {
     pub names: &'a [(i64, String)],
 }
 
+/// Whether `summary` names `name` (two words at least), word for word, ignoring case
+/// and accents ("Zoë Ångström" in "Lunch with zoe angstrom").
 fn names_in(summary: &str, name: &str) -> bool {
     let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric())
+        deunicode::deunicode(s)
+            .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .map(str::to_lowercase)
             .collect()

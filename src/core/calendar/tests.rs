@@ -135,6 +135,12 @@ fn a_title_naming_a_contact_counts_only_when_the_user_organised_it() {
     let mut o = occurrence("b@x", "20261210T100000Z");
     o.summary = "Coffee with Priya Nair (Café Central)".into();
     assert_eq!(contacts_of(&o, people_of(&me, &names), &none), [9]);
+    o.summary = "Lunch with PRIYA NAÏR".into();
+    assert_eq!(
+        contacts_of(&o, people_of(&me, &names), &none),
+        [9],
+        "case and accents"
+    );
     o.summary = "Mark quarter close; Leena".into();
     assert!(contacts_of(&o, people_of(&me, &names), &none).is_empty());
     o.summary = "Coffee with Priya Nair".into();
