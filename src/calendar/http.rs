@@ -214,3 +214,6 @@ fn plain(e: &ureq::Error, url: &str) -> String {
     };
     scrub(&text, url)
 }
+
+#[cfg(test)]
+mod tests;
