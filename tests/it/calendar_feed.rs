@@ -422,3 +422,27 @@ fn a_feed_too_large_to_read_whole_is_an_error_and_cancels_nothing() {
     assert!(error.contains("larger than 20 MiB"), "{r}");
     assert_eq!(meetings(&env, false).len(), 1, "nothing cancelled");
 }
+
+#[test]
+fn a_meeting_recorded_by_hand_and_the_calendar_event_are_one_meeting() {
+    let feed = Feed::start(&ics(&event(
+        "hand@cal.example",
+        "20261125T130000Z",
+        "20261125T133000Z",
+        "",
+    )));
+    let env = env_with(&feed);
+    env.rapport(&["meeting", "add", "priya", "--at", "2026-11-25T14:00"])
+        .ok();
+    read_calendar(&env, "personal");
+    let listed = meetings(&env, true);
+    assert_eq!(listed.len(), 1, "one meeting, not two: {listed:?}");
+    assert_eq!(
+        listed[0]["uid"], "hand@cal.example",
+        "the calendar's: {listed:?}"
+    );
+    assert_eq!(
+        listed[0]["end"], "2026-11-25T13:30:00Z",
+        "the calendar's time"
+    );
+}
