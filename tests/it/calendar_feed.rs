@@ -446,3 +446,31 @@ fn a_meeting_recorded_by_hand_and_the_calendar_event_are_one_meeting() {
         "the calendar's time"
     );
 }
+
+#[test]
+fn a_feed_address_from_url_command_is_read_and_a_failing_command_is_named() {
+    let feed = Feed::start(&ics(&event(
+        "cmd@cal.example",
+        "20261125T130000Z",
+        "20261125T133000Z",
+        "",
+    )));
+    let env = Env::with_maildir();
+    env.add_contact("priya@example.com", "Priya Nair");
+    let cmd = env.script("feed-url", &format!("echo '{}'", feed.url()));
+    env.edit_config(|t| {
+        format!("{t}\n[[calendars]]\nname = \"secret\"\nkind = \"ics\"\nurl_command = \"{cmd}\"\n")
+    });
+    let r = read_calendar(&env, "secret");
+    assert_eq!(r["written"], 1, "{r}");
+    assert_eq!(meetings(&env, false).len(), 1);
+
+    env.edit_config(|t| t.replace(&cmd, "false"));
+    let run = env.rapport(&["sync", "--calendar", "secret"]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stdout.contains("url_command failed"),
+        "names the key: {}",
+        run.stdout
+    );
+}
