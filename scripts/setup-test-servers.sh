@@ -18,7 +18,8 @@ export DEBIAN_FRONTEND=noninteractive
 # Keep in sync with MAIL_USER in tests/it/support/mod.rs.
 MAIL_USER=rapport-mail
 PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd python3 python3-aiosmtpd openssl systemd chromium
-    tmux) # chromium: the `rapport map` page test; tmux: the `rapport review` pty tests
+    tmux radicale) # chromium: the `rapport map` page test; tmux: the `rapport review` pty tests;
+                   # radicale: the CalDAV server of the calendar tests (tests/it/support/radicale.rs)
 
 log() { echo "setup-test-servers: $*" >&2; }
 
@@ -86,6 +87,15 @@ if [ -s /run/dovecot/master.pid ]; then
             sleep 0.1
         done
     fi
+fi
+
+# --- no system-wide Radicale ------------------------------------------------
+# The calendar tests start their own Radicale on a free port; the package's own
+# service (port 5232) is not needed.
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1 \
+    && systemctl is-enabled --quiet radicale.service 2>/dev/null; then
+    log "disabling the system radicale.service (tests run their own Radicale)"
+    systemctl disable --now radicale.service >/dev/null 2>&1 || true
 fi
 
 # --- the unprivileged owner of the test mailboxes ---------------------------

@@ -4,6 +4,7 @@
 //! `send`, `mail`) do I/O; `cli` and `daemon` drive them. See `docs/ARCHITECTURE.md` for the picture.
 
 pub mod briefing;
+pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;

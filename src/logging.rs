@@ -9,7 +9,8 @@
 //! The mail libraries' own wire traces never reach the log, whatever `RAPPORT_LOG` says:
 //! async-imap traces every command it writes (`LOGIN "user" "password"`, the base64
 //! XOAUTH2 string with the access token) through the `log` bridge at trace level, and
-//! lettre's SMTP trace would carry `AUTH PLAIN`. Their debug and trace lines are dropped
+//! lettre's SMTP trace would carry `AUTH PLAIN`, and ureq's HTTP trace a calendar's secret
+//! feed address and login. Their debug and trace lines are dropped
 //! by a filter on the output itself, after the level filter, so no directive lets them
 //! through.
 
@@ -25,8 +26,10 @@ pub fn default_filter(verbose: u8, daemon: bool) -> &'static str {
     }
 }
 
-/// Crates whose debug and trace output is their wire protocol, secrets included.
-const WIRE_TRACERS: [&str; 3] = ["async_imap", "imap_proto", "lettre"];
+/// Crates whose debug and trace output is their wire protocol, secrets included (ureq's
+/// carries the request line and headers: a calendar feed's secret address, a CalDAV
+/// login's Authorization header).
+const WIRE_TRACERS: [&str; 5] = ["async_imap", "imap_proto", "lettre", "ureq", "ureq_proto"];
 
 /// Whether a log line may carry what went over the wire (and so a password or token):
 /// debug or trace from one of [`WIRE_TRACERS`].

@@ -158,6 +158,17 @@ pub fn fetch_for(section: &str, login: &Login) -> Result<Secret, SecretError> {
     }
 }
 
+/// The first output line of the command `key` of `[section]` (a calendar's
+/// `url_command`, whose answer is a secret feed address), through the bounded runner.
+pub fn fetch_command(
+    section: &str,
+    key: &'static str,
+    cmd: &str,
+    what: &'static str,
+) -> Result<Secret, SecretError> {
+    run(section, key, cmd, Duration::from_secs(30), what)
+}
+
 fn fetch_password(
     section: &str,
     command: Option<&str>,

@@ -80,6 +80,7 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
         mail_source,
         unknown_checkable,
         recorded,
+        super::calendars::doctor,
     ] {
         for found in check(&cfg)? {
             all &= found.print()?;

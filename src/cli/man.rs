@@ -209,6 +209,7 @@ rapport send \-\-now 7
 rapport brief omar
 rapport map \-\-out network.html
 rapport status            # a LOGIN FAILING line names a helper that stopped working
+rapport sync \-\-calendar work   # read the [[calendars]] entry "work" now
 systemctl \-\-user enable \-\-now rapport
 .fi
 .SH SEE ALSO

@@ -11,6 +11,7 @@
 
 mod approve;
 mod brief;
+mod calendars;
 mod completions;
 mod contacts;
 mod daemon;

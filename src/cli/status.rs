@@ -68,7 +68,7 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
     let s = gather(ctx)?;
     if json_out {
         let (wakeup_at, wakeup_reason) = split_wakeup(s.next_wakeup.as_deref());
-        print_json(&json!({
+        let mut out = json!({
             "daemon": {
                 "running": s.running.is_some(),
                 "pid": s.running.as_deref().and_then(|p| p.trim().parse::<i64>().ok()),
@@ -88,9 +88,16 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
             "next_due": s.next_due,
             "messages": ctx.store.message_count()?,
             "goals": s.goals,
-        }))?;
+        });
+        out["calendars"] = super::calendars::status_json(&ctx.cfg.config.calendars, &ctx.store)?;
+        print_json(&out)?;
     } else {
         print_text(&s, &ctx.cfg.tz)?;
+        for line in
+            super::calendars::status_lines(&ctx.cfg.config.calendars, &ctx.store, &ctx.cfg.tz)?
+        {
+            outln!("{line}")?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -19,6 +19,9 @@ pub struct SyncArgs {
     /// Print JSON; the fields are in the README.
     #[arg(long)]
     json: bool,
+    /// Read only this calendar (a [[calendars]] name) now, not the mailbox.
+    #[arg(long, value_name = "NAME")]
+    calendar: Option<String>,
 }
 
 /// Runs one sync pass over every configured source.
@@ -52,7 +55,10 @@ pub fn sync_all(ctx: &mut Ctx) -> Result<Vec<FolderReport>> {
 pub fn run(config_flag: Option<&Path>, args: &SyncArgs) -> Result<ExitCode> {
     let ctx = Ctx::open(config_flag)?;
     let store_path = ctx.cfg.store_path.clone();
-    let code = sync(ctx, args.json)?;
+    let code = match &args.calendar {
+        Some(name) => sync_calendar(ctx, name, args.json)?,
+        None => sync(ctx, args.json)?,
+    };
     if let Err(e) = crate::daemon::kick(&store_path) {
         errln!("warning: {e:#}");
     }
@@ -60,12 +66,44 @@ pub fn run(config_flag: Option<&Path>, args: &SyncArgs) -> Result<ExitCode> {
 }
 
 fn sync(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
-    let reports = sync_all(&mut ctx)?;
+    let mail = ctx.cfg.config.imap.is_some() || ctx.cfg.config.maildir.is_some();
+    let reports = if mail || ctx.cfg.config.calendars.is_empty() {
+        sync_all(&mut ctx)?
+    } else {
+        Vec::new()
+    };
+    let calendars = super::calendars::sync(&mut ctx, None)?;
     if json {
-        print_json(&json!({ "folders": reports }))?;
+        let mut out = json!({ "folders": reports });
+        if !calendars.is_empty() {
+            out["calendars"] = json!(calendars);
+        }
+        print_json(&out)?;
     } else {
         for r in &reports {
             print_folder_report(r)?;
+        }
+        for r in &calendars {
+            super::calendars::print_report(r)?;
+        }
+    }
+    let failed =
+        reports.iter().any(|r| r.error.is_some()) || calendars.iter().any(|r| r.error.is_some());
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `rapport sync --calendar NAME`: that calendar only.
+fn sync_calendar(mut ctx: Ctx, name: &str, json: bool) -> Result<ExitCode> {
+    let reports = super::calendars::sync(&mut ctx, Some(name))?;
+    if json {
+        print_json(&json!({ "calendars": reports }))?;
+    } else {
+        for r in &reports {
+            super::calendars::print_report(r)?;
         }
     }
     let failed = reports.iter().any(|r| r.error.is_some());

@@ -37,7 +37,12 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
     // The variables holding passwords are kept from every command rapport starts.
     let smtp = loaded.config.smtp.login.password_env.iter();
     let imap = loaded.config.imap.iter();
-    for var in smtp.chain(imap.filter_map(|i| i.login.password_env.as_ref())) {
+    let calendars = loaded.config.calendars.iter();
+    let calendars = calendars.filter_map(|c| c.password_env.as_ref());
+    for var in smtp
+        .chain(imap.filter_map(|i| i.login.password_env.as_ref()))
+        .chain(calendars)
+    {
         crate::secrets::keep_from_children(var);
     }
     Ok(loaded)
@@ -144,6 +149,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, ConfigError> {
         folder_names_as_text(imap);
     }
     check_policy(&config.policy).map_err(err)?;
+    calendars::check(&config.calendars).map_err(err)?;
     check_digest_at(&config.digest.at).map_err(err)?;
     limits::check(&config).map_err(problem).map_err(err)?;
     let (store_path, templates_dir) = data_paths(&config).map_err(err)?;

@@ -20,6 +20,7 @@ use jiff::civil::Time;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+pub mod calendars;
 pub mod limits;
 mod load;
 mod locate;
@@ -28,6 +29,7 @@ mod paths;
 mod sent;
 mod validate;
 
+pub use calendars::{CalendarCfg, CalendarKind};
 pub use login::{AuthMethod, Login};
 pub use sent::SaveSent;
 
@@ -86,6 +88,9 @@ pub struct Config {
     pub templates: Templates,
     #[serde(default)]
     pub digest: Digest,
+    /// `[[calendars]]`: where meetings are read from besides mail.
+    #[serde(default)]
+    pub calendars: Vec<CalendarCfg>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -8,6 +8,7 @@ pub mod address;
 pub mod attribution;
 pub mod balance;
 pub mod brief;
+pub mod calendar;
 pub mod classify;
 pub mod contentline;
 pub mod digest;

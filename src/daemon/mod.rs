@@ -275,6 +275,12 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
     })?;
     daemon_lock.record_database(database)?;
     spawn_stop_deadline(shutdown, cfg.store_path.clone());
+    // Calendars are read on a thread of their own, off the mail path; a read that
+    // changed a timeline wakes the loop so that it plans.
+    let w = wakers.clone();
+    let calendars =
+        crate::calendar::poller::Poller::start(&cfg, Arc::new(move || w.notify.notify_one()))
+            .context("Starting the calendar readers")?;
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         config = %config_path.display(),
@@ -300,6 +306,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         database,
         guard: guard::Guard::default(),
         waiting_in_idle: None,
+        calendars,
     };
     daemon.seq = last_turn_seq(&daemon.store)?;
     let ran = daemon.run_loop().await;
@@ -354,6 +361,8 @@ struct Daemon {
     /// How the last wait was logged (true: IDLE), so the log says each change of how
     /// the daemon waits for mail, and never keeps claiming IDLE while it polls.
     waiting_in_idle: Option<bool>,
+    /// The calendar readers' threads (kicked with the loop, restarted on a reload).
+    calendars: crate::calendar::poller::Poller,
 }
 
 impl Daemon {
@@ -368,7 +377,9 @@ impl Daemon {
                 break;
             }
             self.heartbeat.store(monotonic_secs(), Ordering::Relaxed);
-            Wakers::take(&self.wakers.kicked);
+            if Wakers::take(&self.wakers.kicked) {
+                self.calendars.kick();
+            }
             let retry = self.turn().await;
             if self.wakers.stop.load(Ordering::SeqCst) {
                 break;
@@ -388,6 +399,9 @@ impl Daemon {
         match config::load(&self.config_path) {
             Ok(new) => {
                 tracing::info!("configuration reloaded");
+                if let Err(e) = self.calendars.reload(&new) {
+                    tracing::error!(error = %e, "the calendar readers could not be restarted");
+                }
                 self.cfg = new;
                 self.session = None;
             }

@@ -8,6 +8,8 @@ fn the_mail_libraries_wire_traces_are_never_logged() {
         "async_imap",
         "lettre::transport::smtp::client::connection",
         "imap_proto::parser",
+        "ureq::unversioned::transport::tcp",
+        "ureq_proto::client",
     ] {
         assert!(carries_wire(target, Level::TRACE), "{target}");
         assert!(carries_wire(target, Level::DEBUG), "{target}");

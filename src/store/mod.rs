@@ -17,6 +17,7 @@
 mod attribution;
 mod batch;
 mod briefing;
+mod calendars;
 mod contacts;
 mod drafts;
 mod goals;
@@ -38,6 +39,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension};
 
 pub use batch::Batch;
+pub use calendars::{CalendarState, CalendarTags};
 pub use contacts::{Contact, ContactEmail, ContactLine, ContactPatch, NewContact};
 pub use drafts::{Draft, NewDraft, digest as drafts_digest};
 pub use intros::{Intro, IntroUpdate};
@@ -109,6 +111,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0021_drafts_read_upto.sql"),
     ),
     ("0022_intros", include_str!("migrations/0022_intros.sql")),
+    (
+        "0023_calendars",
+        include_str!("migrations/0023_calendars.sql"),
+    ),
 ];
 
 /// The migrations that rebuild a table other tables point at, and so must run with
@@ -118,6 +124,7 @@ const FOREIGN_KEYS_OFF: &[&str] = &[
     "0010_contacts_autoincrement",
     "0017_drafts_autoincrement",
     "0022_intros",
+    "0023_calendars",
 ];
 
 /// The timeline key of the entry an import writes for when you met (LinkedIn's

@@ -29,6 +29,9 @@ mod support;
 mod util;
 
 mod approve_cli;
+mod calendar_caldav;
+mod calendar_daemon;
+mod calendar_feed;
 mod cli_daemon_walk;
 mod cli_loop;
 mod cli_output;

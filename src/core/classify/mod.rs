@@ -36,7 +36,7 @@ mod calendar;
 mod dates;
 mod detect;
 mod human;
-mod ical;
+pub(crate) mod ical;
 mod intent;
 mod lang;
 mod lexicon;

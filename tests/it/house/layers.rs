@@ -340,6 +340,10 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
         "0022_intros.sql",
         "035243682c82efaf8dcbb024a1a340b736e0a339c92b632999c90d2fb82218bd",
     ),
+    (
+        "0023_calendars.sql",
+        "6743a3b2874550d98bce3dbcf70bd594e881282b94809d8c8f549e09f8ec80a9",
+    ),
 ];
 
 fn sha256_hex(bytes: &[u8]) -> String {

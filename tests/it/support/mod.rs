@@ -527,8 +527,10 @@ impl Drop for TestServers {
 // starting the servers, and the processes and files they run on; and the compatibility
 // suite's other servers (Cyrus, Courier).
 pub mod compat;
+pub mod feed;
 mod mailbox;
 mod process;
+pub mod radicale;
 mod setup;
 
 use process::*;
