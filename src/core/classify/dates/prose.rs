@@ -273,15 +273,7 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
         }
     };
     match w {
-        // "in the new year", "im neuen Jahr": 1 January.
-        "in" | "im"
-            if c.word(i + 1).is_some_and(|w| matches!(w, "the" | "neuen"))
-                && c.word(i + 2).is_some_and(|w| matches!(w, "new" | "jahr"))
-                && (c.is_word(i + 2, "jahr") || c.is_word(i + 3, "year")) =>
-        {
-            let used = if c.is_word(i + 2, "jahr") { 3 } else { 4 };
-            return Some((next_month_day(r, 1, 1)?, used, Specificity::Relative));
-        }
+        "in" | "im" if new_year_at(c, i, r).is_some() => return new_year_at(c, i, r),
         // "in four weeks", "in a few weeks", "in 2 months"
         "in" => {
             let (n, used) = count_at(i + 1)?;
@@ -293,20 +285,7 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
         // "vecka 2", "KW 3", "week 2", "semaine 4": the Monday of that ISO week,
         // the next one on or after the reference.
         "week" | "vecka" | "veckan" | "uge" | "uke" | "kw" | "kalenderwoche" | "semaine"
-        | "semana" | "settimana" | "wk" => {
-            let (n, _) = c.num(i + 1)?;
-            let week = i8::try_from(n).ok().filter(|n| (1..=53).contains(n))?;
-            let monday = |y: i16| {
-                jiff::civil::ISOWeekDate::new(y, week, Weekday::Monday)
-                    .ok()
-                    .map(jiff::civil::ISOWeekDate::date)
-            };
-            let date = [r.year(), r.year().saturating_add(1)]
-                .into_iter()
-                .filter_map(monday)
-                .find(|d| d.checked_add(6.days()).is_ok_and(|end| end >= r))?;
-            return Some((date, 2, Specificity::Weekday));
-        }
+        | "semana" | "settimana" | "wk" => return iso_week_at(c, i, r),
         "after" | "nach" | "après" | "despues" | "después" | "dopo" | "depois" | "na" | "efter"
         | "etter" => return after_at(c, i, r),
         _ => {}
@@ -323,6 +302,54 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
         }
     }
     None
+}
+
+/// Turkish puts the part after its month: "Mart başında" (1 March), "Şubat
+/// ortasında" (15 February), at token `i` naming month `m`.
+fn turkish_month_part(
+    c: &Cursor<'_>,
+    i: usize,
+    m: i8,
+    r: Date,
+) -> Option<(Date, usize, Specificity)> {
+    let day = match c.word(i + 1)? {
+        "başında" | "başı" | "ayında" | "içinde" => 1,
+        "ortasında" | "ortası" => 15,
+        "sonunda" | "sonu" => 28,
+        _ => return None,
+    };
+    let start = next_month_start(r, m)?;
+    let date = Date::new(start.year(), start.month(), day).ok()?;
+    Some((date, 2, Specificity::MonthOnly))
+}
+
+/// "in the new year", "im neuen Jahr" at token `i`: 1 January.
+fn new_year_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
+    let english = c.is_word(i + 1, "the") && c.is_word(i + 2, "new") && c.is_word(i + 3, "year");
+    let german = c.is_word(i + 1, "neuen") && c.is_word(i + 2, "jahr");
+    let used = match (english, german) {
+        (true, _) => 4,
+        (_, true) => 3,
+        _ => return None,
+    };
+    Some((next_month_day(r, 1, 1)?, used, Specificity::Relative))
+}
+
+/// "vecka 2", "KW 3", "week 2", "semaine 4" at token `i`: the Monday of that ISO week,
+/// the next one on or after the reference.
+fn iso_week_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
+    let (n, _) = c.num(i + 1)?;
+    let week = i8::try_from(n).ok().filter(|n| (1..=53).contains(n))?;
+    let monday = |y: i16| {
+        jiff::civil::ISOWeekDate::new(y, week, Weekday::Monday)
+            .ok()
+            .map(jiff::civil::ISOWeekDate::date)
+    };
+    let date = [r.year(), r.year().saturating_add(1)]
+        .into_iter()
+        .filter_map(monday)
+        .find(|d| d.checked_add(6.days()).is_ok_and(|end| end >= r))?;
+    Some((date, 2, Specificity::Weekday))
 }
 
 /// "next week" (Monday), "next month", "next year", "next quarter" (their
@@ -539,28 +566,11 @@ const ENGLISH_MONTHS: &[&str] = &[
     "dec",
 ];
 
-/// Month names after a preposition: "in January", "until March", "early
-/// February", "mid-May", "end of June".
-pub(super) fn month_phrase_at(
-    c: &Cursor<'_>,
-    i: usize,
-    r: Date,
-) -> Option<(Date, usize, Specificity)> {
-    let w = c.word(i)?;
-    // Turkish puts the part after its month: "Mart başında", "Şubat ortasında".
-    if let Some(m) = month_of(w) {
-        let day = match c.word(i + 1)? {
-            "başında" | "başı" | "ayında" | "içinde" => 1,
-            "ortasında" | "ortası" => 15,
-            "sonunda" | "sonu" => 28,
-            _ => return None,
-        };
-        let start = next_month_start(r, m)?;
-        let date = Date::new(start.year(), start.month(), day).ok()?;
-        return Some((date, 2, Specificity::MonthOnly));
-    }
+/// The words that lead a month phrase at token `i` (`w` is its word): how many tokens
+/// they take and the day of the month they mean ("in" 1, "mid" 15, "end of" 28).
+fn month_lead(c: &Cursor<'_>, i: usize, w: &str) -> Option<(usize, i8)> {
     let dash = usize::from(c.punct(i + 1) == Some('-'));
-    let (mut skip, day): (usize, i8) = match w {
+    Some(match w {
         "in" | "until" | "till" | "by" | "around" | "early" | "during" | "im" | "anfang"
         | "begin" | "början" | "principios" | "inicio" | "início" | "inizio" | "début" | "en"
         | "em" => (1, 1),
@@ -614,7 +624,21 @@ pub(super) fn month_phrase_at(
         "ende" | "fin" | "finales" | "fine" | "final" | "eind" | "slutet" | "slutningen"
         | "slutten" => (1, 28),
         _ => return None,
-    };
+    })
+}
+
+/// Month names after a preposition: "in January", "until March", "early
+/// February", "mid-May", "end of June".
+pub(super) fn month_phrase_at(
+    c: &Cursor<'_>,
+    i: usize,
+    r: Date,
+) -> Option<(Date, usize, Specificity)> {
+    let w = c.word(i)?;
+    if let Some(m) = month_of(w) {
+        return turkish_month_part(c, i, m, r);
+    }
+    let (mut skip, day) = month_lead(c, i, w)?;
     // "a finales de abril", "i slutet av april", "fine di aprile".
     if c.word(i + skip)
         .is_some_and(|x| matches!(x, "de" | "of" | "av" | "di" | "van" | "af"))
