@@ -27,7 +27,9 @@ mod deferral;
 mod doubt;
 mod mend;
 use clauses::{REFERRALS, WHY_NOT, continues_with_contrast, in_a_place};
-use deferral::{after_word, conceded_until, date_near, deferral_with_date, proposed_date};
+use deferral::{
+    after_word, asked_date, conceded_until, date_near, deferral_with_date, proposed_date,
+};
 pub(crate) use doubt::{contrast_after_thanks, sales_like};
 use mend::mend_contractions;
 
@@ -243,6 +245,14 @@ fn answering_part(s: &Sentence) -> &str {
     // A dash ends a clause too: "she'd be glad to speak — could you do 2pm?"
     // (normalised to " - ").
     match s.text.rfind(',').max(s.text.rfind(" - ")) {
+        // "Happy to help if I can, but what's this about?": the question takes it back.
+        Some(i)
+            if s.scan
+                .hits(Cat::Contrast)
+                .any(|c| c.start > i && c.start <= i + 4) =>
+        {
+            ""
+        }
         Some(i) => s.text.get(..i).unwrap_or(""),
         None => "",
     }
@@ -313,9 +323,12 @@ fn sentence_verdict(s: &Sentence, r: Date) -> Option<Judgement> {
     let c = contrast_after(y.end)?;
     let after = text.get(c.end..).unwrap_or("");
     let phrase = format!("{} … {}", y.phrase, c.phrase);
+    // "Happy to chat, although 25 mins is a squeeze at the moment": a word that only
+    // says "now" defers nothing.
     let cue = s
         .scan
-        .first_in(Cat::LaterCue, c.end..text.len())
+        .hits_in(Cat::LaterCue, c.end..text.len())
+        .find(|h| !doubt::momentary(h.phrase))
         .or_else(|| s.scan.first_in(Cat::Later, c.end..text.len()));
     match cue {
         Some(cue) => {
@@ -370,44 +383,12 @@ fn concession_follow_up(mut v: Judgement, next: &[Sentence], r: Date) -> Judgeme
     // "Would love to, but December is chaos. Can we aim for the week of 18 January
     // instead?": the next sentence asks for a later date.
     if let Some(found) = asked_date(next, r) {
-        v.intent = Intent::Later;
-        v.doubts.retain(|d| d != CONCEDED);
-        v.phrase = v.phrase.map(|p| format!("{p} … {}", found.text));
-        v.later_until = Some(found);
+        // "Happy to chat, although 25 mins is a squeeze. Could we do 20 on the 15th?":
+        // a day within the weeks asked for is a yes with a time, never vouched for.
+        let phrase = v.phrase.take().unwrap_or_default();
+        return proposed_date(&phrase, found, false, r);
     }
     v
-}
-
-/// The date a question or a proposal in the next two sentences asks for ("Can we
-/// aim for the week of 18 January instead?"), a bare day read in the month they
-/// name ("the second half of January? Say after the 15th?").
-fn asked_date(next: &[Sentence], r: Date) -> Option<Found> {
-    let context: String = next
-        .iter()
-        .take(2)
-        .map(|n| n.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    next.iter().take(2).find_map(|n| {
-        let found = dates::best_date(&n.text, r).filter(|f| f.date > r)?;
-        // "Free from the 11th onward": a first day offered is asked for too.
-        let before = n.text.get(..found.offset).unwrap_or("");
-        let offered = [
-            " from ",
-            " ab ",
-            " à partir ",
-            " a partir ",
-            " vanaf ",
-            " från ",
-            " fra ",
-        ]
-        .iter()
-        .any(|w| {
-            format!(" {} ", before.trim_end()).ends_with(w) || before.ends_with(w.trim_start())
-        });
-        let asks = n.question || n.scan.first(Cat::Proposal).is_some() || offered;
-        asks.then(|| dates::in_named_month(found, &context, r))
-    })
 }
 
 /// A fresh text read once for every reading below: its hard wraps joined
@@ -435,6 +416,15 @@ impl Reading {
 /// its doubts (see [`doubt`]): a conflict, a weak phrase, no phrase at all.
 pub(crate) fn judge(text: &Reading, r: Date) -> Judgement {
     let mut j = judge_phrases(text, r);
+    // "On leave until 1 March, but would love to catch up after that": a yes for
+    // after the date the text names.
+    if j.intent == Intent::Yes
+        && let Some(found) = clauses::after_that(&text.unwrapped, r)
+    {
+        let yes = j.phrase.take().unwrap_or_default();
+        j = Judgement::new(Intent::Later, format!("{yes} … {}", found.text));
+        j.later_until = Some(found);
+    }
     // "Not the right person - I've copied Dev, who knows that world": a referral
     // hands the request on; it refuses nothing.
     if j.intent == Intent::No
@@ -528,7 +518,8 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
         // the month the text names.
         j.later_until = date_near(sents, i, p.start, r)
             .or_else(date)
-            .map(|f| dates::in_named_month(f, fresh, r));
+            .map(|f| dates::in_named_month(f, fresh, r))
+            .map(|f| dates::after_inclusive_end(f, fresh));
         return j;
     }
     if let Some(j) = deferral_with_date(sents, r) {

@@ -83,11 +83,50 @@ pub(crate) fn find_dates(text: &str, r: Date) -> Vec<Found> {
     out
 }
 
-/// The most specific date in the text (the first among equals).
+/// The most specific date in the text (the first among equals); Japanese and
+/// Chinese `M月D日` dates too.
 pub(crate) fn best_date(text: &str, r: Date) -> Option<Found> {
-    let found = find_dates(text, r);
+    let mut found = find_dates(text, r);
+    if text.contains('月') {
+        found.extend(
+            return_ja::dates_ja(text, r)
+                .into_iter()
+                .map(|(date, start, end)| Found {
+                    date,
+                    specificity: Specificity::Exact,
+                    text: text.get(start..end).unwrap_or_default().to_string(),
+                    offset: start,
+                }),
+        );
+    }
     let best = found.iter().map(|f| f.specificity).max()?;
     found.into_iter().find(|f| f.specificity == best)
+}
+
+/// The day after a last day the text calls inclusive ("jusqu'au 8 janvier inclus",
+/// "bis 8. Januar einschließlich"): the first day back; other dates unchanged.
+pub(crate) fn after_inclusive_end(found: Found, text: &str) -> Found {
+    // The date's words where they stand in `text` (its offset may be another text's).
+    let lower = text.to_lowercase();
+    let Some(at) = lower.find(&found.text.to_lowercase()) else {
+        return found;
+    };
+    let rest = lower.get(at + found.text.len()..).unwrap_or("");
+    let inclusive = rest
+        .split_whitespace()
+        .take(2)
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .any(|w| return_date::INCLUSIVE.contains(&w.as_str()));
+    match found.date.tomorrow() {
+        Ok(next) if inclusive => Found {
+            date: next,
+            ..found
+        },
+        _ => found,
+    }
 }
 
 /// A bare day of the month ("after the 15th") read in the month the text names

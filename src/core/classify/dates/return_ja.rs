@@ -34,7 +34,7 @@ const ZH_RESUME: &[&str] = &[
 
 /// `M月D日` (with an optional `YYYY年` before it) at each place in the text:
 /// (date, byte start, byte end).
-fn dates_ja(text: &str, r: Date) -> Vec<(Date, usize, usize)> {
+pub(super) fn dates_ja(text: &str, r: Date) -> Vec<(Date, usize, usize)> {
     let mut out = Vec::new();
     let mut rest = text;
     let mut base = 0;

@@ -2,6 +2,9 @@
 //! "why not" negates nothing, "I'm in London" joins nothing, "Love to! but …" is one
 //! sentence, and "not the right person - I've copied Dev" hands the request on.
 
+use jiff::civil::Date;
+
+use crate::core::classify::dates::{self, Found};
 use crate::core::classify::lexicon::Hit;
 
 /// "Why not" in the languages of the lists: an acceptance, not a negation of the next one.
@@ -54,6 +57,15 @@ pub(super) const REFERRALS: &[&str] = &[
     "i have cc'd",
     "i've cced",
     "copying in",
+    "copying him",
+    "copying her",
+    "copying them",
+    "so you two can",
+    "you two should",
+    "better placed",
+    "is the right person",
+    "is the person to",
+    "runs that team",
     "copied in",
     "cc'ing",
     "looping in",
@@ -71,3 +83,28 @@ pub(super) const REFERRALS: &[&str] = &[
     "in cc",
     "en cc",
 ];
+
+/// Words that put an acceptance after a date the text names ("would love to catch up
+/// after that", "danach gern").
+const AFTER_THAT: &[&str] = &[
+    "after that",
+    "afterwards",
+    "after then",
+    "danach",
+    "après ça",
+    "après cela",
+    "después de eso",
+    "dopo di che",
+    "depois disso",
+    "daarna",
+    "efter det",
+    "etter det",
+];
+
+/// The date an acceptance "after that" is for: the text's date to come, when the
+/// text says "after that" in its language. None otherwise.
+pub(super) fn after_that(text: &str, r: Date) -> Option<Found> {
+    let lower = text.to_lowercase();
+    AFTER_THAT.iter().find(|w| lower.contains(*w))?;
+    dates::best_date(text, r).filter(|f| f.date > r)
+}

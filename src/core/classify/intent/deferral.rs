@@ -341,9 +341,63 @@ pub(super) fn first_day(text: &str, r: Date) -> Option<Found> {
         " {} ",
         text.get(..found.offset + found.text.len()).unwrap_or("")
     );
+    // Right before the date, or a few words before it ("after our launch on the 14th").
     let adjacent = FROM_WORDS.iter().any(|w| {
         let w = format!(" {w} ");
-        before.ends_with(&w) || (through.contains(&w) && found.text.contains(w.trim()))
+        let gap = before.rfind(&w).map(|at| {
+            before
+                .get(at + w.len()..)
+                .unwrap_or("")
+                .split_whitespace()
+                .count()
+        });
+        gap.is_some_and(|g| g <= 4) || (through.contains(&w) && found.text.contains(w.trim()))
     });
     adjacent.then_some(found)
 }
+
+/// The date a question or a proposal in the next two sentences asks for ("Can we
+/// aim for the week of 18 January instead?"), a bare day read in the month they
+/// name ("the second half of January? Say after the 15th?").
+pub(super) fn asked_date(next: &[Sentence], r: Date) -> Option<Found> {
+    let context: String = next
+        .iter()
+        .take(2)
+        .map(|n| n.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    // Of the dates asked for, the most specific ("mid-January? Anything after the
+    // 11th works." is the 11th).
+    next.iter()
+        .take(2)
+        .filter_map(|n| {
+            let found = dates::best_date(&n.text, r).filter(|f| f.date > r)?;
+            // "Free from the 11th onward": a first day offered is asked for too.
+            let before = format!(" {} ", n.text.get(..found.offset).unwrap_or("").trim_end());
+            let offered = OFFERED
+                .iter()
+                .any(|w| before.ends_with(w) || before.ends_with(&format!("{w}the ")));
+            let asks = n.question || n.scan.first(Cat::Proposal).is_some() || offered;
+            asks.then(|| dates::in_named_month(found, &context, r))
+        })
+        .reduce(|best, f| {
+            if f.specificity > best.specificity {
+                f
+            } else {
+                best
+            }
+        })
+}
+
+/// Words before a date that offer it as the first day ("free from the 11th",
+/// "anything after the 11th").
+const OFFERED: &[&str] = &[
+    " from ",
+    " ab ",
+    " à partir ",
+    " a partir ",
+    " vanaf ",
+    " från ",
+    " fra ",
+    " after ",
+];

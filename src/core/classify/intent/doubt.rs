@@ -55,6 +55,11 @@ const MOMENTARY: &[&str] = &[
     "for øyeblikket",
 ];
 
+/// Whether a word of deferral only says "now" ([`MOMENTARY`]).
+pub(super) fn momentary(phrase: &str) -> bool {
+    MOMENTARY.contains(&phrase.trim())
+}
+
 /// Adds the doubts the whole text casts on a reading.
 pub(super) fn review(j: &mut Judgement, text: &Reading, r: Date) {
     let sents = &text.sents;

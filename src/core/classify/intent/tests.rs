@@ -476,3 +476,56 @@ fn referrals_and_first_days() {
         Intent::Yes
     );
 }
+
+/// The fifth probe set's kinds: a question clause opening with a contrast takes a yes
+/// back; a day asked for within the weeks of the request is a yes with a time; the
+/// most specific day asked for wins; an inclusive last day is followed by the first
+/// day back; a yes "after that" is for after the date named; Japanese dates count.
+#[test]
+fn fifth_probe_kinds() {
+    let r = date(2026, 12, 8);
+    let j = judge("Happy to help if I can, but what's this about exactly?", r);
+    assert_eq!(j.intent, Intent::Other, "{j:?}");
+    let j = judge(
+        "Happy to chat, although 25 mins is a squeeze at the moment. Could we do 20 on the 15th?",
+        r,
+    );
+    assert_eq!(j.intent, Intent::Yes, "{j:?}");
+    assert!(!j.sure());
+    let j = judge(
+        "Would love to, but December is a write-off. Could we look at mid-January? Anything after the 11th works.",
+        date(2026, 12, 2),
+    );
+    assert_eq!(
+        j.later_until.as_ref().map(|f| f.date),
+        Some(date(2027, 1, 11)),
+        "{j:?}"
+    );
+    let j = judge(
+        "Je suis en congé jusqu'au 8 janvier inclus, on peut en reparler à mon retour ?",
+        date(2026, 12, 18),
+    );
+    assert_eq!(
+        j.later_until.as_ref().map(|f| f.date),
+        Some(date(2027, 1, 9)),
+        "{j:?}"
+    );
+    let j = judge(
+        "I'm on parental leave until 1 March, but would love to catch up after that.",
+        date(2027, 1, 11),
+    );
+    assert_eq!(j.intent, Intent::Later, "{j:?}");
+    assert_eq!(
+        j.later_until.as_ref().map(|f| f.date),
+        Some(date(2027, 3, 1))
+    );
+    let j = judge(
+        "年明けの1月12日以降であれば調整可能です。",
+        date(2026, 12, 24),
+    );
+    assert_eq!(
+        j.later_until.as_ref().map(|f| f.date),
+        Some(date(2027, 1, 12)),
+        "{j:?}"
+    );
+}
