@@ -98,9 +98,27 @@ fn fifth_probe_set_sure_readings_are_right() {
     probe_set("probe5", "9-probe5", 100);
 }
 
+/// The sixth blind set, the final measure (read once, never fitted): 100 messages in
+/// the proportions of a networking inbox, by a fifth writer who never read the
+/// classifier. Its report is the figure to quote; it fails only on a panic or a
+/// missing file, never on a wrong reading, so that it is never fitted.
+#[test]
+fn sixth_probe_set_is_read() {
+    probe_report_only("probe6", "10-probe6", 100);
+}
+
 /// Reads the probe set in `name`, writes its report, and fails on a sure wrong reading
 /// or fewer than `at_least` messages.
 fn probe_set(name: &str, report: &str, at_least: usize) {
+    read_probe_set(name, report, at_least, true);
+}
+
+/// [`probe_set`] without failing on wrong sure readings: the report only.
+fn probe_report_only(name: &str, report: &str, at_least: usize) {
+    read_probe_set(name, report, at_least, false);
+}
+
+fn read_probe_set(name: &str, report: &str, at_least: usize, strict: bool) {
     let dir = fixtures_dir().join(name);
     let mut failures = Vec::new();
     let (mut n, mut right, mut sure, mut sure_right, mut unsure) = (0, 0, 0, 0, 0);
@@ -135,7 +153,7 @@ fn probe_set(name: &str, report: &str, at_least: usize) {
                     errs.join("; "),
                     ev.join(" | ")
                 );
-                if certainty == "sure" {
+                if certainty == "sure" && strict {
                     failures.push(line.clone());
                 }
                 wrong.push(line);
