@@ -27,11 +27,13 @@ use crate::mail::imap;
 use crate::store::{self, Cursor, NewMessage, Store};
 
 mod body;
+mod evidence;
 mod pipeline;
 mod reread;
 mod writer;
 
 pub use body::{Known, Need};
+pub use evidence::read_again;
 
 /// Messages whose headers are fetched per round trip (and stored per transaction).
 pub const BATCH: usize = 1000;

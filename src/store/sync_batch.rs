@@ -76,6 +76,17 @@ impl Store {
         contact_addresses(&self.conn)
     }
 
+    /// Where message `row` was seen over IMAP: (account, folder, UIDVALIDITY, UID), each
+    /// place once, for reading it again (`rapport why` of mail read from its headers).
+    pub fn imap_locations(&self, row: i64) -> Result<Vec<(String, String, u32, u32)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT account, folder, uidvalidity, uid FROM message_locations
+              WHERE message = ?1 ORDER BY rowid DESC",
+        )?;
+        let rows = stmt.query_map([row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The messages waiting to be read again that live in this folder (at this
     /// UIDVALIDITY), by UID.
     pub fn rereads(&self, account: &str, folder: &str, uidvalidity: u32) -> Result<Vec<Reread>> {

@@ -152,3 +152,53 @@ fn a_contact_added_later_has_their_mail_read_again_by_the_next_sync() {
     assert_eq!(third["bodies"], 0, "read again once: {third}");
     assert_eq!(kinds(&env, "dan@elsewhere.test"), dan);
 }
+
+/// The evidence stored with a message (the `classification` column), as JSON.
+fn stored_evidence(env: &Env, id: &str) -> serde_json::Value {
+    let conn = rusqlite::Connection::open(env.db_path()).unwrap();
+    let text: String = conn
+        .query_row(
+            "SELECT classification FROM messages WHERE message_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let c: serde_json::Value = serde_json::from_str(&text).unwrap();
+    c["evidence"].clone()
+}
+
+#[test]
+fn mail_read_from_its_headers_is_stored_without_evidence_and_why_reads_it_again() {
+    let s = TestServers::start();
+    seed(&s);
+    let env = Env::with_config(&s.rapport_config());
+    env.add_contact("bob@example.test", "Bob Example");
+    assert_eq!(inbox(&env)["new"], 4);
+    let news = "news-1@lists.example.test";
+    assert_eq!(
+        stored_evidence(&env, news),
+        serde_json::json!([]),
+        "list mail is read from its headers: no evidence stored"
+    );
+    let whole = stored_evidence(&env, "bob-ask@example.test");
+    assert!(
+        whole.as_array().is_some_and(|e| !e.is_empty()),
+        "mail read whole keeps its evidence: {whole}"
+    );
+
+    let text = env.rapport(&["why", news]).ok().stdout;
+    assert!(text.contains("Label: bulk"), "{text}");
+    assert!(text.contains("read again from the server"), "{text}");
+    assert!(
+        text.contains("list-id present"),
+        "the list header is the evidence: {text}"
+    );
+    let json = env.rapport(&["why", news, "--json"]).ok().json();
+    assert_eq!(json["evidence_read_again"], true, "{json}");
+    assert!(
+        json["evidence"].to_string().contains("list-id present"),
+        "{json}"
+    );
+    // Read again, never written back.
+    assert_eq!(stored_evidence(&env, news), serde_json::json!([]));
+}

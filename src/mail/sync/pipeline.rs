@@ -12,8 +12,9 @@
 //! A batch the server refused or cut is an error naming the folder and the UID range,
 //! after what was stored before it is kept; a message whose text was wanted and did not
 //! come is not stored from its headers alone.
-//! This module never classifies nor writes SQL itself: `Classifier::prepare` reads,
-//! `writer` stores.
+//! A message read from its headers alone is stored without its evidence (`why` reads it
+//! again on demand, `sync::evidence`). This module never classifies nor writes SQL
+//! itself: `Classifier::prepare` reads, `writer` stores.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -52,7 +53,14 @@ fn read(c: &Classifier, raws: Vec<Raw>) -> Vec<Prepared> {
                     whole.extend_from_slice(text);
                     c.prepare(&whole, r.internal_date)
                 }
-                None => c.prepare(&r.header, r.internal_date),
+                None => {
+                    // Read from its headers alone: its evidence is not stored (most of a
+                    // first sync's mail, and the writer's cost); `rapport why` reads the
+                    // headers again to show it.
+                    let mut m = c.prepare(&r.header, r.internal_date);
+                    m.classification.evidence.clear();
+                    m
+                }
             };
             let mut message = message;
             if r.oversized {
