@@ -240,7 +240,7 @@ pub fn record_with(
     }
     // What was just written, as it would read back: the row is not read again.
     let stored = store::sync_batch::stored(row, m, now)?;
-    let mut n = crate::mail::timeline::derive(conn, &stored, now)?;
+    let mut n = crate::mail::timeline::derive_new(conn, &stored, now)?;
     // The user's message may be the context of answers stored before it (read from
     // INBOX before Sent, or filed in Sent late): they are derived and read again.
     n += crate::mail::timeline::context_arrived(conn, &stored, now)?;
