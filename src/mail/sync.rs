@@ -22,6 +22,7 @@ use jiff::{Timestamp, ToSpan};
 use sha2::{Digest, Sha256};
 
 use crate::config::Loaded;
+use crate::core::attribution::Parties;
 use crate::core::classify;
 use crate::mail::imap;
 use crate::store::{self, Cursor, NewMessage, Store};
@@ -102,7 +103,7 @@ impl Classifier {
     /// server says it arrived (INTERNALDATE, a Maildir file's time), also the date of a
     /// message without one.
     pub fn prepare(&self, raw: &[u8], arrived: Option<Timestamp>) -> NewMessage {
-        let c = self.classify(raw);
+        let (c, parties) = self.classify(raw);
         // The envelope stays in the stored classification; the columns get a copy.
         let env = c.envelope.clone();
         let unreadable = env.message_id.as_deref().is_none_or(str::is_empty)
@@ -145,12 +146,13 @@ impl Classifier {
             classification: c,
             parse_error,
             arrived,
-            parties: crate::core::attribution::read_parties(raw, &self.user),
+            parties,
         }
     }
 
-    /// Classifies raw bytes; rapport's own morning digest is always bulk.
-    fn classify(&self, raw: &[u8]) -> classify::Classification {
+    /// Classifies raw bytes, and reads who they are about beyond From/To/Cc from the
+    /// same parse; rapport's own morning digest is always bulk.
+    fn classify(&self, raw: &[u8]) -> (classify::Classification, Parties) {
         let is_sent = |id: &str| self.sent_ids.contains(id);
         let ctx = classify::Context {
             now: self.now,
@@ -159,7 +161,7 @@ impl Classifier {
             default_tz: self.tz.clone(),
             reader: self.reader.as_ref(),
         };
-        let mut c = classify::classify(raw, &ctx);
+        let (mut c, parties) = classify::classify_with_parties(raw, &ctx);
         if is_digest(raw) {
             // rapport's own morning digest: it quotes drafts and names contacts, and
             // must never read as mail to or from one of them.
@@ -172,7 +174,7 @@ impl Classifier {
                 detail: format!("{}: rapport's own morning digest", crate::digest::HEADER),
             });
         }
-        c
+        (c, parties)
     }
 }
 

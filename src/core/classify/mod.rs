@@ -51,6 +51,8 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+/// The classifier's parse of a message, for attribution to read the same parse.
+pub(crate) use mime::{Mail as ParsedMail, MailAddr as ParsedAddr};
 pub use proposal::ProposedTime;
 
 /// What the caller knows that the message does not say.
@@ -385,12 +387,23 @@ pub fn month_named(word: &str) -> Option<u8> {
 }
 
 pub fn classify(raw: &[u8], ctx: &Context<'_>) -> Classification {
+    classify_with_parties(raw, ctx).0
+}
+
+/// [`classify`], and who the message is about beyond From/To/Cc
+/// (`core::attribution::read_parties`), from the same parse of its header block.
+pub fn classify_with_parties(
+    raw: &[u8],
+    ctx: &Context<'_>,
+) -> (Classification, crate::core::attribution::Parties) {
     if mime::looks_like_vcalendar(raw) {
-        return classify_ics(raw, ctx);
+        let parties = crate::core::attribution::read_parties(raw, ctx.user_addresses);
+        return (classify_ics(raw, ctx), parties);
     }
     let prepared = prepare(raw);
     let mail = mime::parse_mail(&prepared);
-    classify_mail(&mail, ctx)
+    let parties = crate::core::attribution::parties_of(&mail, raw, ctx.user_addresses);
+    (classify_mail(&mail, ctx), parties)
 }
 
 fn classify_ics(raw: &[u8], ctx: &Context<'_>) -> Classification {
