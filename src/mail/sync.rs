@@ -39,8 +39,9 @@ pub use evidence::read_again;
 /// Messages whose headers are fetched per round trip (and stored per transaction).
 pub const BATCH: usize = 1000;
 
-/// At most this much of a message's text is fetched: the fresh text, the calendar part
-/// and a bounce's report come first; the tail of a large attachment is never read.
+/// At most this much of a message's text (of each part, when a large attachment is left
+/// on the server: `imap::parts`) is fetched: the fresh text, the calendar part and a
+/// bounce's report come first; the tail of a large attachment is never read.
 pub const TEXT_CAP: u32 = 256 * 1024;
 
 /// What one folder's sync did.
@@ -450,8 +451,42 @@ pub fn imap_username(cfg: &Loaded, icfg: &crate::config::Imap) -> String {
         .unwrap_or_else(|| cfg.config.identity.email.clone())
 }
 
-/// Syncs one folder on an open session.
+/// The state key remembering that an account's server answered BODYSTRUCTURE in a way
+/// that broke the connection: its texts are fetched whole from then on.
+fn whole_texts_key(account: &str) -> String {
+    format!("imap.whole_texts:{account}")
+}
+
+/// Syncs one folder on an open session. Texts are fetched without their large
+/// attachments (`imap::parts`), unless the server's BODYSTRUCTURE once broke a
+/// connection: that is remembered, and its texts are fetched whole from then on, so
+/// that one unreadable answer never stalls a folder.
 pub async fn sync_folder(
+    store: &mut Store,
+    cfg: &Loaded,
+    session: &mut imap::Session,
+    account: &str,
+    folder: &str,
+    now: Timestamp,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<FolderReport> {
+    let key = whole_texts_key(account);
+    if store.state(&key)?.is_some() {
+        session.fetch_texts_whole();
+    }
+    let r = read_folder(store, cfg, session, account, folder, now, stop).await;
+    if r.is_err() && session.structures_broke() {
+        tracing::warn!(
+            account,
+            "the server's answer to BODYSTRUCTURE broke the connection; its messages' texts are fetched whole from now on"
+        );
+        store.set_state(&key, "BODYSTRUCTURE broke a connection", now)?;
+    }
+    r
+}
+
+/// [`sync_folder`]'s work.
+async fn read_folder(
     store: &mut Store,
     cfg: &Loaded,
     session: &mut imap::Session,

@@ -94,7 +94,7 @@ async fn fetch(
     let mut raw = f.header;
     if need == Need::Body
         && let Some((_, text)) = session
-            .fetch_texts(&[uid], TEXT_CAP)
+            .fetch_texts_lean(&[uid], TEXT_CAP)
             .await?
             .into_iter()
             .next()

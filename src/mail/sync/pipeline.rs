@@ -224,8 +224,10 @@ impl Folder<'_> {
                     .filter(|&i| batch.wanted[i])
                     .map(|i| batch.list[i].uid)
                     .collect();
-                let (texts, landed) =
-                    tokio::join!(self.session.fetch_texts(&want, TEXT_CAP), land(&mut flight));
+                let (texts, landed) = tokio::join!(
+                    self.session.fetch_texts_lean(&want, TEXT_CAP),
+                    land(&mut flight)
+                );
                 self.keep(writer, landed?, &mut next_uid).await?;
                 let texts = texts.map_err(|e| self.not_read(&want, None, &e.to_string()))?;
                 let texts: HashMap<u32, Vec<u8>> = texts.into_iter().collect();
