@@ -104,7 +104,18 @@ impl Classifier {
     /// server says it arrived (INTERNALDATE, a Maildir file's time), also the date of a
     /// message without one.
     pub fn prepare(&self, raw: &[u8], arrived: Option<Timestamp>) -> NewMessage {
-        let (c, parties) = self.classify(raw);
+        self.prepare_parsed(raw, None, arrived)
+    }
+
+    /// [`Classifier::prepare`] of bytes already parsed (`parsed` is
+    /// `classify::Parsed::new(raw)`, when given): not parsed again.
+    pub fn prepare_parsed(
+        &self,
+        raw: &[u8],
+        parsed: Option<&classify::Parsed>,
+        arrived: Option<Timestamp>,
+    ) -> NewMessage {
+        let (c, parties) = self.classify(raw, parsed);
         // The envelope stays in the stored classification; the columns get a copy.
         let env = c.envelope.clone();
         let unreadable = env.message_id.as_deref().is_none_or(str::is_empty)
@@ -153,7 +164,11 @@ impl Classifier {
 
     /// Classifies raw bytes, and reads who they are about beyond From/To/Cc from the
     /// same parse; rapport's own morning digest is always bulk.
-    fn classify(&self, raw: &[u8]) -> (classify::Classification, Parties) {
+    fn classify(
+        &self,
+        raw: &[u8],
+        parsed: Option<&classify::Parsed>,
+    ) -> (classify::Classification, Parties) {
         let is_sent = |id: &str| self.sent_ids.contains(id);
         let ctx = classify::Context {
             now: self.now,
@@ -162,7 +177,10 @@ impl Classifier {
             default_tz: self.tz.clone(),
             reader: self.reader.as_ref(),
         };
-        let (mut c, parties) = classify::classify_with_parties(raw, &ctx);
+        let (mut c, parties) = match parsed {
+            Some(p) => classify::classify_parsed(p, raw, &ctx),
+            None => classify::classify_with_parties(raw, &ctx),
+        };
         if is_digest(raw) {
             // rapport's own morning digest: it quotes drafts and names contacts, and
             // must never read as mail to or from one of them.

@@ -109,13 +109,14 @@ pub(crate) struct Mail {
     pub named: Named,
 }
 
-/// The addresses of To, Cc and Reply-To with their names (address trimmed and
-/// lowercased, name trimmed), in order, groups flattened.
+/// The addresses of To, Cc, Reply-To and Sender with their names (address trimmed
+/// and lowercased, name trimmed), in order, groups flattened.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Named {
     pub to: Vec<MailAddr>,
     pub cc: Vec<MailAddr>,
     pub reply_to: Vec<MailAddr>,
+    pub sender: Vec<MailAddr>,
 }
 
 impl Mail {
@@ -313,6 +314,7 @@ fn convert(m: &mail_parser::Message<'_>) -> Mail {
         to: named(m.to()),
         cc: named(m.cc()),
         reply_to: named(m.reply_to()),
+        sender: named(m.sender()),
     };
     mail.date = m.date().and_then(mail_date_to_timestamp);
     mail.message_id = m.message_id().map(clean_id).filter(|s| !s.is_empty());

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use super::body::{self, Known, Need};
 use super::{Classifier, TEXT_CAP, imap_account, imap_username};
 use crate::config::Loaded;
-use crate::core::classify::Classification;
+use crate::core::classify::{Classification, Parsed};
 use crate::mail::imap;
 use crate::store::{Store, StoredMessage};
 
@@ -89,7 +89,7 @@ async fn fetch(
     };
     let need = match f.oversized {
         true => Need::Headers,
-        false => body::need(&f.header, f.size, icfg.max_body_bytes, &known),
+        false => body::need(&Parsed::new(&f.header), f.size, icfg.max_body_bytes, &known),
     };
     let mut raw = f.header;
     if need == Need::Body

@@ -27,6 +27,7 @@ use super::writer::Writer;
 use super::{
     BATCH, BODY_BATCH_BYTES, Classifier, FolderReport, Location, Prepared, TEXT_CAP, body_groups,
 };
+use crate::core::classify::Parsed;
 use crate::mail::imap;
 use crate::store::Store;
 
@@ -39,6 +40,9 @@ struct Raw {
     deferred: bool,
     /// Its header block did not end within [`imap::HEADER_CAP`].
     oversized: bool,
+    /// The header block as parsed to judge it, when no text was fetched: classified
+    /// from this parse, not parsed again.
+    parsed: Option<Parsed>,
 }
 
 /// Reads a fetched group (runs on a blocking thread).
@@ -57,7 +61,7 @@ fn read(c: &Classifier, raws: Vec<Raw>) -> Vec<Prepared> {
                     // Read from its headers alone: its evidence is not stored (most of a
                     // first sync's mail, and the writer's cost); `rapport why` reads the
                     // headers again to show it.
-                    let mut m = c.prepare(&r.header, r.internal_date);
+                    let mut m = c.prepare_parsed(&r.header, r.parsed.as_ref(), r.internal_date);
                     m.classification.evidence.clear();
                     m
                 }
@@ -101,6 +105,9 @@ async fn land(flight: &mut Option<Flight>) -> Result<Option<(Vec<Prepared>, u32)
 /// A batch's headers, sorted by UID, with what each one needs.
 struct Headers {
     list: Vec<imap::Fetched>,
+    /// Each header block parsed once: judged here, classified from it when its text is
+    /// not fetched.
+    parsed: Vec<Option<Parsed>>,
     needs: Vec<Need>,
     wanted: Vec<bool>,
     /// The cursor once the whole batch is stored.
@@ -149,11 +156,17 @@ impl Folder<'_> {
     /// Judges from the headers which bodies to fetch.
     fn judge(&self, mut list: Vec<imap::Fetched>, chunk: &[u32]) -> Headers {
         list.sort_by_key(|f| f.uid);
+        // An oversized block is recorded from its first bytes, parsed by the reader.
+        let parsed: Vec<Option<Parsed>> = list
+            .iter()
+            .map(|f| (!f.oversized).then(|| Parsed::new(&f.header)))
+            .collect();
         let needs: Vec<Need> = list
             .iter()
-            .map(|f| match f.oversized {
-                true => Need::Headers,
-                false => body::need(&f.header, f.size, self.max_body_bytes, &self.known),
+            .zip(&parsed)
+            .map(|(f, p)| match p {
+                None => Need::Headers,
+                Some(p) => body::need(p, f.size, self.max_body_bytes, &self.known),
             })
             .collect();
         let wanted = needs.iter().map(|n| *n == Need::Body).collect();
@@ -164,6 +177,7 @@ impl Folder<'_> {
         let end = chunk.iter().copied().max().unwrap_or(0).saturating_add(1);
         Headers {
             list,
+            parsed,
             needs,
             wanted,
             end: first_missing.map_or(end, |m| m.min(end)),
@@ -302,11 +316,15 @@ impl Folder<'_> {
             .into_iter()
             .map(|i| {
                 let f = &mut batch.list[i];
+                let text = texts.remove(&f.uid);
+                // With a text, the whole message is parsed again: the block's parse goes.
+                let parsed = batch.parsed.get_mut(i).and_then(Option::take);
                 Raw {
                     uid: f.uid,
                     internal_date: f.internal_date,
                     header: std::mem::take(&mut f.header),
-                    text: texts.remove(&f.uid),
+                    parsed: if text.is_none() { parsed } else { None },
+                    text,
                     deferred: batch.needs[i] == Need::Deferred,
                     oversized: f.oversized,
                 }
