@@ -387,7 +387,10 @@ pub fn month_named(word: &str) -> Option<u8> {
 }
 
 pub fn classify(raw: &[u8], ctx: &Context<'_>) -> Classification {
-    classify_with_parties(raw, ctx).0
+    match &Parsed::new(raw).mail {
+        Some(mail) => classify_mail(mail, ctx),
+        None => classify_ics(raw, ctx),
+    }
 }
 
 /// A message parsed once, for reading before classifying (which bodies a sync fetches:
