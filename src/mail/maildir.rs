@@ -12,13 +12,14 @@
 //! kill part-way never repeats the same work forever), or keep going after a stop was
 //! asked for (checked between files).
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
-use super::sync::{Classifier, FolderReport, record_with};
+use super::sync::{Classifier, FolderReport, Known, Need, need, record_with};
 use crate::config::Loaded;
 use crate::store::{Cursor, NewMessage, Store};
 
@@ -121,6 +122,7 @@ pub fn sync_maildir_until(
         account: format!("maildir:{}", root.display()),
         max_body: usize::try_from(mcfg.max_body_bytes).unwrap_or(usize::MAX),
         classifier: Classifier::new(store, cfg, now)?,
+        contacts: store.contact_addresses()?,
         now,
     };
     let mut reports = Vec::new();
@@ -134,6 +136,7 @@ pub fn sync_maildir_until(
             return Ok(reports);
         }
         source.classifier = Classifier::new(store, cfg, now)?;
+        source.contacts = store.contact_addresses()?;
         let (report, finished) = source.sync_folder(store, &folder, &dir, stop)?;
         reports.push(report);
         if !finished {
@@ -149,6 +152,8 @@ struct Source {
     account: String,
     max_body: usize,
     classifier: Classifier,
+    /// Contact addresses, lowercased: their mail is always read whole.
+    contacts: HashSet<String>,
     now: Timestamp,
 }
 
@@ -183,10 +188,11 @@ fn read_files(source: &Source, files: &[(String, PathBuf)]) -> Vec<ReadFile> {
         .iter()
         .filter_map(|(name, path)| {
             let opened = std::fs::File::open(path).and_then(|f| {
-                let mtime = f.metadata().and_then(|m| m.modified()).ok();
-                read_capped(f, source.max_body).map(|raw| (raw, mtime))
+                let meta = f.metadata()?;
+                let mtime = meta.modified().ok();
+                read_capped(f, source.max_body).map(|raw| (raw, mtime, meta.len()))
             });
-            let (raw, mtime) = match opened {
+            let (raw, mtime, size) = match opened {
                 Ok(r) => r,
                 Err(e) => {
                     tracing::warn!(file = %path.display(), error = %e, "unreadable, skipped");
@@ -196,7 +202,7 @@ fn read_files(source: &Source, files: &[(String, PathBuf)]) -> Vec<ReadFile> {
             let mtime = mtime.and_then(|t| Timestamp::try_from(t).ok());
             Some(ReadFile {
                 unique: unique_name(name).to_string(),
-                message: source.classifier.prepare(&raw, mtime),
+                message: source.read(&raw, size, mtime),
             })
         })
         .collect()
@@ -223,6 +229,28 @@ fn store_files(
 }
 
 impl Source {
+    /// Classifies one file's bytes as an IMAP sync would read the message: list mail
+    /// and anything larger than `max_body_bytes` from its header block alone, parsed
+    /// once (`sync::need`); everything else whole. A stranger's mail is read whole
+    /// (a file costs nothing to fetch, and Maildir has no re-reading of what was read
+    /// from headers once its sender becomes a contact).
+    fn read(&self, raw: &[u8], size: u64, mtime: Option<Timestamp>) -> NewMessage {
+        let head = raw
+            .get(..header_end(raw).unwrap_or(raw.len()))
+            .unwrap_or(raw);
+        let parsed = crate::core::classify::Parsed::new(head);
+        let known = Known {
+            contacts: &self.contacts,
+            sent_ids: &self.classifier.sent_ids,
+        };
+        let size = u32::try_from(size).unwrap_or(u32::MAX);
+        let max = u32::try_from(self.max_body).unwrap_or(u32::MAX);
+        match need(&parsed, size, max, &known) {
+            Need::Headers => self.classifier.prepare_parsed(head, Some(&parsed), mtime),
+            Need::Body | Need::Deferred => self.classifier.prepare(raw, mtime),
+        }
+    }
+
     /// Reads the new files of one folder; `Ok((report, false))` when stopped part-way.
     ///
     /// The same shape as an IMAP first sync (`sync::pipeline`): each batch's files are

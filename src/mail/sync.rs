@@ -33,7 +33,7 @@ mod pipeline;
 mod reread;
 mod writer;
 
-pub use body::{Known, Need};
+pub use body::{Known, Need, need};
 pub use evidence::read_again;
 
 /// Messages whose headers are fetched per round trip (and stored per transaction).

@@ -1,3 +1,4 @@
+use super::need as judge;
 use super::*;
 use crate::core::classify::Parsed;
 use crate::mail::imap::Special;
@@ -94,7 +95,7 @@ fn bodies_are_fetched_only_where_they_can_reach_a_timeline() {
         contacts: &contacts,
         sent_ids: &sent,
     };
-    let need = |lines: &str| body::need(&Parsed::new(&header(lines)), 1000, 2_000_000, &known);
+    let need = |lines: &str| judge(&Parsed::new(&header(lines)), 1000, 2_000_000, &known);
     assert_eq!(
         need("From: Bob <BOB@example.test>\r\nTo: ada@example.org\r\n"),
         Need::Body
@@ -165,7 +166,7 @@ fn the_headers_the_judgement_skips_do_not_hide_the_ones_it_reads() {
         contacts: &contacts,
         sent_ids: &sent,
     };
-    let need = |lines: &str| body::need(&Parsed::new(&header(lines)), 1000, 2_000_000, &known);
+    let need = |lines: &str| judge(&Parsed::new(&header(lines)), 1000, 2_000_000, &known);
     let noise = "Received: from mx.example.test (mx.example.test [192.0.2.1])\r\n\tby me.example.org with ESMTPS id 1; Mon, 2 Nov 2026 10:00:00 +0000\r\nDKIM-Signature: v=1; a=rsa-sha256; d=example.test;\r\n\tb=abc\r\n";
     assert_eq!(
         need(&format!(
