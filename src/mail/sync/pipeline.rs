@@ -156,19 +156,7 @@ impl Folder<'_> {
     /// Judges from the headers which bodies to fetch.
     fn judge(&self, mut list: Vec<imap::Fetched>, chunk: &[u32]) -> Headers {
         list.sort_by_key(|f| f.uid);
-        // An oversized block is recorded from its first bytes, parsed by the reader.
-        let parsed: Vec<Option<Parsed>> = list
-            .iter()
-            .map(|f| (!f.oversized).then(|| Parsed::new(&f.header)))
-            .collect();
-        let needs: Vec<Need> = list
-            .iter()
-            .zip(&parsed)
-            .map(|(f, p)| match p {
-                None => Need::Headers,
-                Some(p) => body::need(p, f.size, self.max_body_bytes, &self.known),
-            })
-            .collect();
+        let (parsed, needs): (Vec<Option<Parsed>>, Vec<Need>) = self.parse_all(&list);
         let wanted = needs.iter().map(|n| *n == Need::Body).collect();
         let got: std::collections::HashSet<u32> = list.iter().map(|f| f.uid).collect();
         let mut missing: Vec<u32> = chunk.iter().copied().filter(|u| !got.contains(u)).collect();
@@ -184,6 +172,37 @@ impl Folder<'_> {
             first_missing,
             missing,
         }
+    }
+
+    /// Parses every header block of a batch and judges it, on up to `readers` threads
+    /// at once (the connection waits for this, so it is spread). An oversized block
+    /// is recorded from its first bytes, parsed by the reader.
+    fn parse_all(&self, list: &[imap::Fetched]) -> (Vec<Option<Parsed>>, Vec<Need>) {
+        // Only what is shared with the threads (the store is not).
+        let (known, max) = (&self.known, self.max_body_bytes);
+        let judge = move |f: &imap::Fetched| match f.oversized {
+            true => (None, Need::Headers),
+            false => {
+                let p = Parsed::new(&f.header);
+                let n = body::need(&p, f.size, max, known);
+                (Some(p), n)
+            }
+        };
+        let part = list.len().div_ceil(self.readers.max(1)).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = list
+                .chunks(part)
+                .map(|c| scope.spawn(move || c.iter().map(judge).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    // Parsing never panics on input (mail-parser is shielded); a thread
+                    // that did anyway is a bug, passed on as one.
+                    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+                })
+                .unzip()
+        })
     }
 
     /// Syncs `uids` (ascending); returns the cursor's next UID, or `None` when `stop`
