@@ -89,7 +89,7 @@ fn main() {
         rates.push(rate);
         ratios.push(secs / floor);
         println!(
-            "classify round {round}: {} files ({:.1} MB) x {passes} passes: {rate:.0} messages/s, {:.1} MB/s, {:.1} us/message; floor (mail-parser parse only) {:.0} messages/s, {:.1} us/message; classify = {:.2}x the floor's time",
+            "classify round {round}: {} files ({:.1} MB) x {passes} passes: {rate:.0} messages/s, {:.1} MB/s, {:.1} us/message; floor (mail-parser parse only) {:.0} messages/s, {:.1} us/message; classify = {:.2}x the floor's time; load {}",
             files.len(),
             bytes as f64 / 1e6,
             (bytes * passes) as f64 / 1e6 / secs,
@@ -97,6 +97,7 @@ fn main() {
             n as f64 / floor,
             floor * 1e6 / n as f64,
             secs / floor,
+            common::load_average(),
         );
     }
     rates.sort_by(f64::total_cmp);

@@ -5,7 +5,8 @@
 //!   async-imap IDLE client woken by the same deliveries (median ratio);
 //! - approval → SMTP DATA done with the daemon idle, 10 trials;
 //! - the idle daemon's RSS after its first sync of a large mailbox
-//!   (`RAPPORT_BENCH_MESSAGES`, default 20,000).
+//!   (`RAPPORT_BENCH_MESSAGES`, default 20,000), and where it is: anonymous (heap),
+//!   file-backed, and of that the rapport binary's own pages.
 
 #![allow(
     clippy::unwrap_used,
@@ -172,6 +173,50 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// Where a process's resident memory is: anonymous (heap, stacks), file-backed, and of
+/// the file-backed pages those of its own binary, from /proc (status and smaps).
+fn rss_breakdown(pid: u32) -> String {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let (mut own, mut heap, mut mine) = (0u64, 0u64, false);
+    let mut is_heap = false;
+    for line in smaps.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words
+            .first()
+            .is_some_and(|w| w.contains('-') && !w.ends_with(':'))
+        {
+            let path = words.get(5).copied().unwrap_or("");
+            mine = !path.is_empty() && std::path::Path::new(path) == exe;
+            is_heap = path == "[heap]";
+        } else if words.first() == Some(&"Rss:") {
+            let kib: u64 = words.get(1).and_then(|n| n.parse().ok()).unwrap_or(0);
+            if mine {
+                own += kib;
+            }
+            if is_heap {
+                heap += kib;
+            }
+        }
+    }
+    format!(
+        "RSS {} KiB = anonymous {} KiB (heap {heap} KiB) + file {} KiB (the rapport binary's own pages {own} KiB) + shared {} KiB",
+        field("VmRSS:"),
+        field("RssAnon:"),
+        field("RssFile:"),
+        field("RssShmem:")
+    )
+}
+
 fn latency_trials(servers: &TestServers, home: &Home) {
     home.run(&[
         "contacts",
@@ -261,6 +306,11 @@ fn idle_rss(n: usize) {
         t.as_secs_f64(),
         rss_kib(daemon.id()),
         common::peak_rss_kib()
+    );
+    println!(
+        "idle daemon memory: {}; load {}",
+        rss_breakdown(daemon.id()),
+        common::load_average()
     );
     drop(daemon);
 }

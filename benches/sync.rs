@@ -68,17 +68,6 @@ struct Run {
     cpu: f64,
 }
 
-/// The CPU time this process used so far, all threads, user + system, in seconds.
-fn cpu_secs() -> f64 {
-    // SAFETY: getrusage only writes the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
-        return 0.0;
-    }
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    secs(usage.ru_utime) + secs(usage.ru_stime)
-}
-
 fn child(config: &str) {
     let path = PathBuf::from(config);
     let text = std::fs::read_to_string(&path).expect("child config");
@@ -86,10 +75,10 @@ fn child(config: &str) {
     let now: jiff::Timestamp = std::env::var(CHILD_NOW).expect("now").parse().expect("now");
     let mut store = rapport::store::Store::open(&cfg.store_path).expect("store");
     let start = Instant::now();
-    let cpu = cpu_secs();
+    let cpu = common::cpu_secs();
     let reports = rapport::mail::sync::sync_imap(&mut store, &cfg, now).expect("sync");
     let secs = start.elapsed().as_secs_f64();
-    let cpu = cpu_secs() - cpu;
+    let cpu = common::cpu_secs() - cpu;
     let (mut read, mut new, mut bodies) = (0, 0, 0);
     for r in &reports {
         assert!(r.error.is_none(), "{r:?}");
@@ -374,13 +363,14 @@ fn main() {
         let r = spawn_sync(&config, now);
         assert_eq!(r.new, n, "every message stored");
         println!(
-            "round {round}: floor {f:.2} s | rapport {:.2} s ({} read, {} bodies fetched, peak {:.1} MiB, CPU {:.2} s) | ratio {:.2}",
+            "round {round}: floor {f:.2} s | rapport {:.2} s ({} read, {} bodies fetched, peak {:.1} MiB, CPU {:.2} s) | ratio {:.2} | load {}",
             r.secs,
             r.read,
             r.bodies,
             r.peak_kib as f64 / 1024.0,
             r.cpu,
-            r.secs / f
+            r.secs / f,
+            common::load_average()
         );
         syncs.push(r.secs);
         last = Some(config);

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{Ctx, cell, print_json};
 use crate::cli::output::outln;
-use crate::core::classify::Certainty;
+use crate::core::classify::{Certainty, Evidence};
 use crate::store::StoredMessage;
 
 #[derive(Args, Debug)]
@@ -60,6 +60,52 @@ pub fn why_json(m: &StoredMessage) -> Value {
     })
 }
 
+/// The evidence lines: as stored, or read again when none was stored.
+fn print_evidence(ctx: &Ctx, m: &StoredMessage) -> Result<()> {
+    let stored = &m.classification.evidence;
+    let (heading, again) = match stored.is_empty() {
+        false => ("Evidence:", None),
+        true => match evidence_again(ctx, m) {
+            Ok(again) => (
+                "Evidence (not stored for mail read from its headers; read again from the server):",
+                Some(again),
+            ),
+            Err(e) => {
+                outln!("Evidence: none stored, and {e:#}")?;
+                return Ok(());
+            }
+        },
+    };
+    let lines = again.as_ref().unwrap_or(stored);
+    if !lines.is_empty() {
+        outln!("{heading}")?;
+        for e in lines {
+            outln!("  - {}: {}", e.kind, e.detail)?;
+        }
+    }
+    Ok(())
+}
+
+/// The evidence of a message stored without it (read from its headers alone), read
+/// again from the server; none when the reading it gives now is not the stored one (the
+/// mail or the contacts changed since: the next sync reads it again).
+fn evidence_again(ctx: &Ctx, m: &StoredMessage) -> Result<Vec<Evidence>> {
+    if ctx.store.imap_locations(m.id)?.is_empty() {
+        // Not read over IMAP (a Maildir reads every message whole): nothing to ask.
+        return Ok(Vec::new());
+    }
+    let again = crate::mail::sync::read_again(&ctx.store, &ctx.cfg, m, ctx.now)
+        .map_err(|e| e.context("its headers could not be read again"))?;
+    if again.label != m.detected_label {
+        anyhow::bail!(
+            "read again now it would be {}, not {}: the next sync reads it again",
+            again.label.as_str(),
+            m.detected_label.as_str()
+        );
+    }
+    Ok(again.evidence)
+}
+
 /// How firmly the reading is held, as `why` prints it.
 fn certainty_line(m: &StoredMessage) -> &'static str {
     match m.classification.certainty {
@@ -73,7 +119,14 @@ pub fn run(ctx: &Ctx, args: &WhyArgs) -> Result<ExitCode> {
     let (key, json) = (args.message.as_str(), args.json);
     let m = find_message(ctx, key)?;
     if json {
-        print_json(&why_json(&m))?;
+        let mut v = why_json(&m);
+        if m.classification.evidence.is_empty()
+            && let Ok(again) = evidence_again(ctx, &m)
+        {
+            v["evidence"] = json!(again);
+            v["evidence_read_again"] = json!(true);
+        }
+        print_json(&v)?;
         return Ok(ExitCode::SUCCESS);
     }
     outln!("Message {} <{}>", m.id, m.message_id)?;
@@ -115,12 +168,7 @@ pub fn run(ctx: &Ctx, args: &WhyArgs) -> Result<ExitCode> {
             outln!("{name}: {value}")?;
         }
     }
-    if !c.evidence.is_empty() {
-        outln!("Evidence:")?;
-        for e in &c.evidence {
-            outln!("  - {}: {}", e.kind, e.detail)?;
-        }
-    }
+    print_evidence(ctx, &m)?;
     attributed(ctx, &m)?;
     intro_answered(ctx, &m)?;
     Ok(ExitCode::SUCCESS)

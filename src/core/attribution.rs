@@ -28,6 +28,7 @@ use crate::core::classify::{Address, Label, Meeting};
 mod parties;
 mod referral;
 
+pub(crate) use parties::parties_of;
 pub use parties::{TOOLS, read_parties, tool_of};
 pub use referral::{Referral, find_referral};
 

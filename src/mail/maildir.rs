@@ -1,6 +1,8 @@
 //! A local Maildir (with Maildir++ subfolders) as a mail source, through the same
 //! pipeline as IMAP: for people who already sync with mbsync or offlineimap, and for
-//! the demo. Read-only: files are never moved, renamed or flagged.
+//! the demo. Read-only: files are never moved, renamed or flagged. A folder's files are
+//! read and classified on up to four threads at once while a writer thread stores the
+//! batch read before (`Source::sync_folder`), as an IMAP first sync does.
 //!
 //! Maildir has no UIDs; a message is known by the unique part of its file name (before
 //! `:2,` and the flags), kept as text, so flag changes that rename a file do not make it
@@ -10,15 +12,16 @@
 //! kill part-way never repeats the same work forever), or keep going after a stop was
 //! asked for (checked between files).
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 
-use super::sync::{Classifier, FolderReport, record_with};
+use super::sync::{Classifier, FolderReport, Known, Need, need, record_with};
 use crate::config::Loaded;
-use crate::store::{Cursor, Store};
+use crate::store::{Cursor, NewMessage, Store};
 
 /// Folders never read: they hold nobody's conversation.
 const SKIP: &[&str] = &[".Junk", ".Spam", ".Trash", ".Drafts", ".Deleted Messages"];
@@ -26,6 +29,9 @@ const SKIP: &[&str] = &[".Junk", ".Spam", ".Trash", ".Drafts", ".Deleted Message
 /// Most header bytes read from one file; a message whose header block is longer is
 /// classified on these bytes alone.
 pub const HEADER_CAP: usize = 256 * 1024;
+
+/// At most this many threads read and classify a batch's files at once.
+const READERS: usize = 4;
 
 /// A transaction is committed after this many files read...
 const BATCH_FILES: usize = 200;
@@ -116,6 +122,7 @@ pub fn sync_maildir_until(
         account: format!("maildir:{}", root.display()),
         max_body: usize::try_from(mcfg.max_body_bytes).unwrap_or(usize::MAX),
         classifier: Classifier::new(store, cfg, now)?,
+        contacts: store.contact_addresses()?,
         now,
     };
     let mut reports = Vec::new();
@@ -129,6 +136,7 @@ pub fn sync_maildir_until(
             return Ok(reports);
         }
         source.classifier = Classifier::new(store, cfg, now)?;
+        source.contacts = store.contact_addresses()?;
         let (report, finished) = source.sync_folder(store, &folder, &dir, stop)?;
         reports.push(report);
         if !finished {
@@ -144,6 +152,8 @@ struct Source {
     account: String,
     max_body: usize,
     classifier: Classifier,
+    /// Contact addresses, lowercased: their mail is always read whole.
+    contacts: HashSet<String>,
     now: Timestamp,
 }
 
@@ -165,8 +175,89 @@ fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
     files
 }
 
+/// One file read and classified, waiting to be stored.
+struct ReadFile {
+    unique: String,
+    message: NewMessage,
+}
+
+/// Reads and classifies `files` (run on a reader thread). An unreadable file is warned
+/// about and skipped, as it always was.
+fn read_files(source: &Source, files: &[(String, PathBuf)]) -> Vec<ReadFile> {
+    files
+        .iter()
+        .filter_map(|(name, path)| {
+            let opened = std::fs::File::open(path).and_then(|f| {
+                let meta = f.metadata()?;
+                let mtime = meta.modified().ok();
+                read_capped(f, source.max_body).map(|raw| (raw, mtime, meta.len()))
+            });
+            let (raw, mtime, size) = match opened {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(file = %path.display(), error = %e, "unreadable, skipped");
+                    return None;
+                }
+            };
+            let mtime = mtime.and_then(|t| Timestamp::try_from(t).ok());
+            Some(ReadFile {
+                unique: unique_name(name).to_string(),
+                message: source.read(&raw, size, mtime),
+            })
+        })
+        .collect()
+}
+
+/// Stores one batch of read files in one transaction (with their names, which are the
+/// folder's progress: a kill part-way re-reads only what was not committed).
+fn store_files(
+    store: &mut Store,
+    (account, folder): (&str, &str),
+    files: &[ReadFile],
+    report: &mut FolderReport,
+    now: Timestamp,
+) -> Result<()> {
+    let tx = store.batch()?;
+    for f in files {
+        report.bodies += 1;
+        let (new, n) = record_with(&tx, &f.message, now, |conn, row| {
+            conn.add_maildir_file(account, folder, &f.unique, row)
+        })?;
+        report.count(&f.message, new, n);
+    }
+    tx.commit()
+}
+
 impl Source {
+    /// Classifies one file's bytes as an IMAP sync would read the message: list mail
+    /// and anything larger than `max_body_bytes` from its header block alone, parsed
+    /// once (`sync::need`); everything else whole. A stranger's mail is read whole
+    /// (a file costs nothing to fetch, and Maildir has no re-reading of what was read
+    /// from headers once its sender becomes a contact).
+    fn read(&self, raw: &[u8], size: u64, mtime: Option<Timestamp>) -> NewMessage {
+        let head = raw
+            .get(..header_end(raw).unwrap_or(raw.len()))
+            .unwrap_or(raw);
+        let parsed = crate::core::classify::Parsed::new(head);
+        let known = Known {
+            contacts: &self.contacts,
+            sent_ids: &self.classifier.sent_ids,
+        };
+        let size = u32::try_from(size).unwrap_or(u32::MAX);
+        let max = u32::try_from(self.max_body).unwrap_or(u32::MAX);
+        match need(&parsed, size, max, &known) {
+            Need::Headers => self.classifier.prepare_parsed(head, Some(&parsed), mtime),
+            Need::Body | Need::Deferred => self.classifier.prepare(raw, mtime),
+        }
+    }
+
     /// Reads the new files of one folder; `Ok((report, false))` when stopped part-way.
+    ///
+    /// The same shape as an IMAP first sync (`sync::pipeline`): each batch's files are
+    /// read and classified on up to four threads at once, and the batch read before is
+    /// stored meanwhile by a writer thread on a connection of its own (which commits
+    /// with `synchronous=NORMAL`: a batch commits with its files' names, so a crash
+    /// re-reads, never skips). A database without a file is written here, in turn.
     fn sync_folder(
         &self,
         store: &mut Store,
@@ -180,24 +271,39 @@ impl Source {
             ..FolderReport::default()
         };
         let known = store.maildir_names(&self.account, folder)?;
-        let mut todo = list_files(dir)
+        let todo: Vec<(String, PathBuf)> = list_files(dir)
             .into_iter()
             .filter(|(name, _)| !known.contains(unique_name(name)))
-            .peekable();
-        while todo.peek().is_some() {
-            if stop() {
-                return Ok((report, false));
-            }
-            let tx = store.batch()?;
-            let (mut files, mut bytes) = (0usize, 0usize);
-            while files < BATCH_FILES && bytes < BATCH_BYTES && !stop() {
-                let Some((name, path)) = todo.next() else {
-                    break;
-                };
-                files += 1;
-                bytes += self.read_one(&tx, folder, &name, &path, &mut report)?;
-            }
-            tx.commit()?;
+            .collect();
+        let place = (self.account.as_str(), folder);
+        let finished = match store.another()? {
+            Some(mut second) => std::thread::scope(|scope| -> Result<bool> {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<ReadFile>>(1);
+                let now = self.now;
+                let writer = scope.spawn(move || -> Result<FolderReport> {
+                    let mut r = FolderReport::default();
+                    for batch in rx {
+                        store_files(&mut second, place, &batch, &mut r, now)?;
+                    }
+                    Ok(r)
+                });
+                let finished = self.read_batches(&todo, stop, |batch| {
+                    tx.send(batch)
+                        .map_err(|_| anyhow::anyhow!("the database writer stopped"))
+                });
+                drop(tx);
+                let stored = writer
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("the database writer stopped"))?;
+                merge(&mut report, stored?);
+                finished
+            })?,
+            None => self.read_batches(&todo, stop, |batch| {
+                store_files(store, place, &batch, &mut report, self.now)
+            })?,
+        };
+        if !finished {
+            return Ok((report, false));
         }
         let cursor = Cursor {
             uidvalidity: 1,
@@ -207,35 +313,72 @@ impl Source {
         Ok((report, true))
     }
 
-    /// Reads, classifies and records one file; returns the bytes read.
-    fn read_one(
+    /// Cuts `todo` into batches (at most [`BATCH_FILES`] files or [`BATCH_BYTES`]
+    /// bytes), reads each on the reader threads and hands it to `keep`; `stop` is asked
+    /// before each file. Returns whether every file was read.
+    fn read_batches(
         &self,
-        conn: &crate::store::Batch<'_>,
-        folder: &str,
-        name: &str,
-        path: &Path,
-        report: &mut FolderReport,
-    ) -> Result<usize> {
-        let opened = std::fs::File::open(path).and_then(|f| {
-            let mtime = f.metadata().and_then(|m| m.modified()).ok();
-            read_capped(f, self.max_body).map(|raw| (raw, mtime))
-        });
-        let (raw, mtime) = match opened {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::warn!(file = %path.display(), error = %e, "unreadable, skipped");
-                return Ok(0);
+        todo: &[(String, PathBuf)],
+        stop: &dyn Fn() -> bool,
+        mut keep: impl FnMut(Vec<ReadFile>) -> Result<()>,
+    ) -> Result<bool> {
+        let mut rest = todo;
+        while !rest.is_empty() {
+            let (mut files, mut bytes) = (0usize, 0usize);
+            let mut stopped = false;
+            for (_, path) in rest {
+                if files >= BATCH_FILES || bytes >= BATCH_BYTES {
+                    break;
+                }
+                if stop() {
+                    stopped = true;
+                    break;
+                }
+                let len = std::fs::metadata(path).map_or(0, |m| m.len());
+                let cap = HEADER_CAP.saturating_add(self.max_body);
+                bytes += usize::try_from(len).unwrap_or(usize::MAX).min(cap);
+                files += 1;
             }
-        };
-        let mtime = mtime.and_then(|t| Timestamp::try_from(t).ok());
-        let m = self.classifier.prepare(&raw, mtime);
-        report.bodies += 1;
-        let unique = unique_name(name);
-        let (new, n) = record_with(conn, &m, self.now, |conn, row| {
-            conn.add_maildir_file(&self.account, folder, unique, row)
-        })?;
-        report.count(&m, new, n);
-        Ok(raw.len())
+            let (batch, later) = rest.split_at(files);
+            if !batch.is_empty() {
+                keep(self.read_in_parts(batch))?;
+            }
+            if stopped {
+                return Ok(false);
+            }
+            rest = later;
+        }
+        Ok(true)
+    }
+
+    /// Reads a batch on up to [`READERS`] threads, in consecutive parts; the results
+    /// keep the batch's order.
+    fn read_in_parts(&self, batch: &[(String, PathBuf)]) -> Vec<ReadFile> {
+        let readers = std::thread::available_parallelism().map_or(1, |n| n.get().min(READERS));
+        let part = batch.len().div_ceil(readers).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .chunks(part)
+                .map(|files| scope.spawn(move || read_files(self, files)))
+                .collect();
+            handles
+                .into_iter()
+                // A reader that panicked (a bug: reading never panics on input) loses
+                // its part, which is read again by the next sync.
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    }
+}
+
+/// Adds what the writer thread stored to the folder's report.
+fn merge(into: &mut FolderReport, from: FolderReport) {
+    into.read += from.read;
+    into.new += from.new;
+    into.bodies += from.bodies;
+    into.interactions += from.interactions;
+    for (label, n) in from.labels {
+        *into.labels.entry(label).or_default() += n;
     }
 }
 

@@ -22,22 +22,26 @@ use jiff::{Timestamp, ToSpan};
 use sha2::{Digest, Sha256};
 
 use crate::config::Loaded;
+use crate::core::attribution::Parties;
 use crate::core::classify;
 use crate::mail::imap;
 use crate::store::{self, Cursor, NewMessage, Store};
 
 mod body;
+mod evidence;
 mod pipeline;
 mod reread;
 mod writer;
 
-pub use body::{Known, Need};
+pub use body::{Known, Need, need};
+pub use evidence::read_again;
 
 /// Messages whose headers are fetched per round trip (and stored per transaction).
 pub const BATCH: usize = 1000;
 
-/// At most this much of a message's text is fetched: the fresh text, the calendar part
-/// and a bounce's report come first; the tail of a large attachment is never read.
+/// At most this much of a message's text (of each part, when a large attachment is left
+/// on the server: `imap::parts`) is fetched: the fresh text, the calendar part and a
+/// bounce's report come first; the tail of a large attachment is never read.
 pub const TEXT_CAP: u32 = 256 * 1024;
 
 /// What one folder's sync did.
@@ -100,7 +104,18 @@ impl Classifier {
     /// server says it arrived (INTERNALDATE, a Maildir file's time), also the date of a
     /// message without one.
     pub fn prepare(&self, raw: &[u8], arrived: Option<Timestamp>) -> NewMessage {
-        let c = self.classify(raw);
+        self.prepare_parsed(raw, None, arrived)
+    }
+
+    /// [`Classifier::prepare`] of bytes already parsed (`parsed` is
+    /// `classify::Parsed::new(raw)`, when given): not parsed again.
+    pub fn prepare_parsed(
+        &self,
+        raw: &[u8],
+        parsed: Option<&classify::Parsed>,
+        arrived: Option<Timestamp>,
+    ) -> NewMessage {
+        let (c, parties) = self.classify(raw, parsed);
         // The envelope stays in the stored classification; the columns get a copy.
         let env = c.envelope.clone();
         let unreadable = env.message_id.as_deref().is_none_or(str::is_empty)
@@ -143,12 +158,17 @@ impl Classifier {
             classification: c,
             parse_error,
             arrived,
-            parties: crate::core::attribution::read_parties(raw, &self.user),
+            parties,
         }
     }
 
-    /// Classifies raw bytes; rapport's own morning digest is always bulk.
-    fn classify(&self, raw: &[u8]) -> classify::Classification {
+    /// Classifies raw bytes, and reads who they are about beyond From/To/Cc from the
+    /// same parse; rapport's own morning digest is always bulk.
+    fn classify(
+        &self,
+        raw: &[u8],
+        parsed: Option<&classify::Parsed>,
+    ) -> (classify::Classification, Parties) {
         let is_sent = |id: &str| self.sent_ids.contains(id);
         let ctx = classify::Context {
             now: self.now,
@@ -157,7 +177,10 @@ impl Classifier {
             default_tz: self.tz.clone(),
             reader: self.reader.as_ref(),
         };
-        let mut c = classify::classify(raw, &ctx);
+        let (mut c, parties) = match parsed {
+            Some(p) => classify::classify_parsed(p, raw, &ctx),
+            None => classify::classify_with_parties(raw, &ctx),
+        };
         if is_digest(raw) {
             // rapport's own morning digest: it quotes drafts and names contacts, and
             // must never read as mail to or from one of them.
@@ -170,7 +193,7 @@ impl Classifier {
                 detail: format!("{}: rapport's own morning digest", crate::digest::HEADER),
             });
         }
-        c
+        (c, parties)
     }
 }
 
@@ -238,7 +261,7 @@ pub fn record_with(
     }
     // What was just written, as it would read back: the row is not read again.
     let stored = store::sync_batch::stored(row, m, now)?;
-    let mut n = crate::mail::timeline::derive(conn, &stored, now)?;
+    let mut n = crate::mail::timeline::derive_new(conn, &stored, now)?;
     // The user's message may be the context of answers stored before it (read from
     // INBOX before Sent, or filed in Sent late): they are derived and read again.
     n += crate::mail::timeline::context_arrived(conn, &stored, now)?;
@@ -446,8 +469,42 @@ pub fn imap_username(cfg: &Loaded, icfg: &crate::config::Imap) -> String {
         .unwrap_or_else(|| cfg.config.identity.email.clone())
 }
 
-/// Syncs one folder on an open session.
+/// The state key remembering that an account's server answered BODYSTRUCTURE in a way
+/// that broke the connection: its texts are fetched whole from then on.
+fn whole_texts_key(account: &str) -> String {
+    format!("imap.whole_texts:{account}")
+}
+
+/// Syncs one folder on an open session. Texts are fetched without their large
+/// attachments (`imap::parts`), unless the server's BODYSTRUCTURE once broke a
+/// connection: that is remembered, and its texts are fetched whole from then on, so
+/// that one unreadable answer never stalls a folder.
 pub async fn sync_folder(
+    store: &mut Store,
+    cfg: &Loaded,
+    session: &mut imap::Session,
+    account: &str,
+    folder: &str,
+    now: Timestamp,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<FolderReport> {
+    let key = whole_texts_key(account);
+    if store.state(&key)?.is_some() {
+        session.fetch_texts_whole();
+    }
+    let r = read_folder(store, cfg, session, account, folder, now, stop).await;
+    if r.is_err() && session.structures_broke() {
+        tracing::warn!(
+            account,
+            "the server's answer to BODYSTRUCTURE broke the connection; its messages' texts are fetched whole from now on"
+        );
+        store.set_state(&key, "BODYSTRUCTURE broke a connection", now)?;
+    }
+    r
+}
+
+/// [`sync_folder`]'s work.
+async fn read_folder(
     store: &mut Store,
     cfg: &Loaded,
     session: &mut imap::Session,

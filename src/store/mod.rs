@@ -2,7 +2,8 @@
 //!
 //! The CLI and the daemon open the same file at the same time and talk only through it:
 //! WAL, a busy timeout, `foreign_keys=on`, `synchronous=FULL` (a draft marked `sending`
-//! is on disk before the SMTP conversation starts). Schema changes are numbered `.sql`
+//! is on disk before the SMTP conversation starts); only the sync writer's own connection
+//! commits with `NORMAL` (`sync_batch` says why that is safe there). Schema changes are numbered `.sql`
 //! files in `migrations/`, applied in one transaction that bumps `user_version`; a
 //! database from a newer rapport is refused.
 //!

@@ -5,6 +5,18 @@
 //! Every statement is prepared once per connection (`prepare_cached`): a first sync runs
 //! them tens of thousands of times. This module never decides what a message says; it
 //! stores what `mail::sync` read.
+//!
+//! The sync writer's own connection ([`Store::another`]) commits with
+//! `synchronous=NORMAL` under WAL, not the `FULL` of every other connection: a commit
+//! is not waited onto the disk. That is safe for sync batches only, because the folder's
+//! cursor commits in the same transaction as the messages it covers: a process killed
+//! part-way loses nothing (WAL commits survive a process's death whatever the setting),
+//! and a power cut can lose only the last batches together with their cursor, so the
+//! next sync reads them again (Message-IDs keep anything from being doubled). A later
+//! `FULL` commit on another connection (a draft marked `sending`) writes the WAL up to
+//! its own frame, the sync's frames before it included, so nothing a draft depends on
+//! can be lost while the draft is kept. Drafts, sends and user commands never go
+//! through this connection.
 
 #![allow(
     missing_docs,
@@ -46,10 +58,15 @@ impl Batch<'_> {
 impl Store {
     /// Another connection to the same database file, for a thread that stores a sync's
     /// batches while this one fetches and reads the next; `None` for a database without
-    /// a file (in memory).
+    /// a file (in memory). It commits with `synchronous=NORMAL` (see the module doc for
+    /// why that is safe for sync batches, and only for them).
     pub fn another(&self) -> Result<Option<Store>> {
         match self.conn.path() {
-            Some(path) if !path.is_empty() => Ok(Some(Store::open(std::path::Path::new(path))?)),
+            Some(path) if !path.is_empty() => {
+                let store = Store::open(std::path::Path::new(path))?;
+                store.conn.pragma_update(None, "synchronous", "NORMAL")?;
+                Ok(Some(store))
+            }
             _ => Ok(None),
         }
     }
@@ -57,6 +74,17 @@ impl Store {
     /// Every contact address, lowercased: mail to or from one of them has its body read.
     pub fn contact_addresses(&self) -> Result<HashSet<String>> {
         contact_addresses(&self.conn)
+    }
+
+    /// Where message `row` was seen over IMAP: (account, folder, UIDVALIDITY, UID), each
+    /// place once, for reading it again (`rapport why` of mail read from its headers).
+    pub fn imap_locations(&self, row: i64) -> Result<Vec<(String, String, u32, u32)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT account, folder, uidvalidity, uid FROM message_locations
+              WHERE message = ?1 ORDER BY rowid DESC",
+        )?;
+        let rows = stmt.query_map([row], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The messages waiting to be read again that live in this folder (at this

@@ -374,3 +374,30 @@ fn drafts_autoincrement_migration_keeps_every_row_and_reference() {
         1
     );
 }
+
+#[test]
+fn only_the_sync_writers_connection_commits_without_waiting_for_the_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("r.db")).unwrap();
+    let level = |s: &Store| -> i64 {
+        s.conn()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap()
+    };
+    // 2 is FULL (drafts, sends, every command), 1 is NORMAL (sync batches only).
+    assert_eq!(level(&store), 2);
+    let writer = store.another().unwrap().unwrap();
+    assert_eq!(level(&writer), 1);
+    let journal: String = writer
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "wal", "NORMAL is safe under WAL only");
+    assert!(
+        Store::open_in_memory()
+            .unwrap()
+            .another()
+            .unwrap()
+            .is_none()
+    );
+}

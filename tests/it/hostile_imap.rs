@@ -130,6 +130,29 @@ fn refused_then_recovered(on: On, fault: Fault) {
 }
 
 #[test]
+fn an_unreadable_bodystructure_has_texts_fetched_whole_from_then_on() {
+    let server = HostileImap::start();
+    server.add("INBOX", &replies(TOTAL));
+    let env = env_for(&server);
+    // Twice: a second sync that asked again would fail again.
+    server.fault(On::FetchStructure, Fault::Unreadable, 2);
+    let bad = env.rapport(&["sync"]);
+    assert_ne!(bad.code, 0, "the sync fails\n{}", bad.stdout);
+    let said = format!("{}{}", bad.stdout, bad.stderr);
+    assert!(said.contains("INBOX"), "the folder is named\n{said}");
+    assert_cursor_covers_only_stored(&env, "unreadable structure");
+
+    let good = env.rapport(&["sync"]);
+    assert_eq!(good.code, 0, "{}\n{}", good.stdout, good.stderr);
+    assert_eq!(
+        stored(&env),
+        (TOTAL as i64, TOTAL as i64),
+        "every message stored and read whole, without asking for its structure"
+    );
+    assert_eq!(cursor(&env), TOTAL as i64 + 1);
+}
+
+#[test]
 fn search_answered_no_moves_no_cursor() {
     refused_then_recovered(On::Search, Fault::No);
 }

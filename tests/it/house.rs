@@ -391,3 +391,24 @@ fn the_checks_catch_what_they_guard() {
         "the header table sample needs a kind's text"
     );
 }
+
+/// The release build keeps unwinding: the classifier catches mail-parser's panics and
+/// the daemon its turns' (`catch_unwind`), which `panic = "abort"` would turn into a
+/// dead process. LTO and one codegen unit must never come with it.
+#[test]
+fn the_release_profile_unwinds() {
+    let manifest = fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let release = manifest
+        .split("[profile.release]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("a [profile.release] section");
+    assert!(
+        release.lines().any(|l| l.trim() == "panic = \"unwind\""),
+        "[profile.release] must say panic = \"unwind\":\n{release}"
+    );
+    assert!(
+        !manifest.contains("\"abort\""),
+        "no profile aborts on panic"
+    );
+}

@@ -152,3 +152,141 @@ fn a_contact_added_later_has_their_mail_read_again_by_the_next_sync() {
     assert_eq!(third["bodies"], 0, "read again once: {third}");
     assert_eq!(kinds(&env, "dan@elsewhere.test"), dan);
 }
+
+/// The evidence stored with a message (the `classification` column), as JSON.
+fn stored_evidence(env: &Env, id: &str) -> serde_json::Value {
+    let conn = rusqlite::Connection::open(env.db_path()).unwrap();
+    let text: String = conn
+        .query_row(
+            "SELECT classification FROM messages WHERE message_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let c: serde_json::Value = serde_json::from_str(&text).unwrap();
+    c["evidence"].clone()
+}
+
+#[test]
+fn mail_read_from_its_headers_is_stored_without_evidence_and_why_reads_it_again() {
+    let s = TestServers::start();
+    seed(&s);
+    let env = Env::with_config(&s.rapport_config());
+    env.add_contact("bob@example.test", "Bob Example");
+    assert_eq!(inbox(&env)["new"], 4);
+    let news = "news-1@lists.example.test";
+    assert_eq!(
+        stored_evidence(&env, news),
+        serde_json::json!([]),
+        "list mail is read from its headers: no evidence stored"
+    );
+    let whole = stored_evidence(&env, "bob-ask@example.test");
+    assert!(
+        whole.as_array().is_some_and(|e| !e.is_empty()),
+        "mail read whole keeps its evidence: {whole}"
+    );
+
+    let text = env.rapport(&["why", news]).ok().stdout;
+    assert!(text.contains("Label: bulk"), "{text}");
+    assert!(text.contains("read again from the server"), "{text}");
+    assert!(
+        text.contains("list-id present"),
+        "the list header is the evidence: {text}"
+    );
+    let json = env.rapport(&["why", news, "--json"]).ok().json();
+    assert_eq!(json["evidence_read_again"], true, "{json}");
+    assert!(
+        json["evidence"].to_string().contains("list-id present"),
+        "{json}"
+    );
+    // Read again, never written back.
+    assert_eq!(stored_evidence(&env, news), serde_json::json!([]));
+}
+
+/// Bob's request with an invitation and a 5 MB PDF attached: multipart/mixed holding a
+/// multipart/alternative (text and HTML), a calendar part and the PDF.
+fn with_attachment() -> Vec<u8> {
+    let pdf = "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFI+PgpzdHJlYW0K\r\n".repeat(80_000);
+    let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:att-1@example.test\r\nDTSTART:20261124T150000Z\r\nDTEND:20261124T153000Z\r\nSUMMARY:Call with Bob\r\nORGANIZER:mailto:bob@example.test\r\nATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:me@example.test\r\nSEQUENCE:0\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    mail(
+        "Bob Example <bob@example.test>",
+        "Call next week",
+        "bob-att@example.test",
+        "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"outer\"\r\n",
+        &format!(
+            "preamble\r\n--outer\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{ASK}\r\n--alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>{ASK}</p>\r\n--alt--\r\n--outer\r\nContent-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n{ics}\r\n--outer\r\nContent-Type: application/pdf; name=\"deck.pdf\"\r\nContent-Disposition: attachment; filename=\"deck.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{pdf}--outer--\r\n"
+        ),
+    )
+}
+
+#[test]
+fn a_large_attachment_is_left_on_the_server_and_the_reading_is_the_same() {
+    let s = TestServers::start();
+    let raw = with_attachment();
+    assert!(raw.len() > 5_000_000, "{}", raw.len());
+    s.seed_maildir("me", "INBOX", std::slice::from_ref(&raw));
+    // Larger than `max_body_bytes` by default: read from its headers. Allowed here, it
+    // was read (before the parts were fetched one by one) as its first 256 KiB of text.
+    let config = s
+        .rapport_config()
+        .replacen("[imap]\n", "[imap]\nmax_body_bytes = 8388608\n", 1);
+    assert!(config.contains("max_body_bytes = 8388608"), "{config}");
+    let env = Env::with_config(&config);
+    env.add_contact("bob@example.test", "Bob Example");
+    let before = s.imap_bytes_out().len();
+    let r = inbox(&env);
+    assert_eq!(
+        (r["new"].as_u64(), r["bodies"].as_u64()),
+        (Some(1), Some(1)),
+        "{r}"
+    );
+    // Dovecot logs the session's end on its own time: wait for the line.
+    let start = std::time::Instant::now();
+    let sessions = loop {
+        let all = s.imap_bytes_out();
+        if all.len() > before || start.elapsed() > std::time::Duration::from_secs(10) {
+            break all;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(
+        sessions.len(),
+        before + 1,
+        "the sync's one session is logged"
+    );
+    let sent = sessions[before];
+    println!("Dovecot sent {sent} bytes for a {} byte message", raw.len());
+    assert!(
+        sent < 64 * 1024,
+        "the attachment stays on the server (its first 256 KiB were sent before): {sent} bytes sent for {}",
+        raw.len()
+    );
+
+    // The reading of the whole message, classified here from its bytes.
+    let user = vec!["me@example.test".to_string()];
+    let never = |_: &str| false;
+    let reader = rapport::core::classify::model::Reader::shipped().unwrap();
+    let ctx = rapport::core::classify::Context {
+        now: "2026-11-20T10:00:00Z".parse().unwrap(),
+        user_addresses: &user,
+        sent_message_ids: &never,
+        default_tz: jiff::tz::TimeZone::UTC,
+        reader: Some(&reader),
+    };
+    let whole = rapport::core::classify::classify(&raw, &ctx);
+    let synced = env
+        .rapport(&["why", "bob-att@example.test", "--json"])
+        .ok()
+        .json();
+    assert_eq!(synced["label"], whole.label.as_str(), "{synced}");
+    assert_eq!(synced["label"], "meeting_invite", "{synced}");
+    assert_eq!(synced["certainty"], whole.certainty.as_str(), "{synced}");
+    assert_eq!(
+        synced["meeting"],
+        serde_json::to_value(&whole.meeting).unwrap()
+    );
+    assert_eq!(
+        synced["evidence"],
+        serde_json::to_value(&whole.evidence).unwrap()
+    );
+}

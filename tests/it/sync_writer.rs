@@ -5,8 +5,13 @@
 //!
 //! The failure is a trigger the test adds to the database file, which aborts any insert
 //! into `messages` once 1,500 are there: the second of three 1,000-message groups.
+//!
+//! The writer commits with `synchronous=NORMAL`; a `rapport sync` killed with SIGKILL
+//! part-way through a first sync must leave a database that the next sync completes to
+//! exactly what an uninterrupted sync stores: the same messages, places and timeline
+//! entries, none lost, none twice.
 
-use crate::support::{SeedMessage, TestServers};
+use crate::support::{CONTACTS, SeedMessage, TestServers};
 use crate::util::Env;
 
 const MESSAGES: usize = 2_500;
@@ -84,5 +89,119 @@ fn a_write_refused_mid_sync_loses_nothing_and_doubles_nothing() {
     assert_eq!(
         count(&db, "SELECT count(*) FROM message_locations"),
         MESSAGES as i64
+    );
+}
+
+/// Messages for the kill test: every fifth from a contact (a timeline entry each), the
+/// rest from strangers.
+fn seed_with_contacts(s: &TestServers, n: usize) {
+    let inbox: Vec<SeedMessage> = (0..n)
+        .map(|i| {
+            let from = match i % 5 {
+                0 => format!("{} <{}@example.test>", CONTACTS[i % 3], CONTACTS[i % 3]),
+                _ => format!("Sender {i} <s{i}@example.net>"),
+            };
+            SeedMessage::new(format!(
+                "From: {from}\r\nTo: me@example.test\r\nSubject: Re: coffee {i}\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\nMessage-ID: <k{i}@example.net>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nYes, Tuesday works for me. {i}\r\n"
+            ))
+        })
+        .collect();
+    s.seed_messages("me", "INBOX", &inbox);
+}
+
+/// What a sync stored, as counts that a loss or a double would change.
+fn tally(db: &std::path::Path) -> [i64; 6] {
+    [
+        count(db, "SELECT count(*) FROM messages"),
+        count(db, "SELECT count(DISTINCT message_id) FROM messages"),
+        count(db, "SELECT count(*) FROM message_locations"),
+        count(db, "SELECT count(*) FROM interactions"),
+        count(
+            db,
+            "SELECT count(*) FROM (SELECT DISTINCT contact_id, kind, message_key FROM interactions)",
+        ),
+        count(db, "SELECT count(*) FROM headers_only"),
+    ]
+}
+
+/// A HOME reading this server with the three contacts known.
+fn env_with_contacts(s: &TestServers) -> Env {
+    let env = Env::with_config(&s.rapport_config());
+    for c in CONTACTS {
+        env.add_contact(&format!("{c}@example.test"), c);
+    }
+    env
+}
+
+#[test]
+fn a_sync_killed_mid_first_sync_resyncs_to_the_same_store() {
+    const N: usize = 3_000;
+    let s = TestServers::start();
+    seed_with_contacts(&s, N);
+
+    // What an uninterrupted first sync stores.
+    let reference = env_with_contacts(&s);
+    reference.rapport(&["sync"]).ok();
+    let want = tally(&reference.db_path());
+    assert_eq!(want[0], N as i64, "{want:?}");
+    assert!(
+        want[3] >= (N / 5) as i64,
+        "a contact's mail makes entries: {want:?}"
+    );
+
+    let env = env_with_contacts(&s);
+    let db = env.db_path();
+    let mut child = env
+        .command(&["sync"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let watcher = rusqlite::Connection::open(&db).unwrap();
+    watcher
+        .busy_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    // Wait for the first group to be committed, then hold the write lock so that the
+    // writer is stuck before its next commit: the kill lands mid-sync, whatever the
+    // machine's speed.
+    let mut polls = 0u64;
+    loop {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the sync ended before any group was seen committed ({polls} polls)"
+        );
+        let stored: i64 = watcher
+            .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+            .unwrap();
+        if stored > 0 {
+            break;
+        }
+        polls += 1;
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    watcher.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let at_kill: i64 = watcher
+        .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+        .unwrap();
+    // SIGKILL: no destructor, no flush, no goodbye.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    watcher.execute_batch("ROLLBACK").unwrap();
+    println!("killed with {at_kill} of {N} messages stored");
+    assert!(
+        at_kill > 0 && at_kill < N as i64,
+        "the kill must land part-way: {at_kill} of {N} stored"
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM messages"),
+        at_kill,
+        "what was committed before the kill is still there"
+    );
+
+    env.rapport(&["sync"]).ok();
+    assert_eq!(
+        tally(&db),
+        want,
+        "messages, distinct ids, places, entries, distinct entries, headers-only"
     );
 }

@@ -3,7 +3,9 @@
 //! tool's message names in its body.
 //!
 //! Only the header block is parsed (mail-parser's header parser, which builds no nested
-//! message); the body is scanned as bytes, capped, for addresses. It must never panic on
+//! message), or, during a sync, not parsed at all here: `parties_of` reads the
+//! classifier's own parse of the message, so its headers are parsed once. The body is
+//! scanned as bytes, capped, for addresses. It must never panic on
 //! any input and never keep more than a few addresses.
 
 use super::Parties;
@@ -88,6 +90,43 @@ fn addresses_of(a: Option<&mail_parser::Address<'_>>, user: &[String]) -> Vec<Ad
         })
         .take(32)
         .collect()
+}
+
+/// [`read_parties`] from the classifier's own parse of the same message (`mail`, of
+/// `raw`), so that its header block is parsed once: the same addresses, names, tool
+/// and body addresses.
+pub(crate) fn parties_of(
+    mail: &crate::core::classify::ParsedMail,
+    raw: &[u8],
+    user: &[String],
+) -> Parties {
+    let named = &mail.named;
+    let names: Vec<String> = mail.headers.iter().map(|(n, _)| n.clone()).collect();
+    let from = mail.sender_address();
+    let kept = |list: &[crate::core::classify::ParsedAddr]| -> Vec<Address> {
+        list.iter()
+            .filter(|a| !a.address.is_empty() && !user.contains(&a.address))
+            .map(|a| Address {
+                address: a.address.clone(),
+                name: a.name.clone(),
+            })
+            .take(32)
+            .collect()
+    };
+    let mut to_cc = kept(&named.to);
+    to_cc.extend(kept(&named.cc));
+    let tool = tool_of(from, &names).map(str::to_string);
+    let body_addresses = if tool.is_some() {
+        body_addresses(body_of(raw), user)
+    } else {
+        Vec::new()
+    };
+    Parties {
+        reply_to: kept(&named.reply_to),
+        named: to_cc,
+        tool,
+        body_addresses,
+    }
 }
 
 /// The parties of a raw message; `user` are the user's addresses (lowercased).

@@ -378,3 +378,39 @@ fn tools_are_known_by_domain_or_header_never_by_a_lookalike() {
         Some("Microsoft Bookings")
     );
 }
+
+#[test]
+fn the_classifiers_parse_gives_the_same_parties_as_a_parse_of_their_own() {
+    let ctx_user = user();
+    let never = |_: &str| false;
+    let ctx = crate::core::classify::Context {
+        now: "2026-11-20T10:00:00Z".parse().unwrap(),
+        user_addresses: &ctx_user,
+        sent_message_ids: &never,
+        default_tz: jiff::tz::TimeZone::UTC,
+        reader: None,
+    };
+    let cases: [&[u8]; 5] = [
+        b"From: Calendly <notifications@calendly.com>\r\nReply-To: Carol Nguyen <Carol@Acme.example>\r\nTo: Me <me@example.org>, \"Ortiz, Sam\" <sam@acme.example>\r\nCc: team: a@x.example, B <b@x.example>;\r\nSubject: New Event\r\nContent-Type: text/plain\r\n\r\nInvitee Email: carol@acme.example\r\n",
+        b"From: Bob <bob@x.example>\r\nTo: me@example.org\r\n\r\nwrite to carol@acme.example\r\n",
+        b"From: Ana <ana@y.example>\r\nX-Calendly-Id: 1\r\nTo:  Padded  <  Pad@Y.example >\r\nReply-To: undisclosed-recipients:;\r\n\r\nsee dan@y.example\r\n",
+        b"",
+        b"\xff\xfe\x00",
+    ];
+    for raw in cases {
+        let (_, parties) = crate::core::classify::classify_with_parties(raw, &ctx);
+        assert_eq!(
+            parties,
+            read_parties(raw, &ctx_user),
+            "{}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+    // Where the two differ, the classifier's parse is the one the stored envelope came
+    // from: leading blank lines (found in stored mail) are skipped before the headers.
+    let late = b"\r\n\r\nFrom: late@y.example\r\nTo: X <x@y.example>\r\n\r\nhi\r\n";
+    let (c, parties) = crate::core::classify::classify_with_parties(late, &ctx);
+    assert_eq!(c.envelope.to, vec!["x@y.example".to_string()]);
+    assert_eq!(parties.named[0].address, "x@y.example");
+    assert!(read_parties(late, &ctx_user).named.is_empty());
+}

@@ -103,6 +103,20 @@ pub(crate) struct Mail {
     pub html_rendered: std::sync::OnceLock<String>,
     /// True when mail-parser found no header at all.
     pub headerless: bool,
+    /// To, Cc and Reply-To with their display names, as attribution reads them
+    /// (`core::attribution::parties_of`): kept from this one parse, so that the
+    /// header block is not parsed a second time for them.
+    pub named: Named,
+}
+
+/// The addresses of To, Cc, Reply-To and Sender with their names (address trimmed
+/// and lowercased, name trimmed), in order, groups flattened.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Named {
+    pub to: Vec<MailAddr>,
+    pub cc: Vec<MailAddr>,
+    pub reply_to: Vec<MailAddr>,
+    pub sender: Vec<MailAddr>,
 }
 
 impl Mail {
@@ -296,6 +310,12 @@ fn convert(m: &mail_parser::Message<'_>) -> Mail {
     }
     mail.to = addresses(m.to());
     mail.cc = addresses(m.cc());
+    mail.named = Named {
+        to: named(m.to()),
+        cc: named(m.cc()),
+        reply_to: named(m.reply_to()),
+        sender: named(m.sender()),
+    };
     mail.date = m.date().and_then(mail_date_to_timestamp);
     mail.message_id = m.message_id().map(clean_id).filter(|s| !s.is_empty());
     mail.in_reply_to = id_list(m.in_reply_to());
@@ -485,6 +505,20 @@ fn addresses(a: Option<&mail_parser::Address<'_>>) -> Vec<String> {
         }
     }
     out
+}
+
+/// Every address of a header with its name, bounded (attribution keeps 32 at most).
+fn named(a: Option<&mail_parser::Address<'_>>) -> Vec<MailAddr> {
+    let Some(a) = a else { return Vec::new() };
+    a.iter()
+        .filter_map(|x| {
+            Some(MailAddr {
+                address: x.address.as_deref()?.trim().to_lowercase(),
+                name: x.name.as_deref().map(|n| n.trim().to_string()),
+            })
+        })
+        .take(256)
+        .collect()
 }
 
 fn id_list(v: &HeaderValue<'_>) -> Vec<String> {

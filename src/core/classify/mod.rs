@@ -51,6 +51,8 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+/// The classifier's parse of a message, for attribution to read the same parse.
+pub(crate) use mime::{Mail as ParsedMail, MailAddr as ParsedAddr};
 pub use proposal::ProposedTime;
 
 /// What the caller knows that the message does not say.
@@ -385,12 +387,113 @@ pub fn month_named(word: &str) -> Option<u8> {
 }
 
 pub fn classify(raw: &[u8], ctx: &Context<'_>) -> Classification {
-    if mime::looks_like_vcalendar(raw) {
-        return classify_ics(raw, ctx);
+    match &Parsed::new(raw).mail {
+        Some(mail) => classify_mail(mail, ctx),
+        None => classify_ics(raw, ctx),
     }
-    let prepared = prepare(raw);
-    let mail = mime::parse_mail(&prepared);
-    classify_mail(&mail, ctx)
+}
+
+/// A message parsed once, for reading before classifying (which bodies a sync fetches:
+/// `mail::sync`) and for classifying without parsing it again.
+pub struct Parsed {
+    /// `None` for a bare iCalendar file (no mail headers).
+    mail: Option<mime::Mail>,
+}
+
+impl Parsed {
+    /// Parses `raw` as [`classify`] does.
+    pub fn new(raw: &[u8]) -> Parsed {
+        if mime::looks_like_vcalendar(raw) {
+            return Parsed { mail: None };
+        }
+        Parsed {
+            mail: Some(mime::parse_mail(&prepare(raw))),
+        }
+    }
+
+    /// Whether headers were found (a bare calendar file or bytes without any header have
+    /// none).
+    pub fn has_headers(&self) -> bool {
+        self.mail.as_ref().is_some_and(|m| !m.headerless)
+    }
+
+    /// The first value of a header (name in lower case), unfolded, as written.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.mail.as_ref()?.header(name)
+    }
+
+    /// The From address, lowercased ("" when none).
+    pub fn from_address(&self) -> &str {
+        self.mail.as_ref().map_or("", |m| m.sender_address())
+    }
+
+    /// Whether there is a Message-ID.
+    pub fn has_message_id(&self) -> bool {
+        self.mail.as_ref().is_some_and(|m| m.message_id.is_some())
+    }
+
+    /// The subject, decoded, whitespace collapsed ("" when none).
+    pub fn subject(&self) -> &str {
+        self.mail
+            .as_ref()
+            .and_then(|m| m.subject.as_deref())
+            .unwrap_or("")
+    }
+
+    /// The top-level media type and subtype, lowercased.
+    pub fn root_type(&self) -> (&str, &str) {
+        self.mail.as_ref().map_or(("", ""), |m| {
+            (m.root_type.0.as_str(), m.root_type.1.as_str())
+        })
+    }
+
+    /// Every address of From, Sender, Reply-To, To and Cc, lowercased.
+    pub fn addresses(&self) -> impl Iterator<Item = &str> {
+        let m = self.mail.as_ref();
+        let from = m.and_then(|m| m.from.as_ref()).map(|f| f.address.as_str());
+        let named = m.into_iter().flat_map(|m| {
+            let n = &m.named;
+            n.sender
+                .iter()
+                .chain(&n.reply_to)
+                .chain(&n.to)
+                .chain(&n.cc)
+                .map(|a| a.address.as_str())
+        });
+        from.into_iter().chain(named)
+    }
+
+    /// The ids of In-Reply-To and References, without angle brackets.
+    pub fn thread_ids(&self) -> impl Iterator<Item = &str> {
+        self.mail
+            .iter()
+            .flat_map(|m| m.in_reply_to.iter().chain(&m.references))
+            .map(String::as_str)
+    }
+}
+
+/// [`classify_with_parties`] of a message already parsed (`parsed` is
+/// `Parsed::new(raw)`): the same reading, without parsing it a second time.
+pub fn classify_parsed(
+    parsed: &Parsed,
+    raw: &[u8],
+    ctx: &Context<'_>,
+) -> (Classification, crate::core::attribution::Parties) {
+    let Some(mail) = &parsed.mail else {
+        let parties = crate::core::attribution::read_parties(raw, ctx.user_addresses);
+        return (classify_ics(raw, ctx), parties);
+    };
+    let parties = crate::core::attribution::parties_of(mail, raw, ctx.user_addresses);
+    (classify_mail(mail, ctx), parties)
+}
+
+/// [`classify`], and who the message is about beyond From/To/Cc
+/// (`core::attribution::read_parties`), from the same parse of its header block.
+pub fn classify_with_parties(
+    raw: &[u8],
+    ctx: &Context<'_>,
+) -> (Classification, crate::core::attribution::Parties) {
+    classify_parsed(&Parsed::new(raw), raw, ctx)
 }
 
 fn classify_ics(raw: &[u8], ctx: &Context<'_>) -> Classification {

@@ -9,7 +9,7 @@
 //! fetch keeps a 100 MB one from being read into memory. This module must never set
 //! \Seen (BODY.PEEK only) and never return data for a UID it did not ask for.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use imap_proto::{AttributeValue as V, MailboxDatum, MessageSection, Response, SectionPath};
 use jiff::Timestamp;
@@ -215,6 +215,103 @@ impl Session {
         self.fetch_each(uids, &query, "fetching messages", has_text, |uid, attrs| {
             let text = section(attrs, MessageSection::Text).map(<[u8]>::to_vec);
             out.push((uid, text.unwrap_or_default()));
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// [`Session::fetch_texts`] without the content of large attachments: the
+    /// BODYSTRUCTURE of each message first, then, for a message with a large part the
+    /// classifier never reads, only its other parts and every part's MIME header
+    /// ([`super::parts`]), put back together into the same text with that content left
+    /// empty. A message whose structure cannot be read or followed, or that has nothing
+    /// to leave out, is fetched as before.
+    pub async fn fetch_texts_lean(
+        &mut self,
+        uids: &[u32],
+        cap: u32,
+    ) -> Result<Vec<(u32, Vec<u8>)>> {
+        if self.texts.whole {
+            return self.fetch_texts(uids, cap).await;
+        }
+        let plans = match self.fetch_structures(uids).await {
+            Ok(p) => p,
+            // Refused (a server that cannot give it): the connection is still good.
+            Err(ImapError::Refused(_)) => HashMap::new(),
+            Err(e) => {
+                self.texts.structures_broke = true;
+                return Err(e);
+            }
+        };
+        let mut shapes: HashMap<Vec<String>, Vec<u32>> = HashMap::new();
+        for (uid, plan) in &plans {
+            shapes.entry(plan.items(cap)).or_default().push(*uid);
+        }
+        let mut out = Vec::with_capacity(uids.len());
+        let mut done: HashSet<u32> = HashSet::with_capacity(plans.len());
+        for (items, mut group) in shapes {
+            group.sort_unstable();
+            for (uid, sections) in self.fetch_sections(&group, &items).await? {
+                if let Some(text) = plans.get(&uid).and_then(|p| p.rebuild(&sections)) {
+                    done.insert(uid);
+                    out.push((uid, text));
+                }
+            }
+        }
+        let rest: Vec<u32> = uids.iter().copied().filter(|u| !done.contains(u)).collect();
+        out.extend(self.fetch_texts(&rest, cap).await?);
+        Ok(out)
+    }
+
+    /// The plans of the messages whose structure has a part worth leaving out.
+    async fn fetch_structures(&mut self, uids: &[u32]) -> Result<HashMap<u32, super::parts::Plan>> {
+        let mut out = HashMap::new();
+        let has = |attrs: &[V<'_>]| attrs.iter().any(|a| matches!(a, V::BodyStructure(_)));
+        self.fetch_each(
+            uids,
+            "(UID BODYSTRUCTURE)",
+            "fetching message structures",
+            has,
+            |uid, attrs| {
+                let plan = attrs.iter().find_map(|a| match a {
+                    V::BodyStructure(bs) => super::parts::plan(bs),
+                    _ => None,
+                });
+                if let Some(plan) = plan {
+                    out.insert(uid, plan);
+                }
+            },
+        )
+        .await?;
+        Ok(out)
+    }
+
+    /// The part sections `items` of each message, keyed as [`super::parts::section_key`]
+    /// names them.
+    async fn fetch_sections(
+        &mut self,
+        uids: &[u32],
+        items: &[String],
+    ) -> Result<Vec<(u32, HashMap<String, Vec<u8>>)>> {
+        let mut out = Vec::with_capacity(uids.len());
+        let query = format!("(UID {})", items.join(" "));
+        let has = |attrs: &[V<'_>]| attrs.iter().any(|a| matches!(a, V::BodySection { .. }));
+        self.fetch_each(uids, &query, "fetching message parts", has, |uid, attrs| {
+            let sections = attrs
+                .iter()
+                .filter_map(|a| match a {
+                    V::BodySection {
+                        section: Some(s),
+                        data,
+                        ..
+                    } => Some((
+                        super::parts::section_key(s)?,
+                        data.as_deref().unwrap_or_default().to_vec(),
+                    )),
+                    _ => None,
+                })
+                .collect();
+            out.push((uid, sections));
         })
         .await?;
         Ok(out)

@@ -29,6 +29,7 @@ mod fetch;
 mod idle;
 mod list;
 pub mod mutf7;
+pub mod parts;
 #[cfg(test)]
 mod tests;
 pub mod throttle;
@@ -159,6 +160,18 @@ pub struct Session {
     /// A command broke off mid-answer (the connection closed, timed out, or an answer
     /// was left half read): the connection is not used again.
     broken: bool,
+    /// How texts are fetched: part by part (`parts`), or whole, for a server whose
+    /// BODYSTRUCTURE broke a connection before; and whether it just did.
+    texts: Texts,
+}
+
+/// How a session fetches message texts ([`Session::fetch_texts_lean`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Texts {
+    /// Whole (`BODY.PEEK[TEXT]`, capped), never asking for BODYSTRUCTURE.
+    whole: bool,
+    /// Asking for BODYSTRUCTURE broke this connection.
+    structures_broke: bool,
 }
 
 impl Session {
@@ -256,6 +269,7 @@ impl Session {
             idle_supported,
             unselect_supported,
             broken: false,
+            texts: Texts::default(),
         })
     }
 
@@ -270,6 +284,18 @@ impl Session {
     /// Whether a command broke off mid-answer, so that the connection is of no more use.
     pub fn is_broken(&self) -> bool {
         self.broken
+    }
+
+    /// Fetches texts whole from now on, never asking for BODYSTRUCTURE (a server whose
+    /// answer to it broke a connection before: see `mail::sync`).
+    pub fn fetch_texts_whole(&mut self) {
+        self.texts.whole = true;
+    }
+
+    /// Whether asking for BODYSTRUCTURE broke this connection (an answer rapport could
+    /// not read): the caller remembers to fetch texts whole from this server.
+    pub fn structures_broke(&self) -> bool {
+        self.texts.structures_broke
     }
 
     fn usable(&self) -> Result<()> {
@@ -304,6 +330,7 @@ impl Session {
             idle_supported,
             unselect_supported,
             broken,
+            texts,
         } = self;
         let (inner, end) = idle::wait(inner, timeout, limits, wake).await?;
         Ok((
@@ -313,6 +340,7 @@ impl Session {
                 idle_supported,
                 unselect_supported,
                 broken,
+                texts,
             },
             end,
         ))

@@ -180,3 +180,40 @@ fn progress_is_committed_in_batches_so_a_kill_does_not_repeat_it_all() {
         "the batches committed before the crash were read again: {reread}"
     );
 }
+
+/// Every stored message in row order: Message-ID, label and stored reading.
+fn stored_rows(store: &Store) -> Vec<(String, String, String)> {
+    let conn = store.conn();
+    let mut stmt = conn
+        .prepare("SELECT message_id, label, classification FROM messages ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn the_threaded_sync_stores_what_a_sync_in_turn_stores_in_the_same_order() {
+    let f = Fixture::new("");
+    for i in 0..650 {
+        f.write(&format!("1700000000.M{i:04}P1.host:2,S"), &message(i));
+    }
+    // In memory: no second connection, read and written in turn on this thread.
+    let mut one = Store::open_in_memory().unwrap();
+    assert!(one.another().unwrap().is_none());
+    let a = sync_maildir(&mut one, &f.cfg, now()).unwrap();
+    // A file: readers on threads, a writer thread on its own connection.
+    let mut threaded = Store::open(&f.dir.path().join("r.db")).unwrap();
+    let b = sync_maildir(&mut threaded, &f.cfg, now()).unwrap();
+    assert_eq!((read_total(&a), read_total(&b)), (650, 650));
+    assert_eq!(
+        (a[0].new, a[0].bodies, b[0].new, b[0].bodies),
+        (650, 650, 650, 650)
+    );
+    let rows = stored_rows(&threaded);
+    assert_eq!(rows, stored_rows(&one));
+    let ids: Vec<String> = (0..650).map(|i| format!("m{i}@example.com")).collect();
+    let got: Vec<String> = rows.into_iter().map(|r| r.0).collect();
+    assert_eq!(got, ids, "stored in the files' order");
+}

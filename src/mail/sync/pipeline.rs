@@ -12,8 +12,9 @@
 //! A batch the server refused or cut is an error naming the folder and the UID range,
 //! after what was stored before it is kept; a message whose text was wanted and did not
 //! come is not stored from its headers alone.
-//! This module never classifies nor writes SQL itself: `Classifier::prepare` reads,
-//! `writer` stores.
+//! A message read from its headers alone is stored without its evidence (`why` reads it
+//! again on demand, `sync::evidence`). This module never classifies nor writes SQL
+//! itself: `Classifier::prepare` reads, `writer` stores.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use super::writer::Writer;
 use super::{
     BATCH, BODY_BATCH_BYTES, Classifier, FolderReport, Location, Prepared, TEXT_CAP, body_groups,
 };
+use crate::core::classify::Parsed;
 use crate::mail::imap;
 use crate::store::Store;
 
@@ -38,6 +40,9 @@ struct Raw {
     deferred: bool,
     /// Its header block did not end within [`imap::HEADER_CAP`].
     oversized: bool,
+    /// The header block as parsed to judge it, when no text was fetched: classified
+    /// from this parse, not parsed again.
+    parsed: Option<Parsed>,
 }
 
 /// Reads a fetched group (runs on a blocking thread).
@@ -52,7 +57,14 @@ fn read(c: &Classifier, raws: Vec<Raw>) -> Vec<Prepared> {
                     whole.extend_from_slice(text);
                     c.prepare(&whole, r.internal_date)
                 }
-                None => c.prepare(&r.header, r.internal_date),
+                None => {
+                    // Read from its headers alone: its evidence is not stored (most of a
+                    // first sync's mail, and the writer's cost); `rapport why` reads the
+                    // headers again to show it.
+                    let mut m = c.prepare_parsed(&r.header, r.parsed.as_ref(), r.internal_date);
+                    m.classification.evidence.clear();
+                    m
+                }
             };
             let mut message = message;
             if r.oversized {
@@ -93,6 +105,9 @@ async fn land(flight: &mut Option<Flight>) -> Result<Option<(Vec<Prepared>, u32)
 /// A batch's headers, sorted by UID, with what each one needs.
 struct Headers {
     list: Vec<imap::Fetched>,
+    /// Each header block parsed once: judged here, classified from it when its text is
+    /// not fetched.
+    parsed: Vec<Option<Parsed>>,
     needs: Vec<Need>,
     wanted: Vec<bool>,
     /// The cursor once the whole batch is stored.
@@ -141,13 +156,7 @@ impl Folder<'_> {
     /// Judges from the headers which bodies to fetch.
     fn judge(&self, mut list: Vec<imap::Fetched>, chunk: &[u32]) -> Headers {
         list.sort_by_key(|f| f.uid);
-        let needs: Vec<Need> = list
-            .iter()
-            .map(|f| match f.oversized {
-                true => Need::Headers,
-                false => body::need(&f.header, f.size, self.max_body_bytes, &self.known),
-            })
-            .collect();
+        let (parsed, needs): (Vec<Option<Parsed>>, Vec<Need>) = self.parse_all(&list);
         let wanted = needs.iter().map(|n| *n == Need::Body).collect();
         let got: std::collections::HashSet<u32> = list.iter().map(|f| f.uid).collect();
         let mut missing: Vec<u32> = chunk.iter().copied().filter(|u| !got.contains(u)).collect();
@@ -156,12 +165,44 @@ impl Folder<'_> {
         let end = chunk.iter().copied().max().unwrap_or(0).saturating_add(1);
         Headers {
             list,
+            parsed,
             needs,
             wanted,
             end: first_missing.map_or(end, |m| m.min(end)),
             first_missing,
             missing,
         }
+    }
+
+    /// Parses every header block of a batch and judges it, on up to `readers` threads
+    /// at once (the connection waits for this, so it is spread). An oversized block
+    /// is recorded from its first bytes, parsed by the reader.
+    fn parse_all(&self, list: &[imap::Fetched]) -> (Vec<Option<Parsed>>, Vec<Need>) {
+        // Only what is shared with the threads (the store is not).
+        let (known, max) = (&self.known, self.max_body_bytes);
+        let judge = move |f: &imap::Fetched| match f.oversized {
+            true => (None, Need::Headers),
+            false => {
+                let p = Parsed::new(&f.header);
+                let n = body::need(&p, f.size, max, known);
+                (Some(p), n)
+            }
+        };
+        let part = list.len().div_ceil(self.readers.max(1)).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = list
+                .chunks(part)
+                .map(|c| scope.spawn(move || c.iter().map(judge).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    // Parsing never panics on input (mail-parser is shielded); a thread
+                    // that did anyway is a bug, passed on as one.
+                    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+                })
+                .unzip()
+        })
     }
 
     /// Syncs `uids` (ascending); returns the cursor's next UID, or `None` when `stop`
@@ -216,8 +257,10 @@ impl Folder<'_> {
                     .filter(|&i| batch.wanted[i])
                     .map(|i| batch.list[i].uid)
                     .collect();
-                let (texts, landed) =
-                    tokio::join!(self.session.fetch_texts(&want, TEXT_CAP), land(&mut flight));
+                let (texts, landed) = tokio::join!(
+                    self.session.fetch_texts_lean(&want, TEXT_CAP),
+                    land(&mut flight)
+                );
                 self.keep(writer, landed?, &mut next_uid).await?;
                 let texts = texts.map_err(|e| self.not_read(&want, None, &e.to_string()))?;
                 let texts: HashMap<u32, Vec<u8>> = texts.into_iter().collect();
@@ -292,11 +335,15 @@ impl Folder<'_> {
             .into_iter()
             .map(|i| {
                 let f = &mut batch.list[i];
+                let text = texts.remove(&f.uid);
+                // With a text, the whole message is parsed again: the block's parse goes.
+                let parsed = batch.parsed.get_mut(i).and_then(Option::take);
                 Raw {
                     uid: f.uid,
                     internal_date: f.internal_date,
                     header: std::mem::take(&mut f.header),
-                    text: texts.remove(&f.uid),
+                    parsed: if text.is_none() { parsed } else { None },
+                    text,
                     deferred: batch.needs[i] == Need::Deferred,
                     oversized: f.oversized,
                 }

@@ -33,7 +33,7 @@ pub(super) async fn run(
         for group in body_groups(&headers, &all, BODY_BATCH_BYTES) {
             let want: Vec<u32> = headers[group.clone()].iter().map(|f| f.uid).collect();
             let texts: HashMap<u32, Vec<u8>> = session
-                .fetch_texts(&want, TEXT_CAP)
+                .fetch_texts_lean(&want, TEXT_CAP)
                 .await?
                 .into_iter()
                 .collect();

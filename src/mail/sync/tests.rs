@@ -1,4 +1,6 @@
+use super::need as judge;
 use super::*;
+use crate::core::classify::Parsed;
 use crate::mail::imap::Special;
 
 fn fetched(sizes: &[u32]) -> Vec<imap::Fetched> {
@@ -93,7 +95,7 @@ fn bodies_are_fetched_only_where_they_can_reach_a_timeline() {
         contacts: &contacts,
         sent_ids: &sent,
     };
-    let need = |lines: &str| body::need(&header(lines), 1000, 2_000_000, &known);
+    let need = |lines: &str| judge(&Parsed::new(&header(lines)), 1000, 2_000_000, &known);
     assert_eq!(
         need("From: Bob <BOB@example.test>\r\nTo: ada@example.org\r\n"),
         Need::Body
@@ -141,7 +143,7 @@ fn bodies_are_fetched_only_where_they_can_reach_a_timeline() {
     );
     assert_eq!(
         body::need(
-            &header("From: bob@example.test\r\n"),
+            &Parsed::new(&header("From: bob@example.test\r\n")),
             3_000_000,
             2_000_000,
             &known
@@ -150,7 +152,7 @@ fn bodies_are_fetched_only_where_they_can_reach_a_timeline() {
         "larger than max_body_bytes"
     );
     assert_eq!(
-        body::need(b"", 10, 2_000_000, &known),
+        body::need(&Parsed::new(b""), 10, 2_000_000, &known),
         Need::Body,
         "no headers at all"
     );
@@ -164,7 +166,7 @@ fn the_headers_the_judgement_skips_do_not_hide_the_ones_it_reads() {
         contacts: &contacts,
         sent_ids: &sent,
     };
-    let need = |lines: &str| body::need(&header(lines), 1000, 2_000_000, &known);
+    let need = |lines: &str| judge(&Parsed::new(&header(lines)), 1000, 2_000_000, &known);
     let noise = "Received: from mx.example.test (mx.example.test [192.0.2.1])\r\n\tby me.example.org with ESMTPS id 1; Mon, 2 Nov 2026 10:00:00 +0000\r\nDKIM-Signature: v=1; a=rsa-sha256; d=example.test;\r\n\tb=abc\r\n";
     assert_eq!(
         need(&format!(
@@ -193,7 +195,7 @@ fn the_headers_the_judgement_skips_do_not_hide_the_ones_it_reads() {
     );
     assert_eq!(
         body::need(
-            b"From: dan@else.test\r\nSubject: =?utf-8?q?Automatic_reply?=\r\nMessage-ID: <e@else.test>\r\n\r\n",
+            &Parsed::new(b"From: dan@else.test\r\nSubject: =?utf-8?q?Automatic_reply?=\r\nMessage-ID: <e@else.test>\r\n\r\n"),
             1000,
             2_000_000,
             &known

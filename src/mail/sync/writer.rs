@@ -6,7 +6,10 @@
 //! Either way every group is stored with its cursor in one transaction, in the order it
 //! was handed in, so the cursor never passes a message that is not stored. The thread
 //! holds no bodies (only read envelopes), and the channel to it holds one group, so a
-//! slow disk holds the fetching back instead of piling groups up in memory. This module
+//! slow disk holds the fetching back instead of piling groups up in memory. The thread's
+//! connection commits with `synchronous=NORMAL`: a commit is not waited onto the disk,
+//! which is safe only because the cursor is in the same transaction (a crash re-reads,
+//! never skips; `store::sync_batch` has the whole argument). This module
 //! never reads mail nor decides anything about it: it calls `store_batch`.
 
 use std::io::Write as _;

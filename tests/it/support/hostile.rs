@@ -26,6 +26,8 @@ pub enum On {
     FetchHeaders,
     /// A UID FETCH asking for message texts.
     FetchTexts,
+    /// A UID FETCH asking for BODYSTRUCTURE.
+    FetchStructure,
     Idle,
     Append,
 }
@@ -41,6 +43,9 @@ pub enum Fault {
     Eof,
     /// FETCH responses without their UID.
     FetchWithoutUid,
+    /// A FETCH response no IMAP parser can read (an unbalanced BODYSTRUCTURE), then
+    /// the tagged OK.
+    Unreadable,
     /// Every other message asked for left out, then a tagged OK.
     FetchOmits,
     /// An extra FETCH for a message that was not asked for (UID 900), then the answer.
@@ -497,12 +502,23 @@ fn fetch(
 ) -> std::io::Result<bool> {
     let (set, query) = args.split_once(' ').unwrap_or((args, ""));
     let uids = uid_set(set, msgs);
-    let on = if query.to_ascii_uppercase().contains("[HEADER]") {
+    let upper = query.to_ascii_uppercase();
+    let on = if upper.contains("[HEADER]") {
         On::FetchHeaders
+    } else if upper.contains("BODYSTRUCTURE") {
+        On::FetchStructure
     } else {
         On::FetchTexts
     };
     let fault = take_fault(st, on);
+    if fault == Some(Fault::Unreadable) {
+        let uid = uids.first().copied().unwrap_or(1);
+        c.line(&format!(
+            "* 1 FETCH (UID {uid} BODYSTRUCTURE (((\"text\" \"plain\""
+        ))?;
+        c.line(&format!("{tag} OK Fetch completed"))?;
+        return Ok(true);
+    }
     let seq_of = |uid: u32| msgs.iter().position(|m| m.uid == uid).unwrap_or(0) + 1;
     let cut = matches!(
         fault,

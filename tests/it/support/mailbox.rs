@@ -189,6 +189,23 @@ impl TestServers {
         fs::rename(&tmp, &path).unwrap_or_else(|e| panic!("cannot replace {path:?}: {e}"));
     }
 
+    /// The bytes Dovecot sent to an IMAP client in each session ended so far, in order
+    /// (the `out=` of its "Disconnected" lines), counted at the server's side.
+    pub fn imap_bytes_out(&self) -> Vec<u64> {
+        let log = fs::read_to_string(self.root.join("dovecot.log")).unwrap_or_default();
+        log.lines()
+            .filter(|l| l.contains("imap(") && l.contains("Disconnected"))
+            .filter_map(|l| {
+                l.split(" out=")
+                    .nth(1)?
+                    .split_whitespace()
+                    .next()?
+                    .parse::<u64>()
+                    .ok()
+            })
+            .collect()
+    }
+
     /// The introspection endpoint's log, one JSON object a line (never the token).
     pub fn introspection_log(&self) -> Vec<String> {
         fs::read_to_string(self.root.join("oauth2/log.jsonl"))
