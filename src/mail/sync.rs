@@ -83,6 +83,8 @@ pub struct Classifier {
     pub now: Timestamp,
     /// The learned reader: the shipped weights plus what the user taught it.
     pub reader: Option<classify::model::Reader>,
+    /// The account the messages are read in (`Loaded::account`).
+    pub account: String,
 }
 
 impl Classifier {
@@ -93,6 +95,7 @@ impl Classifier {
             tz: cfg.tz.clone(),
             now,
             reader: reader(store)?,
+            account: cfg.account.clone(),
         })
     }
 
@@ -144,6 +147,7 @@ impl Classifier {
             parse_error,
             arrived,
             parties: crate::core::attribution::read_parties(raw, &self.user),
+            account: self.account.clone(),
         }
     }
 

@@ -14,6 +14,7 @@
     reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
 )]
 
+mod accounts;
 mod attribution;
 mod batch;
 mod briefing;
@@ -109,6 +110,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("migrations/0021_drafts_read_upto.sql"),
     ),
     ("0022_intros", include_str!("migrations/0022_intros.sql")),
+    (
+        "0023_accounts",
+        include_str!("migrations/0023_accounts.sql"),
+    ),
 ];
 
 /// The migrations that rebuild a table other tables point at, and so must run with

@@ -340,6 +340,10 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
         "0022_intros.sql",
         "035243682c82efaf8dcbb024a1a340b736e0a339c92b632999c90d2fb82218bd",
     ),
+    (
+        "0023_accounts.sql",
+        "85a023e0b58831879323ac27156c2d850e840a3dfb2a234f491c0f8d5624c104",
+    ),
 ];
 
 fn sha256_hex(bytes: &[u8]) -> String {
