@@ -91,6 +91,22 @@ pub fn problems(store: &Store) -> Result<Vec<Problem>> {
     Ok(out)
 }
 
+/// Every login problem of every account of `cfg`: each account's servers are watched
+/// apart (`smtp:work`, `imap:work`; the first account's keep the plain names), so one
+/// account's broken helper never holds the other's mail.
+pub fn problems_of(store: &Store, cfg: &crate::config::Loaded) -> Result<Vec<Problem>> {
+    let mut out = problems(store)?;
+    for view in cfg.account_views() {
+        for s in SECTIONS {
+            let section = view.state_key(s);
+            if section != s {
+                out.extend(problem(store, &section)?);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Records one more failed try of `section`'s login and logs it (an error the first
 /// time, a warning after). Returns the problem with its next try.
 pub fn record(
@@ -215,18 +231,18 @@ pub fn expiry_warnings(
 pub async fn connect_imap(
     store: &Store,
     icfg: &crate::config::Imap,
-    username: &str,
+    (username, section): (&str, &str),
     retry_seconds: u64,
     now: Timestamp,
 ) -> Result<crate::mail::imap::Session> {
     match crate::mail::imap::Session::connect(icfg, username).await {
         Ok(s) => {
-            clear(store, "imap", now)?;
+            clear(store, section, now)?;
             note_expiries(store, now)?;
             Ok(s)
         }
         Err(crate::mail::imap::ImapError::Login(message)) => {
-            record(store, "imap", &message, retry_seconds, now)?;
+            record(store, section, &message, retry_seconds, now)?;
             Err(anyhow::anyhow!("{message}"))
         }
         Err(e) => Err(e.into()),

@@ -83,7 +83,7 @@ fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
     looks.finish();
     let report = report?;
     if !report.sent.is_empty() {
-        crate::mail::sent_copy::after_send(&ctx.store, &cfg, ctx.now);
+        after_send(&ctx.store, &cfg, ctx.now);
     }
     finish(&ctx, report, withdrawn, json)
 }
@@ -104,10 +104,17 @@ pub(super) fn send_now(ctx: &mut Ctx, ids: &[i64]) -> Result<ExitCode> {
     looks.finish();
     let report = report?;
     if !report.sent.is_empty() {
-        crate::mail::sent_copy::after_send(&ctx.store, &cfg, ctx.now);
+        after_send(&ctx.store, &cfg, ctx.now);
         super::approve::say_outside_window(ctx, report.sent.len())?;
     }
     finish(ctx, report, withdrawn, false)
+}
+
+/// The copies in Sent right after sending, each account's in its own Sent folder.
+fn after_send(store: &crate::store::Store, cfg: &crate::config::Loaded, now: jiff::Timestamp) {
+    for view in cfg.account_views() {
+        crate::mail::sent_copy::after_send(store, &view, now);
+    }
 }
 
 /// Whether the look at the mailbox worked, and the drafts it withdrew.

@@ -109,8 +109,14 @@ impl<'a> Looks<'a> {
             Some(s) => s,
             None => {
                 let retry = self.cfg.config.policy.retry_seconds;
-                let connected =
-                    crate::login_health::connect_imap(store, icfg, &username, retry, self.now);
+                let section = self.cfg.state_key("imap");
+                let connected = crate::login_health::connect_imap(
+                    store,
+                    icfg,
+                    (&username, &section),
+                    retry,
+                    self.now,
+                );
                 let mut s = connected.await?;
                 let found = s.folders().await?;
                 let sent = crate::mail::sent_folder::find(icfg, &found).map(|f| f.name);

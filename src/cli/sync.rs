@@ -19,30 +19,97 @@ pub struct SyncArgs {
     /// Print JSON; the fields are in the README.
     #[arg(long)]
     json: bool,
+    /// Sync only the account of this name (an [[accounts]] table's `name`).
+    #[arg(long, value_name = "NAME")]
+    account: Option<String>,
+}
+
+/// One account's part of a sync: its folders, or why it could not be read.
+#[derive(Debug, serde::Serialize)]
+pub struct AccountSync {
+    /// The account's name ("default" for a single-account config).
+    pub name: String,
+    /// The address it sends from.
+    pub email: String,
+    /// What each folder's sync did.
+    pub folders: Vec<FolderReport>,
+    /// Why the account could not be read (the server down, the login refused).
+    pub error: Option<String>,
 }
 
 /// Runs one sync pass over every configured source.
 pub fn sync_all(ctx: &mut Ctx) -> Result<Vec<FolderReport>> {
     let mut reports = Vec::new();
-    if ctx.cfg.config.imap.is_none() && ctx.cfg.config.maildir.is_none() {
+    for a in sync_accounts(ctx, None)? {
+        reports.extend(a.folders);
+        if let Some(error) = a.error {
+            reports.push(FolderReport {
+                account: a.name,
+                error: Some(error),
+                ..FolderReport::default()
+            });
+        }
+    }
+    Ok(reports)
+}
+
+/// Syncs every account (or the one named), each on its own: with several accounts, one
+/// that cannot be read (its server down, its login refused) is reported and the others
+/// are read all the same.
+pub fn sync_accounts(ctx: &mut Ctx, only: Option<&str>) -> Result<Vec<AccountSync>> {
+    let names = ctx.cfg.account_names();
+    if let Some(n) = only
+        && !names.iter().any(|x| x == n)
+    {
         bail!(
-            "nothing to sync: add an [imap] section (or [maildir]) to {}",
-            ctx.cfg.path.display()
+            "no account named {n:?} in {}; the accounts are {}",
+            ctx.cfg.path.display(),
+            names.join(", ")
         );
     }
-    if ctx.cfg.config.imap.is_some() {
-        reports.extend(crate::mail::sync::sync_imap(
-            &mut ctx.store,
-            &ctx.cfg,
-            ctx.now,
-        )?);
+    let several = ctx.cfg.several_accounts();
+    let mut out = Vec::new();
+    for view in ctx.cfg.account_views() {
+        if only.is_some_and(|n| n != view.account) {
+            continue;
+        }
+        let read = sync_account(&mut ctx.store, &view, ctx.now);
+        let (folders, error) = match read {
+            Ok(f) => (f, None),
+            Err(e) if several => {
+                tracing::warn!(account = %view.account, error = %format!("{e:#}"), "could not sync the account; the others are synced");
+                (Vec::new(), Some(format!("{e:#}")))
+            }
+            Err(e) => return Err(e),
+        };
+        out.push(AccountSync {
+            name: view.account.clone(),
+            email: view.config.identity.email.clone(),
+            folders,
+            error,
+        });
     }
-    if ctx.cfg.config.maildir.is_some() {
-        reports.extend(crate::mail::maildir::sync_maildir(
-            &mut ctx.store,
-            &ctx.cfg,
-            ctx.now,
-        )?);
+    Ok(out)
+}
+
+/// One account's sources: its IMAP server, then its Maildir.
+fn sync_account(
+    store: &mut crate::store::Store,
+    view: &crate::config::Loaded,
+    now: jiff::Timestamp,
+) -> Result<Vec<FolderReport>> {
+    let mut reports = Vec::new();
+    if view.config.imap.is_none() && view.config.maildir.is_none() {
+        bail!(
+            "nothing to sync: add an [imap] section (or [maildir]) to {}",
+            view.path.display()
+        );
+    }
+    if view.config.imap.is_some() {
+        reports.extend(crate::mail::sync::sync_imap(store, view, now)?);
+    }
+    if view.config.maildir.is_some() {
+        reports.extend(crate::mail::maildir::sync_maildir(store, view, now)?);
     }
     Ok(reports)
 }
@@ -52,23 +119,35 @@ pub fn sync_all(ctx: &mut Ctx) -> Result<Vec<FolderReport>> {
 pub fn run(config_flag: Option<&Path>, args: &SyncArgs) -> Result<ExitCode> {
     let ctx = Ctx::open(config_flag)?;
     let store_path = ctx.cfg.store_path.clone();
-    let code = sync(ctx, args.json)?;
+    let code = sync(ctx, args)?;
     if let Err(e) = crate::daemon::kick(&store_path) {
         errln!("warning: {e:#}");
     }
     Ok(code)
 }
 
-fn sync(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
-    let reports = sync_all(&mut ctx)?;
-    if json {
-        print_json(&json!({ "folders": reports }))?;
+fn sync(mut ctx: Ctx, args: &SyncArgs) -> Result<ExitCode> {
+    let accounts = sync_accounts(&mut ctx, args.account.as_deref())?;
+    let several = ctx.cfg.several_accounts();
+    if args.json {
+        let folders: Vec<&FolderReport> = accounts.iter().flat_map(|a| &a.folders).collect();
+        print_json(&json!({ "folders": folders, "accounts": accounts }))?;
     } else {
-        for r in &reports {
-            print_folder_report(r)?;
+        for a in &accounts {
+            if several {
+                outln!("account {} <{}>:", a.name, a.email)?;
+            }
+            if let Some(e) = &a.error {
+                outln!("error: {e}")?;
+            }
+            for r in &a.folders {
+                print_folder_report(r)?;
+            }
         }
     }
-    let failed = reports.iter().any(|r| r.error.is_some());
+    let failed = accounts
+        .iter()
+        .any(|a| a.error.is_some() || a.folders.iter().any(|r| r.error.is_some()));
     Ok(if failed {
         ExitCode::FAILURE
     } else {

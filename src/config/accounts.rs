@@ -257,6 +257,15 @@ impl Loaded {
             .map(|a| a.name.clone())
     }
 
+    /// Whether a row stored under the account `name` (a message, a draft) is this
+    /// view's: its own name, or, for the first account, a name no account has (rows
+    /// from before the accounts were configured, or of an account since removed).
+    pub fn owns(&self, name: &str) -> bool {
+        let names = self.account_names();
+        name == self.account
+            || (names.first() == Some(&self.account) && !names.iter().any(|n| n == name))
+    }
+
     /// A `state` key of this view's account: `base` itself for the first (or only)
     /// account, so a single-account database keeps its keys, else `base:NAME`.
     pub fn state_key(&self, base: &str) -> String {

@@ -200,8 +200,14 @@ impl Daemon {
                     anyhow::bail!("stopping before logging in again");
                 }
                 let retry = self.cfg.config.policy.retry_seconds;
-                let connected =
-                    crate::login_health::connect_imap(&self.store, icfg, &username, retry, now);
+                let section = self.cfg.state_key("imap");
+                let connected = crate::login_health::connect_imap(
+                    &self.store,
+                    icfg,
+                    (&username, &section),
+                    retry,
+                    now,
+                );
                 (connected.await?, true)
             }
         };
@@ -219,7 +225,7 @@ impl Daemon {
                 .map_or_else(|| "none".into(), sent_folder::SentFolder::describe);
             tracing::info!(host = %icfg.host, user = %username, folders = %chosen.join(", "), sent = %sent_said, wait = %wait, "watching the mailbox");
         }
-        sync::record_sent_choice(&self.store, icfg, sent.as_ref(), &chosen, (now, fresh))?;
+        sync::record_sent_choice(&self.store, &self.cfg, sent.as_ref(), &chosen, (now, fresh))?;
         let sent = sent.map(|f| f.name);
         self.look_folders = chosen
             .iter()

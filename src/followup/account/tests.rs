@@ -87,7 +87,10 @@ fn message(s: &mut Store, contact: i64, id: &str, mine: &str, out: bool, read_in
 #[test]
 fn without_any_conversation_the_first_account_is_used_and_said() {
     let (s, cfg, c) = setup();
-    assert_eq!(choose(&s, &cfg, c).unwrap(), ("personal".into(), Why::First));
+    assert_eq!(
+        choose(&s, &cfg, c).unwrap(),
+        ("personal".into(), Why::First)
+    );
 }
 
 #[test]
@@ -95,7 +98,14 @@ fn the_account_of_the_address_in_the_last_conversation_wins() {
     let (mut s, cfg, c) = setup();
     // Grace wrote to the work alias; the message was read in the personal mailbox
     // (a forward, a copy): the address she wrote to decides.
-    message(&mut s, c, "m1@x", "lovelace@work.example", false, "personal");
+    message(
+        &mut s,
+        c,
+        "m1@x",
+        "lovelace@work.example",
+        false,
+        "personal",
+    );
     assert_eq!(
         choose(&s, &cfg, c).unwrap(),
         ("work".into(), Why::LastConversation)
