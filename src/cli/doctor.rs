@@ -72,18 +72,22 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
     {
         all &= found.print()?;
     }
-    let recorded = super::doctor_logins::check;
-    for check in [
-        templates,
-        smtp,
-        imap,
-        mail_source,
-        unknown_checkable,
-        recorded,
-    ] {
-        for found in check(&cfg)? {
-            all &= found.print()?;
+    for found in templates(&cfg)? {
+        all &= found.print()?;
+    }
+    // Each account's servers and mailbox, under its name when there are several.
+    for view in cfg.account_views() {
+        if cfg.several_accounts() {
+            outln!("account {} <{}>:", view.account, view.config.identity.email)?;
         }
+        for check in [smtp, imap, mail_source, unknown_checkable] {
+            for found in check(&view)? {
+                all &= found.print()?;
+            }
+        }
+    }
+    for found in super::doctor_logins::check(&cfg)? {
+        all &= found.print()?;
     }
     if all {
         outln!("Everything looks right.")?;

@@ -13,6 +13,7 @@ mod approve;
 mod brief;
 mod completions;
 mod contacts;
+mod contacts_account;
 mod daemon;
 mod digest;
 mod doctor;

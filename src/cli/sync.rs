@@ -82,6 +82,10 @@ pub fn sync_accounts(ctx: &mut Ctx, only: Option<&str>) -> Result<Vec<AccountSyn
             }
             Err(e) => return Err(e),
         };
+        let failed = error
+            .clone()
+            .or_else(|| folders.iter().find_map(|r| r.error.clone()));
+        crate::account_health::record(&ctx.store, &view, failed.as_deref(), ctx.now);
         out.push(AccountSync {
             name: view.account.clone(),
             email: view.config.identity.email.clone(),

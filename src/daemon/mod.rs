@@ -27,6 +27,7 @@
     reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
 )]
 
+mod accounts;
 mod guard;
 #[cfg(test)]
 mod tests;
@@ -284,6 +285,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
     let heartbeat = Arc::new(AtomicI64::new(monotonic_secs()));
     spawn_watchdog(heartbeat.clone(), watchdog_allowance(&cfg));
+    let watchers = accounts::spawn_watchers(&cfg, &wakers);
     let mut daemon = Daemon {
         config_path,
         cfg,
@@ -300,6 +302,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         database,
         guard: guard::Guard::default(),
         waiting_in_idle: None,
+        watchers,
     };
     daemon.seq = last_turn_seq(&daemon.store)?;
     let ran = daemon.run_loop().await;
@@ -354,6 +357,8 @@ struct Daemon {
     /// How the last wait was logged (true: IDLE), so the log says each change of how
     /// the daemon waits for mail, and never keeps claiming IDLE while it polls.
     waiting_in_idle: Option<bool>,
+    /// The IDLE watchers of the accounts after the first, one task each.
+    watchers: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Daemon {
@@ -381,6 +386,9 @@ impl Daemon {
         if let Some(s) = self.session.take() {
             s.logout().await;
         }
+        for w in self.watchers.drain(..) {
+            w.abort();
+        }
         ended
     }
 
@@ -388,6 +396,10 @@ impl Daemon {
         match config::load(&self.config_path) {
             Ok(new) => {
                 tracing::info!("configuration reloaded");
+                for w in self.watchers.drain(..) {
+                    w.abort();
+                }
+                self.watchers = accounts::spawn_watchers(&new, &self.wakers);
                 self.cfg = new;
                 self.session = None;
             }

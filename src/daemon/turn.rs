@@ -149,7 +149,21 @@ impl Daemon {
         let stop = move || wakers.stop.load(std::sync::atomic::Ordering::SeqCst);
         let mut out = TurnReport::default();
         if let Some(icfg) = self.cfg.config.imap.clone() {
-            out.new_messages += self.sync_imap(&icfg, now, &stop).await?;
+            match self.sync_imap(&icfg, now, &stop).await {
+                Ok(new) => {
+                    out.new_messages += new;
+                    crate::account_health::record(&self.store, &self.cfg, None, now);
+                }
+                // With several accounts, the first one failing must not stall the
+                // others: it is said and recorded, and the turn goes on.
+                Err(e) if self.cfg.several_accounts() => {
+                    let e = format!("{e:#}");
+                    tracing::warn!(account = %self.cfg.account, error = %e, "could not read the account; the other accounts go on");
+                    crate::account_health::record(&self.store, &self.cfg, Some(&e), now);
+                    self.session = None;
+                }
+                Err(e) => return Err(e),
+            }
             if stop() {
                 return Ok(out);
             }
@@ -164,6 +178,10 @@ impl Daemon {
             if stop() {
                 return Ok(out);
             }
+        }
+        out.new_messages += self.sync_other_accounts(now, &stop).await;
+        if stop() {
+            return Ok(out);
         }
         let (plan, _) = crate::followup::plan_changed(&mut self.store, &self.cfg, now)?;
         for e in &plan.errors {
@@ -316,6 +334,9 @@ impl Daemon {
         } = self;
         let cfg: &Loaded = cfg;
         let mut look = |store: &mut Store, d: &Draft| -> Result<Verdict> {
+            if !cfg.owns(&d.account) {
+                return super::accounts::look_other(&handle, cfg, store, d, now);
+            }
             let before = LookBefore {
                 handle: &handle,
                 cfg,

@@ -67,5 +67,32 @@ pub fn from_line(cfg: &Loaded, account: &str) -> Option<String> {
     ))
 }
 
+/// The warning a draft carries when it goes out from an address the contact may not
+/// have seen: no conversation with them yet, or a last one on another account. `None`
+/// with one account, or when it is the account of the last conversation.
+pub fn unseen_warning(
+    store: &Store,
+    cfg: &Loaded,
+    contact_id: i64,
+    account: &str,
+) -> Result<Option<String>> {
+    if !cfg.several_accounts() {
+        return Ok(None);
+    }
+    let Some(last) = store.last_conversation(contact_id)? else {
+        return Ok(Some(
+            "a new address to them: you have no conversation with them yet".into(),
+        ));
+    };
+    let by_address = match last.direction {
+        Direction::Out => cfg.account_of_address(&last.from_addr),
+        Direction::In => last.to_addrs.iter().find_map(|a| cfg.account_of_address(a)),
+    };
+    let last_account = by_address.unwrap_or(last.account);
+    Ok((last_account != account).then(|| {
+        format!("not the address of your last conversation with them (that was {last_account})")
+    }))
+}
+
 #[cfg(test)]
 mod tests;

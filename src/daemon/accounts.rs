@@ -1,0 +1,173 @@
+//! The daemon with several accounts: the first account is watched by the loop itself
+//! (its kept session, IDLE, guard); every other account has its own task holding its
+//! own IDLE connection, which only wakes the loop when its inbox changes, and is read
+//! in each turn on its own connection.
+//!
+//! One account that fails (its server down, its login refused) must never stall the
+//! others: its error is logged and recorded under its name (`status`, the digest) and
+//! the turn goes on with the rest. Nothing here sends: the turn's one call to
+//! [`crate::send::send_due`] sends each account's drafts.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::Result;
+use jiff::Timestamp;
+
+use super::{Daemon, IDLE_SLICE, Wakers};
+use crate::config::Loaded;
+use crate::mail::imap::{self, IdleEnd, IdleLimits};
+use crate::send::Verdict;
+use crate::store::{Draft, Store};
+
+/// The longest pause between two tries of a watcher whose server fails.
+const MAX_WATCH_BACKOFF: Duration = Duration::from_secs(15 * 60);
+
+/// The accounts after the first: those with a task and a connection of their own.
+pub(super) fn others(cfg: &Loaded) -> Vec<Loaded> {
+    cfg.account_views().into_iter().skip(1).collect()
+}
+
+/// Starts one IDLE watcher per other account with an IMAP server.
+pub(super) fn spawn_watchers(
+    cfg: &Loaded,
+    wakers: &Arc<Wakers>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    others(cfg)
+        .into_iter()
+        .filter(|v| v.config.imap.is_some())
+        .map(|view| tokio::spawn(watch(view, wakers.clone())))
+        .collect()
+}
+
+/// Watches one account's inbox until the daemon stops, reconnecting after a growing
+/// pause when its server fails; the other accounts never wait for it.
+async fn watch(view: Loaded, wakers: Arc<Wakers>) {
+    let mut failures = 0u32;
+    while !wakers.stop.load(Ordering::SeqCst) {
+        match watch_session(&view, &wakers).await {
+            Ok(()) => failures = 0,
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                let wait = Duration::from_secs(30u64.saturating_mul(1 << failures.min(6)))
+                    .min(MAX_WATCH_BACKOFF);
+                tracing::warn!(account = %view.account, error = %format!("{e:#}"), retry_in = ?wait, "could not watch the account's inbox; the other accounts go on");
+                stopped_or(&wakers, wait).await;
+            }
+        }
+    }
+}
+
+/// One connection: IDLE on the INBOX, slice after slice, waking the loop at each
+/// change; without IDLE, a kick every poll interval.
+async fn watch_session(view: &Loaded, wakers: &Arc<Wakers>) -> Result<()> {
+    let Some(icfg) = &view.config.imap else {
+        return Ok(());
+    };
+    let username = crate::mail::sync::imap_username(view, icfg);
+    let mut s = imap::Session::connect(icfg, &username).await?;
+    tracing::info!(account = %view.account, host = %icfg.host, user = %username, wait = if s.idle_supported { "IDLE" } else { "polling" }, "watching the account's inbox");
+    if !s.idle_supported {
+        stopped_or(wakers, Duration::from_secs(icfg.poll_seconds)).await;
+        s.logout().await;
+        wakers.notify.notify_one();
+        return Ok(());
+    }
+    while !wakers.stop.load(Ordering::SeqCst) {
+        s.examine("INBOX").await?;
+        let limits = IdleLimits { slice: IDLE_SLICE };
+        let (back, end) = s.idle(limits, stopped_or(wakers, IDLE_SLICE)).await?;
+        s = back;
+        if end == IdleEnd::Changed {
+            tracing::debug!(account = %view.account, "new mail; waking the loop");
+            wakers.notify.notify_one();
+        }
+    }
+    s.logout().await;
+    Ok(())
+}
+
+/// Returns after `wait`, or sooner when the daemon stops (checked each second: the
+/// loop's own wake-up is never taken from it).
+async fn stopped_or(wakers: &Wakers, wait: Duration) {
+    let start = tokio::time::Instant::now();
+    while start.elapsed() < wait && !wakers.stop.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_secs(1).min(wait)).await;
+    }
+}
+
+impl Daemon {
+    /// Reads every other account on a connection of its own; returns the new messages.
+    /// An account that fails is logged and recorded, and the turn goes on.
+    pub(super) async fn sync_other_accounts(
+        &mut self,
+        now: Timestamp,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> usize {
+        let mut new = 0;
+        for view in others(&self.cfg) {
+            if stop() {
+                break;
+            }
+            match read_account(&mut self.store, &view, now, stop).await {
+                Ok(n) => {
+                    new += n;
+                    crate::account_health::record(&self.store, &view, None, now);
+                }
+                Err(e) => {
+                    let e = format!("{e:#}");
+                    tracing::warn!(account = %view.account, error = %e, "could not read the account; the other accounts go on");
+                    crate::account_health::record(&self.store, &view, Some(&e), now);
+                }
+            }
+        }
+        new
+    }
+}
+
+/// One account's IMAP folders (with its copies in Sent) and its Maildir.
+async fn read_account(
+    store: &mut Store,
+    view: &Loaded,
+    now: Timestamp,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<usize> {
+    let mut new = 0;
+    if view.config.imap.is_some() {
+        let reports = crate::mail::sync::sync_imap_async(store, view, now).await?;
+        if let Some(r) = reports.iter().find(|r| r.error.is_some()) {
+            anyhow::bail!(
+                "folder {}: {}",
+                r.folder,
+                r.error.as_deref().unwrap_or_default()
+            );
+        }
+        new += reports.iter().map(|r| r.new).sum::<usize>();
+    }
+    if view.config.maildir.is_some() {
+        let reports = crate::mail::maildir::sync_maildir_until(store, view, now, stop)?;
+        new += reports.iter().map(|r| r.new).sum::<usize>();
+    }
+    Ok(new)
+}
+
+/// The look just before sending a draft of another account than the first: its own
+/// mailbox read once more on a new connection. A failure holds the draft, approved.
+pub(super) fn look_other(
+    handle: &tokio::runtime::Handle,
+    cfg: &Loaded,
+    store: &mut Store,
+    d: &Draft,
+    now: Timestamp,
+) -> Result<Verdict> {
+    let view = cfg.for_account_or_first(&d.account);
+    let stop = || false;
+    match handle.block_on(read_account(store, &view, now, &stop)) {
+        Ok(new) => crate::send::after_new_mail(store, &view, now, d, new),
+        Err(e) => Ok(Verdict::Hold(format!(
+            "could not look at the {} inbox just before sending ({e:#}); it stays approved",
+            view.account
+        ))),
+    }
+}
