@@ -37,6 +37,9 @@ pub(super) struct Looks<'a> {
     rt: Option<tokio::runtime::Runtime>,
     session: Option<imap::Session>,
     folders: Vec<String>,
+    /// With several accounts, those the look before the batch could not read: only
+    /// their drafts are held by it (empty: a failed look holds every draft).
+    failed: Vec<String>,
 }
 
 impl<'a> Looks<'a> {
@@ -49,12 +52,26 @@ impl<'a> Looks<'a> {
             rt: None,
             session: None,
             folders: Vec::new(),
+            failed: Vec::new(),
         }
+    }
+
+    /// Holds, on a failed look before the batch, only the drafts of these accounts:
+    /// one account out of reach never stalls the others' drafts.
+    pub(super) fn failed_accounts(mut self, names: Vec<String>) -> Self {
+        self.failed = names;
+        self
     }
 
     /// The pre-send check for `d`.
     pub(super) fn check(&mut self, store: &mut Store, d: &Draft) -> Result<Verdict> {
-        if let Err(e) = &self.first {
+        let own_failed = self.failed.is_empty()
+            || self
+                .failed
+                .contains(&self.cfg.for_account_or_first(&d.account).account);
+        if let Err(e) = &self.first
+            && own_failed
+        {
             return Ok(Verdict::Hold(format!(
                 "could not check the mailbox for a reply first ({e}); it stays approved"
             )));

@@ -37,22 +37,6 @@ pub struct AccountSync {
     pub error: Option<String>,
 }
 
-/// Runs one sync pass over every configured source.
-pub fn sync_all(ctx: &mut Ctx) -> Result<Vec<FolderReport>> {
-    let mut reports = Vec::new();
-    for a in sync_accounts(ctx, None)? {
-        reports.extend(a.folders);
-        if let Some(error) = a.error {
-            reports.push(FolderReport {
-                account: a.name,
-                error: Some(error),
-                ..FolderReport::default()
-            });
-        }
-    }
-    Ok(reports)
-}
-
 /// Syncs every account (or the one named), each on its own: with several accounts, one
 /// that cannot be read (its server down, its login refused) is reported and the others
 /// are read all the same.
