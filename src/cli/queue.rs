@@ -424,6 +424,8 @@ pub(crate) fn draft_json(ctx: &Ctx, d: &Draft, with_message: bool) -> serde_json
         "last_error": d.last_error,
         "note": d.status_note,
         "todo": what_to_do(d),
+        "account": ctx.cfg.for_account_or_first(&d.account).account,
+        "from": ctx.cfg.for_account_or_first(&d.account).config.identity.email,
     });
     if with_message && let Some(obj) = v.as_object_mut() {
         obj.insert("body".into(), d.body.clone().into());

@@ -28,6 +28,7 @@ mod hostile_server;
 mod support;
 mod util;
 
+mod accounts;
 mod approve_cli;
 mod cli_daemon_walk;
 mod cli_loop;

@@ -1,0 +1,363 @@
+//! Several accounts in one rapport (issue 25), against two real Dovecot servers and
+//! their two test SMTP servers: `personal` is `me@example.test` on the first pair,
+//! `work` is `work@example.test` on the second. Mail in both lands on one timeline; a
+//! follow-up goes out from the account of the conversation, through that account's
+//! SMTP server (envelope and From: checked at the server), its copy in that account's
+//! Sent; a reply in the other account withdraws it; one account's server down leaves
+//! the other syncing and sending, by `rapport sync`/`send` and by the daemon.
+
+use std::time::Duration;
+
+use crate::support::TestServers;
+use crate::util::Env;
+use crate::util::daemon::Daemon;
+
+/// The two servers and the rapport using both.
+struct Two {
+    home: TestServers,
+    work: TestServers,
+    env: Env,
+}
+
+/// `[[accounts]]` for `me` on `home` and `work` on `work` (whose SMTP server takes
+/// only its `me` login: the account's `username`, as a provider's submission login).
+fn config(home: &TestServers, work: &TestServers) -> String {
+    format!(
+        r#"[identity]
+name = "Ada Lovelace"
+timezone = "Europe/London"
+
+[[accounts]]
+name = "personal"
+email = "me@example.test"
+[accounts.imap]
+host = "{host}"
+port = {h_imaps}
+security = "tls"
+username = "me@example.test"
+password_command = "echo me-secret"
+ca_file = "{h_ca}"
+poll_seconds = 10
+timeout_seconds = 5
+save_sent = "always"
+[accounts.smtp]
+host = "{host}"
+port = {h_smtp}
+security = "starttls"
+username = "me@example.test"
+password_command = "echo me-secret"
+ca_file = "{h_ca}"
+timeout_seconds = 5
+
+[[accounts]]
+name = "work"
+email = "work@example.test"
+[accounts.imap]
+host = "{host}"
+port = {w_imaps}
+security = "tls"
+username = "work@example.test"
+password_command = "echo work-secret"
+ca_file = "{w_ca}"
+poll_seconds = 10
+timeout_seconds = 5
+save_sent = "always"
+[accounts.smtp]
+host = "{host}"
+port = {w_smtp}
+security = "starttls"
+username = "me@example.test"
+password_command = "echo me-secret"
+ca_file = "{w_ca}"
+timeout_seconds = 5
+"#,
+        host = home.host(),
+        h_imaps = home.imaps_port(),
+        h_smtp = home.smtp_port(),
+        h_ca = home.ca_pem_path().display(),
+        w_imaps = work.imaps_port(),
+        w_smtp = work.smtp_port(),
+        w_ca = work.ca_pem_path().display(),
+    )
+}
+
+/// Both servers up, Grace a contact who wrote to the personal address on the 16th and
+/// to the work address on the 20th; synced.
+fn two() -> Two {
+    let home = TestServers::start();
+    let work = TestServers::start();
+    work.add_user("work", "work-secret");
+    // The test SMTP servers take mail only for their own users.
+    home.add_user("grace", "grace-secret");
+    work.add_user("grace", "grace-secret");
+    let env = Env::with_config(&config(&home, &work));
+    // The work server's CA outlives it (a test stops that server): a copy in HOME.
+    let ca = env.home().join("work-ca.pem");
+    std::fs::write(&ca, work.ca_pem()).unwrap();
+    let text = config(&home, &work).replace(
+        &work.ca_pem_path().display().to_string(),
+        &ca.display().to_string(),
+    );
+    env.write_config(&text);
+    home.deliver(
+        "me",
+        b"From: Grace Hopper <grace@example.test>\nTo: me@example.test\nSubject: Lovely to meet you\nDate: Mon, 16 Nov 2026 09:00:00 +0000\nMessage-ID: <grace-home-1@example.com>\n\nIt was lovely to meet you at the meetup.\n",
+    );
+    work.deliver(
+        "work",
+        b"From: Grace Hopper <grace@example.test>\nTo: work@example.test\nSubject: The compiler project\nDate: Fri, 20 Nov 2026 09:00:00 +0000\nMessage-ID: <grace-work-1@example.com>\n\nHere are the notes on the compiler project.\n",
+    );
+    env.add_contact("grace@example.test", "Grace Hopper");
+    Two { home, work, env }
+}
+
+/// The envelope senders of what an SMTP server accepted.
+fn mail_from(s: &TestServers) -> Vec<String> {
+    s.smtp_events("data")
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["mail_from"].to_string())
+        .collect()
+}
+
+/// How many messages in `user`'s Sent folder carry this Message-ID.
+fn copies(s: &TestServers, user: &str, message_id: &str) -> usize {
+    s.doveadm(&[
+        "search",
+        "-u",
+        user,
+        "mailbox",
+        "Sent",
+        "header",
+        "Message-ID",
+        &format!("<{message_id}>"),
+    ])
+    .lines()
+    .filter(|l| !l.trim().is_empty())
+    .count()
+}
+
+/// The subjects on Grace's timeline.
+fn timeline(env: &Env) -> Vec<String> {
+    env.rapport(&["contacts", "show", "grace", "--json"])
+        .ok()
+        .json()["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["summary"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn mail_in_both_accounts_lands_on_one_timeline_and_the_request_goes_from_the_work_account() {
+    let t = two();
+    let sync = t.env.rapport(&["sync", "--json"]).ok().json();
+    let accounts = sync["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 2, "{sync}");
+    assert!(accounts.iter().all(|a| a["error"].is_null()), "{sync}");
+    let line = timeline(&t.env).join(" | ");
+    assert!(
+        line.contains("Lovely to meet you") && line.contains("compiler project"),
+        "both accounts' mail on Grace's one timeline: {line}"
+    );
+
+    // Her last mail came to the work address: the request goes from work, and says so.
+    t.env.rapport(&["request", "grace"]).ok();
+    let d = t.env.draft(1);
+    assert_eq!(d["account"], "work", "{d}");
+    let shown = t.env.rapport(&["queue", "show", "1"]).ok().stdout;
+    assert!(
+        shown.contains("From: Ada Lovelace <work@example.test>"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Account: from work <work@example.test>"),
+        "{shown}"
+    );
+    t.env.rapport(&["queue", "approve", "1"]).ok();
+    t.env.rapport(&["send"]).ok();
+    let d = t.env.draft(1);
+    assert_eq!(d["status"], "sent", "{d}");
+
+    // Through the work account's server only, from the work address.
+    assert_eq!(mail_from(&t.work), ["\"work@example.test\""]);
+    assert!(mail_from(&t.home).is_empty(), "{:?}", mail_from(&t.home));
+    let sent = String::from_utf8(t.work.sent_messages()[0].clone()).unwrap();
+    let from = sent
+        .lines()
+        .find(|l| l.starts_with("From: "))
+        .unwrap_or_default();
+    assert!(from.ends_with("<work@example.test>"), "{sent}");
+    // Its copy in the work account's Sent, none in the personal one.
+    let id = d["message_id"].as_str().unwrap();
+    assert_eq!(copies(&t.work, "work@example.test", id), 1);
+    assert_eq!(copies(&t.home, "me@example.test", id), 0);
+
+    let status = t.env.rapport(&["status", "--json"]).ok().json();
+    let names: Vec<&str> = status["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["personal", "work"], "{status}");
+    assert!(status["accounts"][1]["last_read"].is_string(), "{status}");
+}
+
+#[test]
+fn the_nudge_goes_from_the_account_of_the_request_and_a_reply_to_the_other_withdraws_it() {
+    let mut t = two();
+    t.env.rapport(&["sync"]).ok();
+    t.env.rapport(&["request", "grace"]).ok();
+    t.env.rapport(&["queue", "approve", "1"]).ok();
+    t.env.rapport(&["send"]).ok();
+    assert_eq!(t.env.draft(1)["status"], "sent");
+
+    // A week and a day later, no answer: the nudge, from the account of the request.
+    t.env.now = "2026-12-01T10:00:00Z".into();
+    t.env.rapport(&["sync"]).ok();
+    let nudge = t
+        .env
+        .drafts()
+        .into_iter()
+        .find(|d| d["kind"] == "nudge")
+        .expect("a nudge after a week");
+    assert_eq!(nudge["account"], "work", "{nudge}");
+    let id = nudge["id"].to_string();
+    t.env.rapport(&["queue", "approve", &id]).ok();
+
+    // Grace answers at the personal address; the next send reads both accounts.
+    t.home.deliver(
+        "me",
+        b"From: Grace Hopper <grace@example.test>\nTo: me@example.test\nSubject: Sorry for the silence\nDate: Tue, 01 Dec 2026 09:30:00 +0000\nMessage-ID: <grace-home-2@example.com>\n\nSorry, busy weeks. Thursday works.\n",
+    );
+    t.env.rapport(&["send"]).ok();
+    let nudge = t.env.draft(id.parse().unwrap());
+    assert_eq!(nudge["status"], "superseded", "{nudge}");
+    assert_eq!(mail_from(&t.work).len(), 1, "only the request went out");
+    assert!(mail_from(&t.home).is_empty());
+}
+
+#[test]
+fn one_account_down_leaves_the_other_syncing_and_sending() {
+    let Two { home, work, env } = two();
+    env.rapport(&["sync"]).ok();
+    drop(work);
+    home.deliver(
+        "me",
+        b"From: Grace Hopper <grace@example.test>\nTo: me@example.test\nSubject: A new idea\nDate: Mon, 23 Nov 2026 09:00:00 +0000\nMessage-ID: <grace-home-3@example.com>\n\nI had a new idea about the talk.\n",
+    );
+    let r = env.rapport(&["sync"]).fails();
+    assert!(
+        r.stdout.contains("account work <work@example.test>:"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("error:"), "{}", r.stdout);
+    assert!(timeline(&env).iter().any(|s| s.contains("A new idea")));
+    let status = env.rapport(&["status", "--json"]).ok().json();
+    assert!(status["accounts"][1]["error"].is_string(), "{status}");
+    assert!(status["accounts"][0]["error"].is_null(), "{status}");
+
+    // Her last mail came to the personal address: the request goes from it, and out.
+    env.rapport(&["request", "grace"]).ok();
+    assert_eq!(env.draft(1)["account"], "personal");
+    env.rapport(&["queue", "approve", "1"]).ok();
+    env.rapport(&["send"]).ok();
+    assert_eq!(env.draft(1)["status"], "sent", "{}", env.draft(1));
+    assert_eq!(mail_from(&home), ["\"me@example.test\""]);
+}
+
+#[test]
+fn a_contacts_chosen_account_is_refused_when_unknown_and_used_when_known() {
+    let t = two();
+    let r = t
+        .env
+        .rapport(&["contacts", "edit", "grace", "--account", "nope"])
+        .fails();
+    assert!(
+        r.stderr.contains("no account named \"nope\""),
+        "{}",
+        r.stderr
+    );
+    let r = t
+        .env
+        .rapport(&["contacts", "edit", "grace", "--account", "personal"])
+        .ok();
+    assert!(
+        r.stdout.contains("from personal <me@example.test>"),
+        "{}",
+        r.stdout
+    );
+    t.env.rapport(&["sync"]).ok();
+    t.env.rapport(&["request", "grace"]).ok();
+    assert_eq!(t.env.draft(1)["account"], "personal");
+}
+
+#[test]
+fn the_daemon_watches_both_accounts_and_one_down_never_stalls_the_other() {
+    let Two { home, work, env } = two();
+    let daemon = Daemon::start(&env, "info,rapport::daemon::accounts=debug", &[]);
+    daemon.wait_until("both accounts read", Duration::from_secs(30), || {
+        let line = timeline(&env).join(" | ");
+        line.contains("Lovely to meet you") && line.contains("compiler project")
+    });
+    daemon.wait_until("the work inbox watched", Duration::from_secs(20), || {
+        daemon.log().contains("watching the account's inbox")
+    });
+    // New work mail wakes the daemon through the work account's own IDLE.
+    work.deliver(
+        "work",
+        b"From: Grace Hopper <grace@example.test>\nTo: work@example.test\nSubject: Slides attached\nDate: Mon, 23 Nov 2026 09:10:00 +0000\nMessage-ID: <grace-work-2@example.com>\n\nThe slides for Thursday.\n",
+    );
+    let delivered = std::time::Instant::now();
+    daemon.wait_until(
+        "the work mail on the timeline",
+        Duration::from_secs(20),
+        || timeline(&env).iter().any(|s| s.contains("Slides attached")),
+    );
+    eprintln!(
+        "work mail on the timeline {:?} after delivery",
+        delivered.elapsed()
+    );
+    assert!(
+        daemon.log().contains("new mail; waking the loop"),
+        "the work account's own IDLE woke the loop:\n{}",
+        daemon.log()
+    );
+
+    // The work server goes away; the personal account still reads and sends.
+    drop(work);
+    home.deliver(
+        "me",
+        b"From: Grace Hopper <grace@example.test>\nTo: me@example.test\nSubject: Dinner next week?\nDate: Mon, 23 Nov 2026 09:20:00 +0000\nMessage-ID: <grace-home-4@example.com>\n\nShall we have dinner next week?\n",
+    );
+    daemon.wait_until(
+        "the personal mail on the timeline",
+        Duration::from_secs(30),
+        || {
+            timeline(&env)
+                .iter()
+                .any(|s| s.contains("Dinner next week"))
+        },
+    );
+    env.rapport(&["request", "grace"]).ok();
+    assert_eq!(env.draft(1)["account"], "personal");
+    env.rapport(&["queue", "approve", "1"]).ok();
+    daemon.wait_until("the personal draft sent", Duration::from_secs(30), || {
+        env.draft(1)["status"] == "sent"
+    });
+    assert_eq!(mail_from(&home), ["\"me@example.test\""]);
+    daemon.wait_until(
+        "the work account's failure said",
+        Duration::from_secs(30),
+        || {
+            let log = daemon.log();
+            log.contains("account=work") && log.contains("the other accounts go on")
+        },
+    );
+    for line in daemon.log().lines().filter(|l| l.contains("account")) {
+        eprintln!("daemon: {line}");
+    }
+    daemon.stop_within_ten_seconds();
+}
