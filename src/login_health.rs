@@ -228,21 +228,24 @@ pub fn expiry_warnings(
 /// Connects and logs in to IMAP, recording a login that fails for want of a working
 /// credential (and clearing the record once one works). The error is returned as it
 /// came: the caller's turn fails and backs off as any failed turn does.
+/// The login is `cfg`'s account's, its health kept under that account's key.
 pub async fn connect_imap(
     store: &Store,
+    cfg: &crate::config::Loaded,
     icfg: &crate::config::Imap,
-    (username, section): (&str, &str),
-    retry_seconds: u64,
     now: Timestamp,
 ) -> Result<crate::mail::imap::Session> {
-    match crate::mail::imap::Session::connect(icfg, username).await {
+    let username = crate::mail::sync::imap_username(cfg, icfg);
+    let section = cfg.state_key("imap");
+    match crate::mail::imap::Session::connect(icfg, &username).await {
         Ok(s) => {
-            clear(store, section, now)?;
+            clear(store, &section, now)?;
             note_expiries(store, now)?;
             Ok(s)
         }
         Err(crate::mail::imap::ImapError::Login(message)) => {
-            record(store, section, &message, retry_seconds, now)?;
+            let retry_seconds = cfg.config.policy.retry_seconds;
+            record(store, &section, &message, retry_seconds, now)?;
             Err(anyhow::anyhow!("{message}"))
         }
         Err(e) => Err(e.into()),

@@ -125,15 +125,7 @@ impl<'a> Looks<'a> {
         let mut s = match self.session.take() {
             Some(s) => s,
             None => {
-                let retry = self.cfg.config.policy.retry_seconds;
-                let section = self.cfg.state_key("imap");
-                let connected = crate::login_health::connect_imap(
-                    store,
-                    icfg,
-                    (&username, &section),
-                    retry,
-                    self.now,
-                );
+                let connected = crate::login_health::connect_imap(store, self.cfg, icfg, self.now);
                 let mut s = connected.await?;
                 let found = s.folders().await?;
                 let sent = crate::mail::sent_folder::find(icfg, &found).map(|f| f.name);

@@ -75,76 +75,92 @@ pub(super) fn check(
             ),
         ));
     }
-    let mut names = Vec::new();
-    let mut addresses: Vec<(String, String)> = Vec::new();
+    let mut seen = Seen::default();
     let mut windows = Vec::new();
     for (i, a) in config.accounts.iter().enumerate() {
-        let key = |k: &str| format!("accounts.{k}");
-        if !valid_name(&a.name) {
-            return Err((
-                key("name"),
-                format!(
-                    "account {} has the name {:?}; name it with letters, digits, - and _ only (at most 32), e.g. name = \"work\"",
-                    i + 1,
-                    a.name
-                ),
-            ));
-        }
-        if names.contains(&a.name) {
-            return Err((
-                key("name"),
-                format!(
-                    "two accounts are named {:?}; give each [[accounts]] table its own name",
-                    a.name
-                ),
-            ));
-        }
-        names.push(a.name.clone());
-        for address in std::iter::once(&a.email).chain(&a.aliases) {
-            let lower = address.trim().to_lowercase();
-            if !crate::core::address::is_email(&lower) {
-                return Err((
-                    key("email"),
-                    format!(
-                        "account {:?}: {address:?} is not an email address; write the address this account sends from, e.g. email = \"you@example.com\"",
-                        a.name
-                    ),
-                ));
-            }
-            if let Some((other, _)) = addresses.iter().find(|(_, x)| *x == lower) {
-                return Err((
-                    key("email"),
-                    format!(
-                        "{address:?} belongs to both account {other:?} and account {:?}; an address is one account's, so remove it from one",
-                        a.name
-                    ),
-                ));
-            }
-            addresses.push((a.name.clone(), lower));
-        }
-        if a.imap.is_none() && a.maildir.is_none() {
-            return Err((
-                key("imap"),
-                format!(
-                    "account {:?} has no mailbox; add [accounts.imap] (or [accounts.maildir]) under it, so rapport sees the replies that come to {}",
-                    a.name, a.email
-                ),
-            ));
-        }
-        let window = match &a.send_window {
-            Some(w) => Some(
-                super::validate::parse_window(w)
-                    .map_err(|(k, m)| (key(k), format!("account {:?}: {m}", a.name)))?,
-            ),
-            None => None,
-        };
-        windows.push(window);
+        windows.push(check_account(i, a, &mut seen)?);
     }
     if let Some(first) = config.accounts.first() {
         config.identity.email = first.email.clone();
         config.smtp = first.smtp.clone();
     }
     Ok(windows)
+}
+
+/// The names and addresses of the accounts checked so far.
+#[derive(Default)]
+struct Seen {
+    names: Vec<String>,
+    /// (account, address lowercased)
+    addresses: Vec<(String, String)>,
+}
+
+/// Checks the `i`th account against itself and those before it; returns its own send
+/// window, parsed.
+fn check_account(
+    i: usize,
+    a: &Account,
+    seen: &mut Seen,
+) -> Result<Option<Window>, (String, String)> {
+    let key = |k: &str| format!("accounts.{k}");
+    if !valid_name(&a.name) {
+        return Err((
+            key("name"),
+            format!(
+                "account {} has the name {:?}; name it with letters, digits, - and _ only (at most 32), e.g. name = \"work\"",
+                i + 1,
+                a.name
+            ),
+        ));
+    }
+    if seen.names.contains(&a.name) {
+        return Err((
+            key("name"),
+            format!(
+                "two accounts are named {:?}; give each [[accounts]] table its own name",
+                a.name
+            ),
+        ));
+    }
+    seen.names.push(a.name.clone());
+    for address in std::iter::once(&a.email).chain(&a.aliases) {
+        let lower = address.trim().to_lowercase();
+        if !crate::core::address::is_email(&lower) {
+            return Err((
+                key("email"),
+                format!(
+                    "account {:?}: {address:?} is not an email address; write the address this account sends from, e.g. email = \"you@example.com\"",
+                    a.name
+                ),
+            ));
+        }
+        if let Some((other, _)) = seen.addresses.iter().find(|(_, x)| *x == lower) {
+            return Err((
+                key("email"),
+                format!(
+                    "{address:?} belongs to both account {other:?} and account {:?}; an address is one account's, so remove it from one",
+                    a.name
+                ),
+            ));
+        }
+        seen.addresses.push((a.name.clone(), lower));
+    }
+    if a.imap.is_none() && a.maildir.is_none() {
+        return Err((
+            key("imap"),
+            format!(
+                "account {:?} has no mailbox; add [accounts.imap] (or [accounts.maildir]) under it, so rapport sees the replies that come to {}",
+                a.name, a.email
+            ),
+        ));
+    }
+    a.send_window
+        .as_ref()
+        .map(|w| {
+            super::validate::parse_window(w)
+                .map_err(|(k, m)| (key(k), format!("account {:?}: {m}", a.name)))
+        })
+        .transpose()
 }
 
 /// Whether `name` can name an account (it appears in state keys, logs and commands).

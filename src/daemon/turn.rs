@@ -217,15 +217,8 @@ impl Daemon {
                 {
                     anyhow::bail!("stopping before logging in again");
                 }
-                let retry = self.cfg.config.policy.retry_seconds;
-                let section = self.cfg.state_key("imap");
-                let connected = crate::login_health::connect_imap(
-                    &self.store,
-                    icfg,
-                    (&username, &section),
-                    retry,
-                    now,
-                );
+                let connected =
+                    crate::login_health::connect_imap(&self.store, &self.cfg, icfg, now);
                 (connected.await?, true)
             }
         };

@@ -348,15 +348,7 @@ pub async fn sync_imap_async(
     };
     let username = imap_username(cfg, icfg);
     let account = imap_account(icfg, &username);
-    let retry = cfg.config.policy.retry_seconds;
-    let mut session = crate::login_health::connect_imap(
-        store,
-        icfg,
-        (&username, &cfg.state_key("imap")),
-        retry,
-        now,
-    )
-    .await?;
+    let mut session = crate::login_health::connect_imap(store, cfg, icfg, now).await?;
     let folders = session.folders().await?;
     let chosen = choose_folders(icfg, &folders);
     let sent = crate::mail::sent_folder::find(icfg, &folders);
