@@ -110,6 +110,10 @@ impl Daemon {
             if stop() {
                 break;
             }
+            if let Some(why) = self.other_logins.hold(&self.store, &view, now) {
+                tracing::debug!(account = %view.account, why, "not reading the account this turn");
+                continue;
+            }
             match read_account(&mut self.store, &view, now, stop).await {
                 Ok(n) => {
                     new += n;
@@ -123,6 +127,38 @@ impl Daemon {
             }
         }
         new
+    }
+}
+
+/// The logins of the other accounts' turns: each account at most
+/// [`super::LOGINS_PER_MINUTE`] a minute, as the first account's guard allows, and none
+/// while its login waits out a failure's backoff (`login_health`), so a refused
+/// password is not tried at every turn (a provider may lock an account for it).
+#[derive(Default)]
+pub(super) struct OtherLogins {
+    recent: std::collections::HashMap<String, Vec<std::time::Instant>>,
+}
+
+impl OtherLogins {
+    /// Why the account is not read this turn, or `None` (and the login counted).
+    fn hold(&mut self, store: &Store, view: &Loaded, now: Timestamp) -> Option<&'static str> {
+        // A Maildir-only account logs in nowhere.
+        view.config.imap.as_ref()?;
+        let section = view.state_key("imap");
+        if crate::login_health::wait_until(store, &section, now)
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            return Some("its login failed and waits out its backoff");
+        }
+        let logins = self.recent.entry(view.account.clone()).or_default();
+        logins.retain(|t| t.elapsed() < Duration::from_secs(60));
+        if logins.len() >= super::LOGINS_PER_MINUTE {
+            return Some("it was logged in to often enough in the last minute");
+        }
+        logins.push(std::time::Instant::now());
+        None
     }
 }
 

@@ -303,6 +303,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         guard: guard::Guard::default(),
         waiting_in_idle: None,
         watchers,
+        other_logins: accounts::OtherLogins::default(),
     };
     daemon.seq = last_turn_seq(&daemon.store)?;
     let ran = daemon.run_loop().await;
@@ -359,6 +360,8 @@ struct Daemon {
     waiting_in_idle: Option<bool>,
     /// The IDLE watchers of the accounts after the first, one task each.
     watchers: Vec<tokio::task::JoinHandle<()>>,
+    /// The logins of the turns' reads of the accounts after the first.
+    other_logins: accounts::OtherLogins,
 }
 
 impl Daemon {

@@ -361,3 +361,46 @@ fn the_daemon_watches_both_accounts_and_one_down_never_stalls_the_other() {
     }
     daemon.stop_within_ten_seconds();
 }
+
+#[test]
+fn sync_account_reads_the_one_named_and_doctor_checks_each_under_its_name() {
+    let t = two();
+    let r = t
+        .env
+        .rapport(&["sync", "--account", "work", "--json"])
+        .ok()
+        .json();
+    let accounts = r["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 1, "{r}");
+    assert_eq!(accounts[0]["name"], "work", "{r}");
+    let line = timeline(&t.env).join(" | ");
+    assert!(line.contains("compiler project"), "{line}");
+    assert!(
+        !line.contains("Lovely to meet you"),
+        "personal not read: {line}"
+    );
+    let r = t.env.rapport(&["sync", "--account", "nope"]).fails();
+    assert!(
+        r.stderr.contains("no account named \"nope\"") && r.stderr.contains("personal, work"),
+        "{}",
+        r.stderr
+    );
+
+    let doctor = t.env.rapport(&["doctor"]).stdout;
+    let personal = doctor
+        .find("account personal <me@example.test>:")
+        .expect(&doctor);
+    let work = doctor
+        .find("account work <work@example.test>:")
+        .expect(&doctor);
+    assert!(personal < work, "{doctor}");
+    let (home_part, work_part) = doctor.split_at(work);
+    assert!(
+        home_part.contains("ok    imap login: me@example.test"),
+        "{doctor}"
+    );
+    assert!(
+        work_part.contains("ok    imap login: work@example.test"),
+        "{doctor}"
+    );
+}

@@ -161,3 +161,14 @@ file_dir = "/nonexistent"
     let single = crate::config::parse(std::path::Path::new("/c.toml"), one).unwrap();
     assert_eq!(from_line(&single, "default"), None);
 }
+
+#[test]
+fn an_address_the_contact_may_not_know_is_said() {
+    let (mut s, cfg, c) = setup();
+    let w = unseen_warning(&s, &cfg, c, "personal").unwrap().unwrap();
+    assert!(w.contains("no conversation with them yet"), "{w}");
+    message(&mut s, c, "m1@x", "ada@work.example", false, "work");
+    assert_eq!(unseen_warning(&s, &cfg, c, "work").unwrap(), None);
+    let w = unseen_warning(&s, &cfg, c, "personal").unwrap().unwrap();
+    assert!(w.contains("(that was work)"), "{w}");
+}
