@@ -404,3 +404,41 @@ fn sync_account_reads_the_one_named_and_doctor_checks_each_under_its_name() {
         "{doctor}"
     );
 }
+
+#[test]
+fn a_work_server_that_stops_answering_only_delays_the_personal_send_by_its_timeout() {
+    let Two { home, work, env } = two();
+    let daemon = Daemon::start(&env, "info", &[]);
+    daemon.wait_until("both accounts read", Duration::from_secs(30), || {
+        let line = timeline(&env).join(" | ");
+        line.contains("Lovely to meet you") && line.contains("compiler project")
+    });
+    // The work server hangs (every Dovecot process stopped): connections are taken by
+    // the kernel and never answered, so only the account's timeout (5 s) ends a read.
+    work.pause_dovecot();
+    env.rapport(&["contacts", "edit", "grace", "--account", "personal"])
+        .ok();
+    env.rapport(&["request", "grace"]).ok();
+    env.rapport(&["queue", "approve", "1"]).ok();
+    let approved = std::time::Instant::now();
+    daemon.wait_until("the personal draft sent", Duration::from_secs(60), || {
+        env.draft(1)["status"] == "sent"
+    });
+    eprintln!(
+        "personal draft sent {:?} after approval, the work server hanging",
+        approved.elapsed()
+    );
+    assert_eq!(mail_from(&home), ["\"me@example.test\""]);
+    assert!(mail_from(&work).is_empty());
+    daemon.wait_until(
+        "the work account's failure said",
+        Duration::from_secs(30),
+        || {
+            daemon
+                .log()
+                .contains("could not read the account; the other accounts go on")
+        },
+    );
+    work.resume_dovecot();
+    daemon.stop_within_ten_seconds();
+}
