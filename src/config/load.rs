@@ -145,7 +145,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, ConfigError> {
     let window = parse_window(&config.send_window)
         .map_err(problem)
         .map_err(err)?;
-    check_smtp(&config.smtp).map_err(err)?;
+    if config.accounts.is_empty() {
+        check_smtp(&config.smtp).map_err(err)?;
+    }
     if let Some(imap) = &mut config.imap {
         check_imap(imap).map_err(err)?;
         folder_names_as_text(imap);

@@ -98,6 +98,42 @@ async fn stopped_or(wakers: &Wakers, wait: Duration) {
 }
 
 impl Daemon {
+    /// Reads the first account on the loop's kept session. Alone, a failure fails the
+    /// turn (which backs off); with several accounts it is said and recorded and the
+    /// turn goes on, and a login that failed is not tried again before its backoff.
+    pub(super) async fn read_first(
+        &mut self,
+        icfg: &crate::config::Imap,
+        now: Timestamp,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<usize> {
+        if !self.cfg.several_accounts() {
+            let new = self.sync_imap(icfg, now, stop).await?;
+            crate::account_health::record(&self.store, &self.cfg, None, now);
+            return Ok(new);
+        }
+        let section = self.cfg.state_key("imap");
+        if self.session.is_none()
+            && crate::login_health::wait_until(&self.store, &section, now)?.is_some()
+        {
+            tracing::debug!(account = %self.cfg.account, "its login failed and waits out its backoff");
+            return Ok(0);
+        }
+        match self.sync_imap(icfg, now, stop).await {
+            Ok(new) => {
+                crate::account_health::record(&self.store, &self.cfg, None, now);
+                Ok(new)
+            }
+            Err(e) => {
+                let e = format!("{e:#}");
+                tracing::warn!(account = %self.cfg.account, error = %e, "could not read the account; the other accounts go on");
+                crate::account_health::record(&self.store, &self.cfg, Some(&e), now);
+                self.session = None;
+                Ok(0)
+            }
+        }
+    }
+
     /// Reads every other account on a connection of its own; returns the new messages.
     /// An account that fails is logged and recorded, and the turn goes on.
     pub(super) async fn sync_other_accounts(

@@ -149,21 +149,7 @@ impl Daemon {
         let stop = move || wakers.stop.load(std::sync::atomic::Ordering::SeqCst);
         let mut out = TurnReport::default();
         if let Some(icfg) = self.cfg.config.imap.clone() {
-            match self.sync_imap(&icfg, now, &stop).await {
-                Ok(new) => {
-                    out.new_messages += new;
-                    crate::account_health::record(&self.store, &self.cfg, None, now);
-                }
-                // With several accounts, the first one failing must not stall the
-                // others: it is said and recorded, and the turn goes on.
-                Err(e) if self.cfg.several_accounts() => {
-                    let e = format!("{e:#}");
-                    tracing::warn!(account = %self.cfg.account, error = %e, "could not read the account; the other accounts go on");
-                    crate::account_health::record(&self.store, &self.cfg, Some(&e), now);
-                    self.session = None;
-                }
-                Err(e) => return Err(e),
-            }
+            out.new_messages += self.read_first(&icfg, now, &stop).await?;
             if stop() {
                 return Ok(out);
             }
@@ -199,7 +185,7 @@ impl Daemon {
     }
 
     /// Syncs the chosen folders on the kept session (or a new one); returns new messages.
-    async fn sync_imap(
+    pub(super) async fn sync_imap(
         &mut self,
         icfg: &crate::config::Imap,
         now: Timestamp,

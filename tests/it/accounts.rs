@@ -91,13 +91,16 @@ fn two() -> Two {
     home.add_user("grace", "grace-secret");
     work.add_user("grace", "grace-secret");
     let env = Env::with_config(&config(&home, &work));
-    // The work server's CA outlives it (a test stops that server): a copy in HOME.
-    let ca = env.home().join("work-ca.pem");
-    std::fs::write(&ca, work.ca_pem()).unwrap();
-    let text = config(&home, &work).replace(
-        &work.ca_pem_path().display().to_string(),
-        &ca.display().to_string(),
-    );
+    // The servers' CAs outlive them (a test stops a server): copies in HOME.
+    let mut text = config(&home, &work);
+    for (name, s) in [("home", &home), ("work", &work)] {
+        let ca = env.home().join(format!("{name}-ca.pem"));
+        std::fs::write(&ca, s.ca_pem()).unwrap();
+        text = text.replace(
+            &s.ca_pem_path().display().to_string(),
+            &ca.display().to_string(),
+        );
+    }
     env.write_config(&text);
     home.deliver(
         "me",
@@ -440,5 +443,34 @@ fn a_work_server_that_stops_answering_only_delays_the_personal_send_by_its_timeo
         },
     );
     work.resume_dovecot();
+    daemon.stop_within_ten_seconds();
+}
+
+#[test]
+fn the_first_account_down_leaves_the_daemon_sending_from_the_second() {
+    let Two { home, work, env } = two();
+    let daemon = Daemon::start(&env, "info", &[]);
+    daemon.wait_until("both accounts read", Duration::from_secs(30), || {
+        let line = timeline(&env).join(" | ");
+        line.contains("Lovely to meet you") && line.contains("compiler project")
+    });
+    drop(home);
+    env.rapport(&["request", "grace"]).ok();
+    assert_eq!(env.draft(1)["account"], "work");
+    env.rapport(&["queue", "approve", "1"]).ok();
+    daemon.wait_until("the work draft sent", Duration::from_secs(60), || {
+        env.draft(1)["status"] == "sent"
+    });
+    assert_eq!(mail_from(&work), ["\"work@example.test\""]);
+    daemon.wait_until(
+        "the personal account's failure said",
+        Duration::from_secs(30),
+        || {
+            let log = daemon.log();
+            log.contains("account=personal") && log.contains("the other accounts go on")
+        },
+    );
+    let status = env.rapport(&["status", "--json"]).ok().json();
+    assert!(status["accounts"][0]["error"].is_string(), "{status}");
     daemon.stop_within_ten_seconds();
 }
