@@ -474,3 +474,112 @@ fn the_first_account_down_leaves_the_daemon_sending_from_the_second() {
     assert!(status["accounts"][0]["error"].is_string(), "{status}");
     daemon.stop_within_ten_seconds();
 }
+
+/// Two Maildir accounts writing `.eml` files, each into its own outbox: no servers.
+fn two_file_accounts(env: &Env, work_extra: &str) -> String {
+    let root = env.home();
+    for name in ["home", "work"] {
+        for sub in ["cur", "new", "tmp"] {
+            std::fs::create_dir_all(root.join(format!("Mail/{name}/{sub}"))).unwrap();
+        }
+    }
+    format!(
+        r#"[identity]
+name = "Ada Lovelace"
+timezone = "Europe/Berlin"
+
+[policy]
+daily_send_cap = 1
+
+[[accounts]]
+name = "personal"
+email = "ada@home.example"
+[accounts.maildir]
+path = "{root}/Mail/home"
+[accounts.smtp]
+transport = "file"
+file_dir = "{root}/out-home"
+
+[[accounts]]
+name = "work"
+email = "ada@work.example"
+{work_extra}
+[accounts.maildir]
+path = "{root}/Mail/work"
+[accounts.smtp]
+transport = "file"
+file_dir = "{root}/out-work"
+"#,
+        root = root.display()
+    )
+}
+
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| std::fs::read_to_string(e.path()).unwrap())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn each_account_keeps_its_own_cap_and_window() {
+    let env = Env::with_config("");
+    env.write_config(&two_file_accounts(&env, "daily_send_cap = 2"));
+    for (who, account) in [
+        ("ann", "personal"),
+        ("bea", "personal"),
+        ("cid", "work"),
+        ("dan", "work"),
+        ("eve", "work"),
+    ] {
+        env.add_contact(&format!("{who}@example.com"), who);
+        env.rapport(&["contacts", "edit", who, "--account", account])
+            .ok();
+        env.rapport(&["request", who]).ok();
+    }
+    env.rapport(&["queue"]).ok();
+    env.rapport(&["queue", "approve", "--all"]).ok();
+    let r = env.rapport(&["send", "--json"]).ok().json();
+    // personal: the policy's cap of 1; work: its own cap of 2.
+    assert_eq!(r["sent"].as_array().unwrap().len(), 3, "{r}");
+    let held = r["held"].as_str().unwrap_or_default();
+    assert!(held.contains("account personal: the daily cap of 1"), "{r}");
+    assert!(held.contains("account work: the daily cap of 2"), "{r}");
+    let home = files_in(&env.home().join("out-home"));
+    let work = files_in(&env.home().join("out-work"));
+    assert_eq!((home.len(), work.len()), (1, 2));
+    assert!(home.iter().all(|m| m.contains("<ada@home.example>")));
+    assert!(work.iter().all(|m| m.contains("<ada@work.example>")));
+
+    // The work account's own window (Saturdays) holds its drafts on this Monday.
+    let env = Env::with_config("");
+    let window = "[accounts.send_window]\ndays = [\"sat\"]\nstart = \"09:00\"\nend = \"17:00\"";
+    // [accounts.send_window] of the work account, after its [accounts.smtp].
+    let text = two_file_accounts(&env, "").replacen(
+        &format!("file_dir = \"{}/out-work\"\n", env.home().display()),
+        &format!(
+            "file_dir = \"{}/out-work\"\n{window}\n",
+            env.home().display()
+        ),
+        1,
+    );
+    env.write_config(&text);
+    for (who, account) in [("ann", "personal"), ("cid", "work")] {
+        env.add_contact(&format!("{who}@example.com"), who);
+        env.rapport(&["contacts", "edit", who, "--account", account])
+            .ok();
+        env.rapport(&["request", who]).ok();
+    }
+    env.rapport(&["queue"]).ok();
+    env.rapport(&["queue", "approve", "--all"]).ok();
+    let r = env.rapport(&["send", "--json"]).ok().json();
+    assert_eq!(r["sent"].as_array().unwrap().len(), 1, "{r}");
+    let held = r["held"].as_str().unwrap_or_default();
+    assert!(
+        held.contains("account work: outside the send window"),
+        "{r}"
+    );
+}
