@@ -150,7 +150,7 @@ impl Daemon {
                 tracing::debug!(account = %view.account, why, "not reading the account this turn");
                 continue;
             }
-            match read_account(&mut self.store, &view, now, stop).await {
+            match crate::mail::account::read_account(&mut self.store, &view, now, stop).await {
                 Ok(n) => {
                     new += n;
                     crate::account_health::record(&self.store, &view, None, now);
@@ -198,32 +198,6 @@ impl OtherLogins {
     }
 }
 
-/// One account's IMAP folders (with its copies in Sent) and its Maildir.
-async fn read_account(
-    store: &mut Store,
-    view: &Loaded,
-    now: Timestamp,
-    stop: &(dyn Fn() -> bool + Sync),
-) -> Result<usize> {
-    let mut new = 0;
-    if view.config.imap.is_some() {
-        let reports = crate::mail::sync::sync_imap_async(store, view, now).await?;
-        if let Some(r) = reports.iter().find(|r| r.error.is_some()) {
-            anyhow::bail!(
-                "folder {}: {}",
-                r.folder,
-                r.error.as_deref().unwrap_or_default()
-            );
-        }
-        new += reports.iter().map(|r| r.new).sum::<usize>();
-    }
-    if view.config.maildir.is_some() {
-        let reports = crate::mail::maildir::sync_maildir_until(store, view, now, stop)?;
-        new += reports.iter().map(|r| r.new).sum::<usize>();
-    }
-    Ok(new)
-}
-
 /// The look just before sending a draft of another account than the first: its own
 /// mailbox read once more on a new connection. A failure holds the draft, approved.
 pub(super) fn look_other(
@@ -235,7 +209,7 @@ pub(super) fn look_other(
 ) -> Result<Verdict> {
     let view = cfg.for_account_or_first(&d.account);
     let stop = || false;
-    match handle.block_on(read_account(store, &view, now, &stop)) {
+    match handle.block_on(crate::mail::account::read_account(store, &view, now, &stop)) {
         Ok(new) => crate::send::after_new_mail(store, &view, now, d, new),
         Err(e) => Ok(Verdict::Hold(format!(
             "could not look at the {} inbox just before sending ({e:#}); it stays approved",
