@@ -71,7 +71,7 @@ async fn watch_session(view: &Loaded, wakers: &Arc<Wakers>) -> Result<()> {
     if !s.idle_supported {
         stopped_or(wakers, Duration::from_secs(icfg.poll_seconds)).await;
         s.logout().await;
-        wakers.notify.notify_one();
+        mark_changed(wakers, &view.account);
         return Ok(());
     }
     while !wakers.stop.load(Ordering::SeqCst) {
@@ -81,11 +81,29 @@ async fn watch_session(view: &Loaded, wakers: &Arc<Wakers>) -> Result<()> {
         s = back;
         if end == IdleEnd::Changed {
             tracing::debug!(account = %view.account, "new mail; waking the loop");
-            wakers.notify.notify_one();
+            mark_changed(wakers, &view.account);
         }
     }
     s.logout().await;
     Ok(())
+}
+
+/// Marks the account as having news and wakes the loop (a permit is kept when the
+/// loop is mid-turn, so the news is read by the next turn).
+fn mark_changed(wakers: &Wakers, account: &str) {
+    if let Ok(mut changed) = wakers.changed.lock() {
+        changed.insert(account.to_string());
+    }
+    wakers.notify.notify_one();
+}
+
+/// Takes the account's news mark: whether its watcher saw a change since the last take.
+fn take_changed(wakers: &Wakers, account: &str) -> bool {
+    wakers
+        .changed
+        .lock()
+        .map(|mut c| c.remove(account))
+        .unwrap_or(true)
 }
 
 /// Returns after `wait`, or sooner when the daemon stops (checked each second: the
@@ -146,13 +164,24 @@ impl Daemon {
             if stop() {
                 break;
             }
+            // An account with a watcher is read when its inbox changed, or once its poll
+            // interval has passed since its last good read (a change IDLE missed, a
+            // failure to retry): not at every turn, which would mean a login each time.
+            let changed = take_changed(&self.wakers, &view.account);
+            if !changed && !self.other_logins.due(&view) {
+                continue;
+            }
             if let Some(why) = self.other_logins.hold(&self.store, &view, now) {
                 tracing::debug!(account = %view.account, why, "not reading the account this turn");
+                if changed && let Ok(mut c) = self.wakers.changed.lock() {
+                    c.insert(view.account.clone());
+                }
                 continue;
             }
             match crate::mail::account::read_account(&mut self.store, &view, now, stop).await {
                 Ok(n) => {
                     new += n;
+                    self.other_logins.read_ok(&view.account);
                     crate::account_health::record(&self.store, &view, None, now);
                 }
                 Err(e) => {
@@ -173,9 +202,28 @@ impl Daemon {
 #[derive(Default)]
 pub(super) struct OtherLogins {
     recent: std::collections::HashMap<String, Vec<std::time::Instant>>,
+    /// When each account was last read without error.
+    last_read: std::collections::HashMap<String, std::time::Instant>,
 }
 
 impl OtherLogins {
+    /// Whether the account is to be read without news from its watcher: never read
+    /// well yet, its poll interval passed, or no watcher (a Maildir, read every turn).
+    fn due(&self, view: &Loaded) -> bool {
+        let Some(icfg) = &view.config.imap else {
+            return true;
+        };
+        self.last_read
+            .get(&view.account)
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(icfg.poll_seconds))
+    }
+
+    /// Notes a good read of the account.
+    fn read_ok(&mut self, account: &str) {
+        self.last_read
+            .insert(account.to_string(), std::time::Instant::now());
+    }
+
     /// Why the account is not read this turn, or `None` (and the login counted).
     fn hold(&mut self, store: &Store, view: &Loaded, now: Timestamp) -> Option<&'static str> {
         // A Maildir-only account logs in nowhere.

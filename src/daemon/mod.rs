@@ -203,6 +203,9 @@ struct Wakers {
     kicked: AtomicBool,
     reload: AtomicBool,
     stop: AtomicBool,
+    /// The accounts after the first whose inbox changed since they were last read (their
+    /// IDLE watchers mark them), so a turn logs in only to those that have news.
+    changed: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Wakers {
