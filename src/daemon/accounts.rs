@@ -99,11 +99,11 @@ fn mark_changed(wakers: &Wakers, account: &str) {
 
 /// Takes the account's news mark: whether its watcher saw a change since the last take.
 fn take_changed(wakers: &Wakers, account: &str) -> bool {
-    wakers
-        .changed
-        .lock()
-        .map(|mut c| c.remove(account))
-        .unwrap_or(true)
+    match wakers.changed.lock() {
+        Ok(mut c) => c.remove(account),
+        // A poisoned mark reads as news: one read too many, never one too few.
+        Err(_) => true,
+    }
 }
 
 /// Returns after `wait`, or sooner when the daemon stops (checked each second: the
