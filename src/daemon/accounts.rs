@@ -160,6 +160,7 @@ impl Daemon {
         stop: &(dyn Fn() -> bool + Sync),
     ) -> usize {
         let mut new = 0;
+        self.other_due = None;
         for view in others(&self.cfg) {
             if stop() {
                 break;
@@ -175,6 +176,10 @@ impl Daemon {
                 tracing::debug!(account = %view.account, why, "not reading the account this turn");
                 if changed && let Ok(mut c) = self.wakers.changed.lock() {
                     c.insert(view.account.clone());
+                }
+                // The loop wakes when the cap frees, so the news waits no longer.
+                if let Some(at) = self.other_logins.free_at(&view.account, now) {
+                    self.other_due = Some(self.other_due.map_or(at, |d| d.min(at)));
                 }
                 continue;
             }
@@ -222,6 +227,15 @@ impl OtherLogins {
     fn read_ok(&mut self, account: &str) {
         self.last_read
             .insert(account.to_string(), std::time::Instant::now());
+    }
+
+    /// When the login cap lets the account be read again (the oldest login of the
+    /// last minute leaving it), if the cap is what holds it.
+    fn free_at(&self, account: &str, now: Timestamp) -> Option<Timestamp> {
+        let oldest = self.recent.get(account)?.iter().min()?;
+        let left = Duration::from_secs(61).saturating_sub(oldest.elapsed());
+        now.checked_add(jiff::SignedDuration::try_from(left).ok()?)
+            .ok()
     }
 
     /// Why the account is not read this turn, or `None` (and the login counted).

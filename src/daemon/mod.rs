@@ -307,6 +307,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         waiting_in_idle: None,
         watchers,
         other_logins: accounts::OtherLogins::default(),
+        other_due: None,
     };
     daemon.seq = last_turn_seq(&daemon.store)?;
     let ran = daemon.run_loop().await;
@@ -365,6 +366,8 @@ struct Daemon {
     watchers: Vec<tokio::task::JoinHandle<()>>,
     /// The logins of the turns' reads of the accounts after the first.
     other_logins: accounts::OtherLogins,
+    /// When an account after the first, held back by the login cap, may be read.
+    other_due: Option<jiff::Timestamp>,
 }
 
 impl Daemon {

@@ -193,6 +193,11 @@ impl Daemon {
             None
         });
         let due = with_copy(due, self.copy_due);
+        let due = match (due, self.other_due) {
+            (Some((at, why)), Some(o)) if at <= o => Some((at, why)),
+            (_, Some(o)) => Some((o, "an account held back by the login cap is read".into())),
+            (due, None) => due,
+        };
         let idle = retry.is_none()
             && self.guard.idle_allowed()
             && self.session.as_ref().is_some_and(|s| s.idle_supported);

@@ -618,6 +618,7 @@ fn soak_every_follow_up_goes_from_the_account_written_to() {
             "timezone = \"Europe/London\"\n\n[policy]\ndaily_send_cap = 10000\n",
             1,
         )
+        .replace("poll_seconds = 10", "poll_seconds = 300")
     });
     let daemon = Daemon::start(&env, "info", &[]);
     let end = std::time::Instant::now() + Duration::from_secs(minutes * 60);
