@@ -1,7 +1,7 @@
 //! The daemon with several accounts: the first account is watched by the loop itself
 //! (its kept session, IDLE, guard); every other account has its own task holding its
-//! own IDLE connection, which only wakes the loop when its inbox changes, and is read
-//! in each turn on its own connection.
+//! own IDLE connection, which only marks it changed and wakes the loop; a turn reads it
+//! on a connection of its own when it changed or its poll interval passed.
 //!
 //! One account that fails (its server down, its login refused) must never stall the
 //! others: its error is logged and recorded under its name (`status`, the digest) and
