@@ -348,6 +348,7 @@ fn fill_messages(store: &mut Store, now: jiff::Timestamp) -> Result<()> {
             parse_error: String::new(),
             arrived: None,
             parties: Default::default(),
+            account: String::new(),
         };
         tx.upsert_message(&m, now)?;
     }

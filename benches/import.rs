@@ -49,6 +49,7 @@ fn main() -> anyhow::Result<()> {
             parse_error: String::new(),
             arrived: None,
             parties: Default::default(),
+            account: String::new(),
         };
         batch.upsert_message(&m, now)?;
     }

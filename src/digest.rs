@@ -42,8 +42,13 @@ pub fn gather(store: &Store, cfg: &Loaded, now: Timestamp) -> Result<DigestInput
         });
     }
     gather_attention(store, cfg, &mut input)?;
-    for p in crate::login_health::problems(store)? {
+    for p in crate::login_health::problems_of(store, cfg)? {
         input.logins_failing.push(p.describe(&cfg.tz));
+    }
+    if cfg.several_accounts() {
+        input
+            .logins_failing
+            .extend(crate::account_health::failing(store, cfg)?);
     }
     input
         .logins_failing

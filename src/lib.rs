@@ -3,6 +3,7 @@
 //! The pure core (`core`: classify, plan, render) decides; the edges (`config`, `store`,
 //! `send`, `mail`) do I/O; `cli` and `daemon` drive them. See `docs/ARCHITECTURE.md` for the picture.
 
+pub mod account_health;
 pub mod briefing;
 pub mod calendar;
 pub mod cli;

@@ -91,6 +91,22 @@ pub fn problems(store: &Store) -> Result<Vec<Problem>> {
     Ok(out)
 }
 
+/// Every login problem of every account of `cfg`: each account's servers are watched
+/// apart (`smtp:work`, `imap:work`; the first account's keep the plain names), so one
+/// account's broken helper never holds the other's mail.
+pub fn problems_of(store: &Store, cfg: &crate::config::Loaded) -> Result<Vec<Problem>> {
+    let mut out = problems(store)?;
+    for view in cfg.account_views() {
+        for s in SECTIONS {
+            let section = view.state_key(s);
+            if section != s {
+                out.extend(problem(store, &section)?);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Records one more failed try of `section`'s login and logs it (an error the first
 /// time, a warning after). Returns the problem with its next try.
 pub fn record(
@@ -212,21 +228,24 @@ pub fn expiry_warnings(
 /// Connects and logs in to IMAP, recording a login that fails for want of a working
 /// credential (and clearing the record once one works). The error is returned as it
 /// came: the caller's turn fails and backs off as any failed turn does.
+/// The login is `cfg`'s account's, its health kept under that account's key.
 pub async fn connect_imap(
     store: &Store,
+    cfg: &crate::config::Loaded,
     icfg: &crate::config::Imap,
-    username: &str,
-    retry_seconds: u64,
     now: Timestamp,
 ) -> Result<crate::mail::imap::Session> {
-    match crate::mail::imap::Session::connect(icfg, username).await {
+    let username = crate::mail::sync::imap_username(cfg, icfg);
+    let section = cfg.state_key("imap");
+    match crate::mail::imap::Session::connect(icfg, &username).await {
         Ok(s) => {
-            clear(store, "imap", now)?;
+            clear(store, &section, now)?;
             note_expiries(store, now)?;
             Ok(s)
         }
         Err(crate::mail::imap::ImapError::Login(message)) => {
-            record(store, "imap", &message, retry_seconds, now)?;
+            let retry_seconds = cfg.config.policy.retry_seconds;
+            record(store, &section, &message, retry_seconds, now)?;
             Err(anyhow::anyhow!("{message}"))
         }
         Err(e) => Err(e.into()),

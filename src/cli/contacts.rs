@@ -107,6 +107,10 @@ pub struct EditArgs {
     /// for it instead of the tier's cadence.
     #[arg(long, value_name = "DATE")]
     next_contact: Option<String>,
+    /// The account their follow-ups go out from (an [[accounts]] name); "auto" goes
+    /// back to the account of your last conversation with them.
+    #[arg(long, value_name = "NAME")]
+    account: Option<String>,
 }
 
 #[derive(Args, Debug, Default)]
@@ -313,6 +317,7 @@ fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<ExitCode> {
         .next_contact
         .map(|d| super::todo::next_contact_day(ctx, &d))
         .transpose()?;
+    let account = super::contacts_account::checked(ctx, args.account.as_deref())?;
     let added_address = !args.add_email.is_empty();
     let patch = ContactPatch {
         name: clean("name", &fields.name)?,
@@ -347,6 +352,9 @@ fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<ExitCode> {
     }
     if let Some(date) = next_contact {
         super::todo::agree_next_contact(ctx, &c, date)?;
+    }
+    if let Some(account) = account {
+        super::contacts_account::set(ctx, &c, account.as_deref())?;
     }
     // Mail already synced from a new address is theirs too, as for a contact just added.
     let linked = if added_address {

@@ -72,16 +72,21 @@ pub fn doctor(config_flag: Option<&Path>) -> Result<ExitCode> {
     {
         all &= found.print()?;
     }
-    let recorded = super::doctor_logins::check;
-    for check in [
-        templates,
-        smtp,
-        imap,
-        mail_source,
-        unknown_checkable,
-        recorded,
-        super::calendars::doctor,
-    ] {
+    for found in templates(&cfg)? {
+        all &= found.print()?;
+    }
+    // Each account's servers and mailbox, under its name when there are several.
+    for view in cfg.account_views() {
+        if cfg.several_accounts() {
+            outln!("account {} <{}>:", view.account, view.config.identity.email)?;
+        }
+        for check in [smtp, imap, mail_source, unknown_checkable] {
+            for found in check(&view)? {
+                all &= found.print()?;
+            }
+        }
+    }
+    for check in [super::doctor_logins::check, super::calendars::doctor] {
         for found in check(&cfg)? {
             all &= found.print()?;
         }

@@ -19,7 +19,7 @@ pub fn check(cfg: &Loaded) -> Result<Vec<Finding>> {
     };
     let waiting = crate::login_health::waiting_drafts(&store, crate::clock::now()?)?;
     let mut out = Vec::new();
-    for p in crate::login_health::problems(&store)? {
+    for p in crate::login_health::problems_of(&store, cfg)? {
         let retry = p
             .retry_at
             .to_zoned_datetime(cfg.tz.clone())

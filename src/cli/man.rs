@@ -206,6 +206,8 @@ rapport share https://example.org/talk \-\-fetch\-title \-\-to omar
 rapport queue
 rapport queue approve 7
 rapport send \-\-now 7
+rapport sync \-\-account work      # one account of several ([[accounts]])
+rapport contacts edit jessica \-\-account work
 rapport brief omar
 rapport map \-\-out network.html
 rapport status            # a LOGIN FAILING line names a helper that stopped working

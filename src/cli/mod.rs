@@ -14,6 +14,7 @@ mod brief;
 mod calendars;
 mod completions;
 mod contacts;
+mod contacts_account;
 mod daemon;
 mod digest;
 mod doctor;

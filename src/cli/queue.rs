@@ -338,7 +338,10 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<ExitCode> {
             d.status,
             cell(to, 20),
             cell(&d.subject, 28),
-            d.reason
+            match crate::followup::account::from_line(&ctx.cfg, &d.account) {
+                Some(from) => format!("[{from}] {}", d.reason),
+                None => d.reason.clone(),
+            }
         )?;
         let todo = what_to_do(d);
         if matches!(d.status, DraftStatus::Unknown | DraftStatus::Failed) {
@@ -421,6 +424,8 @@ pub(crate) fn draft_json(ctx: &Ctx, d: &Draft, with_message: bool) -> serde_json
         "last_error": d.last_error,
         "note": d.status_note,
         "todo": what_to_do(d),
+        "account": ctx.cfg.for_account_or_first(&d.account).account,
+        "from": ctx.cfg.for_account_or_first(&d.account).config.identity.email,
     });
     if with_message && let Some(obj) = v.as_object_mut() {
         obj.insert("body".into(), d.body.clone().into());
@@ -474,8 +479,7 @@ fn show(ctx: &Ctx, id: i64, json: bool, raw: bool) -> Result<ExitCode> {
         outln!("Last error: {}", d.last_error)?;
     }
     outln!()?;
-    let id = &ctx.cfg.config.identity;
-    outln!("From: {} <{}>", id.name, id.email)?;
+    super::review::from_lines(ctx, &d)?;
     if d.to_name.is_empty() {
         outln!("To: {}", d.to_addr)?;
     } else {

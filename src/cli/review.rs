@@ -143,6 +143,27 @@ pub(super) struct Tally {
     pub(super) proposals_ignored: u32,
 }
 
+/// The From line of a draft, from the account it goes out from; with several
+/// accounts, which one, and a warning when the contact may not know that address.
+pub(super) fn from_lines(ctx: &Ctx, d: &Draft) -> Result<()> {
+    let view = ctx.cfg.for_account_or_first(&d.account);
+    let me = &view.config.identity;
+    outln!("From: {} <{}>", me.name, me.email)?;
+    if let Some(from) = crate::followup::account::from_line(&ctx.cfg, &d.account) {
+        let warning = crate::followup::account::unseen_warning(
+            &ctx.store,
+            &ctx.cfg,
+            d.contact_id,
+            &view.account,
+        )?;
+        match warning {
+            Some(w) => outln!("Account: {from} — {w}")?,
+            None => outln!("Account: {from}")?,
+        }
+    }
+    Ok(())
+}
+
 fn show_draft(ctx: &Ctx, d: &Draft, n: usize, total: usize) -> Result<()> {
     outln!()?;
     outln!(
@@ -151,8 +172,7 @@ fn show_draft(ctx: &Ctx, d: &Draft, n: usize, total: usize) -> Result<()> {
         d.kind,
         d.created_at.get(..10).unwrap_or(&d.created_at)
     )?;
-    let me = &ctx.cfg.config.identity;
-    outln!("From: {} <{}>", me.name, me.email)?;
+    from_lines(ctx, d)?;
     outln!("To: {} <{}>", d.to_name, d.to_addr)?;
     outln!("Subject: {}", d.subject)?;
     outln!("Why: {}", d.reason)?;

@@ -76,14 +76,14 @@ fn send(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
     };
     let cfg = ctx.cfg.clone();
     let due = ctx.store.due_approved(ctx.now)?;
-    let (looked, withdrawn) = look_at_mailbox(&mut ctx, !due.is_empty())?;
-    let mut looks = super::send_look::Looks::new(&cfg, ctx.now, looked);
+    let (looked, withdrawn, failed) = look_at_mailbox(&mut ctx, !due.is_empty())?;
+    let mut looks = super::send_look::Looks::new(&cfg, ctx.now, looked).failed_accounts(failed);
     let mut check = |store: &mut crate::store::Store, d: &Draft| looks.check(store, d);
     let report = crate::send::send_due(&mut ctx.store, &cfg, ctx.now, &lock, &mut check, &|| false);
     looks.finish();
     let report = report?;
     if !report.sent.is_empty() {
-        crate::mail::sent_copy::after_send(&ctx.store, &cfg, ctx.now);
+        after_send(&ctx.store, &cfg, ctx.now);
     }
     finish(&ctx, report, withdrawn, json)
 }
@@ -97,21 +97,29 @@ pub(super) fn send_now(ctx: &mut Ctx, ids: &[i64]) -> Result<ExitCode> {
         );
     };
     let cfg = ctx.cfg.clone();
-    let (looked, withdrawn) = look_at_mailbox(ctx, !ids.is_empty())?;
-    let mut looks = super::send_look::Looks::new(&cfg, ctx.now, looked);
+    let (looked, withdrawn, failed) = look_at_mailbox(ctx, !ids.is_empty())?;
+    let mut looks = super::send_look::Looks::new(&cfg, ctx.now, looked).failed_accounts(failed);
     let mut check = |store: &mut crate::store::Store, d: &Draft| looks.check(store, d);
     let report = crate::send::send_now(&mut ctx.store, &cfg, ctx.now, &lock, ids, &mut check);
     looks.finish();
     let report = report?;
     if !report.sent.is_empty() {
-        crate::mail::sent_copy::after_send(&ctx.store, &cfg, ctx.now);
+        after_send(&ctx.store, &cfg, ctx.now);
         super::approve::say_outside_window(ctx, report.sent.len())?;
     }
     finish(ctx, report, withdrawn, false)
 }
 
-/// Whether the look at the mailbox worked, and the drafts it withdrew.
-type Look = (Result<(), String>, Vec<(i64, String)>);
+/// The copies in Sent right after sending, each account's in its own Sent folder.
+fn after_send(store: &crate::store::Store, cfg: &crate::config::Loaded, now: jiff::Timestamp) {
+    for view in cfg.account_views() {
+        crate::mail::sent_copy::after_send(store, &view, now);
+    }
+}
+
+/// Whether the look at the mailbox worked, the drafts it withdrew, and with several
+/// accounts the ones it could not read.
+type Look = (Result<(), String>, Vec<(i64, String)>, Vec<String>);
 
 /// Before anything goes out, a look at the mailbox for news from the contacts (every
 /// kind of draft: a contact who has written since gets no follow-up written before).
@@ -119,23 +127,33 @@ type Look = (Result<(), String>, Vec<(i64, String)>);
 fn look_at_mailbox(ctx: &mut Ctx, needed: bool) -> Result<Look> {
     let cfg = ctx.cfg.clone();
     if !needed || (cfg.config.imap.is_none() && cfg.config.maildir.is_none()) {
-        return Ok((Ok(()), Vec::new()));
+        return Ok((Ok(()), Vec::new(), Vec::new()));
     }
-    Ok(match super::sync::sync_all(ctx) {
-        Ok(reports) => {
-            let looked = match reports.iter().find(|r| r.error.is_some()) {
-                Some(r) => Err(format!(
-                    "{}: {}",
-                    r.folder,
-                    r.error.clone().unwrap_or_default()
-                )),
-                None => Ok(()),
-            };
+    Ok(match super::sync::sync_accounts(ctx, None) {
+        Ok(accounts) => {
+            let mut looked = Ok(());
+            let mut failed = Vec::new();
+            for a in &accounts {
+                let folder = a.folders.iter().find(|r| r.error.is_some());
+                let error = match (&a.error, folder) {
+                    (Some(e), _) => format!("account {}: {e}", a.name),
+                    (None, Some(r)) => {
+                        format!("{}: {}", r.folder, r.error.clone().unwrap_or_default())
+                    }
+                    (None, None) => continue,
+                };
+                if looked.is_ok() {
+                    looked = Err(error);
+                }
+                if cfg.several_accounts() {
+                    failed.push(a.name.clone());
+                }
+            }
             let withdrawn =
                 crate::followup::bring_current(&mut ctx.store, &cfg, ctx.now)?.superseded;
-            (looked, withdrawn)
+            (looked, withdrawn, failed)
         }
-        Err(e) => (Err(format!("{e:#}")), Vec::new()),
+        Err(e) => (Err(format!("{e:#}")), Vec::new(), Vec::new()),
     })
 }
 

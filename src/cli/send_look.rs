@@ -2,7 +2,9 @@
 //! does in its turn: the first draft rests on the look made before the batch, every
 //! later one on a fresh read of the watched folders (one IMAP connection kept for the
 //! batch), so a reply that lands while the batch is going out withdraws the drafts
-//! after it. A look that fails holds the draft (it stays approved).
+//! after it. With several accounts, a later draft of another account than the first
+//! reads its own account again instead. A look that fails holds the draft (it stays
+//! approved).
 //!
 //! This module must never send, and never let a draft through when it could not look.
 
@@ -37,6 +39,9 @@ pub(super) struct Looks<'a> {
     rt: Option<tokio::runtime::Runtime>,
     session: Option<imap::Session>,
     folders: Vec<String>,
+    /// With several accounts, those the look before the batch could not read: only
+    /// their drafts are held by it (empty: a failed look holds every draft).
+    failed: Vec<String>,
 }
 
 impl<'a> Looks<'a> {
@@ -49,12 +54,26 @@ impl<'a> Looks<'a> {
             rt: None,
             session: None,
             folders: Vec::new(),
+            failed: Vec::new(),
         }
+    }
+
+    /// Holds, on a failed look before the batch, only the drafts of these accounts:
+    /// one account out of reach never stalls the others' drafts.
+    pub(super) fn failed_accounts(mut self, names: Vec<String>) -> Self {
+        self.failed = names;
+        self
     }
 
     /// The pre-send check for `d`.
     pub(super) fn check(&mut self, store: &mut Store, d: &Draft) -> Result<Verdict> {
-        if let Err(e) = &self.first {
+        let own_failed = self.failed.is_empty()
+            || self
+                .failed
+                .contains(&self.cfg.for_account_or_first(&d.account).account);
+        if let Err(e) = &self.first
+            && own_failed
+        {
             return Ok(Verdict::Hold(format!(
                 "could not check the mailbox for a reply first ({e}); it stays approved"
             )));
@@ -64,6 +83,9 @@ impl<'a> Looks<'a> {
             return Ok(Verdict::Proceed);
         }
         test_gate();
+        if !self.cfg.owns(&d.account) {
+            return self.look_at_own_account(store, d);
+        }
         let new = match self.look_again(store) {
             Ok(n) => n,
             Err(e) => {
@@ -74,6 +96,32 @@ impl<'a> Looks<'a> {
             }
         };
         crate::send::after_new_mail(store, self.cfg, self.now, d, new)
+    }
+
+    /// With several accounts, a draft of another account than the first: its own
+    /// account read again on a new connection. A failure holds the draft.
+    fn look_at_own_account(&mut self, store: &mut Store, d: &Draft) -> Result<Verdict> {
+        let view = self.cfg.for_account_or_first(&d.account);
+        let rt = match self.rt.take() {
+            Some(rt) => rt,
+            None => tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?,
+        };
+        let read = rt.block_on(crate::mail::account::read_account(
+            store,
+            &view,
+            self.now,
+            &|| false,
+        ));
+        self.rt = Some(rt);
+        match read {
+            Ok(new) => crate::send::after_new_mail(store, &view, self.now, d, new),
+            Err(e) => Ok(Verdict::Hold(format!(
+                "could not look at the {} mailbox again just before sending ({e:#}); it stays approved",
+                view.account
+            ))),
+        }
     }
 
     /// Reads the watched folders again (not Sent); returns how many messages were new.
@@ -108,9 +156,7 @@ impl<'a> Looks<'a> {
         let mut s = match self.session.take() {
             Some(s) => s,
             None => {
-                let retry = self.cfg.config.policy.retry_seconds;
-                let connected =
-                    crate::login_health::connect_imap(store, icfg, &username, retry, self.now);
+                let connected = crate::login_health::connect_imap(store, self.cfg, icfg, self.now);
                 let mut s = connected.await?;
                 let found = s.folders().await?;
                 let sent = crate::mail::sent_folder::find(icfg, &found).map(|f| f.name);

@@ -60,6 +60,8 @@ struct Status {
     /// Token helpers whose sign-in ends within a few days.
     login_expiring: Vec<String>,
     drafts: BTreeMap<String, usize>,
+    /// Each account: its last read and error.
+    accounts: Vec<crate::account_health::AccountState>,
     next_due: Option<String>,
     goals: serde_json::Value,
 }
@@ -78,6 +80,7 @@ pub fn status(ctx: &Ctx, json_out: bool) -> Result<ExitCode> {
                 "next_wakeup_reason": wakeup_reason,
             },
             "folders": s.folders,
+            "accounts": s.accounts,
             "last_error": s.last_error.as_ref().map(|(e, at)| json!({ "error": e, "at": at })),
             "login_warning": s.login_warning.as_ref().map(|(w, at)| json!({ "warning": w, "at": at })),
             "sent_folder_warning": s.sent_warning,
@@ -132,13 +135,14 @@ fn gather(ctx: &Ctx) -> Result<Status> {
         last_turn: ctx.store.state("last_turn")?.map(|(t, _)| t),
         next_wakeup,
         folders: ctx.store.sync_states()?,
+        accounts: crate::account_health::states(&ctx.store, &ctx.cfg)?,
         last_error: ctx.store.state("last_error")?,
         login_warning: ctx
             .store
             .state(crate::daemon::LOGIN_WARNING)?
             .filter(|(w, _)| !w.is_empty()),
         sent_warning: crate::digest::no_sent_folder(&ctx.store, &ctx.cfg)?,
-        login_problems: crate::login_health::problems(&ctx.store)?,
+        login_problems: crate::login_health::problems_of(&ctx.store, &ctx.cfg)?,
         waiting_for_login: crate::login_health::waiting_drafts(&ctx.store, ctx.now)?,
         login_expiring: crate::login_health::expiry_warnings(
             &ctx.store,
@@ -197,6 +201,23 @@ fn print_text(s: &Status, tz: &jiff::tz::TimeZone) -> Result<()> {
         match why {
             Some(why) => outln!("Next wake-up: {} ({why})", local(&at, tz))?,
             None => outln!("Next wake-up: {}", local(&at, tz))?,
+        }
+    }
+    if s.accounts.len() > 1 {
+        for a in &s.accounts {
+            let read = a
+                .last_read
+                .as_deref()
+                .map_or("never".into(), |t| local(t, tz));
+            outln!(
+                "Account {} <{}>: last read {read}, {} messages",
+                a.name,
+                a.email,
+                a.messages
+            )?;
+            if let (Some(e), Some(at)) = (&a.error, &a.error_at) {
+                outln!("  ERROR ({}): {e}", local(at, tz))?;
+            }
         }
     }
     print_folders(&s.folders, tz)?;

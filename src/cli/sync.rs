@@ -20,32 +20,87 @@ pub struct SyncArgs {
     #[arg(long)]
     json: bool,
     /// Read only this calendar (a [[calendars]] name) now, not the mailbox.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "account")]
     calendar: Option<String>,
+    /// Sync only the account of this name (an [[accounts]] table's `name`).
+    #[arg(long, value_name = "NAME")]
+    account: Option<String>,
 }
 
-/// Runs one sync pass over every configured source.
-pub fn sync_all(ctx: &mut Ctx) -> Result<Vec<FolderReport>> {
-    let mut reports = Vec::new();
-    if ctx.cfg.config.imap.is_none() && ctx.cfg.config.maildir.is_none() {
+/// One account's part of a sync: its folders, or why it could not be read.
+#[derive(Debug, serde::Serialize)]
+pub struct AccountSync {
+    /// The account's name ("default" for a single-account config).
+    pub name: String,
+    /// The address it sends from.
+    pub email: String,
+    /// What each folder's sync did.
+    pub folders: Vec<FolderReport>,
+    /// Why the account could not be read (the server down, the login refused).
+    pub error: Option<String>,
+}
+
+/// Syncs every account (or the one named), each on its own: with several accounts, one
+/// that cannot be read (its server down, its login refused) is reported and the others
+/// are read all the same.
+pub fn sync_accounts(ctx: &mut Ctx, only: Option<&str>) -> Result<Vec<AccountSync>> {
+    let names = ctx.cfg.account_names();
+    if let Some(n) = only
+        && !names.iter().any(|x| x == n)
+    {
         bail!(
-            "nothing to sync: add an [imap] section (or [maildir]) to {}",
-            ctx.cfg.path.display()
+            "no account named {n:?} in {}; the accounts are {}",
+            ctx.cfg.path.display(),
+            names.join(", ")
         );
     }
-    if ctx.cfg.config.imap.is_some() {
-        reports.extend(crate::mail::sync::sync_imap(
-            &mut ctx.store,
-            &ctx.cfg,
-            ctx.now,
-        )?);
+    let several = ctx.cfg.several_accounts();
+    let mut out = Vec::new();
+    for view in ctx.cfg.account_views() {
+        if only.is_some_and(|n| n != view.account) {
+            continue;
+        }
+        let read = sync_account(&mut ctx.store, &view, ctx.now);
+        let (folders, error) = match read {
+            Ok(f) => (f, None),
+            Err(e) if several => {
+                tracing::warn!(account = %view.account, error = %format!("{e:#}"), "could not sync the account; the others are synced");
+                (Vec::new(), Some(format!("{e:#}")))
+            }
+            Err(e) => return Err(e),
+        };
+        let failed = error
+            .clone()
+            .or_else(|| folders.iter().find_map(|r| r.error.clone()));
+        crate::account_health::record(&ctx.store, &view, failed.as_deref(), ctx.now);
+        out.push(AccountSync {
+            name: view.account.clone(),
+            email: view.config.identity.email.clone(),
+            folders,
+            error,
+        });
     }
-    if ctx.cfg.config.maildir.is_some() {
-        reports.extend(crate::mail::maildir::sync_maildir(
-            &mut ctx.store,
-            &ctx.cfg,
-            ctx.now,
-        )?);
+    Ok(out)
+}
+
+/// One account's sources: its IMAP server, then its Maildir.
+fn sync_account(
+    store: &mut crate::store::Store,
+    view: &crate::config::Loaded,
+    now: jiff::Timestamp,
+) -> Result<Vec<FolderReport>> {
+    let mut reports = Vec::new();
+    if view.config.imap.is_none() && view.config.maildir.is_none() {
+        bail!(
+            "nothing to sync: add an [imap] section (or [maildir]) to {}",
+            view.path.display()
+        );
+    }
+    if view.config.imap.is_some() {
+        reports.extend(crate::mail::sync::sync_imap(store, view, now)?);
+    }
+    if view.config.maildir.is_some() {
+        reports.extend(crate::mail::maildir::sync_maildir(store, view, now)?);
     }
     Ok(reports)
 }
@@ -57,7 +112,7 @@ pub fn run(config_flag: Option<&Path>, args: &SyncArgs) -> Result<ExitCode> {
     let store_path = ctx.cfg.store_path.clone();
     let code = match &args.calendar {
         Some(name) => sync_calendar(ctx, name, args.json)?,
-        None => sync(ctx, args.json)?,
+        None => sync(ctx, args)?,
     };
     if let Err(e) = crate::daemon::kick(&store_path) {
         errln!("warning: {e:#}");
@@ -65,30 +120,50 @@ pub fn run(config_flag: Option<&Path>, args: &SyncArgs) -> Result<ExitCode> {
     Ok(code)
 }
 
-fn sync(mut ctx: Ctx, json: bool) -> Result<ExitCode> {
-    let mail = ctx.cfg.config.imap.is_some() || ctx.cfg.config.maildir.is_some();
-    let reports = if mail || ctx.cfg.config.calendars.is_empty() {
-        sync_all(&mut ctx)?
+fn sync(mut ctx: Ctx, args: &SyncArgs) -> Result<ExitCode> {
+    let c = &ctx.cfg.config;
+    let mail = c.imap.is_some() || c.maildir.is_some() || !c.accounts.is_empty();
+    // A config with calendars and no mailbox reads its calendars only; one with
+    // neither says there is nothing to sync.
+    let accounts = if mail || c.calendars.is_empty() {
+        sync_accounts(&mut ctx, args.account.as_deref())?
     } else {
         Vec::new()
     };
-    let calendars = super::calendars::sync(&mut ctx, None)?;
-    if json {
-        let mut out = json!({ "folders": reports });
+    // `--account NAME` reads that account's mail; the calendars are read on their own.
+    let calendars = if args.account.is_none() {
+        super::calendars::sync(&mut ctx, None)?
+    } else {
+        Vec::new()
+    };
+    let several = ctx.cfg.several_accounts();
+    if args.json {
+        let folders: Vec<&FolderReport> = accounts.iter().flat_map(|a| &a.folders).collect();
+        let mut out = json!({ "folders": folders, "accounts": accounts });
         if !calendars.is_empty() {
             out["calendars"] = json!(calendars);
         }
         print_json(&out)?;
     } else {
-        for r in &reports {
-            print_folder_report(r)?;
+        for a in &accounts {
+            if several {
+                outln!("account {} <{}>:", a.name, a.email)?;
+            }
+            if let Some(e) = &a.error {
+                outln!("error: {e}")?;
+            }
+            for r in &a.folders {
+                print_folder_report(r)?;
+            }
         }
         for r in &calendars {
             super::calendars::print_report(r)?;
         }
     }
-    let failed =
-        reports.iter().any(|r| r.error.is_some()) || calendars.iter().any(|r| r.error.is_some());
+    let failed = accounts
+        .iter()
+        .any(|a| a.error.is_some() || a.folders.iter().any(|r| r.error.is_some()))
+        || calendars.iter().any(|r| r.error.is_some());
     Ok(if failed {
         ExitCode::FAILURE
     } else {
@@ -106,8 +181,7 @@ fn sync_calendar(mut ctx: Ctx, name: &str, json: bool) -> Result<ExitCode> {
             super::calendars::print_report(r)?;
         }
     }
-    let failed = reports.iter().any(|r| r.error.is_some());
-    Ok(if failed {
+    Ok(if reports.iter().any(|r| r.error.is_some()) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

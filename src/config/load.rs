@@ -45,6 +45,12 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
     {
         crate::secrets::keep_from_children(var);
     }
+    for a in &loaded.config.accounts {
+        let imap = a.imap.iter().filter_map(|i| i.login.password_env.as_ref());
+        for var in a.smtp.login.password_env.iter().chain(imap) {
+            crate::secrets::keep_from_children(var);
+        }
+    }
     Ok(loaded)
 }
 
@@ -139,28 +145,70 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, ConfigError> {
     };
     refuse_literal_passwords(path, text)?;
     let mut config: Config = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+    let account_windows = accounts::check(&mut config, text).map_err(err)?;
     let tz = check_identity(&config.identity).map_err(err)?;
     let window = parse_window(&config.send_window)
         .map_err(problem)
         .map_err(err)?;
-    check_smtp(&config.smtp).map_err(err)?;
+    if config.accounts.is_empty() {
+        check_smtp(&config.smtp).map_err(err)?;
+    }
     if let Some(imap) = &mut config.imap {
         check_imap(imap).map_err(err)?;
         folder_names_as_text(imap);
+    }
+    for a in &mut config.accounts {
+        let named = |(key, message): Problem| {
+            (
+                format!("accounts.{key}"),
+                format!("account {:?}: {message}", a.name),
+            )
+        };
+        check_smtp(&a.smtp).map_err(named).map_err(err)?;
+        if let Some(imap) = &mut a.imap {
+            check_imap(imap).map_err(named).map_err(err)?;
+            folder_names_as_text(imap);
+        }
     }
     check_policy(&config.policy).map_err(err)?;
     calendars::check(&config.calendars).map_err(err)?;
     check_digest_at(&config.digest.at).map_err(err)?;
     limits::check(&config).map_err(problem).map_err(err)?;
     let (store_path, templates_dir) = data_paths(&config).map_err(err)?;
-    Ok(Loaded {
+    let account = config
+        .accounts
+        .first()
+        .map_or_else(|| DEFAULT_ACCOUNT.to_string(), |a| a.name.clone());
+    let account_windows = account_windows
+        .into_iter()
+        .map(|w| w.unwrap_or_else(|| window.clone()))
+        .collect();
+    let loaded = Loaded {
         path: path.to_path_buf(),
         config,
         tz,
         window,
         store_path,
         templates_dir,
-    })
+        account,
+        account_windows,
+    };
+    // The view `load` returns is the first account's; each account's numbers are
+    // checked in its own view.
+    for view in loaded.account_views() {
+        if !loaded.config.accounts.is_empty() {
+            limits::check(&view.config)
+                .map_err(|(key, m)| {
+                    (
+                        format!("accounts.{key}"),
+                        format!("account {:?}: {m}", view.account),
+                    )
+                })
+                .map_err(err)?;
+        }
+    }
+    let first = loaded.account.clone();
+    Ok(loaded.for_account(&first).unwrap_or(loaded))
 }
 
 /// Folder names are text (`INBOX.Éléments envoyés`); one written in IMAP's wire form,

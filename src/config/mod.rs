@@ -20,6 +20,7 @@ use jiff::civil::Time;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+mod accounts;
 pub mod calendars;
 pub mod limits;
 mod load;
@@ -29,6 +30,7 @@ mod paths;
 mod sent;
 mod validate;
 
+pub use accounts::{Account, DEFAULT_ACCOUNT, valid_name as valid_account_name};
 pub use calendars::{CalendarCfg, CalendarKind};
 pub use login::{AuthMethod, Login};
 pub use sent::SaveSent;
@@ -91,12 +93,17 @@ pub struct Config {
     /// `[[calendars]]`: where meetings are read from besides mail.
     #[serde(default)]
     pub calendars: Vec<CalendarCfg>,
+    /// Several accounts (`[[accounts]]`); empty for the single-account form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<Account>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Identity {
     pub name: String,
+    /// The address you send from; with `[[accounts]]`, each account's `email` instead.
+    #[serde(default)]
     pub email: String,
     /// IANA time zone name, e.g. `Europe/Berlin`.
     #[serde(default = "default_timezone")]
@@ -402,6 +409,12 @@ pub struct Loaded {
     pub window: Window,
     pub store_path: PathBuf,
     pub templates_dir: PathBuf,
+    /// The account this view is for ([`DEFAULT_ACCOUNT`] in a single-account config;
+    /// the first account's name in the view `load` returns).
+    pub account: String,
+    /// Each `[[accounts]]` table's own send window, parsed (the top-level one when it
+    /// has none), in the config's order.
+    pub account_windows: Vec<Window>,
 }
 
 /// The send window, parsed.

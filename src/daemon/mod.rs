@@ -27,6 +27,7 @@
     reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
 )]
 
+mod accounts;
 mod guard;
 #[cfg(test)]
 mod tests;
@@ -202,6 +203,9 @@ struct Wakers {
     kicked: AtomicBool,
     reload: AtomicBool,
     stop: AtomicBool,
+    /// The accounts after the first whose inbox changed since they were last read (their
+    /// IDLE watchers mark them), so a turn logs in only to those that have news.
+    changed: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Wakers {
@@ -290,6 +294,7 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
     let heartbeat = Arc::new(AtomicI64::new(monotonic_secs()));
     spawn_watchdog(heartbeat.clone(), watchdog_allowance(&cfg));
+    let watchers = accounts::spawn_watchers(&cfg, &wakers);
     let mut daemon = Daemon {
         config_path,
         cfg,
@@ -307,6 +312,9 @@ pub async fn run(config_path: PathBuf, shutdown: watch::Receiver<bool>) -> Resul
         guard: guard::Guard::default(),
         waiting_in_idle: None,
         calendars,
+        watchers,
+        other_logins: accounts::OtherLogins::default(),
+        other_due: None,
     };
     daemon.seq = last_turn_seq(&daemon.store)?;
     let ran = daemon.run_loop().await;
@@ -363,6 +371,12 @@ struct Daemon {
     waiting_in_idle: Option<bool>,
     /// The calendar readers' threads (kicked with the loop, restarted on a reload).
     calendars: crate::calendar::poller::Poller,
+    /// The IDLE watchers of the accounts after the first, one task each.
+    watchers: Vec<tokio::task::JoinHandle<()>>,
+    /// The logins of the turns' reads of the accounts after the first.
+    other_logins: accounts::OtherLogins,
+    /// When an account after the first, held back by the login cap, may be read.
+    other_due: Option<jiff::Timestamp>,
 }
 
 impl Daemon {
@@ -392,6 +406,9 @@ impl Daemon {
         if let Some(s) = self.session.take() {
             s.logout().await;
         }
+        for w in self.watchers.drain(..) {
+            w.abort();
+        }
         ended
     }
 
@@ -402,6 +419,10 @@ impl Daemon {
                 if let Err(e) = self.calendars.reload(&new) {
                     tracing::error!(error = %e, "the calendar readers could not be restarted");
                 }
+                for w in self.watchers.drain(..) {
+                    w.abort();
+                }
+                self.watchers = accounts::spawn_watchers(&new, &self.wakers);
                 self.cfg = new;
                 self.session = None;
             }

@@ -73,6 +73,7 @@ fn approved_draft(store: &mut Store, due: &str, now: jiff::Timestamp) -> i64 {
                 body: "Hi".into(),
                 message: b"Subject: Coffee?\r\n\r\nHi\r\n".to_vec(),
                 cc: Default::default(),
+                account: String::new(),
                 message_id: format!("m-{due}@example.org"),
                 in_reply_to: String::new(),
                 references: Vec::new(),

@@ -149,7 +149,7 @@ impl Daemon {
         let stop = move || wakers.stop.load(std::sync::atomic::Ordering::SeqCst);
         let mut out = TurnReport::default();
         if let Some(icfg) = self.cfg.config.imap.clone() {
-            out.new_messages += self.sync_imap(&icfg, now, &stop).await?;
+            out.new_messages += self.read_first(&icfg, now, &stop).await?;
             if stop() {
                 return Ok(out);
             }
@@ -164,6 +164,10 @@ impl Daemon {
             if stop() {
                 return Ok(out);
             }
+        }
+        out.new_messages += self.sync_other_accounts(now, &stop).await;
+        if stop() {
+            return Ok(out);
         }
         let (plan, _) = crate::followup::plan_changed(&mut self.store, &self.cfg, now)?;
         for e in &plan.errors {
@@ -181,7 +185,7 @@ impl Daemon {
     }
 
     /// Syncs the chosen folders on the kept session (or a new one); returns new messages.
-    async fn sync_imap(
+    pub(super) async fn sync_imap(
         &mut self,
         icfg: &crate::config::Imap,
         now: Timestamp,
@@ -199,9 +203,8 @@ impl Daemon {
                 {
                     anyhow::bail!("stopping before logging in again");
                 }
-                let retry = self.cfg.config.policy.retry_seconds;
                 let connected =
-                    crate::login_health::connect_imap(&self.store, icfg, &username, retry, now);
+                    crate::login_health::connect_imap(&self.store, &self.cfg, icfg, now);
                 (connected.await?, true)
             }
         };
@@ -219,7 +222,7 @@ impl Daemon {
                 .map_or_else(|| "none".into(), sent_folder::SentFolder::describe);
             tracing::info!(host = %icfg.host, user = %username, folders = %chosen.join(", "), sent = %sent_said, wait = %wait, "watching the mailbox");
         }
-        sync::record_sent_choice(&self.store, icfg, sent.as_ref(), &chosen, (now, fresh))?;
+        sync::record_sent_choice(&self.store, &self.cfg, sent.as_ref(), &chosen, (now, fresh))?;
         let sent = sent.map(|f| f.name);
         self.look_folders = chosen
             .iter()
@@ -310,6 +313,9 @@ impl Daemon {
         } = self;
         let cfg: &Loaded = cfg;
         let mut look = |store: &mut Store, d: &Draft| -> Result<Verdict> {
+            if !cfg.owns(&d.account) {
+                return super::accounts::look_other(&handle, cfg, store, d, now);
+            }
             let before = LookBefore {
                 handle: &handle,
                 cfg,

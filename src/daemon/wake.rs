@@ -130,7 +130,12 @@ pub fn next_due(
                 let retry = d.next_attempt_at.as_deref() == Some(d.effective_due());
                 // Due but still here: something held it; look again in a minute.
                 let at = if due > now { due } else { held };
-                let at = match crate::send::window_check(&cfg.window, &cfg.tz, at) {
+                // Each draft waits for the window of the account it goes out from.
+                let view = (!cfg.config.accounts.is_empty())
+                    .then(|| cfg.for_account(&d.account))
+                    .flatten();
+                let window = view.map_or_else(|| cfg.window.clone(), |v| v.window);
+                let at = match crate::send::window_check(&window, &cfg.tz, at) {
                     Ok(()) => at,
                     Err(open) => open.timestamp(),
                 };
@@ -188,6 +193,11 @@ impl Daemon {
             None
         });
         let due = with_copy(due, self.copy_due);
+        let due = match (due, self.other_due) {
+            (Some((at, why)), Some(o)) if at <= o => Some((at, why)),
+            (_, Some(o)) => Some((o, "an account held back by the login cap is read".into())),
+            (due, None) => due,
+        };
         let idle = retry.is_none()
             && self.guard.idle_allowed()
             && self.session.as_ref().is_some_and(|s| s.idle_supported);

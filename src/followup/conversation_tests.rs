@@ -59,6 +59,7 @@ fn mine(id: &str, to: &[&str], label: Label, at: Timestamp) -> NewMessage {
         parse_error: String::new(),
         arrived: Some(at),
         parties: Default::default(),
+        account: String::new(),
     }
 }
 
@@ -70,6 +71,7 @@ fn incoming(store: &Store, raw: &str, now: Timestamp) -> NewMessage {
         tz: jiff::tz::TimeZone::UTC,
         now,
         reader: None,
+        account: String::new(),
     };
     c.prepare(raw.replace('\n', "\r\n").as_bytes(), Some(now))
 }
@@ -426,6 +428,7 @@ fn a_reply_read_in_the_second_a_draft_was_made_withdraws_it() {
         references: vec![],
         message: b"Subject: Coffee?\r\n\r\nWould you have 25 minutes?\r\n".to_vec(),
         cc: Default::default(),
+        account: String::new(),
     };
     s.insert_draft(&again, now).unwrap().unwrap();
     let raw = "From: Carol Nguyen <carol@acme.example>\nTo: ada@example.org\nSubject: Re: Coffee\nMessage-ID: <tie@acme.example>\nIn-Reply-To: <req1@example.org>\nDate: Tue, 10 Nov 2026 09:00:00 +0000\n\nHappy to, how about next week?\n";

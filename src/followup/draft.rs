@@ -187,6 +187,9 @@ pub fn create(
             c.id
         );
     };
+    // The draft is written from the account it goes out from: its From, its
+    // Message-ID's domain, the address the templates sign with.
+    let cfg = &super::account::view_for(store, cfg, c.id)?;
     let mut data = template_data(cfg, c, to_addr);
     let cc = match &req.intro {
         Some(i) => intro_data(cfg, &mut data, i)?,
@@ -234,6 +237,7 @@ pub fn create(
             references,
             message,
             cc: cc.map(|(name, addr)| (addr, name)).unwrap_or_default(),
+            account: cfg.account.clone(),
         },
         now,
     )
@@ -292,6 +296,7 @@ pub fn recompose(
     subject: &str,
     body: &str,
 ) -> Result<Vec<u8>> {
+    let cfg = &cfg.for_account_or_first(&d.account);
     let identity = &cfg.config.identity;
     let envelope = render::Envelope {
         from_name: &identity.name,

@@ -10,6 +10,7 @@
     reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
 )]
 
+pub mod account;
 pub mod draft;
 mod facts;
 pub mod intros;

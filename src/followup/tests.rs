@@ -175,6 +175,7 @@ fn request(store: &mut Store, contact: i64, at: Timestamp, key: &str) {
         parse_error: String::new(),
         arrived: None,
         parties: Default::default(),
+        account: String::new(),
     };
     let b = store.batch().unwrap();
     b.upsert_message(&m, at).unwrap();

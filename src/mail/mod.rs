@@ -1,6 +1,7 @@
 //! Mail sources: the IMAP account and a local Maildir, both feeding the same sync
 //! pipeline (parse → classify → store → timeline).
 
+pub mod account;
 pub mod folder_pattern;
 pub mod imap;
 pub mod maildir;

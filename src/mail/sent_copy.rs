@@ -68,7 +68,11 @@ pub async fn save_copies(
     }
     let account = imap_account(icfg, &imap_username(cfg, icfg));
     let Some(folder) = sent_folder(icfg, found) else {
-        if !store.sent_copies_pending(&account, "")?.is_empty() {
+        if store
+            .sent_copies_pending(&account, "")?
+            .iter()
+            .any(|c| cfg.owns(&c.account))
+        {
             tracing::warn!(
                 "no Sent folder found on {} (none is marked \\Sent and none has a usual name): set [imap] sent_folder so rapport can file copies of what it sent",
                 icfg.host
@@ -77,7 +81,9 @@ pub async fn save_copies(
         return Ok(report);
     };
     let wait = SignedDuration::from_secs(i64::try_from(icfg.save_sent_wait).unwrap_or(i64::MAX));
-    for copy in store.sent_copies_pending(&account, &folder)? {
+    // Each copy goes to the Sent folder of the account it went out from.
+    let pending = store.sent_copies_pending(&account, &folder)?;
+    for copy in pending.into_iter().filter(|c| cfg.owns(&c.account)) {
         if copy.seen_in_folder {
             store.record_sent_copy(copy.draft_id, CopyState::Found, &folder, now)?;
             report.found.push(copy.draft_id);

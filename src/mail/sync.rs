@@ -87,6 +87,8 @@ pub struct Classifier {
     pub now: Timestamp,
     /// The learned reader: the shipped weights plus what the user taught it.
     pub reader: Option<classify::model::Reader>,
+    /// The account the messages are read in (`Loaded::account`).
+    pub account: String,
 }
 
 impl Classifier {
@@ -97,6 +99,7 @@ impl Classifier {
             tz: cfg.tz.clone(),
             now,
             reader: reader(store)?,
+            account: cfg.account.clone(),
         })
     }
 
@@ -159,6 +162,7 @@ impl Classifier {
             parse_error,
             arrived,
             parties,
+            account: self.account.clone(),
         }
     }
 
@@ -367,8 +371,7 @@ pub async fn sync_imap_async(
     };
     let username = imap_username(cfg, icfg);
     let account = imap_account(icfg, &username);
-    let retry = cfg.config.policy.retry_seconds;
-    let mut session = crate::login_health::connect_imap(store, icfg, &username, retry, now).await?;
+    let mut session = crate::login_health::connect_imap(store, cfg, icfg, now).await?;
     let folders = session.folders().await?;
     let chosen = choose_folders(icfg, &folders);
     let sent = crate::mail::sent_folder::find(icfg, &folders);
@@ -378,7 +381,7 @@ pub async fn sync_imap_async(
     {
         tracing::info!(host = %icfg.host, sent = %s.describe(), "the Sent folder");
     }
-    record_sent_choice(store, icfg, sent.as_ref(), &chosen, (now, true))?;
+    record_sent_choice(store, cfg, sent.as_ref(), &chosen, (now, true))?;
     let waiting = store.rereads_waiting()?;
     let mut reports = Vec::with_capacity(chosen.len());
     for folder in &chosen {
@@ -419,22 +422,22 @@ pub async fn sync_imap_async(
 /// whenever it changes): without it rapport never sees the user's own requests.
 pub fn record_sent_choice(
     store: &Store,
-    icfg: &crate::config::Imap,
+    cfg: &Loaded,
     sent: Option<&crate::mail::sent_folder::SentFolder>,
     chosen: &[String],
     (now, fresh): (Timestamp, bool),
 ) -> Result<()> {
+    let Some(icfg) = &cfg.config.imap else {
+        return Ok(());
+    };
+    let key = cfg.state_key(crate::mail::sent_folder::STATE_KEY);
     let read = sent.filter(|s| chosen.contains(&s.name));
-    let before = store.state(crate::mail::sent_folder::STATE_KEY)?;
+    let before = store.state(&key)?;
     let was_none = before.is_some_and(|(v, _)| v.is_empty());
     if read.is_none() && (fresh || !was_none) {
         tracing::warn!("{}", crate::mail::sent_folder::none_warning(&icfg.host));
     }
-    store.set_state(
-        crate::mail::sent_folder::STATE_KEY,
-        &crate::mail::sent_folder::state_value(read),
-        now,
-    )
+    store.set_state(&key, &crate::mail::sent_folder::state_value(read), now)
 }
 
 /// Syncs one folder; a failure is recorded on the folder and reported, not returned.

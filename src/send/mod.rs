@@ -85,6 +85,26 @@ pub struct Report {
     pub held: Option<String>,
 }
 
+impl Report {
+    /// Adds one account's part of a run; what held it back names the account.
+    fn merge(&mut self, part: Report, account: &str) {
+        self.sent.extend(part.sent);
+        self.retrying.extend(part.retrying);
+        self.failed.extend(part.failed);
+        self.unknown.extend(part.unknown);
+        self.skipped.extend(part.skipped);
+        self.held_drafts.extend(part.held_drafts);
+        if let Some(h) = part.held {
+            let h = format!("account {account}: {h}");
+            self.held = Some(
+                self.held
+                    .take()
+                    .map_or(h.clone(), |before| format!("{before}; {h}")),
+            );
+        }
+    }
+}
+
 /// The exclusive right to send, held for the length of a run (or the daemon's life).
 pub struct SendLock {
     _file: File,
@@ -308,16 +328,51 @@ fn send(
     if due.is_empty() {
         return Ok(report);
     }
+    if cfg.config.accounts.is_empty() {
+        send_from(store, cfg, (&due, which, now), pre_send, stop, &mut report)?;
+        return Ok(report);
+    }
+    // Several accounts: each draft goes out through its own account's server, inside
+    // its window and under its cap; an account that cannot send holds only its own.
+    for view in cfg.account_views() {
+        let mine: Vec<Draft> = due
+            .iter()
+            .filter(|d| view.owns(&d.account))
+            .cloned()
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let mut part = Report::default();
+        send_from(store, &view, (&mine, which, now), pre_send, stop, &mut part)?;
+        report.merge(part, &view.account);
+    }
+    Ok(report)
+}
+
+/// Sends `due`, all of one account (`cfg` is its view), in its window and under its cap.
+fn send_from(
+    store: &mut Store,
+    cfg: &Loaded,
+    (due, which, now): (&[Draft], Which<'_>, Timestamp),
+    pre_send: &mut PreSendCheck<'_>,
+    stop: &dyn Fn() -> bool,
+    report: &mut Report,
+) -> Result<()> {
     if let (Which::Due, Err(next)) = (which, window_check(&cfg.window, &cfg.tz, now)) {
         report.held = Some(format!(
             "outside the send window; it next opens {}",
             next.strftime("%a %Y-%m-%d %H:%M %Z")
         ));
-        return Ok(report);
+        return Ok(());
     }
     let (day_start, day_end) = local_day(&cfg.tz, now)?;
     let cap = i64::from(cfg.config.policy.daily_send_cap);
-    let mut sent_today = store.sent_between(day_start, day_end)?;
+    let mut sent_today = if cfg.config.accounts.is_empty() {
+        store.sent_between(day_start, day_end)?
+    } else {
+        store.sent_between_from(&cfg.account, day_start, day_end)?
+    };
     let mut session: Option<smtp::Session> = None;
     for (i, draft) in due.iter().enumerate() {
         if stop() {
@@ -330,7 +385,7 @@ fn send(
             ));
             break;
         }
-        match send_one(store, cfg, draft, &mut session, pre_send, now, &mut report)? {
+        match send_one(store, cfg, draft, &mut session, pre_send, now, report)? {
             Step::Sent => sent_today += 1,
             Step::Next => {}
             Step::Stop => break,
@@ -341,7 +396,7 @@ fn send(
                     due.get(i..).unwrap_or_default(),
                     &message,
                     now,
-                    &mut report,
+                    report,
                 )?;
                 break;
             }
@@ -350,7 +405,7 @@ fn send(
     if let Some(s) = session {
         s.quit();
     }
-    Ok(report)
+    Ok(())
 }
 
 /// The approved drafts a run sends: those due, or those asked for by id.
@@ -470,7 +525,7 @@ fn ensure_session(
         return Ok(());
     }
     *session = Some(open_session(cfg)?);
-    let noted = crate::login_health::clear(store, "smtp", now)
+    let noted = crate::login_health::clear(store, &cfg.state_key("smtp"), now)
         .and_then(|()| crate::login_health::note_expiries(store, now));
     if let Err(e) = noted {
         tracing::warn!(error = %format!("{e:#}"), "could not record that the SMTP login works again");
@@ -489,8 +544,13 @@ fn wait_for_login(
     now: Timestamp,
     report: &mut Report,
 ) -> Result<()> {
-    let p =
-        crate::login_health::record(store, "smtp", message, cfg.config.policy.retry_seconds, now)?;
+    let p = crate::login_health::record(
+        store,
+        &cfg.state_key("smtp"),
+        message,
+        cfg.config.policy.retry_seconds,
+        now,
+    )?;
     let why = format!("{WAITING_FOR_LOGIN}: {message}");
     for d in drafts {
         if !store.mark_waiting_login(d.id, &why, p.retry_at, now)? {

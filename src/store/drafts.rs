@@ -56,6 +56,8 @@ pub struct Draft {
     pub cc_addr: String,
     /// The name shown with `cc_addr`.
     pub cc_name: String,
+    /// The account it goes out from (its From, SMTP server, window and cap).
+    pub account: String,
 }
 
 impl Draft {
@@ -100,6 +102,8 @@ pub struct NewDraft {
     pub message: Vec<u8>,
     /// The one more visible recipient (Cc): its address and name; "" for none.
     pub cc: (String, String),
+    /// The account it goes out from; "" for the default account.
+    pub account: String,
 }
 
 /// SHA-256 of the bytes, hex: what approval binds to.
@@ -113,7 +117,7 @@ const COLUMNS: &str =
     "id, contact_id, kind, template, reason, reason_key, due_at, status, to_addr, to_name,
     subject, body, message_id, in_reply_to, refs, message, approved_digest, created_at, updated_at,
     approved_at, sent_at, snoozed_until, attempts, next_attempt_at, last_error, status_note,
-    sent_message, read_upto, cc_addr, cc_name";
+    sent_message, read_upto, cc_addr, cc_name, account";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Draft> {
     let kind: String = r.get(2)?;
@@ -153,6 +157,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Draft> {
         read_upto: r.get(27)?,
         cc_addr: r.get(28)?,
         cc_name: r.get(29)?,
+        account: r.get(30)?,
     })
 }
 
@@ -163,9 +168,9 @@ impl Store {
         let n = self.conn.execute(
             "INSERT INTO drafts (contact_id, kind, template, reason, reason_key, due_at, to_addr, to_name,
                 subject, body, message_id, in_reply_to, refs, message, created_at, updated_at,
-                read_upto, cc_addr, cc_name)
+                read_upto, cc_addr, cc_name, account)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15,
-                (SELECT COALESCE(MAX(id), 0) FROM messages), ?16, ?17)
+                (SELECT COALESCE(MAX(id), 0) FROM messages), ?16, ?17, ?18)
              ON CONFLICT (contact_id, reason_key) DO NOTHING",
             params![
                 d.contact_id,
@@ -185,6 +190,7 @@ impl Store {
                 fmt_ts(now),
                 d.cc.0,
                 d.cc.1,
+                if d.account.is_empty() { crate::config::DEFAULT_ACCOUNT } else { &d.account },
             ],
         )?;
         Ok((n == 1).then(|| self.conn.last_insert_rowid()))

@@ -53,6 +53,8 @@ pub struct NewMessage {
     pub arrived: Option<Timestamp>,
     /// Who the message is about beyond From/To/Cc (`core::attribution`).
     pub parties: Parties,
+    /// The account it was read in; "" stores it under the default account.
+    pub account: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -150,8 +152,8 @@ pub(super) fn upsert_message(
     let n = conn.prepare_cached(
         "INSERT INTO messages (message_id, in_reply_to, refs, direction, from_addr, from_name, to_addrs,
             date, subject, snippet, label, classification, parse_error, seen_at, arrived_at,
-            parties)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+            parties, account)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
          ON CONFLICT (message_id) DO NOTHING",
     )?
     .execute(params![
@@ -176,6 +178,7 @@ pub(super) fn upsert_message(
             fmt_ts(now),
             m.arrived.map(fmt_ts),
             serde_json::to_string(&m.parties)?,
+            if m.account.is_empty() { crate::config::DEFAULT_ACCOUNT } else { &m.account },
     ])?;
     if n == 1 {
         return Ok((conn.last_insert_rowid(), true));

@@ -15,6 +15,7 @@
     reason = "a gap from before the lint: document this file's public items, then drop this line (STYLE.md)"
 )]
 
+mod accounts;
 mod attribution;
 mod batch;
 mod briefing;
@@ -115,6 +116,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0023_calendars",
         include_str!("migrations/0023_calendars.sql"),
+    ),
+    (
+        "0024_accounts",
+        include_str!("migrations/0024_accounts.sql"),
     ),
 ];
 

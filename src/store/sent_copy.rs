@@ -44,6 +44,8 @@ pub struct SentCopy {
     pub sent_at: Timestamp,
     /// Whether sync has already seen this Message-ID in `folder` of the account.
     pub seen_in_folder: bool,
+    /// The account the draft went out from: its copy goes to that account's Sent.
+    pub account: String,
 }
 
 impl Store {
@@ -55,7 +57,8 @@ impl Store {
                     EXISTS (SELECT 1 FROM messages m
                             JOIN message_locations l ON l.message = m.id
                             WHERE m.message_id = d.message_id
-                              AND l.account = ?1 AND l.folder = ?2)
+                              AND l.account = ?1 AND l.folder = ?2),
+                    d.account
              FROM drafts d
              WHERE d.status = 'sent'
                AND NOT EXISTS (SELECT 1 FROM sent_copies c WHERE c.draft_id = d.id)
@@ -69,17 +72,19 @@ impl Store {
                     r.get::<_, Vec<u8>>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, bool>(4)?,
+                    r.get::<_, String>(5)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
-            .map(|(draft_id, message_id, message, at, seen)| {
+            .map(|(draft_id, message_id, message, at, seen, account)| {
                 Ok(SentCopy {
                     draft_id,
                     message_id,
                     message,
                     sent_at: parse_ts(&at)?,
                     seen_in_folder: seen,
+                    account,
                 })
             })
             .collect()

@@ -28,6 +28,7 @@ mod hostile_server;
 mod support;
 mod util;
 
+mod accounts;
 mod approve_cli;
 mod calendar_caldav;
 mod calendar_daemon;

@@ -336,6 +336,7 @@ fn routed(s: &Store, op: &Op, c: i64, n: u32, now: Timestamp) -> Option<NewMessa
         parse_error: String::new(),
         arrived: Some(now),
         parties: Default::default(),
+        account: String::new(),
     };
     let who = |a: &str, name: &str| crate::core::classify::Address {
         address: a.to_string(),

@@ -28,31 +28,31 @@ pub fn read_again(
     m: &StoredMessage,
     now: Timestamp,
 ) -> Result<Classification> {
-    let Some(icfg) = &cfg.config.imap else {
+    // The account whose IMAP server the sync read it from (with several accounts, any).
+    let places = store.imap_locations(m.id)?;
+    let views = cfg.account_views();
+    if views.iter().all(|v| v.config.imap.is_none()) {
         bail!(
             "its evidence is read again from the IMAP server and {} has no [imap] section",
             cfg.path.display()
         );
-    };
-    let username = imap_username(cfg, icfg);
-    let account = imap_account(icfg, &username);
-    let places = store.imap_locations(m.id)?;
-    let Some((_, folder, uidvalidity, uid)) = places.into_iter().find(|p| p.0 == account) else {
-        bail!("it was not read from {account}, so its headers cannot be read again there");
+    }
+    let found = views.iter().find_map(|v| {
+        let icfg = v.config.imap.as_ref()?;
+        let account = imap_account(icfg, &imap_username(v, icfg));
+        let place = places.iter().find(|p| p.0 == account)?;
+        Some((v, icfg, place.clone()))
+    });
+    let Some((cfg, icfg, (_, folder, uidvalidity, uid))) = found else {
+        bail!(
+            "it was not read from any configured IMAP account, so its headers cannot be read again there"
+        );
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("Starting the async runtime")?;
-    let raw = rt.block_on(fetch(
-        store,
-        cfg,
-        icfg,
-        (&username, &folder),
-        uidvalidity,
-        uid,
-        now,
-    ))?;
+    let raw = rt.block_on(fetch(store, cfg, icfg, &folder, uidvalidity, uid, now))?;
     let (raw, arrived) = raw;
     let classifier = Classifier::new(store, cfg, now)?;
     Ok(classifier.prepare(&raw, arrived).classification)
@@ -63,13 +63,12 @@ async fn fetch(
     store: &Store,
     cfg: &Loaded,
     icfg: &crate::config::Imap,
-    (username, folder): (&str, &str),
+    folder: &str,
     uidvalidity: u32,
     uid: u32,
     now: Timestamp,
 ) -> Result<(Vec<u8>, Option<Timestamp>)> {
-    let retry = cfg.config.policy.retry_seconds;
-    let mut session = crate::login_health::connect_imap(store, icfg, username, retry, now).await?;
+    let mut session = crate::login_health::connect_imap(store, cfg, icfg, now).await?;
     let shown = imap::escape_words(folder);
     let status = session.examine(folder).await?;
     if status.uidvalidity != uidvalidity {

@@ -52,6 +52,7 @@ fn classifier() -> Classifier {
         tz: jiff::tz::TimeZone::UTC,
         now: "2026-11-30T08:00:00Z".parse().unwrap(),
         reader: None,
+        account: String::new(),
     }
 }
 

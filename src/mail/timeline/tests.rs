@@ -24,6 +24,7 @@ fn a_contact_added_later_gets_their_mail_and_bounces_in_one_pass() {
         parse_error: String::new(),
         arrived: None,
         parties: Default::default(),
+        account: String::new(),
     };
     let batch = s.batch().unwrap();
     for m in [

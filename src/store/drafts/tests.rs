@@ -37,6 +37,7 @@ fn new_draft(contact_id: i64, key: &str) -> NewDraft {
         references: vec![],
         message: b"Subject: Coffee?\r\n\r\nHi\r\n".to_vec(),
         cc: Default::default(),
+        account: String::new(),
     }
 }
 

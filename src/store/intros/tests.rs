@@ -42,6 +42,7 @@ fn ask(s: &Store, a: i64) -> i64 {
             references: vec![],
             message: b"Subject: An introduction\r\n\r\nHi\r\n".to_vec(),
             cc: Default::default(),
+            account: String::new(),
         },
         t("2026-11-22T09:00:00Z"),
     )

@@ -26,6 +26,7 @@ fn message(id: &str, label: Label, classification: Classification) -> NewMessage
         parse_error: String::new(),
         arrived: None,
         parties: Default::default(),
+        account: String::new(),
     }
 }
 

@@ -36,6 +36,7 @@ fn sent_draft() -> (Store, i64) {
         references: vec![],
         message: b"Subject: Coffee?\r\n\r\nHi\r\n".to_vec(),
         cc: Default::default(),
+        account: String::new(),
     };
     let id = s.insert_draft(&d, now).unwrap().unwrap();
     s.approve(id, now).unwrap();

@@ -344,6 +344,10 @@ const SHIPPED_MIGRATIONS: &[(&str, &str)] = &[
         "0023_calendars.sql",
         "6743a3b2874550d98bce3dbcf70bd594e881282b94809d8c8f549e09f8ec80a9",
     ),
+    (
+        "0024_accounts.sql",
+        "85a023e0b58831879323ac27156c2d850e840a3dfb2a234f491c0f8d5624c104",
+    ),
 ];
 
 fn sha256_hex(bytes: &[u8]) -> String {
