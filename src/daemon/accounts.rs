@@ -200,6 +200,31 @@ impl Daemon {
     }
 }
 
+impl Daemon {
+    /// Files at once the copies of what went out from the accounts after the first
+    /// (the first's are filed on the kept session): a new connection for each account
+    /// that sent, within its login cap; a failure is logged and the account's next read
+    /// files them.
+    pub(super) async fn save_other_copies(&mut self, sent: &[i64], now: Timestamp) {
+        let from: std::collections::HashSet<String> = sent
+            .iter()
+            .filter_map(|id| self.store.draft(*id).ok().flatten())
+            .map(|d| d.account)
+            .filter(|a| !self.cfg.owns(a))
+            .collect();
+        for view in others(&self.cfg) {
+            if !from.contains(&view.account)
+                || self.other_logins.hold(&self.store, &view, now).is_some()
+            {
+                continue;
+            }
+            if let Err(e) = crate::mail::sent_copy::save_now(&self.store, &view, now).await {
+                tracing::warn!(account = %view.account, error = %format!("{e:#}"), "could not file the copy in Sent yet; the account's next read does");
+            }
+        }
+    }
+}
+
 /// The logins of the other accounts' turns: each account at most
 /// [`super::LOGINS_PER_MINUTE`] a minute, as the first account's guard allows, and none
 /// while its login waits out a failure's backoff (`login_health`), so a refused

@@ -179,6 +179,7 @@ impl Daemon {
         test_gate().await;
         out.send = self.send(now, &stop)?;
         out.copy_due = self.save_sent_copies(now).await;
+        self.save_other_copies(&out.send.sent, now).await;
         crate::digest::maybe_send(&self.store, &self.cfg, now);
         self.store.set_state("last_turn", &fmt_ts(now), now)?;
         Ok(out)

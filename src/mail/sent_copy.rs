@@ -144,25 +144,30 @@ fn not_filed(e: ImapError, draft: i64, folder: &str) -> anyhow::Error {
 /// (and an `auto` wait of zero) files the copy at once. A failure is only logged: the
 /// next sync tries again.
 pub fn after_send(store: &Store, cfg: &Loaded, now: Timestamp) {
-    let Some(icfg) = &cfg.config.imap else {
-        return;
-    };
-    if icfg.save_sent == SaveSent::Never {
-        return;
-    }
-    let pass = async {
-        let mut session = Session::connect(icfg, &imap_username(cfg, icfg)).await?;
-        let found = session.folders().await?;
-        let r = save_copies(store, cfg, &mut session, &found, now).await;
-        session.logout().await;
-        r
-    };
     let done = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(anyhow::Error::from)
-        .and_then(|rt| rt.block_on(pass));
+        .and_then(|rt| rt.block_on(save_now(store, cfg, now)));
     if let Err(e) = done {
         tracing::warn!(error = %format!("{e:#}"), "could not file the copy in Sent yet; the next sync tries again");
     }
+}
+
+/// One pass on a new connection to `cfg`'s account, filing the copies that are due
+/// (nothing when the account has no IMAP server or never saves copies): what
+/// [`after_send`] runs, and the daemon after sending from an account whose session it
+/// does not keep.
+pub async fn save_now(store: &Store, cfg: &Loaded, now: Timestamp) -> Result<()> {
+    let Some(icfg) = &cfg.config.imap else {
+        return Ok(());
+    };
+    if icfg.save_sent == SaveSent::Never {
+        return Ok(());
+    }
+    let mut session = Session::connect(icfg, &imap_username(cfg, icfg)).await?;
+    let found = session.folders().await?;
+    let r = save_copies(store, cfg, &mut session, &found, now).await;
+    session.logout().await;
+    r.map(|_| ())
 }

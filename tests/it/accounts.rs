@@ -13,10 +13,10 @@ use crate::util::Env;
 use crate::util::daemon::Daemon;
 
 /// The two servers and the rapport using both.
-struct Two {
-    home: TestServers,
-    work: TestServers,
-    env: Env,
+pub(crate) struct Two {
+    pub(crate) home: TestServers,
+    pub(crate) work: TestServers,
+    pub(crate) env: Env,
 }
 
 /// `[[accounts]]` for `me` on `home` and `work` on `work` (whose SMTP server takes
@@ -83,7 +83,7 @@ timeout_seconds = 5
 
 /// Both servers up, Grace a contact who wrote to the personal address on the 16th and
 /// to the work address on the 20th; synced.
-fn two() -> Two {
+pub(crate) fn two() -> Two {
     let home = TestServers::start();
     let work = TestServers::start();
     work.add_user("work", "work-secret");
@@ -115,7 +115,7 @@ fn two() -> Two {
 }
 
 /// The envelope senders of what an SMTP server accepted.
-fn mail_from(s: &TestServers) -> Vec<String> {
+pub(crate) fn mail_from(s: &TestServers) -> Vec<String> {
     s.smtp_events("data")
         .iter()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["mail_from"].to_string())
@@ -123,7 +123,7 @@ fn mail_from(s: &TestServers) -> Vec<String> {
 }
 
 /// How many messages in `user`'s Sent folder carry this Message-ID.
-fn copies(s: &TestServers, user: &str, message_id: &str) -> usize {
+pub(crate) fn copies(s: &TestServers, user: &str, message_id: &str) -> usize {
     s.doveadm(&[
         "search",
         "-u",

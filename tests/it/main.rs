@@ -29,6 +29,7 @@ mod support;
 mod util;
 
 mod accounts;
+mod accounts_calendar_soak;
 mod approve_cli;
 mod calendar_caldav;
 mod calendar_daemon;
