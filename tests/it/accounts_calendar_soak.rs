@@ -95,7 +95,7 @@ fn two_accounts_and_a_caldav_calendar_for_real_minutes() {
     let end = started + Duration::from_secs(minutes * 60);
     let (mut sent, mut meetings, mut invitations) = ([0usize; 2], 0usize, 0usize);
     let mut lines = Vec::new();
-    let mut uids = Vec::new();
+    let mut uids: Vec<String> = Vec::new();
     let mut n = 0;
     while Instant::now() < end {
         n += 1;
@@ -204,6 +204,7 @@ fn two_accounts_and_a_caldav_calendar_for_real_minutes() {
             "round {n}: one meeting, never doubled: {found:?}"
         );
         meetings += 1;
+        uids.push(uid);
         let line = format!(
             "round {n:>3} at {:>5} s: {account:<8} mail on the timeline {on_timeline:.2?}, approval -> sent {to_smtp:.2?}; calendar event -> meeting {from_calendar:.1?}{}",
             started.elapsed().as_secs(),
