@@ -21,26 +21,22 @@ pub async fn read_account(
 ) -> Result<usize> {
     let mut new = 0;
     if view.config.imap.is_some() {
-        let reports = super::sync::sync_imap_async(store, view, now).await?;
-        if let Some(r) = reports.iter().find(|r| r.error.is_some()) {
-            anyhow::bail!(
-                "folder {}: {}",
-                r.folder,
-                r.error.as_deref().unwrap_or_default()
-            );
-        }
-        new += reports.iter().map(|r| r.new).sum::<usize>();
+        new += new_or_error(&super::sync::sync_imap_async(store, view, now).await?)?;
     }
     if view.config.maildir.is_some() {
-        let reports = super::maildir::sync_maildir_until(store, view, now, stop)?;
-        if let Some(r) = reports.iter().find(|r| r.error.is_some()) {
-            anyhow::bail!(
-                "folder {}: {}",
-                r.folder,
-                r.error.as_deref().unwrap_or_default()
-            );
-        }
-        new += reports.iter().map(|r| r.new).sum::<usize>();
+        new += new_or_error(&super::maildir::sync_maildir_until(store, view, now, stop)?)?;
     }
     Ok(new)
+}
+
+/// The new messages of a source's folders, or the first folder's error.
+fn new_or_error(reports: &[super::sync::FolderReport]) -> Result<usize> {
+    if let Some(r) = reports.iter().find(|r| r.error.is_some()) {
+        anyhow::bail!(
+            "folder {}: {}",
+            r.folder,
+            r.error.as_deref().unwrap_or_default()
+        );
+    }
+    Ok(reports.iter().map(|r| r.new).sum())
 }

@@ -30,7 +30,7 @@ use prose::*;
 use resolve::*;
 pub(crate) use return_date::return_date;
 pub(crate) use slot::slot_in;
-pub(crate) use time::meeting_time;
+pub(crate) use time::{StatedTime, meeting_time};
 use tokens::*;
 
 /// How specific a found date is; the most specific wins.

@@ -168,19 +168,6 @@ const AUTO_BODY: &[&str] = &[
     "i am out until",
     "back in the office",
     "returning to the office",
-    "automatic reply",
-    "automated response",
-    "automatic response",
-    "auto-reply",
-    "this is an automated",
-    "this is an automatic",
-    "will respond as soon as",
-    "will reply as soon as",
-    "reply as soon as possible",
-    "respond as soon as possible",
-    "endeavour to reply",
-    "endeavor to reply",
-    "get back to you as soon as",
     "außer haus",
     "ausser haus",
     "nicht im büro",
@@ -191,7 +178,7 @@ const AUTO_BODY: &[&str] = &[
 ];
 phrase_list!(AUTO_BODY_SET = AUTO_BODY);
 
-/// Body wording of [`AUTO_BODY`] that says a program wrote, not that anyone is away:
+/// Body wording, read after [`AUTO_BODY`], that says a program wrote, not that anyone is away:
 /// a notification says it too.
 const AUTO_BODY_GENERIC: &[&str] = &[
     "automatic reply",
@@ -208,6 +195,7 @@ const AUTO_BODY_GENERIC: &[&str] = &[
     "endeavor to reply",
     "get back to you as soon as",
 ];
+phrase_list!(AUTO_BODY_GENERIC_SET = AUTO_BODY_GENERIC);
 
 /// Body wording that mentions an absence without being a notice of one.
 const AUTO_BODY_MENTION: &[&str] = &[
@@ -250,7 +238,7 @@ pub(crate) fn detect_auto_reply(mail: &Mail, fresh: &str) -> Option<(AutoStrengt
     // message with neither is decided without reading it.
     let body = if strong || weak_headers > 0 || subject_weak.is_some() || generated {
         let fh = normalise_for_match(&fresh.chars().take(8000).collect::<String>());
-        first_phrase(&fh, &AUTO_BODY_SET)
+        first_phrase(&fh, &AUTO_BODY_SET).or_else(|| first_phrase(&fh, &AUTO_BODY_GENERIC_SET))
     } else {
         None
     };

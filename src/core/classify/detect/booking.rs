@@ -256,11 +256,28 @@ pub(crate) fn booking_page(
     ));
     let words = first_phrase(&h, &BOOKED_WORDS_SET)?;
     let t = dates::meeting_time(body, r, default_tz)?;
-    let evidence = vec![
+    let (meeting, evidence) = booked(
+        subject,
+        &t,
         ev(
             "part",
             format!("link to a booking page ({tool}: \"{link}\")"),
         ),
+        words,
+    );
+    Some((Label::MeetingConfirmation, meeting, evidence))
+}
+
+/// A booking's meeting (its subject, the time read from its text) and its evidence:
+/// what first told it (`first`), its wording and the time.
+fn booked(
+    subject: &str,
+    t: &dates::StatedTime,
+    first: Evidence,
+    words: &str,
+) -> (Meeting, Vec<Evidence>) {
+    let evidence = vec![
+        first,
         ev("phrase", format!("booking wording \"{words}\"")),
         ev(
             "phrase",
@@ -273,7 +290,7 @@ pub(crate) fn booking_page(
         end: t.end,
         ..Meeting::default()
     };
-    Some((Label::MeetingConfirmation, meeting, evidence))
+    (meeting, evidence)
 }
 
 /// What a booking notice's subject says, in the languages of the word lists.
@@ -396,20 +413,12 @@ pub(crate) fn booking_notice(
     } else {
         Label::MeetingConfirmation
     };
-    let evidence = vec![
+    let (meeting, evidence) = booked(
+        subject,
+        &t,
         ev("header", format!("Subject: booking wording \"{said}\"")),
-        ev("phrase", format!("booking wording \"{words}\"")),
-        ev(
-            "phrase",
-            format!("meeting time in the text ({}): {}", t.how, t.start),
-        ),
-    ];
-    let meeting = Meeting {
-        summary: subject.to_string(),
-        start: Some(t.start),
-        end: t.end,
-        ..Meeting::default()
-    };
+        words,
+    );
     // A booking page's own footer vouches for it ("This email was sent by Microsoft
     // Bookings"); without it the notice is read, not vouched for.
     let footer = first_phrase(&h, &TOOL_FOOTERS_SET);
