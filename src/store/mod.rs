@@ -685,4 +685,6 @@ pub fn make_private(_path: &Path) -> Result<Option<u32>> {
 }
 
 #[cfg(test)]
+pub(crate) mod test_support;
+#[cfg(test)]
 mod tests;

@@ -1,9 +1,8 @@
 use jiff::Timestamp;
 
 use super::*;
-use crate::core::classify::{Classification, Label};
-use crate::core::model::InteractionKind;
-use crate::store::{NewContact, NewInteraction, NewMessage};
+
+use crate::store::NewContact;
 
 const TWO: &str = r#"
 [identity]
@@ -45,43 +44,12 @@ fn setup() -> (Store, Loaded, i64) {
 
 /// A message between Grace and `mine`, read in `read_in`.
 fn message(s: &mut Store, contact: i64, id: &str, mine: &str, out: bool, read_in: &str) {
-    let (from, to) = if out {
+    let ends = if out {
         (mine, "grace@example.com")
     } else {
         ("grace@example.com", mine)
     };
-    let m = NewMessage {
-        message_id: id.into(),
-        in_reply_to: String::new(),
-        refs: vec![],
-        outbound: out,
-        from_addr: from.into(),
-        from_name: String::new(),
-        to_addrs: vec![to.into()],
-        date: t("2026-11-02T09:00:00Z"),
-        subject: "Hello".into(),
-        snippet: String::new(),
-        label: Label::Other,
-        classification: Classification::default(),
-        parse_error: String::new(),
-        arrived: None,
-        parties: Default::default(),
-        account: read_in.into(),
-    };
-    let b = s.batch().unwrap();
-    b.upsert_message(&m, t("2026-11-02T09:00:00Z")).unwrap();
-    b.commit().unwrap();
-    s.add_interaction(&NewInteraction {
-        contact_id: contact,
-        at: t("2026-11-02T09:00:00Z"),
-        kind: InteractionKind::EmailReceived,
-        summary: "Hello",
-        message_key: id,
-        draft_id: None,
-        detail: serde_json::json!({}),
-        source: "sync",
-    })
-    .unwrap();
+    crate::store::test_support::store_message(s, contact, id, ends, out, read_in);
 }
 
 #[test]

@@ -1,9 +1,8 @@
 use jiff::Timestamp;
 
 use super::*;
-use crate::core::classify::{Classification, Label};
-use crate::core::model::{DraftKind, InteractionKind};
-use crate::store::{NewContact, NewDraft, NewInteraction, NewMessage};
+use crate::core::model::DraftKind;
+use crate::store::{NewContact, NewDraft};
 
 fn t(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -19,43 +18,12 @@ fn contact(s: &mut Store, email: &str) -> i64 {
 }
 
 fn message(s: &mut Store, contact: i64, id: &str, out: bool, account: &str) {
-    let (from, to) = if out {
+    let ends = if out {
         ("ada@work.example", "grace@example.com")
     } else {
         ("grace@example.com", "ada@home.example")
     };
-    let m = NewMessage {
-        message_id: id.into(),
-        in_reply_to: String::new(),
-        refs: vec![],
-        outbound: out,
-        from_addr: from.into(),
-        from_name: String::new(),
-        to_addrs: vec![to.into()],
-        date: t("2026-11-02T09:00:00Z"),
-        subject: "Hello".into(),
-        snippet: String::new(),
-        label: Label::Other,
-        classification: Classification::default(),
-        parse_error: String::new(),
-        arrived: None,
-        parties: Default::default(),
-        account: account.into(),
-    };
-    let b = s.batch().unwrap();
-    b.upsert_message(&m, t("2026-11-02T09:00:00Z")).unwrap();
-    b.commit().unwrap();
-    s.add_interaction(&NewInteraction {
-        contact_id: contact,
-        at: t("2026-11-02T09:00:00Z"),
-        kind: InteractionKind::EmailReceived,
-        summary: "Hello",
-        message_key: id,
-        draft_id: None,
-        detail: serde_json::json!({}),
-        source: "sync",
-    })
-    .unwrap();
+    crate::store::test_support::store_message(s, contact, id, ends, out, account);
 }
 
 #[test]
