@@ -101,10 +101,22 @@ const AFTER_THAT: &[&str] = &[
     "etter det",
 ];
 
-/// The date an acceptance "after that" is for: the text's date to come, when the
-/// text says "after that" in its language. None otherwise.
+/// "Until" words before the last day away an "after that" points back to.
+const UNTIL: &[&str] = &[
+    "until", "till", "through", "bis", "jusqu'au", "jusqu'à", "hasta", "fino", "até", "tot",
+];
+
+/// The date an acceptance "after that" is for: the text's date to come that an
+/// "until" names ("on leave until 1 March … after that"), when the text says "after
+/// that" in its language. None otherwise: "Tuesday the 15th works, and afterwards
+/// lunch" is a yes with its day.
 pub(super) fn after_that(text: &str, r: Date) -> Option<Found> {
     let lower = text.to_lowercase();
     AFTER_THAT.iter().find(|w| lower.contains(*w))?;
-    dates::best_date(text, r).filter(|f| f.date > r)
+    let found = dates::best_date(text, r).filter(|f| f.date > r)?;
+    let before = text.get(..found.offset).unwrap_or("").to_lowercase();
+    let last = before.split_whitespace().rev().take(2).collect::<Vec<_>>();
+    last.iter()
+        .any(|w| UNTIL.contains(&w.trim_matches(|c: char| !c.is_alphabetic() && c != '\'')))
+        .then_some(found)
 }

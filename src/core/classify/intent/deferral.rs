@@ -290,24 +290,13 @@ pub(super) fn conceded_until(after: &str, phrase: &str, r: Date) -> Option<Judge
     let found = dates::best_date(after, r).filter(|f| f.date > r)?;
     let before_date = after.get(..found.offset).unwrap_or("");
     let padded = format!(" {before_date} ");
-    // The date's own words may hold the word ("not before March" is read as a date).
     let through = format!(
         " {} ",
         after.get(..found.offset + found.text.len()).unwrap_or("")
     );
     // The word must stand right before the date (or in it): "pas avant la rentrée
     // de janvier : … jusqu'au 8 janvier" does not make the 8th the first day.
-    let near = |w: &&str| {
-        through.rfind(&format!(" {w} ")).is_some_and(|at| {
-            let gap = through
-                .get(at + w.len() + 2..found.offset + 1)
-                .unwrap_or("");
-            gap.split_whitespace().count() <= 2
-        }) || found.text.to_lowercase().contains(*w)
-    };
-    let from = FROM_WORDS
-        .iter()
-        .find(|w| through.contains(&format!(" {w} ")) && near(w));
+    let from = from_word(after, &found, 2);
     // A negation that is part of a "not before" word negates no date.
     let not_before = FROM_WORDS
         .iter()
@@ -336,24 +325,30 @@ pub(super) fn conceded_until(after: &str, phrase: &str, r: Date) -> Option<Judge
 /// 25.", "from the 11th", "à partir du 4"): None without such a word.
 pub(super) fn first_day(text: &str, r: Date) -> Option<Found> {
     let found = dates::best_date(text, r).filter(|f| f.date > r)?;
-    let before = format!(" {} ", text.get(..found.offset).unwrap_or("").trim_end());
+    // Right before the date, or a few words before it ("after our launch on the 14th").
+    from_word(text, &found, 4).is_some().then_some(found)
+}
+
+/// The word of [`FROM_WORDS`] that makes `found` (a date read in `text`) a first day:
+/// at most `gap` words before it, or among the date's own words ("not before March"
+/// is read as one date).
+fn from_word(text: &str, found: &Found, gap: usize) -> Option<&'static str> {
+    // The text up to the end of the date, padded as the word lists match.
     let through = format!(
         " {} ",
         text.get(..found.offset + found.text.len()).unwrap_or("")
     );
-    // Right before the date, or a few words before it ("after our launch on the 14th").
-    let adjacent = FROM_WORDS.iter().any(|w| {
+    let date_at = found.offset + 1;
+    FROM_WORDS.iter().copied().find(|w| {
         let w = format!(" {w} ");
-        let gap = before.rfind(&w).map(|at| {
-            before
-                .get(at + w.len()..)
-                .unwrap_or("")
-                .split_whitespace()
-                .count()
-        });
-        gap.is_some_and(|g| g <= 4) || (through.contains(&w) && found.text.contains(w.trim()))
-    });
-    adjacent.then_some(found)
+        through.rfind(&w).is_some_and(|at| {
+            let end = at + w.len() - 1;
+            end >= date_at
+                || through
+                    .get(end..date_at)
+                    .is_some_and(|between| between.split_whitespace().count() <= gap)
+        })
+    })
 }
 
 /// The date a question or a proposal in the next two sentences asks for ("Can we
@@ -373,10 +368,7 @@ pub(super) fn asked_date(next: &[Sentence], r: Date) -> Option<Found> {
         .filter_map(|n| {
             let found = dates::best_date(&n.text, r).filter(|f| f.date > r)?;
             // "Free from the 11th onward": a first day offered is asked for too.
-            let before = format!(" {} ", n.text.get(..found.offset).unwrap_or("").trim_end());
-            let offered = OFFERED
-                .iter()
-                .any(|w| before.ends_with(w) || before.ends_with(&format!("{w}the ")));
+            let offered = from_word(&n.text, &found, 1).is_some();
             let asks = n.question || n.scan.first(Cat::Proposal).is_some() || offered;
             asks.then(|| dates::in_named_month(found, &context, r))
         })
@@ -388,16 +380,3 @@ pub(super) fn asked_date(next: &[Sentence], r: Date) -> Option<Found> {
             }
         })
 }
-
-/// Words before a date that offer it as the first day ("free from the 11th",
-/// "anything after the 11th").
-const OFFERED: &[&str] = &[
-    " from ",
-    " ab ",
-    " à partir ",
-    " a partir ",
-    " vanaf ",
-    " från ",
-    " fra ",
-    " after ",
-];

@@ -360,6 +360,10 @@ fn acceptance_with_a_first_day_after_a_contrast_is_a_later() {
     let guess = judge("I'd love to, but in March it would work better.", r);
     assert_eq!(guess.intent, Intent::Later, "{guess:?}");
     assert!(!guess.sure(), "no word says March is the first day");
+    // A from-word is a word: Spanish "ab" is not in "abril".
+    let april = judge("Con gusto, pero en abril.", r);
+    assert_eq!(april.intent, Intent::Later, "{april:?}");
+    assert!(!april.sure(), "no word says April is the first day");
     let negated = judge("I'd love to, but not in January, sorry.", r);
     assert_ne!(
         negated.later_until.as_ref().map(|f| f.date),
@@ -519,6 +523,12 @@ fn fifth_probe_kinds() {
         j.later_until.as_ref().map(|f| f.date),
         Some(date(2027, 3, 1))
     );
+    // A yes with its own day and an "afterwards" about something else stays a yes.
+    let j = judge(
+        "Yes, Tuesday the 15th works, and afterwards we could grab lunch.",
+        date(2026, 12, 8),
+    );
+    assert_eq!(j.intent, Intent::Yes, "{j:?}");
     let j = judge(
         "年明けの1月12日以降であれば調整可能です。",
         date(2026, 12, 24),
