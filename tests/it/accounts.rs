@@ -114,6 +114,31 @@ pub(crate) fn two() -> Two {
     Two { home, work, env }
 }
 
+/// Contact `n` of a soak: a user on both servers (their SMTP servers take mail only for
+/// their own users), a contact, and a first message from them to `user` on `server`
+/// (the account they write to). Returns their address.
+pub(crate) fn a_contact_writes(
+    home: &TestServers,
+    work: &TestServers,
+    env: &Env,
+    n: usize,
+    (server, user): (&TestServers, &str),
+) -> String {
+    let who = format!("c{n}");
+    home.add_user(&who, "c-secret");
+    work.add_user(&who, "c-secret");
+    let address = format!("{who}@example.test");
+    env.add_contact(&address, &format!("Contact {n}"));
+    server.deliver(
+        user,
+        format!(
+            "From: Contact {n} <{address}>\nTo: {user}@example.test\nSubject: Hello {n}\nDate: Mon, 23 Nov 2026 09:00:00 +0000\nMessage-ID: <soak-{n}@example.test>\n\nGood to meet you.\n"
+        )
+        .as_bytes(),
+    );
+    address
+}
+
 /// The envelope senders of what an SMTP server accepted.
 pub(crate) fn mail_from(s: &TestServers) -> Vec<String> {
     s.smtp_events("data")
@@ -631,18 +656,7 @@ fn soak_every_follow_up_goes_from_the_account_written_to() {
         } else {
             (&work, "work", "work", 1)
         };
-        let who = format!("c{n}");
-        home.add_user(&who, "c-secret");
-        work.add_user(&who, "c-secret");
-        let address = format!("{who}@example.test");
-        env.add_contact(&address, &format!("Contact {n}"));
-        server.deliver(
-            user,
-            format!(
-                "From: Contact {n} <{address}>\nTo: {user}@example.test\nSubject: Hello {n}\nDate: Mon, 23 Nov 2026 09:00:00 +0000\nMessage-ID: <soak-{n}@example.test>\n\nGood to meet you.\n"
-            )
-            .as_bytes(),
-        );
+        let address = a_contact_writes(&home, &work, &env, n, (server, user));
         daemon.wait_until("the mail on the timeline", Duration::from_secs(60), || {
             env.rapport(&["contacts", "show", &address, "--json"])
                 .json()["timeline"]

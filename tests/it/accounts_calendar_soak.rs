@@ -14,7 +14,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::accounts::{Two, copies, mail_from, two};
+use crate::accounts::{Two, a_contact_writes, copies, mail_from, two};
 use crate::support::radicale::Radicale;
 use crate::util::Env;
 use crate::util::daemon::Daemon;
@@ -104,18 +104,7 @@ fn two_accounts_and_a_caldav_calendar_for_real_minutes() {
         } else {
             (&work, "work", "work", 1)
         };
-        let who = format!("c{n}");
-        home.add_user(&who, "c-secret");
-        work.add_user(&who, "c-secret");
-        let address = format!("{who}@example.test");
-        env.add_contact(&address, &format!("Contact {n}"));
-        server.deliver(
-            user,
-            format!(
-                "From: Contact {n} <{address}>\nTo: {user}@example.test\nSubject: Hello {n}\nDate: Mon, 23 Nov 2026 09:00:00 +0000\nMessage-ID: <soak-{n}@example.test>\n\nGood to meet you.\n"
-            )
-            .as_bytes(),
-        );
+        let address = a_contact_writes(&home, &work, &env, n, (server, user));
         let delivered = Instant::now();
         daemon.wait_until("the mail on the timeline", Duration::from_secs(90), || {
             env.rapport(&["contacts", "show", &address, "--json"])

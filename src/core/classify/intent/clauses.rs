@@ -36,7 +36,7 @@ pub(super) fn in_a_place(s: &str, h: &Hit<'_>) -> bool {
         .next()
         .unwrap_or("");
     let word = next.trim_end_matches(|c: char| !c.is_alphanumeric());
-    !(word.is_empty() || matches!(word, "for" | "too" | "as" | "with" | "on" | "then" | "sam"))
+    !(word.is_empty() || matches!(word, "for" | "too" | "as" | "with" | "on" | "then"))
 }
 
 /// Whether `rest` goes on with a lowercase contrast word ("! but …", "! aber …").
