@@ -57,7 +57,7 @@ fn a_phrasing_corrected_once_is_read_right_in_the_next_sync() {
             request("Eve <eve@example.test>", "req-eve@example.test"),
         ],
     );
-    let phrasing = "Righto, pencil me in for whenever suits you, mate.";
+    let phrasing = "Grand so, bells on.";
     s.seed_messages(
         "me",
         "INBOX",
@@ -97,7 +97,7 @@ fn a_phrasing_corrected_once_is_read_right_in_the_next_sync() {
             "Dana <dana@example.test>",
             "dana-r@example.test",
             "req-dana@example.test",
-            "righto - pencil me in whenever suits you!",
+            "grand so - bells on!",
             4,
         )],
     );
@@ -143,7 +143,7 @@ fn a_phrasing_corrected_once_is_read_right_in_the_next_sync() {
             "Eve <eve@example.test>",
             "eve-r@example.test",
             "req-eve@example.test",
-            "Righto, pencil me in for whenever suits you.",
+            "Grand so, bells on, Sam.",
             5,
         )],
     );

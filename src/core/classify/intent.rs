@@ -551,10 +551,14 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
         intent: Intent::Other,
         phrase: None,
         later_until: None,
-        doubts: vec!["no recognised intent phrase".to_string()],
+        doubts: vec![NO_PHRASE.to_string()],
         acknowledgement: false,
     }
 }
+
+/// The doubt of a reply in which no intent phrase was read (its reading is `other`
+/// for want of one); the learned reader may then name its best guess.
+pub(crate) const NO_PHRASE: &str = "no recognised intent phrase";
 
 /// A thanks for time or a conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]

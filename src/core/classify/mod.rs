@@ -610,7 +610,7 @@ fn classify_mail(mail: &mime::Mail, ctx: &Context<'_>) -> Classification {
 
     let answers = human::answers_the_user(mail, ctx);
     let mut c = human::read_human(mail, ctx, &fresh_all, reply, r, c);
-    model::second::weigh(ctx.reader, &fresh_all.text, answers, &mut c);
+    model::second::weigh(ctx.reader, &fresh_all.text, answers, r, &mut c);
     if answers && detect::is_forward(&subject) {
         doubt_a_forward(&mut c);
     }

@@ -2,11 +2,17 @@
 //! the reading: agreement is recorded as evidence (with the n-grams); a confident
 //! disagreement makes the reading unsure; a text nearly the same as one the user
 //! labelled takes the user's label, unsure unless the rules read it alike.
+//! Where the rules read no intent phrase at all (their `other` is only the want of
+//! one, and already unsure), a confident reader's yes, no or later becomes the
+//! reading's best guess, still unsure, with the date a later names.
 //! The model alone never makes a reading sure, and never changes a label except
 //! to the one the user gave a near-identical text.
 
+use jiff::civil::Date;
+
 use super::{Class, Reader};
-use crate::core::classify::{Certainty, Classification, Intent, Label, ev};
+use crate::core::classify::intent::NO_PHRASE;
+use crate::core::classify::{Certainty, Classification, Intent, Label, dates, ev};
 
 /// The probability from which a disagreeing model makes the reading unsure: on
 /// the held-out fifth of the corpus the reader is right about 2 times in 3 from
@@ -29,11 +35,13 @@ fn shown(p: &super::Prediction) -> String {
 
 /// Weighs the reader's opinion of `fresh` against the rules' reading `c`.
 /// `answers_user`: the message answers one the user sent (only then does a
-/// reply's intent change what rapport does).
+/// reply's intent change what rapport does); `r` is the day relative dates are
+/// read from.
 pub(crate) fn weigh(
     reader: Option<&Reader>,
     fresh: &str,
     answers_user: bool,
+    r: Date,
     c: &mut Classification,
 ) {
     let Some(reader) = reader else { return };
@@ -69,6 +77,9 @@ pub(crate) fn weigh(
         && p.class == Class::of_reading(Label::MeetingRequest, None).unwrap_or(rules);
     let matters =
         (c.label != Label::HumanReply || answers_user || pitch_in_reply) && !slots_read_as_yes;
+    if p.probability >= CONFIDENT && answers_user && no_phrase(c) {
+        return guess(c, &p, fresh, r);
+    }
     if p.probability >= CONFIDENT && matters {
         c.certainty = Certainty::Unsure;
         c.evidence.push(ev(
@@ -88,6 +99,46 @@ pub(crate) fn weigh(
             ),
         ));
     }
+}
+
+/// Whether `c` is a reply whose `other` is only the want of an intent phrase.
+fn no_phrase(c: &Classification) -> bool {
+    c.label == Label::HumanReply
+        && c.intent == Some(Intent::Other)
+        && c.evidence.iter().any(|e| e.detail.starts_with(NO_PHRASE))
+}
+
+/// The reader's yes, no or later as the best guess of a reply the rules found no
+/// phrase in: unsure (it already is), with the first date the text names after
+/// `r` for a later.
+fn guess(c: &mut Classification, p: &super::Prediction, fresh: &str, r: Date) {
+    let intent = match p.class {
+        Class::Yes => Intent::Yes,
+        Class::No => Intent::No,
+        Class::Later => Intent::Later,
+        // A thanks or a request inside a reply to the user is not its answer.
+        Class::Other | Class::Thanks | Class::Request => {
+            c.evidence.push(ev(
+                "model",
+                format!("the learned reader reads {}", shown(p)),
+            ));
+            return;
+        }
+    };
+    c.intent = Some(intent);
+    c.certainty = Certainty::Unsure;
+    if intent == Intent::Later {
+        c.later_until = dates::best_date(fresh, r)
+            .filter(|f| f.date > r)
+            .map(|f| f.date);
+    }
+    c.evidence.push(ev(
+        "model",
+        format!(
+            "no phrase the rules know; the learned reader's guess: {}: unsure",
+            shown(p)
+        ),
+    ));
 }
 
 /// A text nearly the same as one the user labelled reads as the user said.
@@ -118,4 +169,64 @@ fn learned(c: &mut Classification, rules: Class, class: Class, text: &str, alike
             rules.as_str()
         ),
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::classify::Envelope;
+
+    fn reply(doubt: &str) -> Classification {
+        let mut c = Classification::new(Label::HumanReply, Envelope::default());
+        c.intent = Some(Intent::Other);
+        c.certainty = Certainty::Unsure;
+        c.evidence.push(ev("phrase", format!("{doubt}: unsure")));
+        c
+    }
+
+    fn said(class: Class, probability: f64) -> super::super::Prediction {
+        super::super::Prediction {
+            class,
+            probability,
+            ngrams: vec!["push".to_string()],
+            like: None,
+        }
+    }
+
+    #[test]
+    fn a_reply_without_a_phrase_takes_the_readers_later_and_its_date_unsure() {
+        let r = Date::constant(2026, 12, 1);
+        let mut c = reply(NO_PHRASE);
+        guess(
+            &mut c,
+            &said(Class::Later, 0.9),
+            "could we push to 11 January?",
+            r,
+        );
+        assert_eq!(c.intent, Some(Intent::Later));
+        assert_eq!(c.later_until, Some(Date::constant(2027, 1, 11)));
+        assert_eq!(c.certainty, Certainty::Unsure);
+        assert!(c.evidence.iter().any(|e| e.detail.contains("guess: later")));
+    }
+
+    #[test]
+    fn only_the_want_of_a_phrase_lets_the_reader_guess() {
+        assert!(no_phrase(&reply(NO_PHRASE)));
+        // An acknowledgement is the rules' own reading of `other`, not the want of one.
+        assert!(!no_phrase(&reply("acknowledgement \"got it\"")));
+        let mut yes = reply(NO_PHRASE);
+        yes.intent = Some(Intent::Yes);
+        assert!(!no_phrase(&yes));
+    }
+
+    #[test]
+    fn a_thanks_or_request_read_in_a_reply_is_no_answer() {
+        let r = Date::constant(2026, 12, 1);
+        for class in [Class::Thanks, Class::Request, Class::Other] {
+            let mut c = reply(NO_PHRASE);
+            guess(&mut c, &said(class, 0.95), "thanks!", r);
+            assert_eq!(c.intent, Some(Intent::Other), "{class:?}");
+            assert_eq!(c.label, Label::HumanReply);
+        }
+    }
 }

@@ -42,6 +42,9 @@ pub(super) fn corpus() -> (Vec<Seed>, Frames) {
     )
 }
 
+/// The day relative dates are read from in these tests.
+const DAY: jiff::civil::Date = jiff::civil::Date::constant(2026, 12, 1);
+
 #[test]
 fn shipped_weights_are_the_corpus() {
     let (seeds, frames) = corpus();
@@ -184,7 +187,7 @@ fn a_confident_disagreement_makes_the_reading_unsure_and_says_why() {
     let text = "Thank you for the lovely invitation, but I'm afraid I must decline.";
     // The rules reading it as a thank-you (thanks words) are doubted.
     let mut c = reading(Label::ThankYou, None);
-    second::weigh(Some(&r), text, true, &mut c);
+    second::weigh(Some(&r), text, true, DAY, &mut c);
     assert_eq!(c.certainty, Certainty::Unsure, "{:?}", c.evidence);
     assert_eq!(
         c.label,
@@ -201,7 +204,7 @@ fn a_confident_disagreement_makes_the_reading_unsure_and_says_why() {
     assert!(e.detail.contains("n-grams: \""), "{}", e.detail);
     // A reply to someone else's thread: its intent changes nothing, so it stays sure.
     let mut c = reading(Label::HumanReply, Some(Intent::Other));
-    second::weigh(Some(&r), text, false, &mut c);
+    second::weigh(Some(&r), text, false, DAY, &mut c);
     assert_eq!(c.certainty, Certainty::Sure);
     assert!(
         c.evidence
@@ -219,7 +222,7 @@ fn agreement_is_evidence_and_never_makes_a_reading_sure() {
     let text = "I'm afraid I have to say no to this one, sorry.";
     let mut c = reading(Label::HumanReply, Some(Intent::No));
     c.certainty = Certainty::Unsure;
-    second::weigh(Some(&r), text, true, &mut c);
+    second::weigh(Some(&r), text, true, DAY, &mut c);
     assert_eq!(c.certainty, Certainty::Unsure);
     assert!(
         c.evidence
@@ -230,10 +233,10 @@ fn agreement_is_evidence_and_never_makes_a_reading_sure() {
     );
     // Without a reader, or for a label it does not read, nothing changes.
     let mut c = reading(Label::HumanReply, Some(Intent::Yes));
-    second::weigh(None, text, true, &mut c);
+    second::weigh(None, text, true, DAY, &mut c);
     assert!(c.evidence.is_empty() && c.certainty == Certainty::Sure);
     let mut c = reading(Label::AutoReply, None);
-    second::weigh(Some(&r), text, true, &mut c);
+    second::weigh(Some(&r), text, true, DAY, &mut c);
     assert!(c.evidence.is_empty() && c.certainty == Certainty::Sure);
 }
 
@@ -248,6 +251,7 @@ fn a_text_like_one_the_user_marked_reads_as_marked_but_unsure() {
         Some(&r),
         "go on then - stick me in the diary!",
         true,
+        DAY,
         &mut c,
     );
     assert_eq!(c.intent, Some(Intent::Yes));
@@ -267,6 +271,7 @@ fn a_text_like_one_the_user_marked_reads_as_marked_but_unsure() {
         Some(&r),
         "cheers for the natter this morning!!",
         true,
+        DAY,
         &mut c,
     );
     assert_eq!((c.label, c.intent), (Label::ThankYou, None));
