@@ -290,7 +290,10 @@ fn human_reply(
         ));
     }
     if judgement.intent == Intent::Later {
-        c.later_until = judgement.later_until.map(|f| f.date);
+        c.later_until = judgement
+            .later_until
+            .clone()
+            .map(|f| super::dates::first_day_after(f, &fresh_all.text).date);
     }
     super::proposal::read(mail, ctx, &fresh_all.text, judgement.intent, c);
     // An acknowledgement ("Received, thanks - let me check and come back to you")

@@ -26,9 +26,10 @@ mod cues;
 mod deferral;
 mod doubt;
 mod mend;
-use clauses::{REFERRALS, WHY_NOT, continues_with_contrast, in_a_place};
+use clauses::{REFERRALS, WHY_NOT, clause_before, continues_with_contrast, in_a_place};
 use deferral::{
-    after_word, asked_date, conceded_until, date_near, deferral_with_date, proposed_date,
+    after_word, asked_date, conceded_until, date_near, deferral_with_date, invitation_with_date,
+    proposed_date,
 };
 pub(crate) use doubt::{contrast_after_thanks, sales_like};
 use mend::mend_contractions;
@@ -202,7 +203,7 @@ fn negated(scan: &Scan, s: &str, h: &Hit<'_>) -> bool {
     {
         return true;
     }
-    let before = s.get(..h.start).unwrap_or("");
+    let before = clause_before(s.get(..h.start).unwrap_or(""));
     let words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
     if words.iter().any(|w| w.ends_with("n't")) {
         return true;
@@ -522,7 +523,7 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
             .map(|f| dates::after_inclusive_end(f, fresh));
         return j;
     }
-    if let Some(j) = deferral_with_date(sents, r) {
+    if let Some(j) = deferral_with_date(sents, r).or_else(|| invitation_with_date(sents, r)) {
         return j;
     }
     if let Some(v) = sentence_verdicts(sents, r) {

@@ -18,7 +18,9 @@ use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
+mod first_day;
 mod prose;
+mod relative;
 mod resolve;
 mod return_date;
 mod return_ja;
@@ -26,6 +28,7 @@ mod slot;
 mod time;
 mod tokens;
 
+pub(crate) use first_day::first_day_after;
 use prose::*;
 use resolve::*;
 pub(crate) use return_date::return_date;
@@ -61,6 +64,7 @@ pub(crate) fn find_dates(text: &str, r: Date) -> Vec<Found> {
     while i < toks.len() {
         let hit = date_at(&c, i, r)
             .or_else(|| relative_at(&c, i, r))
+            .or_else(|| relative::other_languages_at(&c, i, r))
             .or_else(|| month_phrase_at(&c, i, r));
         if let Some((date, used, specificity)) = hit {
             let used = used.max(1);
@@ -158,3 +162,6 @@ pub(crate) fn in_named_month(found: Found, context: &str, r: Date) -> Found {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod relative_tests;

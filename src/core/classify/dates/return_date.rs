@@ -88,7 +88,7 @@ pub(super) const BACK_AFTER: &[&str] = &[
 
 /// Words after a last day away that make it inclusive: the day back is
 /// the one after ("jusqu'au 15 mai inclus").
-pub(super) const INCLUSIVE: &[&str] = &[
+pub(crate) const INCLUSIVE: &[&str] = &[
     "inclus",
     "incluse",
     "inclusive",

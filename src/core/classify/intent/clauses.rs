@@ -120,3 +120,30 @@ pub(super) fn after_that(text: &str, r: Date) -> Option<Found> {
         .any(|w| UNTIL.contains(&w.trim_matches(|c: char| !c.is_alphabetic() && c != '\'')))
         .then_some(found)
 }
+
+/// The clause a phrase stands in, from the text before it: a negation before a comma,
+/// a semicolon or a dash ends with its clause ("Diesen Monat geht es nicht, schreib
+/// mir nächsten Monat" asks to be written to), but a one-word aside does not end it
+/// ("I can't, sadly, make it").
+pub(super) fn clause_before(before: &str) -> &str {
+    let bounds = |t: &str| {
+        [", ", "; ", " - "]
+            .iter()
+            .filter_map(|b| t.rfind(b).map(|i| (i, b.len())))
+            .max()
+    };
+    let Some((i, len)) = bounds(before) else {
+        return before;
+    };
+    let tail = before.get(i + len..).unwrap_or("");
+    if !tail.trim().is_empty() {
+        return tail;
+    }
+    // Nothing after the last boundary: an aside ends at it when one word stands
+    // between it and the boundary before.
+    let head = before.get(..i).unwrap_or("");
+    match bounds(head) {
+        Some((j, l)) if head.get(j + l..).unwrap_or("").split_whitespace().count() <= 1 => before,
+        _ => tail,
+    }
+}

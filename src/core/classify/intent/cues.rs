@@ -4,7 +4,8 @@
 //! sales and bulk mail say), `[generic_object]` (what any form letter
 //! thanks for: "your time", "Ihre Zeit"), `[refusal_word]` (a bare no:
 //! "nein", "non") and `[thanks_refusal]` (refusals that hold a thanks word:
-//! "nein danke", "takke nej") and `[not_acceptance]` (words that hold another
+//! "nein danke", "takke nej"), `[contact_me]` (an invitation to write again:
+//! "email me", "escríbeme") and `[not_acceptance]` (words that hold another
 //! language's acceptance and accept nothing: "prima di"). They decide no acceptance; they make a reading
 //! unsure, read a refusal made of thanks as a no, or keep an acknowledgement
 //! from being read as an answer. Adding a language is adding a file here and
@@ -47,15 +48,19 @@ pub(crate) enum Cue {
     /// Words of one language that hold another's acceptance and accept
     /// nothing: Italian "prima di" (before) holds Dutch "prima" (fine).
     NotAcceptance,
+    /// An invitation to write again ("email me", "escríbeme", "hör av dig"): a
+    /// deferral beside a future date in its sentence.
+    ContactMe,
 }
 
-const ALL: [Cue; 6] = [
+const ALL: [Cue; 7] = [
     Cue::Acknowledgement,
     Cue::Sales,
     Cue::GenericObject,
     Cue::RefusalWord,
     Cue::ThanksRefusal,
     Cue::NotAcceptance,
+    Cue::ContactMe,
 ];
 
 impl Cue {
@@ -67,6 +72,7 @@ impl Cue {
             Cue::RefusalWord => "refusal_word",
             Cue::ThanksRefusal => "thanks_refusal",
             Cue::NotAcceptance => "not_acceptance",
+            Cue::ContactMe => "contact_me",
         }
     }
 }

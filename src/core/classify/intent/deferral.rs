@@ -380,3 +380,19 @@ pub(super) fn asked_date(next: &[Sentence], r: Date) -> Option<Found> {
             }
         })
 }
+
+/// An invitation to write again with a future date in its sentence ("Escríbeme en un
+/// mes", "Hör av dig om två veckor", "email me after the launch on the 14th"): a
+/// later from that date. Negated invitations ("don't write me before March") are not.
+pub(super) fn invitation_with_date(sents: &[Sentence], r: Date) -> Option<Judgement> {
+    sents.iter().find_map(|s| {
+        let h = super::cues::cue(super::cues::Cue::ContactMe).first(&s.text)?;
+        if super::negated(&s.scan, &s.text, &h) {
+            return None;
+        }
+        let found = dates::best_date(&s.text, r).filter(|f| f.date > r)?;
+        let mut j = Judgement::new(Intent::Later, format!("{} … {}", h.phrase, found.text));
+        j.later_until = Some(found);
+        Some(j)
+    })
+}

@@ -539,3 +539,57 @@ fn fifth_probe_kinds() {
         "{j:?}"
     );
 }
+
+#[test]
+fn an_invitation_to_write_again_with_a_date_is_a_later_from_it() {
+    let r = date(2026, 12, 2);
+    for (t, d) in [
+        ("Escríbeme en un mes.", date(2027, 1, 2)),
+        ("Hör av dig om två veckor!", date(2026, 12, 16)),
+        (
+            "Melde dich gern in zwei Wochen nochmal.",
+            date(2026, 12, 16),
+        ),
+        ("Drop me a line on the 15th of January.", date(2027, 1, 15)),
+        ("Écrivez-moi la semaine prochaine.", date(2026, 12, 7)),
+        ("Skriv til mig om to uger.", date(2026, 12, 16)),
+    ] {
+        let j = judge(t, r);
+        assert_eq!(j.intent, Intent::Later, "{t}");
+        assert_eq!(j.later_until.map(|f| f.date), Some(d), "{t}");
+    }
+    // Traps: "let me know" a day is an acceptance's question; a promise of the writer's
+    // own is no invitation; a negated one defers nothing; no date, no deferral from it.
+    assert_ne!(
+        judge(
+            "Dale! Cualquier tarde de la semana que viene me sirve, avisame.",
+            r
+        )
+        .intent,
+        Intent::Later
+    );
+    assert_ne!(
+        judge("I'll get back to you next week.", r).intent,
+        Intent::Later
+    );
+    assert_ne!(
+        judge("Stuur me een uitnodiging voor dinsdag.", r).intent,
+        Intent::Later
+    );
+    assert!(
+        judge("Schreiben Sie mir gern, worum es geht.", r)
+            .later_until
+            .is_none()
+    );
+}
+
+#[test]
+fn a_negation_ends_with_its_clause() {
+    let r = date(2026, 12, 2);
+    let j = judge("Diesen Monat geht es nicht, schreib mir nächsten Monat.", r);
+    assert_eq!(j.intent, Intent::Later);
+    assert_eq!(j.later_until.map(|f| f.date), Some(date(2027, 1, 1)));
+    // A one-word aside keeps the negation's clause open.
+    assert_ne!(intent("I can't, sadly, make it."), Intent::Yes);
+    assert_ne!(intent("I don't think that works for me."), Intent::Yes);
+}

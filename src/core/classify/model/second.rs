@@ -102,7 +102,7 @@ pub(crate) fn weigh(
 }
 
 /// Whether `c` is a reply whose `other` is only the want of an intent phrase.
-fn no_phrase(c: &Classification) -> bool {
+pub(super) fn no_phrase(c: &Classification) -> bool {
     c.label == Label::HumanReply
         && c.intent == Some(Intent::Other)
         && c.evidence.iter().any(|e| e.detail.starts_with(NO_PHRASE))
@@ -111,7 +111,7 @@ fn no_phrase(c: &Classification) -> bool {
 /// The reader's yes, no or later as the best guess of a reply the rules found no
 /// phrase in: unsure (it already is), with the first date the text names after
 /// `r` for a later.
-fn guess(c: &mut Classification, p: &super::Prediction, fresh: &str, r: Date) {
+pub(super) fn guess(c: &mut Classification, p: &super::Prediction, fresh: &str, r: Date) {
     let intent = match p.class {
         Class::Yes => Intent::Yes,
         Class::No => Intent::No,
@@ -169,64 +169,4 @@ fn learned(c: &mut Classification, rules: Class, class: Class, text: &str, alike
             rules.as_str()
         ),
     ));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::classify::Envelope;
-
-    fn reply(doubt: &str) -> Classification {
-        let mut c = Classification::new(Label::HumanReply, Envelope::default());
-        c.intent = Some(Intent::Other);
-        c.certainty = Certainty::Unsure;
-        c.evidence.push(ev("phrase", format!("{doubt}: unsure")));
-        c
-    }
-
-    fn said(class: Class, probability: f64) -> super::super::Prediction {
-        super::super::Prediction {
-            class,
-            probability,
-            ngrams: vec!["push".to_string()],
-            like: None,
-        }
-    }
-
-    #[test]
-    fn a_reply_without_a_phrase_takes_the_readers_later_and_its_date_unsure() {
-        let r = Date::constant(2026, 12, 1);
-        let mut c = reply(NO_PHRASE);
-        guess(
-            &mut c,
-            &said(Class::Later, 0.9),
-            "could we push to 11 January?",
-            r,
-        );
-        assert_eq!(c.intent, Some(Intent::Later));
-        assert_eq!(c.later_until, Some(Date::constant(2027, 1, 11)));
-        assert_eq!(c.certainty, Certainty::Unsure);
-        assert!(c.evidence.iter().any(|e| e.detail.contains("guess: later")));
-    }
-
-    #[test]
-    fn only_the_want_of_a_phrase_lets_the_reader_guess() {
-        assert!(no_phrase(&reply(NO_PHRASE)));
-        // An acknowledgement is the rules' own reading of `other`, not the want of one.
-        assert!(!no_phrase(&reply("acknowledgement \"got it\"")));
-        let mut yes = reply(NO_PHRASE);
-        yes.intent = Some(Intent::Yes);
-        assert!(!no_phrase(&yes));
-    }
-
-    #[test]
-    fn a_thanks_or_request_read_in_a_reply_is_no_answer() {
-        let r = Date::constant(2026, 12, 1);
-        for class in [Class::Thanks, Class::Request, Class::Other] {
-            let mut c = reply(NO_PHRASE);
-            guess(&mut c, &said(class, 0.95), "thanks!", r);
-            assert_eq!(c.intent, Some(Intent::Other), "{class:?}");
-            assert_eq!(c.label, Label::HumanReply);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 use super::train::{self, Frames, Seed};
 use super::weights::Counts;
 use super::*;
+use crate::core::classify::{Certainty, Classification, Intent, Label};
 
 macro_rules! corpus_file {
     ($lang:literal) => {
@@ -169,11 +170,8 @@ fn a_correction_teaches_the_reader_and_the_shipped_counts_stay() {
     assert_eq!(r.learned(), 1);
 }
 
-fn reading(
-    label: crate::core::classify::Label,
-    intent: Option<crate::core::classify::Intent>,
-) -> crate::core::classify::Classification {
-    crate::core::classify::Classification {
+fn reading(label: Label, intent: Option<Intent>) -> Classification {
+    Classification {
         label,
         intent,
         ..Default::default()
@@ -295,4 +293,70 @@ fn the_bucket_index_finds_what_a_search_of_the_shipped_list_finds() {
         "only {present} present buckets checked"
     );
     assert_eq!(index.position(features::BUCKETS + 5), None);
+}
+
+// The learned reader as the best guess of a reply the rules found no phrase in.
+
+fn reply(doubt: &str) -> Classification {
+    Classification {
+        label: Label::HumanReply,
+        intent: Some(Intent::Other),
+        certainty: Certainty::Unsure,
+        evidence: vec![crate::core::classify::ev(
+            "phrase",
+            format!("{doubt}: unsure"),
+        )],
+        ..Default::default()
+    }
+}
+
+fn said(class: Class, probability: f64) -> Prediction {
+    Prediction {
+        class,
+        probability,
+        ngrams: vec!["push".to_string()],
+        like: None,
+    }
+}
+
+#[test]
+fn a_reply_without_a_phrase_takes_the_readers_later_and_its_date_unsure() {
+    let r = jiff::civil::Date::constant(2026, 12, 1);
+    let mut c = reply(crate::core::classify::intent::NO_PHRASE);
+    second::guess(
+        &mut c,
+        &said(Class::Later, 0.9),
+        "could we push to 11 January?",
+        r,
+    );
+    assert_eq!(c.intent, Some(Intent::Later));
+    assert_eq!(
+        c.later_until,
+        Some(jiff::civil::Date::constant(2027, 1, 11))
+    );
+    assert_eq!(c.certainty, Certainty::Unsure);
+    assert!(c.evidence.iter().any(|e| e.detail.contains("guess: later")));
+}
+
+#[test]
+fn only_the_want_of_a_phrase_lets_the_reader_guess() {
+    assert!(second::no_phrase(&reply(
+        crate::core::classify::intent::NO_PHRASE
+    )));
+    // An acknowledgement is the rules' own reading of `other`, not the want of one.
+    assert!(!second::no_phrase(&reply("acknowledgement \"got it\"")));
+    let mut yes = reply(crate::core::classify::intent::NO_PHRASE);
+    yes.intent = Some(Intent::Yes);
+    assert!(!second::no_phrase(&yes));
+}
+
+#[test]
+fn a_thanks_or_request_read_in_a_reply_is_no_answer() {
+    let r = jiff::civil::Date::constant(2026, 12, 1);
+    for class in [Class::Thanks, Class::Request, Class::Other] {
+        let mut c = reply(crate::core::classify::intent::NO_PHRASE);
+        second::guess(&mut c, &said(class, 0.95), "thanks!", r);
+        assert_eq!(c.intent, Some(Intent::Other), "{class:?}");
+        assert_eq!(c.label, Label::HumanReply);
+    }
 }
