@@ -305,6 +305,34 @@ fn human_reply(
         ));
     }
     mark_unsure(c, &judgement.doubts);
+    if judgement.intent == Intent::Yes
+        && let Some(t) = thanks_thread(mail)
+    {
+        mark_unsure(
+            c,
+            &[format!(
+                "an acceptance in a thread that thanks (\"{t}\"): the message it answers asked for nothing, perhaps a request of its own"
+            )],
+        );
+    }
+}
+
+/// The thanks a reply's subject opens with once its prefixes are cut ("Re: Thanks for
+/// today", "AW: Danke für das Gespräch"): the thread is a thank-you, not a request.
+fn thanks_thread(mail: &mime::Mail) -> Option<String> {
+    let subject = mail.subject.as_deref()?;
+    super::detect::reply_prefix(subject)?;
+    let mut rest = subject.trim_start();
+    // Cut every "Re:", "AW:", "SV:" before the subject proper.
+    while let Some((head, tail)) = rest.split_once(':') {
+        if head.chars().count() > 5 || head.contains(' ') {
+            break;
+        }
+        rest = tail.trim_start();
+    }
+    let normal = text::normalise_for_match(rest);
+    let scan = super::lexicon::set(super::lexicon::Cat::Thanks).first(&normal)?;
+    (scan.start <= 1).then(|| scan.phrase.to_string())
 }
 
 /// A thank-you: no intent (it answers no request; an acceptance in it, "à

@@ -709,6 +709,17 @@ fn read_calendar(
     c.label = f.label;
     c.evidence.extend(f.evidence);
     c.meeting = f.meeting;
+    // A booking tool's invitation is the booking it confirms (Calendly's "New Event"
+    // with its .ics): the meeting is agreed, not proposed.
+    if c.label == Label::MeetingInvite
+        && let Some(tool) = detect::tool_of_own_domain(mail)
+    {
+        c.label = Label::MeetingConfirmation;
+        c.evidence.push(ev(
+            "header",
+            format!("the invitation comes from {tool}'s own domain: a booking it confirms"),
+        ));
+    }
     if c.envelope.snippet.is_empty()
         && let Some(m) = &c.meeting
     {

@@ -138,6 +138,11 @@ pub(crate) fn after_inclusive_end(found: Found, text: &str) -> Found {
 /// next 15th): the same day in the first named month it does not fall in, when that
 /// month's day comes later. Unchanged when the text names no other month or the
 /// date names its own.
+/// Month names that are also everyday words of another language ("may", Portuguese
+/// "a gente marca" beside Polish "marca", Turkish "mart" beside English "mart",
+/// Polish "maja" beside the name): never the month a bare day is read in.
+const SHARED_MONTH_WORDS: &[&str] = &["may", "mar", "marca", "mart", "maja", "mars"];
+
 pub(crate) fn in_named_month(found: Found, context: &str, r: Date) -> Found {
     let toks = tokenize(&found.text);
     let names_month = toks.iter().any(|t| match &t.tok {
@@ -150,7 +155,7 @@ pub(crate) fn in_named_month(found: Found, context: &str, r: Date) -> Found {
     let ctx = tokenize(context);
     let month = ctx.iter().find_map(|t| match &t.tok {
         Tok::Word(w) => crate::core::classify::lexicon::month_of(w)
-            .filter(|m| *m != found.date.month() && !matches!(w.as_str(), "may" | "mar")),
+            .filter(|m| *m != found.date.month() && !SHARED_MONTH_WORDS.contains(&w.as_str())),
         _ => None,
     });
     let anchored = month.and_then(|m| next_month_day(r, m, found.date.day()));

@@ -409,7 +409,24 @@ fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specifici
                 | "påsken"
         )
     ) {
-        return Some((easter_monday_after(r)?, k + 1 - i, Specificity::Relative));
+        return Some((from_easter(r, 1)?, k + 1 - i, Specificity::Relative));
+    }
+    // Carnival ("depois do Carnaval", "nach Fasching", "dopo Carnevale"): Ash Wednesday.
+    if matches!(
+        c.word(k),
+        Some(
+            "carnaval"
+                | "carnival"
+                | "karneval"
+                | "fasching"
+                | "fastnacht"
+                | "carnevale"
+                | "fastelavn"
+                | "fastelavan"
+                | "carnestolendas"
+        )
+    ) {
+        return Some((from_easter(r, -46)?, k + 1 - i, Specificity::Relative));
     }
     // Epiphany ("después de Reyes", "dopo l'Epifania", "nach Dreikönig"): 7 January.
     if matches!(
@@ -455,8 +472,9 @@ fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specifici
     ))
 }
 
-/// The Monday after the next Easter Sunday on or after `r` (the Gregorian computus).
-fn easter_monday_after(r: Date) -> Option<Date> {
+/// The day `offset` days from Easter Sunday (the Gregorian computus; 1 is Easter
+/// Monday, -46 Ash Wednesday), in the first year in which it falls on or after `r`.
+fn from_easter(r: Date, offset: i64) -> Option<Date> {
     let easter = |y: i16| -> Option<Date> {
         let y32 = i32::from(y);
         let a = y32 % 19;
@@ -478,9 +496,8 @@ fn easter_monday_after(r: Date) -> Option<Date> {
     [r.year(), r.year().saturating_add(1)]
         .into_iter()
         .filter_map(easter)
-        .find(|e| *e >= r)?
-        .tomorrow()
-        .ok()
+        .filter_map(|e| e.checked_add(offset.days()).ok())
+        .find(|d| *d >= r)
 }
 
 /// Words for the year-end holidays, in the languages of the lists.

@@ -27,12 +27,13 @@ pub(super) fn next_weekday(r: Date, wd: Weekday) -> Option<Date> {
     None
 }
 
-/// The first day of the next month named `month` on or after `r` (if `r` is
-/// inside that month already, next year's).
+/// The first day of the month named `month` that has not ended on `r`: this month's
+/// own first day when `r` is inside it ("now in December", said in December, is this
+/// December, and "mid-December" its 15th), else the next one's.
 pub(super) fn next_month_start(r: Date, month: i8) -> Option<Date> {
     for y in r.year()..=r.year().saturating_add(1) {
         if let Ok(d) = Date::new(y, month, 1)
-            && d >= r
+            && (d >= r || (d.year(), d.month()) == (r.year(), r.month()))
         {
             return Some(d);
         }

@@ -32,7 +32,7 @@ pub(crate) use bounce::{BounceOutcome, detect_bounce};
 pub(crate) use bulk::{BulkOutcome, detect_bulk};
 pub(crate) use challenge::detect_challenge;
 pub(crate) use reply::{is_forward, is_machine_sender, reply_prefix};
-pub(crate) use scheduling::detect_scheduling;
+pub(crate) use scheduling::{detect_scheduling, tool_of_own_domain};
 
 #[cfg(test)]
 mod tests;

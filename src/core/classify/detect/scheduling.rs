@@ -123,6 +123,16 @@ const CONFIRM_WORDS: &[&str] = &[
 ];
 phrase_list!(CONFIRM_WORDS_SET = CONFIRM_WORDS);
 
+/// The scheduling tool whose own domain sent `mail` ("Calendly" for
+/// `notifications@calendly.com`), if one did.
+pub(crate) fn tool_of_own_domain(mail: &Mail) -> Option<&'static str> {
+    let from = mail.sender_address();
+    TOOLS
+        .iter()
+        .find(|t| t.domains.iter().any(|d| sender_domain_matches(from, d)))
+        .map(|t| t.name)
+}
+
 fn sender_domain_matches(from: &str, pattern: &str) -> bool {
     if pattern.contains('@') {
         return from == pattern;

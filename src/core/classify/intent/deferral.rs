@@ -147,18 +147,31 @@ pub(super) fn deferral_with_date(sents: &[Sentence], r: Date) -> Option<Judgemen
 /// else elsewhere in its sentence, else in the next ("Ping me again. Maybe in
 /// March?"), before any elsewhere in the text ("I'm on leave until the end of
 /// January. Write to me in February?" is February).
+///
+/// A named time ("depois do Carnaval") followed by a day stated outright, later than
+/// it, in the same sentence or the next ("A partir de 15 de fevereiro …") gives way to
+/// that day: the writer has said exactly when.
 pub(super) fn date_near(sents: &[Sentence], i: usize, at: usize, r: Date) -> Option<Found> {
     let s = sents.get(i)?;
-    s.text
-        .get(at..)
-        .and_then(|rest| dates::best_date(rest, r))
-        .or_else(|| {
-            sents
-                .iter()
-                .skip(i)
-                .take(2)
-                .find_map(|s| dates::best_date(&s.text, r))
-        })
+    let near = || {
+        sents
+            .iter()
+            .skip(i)
+            .take(2)
+            .find_map(|s| dates::best_date(&s.text, r))
+    };
+    let Some(found) = s.text.get(at..).and_then(|rest| dates::best_date(rest, r)) else {
+        return near();
+    };
+    if found.specificity == dates::Specificity::Exact {
+        return Some(found);
+    }
+    let stated = sents.iter().skip(i).take(2).find_map(|s| {
+        dates::find_dates(&s.text, r)
+            .into_iter()
+            .find(|f| f.specificity == dates::Specificity::Exact && f.date > found.date)
+    });
+    stated.or(Some(found))
 }
 
 /// Proposal words that mean "after" or "from": the date they name is one to

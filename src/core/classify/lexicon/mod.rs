@@ -534,4 +534,6 @@ pub(crate) fn set(cat: Cat) -> &'static PhraseSet {
 mod tests;
 
 #[cfg(test)]
+mod offer_wording_tests;
+#[cfg(test)]
 mod wording_tests;

@@ -9,7 +9,7 @@ use super::super::intent::{Judgement, Reading, judge, request_phrase, thanks_phr
 
 /// What a row expects of the date a "later" points to.
 #[derive(Debug, Clone, Copy)]
-enum When {
+pub(super) enum When {
     /// No check.
     Any,
     /// No date found.
@@ -28,7 +28,7 @@ fn r() -> Date {
     date(R.0, R.1, R.2)
 }
 
-fn check(rows: &[(&str, Intent, When)]) {
+pub(super) fn check(rows: &[(&str, Intent, When)]) {
     let mut bad = Vec::new();
     for (text, want, when) in rows {
         let j: Judgement = judge(&Reading::new(text), r());

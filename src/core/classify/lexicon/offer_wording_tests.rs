@@ -1,0 +1,127 @@
+//! The wording of a slot offered, a refusal that asks to be understood and an
+//! invitation to write again, per language, with the traps each must not catch
+//! (issue 21, the seventh blind set's kinds). Read against 1 February 2027.
+
+use super::super::Intent::{Later, No, Other, Yes};
+use super::wording_tests::When::{Any, Day, Month};
+use super::wording_tests::check;
+
+#[test]
+fn a_slot_offered_or_an_invitation_promised_is_a_yes() {
+    check(&[
+        ("Monday the 8th at 9:30 CET. I'll send the link.", Yes, Any),
+        (
+            "Grab any open slot on my calendar link, whatever suits you.",
+            Yes,
+            Any,
+        ),
+        (
+            "He could do either Thursday 11 or Friday 12 February, 10:30 GMT.",
+            Yes,
+            Any,
+        ),
+        ("I'm free Tuesday afternoon, give me a call.", Yes, Any),
+        (
+            "Donnerstag ab 15 Uhr sitze ich im Büro, rufen Sie einfach durch.",
+            Yes,
+            Any,
+        ),
+        (
+            "Am Mittwoch habe ich Zeit, ich schicke Ihnen eine Einladung.",
+            Yes,
+            Any,
+        ),
+        ("Le mercredi 10 je suis libre, appelez-moi.", Yes, Any),
+        ("El martes 9 a las 10 estoy libre. Llámame.", Yes, Any),
+        ("Martedì 9 sono libero, chiamami pure.", Yes, Any),
+        ("Com todo o gosto. Sugiro o dia 10, às 11h00.", Yes, Any),
+        (
+            "Prima, woensdag 10 februari om 10.00 uur schikt mij.",
+            Yes,
+            Any,
+        ),
+        ("Jag är ledig på tisdag, ring mig.", Yes, Any),
+        // Traps: the same words negated, or in a refusal, do not accept.
+        ("I'm not free this month, sorry.", No, Any),
+        ("Ich habe leider keine Zeit.", No, Any),
+        ("No estoy libre estas semanas, lo siento.", No, Any),
+    ]);
+}
+
+#[test]
+fn a_refusal_that_asks_to_be_understood_is_a_no() {
+    check(&[
+        ("Not something I do, sorry.", No, Any),
+        (
+            "I had to stop doing these altogether. Hope you understand.",
+            No,
+            Any,
+        ),
+        (
+            "Honestly I don't think a call makes sense on my end.",
+            No,
+            Any,
+        ),
+        ("Ehrlich gesagt habe ich dafür gerade keinen Kopf.", No, Any),
+        (
+            "Dafür fehlt mir die Zeit, ich bitte um Verständnis.",
+            No,
+            Any,
+        ),
+        (
+            "Je n'ai pas le temps en ce moment, merci de votre compréhension.",
+            No,
+            Any,
+        ),
+        ("No me es posible, gracias por tu comprensión.", No, Any),
+        ("Non riesco, grazie per la comprensione.", No, Any),
+        (
+            "Neste momento não consigo assumir mais nada. Obrigada pela compreensão.",
+            No,
+            Any,
+        ),
+        ("Agradeço o contato, mas vou declinar.", No, Any),
+        ("Dat lukt me niet, bedankt voor je begrip.", No, Any),
+        ("Det hinner jag inte, tack för förståelsen.", No, Any),
+        // Traps: a deferral that asks to be understood is still a deferral; an
+        // acceptance after an apology for a slow reply is still an acceptance.
+        (
+            "Swamped until March, thanks for your understanding - ping me in March.",
+            Later,
+            Month(3),
+        ),
+        ("Sorry for the slow reply! Thursday works for me.", Yes, Any),
+    ]);
+}
+
+#[test]
+fn an_invitation_to_write_again_with_a_date_is_a_later() {
+    check(&[
+        ("Escríbeme en un mes.", Later, Day(2027, 3, 1)),
+        ("Hör av dig om två veckor.", Later, Day(2027, 2, 15)),
+        (
+            "Melde dich gern in zwei Wochen nochmal.",
+            Later,
+            Day(2027, 2, 15),
+        ),
+        (
+            "Diesen Monat geht es nicht, schreib mir nächsten Monat.",
+            Later,
+            Day(2027, 3, 1),
+        ),
+        ("Ci sentiamo dopo Pasqua?", Later, Month(3)),
+        (
+            "Estou de férias. Pode me procurar a partir do dia 19?",
+            Later,
+            Day(2027, 2, 19),
+        ),
+        ("Me chama depois do Carnaval?", Later, Day(2027, 2, 10)),
+        // Traps: "let me know" asks for a slot; the writer's own promise is no invitation.
+        (
+            "Cualquier tarde de la semana que viene me sirve, avísame.",
+            Yes,
+            Any,
+        ),
+        ("I'll get back to you next week.", Other, Any),
+    ]);
+}
