@@ -27,6 +27,7 @@ mod deferral;
 mod doubt;
 mod mend;
 use clauses::{REFERRALS, WHY_NOT, clause_before, continues_with_contrast, in_a_place};
+use cues::{Cue, cue};
 use deferral::{
     after_word, asked_date, conceded_until, date_near, deferral_with_date, invitation_with_date,
     proposed_date,
@@ -232,7 +233,7 @@ fn within_not_acceptance(s: &str, h: &Hit<'_>) -> bool {
     ) {
         return true;
     }
-    cues::cue(cues::Cue::NotAcceptance)
+    cue(Cue::NotAcceptance)
         .hits(s)
         .any(|n| n.start <= h.start && n.end >= h.end)
 }
@@ -545,6 +546,15 @@ fn judge_phrases(text: &Reading, r: Date) -> Judgement {
     }
     if let Some(a) = doubt::acknowledgement(sents) {
         let mut j = Judgement::new(Intent::Other, format!("acknowledgement \"{a}\""));
+        j.acknowledgement = true;
+        return j;
+    }
+    // "Before I say yes or no - what would you like to discuss?": the answer is to come.
+    if let Some(q) = sents
+        .iter()
+        .find_map(|s| cue(Cue::QuestionBack).first(&s.text))
+    {
+        let mut j = Judgement::new(Intent::Other, format!("a question back \"{}\"", q.phrase));
         j.acknowledgement = true;
         return j;
     }

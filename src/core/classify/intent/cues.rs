@@ -5,7 +5,8 @@
 //! thanks for: "your time", "Ihre Zeit"), `[refusal_word]` (a bare no:
 //! "nein", "non") and `[thanks_refusal]` (refusals that hold a thanks word:
 //! "nein danke", "takke nej"), `[contact_me]` (an invitation to write again:
-//! "email me", "escríbeme") and `[not_acceptance]` (words that hold another
+//! "email me", "escríbeme"), `[question_back]` (a question about the request: "what
+//! would you like to discuss?") and `[not_acceptance]` (words that hold another
 //! language's acceptance and accept nothing: "prima di"). They decide no acceptance; they make a reading
 //! unsure, read a refusal made of thanks as a no, or keep an acknowledgement
 //! from being read as an answer. Adding a language is adding a file here and
@@ -51,9 +52,12 @@ pub(crate) enum Cue {
     /// An invitation to write again ("email me", "escríbeme", "hör av dig"): a
     /// deferral beside a future date in its sentence.
     ContactMe,
+    /// A question back about the request ("what would you like to discuss?"): no
+    /// answer yet, where no intent phrase was read.
+    QuestionBack,
 }
 
-const ALL: [Cue; 7] = [
+const ALL: [Cue; 8] = [
     Cue::Acknowledgement,
     Cue::Sales,
     Cue::GenericObject,
@@ -61,6 +65,7 @@ const ALL: [Cue; 7] = [
     Cue::ThanksRefusal,
     Cue::NotAcceptance,
     Cue::ContactMe,
+    Cue::QuestionBack,
 ];
 
 impl Cue {
@@ -73,6 +78,7 @@ impl Cue {
             Cue::ThanksRefusal => "thanks_refusal",
             Cue::NotAcceptance => "not_acceptance",
             Cue::ContactMe => "contact_me",
+            Cue::QuestionBack => "question_back",
         }
     }
 }

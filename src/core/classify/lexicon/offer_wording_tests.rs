@@ -125,3 +125,33 @@ fn an_invitation_to_write_again_with_a_date_is_a_later() {
         ("I'll get back to you next week.", Other, Any),
     ]);
 }
+
+#[test]
+fn a_question_back_is_no_answer_yet() {
+    check(&[
+        (
+            "Before I say yes or no - what would you like to discuss?",
+            Other,
+            Any,
+        ),
+        (
+            "Can you tell me a bit more about what you'd like to cover?",
+            Other,
+            Any,
+        ),
+        ("Worum genau soll es denn gehen?", Other, Any),
+        (
+            "Pourriez-vous m'en dire un peu plus sur l'objet de cet échange ?",
+            Other,
+            Any,
+        ),
+        ("¿De qué se trata exactamente?", Other, Any),
+        ("Di cosa si tratta?", Other, Any),
+        ("Sobre o que seria exatamente?", Other, Any),
+        ("Wat wil je precies bespreken?", Other, Any),
+        ("Vad gäller det?", Other, Any),
+        // Traps: an answer beside the question is the answer.
+        ("Happy to chat - what would you like to discuss?", Yes, Any),
+        ("Worum geht es? Ich habe leider keine Zeit.", No, Any),
+    ]);
+}
