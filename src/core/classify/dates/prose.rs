@@ -31,7 +31,7 @@ pub(super) fn date_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize,
     }
     // "Tuesday the 3rd", "mandag den 4. januar", "Montag, den 4.", "mardi le 5".
     let article = [
-        "the", "den", "dem", "der", "le", "el", "il", "dia", "día", "giorno",
+        "the", "den", "dem", "der", "le", "el", "il", "dia", "día", "giorno", "du", "dal",
     ]
     .iter()
     .any(|a| c.is_word(j, a));
@@ -165,9 +165,10 @@ fn day_month_at(
     }
     // "the 3rd", "Tuesday the 3rd"
     // "no dia 11", "el día 11", "il giorno 11": a bare day after the word for day.
-    // "am 25.", "ab dem 25.", "le 11", "el 11": an article before a bare day.
+    // "am 25.", "ab dem 25.", "le 11", "el 11", "à partir du 5", "dal 7": an article
+    // before a bare day.
     let day_word = [
-        "dia", "día", "giorno", "den", "dem", "der", "le", "el", "il",
+        "dia", "día", "giorno", "den", "dem", "der", "le", "el", "il", "du", "dal",
     ]
     .iter()
     .any(|w| c.is_word(j, w));
@@ -594,6 +595,9 @@ fn month_lead(c: &Cursor<'_>, i: usize, w: &str) -> Option<(usize, i8)> {
         // "from March", "ab März", "a partir de marzo", "vanaf maart", "från mars":
         // the first day of the month ("de" only as the end of "a partir de" and its kin).
         "from" | "ab" | "vanaf" | "från" | "fra" | "desde" | "dès" => (1, 1),
+        // "auf Januar verschieben", "lo dejamos para enero", "rimandiamo per gennaio",
+        // "tot januari", "til januar": the month moved to.
+        "auf" | "para" | "per" | "tot" | "til" => (1, 1),
         // "not before March", "nicht vor März", "pas avant mars": March is the first day.
         "before" | "vor" | "avant" | "antes" | "prima" | "voor" | "före" | "innan" | "før"
             if c.word(i.wrapping_sub(1)).is_some_and(|p| {

@@ -20,6 +20,23 @@ pub(super) const WHY_NOT: &[&str] = &[
     " waarom niet ",
     " varför inte ",
     " hvorfor ikke ",
+    // "Don't hesitate to write me in January": the negation invites.
+    " don't hesitate ",
+    " do not hesitate ",
+    " n'hésitez pas ",
+    " n'hésite pas ",
+    " no dudes ",
+    " no dude ",
+    " non esitare ",
+    " non esiti ",
+    " não hesite ",
+    " não hesites ",
+    " zögern sie nicht ",
+    " zögere nicht ",
+    " aarzel niet ",
+    " tveka inte ",
+    " tøv ikke ",
+    " nøl ikke ",
 ];
 
 /// Whether an acceptance "I'm in" says where the writer is ("I'm in London next

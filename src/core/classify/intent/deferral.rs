@@ -404,6 +404,9 @@ pub(super) fn invitation_with_date(sents: &[Sentence], r: Date) -> Option<Judgem
             return None;
         }
         let found = dates::best_date(&s.text, r).filter(|f| f.date > r)?;
+        // "… à partir du 5" after "jusqu'au 4 janvier": the 5th of the month named.
+        let all: Vec<&str> = sents.iter().map(|s| s.text.as_str()).collect();
+        let found = dates::in_named_month(found, &all.join(" "), r);
         let mut j = Judgement::new(Intent::Later, format!("{} … {}", h.phrase, found.text));
         j.later_until = Some(found);
         Some(j)

@@ -100,12 +100,17 @@ pub(super) fn review(j: &mut Judgement, text: &Reading, r: Date) {
             }
             // "On leave until January 11 - can we pick this up when I'm back? Happy
             // to do it that week.": a yes after a dated deferral accepts the later time.
+            // "N'hésitez pas à me recontacter à partir du 5, je serai ravie d'échanger":
+            // the yes in the invitation's own sentence accepts the later time too.
             let deferral_first = j.later_until.is_some()
                 && sents
                     .iter()
-                    .position(|s| s.scan.first(Cat::Later).is_some())
+                    .position(|s| {
+                        s.scan.first(Cat::Later).is_some()
+                            || cue(Cue::ContactMe).first(&s.text).is_some()
+                    })
                     .zip(plain_yes_at(sents))
-                    .is_some_and(|(later, yes)| later < yes);
+                    .is_some_and(|(later, yes)| later <= yes);
             // The acceptance the later was read from ("happy to - from the 20th")
             // is no second reading.
             let own = |y: &String| {
@@ -318,11 +323,28 @@ pub(super) fn polite_refusal(sents: &[Sentence]) -> Option<Judgement> {
 pub(super) fn contrast_then_negation(sents: &[Sentence]) -> Option<Judgement> {
     sents.iter().find_map(|s| {
         let c = s.scan.first(Cat::Contrast)?;
-        let n = s.scan.first_in(Cat::Negation, c.end..s.text.len())?;
+        // "… but could do the week after, if that's not too late": a condition's
+        // negation refuses nothing.
+        let n = s
+            .scan
+            .hits_in(Cat::Negation, c.end..s.text.len())
+            .find(|n| !in_a_condition(&s.text, n.start))?;
         let phrase = format!("{} … {}", c.phrase, n.phrase);
         Some(
             Judgement::new(Intent::No, phrase)
                 .doubt("a contrast and a negation read as a refusal, no refusal phrase"),
+        )
+    })
+}
+
+/// Whether the word at byte `at` stands in a condition: "if", "unless", "wenn", "si",
+/// "se", "als", "om", "hvis" at most three words before it.
+fn in_a_condition(text: &str, at: usize) -> bool {
+    let before = text.get(..at).unwrap_or("");
+    before.split_whitespace().rev().take(3).any(|w| {
+        matches!(
+            w.trim_matches(|c: char| !c.is_alphanumeric()),
+            "if" | "unless" | "wenn" | "falls" | "si" | "se" | "als" | "om" | "hvis"
         )
     })
 }

@@ -155,3 +155,29 @@ fn a_question_back_is_no_answer_yet() {
         ("Worum geht es? Ich habe leider keine Zeit.", No, Any),
     ]);
 }
+
+#[test]
+fn passing_and_not_hesitating() {
+    check(&[
+        ("Gracias, pero paso.", No, Any),
+        ("Grazie, ma passo.", No, Any),
+        ("Danke, da passe ich.", No, Any),
+        ("Merci, mais je passe mon tour.", No, Any),
+        ("Tack, men jag avstår.", No, Any),
+        // A negation that invites: "don't hesitate to write me".
+        (
+            "N'hésitez pas à me recontacter à partir du 15 février.",
+            Later,
+            Day(2027, 2, 15),
+        ),
+        ("No dudes en escribirme en marzo.", Later, Month(3)),
+        (
+            "Don't hesitate to write me after the 20th.",
+            Later,
+            Day(2027, 2, 20),
+        ),
+        // Traps: passing something on is no refusal; a real negation still negates.
+        ("Te paso el enlace para reservar.", Yes, Any),
+        ("Please don't write me again.", Other, Any),
+    ]);
+}
