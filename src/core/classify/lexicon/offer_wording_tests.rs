@@ -181,3 +181,42 @@ fn passing_and_not_hesitating() {
         ("Please don't write me again.", Other, Any),
     ]);
 }
+
+#[test]
+fn everyday_answers_in_the_listed_languages() {
+    check(&[
+        (
+            "I appreciate you thinking of me, but I don't have the capacity right now.",
+            No,
+            Any,
+        ),
+        ("I'm not taking any meetings at the moment, sorry.", No, Any),
+        (
+            "Vielen Dank für Ihre Anfrage, leider muss ich absagen.",
+            No,
+            Any,
+        ),
+        (
+            "Klar, lass uns telefonieren. Mittwoch geht bei mir.",
+            Yes,
+            Any,
+        ),
+        (
+            "Lassen Sie uns im Februar nochmal sprechen.",
+            Later,
+            Month(2),
+        ),
+        (
+            "Merci, mais je ne suis pas disponible pour ce type d'échange.",
+            No,
+            Any,
+        ),
+        ("Possiamo risentirci a febbraio?", Later, Month(2)),
+        ("Goed idee, laten we bellen. Dinsdag?", Yes, Any),
+        ("Kunnen we het in maart oppakken?", Later, Month(3)),
+        ("Tyvärr har jag inte möjlighet just nu.", No, Any),
+        // Traps: "klar" that is not clear, a call the writer will not make.
+        ("Mir ist nicht klar, worum es geht.", Other, Any),
+        ("Laten we niet bellen, mail is makkelijker.", Other, Any),
+    ]);
+}
