@@ -220,3 +220,19 @@ fn everyday_answers_in_the_listed_languages() {
         ("Laten we niet bellen, mail is makkelijker.", Other, Any),
     ]);
 }
+
+#[test]
+fn everyday_refusals_and_their_traps() {
+    check(&[
+        ("Je ne vais pas pouvoir, désolé.", No, Any),
+        ("No voy a poder, lo siento mucho.", No, Any),
+        ("Ahora mismo no tengo tiempo para esto, disculpa.", No, Any),
+        ("Non ho tempo, mi spiace.", No, Any),
+        ("Não vai dar, desculpa.", No, Any),
+        ("I don't really do these kinds of calls anymore.", No, Any),
+        ("Dat gaat helaas niet lukken.", No, Any),
+        ("Tyvärr hinner jag inte.", No, Any),
+        ("Let's touch base again mid-January.", Later, Month(1)),
+        ("Stuur me in maart nog een berichtje.", Later, Month(3)),
+    ]);
+}
