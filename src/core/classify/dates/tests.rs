@@ -365,6 +365,23 @@ fn return_dates_in_more_languages() {
             date(2027, 1, 5),
         ),
         ("Я в отпуске до 10 января включительно.", date(2027, 1, 11)),
+        // A named return wins over the last day away, in the verbs of each language.
+        (
+            "Estaré fuera del 4 al 8 de enero. Volveré el lunes 11.",
+            date(2027, 1, 11),
+        ),
+        (
+            "Sono in ferie fino all'8 gennaio. Torno lunedì 11 gennaio.",
+            date(2027, 1, 11),
+        ),
+        (
+            "En congés jusqu'au 8 janvier. Je rentre le lundi 11 janvier.",
+            date(2027, 1, 11),
+        ),
+        (
+            "Ledig till 8 januari, åter på kontoret 11 januari.",
+            date(2027, 1, 11),
+        ),
         (
             "5 Ocak 2027 tarihine kadar izindeyim. 6 Ocak Çarşamba günü ofise döneceğim.",
             date(2027, 1, 6),
