@@ -53,10 +53,11 @@ const LAST_BUSY: &[&str] = &[
 /// "Until" words: the day after them is the first free day only when the text goes
 /// on to say "after that" ("busy until the 20th. My diary opens up after that");
 /// alone, "until January 11" is read as the day itself, as most readers do.
-const UNTIL: &[&str] = &[
+pub(crate) const UNTIL: &[&str] = &[
     "until",
     "till",
     "til",
+    "through",
     "bis",
     "bis zum",
     "bis zur",
@@ -77,16 +78,17 @@ const UNTIL: &[&str] = &[
     "indtil",
 ];
 
-/// Words that point back to a last busy day as the start of what follows.
-const AFTER_THAT: &[&str] = &[
+/// Words that point back to a last busy day as the start of what follows ("… after
+/// that", "danach", "depois disso").
+pub(crate) const AFTER_THAT: &[&str] = &[
     "after that",
     "afterwards",
+    "after then",
     "danach",
-    "ensuite",
     "après ça",
     "après cela",
-    "después",
-    "dopo",
+    "después de eso",
+    "dopo di che",
     "depois disso",
     "daarna",
     "efter det",

@@ -28,7 +28,7 @@ mod slot;
 mod time;
 mod tokens;
 
-pub(crate) use first_day::first_day_after;
+pub(crate) use first_day::{AFTER_THAT, UNTIL, first_day_after};
 use prose::*;
 use resolve::*;
 pub(crate) use return_date::return_date;

@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use crate::core::classify::dates::{self, Found};
+use crate::core::classify::dates::{self, AFTER_THAT, Found, UNTIL};
 use crate::core::classify::lexicon::Hit;
 
 /// "Why not" in the languages of the lists: an acceptance, not a negation of the next one.
@@ -99,28 +99,40 @@ pub(super) const REFERRALS: &[&str] = &[
     "in copia",
     "in cc",
     "en cc",
-];
-
-/// Words that put an acceptance after a date the text names ("would love to catch up
-/// after that", "danach gern").
-const AFTER_THAT: &[&str] = &[
-    "after that",
-    "afterwards",
-    "after then",
-    "danach",
-    "après ça",
-    "après cela",
-    "después de eso",
-    "dopo di che",
-    "depois disso",
-    "daarna",
-    "efter det",
-    "etter det",
-];
-
-/// "Until" words before the last day away an "after that" points back to.
-const UNTIL: &[&str] = &[
-    "until", "till", "through", "bis", "jusqu'au", "jusqu'à", "hasta", "fino", "até", "tot",
+    "over to you",
+    "adding my colleague",
+    "passed your note",
+    "passed your message",
+    "passed this on",
+    "forwarded your",
+    "she'll be in touch",
+    "he'll be in touch",
+    "in cc gesetzt",
+    "meine kollegin",
+    "mein kollege",
+    "weitergeleitet",
+    "meldet sich bei ihnen",
+    "wird sich bei ihnen melden",
+    "ma collègue",
+    "mon collègue",
+    "vous recontactera",
+    "te pongo en contacto",
+    "te paso con",
+    "mi compañera",
+    "mi compañero",
+    "la mia collega",
+    "il mio collega",
+    "ti metto in contatto",
+    "em cópia",
+    "minha colega",
+    "meu colega",
+    "em contato com",
+    "mijn collega",
+    "doorgestuurd",
+    "in de cc",
+    "min kollega",
+    "i kopia",
+    "i kopi",
 ];
 
 /// The date an acceptance "after that" is for: the text's date to come that an

@@ -236,3 +236,47 @@ fn everyday_refusals_and_their_traps() {
         ("Stuur me in maart nog een berichtje.", Later, Month(3)),
     ]);
 }
+
+#[test]
+fn a_handover_and_plain_times() {
+    check(&[
+        (
+            "Adding my colleague Priya who runs this area - Priya, over to you.",
+            Other,
+            Any,
+        ),
+        (
+            "Te paso con mi compañera Lucía, que lleva ese tema.",
+            Other,
+            Any,
+        ),
+        (
+            "Meine Kollegin Frau Lehmann ist die bessere Ansprechpartnerin, ich habe sie in CC gesetzt.",
+            Other,
+            Any,
+        ),
+        (
+            "Good timing - I have a gap on Thursday afternoon if that helps.",
+            Yes,
+            Any,
+        ),
+        ("Tuesday is wide open for me.", Yes, Any),
+        ("Appreciate the note. I'll sit this out.", No, Any),
+        (
+            "Thanks for thinking of me - it's a no from me though.",
+            No,
+            Any,
+        ),
+        // Traps: an offer of something else, an open door for questions.
+        (
+            "I could make an intro to Dan instead, he knows more.",
+            Other,
+            Any,
+        ),
+        (
+            "The door is wide open if you want to send questions by email.",
+            Other,
+            Any,
+        ),
+    ]);
+}
