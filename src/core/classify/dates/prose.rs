@@ -597,7 +597,7 @@ fn month_lead(c: &Cursor<'_>, i: usize, w: &str) -> Option<(usize, i8)> {
         "from" | "ab" | "vanaf" | "från" | "fra" | "desde" | "dès" => (1, 1),
         // "auf Januar verschieben", "lo dejamos para enero", "rimandiamo per gennaio",
         // "tot januari", "til januar": the month moved to.
-        "auf" | "para" | "per" | "tot" | "til" => (1, 1),
+        "auf" | "para" | "per" | "tot" | "til" | "hasta" | "até" | "bis" | "jusqu'en" => (1, 1),
         // "not before March", "nicht vor März", "pas avant mars": March is the first day.
         "before" | "vor" | "avant" | "antes" | "prima" | "voor" | "före" | "innan" | "før"
             if c.word(i.wrapping_sub(1)).is_some_and(|p| {

@@ -17,6 +17,7 @@ enum Unit {
     Day,
     Week,
     Month,
+    Quarter,
     Year,
 }
 
@@ -35,6 +36,7 @@ fn unit(w: &str) -> Option<Unit> {
         | "ugen" | "uke" | "uker" | "uken" => Unit::Week,
         "monat" | "monate" | "monaten" | "mois" | "mes" | "meses" | "mese" | "mesi" | "mês"
         | "maand" | "maanden" | "månad" | "månader" | "måned" | "måneder" => Unit::Month,
+        "quartal" | "trimestre" | "kwartaal" | "kvartal" | "kvartalet" => Unit::Quarter,
         "jahr" | "jahre" | "jahren" | "année" | "an" | "ans" | "año" | "años" | "anno" | "anni"
         | "ano" | "anos" | "jaar" | "år" => Unit::Year,
         _ => return None,
@@ -108,6 +110,10 @@ fn next_of(u: Unit, r: Date) -> Option<Date> {
         Unit::Day => r.tomorrow().ok(),
         Unit::Week => next_weekday(r, Weekday::Monday),
         Unit::Month => r.first_of_month().checked_add(1.month()).ok(),
+        Unit::Quarter => {
+            let first = Date::new(r.year(), (r.month() - 1) / 3 * 3 + 1, 1).ok()?;
+            first.checked_add(3.months()).ok()
+        }
         Unit::Year => Date::new(r.year().checked_add(1)?, 1, 1).ok(),
     }
 }
@@ -118,6 +124,7 @@ fn ahead_of(u: Unit, n: i64, r: Date) -> Option<Date> {
         Unit::Day => r.checked_add(n.days()).ok(),
         Unit::Week => r.checked_add((7 * n).days()).ok(),
         Unit::Month => r.checked_add(n.months()).ok(),
+        Unit::Quarter => r.checked_add((3 * n).months()).ok(),
         Unit::Year => r.checked_add(n.years()).ok(),
     }
 }

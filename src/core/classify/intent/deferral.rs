@@ -396,14 +396,42 @@ pub(super) fn asked_date(next: &[Sentence], r: Date) -> Option<Found> {
 
 /// An invitation to write again with a future date in its sentence ("Escríbeme en un
 /// mes", "Hör av dig om två veckor", "email me after the launch on the 14th"): a
-/// later from that date. Negated invitations ("don't write me before March") are not.
+/// later from that date, or from the sentence before when it says "then". Negated
+/// invitations ("don't write me before March") are not.
+/// A "then" that points an invitation back at the date of the sentence before ("Ich
+/// bin bis Januar in Elternzeit. Schreibst du mir dann?").
+const THEN: &[&str] = &[
+    " then",
+    " dann",
+    " entonces",
+    " allora",
+    " alors",
+    " dan",
+    " da",
+    " nessa altura",
+    " então",
+    " til den tid",
+    " till dess",
+    " den tiden",
+];
+
 pub(super) fn invitation_with_date(sents: &[Sentence], r: Date) -> Option<Judgement> {
-    sents.iter().find_map(|s| {
+    sents.iter().enumerate().find_map(|(i, s)| {
         let h = super::cues::cue(super::cues::Cue::ContactMe).first(&s.text)?;
         if super::negated(&s.scan, &s.text, &h) {
             return None;
         }
-        let found = dates::best_date(&s.text, r).filter(|f| f.date > r)?;
+        let before = i.checked_sub(1).and_then(|p| sents.get(p));
+        let then = THEN
+            .iter()
+            .any(|t| s.text.contains(&format!("{t} ")) || s.text.contains(&format!("{t}?")));
+        let found = dates::best_date(&s.text, r)
+            .or_else(|| {
+                before
+                    .filter(|_| then)
+                    .and_then(|b| dates::best_date(&b.text, r))
+            })
+            .filter(|f| f.date > r)?;
         // "… à partir du 5" after "jusqu'au 4 janvier": the 5th of the month named.
         let all: Vec<&str> = sents.iter().map(|s| s.text.as_str()).collect();
         let found = dates::in_named_month(found, &all.join(" "), r);

@@ -280,3 +280,44 @@ fn a_handover_and_plain_times() {
         ),
     ]);
 }
+
+#[test]
+fn no_longer_taking_these_moving_them_and_writing_then() {
+    check(&[
+        ("Sorry, I don't take advisory calls anymore.", No, Any),
+        ("Lo siento, ya no hago este tipo de reuniones.", No, Any),
+        ("Désolée, je ne fais plus ce genre de rendez-vous.", No, Any),
+        ("Sorry, dit soort gesprekken doe ik niet meer.", No, Any),
+        ("Tyvärr måste jag säga nej, kalendern är full.", No, Any),
+        (
+            "¿Podemos dejarlo para el próximo trimestre?",
+            Later,
+            Day(2027, 4, 1),
+        ),
+        (
+            "Kunnen we dit naar volgend kwartaal schuiven?",
+            Later,
+            Day(2027, 4, 1),
+        ),
+        (
+            "Estoy de baja hasta marzo. ¿Me escribes entonces?",
+            Later,
+            Month(3),
+        ),
+        ("Ik ben tot maart met verlof. Mail me dan?", Later, Month(3)),
+        (
+            "Bra idé, vi tar en lunch. Jag kan alla dagar utom onsdag.",
+            Yes,
+            Any,
+        ),
+        // Traps: time that is not taken, a proposal that is not an acceptance, a
+        // "then" with no date before it.
+        ("Det tar inte lång tid, tisdag passar bra.", Yes, Any),
+        (
+            "Any chance we could push to the new year? The week of 11 January would be ideal.",
+            Later,
+            Any,
+        ),
+        ("Me escribes el enlace?", Other, Any),
+    ]);
+}
