@@ -226,11 +226,9 @@ fn decode_entity(chars: &[char], i: usize) -> (String, usize) {
 }
 
 /// Quote words of languages the lexicon has no quote sections for (the
-/// lexicon's files hold the others): Polish, Turkish, Russian, Chinese,
-/// Korean and Japanese. Same sections as the lexicon's quote sections.
+/// lexicon's files hold the others): Russian, Chinese, Korean and
+/// Japanese. Same sections as the lexicon's quote sections.
 const QUOTE_FILES: &[&str] = &[
-    include_str!("quote_words/pl.txt"),
-    include_str!("quote_words/tr.txt"),
     include_str!("quote_words/ru.txt"),
     include_str!("quote_words/zh.txt"),
     include_str!("quote_words/ko.txt"),
@@ -575,6 +573,8 @@ pub(crate) fn normalise_for_match(s: &str) -> String {
             '\u{2019}' | '\u{2018}' | '`' | '´' => '\'',
             '\u{201c}' | '\u{201d}' => '"',
             '\u{2013}' | '\u{2014}' => '-',
+            // Turkish dotted capital I: plain "i", not "i" and a combining dot.
+            '\u{130}' => 'i',
             c => c,
         };
         if c.is_whitespace() {

@@ -19,6 +19,7 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 mod first_day;
+mod pl_tr;
 mod prose;
 mod relative;
 mod resolve;

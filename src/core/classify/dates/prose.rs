@@ -158,10 +158,19 @@ fn day_month_at(
             Some(yy) => Date::new(yy, m, i8::try_from(d).ok()?).ok()?,
             None => next_month_day(r, m, i8::try_from(d).ok()?)?,
         };
-        return Some((date, used - i, Specificity::Exact));
+        // "18 Ocak'tan sonra": the day after.
+        let (date, extra) = pl_tr::with_turkish_after(c, used, date);
+        return Some((date, used + extra - i, Specificity::Exact));
     }
     if let Some(numeric) = numeric_at(c, i, day_tok, r) {
         return numeric;
+    }
+    // "po 10-tym", "ayın 15'inden sonra": a bare day written as an ordinal.
+    if let Some(n) = pl_tr::ordinal_tail(c, day_tok) {
+        let date = next_day_of_month(r, i8::try_from(d).ok()?, wd)?;
+        let end = day_tok + 1 + n;
+        let (date, extra) = pl_tr::with_turkish_after(c, end, date);
+        return Some((date, end + extra - i, Specificity::Exact));
     }
     // "the 3rd", "Tuesday the 3rd"
     // "no dia 11", "el día 11", "il giorno 11": a bare day after the word for day.
@@ -249,7 +258,7 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
             "day" | "days" => Some((1, false)),
             "week" | "weeks" => Some((7, false)),
             "month" | "months" => Some((0, true)),
-            _ => None,
+            _ => pl_tr::unit_of(u),
         }
     };
     let count_at = |k: usize| -> Option<(i64, usize)> {
@@ -283,13 +292,25 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
         }
         "next" => return next_unit_at(c, i, r),
         "tomorrow" => return Some((r.tomorrow().ok()?, 1, Specificity::Relative)),
+        // Polish "za tydzień", "za dwa tygodnie": in a week, in two weeks.
+        "za" => {
+            if let Some((days, months)) = c.word(i + 1).and_then(unit_days) {
+                return Some((add(1, days, months)?, 2, Specificity::Relative));
+            }
+            let (n, used) = count_at(i + 1)?;
+            let (days, months) = unit_days(c.word(i + 1 + used)?)?;
+            return Some((add(n, days, months)?, used + 2, Specificity::Relative));
+        }
         // "vecka 2", "KW 3", "week 2", "semaine 4": the Monday of that ISO week,
         // the next one on or after the reference.
         "week" | "vecka" | "veckan" | "uge" | "uke" | "kw" | "kalenderwoche" | "semaine"
         | "semana" | "settimana" | "wk" => return iso_week_at(c, i, r),
         "after" | "nach" | "après" | "despues" | "después" | "dopo" | "depois" | "na" | "efter"
-        | "etter" => return after_at(c, i, r),
+        | "etter" | "po" => return after_at(c, i, r),
         _ => {}
+    }
+    if let Some(found) = pl_tr::relative(c, i, r, |unit| next_unit_date(unit, r)) {
+        return Some(found);
     }
     // "four weeks out", "2 weeks from now"
     if let Some((n, used)) = count_at(i)
@@ -297,31 +318,13 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
     {
         let tail = c.word(i + used + 1);
         let from_now = tail == Some("from") && c.is_word(i + used + 2, "now");
-        if tail == Some("out") || tail == Some("later") || from_now {
+        let turkish = tail.is_some_and(|t| pl_tr::COUNT_TAILS.contains(&t));
+        if tail == Some("out") || tail == Some("later") || from_now || turkish {
             let used_all = used + if from_now { 3 } else { 2 };
             return Some((add(n, days, months)?, used_all, Specificity::Relative));
         }
     }
     None
-}
-
-/// Turkish puts the part after its month: "Mart başında" (1 March), "Şubat
-/// ortasında" (15 February), at token `i` naming month `m`.
-fn turkish_month_part(
-    c: &Cursor<'_>,
-    i: usize,
-    m: i8,
-    r: Date,
-) -> Option<(Date, usize, Specificity)> {
-    let day = match c.word(i + 1)? {
-        "başında" | "başı" | "ayında" | "içinde" => 1,
-        "ortasında" | "ortası" => 15,
-        "sonunda" | "sonu" => 28,
-        _ => return None,
-    };
-    let start = next_month_start(r, m)?;
-    let date = Date::new(start.year(), start.month(), day).ok()?;
-    Some((date, 2, Specificity::MonthOnly))
 }
 
 /// "in the new year", "im neuen Jahr" at token `i`: 1 January.
@@ -357,30 +360,38 @@ fn iso_week_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specif
 /// first day) and "next March" (its first day) at token `i`.
 fn next_unit_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
     let unit = c.word(i + 1)?;
-    let d = match unit {
-        "week" => next_weekday(r, Weekday::Monday)?,
-        "month" => r.first_of_month().checked_add(1.month()).ok()?,
-        "year" => Date::new(r.year().checked_add(1)?, 1, 1).ok()?,
+    if let Some(d) = next_unit_date(unit, r) {
+        return Some((d, 2, Specificity::Relative));
+    }
+    let m = month_of(unit)?;
+    Some((next_month_start(r, m)?, 2, Specificity::MonthOnly))
+}
+
+/// The first day of the next "week" (Monday), "month", "year" or "quarter" after `r`.
+fn next_unit_date(unit: &str, r: Date) -> Option<Date> {
+    match unit {
+        "week" => next_weekday(r, Weekday::Monday),
+        "month" => r.first_of_month().checked_add(1.month()).ok(),
+        "year" => Date::new(r.year().checked_add(1)?, 1, 1).ok(),
         "quarter" => {
             let q_start_month = ((r.month() - 1) / 3) * 3 + 1;
             Date::new(r.year(), q_start_month, 1)
                 .ok()?
                 .checked_add(3.months())
-                .ok()?
+                .ok()
         }
-        _ => {
-            if let Some(m) = month_of(unit) {
-                return Some((next_month_start(r, m)?, 2, Specificity::MonthOnly));
-            }
-            return None;
-        }
-    };
-    Some((d, 2, Specificity::Relative))
+        _ => None,
+    }
 }
 
 /// "after the holidays" (5 January), "after January" (1 February) and
 /// "after Q1" (the first day of Q2) at token `i`.
 fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
+    if c.is_word(i, "po")
+        && let Some(found) = pl_tr::after_po(c, i, r, easter_monday_after(r))
+    {
+        return Some(found);
+    }
     // after the holidays / christmas / new year, in the languages of the lists
     let articles = [
         "the", "den", "dem", "der", "les", "la", "las", "los", "le", "de", "del", "le", "le", "i",
@@ -620,9 +631,18 @@ fn month_lead(c: &Cursor<'_>, i: usize, w: &str) -> Option<(usize, i8)> {
         // "a febbraio", "ad aprile" (not English "a March deadline").
         // Polish and Russian "w lutym", "в марте", "na początku lutego", "в начале марта".
         "w" | "we" | "в" | "во" => (1, 1),
-        "początku" | "początek" | "начале" => (1, 1),
-        "połowie" | "середине" => (1, 15),
-        "końcu" | "конце" => (1, 28),
+        "początku" | "początek" | "poczatku" | "poczatek" | "начале" => (1, 1),
+        "połowie" | "połowy" | "polowie" | "polowy" | "середине" => (1, 15),
+        "końcu" | "końca" | "koniec" | "koncu" | "konca" | "конце" => (1, 28),
+        // Polish "od lutego" (from February), "do marca" (until March; not English
+        // "do May's figures").
+        "od" => (1, 1),
+        "do" if c
+            .word(i + 1)
+            .is_some_and(|m| !matches!(m, "may" | "march" | "mar")) =>
+        {
+            (1, 1)
+        }
         "i" if c
             .word(i + 1)
             .is_some_and(|m| !matches!(m, "may" | "march" | "mar" | "jul")) =>
@@ -657,7 +677,7 @@ pub(super) fn month_phrase_at(
 ) -> Option<(Date, usize, Specificity)> {
     let w = c.word(i)?;
     if let Some(m) = month_of(w) {
-        return turkish_month_part(c, i, m, r);
+        return pl_tr::turkish_month(c, i, m, r);
     }
     let (mut skip, day) = month_lead(c, i, w)?;
     // "a finales de abril", "i slutet av april", "fine di aprile".
