@@ -48,6 +48,9 @@ const LAST_BUSY: &[&str] = &[
     "till och med",
     "t.o.m.",
     "til og med",
+    // pl
+    "po",
+    "dopiero po",
 ];
 
 /// "Until" words: the day after them is the first free day only when the text goes
@@ -92,6 +95,10 @@ const AFTER_THAT: &[&str] = &[
     "efter det",
     "efter dette",
     "etter det",
+    "potem",
+    "później",
+    "pozniej",
+    "po tym",
 ];
 
 /// Words right before an "until" that make it a wait: the date is the day to write.
@@ -161,10 +168,16 @@ pub(crate) fn first_day_after(found: Found, text: &str) -> Found {
     // What follows the date in its sentence and the next: "… after that".
     let near: String = rest.chars().take(120).collect();
     let after_that = AFTER_THAT.iter().any(|a| near.contains(&format!(" {a}")));
-    let last_busy = match said(LAST_BUSY) {
-        Some(prev) => not_a_wait(prev),
-        None => after_that && said(UNTIL).is_some_and(not_a_wait),
-    };
+    // Turkish puts its "after" after the day ("18 Ocak'tan sonra"), read with it.
+    let turkish_after = written
+        .split_whitespace()
+        .next_back()
+        .is_some_and(|w| super::pl_tr::TURKISH_AFTER.contains(&w));
+    let last_busy = turkish_after
+        || match said(LAST_BUSY) {
+            Some(prev) => not_a_wait(prev),
+            None => after_that && said(UNTIL).is_some_and(not_a_wait),
+        };
     if last_busy { next_day(found) } else { found }
 }
 

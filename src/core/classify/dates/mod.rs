@@ -66,6 +66,7 @@ pub(crate) fn find_dates(text: &str, r: Date) -> Vec<Found> {
         let hit = date_at(&c, i, r)
             .or_else(|| relative_at(&c, i, r))
             .or_else(|| relative::other_languages_at(&c, i, r))
+            .or_else(|| pl_tr::relative_at(&c, i, r))
             .or_else(|| month_phrase_at(&c, i, r));
         if let Some((date, used, specificity)) = hit {
             let used = used.max(1);

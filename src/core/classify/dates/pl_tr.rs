@@ -1,17 +1,18 @@
 //! Polish and Turkish ways of writing a date the other languages' readers do not
-//! cover: Polish "za dwa tygodnie", "w przyszłym miesiącu", "po 10 stycznia", "po
-//! 10-tym", "po świętach"; Turkish "iki hafta sonra", "gelecek ay", "haftaya",
-//! "18 Ocak'tan sonra", "Ocak'ta", "Ocak ortasına kadar", "ayın 15'inden sonra".
+//! cover: Polish "za tydzień", "po 10-tym", "po świętach", "w nowym roku"; Turkish
+//! "iki hafta sonra", "haftaya", "18 Ocak'tan sonra", "Ocak'ta", "Ocak ortasına
+//! kadar", "ayın 15'inden sonra". Their "next month" and "in two weeks" ("w
+//! przyszłym miesiącu", "za dwa tygodnie", "gelecek ay") are in `relative`'s table.
 //!
-//! "After" a day is the day after it ("po 10 stycznia", "18 Ocak'tan sonra": the
-//! 11th, the 19th), as both languages say it; "from" a day is that day ("od 11
-//! stycznia", "11 Ocak'tan itibaren"). Every date is resolved against the reference
-//! passed in, like the rest of the reader; it never panics.
+//! A day "after" which the writer is free is read as the day itself ("po 10
+//! stycznia", "18 Ocak'tan sonra"), the Turkish word with it; `first_day` makes the
+//! day after it the first free one, as for "after the 10th". Every date is resolved
+//! against the reference passed in, like the rest of the reader; it never panics.
 
 use super::*;
 
 /// A Polish or Turkish unit of time: (days, or whole months).
-pub(super) fn unit_of(w: &str) -> Option<(i64, bool)> {
+fn unit_of(w: &str) -> Option<(i64, bool)> {
     Some(match w {
         "dzień" | "dzien" | "dni" | "dnia" | "gün" | "gun" => (1, false),
         "tydzień" | "tydzien" | "tygodnie" | "tygodni" | "tygodnia" | "hafta" => (7, false),
@@ -21,55 +22,31 @@ pub(super) fn unit_of(w: &str) -> Option<(i64, bool)> {
     })
 }
 
-/// Words after a count and its unit that make it a time from now: Turkish "iki
-/// hafta sonra" (two weeks later), "birkaç gün içinde" (within a few days).
-pub(super) const COUNT_TAILS: &[&str] = &["sonra", "içinde", "icinde"];
-
-/// The English unit of "next" ("week", "month", "year", "quarter") a Polish or
-/// Turkish word names after its "next" word.
-fn english_unit(w: &str) -> Option<&'static str> {
-    Some(match w {
-        "tydzień" | "tydzien" | "tygodniu" | "tygodnia" | "hafta" => "week",
-        "miesiąc" | "miesiac" | "miesiącu" | "miesiacu" | "miesiąca" | "miesiaca" | "ay" => {
-            "month"
-        }
-        "rok" | "roku" | "yıl" | "yil" | "sene" => "year",
-        "kwartał" | "kwartal" | "kwartale" | "kwartału" | "kwartalu" | "çeyrek" => "quarter",
-        _ => return None,
-    })
+/// `n` of a unit from [`unit_of`] after `r`.
+fn ahead(r: Date, n: i64, (days, months): (i64, bool)) -> Option<Date> {
+    if months {
+        r.checked_add(n.months()).ok()
+    } else {
+        r.checked_add((n * days).days()).ok()
+    }
 }
 
-/// Polish and Turkish words for "next" before a unit ("w przyszłym tygodniu",
-/// "gelecek ay", "önümüzdeki hafta").
-const NEXT: &[&str] = &[
-    "przyszłym",
-    "przyszlym",
-    "przyszły",
-    "przyszly",
-    "przyszłego",
-    "przyszlego",
-    "następnym",
-    "nastepnym",
-    "gelecek",
-    "önümüzdeki",
-    "onumuzdeki",
-];
-
-/// A Polish or Turkish relative date at token `i` ("jutro", "w przyszłym
-/// miesiącu", "haftaya", "seneye", "w nowym roku"), with the unit's date read by
-/// `next_unit` (the English reader's "next week" etc.).
-pub(super) fn relative(
-    c: &Cursor<'_>,
-    i: usize,
-    r: Date,
-    next_unit: impl Fn(&str) -> Option<Date>,
-) -> Option<(Date, usize, Specificity)> {
+/// A Polish or Turkish relative date at token `i` that the other languages' table
+/// (`relative`) does not hold: "jutro", "yarın", "haftaya" (next week), "seneye"
+/// (next year), "za tydzień" (in a week, no count), "w nowym roku", "yeni yılda",
+/// "yılbaşından sonra", and a count whose "later" comes after it ("iki hafta
+/// sonra", "birkaç gün içinde").
+pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
+    if let Some(found) = count_then_later(c, i, r) {
+        return Some(found);
+    }
     let w = c.word(i)?;
     let (date, used) = match w {
         "jutro" | "yarın" | "yarin" => (r.tomorrow().ok()?, 1),
         "pojutrze" => (r.checked_add(2.days()).ok()?, 1),
-        "haftaya" => (next_unit("week")?, 1),
-        "seneye" => (next_unit("year")?, 1),
+        "haftaya" => (next_weekday(r, Weekday::Monday)?, 1),
+        "seneye" => (Date::new(r.year().checked_add(1)?, 1, 1).ok()?, 1),
+        "za" => (ahead(r, 1, unit_of(c.word(i + 1)?)?)?, 2),
         // "w nowym roku", "yeni yılda": the new year's first day.
         "nowym" if c.is_word(i + 1, "roku") => (next_month_day(r, 1, 1)?, 2),
         "yeni"
@@ -78,25 +55,40 @@ pub(super) fn relative(
         {
             (next_month_day(r, 1, 1)?, 2)
         }
-        // "yılbaşından sonra": after the new year, the 5th of January as for
-        // the other languages' holidays.
-        "yılbaşından" | "yilbasindan" | "yılbaşı" | "yilbasi"
+        // "yılbaşından sonra": after the new year, the 5th of January as for the
+        // other languages' holidays.
+        "yılbaşından" | "yilbasindan"
             if c.word(i + 1)
                 .is_some_and(|n| matches!(n, "sonra" | "sonrası" | "sonrasi")) =>
         {
             (next_month_day(r, 1, 5)?, 2)
         }
-        w if NEXT.contains(&w) => (next_unit(english_unit(c.word(i + 1)?)?)?, 2),
         _ => return None,
     };
     Some((date, used, Specificity::Relative))
 }
 
-/// What Polish "po" (after) names at token `k`: the year-end holidays and the
-/// new year (5 January), Easter (the Monday after it), Epiphany (7 January),
-/// or a day, which it puts one day on ("po 10 stycznia" is the 11th). `easter`
-/// is the Monday after the next Easter. Months and quarters are left to the
-/// English reader's "after".
+/// Turkish "iki hafta sonra", "2 hafta sonra", "birkaç gün içinde" at token `i`.
+fn count_then_later(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
+    let n = match c.num(i) {
+        Some((v, _)) => i64::from(v).min(60),
+        None => number_word(c.word(i)?)?,
+    };
+    let unit = unit_of(c.word(i + 1)?)?;
+    if !c
+        .word(i + 2)
+        .is_some_and(|t| matches!(t, "sonra" | "içinde" | "icinde"))
+    {
+        return None;
+    }
+    Some((ahead(r, n, unit)?, 3, Specificity::Relative))
+}
+
+/// What Polish "po" (after) names at the token after `i`: the year-end holidays
+/// and the new year (5 January), Easter (`easter`, the Monday after it), Epiphany
+/// (7 January). Months and quarters are left to the English reader's "after", and
+/// a day to the day reader ("po 10 stycznia" is read as the 10th, the last busy
+/// day: `first_day` makes the 11th the first free one).
 pub(super) fn after_po(
     c: &Cursor<'_>,
     i: usize,
@@ -121,11 +113,7 @@ pub(super) fn after_po(
         }
         _ => None,
     };
-    if let Some((date, used)) = holiday {
-        return Some((date, used + 1, Specificity::Relative));
-    }
-    let (date, used, spec) = date_at(c, k, r)?;
-    (spec == Specificity::Exact).then_some((date.tomorrow().ok()?, used + 1, spec))
+    holiday.map(|(date, used)| (date, used + 1, Specificity::Relative))
 }
 
 /// Polish endings of a day written as an ordinal after a dash: "po 10-tym", "do
@@ -150,34 +138,29 @@ pub(super) fn ordinal_tail(c: &Cursor<'_>, day_tok: usize) -> Option<usize> {
     }
 }
 
-/// Turkish words after a day that put it after ("sonra") or from ("itibaren") it:
-/// how many tokens they take from token `k` (a case ending written apart after an
-/// apostrophe, "2027'den sonra", included) and the days they add.
-pub(super) fn turkish_after(c: &Cursor<'_>, k: usize) -> Option<(usize, i64)> {
+/// How many tokens after a day at token `k` are the Turkish word of "after" or
+/// "from" that follows it ("18 Ocak'tan sonra", "11 Ocak'tan itibaren", "2027'den
+/// sonra", a case ending written apart after an apostrophe included), read as part
+/// of the date: 0 when none follows. "After" a day makes it the last busy one
+/// (`first_day`); "from" a day, the first free one.
+pub(super) fn turkish_after(c: &Cursor<'_>, k: usize) -> usize {
     let mut n = 0;
     if matches!(c.punct(k), Some('\'' | '\u{2019}'))
         && c.word(k + 1).is_some_and(|w| TURKISH_CASE.contains(&w))
     {
         n = 2;
     }
-    match c.word(k + n)? {
-        "sonra" | "sonrası" | "sonrasi" | "sonrasında" => Some((n + 1, 1)),
-        "itibaren" | "itibarıyla" | "itibariyle" => Some((n + 1, 0)),
-        _ => None,
+    match c.word(k + n) {
+        Some(w) if TURKISH_AFTER.contains(&w) || TURKISH_FROM.contains(&w) => n + 1,
+        _ => 0,
     }
 }
 
-/// A day read at tokens `..end` with what Turkish puts after it: one day on after
-/// "sonra", the tokens it takes ([`turkish_after`]).
-pub(super) fn with_turkish_after(c: &Cursor<'_>, end: usize, date: Date) -> (Date, usize) {
-    match turkish_after(c, end) {
-        Some((n, days)) => match date.checked_add(days.days()) {
-            Ok(d) => (d, n),
-            Err(_) => (date, 0),
-        },
-        None => (date, 0),
-    }
-}
+/// Turkish words of "after" that follow their day.
+pub(crate) const TURKISH_AFTER: &[&str] = &["sonra", "sonrası", "sonrasi", "sonrasında"];
+
+/// Turkish words of "from" that follow their day.
+const TURKISH_FROM: &[&str] = &["itibaren", "itibarıyla", "itibariyle"];
 
 /// Turkish puts the part after its month ("Mart başında" 1 March, "Şubat ortasına
 /// kadar" 15 February, "Ocak sonunda" the 28th) and a case ending on it ("Ocak'ta"

@@ -158,8 +158,9 @@ fn day_month_at(
             Some(yy) => Date::new(yy, m, i8::try_from(d).ok()?).ok()?,
             None => next_month_day(r, m, i8::try_from(d).ok()?)?,
         };
-        // "18 Ocak'tan sonra": the day after.
-        let (date, extra) = pl_tr::with_turkish_after(c, used, date);
+        // "18 Ocak'tan sonra", "11 Ocak'tan itibaren": the Turkish word of after or
+        // from is read with its day.
+        let extra = pl_tr::turkish_after(c, used);
         return Some((date, used + extra - i, Specificity::Exact));
     }
     if let Some(numeric) = numeric_at(c, i, day_tok, r) {
@@ -169,7 +170,7 @@ fn day_month_at(
     if let Some(n) = pl_tr::ordinal_tail(c, day_tok) {
         let date = next_day_of_month(r, i8::try_from(d).ok()?, wd)?;
         let end = day_tok + 1 + n;
-        let (date, extra) = pl_tr::with_turkish_after(c, end, date);
+        let extra = pl_tr::turkish_after(c, end);
         return Some((date, end + extra - i, Specificity::Exact));
     }
     // "the 3rd", "Tuesday the 3rd"
@@ -258,7 +259,7 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
             "day" | "days" => Some((1, false)),
             "week" | "weeks" => Some((7, false)),
             "month" | "months" => Some((0, true)),
-            _ => pl_tr::unit_of(u),
+            _ => None,
         }
     };
     let count_at = |k: usize| -> Option<(i64, usize)> {
@@ -292,15 +293,6 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
         }
         "next" => return next_unit_at(c, i, r),
         "tomorrow" => return Some((r.tomorrow().ok()?, 1, Specificity::Relative)),
-        // Polish "za tydzień", "za dwa tygodnie": in a week, in two weeks.
-        "za" => {
-            if let Some((days, months)) = c.word(i + 1).and_then(unit_days) {
-                return Some((add(1, days, months)?, 2, Specificity::Relative));
-            }
-            let (n, used) = count_at(i + 1)?;
-            let (days, months) = unit_days(c.word(i + 1 + used)?)?;
-            return Some((add(n, days, months)?, used + 2, Specificity::Relative));
-        }
         // "vecka 2", "KW 3", "week 2", "semaine 4": the Monday of that ISO week,
         // the next one on or after the reference.
         "week" | "vecka" | "veckan" | "uge" | "uke" | "kw" | "kalenderwoche" | "semaine"
@@ -309,17 +301,13 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
         | "etter" | "po" => return after_at(c, i, r),
         _ => {}
     }
-    if let Some(found) = pl_tr::relative(c, i, r, |unit| next_unit_date(unit, r)) {
-        return Some(found);
-    }
     // "four weeks out", "2 weeks from now"
     if let Some((n, used)) = count_at(i)
         && let Some((days, months)) = c.word(i + used).and_then(unit_days)
     {
         let tail = c.word(i + used + 1);
         let from_now = tail == Some("from") && c.is_word(i + used + 2, "now");
-        let turkish = tail.is_some_and(|t| pl_tr::COUNT_TAILS.contains(&t));
-        if tail == Some("out") || tail == Some("later") || from_now || turkish {
+        if tail == Some("out") || tail == Some("later") || from_now {
             let used_all = used + if from_now { 3 } else { 2 };
             return Some((add(n, days, months)?, used_all, Specificity::Relative));
         }
@@ -360,35 +348,32 @@ fn iso_week_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specif
 /// first day) and "next March" (its first day) at token `i`.
 fn next_unit_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
     let unit = c.word(i + 1)?;
-    if let Some(d) = next_unit_date(unit, r) {
-        return Some((d, 2, Specificity::Relative));
-    }
-    let m = month_of(unit)?;
-    Some((next_month_start(r, m)?, 2, Specificity::MonthOnly))
-}
-
-/// The first day of the next "week" (Monday), "month", "year" or "quarter" after `r`.
-fn next_unit_date(unit: &str, r: Date) -> Option<Date> {
-    match unit {
-        "week" => next_weekday(r, Weekday::Monday),
-        "month" => r.first_of_month().checked_add(1.month()).ok(),
-        "year" => Date::new(r.year().checked_add(1)?, 1, 1).ok(),
+    let d = match unit {
+        "week" => next_weekday(r, Weekday::Monday)?,
+        "month" => r.first_of_month().checked_add(1.month()).ok()?,
+        "year" => Date::new(r.year().checked_add(1)?, 1, 1).ok()?,
         "quarter" => {
             let q_start_month = ((r.month() - 1) / 3) * 3 + 1;
             Date::new(r.year(), q_start_month, 1)
                 .ok()?
                 .checked_add(3.months())
-                .ok()
+                .ok()?
         }
-        _ => None,
-    }
+        _ => {
+            if let Some(m) = month_of(unit) {
+                return Some((next_month_start(r, m)?, 2, Specificity::MonthOnly));
+            }
+            return None;
+        }
+    };
+    Some((d, 2, Specificity::Relative))
 }
 
 /// "after the holidays" (5 January), "after January" (1 February) and
 /// "after Q1" (the first day of Q2) at token `i`.
 fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
     if c.is_word(i, "po")
-        && let Some(found) = pl_tr::after_po(c, i, r, easter_monday_after(r))
+        && let Some(found) = pl_tr::after_po(c, i, r, from_easter(r, 1))
     {
         return Some(found);
     }

@@ -109,16 +109,11 @@ static ALTERNATIVE: LazyLock<PhraseSet> = LazyLock::new(|| {
         "za to",
         "może",
         "moze",
-        "odezwij",
-        "napisz",
-        "proszę o kontakt",
-        "wróćmy",
         "ama",
         "fakat",
         "ancak",
         "belki",
         "onun yerine",
-        "tekrar",
     ])
 });
 

@@ -80,7 +80,9 @@ fn polish_acceptances_and_their_traps() {
 #[test]
 fn polish_deferrals_keep_their_dates() {
     check(&[
-        ("Chętnie, ale dopiero po 10 marca.", Later, Day(2027, 3, 11)),
+        // The day named ("after the 10th"); the first free day, the 11th, is
+        // `dates::first_day_after`'s, as in every language.
+        ("Chętnie, ale dopiero po 10 marca.", Later, Day(2027, 3, 10)),
         (
             "Teraz nie dam rady, odezwij się proszę w marcu.",
             Later,
@@ -89,12 +91,12 @@ fn polish_deferrals_keep_their_dates() {
         (
             "Niestety w tym miesiącu nie dam rady, ale chętnie porozmawiam w marcu, np. po 10-tym.",
             Later,
-            Day(2027, 3, 11),
+            Day(2027, 3, 10),
         ),
         (
             "Chętnie, ale dopiero po Wielkanocy. Odezwij się po 10 kwietnia.",
             Later,
-            Day(2027, 4, 11),
+            Day(2027, 4, 10),
         ),
         ("Napisz za dwa tygodnie.", Later, Day(2027, 2, 15)),
         ("W przyszłym miesiącu chętnie.", Later, Day(2027, 3, 1)),
@@ -114,7 +116,7 @@ fn polish_deferrals_keep_their_dates() {
             Day(2027, 3, 11),
         ),
         ("Wróćmy do tematu po wakacjach.", Later, Undated),
-        ("Odezwij sie po 20-tym", Later, Day(2027, 2, 21)),
+        ("Odezwij sie po 20-tym", Later, Day(2027, 2, 20)),
         ("Kiedy indziej chętnie, teraz jestem w podróży.", Later, Any),
     ]);
 }
@@ -188,7 +190,7 @@ fn turkish_deferrals_keep_their_dates() {
         (
             "Çok isterim ama Mart ortasına kadar yoğunum. 18 Mart'tan sonra tekrar yazabilir misin?",
             Later,
-            Day(2027, 3, 19),
+            Day(2027, 3, 18),
         ),
         (
             "Şu sıralar çok yoğunum; Nisan başında tekrar yazarsan sevinirim.",
@@ -209,7 +211,7 @@ fn turkish_deferrals_keep_their_dates() {
         (
             "Memnuniyetle, ama ancak 15 Mart'tan sonra.",
             Later,
-            Day(2027, 3, 16),
+            Day(2027, 3, 15),
         ),
         ("Mart'ta tekrar yazın.", Later, Month(3)),
         (
@@ -218,7 +220,7 @@ fn turkish_deferrals_keep_their_dates() {
             Day(2027, 3, 11),
         ),
         ("Bayramdan sonra tekrar iletişime geçelim.", Later, Undated),
-        ("Ayın 20'sinden sonra yaz lütfen.", Later, Day(2027, 2, 21)),
+        ("Ayın 20'sinden sonra yaz lütfen.", Later, Day(2027, 2, 20)),
     ]);
 }
 

@@ -1,21 +1,48 @@
-use super::super::{best_date, return_date};
+use super::super::{best_date, first_day_after, return_date};
 use jiff::civil::{Date, date};
 
 fn best(text: &str, r: Date) -> Option<Date> {
     best_date(text, r).map(|f| f.date)
 }
 
-/// Polish dates: genitive and locative months, "po" a day (the day after), "od" a
-/// day (that day), ordinals after a dash, relative words, the holidays.
+/// The first day to write again on, from the date a deferral names.
+fn first_day(text: &str, r: Date) -> Option<Date> {
+    best_date(text, r).map(|f| first_day_after(f, text).date)
+}
+
+/// A day "after" which the writer is free is the last busy one: the first free day
+/// is the next ("po 10 stycznia", "18 Ocak'tan sonra"); "from" a day is that day.
 #[test]
-fn polish_dates() {
+fn polish_and_turkish_first_free_days() {
     let r = date(2026, 12, 14);
     for (text, want) in [
         ("Chętnie, ale dopiero po 10 stycznia.", date(2027, 1, 11)),
         ("Odezwij się po 10 stycznia", date(2027, 1, 11)),
+        ("np. po 10-tym", date(2027, 1, 11)),
+        ("od 11 stycznia jestem dostępna", date(2027, 1, 11)),
+        (
+            "18 Ocak'tan sonra tekrar yazabilir misin?",
+            date(2027, 1, 19),
+        ),
+        ("15 Ocak sonrası", date(2027, 1, 16)),
+        ("ayın 20'sinden sonra", date(2026, 12, 21)),
+        ("18 Ocak 2027'den sonra", date(2027, 1, 19)),
+        ("11 Ocak'tan itibaren müsaitim", date(2027, 1, 11)),
+    ] {
+        assert_eq!(first_day(text, r), Some(want), "{text:?}");
+    }
+}
+
+/// Polish dates: genitive and locative months, "po" and "od" a day, ordinals after a
+/// dash, relative words, the holidays.
+#[test]
+fn polish_dates() {
+    let r = date(2026, 12, 14);
+    for (text, want) in [
+        ("Chętnie, ale dopiero po 10 stycznia.", date(2027, 1, 10)),
         ("od 11 stycznia jestem dostępna", date(2027, 1, 11)),
         ("w styczniu", date(2027, 1, 1)),
-        ("np. po 10-tym", date(2027, 1, 11)),
+        ("np. po 10-tym", date(2027, 1, 10)),
         ("do 5-go", date(2027, 1, 5)),
         ("odezwij się w lutym", date(2027, 2, 1)),
         ("w połowie lutego", date(2027, 2, 15)),
@@ -63,18 +90,18 @@ fn turkish_dates() {
     for (text, want) in [
         (
             "18 Ocak'tan sonra tekrar yazabilir misin?",
-            date(2027, 1, 19),
+            date(2027, 1, 18),
         ),
         ("11 Ocak'tan itibaren müsaitim", date(2027, 1, 11)),
-        ("18 Ocak 2027'den sonra", date(2027, 1, 19)),
-        ("15 Ocak sonrası", date(2027, 1, 16)),
+        ("18 Ocak 2027'den sonra", date(2027, 1, 18)),
+        ("15 Ocak sonrası", date(2027, 1, 15)),
         ("Ocak ortasına kadar yoğunum", date(2027, 1, 15)),
         ("Mart başında tekrar yaz", date(2027, 3, 1)),
         ("Şubat sonuna kadar", date(2027, 2, 28)),
         ("Ocak'ta görüşelim", date(2027, 1, 1)),
         ("Ocak ayında", date(2027, 1, 1)),
         ("Ocak'tan sonra", date(2027, 2, 1)),
-        ("ayın 20'sinden sonra", date(2026, 12, 21)),
+        ("ayın 20'sinden sonra", date(2026, 12, 20)),
         ("iki hafta sonra", date(2026, 12, 28)),
         ("birkaç gün içinde", date(2026, 12, 17)),
         ("bir ay sonra", date(2027, 1, 14)),
