@@ -361,10 +361,14 @@ pub(crate) fn fresh_text(text: &str) -> Fresh {
                 i += 1;
             }
             Step::Attribution(n) => {
+                drop_wrapped_attribution_head(&mut out, line);
                 kind = Some("attribution line");
                 i += n;
             }
             Step::Stop(found) => {
+                if found == Some("attribution line") {
+                    drop_wrapped_attribution_head(&mut out, line);
+                }
                 if found.is_some() {
                     kind = found;
                 }
@@ -377,6 +381,21 @@ pub(crate) fn fresh_text(text: &str) -> Fresh {
         text: joined.trim().to_string(),
         quote_found: kind.is_some_and(|k| !k.starts_with('\'')),
         quote_kind: kind,
+    }
+}
+
+/// An attribution wrapped before its last words ("Sam Rivera <sam@x>, 20 Oca 2027
+/// Çar, 12:00 tarihinde şunu" / "yazdı:"), whose first line starts with no word of
+/// its own (Turkish and Polish Gmail start with the sender): the line kept before
+/// `tail` (the attribution's end alone, a word or two) is its head when it holds an
+/// address, and is no fresh text.
+fn drop_wrapped_attribution_head(out: &mut Vec<&str>, tail: &str) {
+    let tail = fold(tail.trim());
+    let bare_end = tail.split_whitespace().count() <= 2
+        && list(Words::QuoteEnd).iter().any(|e| tail.ends_with(e));
+    let head = out.iter().rposition(|l| !l.trim().is_empty());
+    if let Some(h) = head.filter(|h| bare_end && out.get(*h).is_some_and(|l| l.contains('@'))) {
+        out.truncate(h);
     }
 }
 

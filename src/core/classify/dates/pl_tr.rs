@@ -186,6 +186,17 @@ pub(super) fn turkish_month(
             | "ortalarında" | "ortalarinda" | "ortalarına" | "ortalarina",
         ) => (15, 2),
         Some("sonlarında" | "sonlarinda" | "sonlarına" | "sonlarina") => (20, 2),
+        // "Şubat'ın ikinci yarısında": the second half of February, from the 15th.
+        Some("ikinci" | "ilk")
+            if c.word(i + 2).is_some_and(|w| {
+                matches!(
+                    w,
+                    "yarısında" | "yarisinda" | "yarısı" | "yarisi" | "yarısına"
+                )
+            }) =>
+        {
+            (if c.is_word(i + 1, "ilk") { 1 } else { 15 }, 3)
+        }
         Some("sonunda" | "sonu" | "sonuna") => (28, 2),
         Some("sonra" | "sonrası" | "sonrasi") if ablative => {
             return Some((

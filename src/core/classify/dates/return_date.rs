@@ -43,6 +43,7 @@ pub(super) const BACK_TRIGGERS: &[&str] = &[
     "powrót",
     "powrot",
     "powrotem",
+    "ponownie",
     "вернусь",
     "возвращаюсь",
     "выхожу",

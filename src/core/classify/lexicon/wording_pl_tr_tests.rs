@@ -341,3 +341,67 @@ fn danish_thanks_stay_thanks() {
     check(&[("Tak for mødet i går.", Other, Any), ("Nej tak.", No, Any)]);
     assert!(thanks_phrase(&Reading::new("Tak for mødet i går.")).is_some());
 }
+
+/// A slot or a call offered is a yes, an answer that asks to be understood a no, and
+/// more room from a date a later; the negated offer is none of them.
+#[test]
+fn offers_and_plain_refusals_in_polish_and_turkish() {
+    check(&[
+        (
+            "W czwartek po 14 jestem w biurze, proszę dzwonić.",
+            Yes,
+            Any,
+        ),
+        ("Zadzwoń śmiało w piątek.", Yes, Any),
+        ("Mam wolne we wtorek po południu.", Yes, Any),
+        ("Salı boşum, beni arayabilirsiniz.", Yes, Any),
+        ("Perşembe vaktim var, link göndereceğim.", Yes, Any),
+        ("Proszę nie dzwonić, wolę maila.", Other, Any),
+        ("Beni aramayın lütfen.", Other, Any),
+        ("Liczę na zrozumienie, nie mam wolnych terminów.", No, Any),
+        ("Anlayışınız için teşekkürler, bu dönem görüşemem.", No, Any),
+        (
+            "Do końca lutego mam bardzo napięty grafik. Proszę odezwać się w marcu, wtedy chętnie porozmawiam.",
+            Later,
+            Month(3),
+        ),
+        (
+            "Şubat'ın ikinci yarısında tekrar yazarsanız bakarız.",
+            Later,
+            Day(2027, 2, 15),
+        ),
+        ("Od marca będę miała więcej czasu.", Later, Month(3)),
+    ]);
+}
+
+/// A refusal of such meetings at all, a later asked as a question, a yes in plain
+/// words; a handing-on to a colleague is no yes ("X daha doğru kişi olur": X would be
+/// the right person).
+#[test]
+fn plain_wording_in_polish_and_turkish() {
+    check(&[
+        ("Kusura bakmayın, bu tür görüşmelere katılmıyorum.", No, Any),
+        ("Nie biorę udziału w takich rozmowach.", No, Any),
+        (
+            "Yılbaşına kadar çok yoğunum. Mart ortasında tekrar konuşalım mı?",
+            Later,
+            Day(2027, 3, 15),
+        ),
+        (
+            "Mesajınız için teşekkürler, memnuniyetle görüşebilirim.",
+            Yes,
+            Any,
+        ),
+        ("Olur, perşembe öğleden sonra arayabilirsiniz.", Yes, Any),
+        (
+            "Çok isterim ama şu sıralar çok yoğunum, biraz ileride görüşebilir miyiz?",
+            Later,
+            Undated,
+        ),
+        (
+            "Bu konuda ekip arkadaşım Elif Kaya daha doğru kişi olur, kendisini bilgiye ekledim.",
+            Other,
+            Any,
+        ),
+    ]);
+}
