@@ -168,11 +168,17 @@ pub(crate) fn first_day_after(found: Found, text: &str) -> Found {
     // What follows the date in its sentence and the next: "… after that".
     let near: String = rest.chars().take(120).collect();
     let after_that = AFTER_THAT.iter().any(|a| near.contains(&format!(" {a}")));
-    // Turkish puts its "after" after the day ("18 Ocak'tan sonra"), read with it.
+    // Turkish puts its "after" after the day ("18 Ocak'tan sonra", read with it;
+    // "18 Ocak 2027'den sonra", a case ending apart between).
+    let next_word = rest
+        .split_whitespace()
+        .find(|w| !w.starts_with(['\'', '\u{2019}']));
     let turkish_after = written
         .split_whitespace()
         .next_back()
-        .is_some_and(|w| super::pl_tr::TURKISH_AFTER.contains(&w));
+        .into_iter()
+        .chain(next_word)
+        .any(|w| super::pl_tr::TURKISH_AFTER.contains(&w));
     let last_busy = turkish_after
         || match said(LAST_BUSY) {
             Some(prev) => not_a_wait(prev),

@@ -127,9 +127,25 @@ const TURKISH_CASE: &[&str] = &[
     "tan", "den", "dan", "te", "ta", "de", "da", "e", "a", "ye", "ya",
 ];
 
+/// A bare day of the month written as an ordinal, `d` at token `day_tok` of a date
+/// that starts at token `i` (after weekday `wd`, if any): Polish "po 10-tym", Turkish
+/// "ayın 15'inden sonra" (its "sonra" read with it, see [`turkish_after`]).
+pub(super) fn ordinal_day(
+    c: &Cursor<'_>,
+    i: usize,
+    day_tok: usize,
+    d: u32,
+    wd: Option<Weekday>,
+    r: Date,
+) -> Option<(Date, usize, Specificity)> {
+    let end = day_tok + 1 + ordinal_tail(c, day_tok)?;
+    let date = next_day_of_month(r, i8::try_from(d).ok()?, wd)?;
+    Some((date, end + turkish_after(c, end) - i, Specificity::Exact))
+}
+
 /// How many tokens after a day number at `day_tok` make it an ordinal day of the
 /// month in Polish ("10-tym") or Turkish ("15'inde"): 2, or None.
-pub(super) fn ordinal_tail(c: &Cursor<'_>, day_tok: usize) -> Option<usize> {
+fn ordinal_tail(c: &Cursor<'_>, day_tok: usize) -> Option<usize> {
     let ending = c.word(day_tok + 2)?;
     match c.punct(day_tok + 1)? {
         '-' if POLISH_ORDINAL.contains(&ending) => Some(2),

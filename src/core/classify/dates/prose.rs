@@ -145,7 +145,7 @@ fn day_month_at(
     }
     if let Some(m) = c.word(k).and_then(month_of) {
         k += 1;
-        let mut used = k;
+        let mut used = k + pl_tr::turkish_after(c, k);
         let mut y = k;
         if c.punct(y) == Some(',') || (c.is_word(y, "de") && c.year(y + 1).is_some()) {
             y += 1;
@@ -158,20 +158,13 @@ fn day_month_at(
             Some(yy) => Date::new(yy, m, i8::try_from(d).ok()?).ok()?,
             None => next_month_day(r, m, i8::try_from(d).ok()?)?,
         };
-        // "18 Ocak'tan sonra", "11 Ocak'tan itibaren": the Turkish word of after or
-        // from is read with its day.
-        let extra = pl_tr::turkish_after(c, used);
-        return Some((date, used + extra - i, Specificity::Exact));
+        return Some((date, used - i, Specificity::Exact));
     }
     if let Some(numeric) = numeric_at(c, i, day_tok, r) {
         return numeric;
     }
-    // "po 10-tym", "ayın 15'inden sonra": a bare day written as an ordinal.
-    if let Some(n) = pl_tr::ordinal_tail(c, day_tok) {
-        let date = next_day_of_month(r, i8::try_from(d).ok()?, wd)?;
-        let end = day_tok + 1 + n;
-        let extra = pl_tr::turkish_after(c, end);
-        return Some((date, end + extra - i, Specificity::Exact));
+    if let Some(found) = pl_tr::ordinal_day(c, i, day_tok, d, wd, r) {
+        return Some(found);
     }
     // "the 3rd", "Tuesday the 3rd"
     // "no dia 11", "el día 11", "il giorno 11": a bare day after the word for day.
@@ -298,7 +291,8 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
         "week" | "vecka" | "veckan" | "uge" | "uke" | "kw" | "kalenderwoche" | "semaine"
         | "semana" | "settimana" | "wk" => return iso_week_at(c, i, r),
         "after" | "nach" | "après" | "despues" | "después" | "dopo" | "depois" | "na" | "efter"
-        | "etter" | "po" => return after_at(c, i, r),
+        | "etter" => return after_at(c, i, r),
+        "po" => return pl_tr::after_po(c, i, r, from_easter(r, 1)).or_else(|| after_at(c, i, r)),
         _ => {}
     }
     // "four weeks out", "2 weeks from now"
@@ -372,11 +366,6 @@ fn next_unit_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Speci
 /// "after the holidays" (5 January), "after January" (1 February) and
 /// "after Q1" (the first day of Q2) at token `i`.
 fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specificity)> {
-    if c.is_word(i, "po")
-        && let Some(found) = pl_tr::after_po(c, i, r, from_easter(r, 1))
-    {
-        return Some(found);
-    }
     // after the holidays / christmas / new year, in the languages of the lists
     let articles = [
         "the", "den", "dem", "der", "les", "la", "las", "los", "le", "de", "del", "le", "le", "i",
