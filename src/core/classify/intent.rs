@@ -717,12 +717,13 @@ pub(crate) fn request_phrase(text: &Reading) -> Option<(String, bool)> {
             {
                 return Some((format!("{} … {}", ask.phrase, obj.phrase), s.question));
             }
-            // Japanese puts what is asked for before the ask: "お時間をいただけますか".
-            if ask.lang == "ja"
+            // Japanese and Turkish put what is asked for before the ask:
+            // "お時間をいただけますか", "kısa bir görüşme için müsait misiniz".
+            if matches!(ask.lang, "ja" | "tr")
                 && let Some(obj) = s
                     .scan
                     .hits_in(Cat::RequestObject, 0..ask.start)
-                    .find(|o| o.lang == "ja")
+                    .find(|o| o.lang == ask.lang)
             {
                 return Some((format!("{} … {}", obj.phrase, ask.phrase), s.question));
             }

@@ -3,8 +3,9 @@
 //!
 //! Three kinds of evidence, strongest first: the script (Hangul, Cyrillic,
 //! Han without kana, Arabic … are languages without a word list; kana is
-//! Japanese), letters only one unlisted language uses (Polish "ł ą ę ś ź ż ć",
-//! Turkish "ğ ş ı", Czech "ř ě ů" …), and the statistical guess of the
+//! Japanese), letters only one language of the mail uses (Polish "ł ą ę ś ź ż
+//! ć" and Turkish "ğ ş ı", which have word lists; Czech "ř ě ů" …, which have
+//! none), and the statistical guess of the
 //! `whatlang` crate, trusted only when it calls itself reliable on a text of
 //! five words or more and no phrase of several words from a word list
 //! contradicts it. Short texts ("Sure.", "Ja, gerne.") are never given to an
@@ -21,10 +22,10 @@ pub(crate) mod provisional;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Language {
     /// The lexicon's code ("en", "de") for a listed language, else the
-    /// ISO 639-1 code where one is known ("pl", "tr"), else whatlang's
+    /// ISO 639-1 code where one is known ("ru", "zh"), else whatlang's
     /// ISO 639-3 code.
     pub code: &'static str,
-    /// Its English name ("Polish").
+    /// Its English name ("Russian").
     pub name: &'static str,
     /// rapport has word lists for it (`lexicon::LANGUAGES`).
     pub listed: bool,
@@ -46,12 +47,12 @@ const LISTED: &[(whatlang::Lang, &str)] = &[
     (whatlang::Lang::Dan, "da"),
     (whatlang::Lang::Nob, "no"),
     (whatlang::Lang::Jpn, "ja"),
+    (whatlang::Lang::Pol, "pl"),
+    (whatlang::Lang::Tur, "tr"),
 ];
 
 /// Short codes of unlisted languages rapport names often.
 const SHORT: &[(whatlang::Lang, &str)] = &[
-    (whatlang::Lang::Pol, "pl"),
-    (whatlang::Lang::Tur, "tr"),
     (whatlang::Lang::Rus, "ru"),
     (whatlang::Lang::Ukr, "uk"),
     (whatlang::Lang::Cmn, "zh"),
@@ -66,7 +67,7 @@ const SHORT: &[(whatlang::Lang, &str)] = &[
 ];
 
 /// Letters that, among the languages mail to rapport is written in, only
-/// one unlisted language uses: (letters, language).
+/// one language uses: (letters, language).
 const TELLING_LETTERS: &[(&str, whatlang::Lang)] = &[
     ("łąęśźżńć", whatlang::Lang::Pol),
     ("ğşı", whatlang::Lang::Tur),

@@ -226,11 +226,9 @@ fn decode_entity(chars: &[char], i: usize) -> (String, usize) {
 }
 
 /// Quote words of languages the lexicon has no quote sections for (the
-/// lexicon's files hold the others): Polish, Turkish, Russian, Chinese,
-/// Korean and Japanese. Same sections as the lexicon's quote sections.
+/// lexicon's files hold the others): Russian, Chinese, Korean and
+/// Japanese. Same sections as the lexicon's quote sections.
 const QUOTE_FILES: &[&str] = &[
-    include_str!("quote_words/pl.txt"),
-    include_str!("quote_words/tr.txt"),
     include_str!("quote_words/ru.txt"),
     include_str!("quote_words/zh.txt"),
     include_str!("quote_words/ko.txt"),
@@ -363,10 +361,14 @@ pub(crate) fn fresh_text(text: &str) -> Fresh {
                 i += 1;
             }
             Step::Attribution(n) => {
+                drop_wrapped_attribution_head(&mut out, line);
                 kind = Some("attribution line");
                 i += n;
             }
             Step::Stop(found) => {
+                if found == Some("attribution line") {
+                    drop_wrapped_attribution_head(&mut out, line);
+                }
                 if found.is_some() {
                     kind = found;
                 }
@@ -379,6 +381,21 @@ pub(crate) fn fresh_text(text: &str) -> Fresh {
         text: joined.trim().to_string(),
         quote_found: kind.is_some_and(|k| !k.starts_with('\'')),
         quote_kind: kind,
+    }
+}
+
+/// An attribution wrapped before its last words ("Sam Rivera <sam@x>, 20 Oca 2027
+/// Çar, 12:00 tarihinde şunu" / "yazdı:"), whose first line starts with no word of
+/// its own (Turkish and Polish Gmail start with the sender): the line kept before
+/// `tail` (the attribution's end alone, a word or two) is its head when it holds an
+/// address, and is no fresh text.
+fn drop_wrapped_attribution_head(out: &mut Vec<&str>, tail: &str) {
+    let tail = fold(tail.trim());
+    let bare_end = tail.split_whitespace().count() <= 2
+        && list(Words::QuoteEnd).iter().any(|e| tail.ends_with(e));
+    let head = out.iter().rposition(|l| !l.trim().is_empty());
+    if let Some(h) = head.filter(|h| bare_end && out.get(*h).is_some_and(|l| l.contains('@'))) {
+        out.truncate(h);
     }
 }
 
@@ -575,6 +592,8 @@ pub(crate) fn normalise_for_match(s: &str) -> String {
             '\u{2019}' | '\u{2018}' | '`' | '´' => '\'',
             '\u{201c}' | '\u{201d}' => '"',
             '\u{2013}' | '\u{2014}' => '-',
+            // Turkish dotted capital I: plain "i", not "i" and a combining dot.
+            '\u{130}' => 'i',
             c => c,
         };
         if c.is_whitespace() {

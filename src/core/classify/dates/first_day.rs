@@ -48,6 +48,9 @@ const LAST_BUSY: &[&str] = &[
     "till och med",
     "t.o.m.",
     "til og med",
+    // pl
+    "po",
+    "dopiero po",
 ];
 
 /// "Until" words: the day after them is the first free day only when the text goes
@@ -94,6 +97,10 @@ pub(crate) const AFTER_THAT: &[&str] = &[
     "efter det",
     "efter dette",
     "etter det",
+    "potem",
+    "później",
+    "pozniej",
+    "po tym",
 ];
 
 /// Words right before an "until" that make it a wait: the date is the day to write.
@@ -163,10 +170,22 @@ pub(crate) fn first_day_after(found: Found, text: &str) -> Found {
     // What follows the date in its sentence and the next: "… after that".
     let near: String = rest.chars().take(120).collect();
     let after_that = AFTER_THAT.iter().any(|a| near.contains(&format!(" {a}")));
-    let last_busy = match said(LAST_BUSY) {
-        Some(prev) => not_a_wait(prev),
-        None => after_that && said(UNTIL).is_some_and(not_a_wait),
-    };
+    // Turkish puts its "after" after the day ("18 Ocak'tan sonra", read with it;
+    // "18 Ocak 2027'den sonra", a case ending apart between).
+    let next_word = rest
+        .split_whitespace()
+        .find(|w| !w.starts_with(['\'', '\u{2019}']));
+    let turkish_after = written
+        .split_whitespace()
+        .next_back()
+        .into_iter()
+        .chain(next_word)
+        .any(|w| super::pl_tr::TURKISH_AFTER.contains(&w));
+    let last_busy = turkish_after
+        || match said(LAST_BUSY) {
+            Some(prev) => not_a_wait(prev),
+            None => after_that && said(UNTIL).is_some_and(not_a_wait),
+        };
     if last_busy { next_day(found) } else { found }
 }
 

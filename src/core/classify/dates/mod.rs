@@ -19,6 +19,7 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 mod first_day;
+mod pl_tr;
 mod prose;
 mod relative;
 mod resolve;
@@ -65,6 +66,7 @@ pub(crate) fn find_dates(text: &str, r: Date) -> Vec<Found> {
         let hit = date_at(&c, i, r)
             .or_else(|| relative_at(&c, i, r))
             .or_else(|| relative::other_languages_at(&c, i, r))
+            .or_else(|| pl_tr::relative_at(&c, i, r))
             .or_else(|| month_phrase_at(&c, i, r));
         if let Some((date, used, specificity)) = hit {
             let used = used.max(1);

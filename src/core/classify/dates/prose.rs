@@ -145,7 +145,7 @@ fn day_month_at(
     }
     if let Some(m) = c.word(k).and_then(month_of) {
         k += 1;
-        let mut used = k;
+        let mut used = k + pl_tr::turkish_after(c, k);
         let mut y = k;
         if c.punct(y) == Some(',') || (c.is_word(y, "de") && c.year(y + 1).is_some()) {
             y += 1;
@@ -162,6 +162,9 @@ fn day_month_at(
     }
     if let Some(numeric) = numeric_at(c, i, day_tok, r) {
         return numeric;
+    }
+    if let Some(found) = pl_tr::ordinal_day(c, i, day_tok, d, wd, r) {
+        return Some(found);
     }
     // "the 3rd", "Tuesday the 3rd"
     // "no dia 11", "el día 11", "il giorno 11": a bare day after the word for day.
@@ -289,6 +292,7 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
         | "semana" | "settimana" | "wk" => return iso_week_at(c, i, r),
         "after" | "nach" | "après" | "despues" | "después" | "dopo" | "depois" | "na" | "efter"
         | "etter" => return after_at(c, i, r),
+        "po" => return pl_tr::after_po(c, i, r, from_easter(r, 1)).or_else(|| after_at(c, i, r)),
         _ => {}
     }
     // "four weeks out", "2 weeks from now"
@@ -303,25 +307,6 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
         }
     }
     None
-}
-
-/// Turkish puts the part after its month: "Mart başında" (1 March), "Şubat
-/// ortasında" (15 February), at token `i` naming month `m`.
-fn turkish_month_part(
-    c: &Cursor<'_>,
-    i: usize,
-    m: i8,
-    r: Date,
-) -> Option<(Date, usize, Specificity)> {
-    let day = match c.word(i + 1)? {
-        "başında" | "başı" | "ayında" | "içinde" => 1,
-        "ortasında" | "ortası" => 15,
-        "sonunda" | "sonu" => 28,
-        _ => return None,
-    };
-    let start = next_month_start(r, m)?;
-    let date = Date::new(start.year(), start.month(), day).ok()?;
-    Some((date, 2, Specificity::MonthOnly))
 }
 
 /// "in the new year", "im neuen Jahr" at token `i`: 1 January.
@@ -620,9 +605,18 @@ fn month_lead(c: &Cursor<'_>, i: usize, w: &str) -> Option<(usize, i8)> {
         // "a febbraio", "ad aprile" (not English "a March deadline").
         // Polish and Russian "w lutym", "в марте", "na początku lutego", "в начале марта".
         "w" | "we" | "в" | "во" => (1, 1),
-        "początku" | "początek" | "начале" => (1, 1),
-        "połowie" | "середине" => (1, 15),
-        "końcu" | "конце" => (1, 28),
+        "początku" | "początek" | "poczatku" | "poczatek" | "начале" => (1, 1),
+        "połowie" | "połowy" | "polowie" | "polowy" | "середине" => (1, 15),
+        "końcu" | "końca" | "koniec" | "koncu" | "konca" | "конце" => (1, 28),
+        // Polish "od lutego" (from February), "do marca" (until March; not English
+        // "do May's figures").
+        "od" => (1, 1),
+        "do" if c
+            .word(i + 1)
+            .is_some_and(|m| !matches!(m, "may" | "march" | "mar")) =>
+        {
+            (1, 1)
+        }
         "i" if c
             .word(i + 1)
             .is_some_and(|m| !matches!(m, "may" | "march" | "mar" | "jul")) =>
@@ -657,7 +651,7 @@ pub(super) fn month_phrase_at(
 ) -> Option<(Date, usize, Specificity)> {
     let w = c.word(i)?;
     if let Some(m) = month_of(w) {
-        return turkish_month_part(c, i, m, r);
+        return pl_tr::turkish_month(c, i, m, r);
     }
     let (mut skip, day) = month_lead(c, i, w)?;
     // "a finales de abril", "i slutet av april", "fine di aprile".

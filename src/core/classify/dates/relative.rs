@@ -30,15 +30,20 @@ fn unit(w: &str) -> Option<Unit> {
         .unwrap_or(w);
     Some(match w {
         "tag" | "tage" | "tagen" | "jour" | "jours" | "día" | "días" | "dia" | "dias"
-        | "giorno" | "giorni" | "dag" | "dagen" | "dagar" | "dage" | "dager" => Unit::Day,
+        | "giorno" | "giorni" | "dag" | "dagen" | "dagar" | "dage" | "dager" | "dzień"
+        | "dzien" | "dni" | "dnia" | "gün" | "gun" => Unit::Day,
         "woche" | "wochen" | "semaine" | "semaines" | "semana" | "semanas" | "settimana"
         | "settimane" | "week" | "weken" | "vecka" | "veckor" | "veckan" | "uge" | "uger"
-        | "ugen" | "uke" | "uker" | "uken" => Unit::Week,
+        | "ugen" | "uke" | "uker" | "uken" | "tydzień" | "tydzien" | "tygodnie" | "tygodni"
+        | "tygodnia" | "tygodniu" | "hafta" => Unit::Week,
         "monat" | "monate" | "monaten" | "mois" | "mes" | "meses" | "mese" | "mesi" | "mês"
-        | "maand" | "maanden" | "månad" | "månader" | "måned" | "måneder" => Unit::Month,
+        | "maand" | "maanden" | "månad" | "månader" | "måned" | "måneder" | "miesiąc"
+        | "miesiac" | "miesiące" | "miesiace" | "miesięcy" | "miesiecy" | "miesiąca"
+        | "miesiaca" | "miesiącu" | "miesiacu" | "ay" => Unit::Month,
         "quartal" | "trimestre" | "kwartaal" | "kvartal" | "kvartalet" => Unit::Quarter,
         "jahr" | "jahre" | "jahren" | "année" | "an" | "ans" | "año" | "años" | "anno" | "anni"
-        | "ano" | "anos" | "jaar" | "år" => Unit::Year,
+        | "ano" | "anos" | "jaar" | "år" | "rok" | "roku" | "yıl" | "yil" | "yılın" | "yilin"
+        | "sene" => Unit::Year,
         _ => return None,
     })
 }
@@ -64,6 +69,18 @@ const NEXT_BEFORE: &[&str] = &[
     "næste",
     "neste",
     "kommende",
+    "przyszły",
+    "przyszly",
+    "przyszłym",
+    "przyszlym",
+    "przyszłego",
+    "przyszlego",
+    "następny",
+    "następnym",
+    "nastepnym",
+    "gelecek",
+    "önümüzdeki",
+    "onumuzdeki",
 ];
 
 /// "Next" after its unit: "semaine prochaine", "mes próximo", "anno prossimo".
@@ -78,8 +95,8 @@ const NEXT_AFTER: &[&str] = &[
 ];
 
 /// Words before a count of time ahead: "in", "dans", "en", "tra", "fra", "em",
-/// "daqui a", "over", "om".
-const AHEAD: &[&str] = &["in", "dans", "en", "tra", "fra", "em", "over", "om"];
+/// "daqui a", "over", "om", Polish "za".
+const AHEAD: &[&str] = &["in", "dans", "en", "tra", "fra", "em", "over", "om", "za"];
 
 /// The word "one" in its forms ("einem Monat", "un mois", "una semana", "een maand").
 const ONE: &[&str] = &[

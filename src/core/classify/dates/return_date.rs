@@ -45,8 +45,14 @@ pub(super) const BACK_TRIGGERS: &[&str] = &[
     "retornarei",
     "retornando",
     "wracam",
+    "wrócę",
+    "wroce",
     "powrócę",
+    "powroce",
     "powrót",
+    "powrot",
+    "powrotem",
+    "ponownie",
     "вернусь",
     "возвращаюсь",
     "выхожу",
@@ -55,8 +61,16 @@ pub(super) const BACK_TRIGGERS: &[&str] = &[
 
 /// Words that come after the day back, in languages that put the verb last
 /// (Turkish "6 Ocak Çarşamba günü ofise döneceğim").
-pub(super) const BACK_LAST: &[&str] =
-    &["döneceğim", "dönüyorum", "döneceğiz", "dönerim", "olacağım"];
+pub(super) const BACK_LAST: &[&str] = &[
+    "döneceğim",
+    "dönüyorum",
+    "döneceğiz",
+    "dönerim",
+    "olacağım",
+    "donecegim",
+    "olacagim",
+    "ofisteyim",
+];
 
 /// "Until" words that follow their date (Turkish "4 Ocak'a kadar"): by the
 /// convention of "until", the date is the day back.
@@ -71,6 +85,7 @@ pub(super) const UNTIL_BEFORE_DATE: &[&str] = &["do", "до"];
 /// "Vanaf maandag 7 december ben ik weer bereikbaar").
 pub(super) const FROM_STARTS: &[&str] = &[
     "ab", "vanaf", "from", "starting", "dès", "partir", "desde", "partire", "från", "fra", "fom",
+    "od",
 ];
 /// What says, after such a date, that the person is back then.
 pub(super) const BACK_AFTER: &[&str] = &[
@@ -93,6 +108,12 @@ pub(super) const BACK_AFTER: &[&str] = &[
     "volta",
     "regreso",
     "rientro",
+    "ponownie",
+    "dostępny",
+    "dostępna",
+    "dostepny",
+    "dostepna",
+    "powrotem",
 ];
 
 /// Words after a last day away that make it inclusive: the day back is
@@ -131,10 +152,10 @@ pub(super) const UNTIL_TRIGGERS: &[&str] = &[
 /// The last word of a range "from X to Y" in many languages: the person is
 /// away through Y and back the day after.
 pub(super) const RANGE_ENDS: &[&str] = &[
-    "to", "au", "al", "bis", "tot", "till", "til", "até", "-", "–",
+    "to", "au", "al", "bis", "tot", "till", "til", "até", "-", "–", "do",
 ];
 pub(super) const RANGE_STARTS: &[&str] = &[
-    "from", "du", "del", "vom", "van", "dal", "de", "från", "fra", "desde",
+    "from", "du", "del", "vom", "van", "dal", "de", "från", "fra", "desde", "od",
 ];
 
 /// The date at token `t + 1 ..` (same line), as a `Found`.

@@ -149,9 +149,15 @@ pub(super) fn month_of(w: &str) -> Option<i8> {
     lexicon::month_of(w.trim_end_matches('.'))
 }
 
-/// A weekday name or abbreviation of any language (`[monday]` … sections).
+/// A weekday name or abbreviation of any language (`[monday]` … sections), a
+/// Turkish case ending after an apostrophe allowed ("Cuma'ya", "Salı'dan").
 pub(super) fn weekday_of(w: &str) -> Option<Weekday> {
-    lexicon::weekday_of(w)
+    lexicon::weekday_of(w).or_else(|| {
+        let (stem, _) = w.split_once(['\'', '\u{2019}'])?;
+        (stem.chars().count() >= 3)
+            .then(|| lexicon::weekday_of(stem))
+            .flatten()
+    })
 }
 
 /// A count word of any language (the `[numbers]` sections): "two", "few".

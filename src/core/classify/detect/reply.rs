@@ -20,6 +20,9 @@ const REPLY_PREFIXES: &[&str] = &[
     "rép.:",
     "res:",
     "ynt:",
+    "yanıt:",
+    "yanit:",
+    "cvp:",
     "atb:",
     "vá:",
     "回复:",
@@ -119,10 +122,28 @@ pub(crate) fn is_machine_sender(address: &str) -> bool {
 }
 
 /// Forward prefixes ("Fwd:", German "WG:", French "TR:", Spanish "RV:",
-/// Italian "I:", Dutch "Doorst:", Portuguese "Enc:", Swedish "VB:").
+/// Italian "I:", Dutch "Doorst:", Portuguese "Enc:", Swedish "VB:", Polish "PD:",
+/// Turkish "İLT:", lowercased with its combining dot or without).
 const FORWARD_PREFIXES: &[&str] = &[
-    "fw:", "fwd:", "fw :", "fwd :", "wg:", "wg :", "tr:", "tr :", "rv:", "i:", "doorst:", "enc:",
-    "vb:", "vl:", "転送:", "转发:",
+    "fw:",
+    "fwd:",
+    "fw :",
+    "fwd :",
+    "wg:",
+    "wg :",
+    "tr:",
+    "tr :",
+    "rv:",
+    "i:",
+    "doorst:",
+    "enc:",
+    "vb:",
+    "vl:",
+    "pd:",
+    "i\u{307}lt:",
+    "ilt:",
+    "転送:",
+    "转发:",
 ];
 
 /// Whether the subject's first prefix says the message is a forward: a

@@ -332,3 +332,113 @@ fn invitations_by_subject_need_a_time_and_a_calendar_to_be_sure() {
         Some((Label::MeetingInvite, true, false))
     );
 }
+
+/// Polish and Turkish auto-replies: their subjects, their self-description, their
+/// absence wording beside an automation header; and the traps: a person writing
+/// about a holiday, answering an auto-reply, forwarding.
+#[test]
+fn polish_and_turkish_auto_replies() {
+    use super::super::mime::parse_mail;
+    use super::auto_reply::detect_auto_reply;
+    use super::reply::is_forward;
+    let read = |subject: &str, extra: &str, body: &str| {
+        let raw = format!(
+            "From: a@b.example\r\nTo: sam@example.com\r\nSubject: {subject}\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        );
+        let mail = parse_mail(raw.as_bytes());
+        detect_auto_reply(&mail, body).map(|(s, _)| s)
+    };
+    let strong = Some(super::AutoStrength::Strong);
+    let mut bad = Vec::new();
+    let generated = "Auto-Submitted: auto-generated\r\n";
+    for (subject, extra, body) in [
+        ("Automatyczna odpowiedź: Spotkanie", "", "Dzień dobry."),
+        (
+            "Odpowiedź automatyczna: Krótka rozmowa?",
+            "",
+            "Dzień dobry.",
+        ),
+        ("Nieobecność: Kawa?", "", "Dzień dobry."),
+        ("Otomatik yanıt: Kısa bir görüşme?", "", "Merhaba."),
+        ("Otomatik cevap: Toplantı", "", "Merhaba."),
+        ("Ofis dışında: Kahve?", "", "Merhaba."),
+        (
+            "Re: Kawa?",
+            "",
+            "To jest automatyczna odpowiedź. Wracam 11 stycznia.",
+        ),
+        (
+            "Re: Kahve?",
+            "",
+            "Bu mesaj otomatik olarak gönderilmiştir. 11 Ocak'ta döneceğim.",
+        ),
+        (
+            "Re: Kawa?",
+            generated,
+            "Jestem poza biurem do 4 stycznia włącznie.",
+        ),
+        (
+            "Re: Kahve?",
+            generated,
+            "4 Ocak'a kadar ofis dışındayım ve e-postalarıma sınırlı erişimim var.",
+        ),
+        (
+            "Urlop",
+            "Precedence: bulk\r\n",
+            "Jestem na urlopie do 4 stycznia.",
+        ),
+    ] {
+        if read(subject, extra, body) != strong {
+            bad.push(format!("{subject:?} / {body:?} not an auto-reply"));
+        }
+    }
+    for (subject, extra, body) in [
+        (
+            "Re: Odpowiedź automatyczna: Kawa?",
+            "",
+            "Ha, Twój autoresponder mnie złapał. Do zobaczenia w poniedziałek.",
+        ),
+        (
+            "Urlop w Grecji",
+            "",
+            "Byłem na urlopie, zdjęcia w załączniku.",
+        ),
+        (
+            "Re: Kahve?",
+            "",
+            "Geçen hafta izindeydim, şimdi döndüm. Salı uygun.",
+        ),
+        (
+            "Re: [dev] wydanie",
+            "List-Id: <dev.lists.example>\r\nPrecedence: list\r\n",
+            "W przyszłym tygodniu jestem na urlopie.",
+        ),
+    ] {
+        if let Some(s) = read(subject, extra, body) {
+            bad.push(format!("{subject:?} / {body:?} read as {s:?}"));
+        }
+    }
+    for (subject, want) in [
+        ("PD: Spotkanie", true),
+        ("İLT: Toplantı", true),
+        ("ILT: Toplantı", true),
+        ("Pdf do przejrzenia", false),
+    ] {
+        if is_forward(subject) != want {
+            bad.push(format!("{subject:?}: a forward should be {want}"));
+        }
+    }
+    for (subject, want) in [
+        ("YANIT: Toplantı", Some("yanit:")),
+        ("Yanıt: Toplantı", Some("yanıt:")),
+        ("Cvp: Kahve", Some("cvp:")),
+    ] {
+        if reply_prefix(subject) != want {
+            bad.push(format!(
+                "{subject:?}: reply prefix {:?}",
+                reply_prefix(subject)
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

@@ -37,6 +37,10 @@ pub(super) const WHY_NOT: &[&str] = &[
     " tveka inte ",
     " tøv ikke ",
     " nøl ikke ",
+    " czemu nie ",
+    " dlaczego nie ",
+    " nie wahaj się ",
+    " nie krępuj się ",
 ];
 
 /// Whether an acceptance "I'm in" says where the writer is ("I'm in London next
@@ -60,7 +64,7 @@ pub(super) fn in_a_place(s: &str, h: &Hit<'_>) -> bool {
 pub(super) fn continues_with_contrast(rest: &str) -> bool {
     let rest = rest.trim_start_matches([' ', '\u{a0}']);
     [
-        "but ", "aber ", "mais ", "pero ", "ma ", "maar ", "men ", "mas ",
+        "but ", "aber ", "mais ", "pero ", "ma ", "maar ", "men ", "mas ", "ale ", "ama ", "fakat ",
     ]
     .iter()
     .any(|w| rest.starts_with(w))
@@ -133,6 +137,28 @@ pub(super) const REFERRALS: &[&str] = &[
     "min kollega",
     "i kopia",
     "i kopi",
+    "w kopii",
+    "dodaję do wiadomości",
+    "dodałem do wiadomości",
+    "dodałam do wiadomości",
+    "przekazuję pana",
+    "przekazuję panią",
+    "przekazuję twoją wiadomość",
+    "przekazałem",
+    "przekazałam",
+    "właściwą osobą będzie",
+    "lepiej porozmawiać z",
+    "skontaktuję pana z",
+    "skontaktuję panią z",
+    "skontaktuję cię z",
+    "bilgiye ekledim",
+    "cc'ye ekledim",
+    "yönlendirdim",
+    "yönlendiriyorum",
+    "ilettim",
+    "iletiyorum",
+    "tanıştırayım",
+    "doğru kişi",
 ];
 
 /// The date an acceptance "after that" is for: the text's date to come that an

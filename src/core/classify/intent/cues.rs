@@ -31,6 +31,8 @@ const FILES: &[(&str, &str)] = &[
     ("da", include_str!("cues/da.txt")),
     ("no", include_str!("cues/no.txt")),
     ("ja", include_str!("cues/ja.txt")),
+    ("pl", include_str!("cues/pl.txt")),
+    ("tr", include_str!("cues/tr.txt")),
 ];
 
 /// A cue list.

@@ -52,6 +52,31 @@ static UNAVAILABLE: LazyLock<PhraseSet> = LazyLock::new(|| {
         "não",
         "inte",
         "ikke",
+        "nie mogę",
+        "nie moge",
+        "nie dam rady",
+        "nie pasuje",
+        "nie będę",
+        "nie bede",
+        "nie jestem",
+        "nie uda",
+        "nie zdążę",
+        "nie mam czasu",
+        "nie da się",
+        "nie tym razem",
+        "zajęty",
+        "zajęta",
+        "zajety",
+        "zajeta",
+        "değil",
+        "degil",
+        "değilim",
+        "degilim",
+        "yoğunum",
+        "yogunum",
+        "doluyum",
+        "olmaz",
+        "olmuyor",
     ])
 });
 /// What offers the alternative in "not X, but Y".
@@ -79,6 +104,16 @@ static ALTERNATIVE: LazyLock<PhraseSet> = LazyLock::new(|| {
         "ma",
         "mas",
         "men",
+        "ale",
+        "jednak",
+        "za to",
+        "może",
+        "moze",
+        "ama",
+        "fakat",
+        "ancak",
+        "belki",
+        "onun yerine",
     ])
 });
 
@@ -96,6 +131,11 @@ fn conditional(text: &str, at: usize) -> bool {
         "om",
         "hvis",
         "otherwise",
+        "jeśli",
+        "jeżeli",
+        "jesli",
+        "jezeli",
+        "gdyby",
     ]
     .iter()
     .any(|w| before.ends_with(&format!(" {w}")) || before == *w)
@@ -130,7 +170,10 @@ pub(super) fn deferral_with_date(sents: &[Sentence], r: Date) -> Option<Judgemen
             ),
             None => next.map_or(String::new(), |n| n.text.clone()),
         };
-        if let Some(found) = dates::best_date(&window, r) {
+        // "… but happy to talk in March, e.g. after the 10th": the 10th of March.
+        if let Some(found) =
+            dates::best_date(&window, r).map(|f| dates::in_named_month(f, &window, r))
+        {
             let mut j = Judgement::new(
                 Intent::Later,
                 format!("{} … {} {}", neg.phrase, alt.phrase, found.text),
@@ -191,6 +234,13 @@ const AFTER_PROPOSALS: &[&str] = &[
     "vanaf",
     "efter",
     "etter",
+    "po",
+    "od",
+    "dopiero po",
+    "dopiero od",
+    "sonra",
+    "sonrası",
+    "itibaren",
 ];
 
 /// Whether a proposal phrase means "after" or "from" ([`AFTER_PROPOSALS`]).
@@ -293,6 +343,17 @@ const FROM_WORDS: &[&str] = &[
     "ikke før",
     "fra",
     "etter",
+    "dopiero po",
+    "dopiero od",
+    "dopiero w",
+    "nie wcześniej niż",
+    "najwcześniej",
+    "po",
+    "od",
+    "sonra",
+    "sonrası",
+    "itibaren",
+    "en erken",
 ];
 
 /// An acceptance a contrast took back to a later date ("happy to, but only from the

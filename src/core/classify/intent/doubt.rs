@@ -183,8 +183,12 @@ fn review_yes(j: &mut Judgement, sents: &[Sentence]) {
 /// le feste", "efter jul", "after the summer", "till hösten".
 const NAMED_TIME: &[&str] = &[
     "after", "nach", "après", "después", "tras", "dopo", "depois", "após", "na", "efter", "etter",
-    "till", "til", "until", "bis", "hasta", "fino", "tot", "até",
+    "till", "til", "until", "bis", "hasta", "fino", "tot", "até", "po",
 ];
+
+/// Words that close a deferral to a named time in languages that put them last:
+/// Turkish "tatilden sonra" (after the holidays), "yaza kadar" (until summer).
+const NAMED_TIME_LAST: &[&str] = &["sonra", "kadar"];
 
 /// The deferral to a named time ("after the summer") in a reading from which
 /// no date was read: the date the reply gives is missing.
@@ -196,10 +200,11 @@ fn undated_named_time(j: &Judgement, sents: &[Sentence]) -> Option<String> {
         s.scan
             .hits(Cat::Later)
             .find(|h| {
-                h.phrase
-                    .split_whitespace()
-                    .next()
-                    .is_some_and(|w| NAMED_TIME.contains(&w))
+                let mut words = h.phrase.split_whitespace();
+                words.next().is_some_and(|w| NAMED_TIME.contains(&w))
+                    || words
+                        .next_back()
+                        .is_some_and(|w| NAMED_TIME_LAST.contains(&w))
             })
             .map(|h| h.phrase.to_string())
     })
@@ -431,6 +436,16 @@ const AGAIN: &[&str] = &[
     " göra om det ",
     " gøre det igen ",
     " gjøre det igjen ",
+    " powtórzyć ",
+    " powtórzmy ",
+    " do powtórki ",
+    " znowu się spotkać ",
+    " spotkajmy się znowu ",
+    " tekrar görüşelim ",
+    " tekrar görüşmek ",
+    " yine görüşelim ",
+    " yine görüşmek ",
+    " tekrarlayalım ",
 ];
 
 /// Whether a text wishes to meet again ([`AGAIN`]).

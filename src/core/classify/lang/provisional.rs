@@ -1,12 +1,12 @@
 //! A best guess for a text in a language rapport has no full word lists for
-//! (Polish, Turkish, Russian, Chinese, Korean): a short list of each language's
-//! plainest yes, no, later, thanks and request phrases (`provisional.txt`).
+//! (Russian, Chinese, Korean): a short list of each language's plainest yes, no,
+//! later, thanks and request phrases (`provisional.txt`).
 //!
 //! A guess from here is never vouched for: the caller keeps the reading unsure,
-//! so the user confirms it. What it buys is a named guess (a Polish "nie dam rady"
+//! so the user confirms it. What it buys is a named guess (a Russian "не смогу"
 //! waits as a likely no, with the follow-up held) instead of "other". A phrase
-//! inside a refusal ("nie pasuje" holds "pasuje", "不方便" holds "方便") counts as
-//! the refusal. Pure: it never panics and reads nothing but its text.
+//! inside a refusal ("не подходит" holds "подходит", "不方便" holds "方便") counts
+//! as the refusal. Pure: it never panics and reads nothing but its text.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -70,8 +70,7 @@ fn spaceless(code: &str) -> bool {
 }
 
 /// Byte ranges where `phrase` stands in `text` (lowercase): between non-letters,
-/// or anywhere in a spaceless script; Turkish suffixes may follow a phrase of
-/// several words ("teşekkür" + "ler").
+/// or anywhere in a spaceless script.
 fn spans(text: &str, phrase: &str, code: &str) -> Vec<(usize, usize)> {
     let letter_before = |i: usize| {
         text.get(..i)
@@ -83,15 +82,14 @@ fn spans(text: &str, phrase: &str, code: &str) -> Vec<(usize, usize)> {
             .and_then(|a| a.chars().next())
             .is_some_and(char::is_alphanumeric)
     };
-    let open_end = code == "tr" && phrase.contains(' ');
     text.match_indices(phrase)
         .map(|(i, p)| (i, i + p.len()))
-        .filter(|(s, e)| spaceless(code) || (!letter_before(*s) && (open_end || !letter_at(*e))))
+        .filter(|(s, e)| spaceless(code) || (!letter_before(*s) && !letter_at(*e)))
         .collect()
 }
 
 /// The provisional phrases of language `code` in `text`. A yes inside a refusal,
-/// or right after a negation word ("nie", "не"), is no yes.
+/// or right after a negation word ("не"), is no yes.
 pub(crate) fn guess(code: &str, text: &str) -> Guess {
     let lower = text.to_lowercase();
     let find = |kind: Kind| -> Vec<(&'static str, usize, usize)> {
@@ -109,7 +107,7 @@ pub(crate) fn guess(code: &str, text: &str) -> Guess {
     let no = find(Kind::No);
     let negated = |s: usize| {
         let before = lower.get(..s).unwrap_or("");
-        ["nie ", "не ", "不", "못 ", "안 "]
+        ["не ", "不", "못 ", "안 "]
             .iter()
             .any(|n| before.ends_with(n))
     };

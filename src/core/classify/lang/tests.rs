@@ -49,8 +49,8 @@ fn longer_texts_in_listed_languages_stay_listed() {
 }
 
 #[test]
-fn unlisted_languages_are_told_by_script_letters_or_statistics() {
-    let cases = [
+fn polish_and_turkish_are_listed_and_told_by_their_letters() {
+    for (t, want) in [
         (
             "Dziękuję za wiadomość, niestety w tym miesiącu nie dam rady się spotkać.",
             "pl",
@@ -60,6 +60,23 @@ fn unlisted_languages_are_told_by_script_letters_or_statistics() {
             "Mesajınız için teşekkürler, maalesef bu ay görüşemeyeceğim.",
             "tr",
         ),
+        ("Memnuniyetle, salı günü saat 11 bana uyar.", "tr"),
+    ] {
+        let l = identify(t);
+        assert!(
+            l.is_some_and(|l| l.listed && (l.code == want || l.how == "word list")),
+            "{t:?} -> {l:?}"
+        );
+    }
+    // Without their letters, short replies fall back to the lists.
+    for t in ["dzieki, pasuje", "tamam, sali uygun"] {
+        assert!(code(t).is_none_or(|(_, listed)| listed), "{t:?}");
+    }
+}
+
+#[test]
+fn unlisted_languages_are_told_by_script_letters_or_statistics() {
+    let cases = [
         (
             "Спасибо за письмо, к сожалению, я не смогу встретиться.",
             "ru",

@@ -58,6 +58,8 @@ pub(crate) const LANGUAGES: &[(&str, &str)] = &[
     ("da", include_str!("da.txt")),
     ("no", include_str!("no.txt")),
     ("ja", include_str!("ja.txt")),
+    ("pl", include_str!("pl.txt")),
+    ("tr", include_str!("tr.txt")),
 ];
 
 /// The phrase lists every language file has.
@@ -537,3 +539,6 @@ mod tests;
 mod offer_wording_tests;
 #[cfg(test)]
 mod wording_tests;
+
+#[cfg(test)]
+mod wording_pl_tr_tests;

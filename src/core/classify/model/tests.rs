@@ -31,6 +31,8 @@ pub(super) fn corpus() -> (Vec<Seed>, Frames) {
         corpus_file!("da"),
         corpus_file!("no"),
         corpus_file!("ja"),
+        corpus_file!("pl"),
+        corpus_file!("tr"),
     ];
     assert_eq!(files.len(), train::LANGS.len());
     let frames = include_str!(concat!(

@@ -22,8 +22,8 @@ use super::features;
 use super::weights::Counts;
 
 /// The languages of the corpus, one file each.
-pub const LANGS: [&str; 11] = [
-    "en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "no", "ja",
+pub const LANGS: [&str; 13] = [
+    "en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "no", "ja", "pl", "tr",
 ];
 
 /// One hand-written line of the corpus.

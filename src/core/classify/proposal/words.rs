@@ -22,6 +22,8 @@ const FILES: &[(&str, &str)] = &[
     ("da", include_str!("da.txt")),
     ("no", include_str!("no.txt")),
     ("ja", include_str!("ja.txt")),
+    ("pl", include_str!("pl.txt")),
+    ("tr", include_str!("tr.txt")),
 ];
 
 /// The sections every file has.

@@ -260,3 +260,27 @@ fn unlisted_language_quote_traps_stay_fresh_text() {
         assert!(!f.quote_found, "{t:?}");
     }
 }
+
+/// A Gmail attribution that starts with the sender (Turkish, Polish) wrapped before its
+/// last words: both lines are the attribution; a line that only ends in a colon stays.
+#[test]
+fn wrapped_attributions_that_start_with_the_sender() {
+    for (fresh, attribution) in [
+        (
+            "Şubat'ın ikinci yarısında tekrar yazarsanız bakarız.",
+            "Sam Rivera <sam@x.com>, 20 Oca 2027 Çar, 12:00 tarihinde şunu\nyazdı:",
+        ),
+        (
+            "Pasuje mi środa.",
+            "Sam Rivera <sam@x.com>, 2.12.2026 o 09:00\nnapisał(a):",
+        ),
+    ] {
+        let t = format!("{fresh}\n\n{attribution}\n\n{}", quoted());
+        let f = fresh_text(&t);
+        assert_eq!(f.text, fresh, "{t:?}");
+        assert!(f.quote_found, "{t:?}");
+    }
+    // The fresh text's last line holds no address: it stays.
+    let t = format!("Salı uygun.\nAyşe\n\nyazdı:\n\n{}", quoted());
+    assert_eq!(fresh_text(&t).text, "Salı uygun.\nAyşe");
+}
