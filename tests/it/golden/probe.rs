@@ -112,7 +112,7 @@ fn sixth_probe_set_is_read() {
 /// used to find kinds of mistake; its sure readings must now be right.
 #[test]
 fn seventh_probe_set_sure_readings_are_right() {
-    probe_report_only("probe7", "11-probe7", 130);
+    probe_set("probe7", "11-probe7", 130);
 }
 
 /// Reads the probe set in `name`, writes its report, and fails on a sure wrong reading
