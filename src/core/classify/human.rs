@@ -221,7 +221,10 @@ fn read_request(
     if answers_the_user(mail, ctx) || (reply && !question) {
         return false;
     }
-    let answers = judgement.intent != Intent::Other && judgement.sure();
+    // "Czy moglibyśmy się zdzwonić w przyszłym tygodniu?" in someone else's thread asks
+    // for time; its date is no deferral of an answer (but it might be one: unsure).
+    let asked_later = question && judgement.intent == Intent::Later;
+    let answers = judgement.intent != Intent::Other && judgement.sure() && !asked_later;
     if reply && !from_user && answers {
         return false;
     }
@@ -239,6 +242,12 @@ fn read_request(
     let mut doubts = Vec::new();
     if !question {
         doubts.push("not phrased as a question".to_string());
+    }
+    if reply && asked_later {
+        doubts.push(format!(
+            "a question for a later time in a reply (\"{}\"): perhaps a deferral",
+            judgement.phrase.as_deref().unwrap_or("")
+        ));
     }
     if intent::is_bare_request(text, &p) {
         doubts.push(format!(
