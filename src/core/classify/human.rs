@@ -70,6 +70,18 @@ pub(super) fn read_human(
         return thank_you(mail, ctx, c, format!("only thanks: \"{t}\""), doubts);
     }
 
+    // A "Re:" on a pitch that answers nothing of the user's ("just bumping my last
+    // note", its own earlier mail quoted): sales, not a person's answer.
+    if reply
+        && !c.envelope.from_user
+        && !answers_the_user(mail, ctx)
+        && let Some(s) = intent::sales_like(&text)
+    {
+        reply_evidence(mail, fresh_all, &mut c);
+        let doubt = format!("a reply to no message of the user's, with {s}: perhaps a pitch");
+        mark_unsure(&mut c, &[doubt]);
+        return c;
+    }
     if reply {
         human_reply(mail, ctx, fresh_all, judgement, &mut c);
         return c;
@@ -79,6 +91,16 @@ pub(super) fn read_human(
         "no reply, calendar, automation or list signal",
     ));
     if !c.envelope.from_user
+        && judgement.intent != Intent::Other
+        && let Some(p) = &judgement.phrase
+    {
+        // "Saw your email from last week - happy to do 25 minutes": an answer written
+        // in a thread of its own.
+        let doubt = format!(
+            "reads as an answer (\"{p}\") but answers no message of the user's: perhaps a reply from another thread"
+        );
+        mark_unsure(&mut c, &[doubt]);
+    } else if !c.envelope.from_user
         && text.word_count() <= 80
         && let Some(q) = intent::first_question(&text)
     {

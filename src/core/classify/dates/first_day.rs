@@ -101,6 +101,9 @@ pub(crate) const AFTER_THAT: &[&str] = &[
     "później",
     "pozniej",
     "po tym",
+    "bu tarihten sonra",
+    "ondan sonra",
+    "sonrasında",
 ];
 
 /// Words right before an "until" that make it a wait: the date is the day to write.
@@ -181,10 +184,12 @@ pub(crate) fn first_day_after(found: Found, text: &str) -> Found {
         .into_iter()
         .chain(next_word)
         .any(|w| super::pl_tr::TURKISH_AFTER.contains(&w));
+    // Turkish puts its "until" after the day too: "25 Ocak'a kadar … bu tarihten sonra".
+    let turkish_until = next_word.is_some_and(|w| w == "kadar");
     let last_busy = turkish_after
         || match said(LAST_BUSY) {
             Some(prev) => not_a_wait(prev),
-            None => after_that && said(UNTIL).is_some_and(not_a_wait),
+            None => after_that && (said(UNTIL).is_some_and(not_a_wait) || turkish_until),
         };
     if last_busy { next_day(found) } else { found }
 }

@@ -264,7 +264,11 @@ pub(super) fn relative_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, us
             let extra = if c.is_word(k + 2, "of") { 3 } else { 2 };
             return Some((2, extra));
         }
-        if w == "a" && c.is_word(k + 1, "few") {
+        // "a few weeks" is about three; "a few months" names no date a reader would.
+        if w == "a"
+            && c.is_word(k + 1, "few")
+            && !c.word(k + 2).is_some_and(|u| u.starts_with("month"))
+        {
             return Some((3, 2));
         }
         number_word(w).map(|n| (n, 1))
@@ -378,65 +382,8 @@ fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specifici
     {
         k += 1;
     }
-    // Easter ("after Easter", "nach Ostern", "après Pâques"): the Monday after it.
-    if matches!(
-        c.word(k),
-        Some(
-            "easter"
-                | "ostern"
-                | "pâques"
-                | "paques"
-                | "pascua"
-                | "pasqua"
-                | "páscoa"
-                | "pasen"
-                | "påsk"
-                | "påske"
-                | "påsken"
-        )
-    ) {
-        return Some((from_easter(r, 1)?, k + 1 - i, Specificity::Relative));
-    }
-    // Carnival ("depois do Carnaval", "nach Fasching", "dopo Carnevale"): Ash Wednesday.
-    if matches!(
-        c.word(k),
-        Some(
-            "carnaval"
-                | "carnival"
-                | "karneval"
-                | "fasching"
-                | "fastnacht"
-                | "carnevale"
-                | "fastelavn"
-                | "fastelavan"
-                | "carnestolendas"
-        )
-    ) {
-        return Some((from_easter(r, -46)?, k + 1 - i, Specificity::Relative));
-    }
-    // Epiphany ("después de Reyes", "dopo l'Epifania", "nach Dreikönig"): 7 January.
-    if matches!(
-        c.word(k),
-        Some(
-            "reyes"
-                | "epifania"
-                | "epifanía"
-                | "l'epifania"
-                | "dreikönig"
-                | "epiphanie"
-                | "l'épiphanie"
-                | "trettondagen"
-                | "helligtrekonger"
-        )
-    ) {
-        return Some((next_month_day(r, 1, 7)?, k + 1 - i, Specificity::Relative));
-    }
-    if c.word(k).is_some_and(is_holiday)
-        || (c.is_word(k, "new") && c.is_word(k + 1, "year"))
-        || (c.is_word(k, "nouvel") && c.is_word(k + 1, "an"))
-        || (c.is_word(k, "año") && c.is_word(k + 1, "nuevo"))
-    {
-        return Some((next_month_day(r, 1, 5)?, k + 1 - i, Specificity::Relative));
+    if let Some((date, used)) = feast_at(c, k, r) {
+        return Some((date, k + used - i, Specificity::Relative));
     }
     // after January → February 1
     if let Some(m) = c.word(k).and_then(month_of)
@@ -456,6 +403,82 @@ fn after_at(c: &Cursor<'_>, i: usize, r: Date) -> Option<(Date, usize, Specifici
         k + used - i,
         Specificity::MonthOnly,
     ))
+}
+
+/// A feast or the year-end holidays at token `k` ("Easter", "Carnaval", "Reyes", "New
+/// Year", "the holidays"), in the languages of the lists: the first day after it and
+/// the tokens read.
+fn feast_at(c: &Cursor<'_>, k: usize, r: Date) -> Option<(Date, usize)> {
+    // Easter ("after Easter", "nach Ostern", "après Pâques"): the Monday after it.
+    if matches!(
+        c.word(k),
+        Some(
+            "easter"
+                | "ostern"
+                | "pâques"
+                | "paques"
+                | "pascua"
+                | "pasqua"
+                | "páscoa"
+                | "pasen"
+                | "påsk"
+                | "påske"
+                | "påsken"
+        )
+    ) {
+        return Some((from_easter(r, 1)?, 1));
+    }
+    // Carnival ("depois do Carnaval", "nach Fasching", "dopo Carnevale"): Ash Wednesday.
+    if matches!(
+        c.word(k),
+        Some(
+            "carnaval"
+                | "carnival"
+                | "karneval"
+                | "fasching"
+                | "fastnacht"
+                | "carnevale"
+                | "fastelavn"
+                | "fastelavan"
+                | "carnestolendas"
+        )
+    ) {
+        return Some((from_easter(r, -46)?, 1));
+    }
+    // Epiphany ("después de Reyes", "dopo l'Epifania", "nach Dreikönig"): 7 January.
+    if matches!(
+        c.word(k),
+        Some(
+            "reyes"
+                | "epifania"
+                | "epifanía"
+                | "l'epifania"
+                | "dreikönig"
+                | "epiphanie"
+                | "l'épiphanie"
+                | "trettondagen"
+                | "helligtrekonger"
+        )
+    ) {
+        return Some((next_month_day(r, 1, 7)?, 1));
+    }
+    // New Year itself ("efter nyår", "after New Year", "nach Neujahr"): 2 January.
+    let two = |a: &str, b: &str| c.is_word(k, a) && c.is_word(k + 1, b);
+    if c.word(k).is_some_and(|w| {
+        matches!(
+            w,
+            "nyår" | "nytår" | "nyttår" | "neujahr" | "nieuwjaar" | "capodanno" | "yılbaşı"
+        )
+    }) {
+        return Some((next_month_day(r, 1, 2)?, 1));
+    }
+    if two("new", "year") || two("nouvel", "an") || two("año", "nuevo") || two("ano", "novo") {
+        return Some((next_month_day(r, 1, 2)?, 2));
+    }
+    if c.word(k).is_some_and(is_holiday) {
+        return Some((next_month_day(r, 1, 5)?, 1));
+    }
+    None
 }
 
 /// The day `offset` days from Easter Sunday (the Gregorian computus; 1 is Easter

@@ -162,10 +162,12 @@ fn review_yes(j: &mut Judgement, sents: &[Sentence]) {
     let first = yes.first().map_or(0, |(i, _, _)| *i);
     // Any contrast after the yes's sentence: "Happy to chat! I'm out next
     // week though, so maybe the week after?"
-    let contrast = sents
-        .iter()
-        .skip(first + 1)
-        .find_map(|s| s.scan.first(Cat::Contrast));
+    let contrast = sents.iter().skip(first + 1).find_map(|s| {
+        // A contrast word with nothing after it is a name ("Ciao, Ale"), not a "but".
+        s.scan
+            .hits(Cat::Contrast)
+            .find(|c| !s.text.get(c.end..).unwrap_or("").trim().is_empty())
+    });
     if let Some(c) = contrast {
         j.add_doubt(format!(
             "a contrast (\"{}\") follows the acceptance",
