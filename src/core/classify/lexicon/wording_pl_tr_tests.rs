@@ -405,3 +405,60 @@ fn plain_wording_in_polish_and_turkish() {
         ),
     ]);
 }
+
+/// A second round of neighbours and traps: "I can't wait" after a thanks, a
+/// "whether" that doubts, a reminder asked for, phone typing.
+#[test]
+fn second_round_of_neighbours_in_polish_and_turkish() {
+    check(&[
+        ("Dziękuję, nie mogę się doczekać!", Yes, Any),
+        ("Jasne! Kiedy Ci pasuje?", Yes, Any),
+        (
+            "Proszę mi przypomnieć za dwa tygodnie.",
+            Later,
+            Day(2027, 2, 15),
+        ),
+        ("Nie jestem pewien, czy to dobry pomysł.", Other, Any),
+        ("Nie wiem, czy mi pasuje czwartek.", Other, Any),
+        ("chetnie, ale dopiero w marcu", Later, Month(3)),
+        ("spoko, pasuje mi", Yes, Any),
+        ("Maalesef, bu tür talepleri kabul etmiyoruz.", No, Any),
+        ("sagol ama su an olmaz", No, Any),
+        ("tamamdir, persembe gorusuruz", Yes, Any),
+        ("musait degilim kusura bakma", No, Any),
+        ("Şubat'ta tekrar iletişime geçelim.", Later, Month(2)),
+    ]);
+    let mut bad = Vec::new();
+    for ask in [
+        "Hej, masz czas na szybki call jutro?",
+        "Chciałbym umówić się na krótkie spotkanie w sprawie współpracy.",
+        "Merhaba, yarın kısa bir toplantı yapabilir miyiz?",
+        "Önümüzdeki hafta 20 dakikanızı rica edebilir miyim?",
+    ] {
+        if request_phrase(&Reading::new(ask)).is_none() {
+            bad.push(format!("not read as a request: {ask:?}"));
+        }
+    }
+    if let Some(p) = request_phrase(&Reading::new(
+        "Czy mógłby Pan przesłać agendę przed spotkaniem?",
+    )) {
+        bad.push(format!("an agenda asked for read as a request ({p:?})"));
+    }
+    for real in [
+        "Dzięki za wczoraj, świetna rozmowa!",
+        "Dünkü toplantı için teşekkürler!",
+    ] {
+        if thanks_phrase(&Reading::new(real)).is_none() {
+            bad.push(format!("{real:?} not read as a thank-you"));
+        }
+    }
+    for trap in [
+        "Dziękujemy za zakup w naszym sklepie.",
+        "Dziękuję za informację, przekażę dalej.",
+    ] {
+        if thanks_phrase(&Reading::new(trap)).is_some() {
+            bad.push(format!("{trap:?} read as a thank-you"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

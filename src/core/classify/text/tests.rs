@@ -280,6 +280,12 @@ fn wrapped_attributions_that_start_with_the_sender() {
         assert_eq!(f.text, fresh, "{t:?}");
         assert!(f.quote_found, "{t:?}");
     }
+    // Apple Mail's Polish attribution names the writer after its verb.
+    let t = format!(
+        "Pasuje mi środa.\n\nWiadomość napisana przez Sam Rivera <sam@x.com> w dniu 2.12.2026, o godz. 09:00:\n\n{}",
+        quoted()
+    );
+    assert_eq!(fresh_text(&t).text, "Pasuje mi środa.");
     // The fresh text's last line holds no address: it stays.
     let t = format!("Salı uygun.\nAyşe\n\nyazdı:\n\n{}", quoted());
     assert_eq!(fresh_text(&t).text, "Salı uygun.\nAyşe");
