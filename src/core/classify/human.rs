@@ -70,16 +70,7 @@ pub(super) fn read_human(
         return thank_you(mail, ctx, c, format!("only thanks: \"{t}\""), doubts);
     }
 
-    // A "Re:" on a pitch that answers nothing of the user's ("just bumping my last
-    // note", its own earlier mail quoted): sales, not a person's answer.
-    if reply
-        && !c.envelope.from_user
-        && !answers_the_user(mail, ctx)
-        && let Some(s) = intent::sales_like(&text)
-    {
-        reply_evidence(mail, fresh_all, &mut c);
-        let doubt = format!("a reply to no message of the user's, with {s}: perhaps a pitch");
-        mark_unsure(&mut c, &[doubt]);
+    if reply && pitch_in_a_reply(mail, ctx, fresh_all, &text, &mut c) {
         return c;
     }
     if reply {
@@ -90,30 +81,58 @@ pub(super) fn read_human(
         "structure",
         "no reply, calendar, automation or list signal",
     ));
-    if !c.envelope.from_user
-        && judgement.intent != Intent::Other
-        && let Some(p) = &judgement.phrase
-    {
-        // "Saw your email from last week - happy to do 25 minutes": an answer written
-        // in a thread of its own.
-        let doubt = format!(
-            "reads as an answer (\"{p}\") but answers no message of the user's: perhaps a reply from another thread"
-        );
-        mark_unsure(&mut c, &[doubt]);
-    } else if !c.envelope.from_user
-        && text.word_count() <= 80
-        && let Some(q) = intent::first_question(&text)
-    {
-        let doubt = format!("a question no request phrase reads (\"{q}\"): perhaps a request");
-        mark_unsure(&mut c, &[doubt]);
-    } else if !c.envelope.from_user
-        && let Some(t) = intent::thanks_word(&text)
-    {
-        let doubt =
-            format!("thanks (\"{t}\") for what any form letter thanks for: perhaps a thank-you");
-        mark_unsure(&mut c, &[doubt]);
+    if !c.envelope.from_user {
+        doubt_a_message_of_its_own(&text, &judgement, &mut c);
     }
     c
+}
+
+/// A "Re:" on a pitch that answers nothing of the user's ("just bumping my last note",
+/// its own earlier mail quoted, two signs of a pitch or more): sales, not a person's
+/// answer; read as other, unsure. True when it was.
+fn pitch_in_a_reply(
+    mail: &mime::Mail,
+    ctx: &Context<'_>,
+    fresh_all: &text::Fresh,
+    text: &intent::Reading,
+    c: &mut Classification,
+) -> bool {
+    if c.envelope.from_user || answers_the_user(mail, ctx) || intent::pitch_signs(text) < 2 {
+        return false;
+    }
+    let Some(s) = intent::sales_like(text) else {
+        return false;
+    };
+    reply_evidence(mail, fresh_all, c);
+    let doubt = format!("a reply to no message of the user's, with {s}: perhaps a pitch");
+    mark_unsure(c, &[doubt]);
+    true
+}
+
+/// The doubts of a person's message that answers nothing and asks for nothing: an
+/// answer's words ("Saw your email from last week - happy to do 25 minutes": a reply
+/// in a thread of its own), a question (perhaps a request), a form letter's thanks.
+fn doubt_a_message_of_its_own(
+    text: &intent::Reading,
+    judgement: &intent::Judgement,
+    c: &mut Classification,
+) {
+    let doubt = if let Some(p) = judgement
+        .phrase
+        .as_ref()
+        .filter(|_| judgement.intent != Intent::Other)
+    {
+        format!(
+            "reads as an answer (\"{p}\") but answers no message of the user's: perhaps a reply from another thread"
+        )
+    } else if let Some(q) = intent::first_question(text).filter(|_| text.word_count() <= 80) {
+        format!("a question no request phrase reads (\"{q}\"): perhaps a request")
+    } else if let Some(t) = intent::thanks_word(text) {
+        format!("thanks (\"{t}\") for what any form letter thanks for: perhaps a thank-you")
+    } else {
+        return;
+    };
+    mark_unsure(c, &[doubt]);
 }
 
 /// A text in a language rapport has no word list for: a reply is a human

@@ -32,7 +32,7 @@ use deferral::{
     after_word, asked_date, conceded_until, date_near, deferral_with_date, invitation_with_date,
     proposed_date,
 };
-pub(crate) use doubt::{contrast_after_thanks, sales_like};
+pub(crate) use doubt::{contrast_after_thanks, pitch_signs, sales_like};
 use mend::mend_contractions;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -375,6 +375,26 @@ pub(crate) fn sales_like(text: &Reading) -> Option<String> {
     (links >= 3).then(|| format!("{links} links"))
 }
 
+/// How many signs of a pitch the text gives: each distinct sales phrase, a percentage
+/// claimed, three links or more. One ("pricing" in workshop notes) proves nothing.
+pub(crate) fn pitch_signs(text: &Reading) -> usize {
+    let mut phrases: Vec<&str> = text
+        .sents
+        .iter()
+        .flat_map(|s| {
+            cue(Cue::Sales)
+                .hits(&s.text)
+                .map(|h| h.phrase)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    phrases.sort_unstable();
+    phrases.dedup();
+    let links =
+        text.unwrapped.matches("http://").count() + text.unwrapped.matches("https://").count();
+    phrases.len() + usize::from(percentage(&text.unwrapped).is_some()) + usize::from(links >= 3)
+}
+
 /// A percentage in the text ("by 40%", "30 %"): what pitches promise.
 fn percentage(text: &str) -> Option<String> {
     let i = text.find('%')?;
