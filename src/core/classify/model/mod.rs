@@ -174,11 +174,11 @@ impl Reader {
     pub fn from_counts(shipped: Counts) -> Reader {
         let mut r = Reader {
             shipped_at: BucketIndex::of(&shipped.buckets),
+            ln: read::ln_table(&shipped),
             shipped,
             user: Counts::default(),
             learned: Vec::new(),
             denom: [0.0; N],
-            ln: read::ln_table(),
         };
         r.denom = read::denominators(&r.shipped, &r.user);
         r

@@ -43,9 +43,19 @@ fn ln_count(table: &[f64], n: u64) -> f64 {
         .unwrap_or_else(|| (n as f64 + ALPHA).ln())
 }
 
-/// The table [`ln_count`] reads: ln(n + smoothing) for n below 64.
-pub(super) fn ln_table() -> Vec<f64> {
-    (0..64u32).map(|n| (f64::from(n) + ALPHA).ln()).collect()
+/// The table [`ln_count`] reads: ln(n + smoothing) for every count the shipped
+/// table holds (at least the 64 smallest, at most 16,384 entries), so that a
+/// shipped feature never computes a logarithm.
+pub(super) fn ln_table(shipped: &Counts) -> Vec<f64> {
+    let most = shipped
+        .counts
+        .iter()
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .clamp(63, (1 << 14) - 1);
+    (0..=most).map(|n| (f64::from(n) + ALPHA).ln()).collect()
 }
 
 /// Per class, ln(total count + smoothing): the shipped counts plus the user's,
@@ -63,8 +73,8 @@ pub(super) fn denominators(shipped: &Counts, user: &Counts) -> [f64; N] {
 
 pub(super) fn read(reader: &Reader, text: &str) -> Option<Prediction> {
     let f = features::extract(text);
-    let buckets = f.buckets();
-    if let Some(p) = like_a_learned(reader, &buckets) {
+    let taught = !reader.learned.is_empty();
+    if taught && let Some(p) = like_a_learned(reader, &f.buckets()) {
         return Some(p);
     }
     let w = u64::from(USER_WEIGHT);
@@ -72,13 +82,21 @@ pub(super) fn read(reader: &Reader, text: &str) -> Option<Prediction> {
     let mut scores = [0f64; N];
     // (feature index, log p per class) of the features the model knows.
     let mut known: Vec<(usize, [f64; N])> = Vec::new();
-    let taught = !reader.learned.is_empty();
-    for (k, feat) in f.list.iter().enumerate() {
-        let s = reader
-            .shipped_at
-            .position(feat.bucket)
-            .and_then(|i| reader.shipped.counts.get(i).copied())
-            .unwrap_or([0; N]);
+    // The shipped counts of every feature first, in a loop of loads only: the
+    // table is far larger than a cache, and loads that wait on nothing else
+    // are fetched side by side.
+    let shipped: Vec<[u32; N]> = f
+        .list
+        .iter()
+        .map(|feat| {
+            reader
+                .shipped_at
+                .position(feat.bucket)
+                .and_then(|i| reader.shipped.counts.get(i).copied())
+                .unwrap_or([0; N])
+        })
+        .collect();
+    for ((k, feat), s) in f.list.iter().enumerate().zip(shipped) {
         let u = if taught {
             reader.user.get(feat.bucket)
         } else {
@@ -132,17 +150,17 @@ fn strongest(f: &features::Features, known: &[(usize, [f64; N])], best: usize) -
                 .filter(|(i, _)| *i != best)
                 .map(|(_, l)| *l)
                 .fold(f64::MIN, f64::max);
+            // Only grams that weigh clearly are worth sorting.
+            if mine - other <= 0.2 {
+                return None;
+            }
             let feature = f.list.get(*k)?;
             let gram = f.gram(feature);
-            // Only grams that weigh clearly are worth sorting.
-            (mine - other > 0.2 && !gram.is_empty()).then_some((
-                feature.word && mine - other >= 0.5,
-                mine - other,
-                gram,
-            ))
+            (!gram.is_empty()).then_some((feature.word && mine - other >= 0.5, mine - other, gram))
         })
         .collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(b.2)));
+    // Unstable: entries equal in all three are the same gram, whichever comes first.
+    ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(b.2)));
     let mut shown: Vec<String> = Vec::new();
     for (_, _, gram) in ranked {
         if shown.len() >= SHOWN {
