@@ -12,6 +12,8 @@ use crate::config;
 
 pub fn daemon(config_flag: Option<&Path>) -> Result<ExitCode> {
     let path = config::config_path(config_flag).map_err(anyhow::Error::msg)?;
+    // Before any thread of the runtime allocates.
+    crate::daemon::memory::limit_arenas();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

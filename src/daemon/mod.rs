@@ -29,6 +29,7 @@
 
 mod accounts;
 mod guard;
+pub mod memory;
 #[cfg(test)]
 mod tests;
 mod turn;
@@ -395,6 +396,7 @@ impl Daemon {
                 self.calendars.kick();
             }
             let retry = self.turn().await;
+            memory::give_back(&self.store);
             if self.wakers.stop.load(Ordering::SeqCst) {
                 break;
             }

@@ -166,7 +166,14 @@ fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
         };
         for e in rd.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if !name.starts_with('.') && e.path().is_file() {
+            // The directory entry says a plain file's type without a stat; a link (or a
+            // file system that does not say) is followed as before.
+            let file = match e.file_type() {
+                Ok(t) if t.is_file() => true,
+                Ok(t) if t.is_dir() => false,
+                _ => e.path().is_file(),
+            };
+            if !name.starts_with('.') && file {
                 files.push((name, e.path()));
             }
         }
@@ -181,31 +188,26 @@ struct ReadFile {
     message: NewMessage,
 }
 
-/// Reads and classifies `files` (run on a reader thread). An unreadable file is warned
+/// Reads and classifies one file (on a reader thread). An unreadable file is warned
 /// about and skipped, as it always was.
-fn read_files(source: &Source, files: &[(String, PathBuf)]) -> Vec<ReadFile> {
-    files
-        .iter()
-        .filter_map(|(name, path)| {
-            let opened = std::fs::File::open(path).and_then(|f| {
-                let meta = f.metadata()?;
-                let mtime = meta.modified().ok();
-                read_capped(f, source.max_body).map(|raw| (raw, mtime, meta.len()))
-            });
-            let (raw, mtime, size) = match opened {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::warn!(file = %path.display(), error = %e, "unreadable, skipped");
-                    return None;
-                }
-            };
-            let mtime = mtime.and_then(|t| Timestamp::try_from(t).ok());
-            Some(ReadFile {
-                unique: unique_name(name).to_string(),
-                message: source.read(&raw, size, mtime),
-            })
-        })
-        .collect()
+fn read_file(source: &Source, (name, path): &(String, PathBuf)) -> Option<ReadFile> {
+    let opened = std::fs::File::open(path).and_then(|f| {
+        let meta = f.metadata()?;
+        let mtime = meta.modified().ok();
+        read_capped(f, source.max_body).map(|raw| (raw, mtime, meta.len()))
+    });
+    let (raw, mtime, size) = match opened {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(file = %path.display(), error = %e, "unreadable, skipped");
+            return None;
+        }
+    };
+    let mtime = mtime.and_then(|t| Timestamp::try_from(t).ok());
+    Some(ReadFile {
+        unique: unique_name(name).to_string(),
+        message: source.read(&raw, size, mtime),
+    })
 }
 
 /// Stores one batch of read files in one transaction (with their names, which are the
@@ -351,23 +353,39 @@ impl Source {
         Ok(true)
     }
 
-    /// Reads a batch on up to [`READERS`] threads, in consecutive parts; the results
-    /// keep the batch's order.
+    /// Reads a batch on up to [`READERS`] threads, each taking the next file not yet
+    /// taken (files differ a hundredfold in cost: fixed shares would leave one thread
+    /// working while the others wait); the results keep the batch's order.
     fn read_in_parts(&self, batch: &[(String, PathBuf)]) -> Vec<ReadFile> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
         let readers = std::thread::available_parallelism().map_or(1, |n| n.get().min(READERS));
-        let part = batch.len().div_ceil(readers).max(1);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = batch
-                .chunks(part)
-                .map(|files| scope.spawn(move || read_files(self, files)))
+        let next = AtomicUsize::new(0);
+        let mut read: Vec<(usize, ReadFile)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..readers.min(batch.len()))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(file) = batch.get(i) else {
+                                return mine;
+                            };
+                            if let Some(r) = read_file(self, file) {
+                                mine.push((i, r));
+                            }
+                        }
+                    })
+                })
                 .collect();
             handles
                 .into_iter()
                 // A reader that panicked (a bug: reading never panics on input) loses
-                // its part, which is read again by the next sync.
+                // the files it read, which are read again by the next sync.
                 .flat_map(|h| h.join().unwrap_or_default())
                 .collect()
-        })
+        });
+        read.sort_by_key(|(i, _)| *i);
+        read.into_iter().map(|(_, r)| r).collect()
     }
 }
 

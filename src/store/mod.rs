@@ -378,6 +378,16 @@ impl Store {
         &self.conn
     }
 
+    /// Gives back the heap memory this connection holds between uses: its cached
+    /// prepared statements and the unused pages of its page cache (the daemon, after
+    /// each turn, so that nothing a large sync filled stays resident while it waits).
+    /// The next statements are prepared and the pages read again as they are needed.
+    pub fn release_memory(&self) -> Result<()> {
+        self.conn.flush_prepared_statement_cache();
+        self.conn.release_memory()?;
+        Ok(())
+    }
+
     /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back when it
     /// fails. Store methods that need their own transaction nest as savepoints.
     pub fn in_transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {

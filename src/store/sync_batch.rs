@@ -17,6 +17,16 @@
 //! its own frame, the sync's frames before it included, so nothing a draft depends on
 //! can be lost while the draft is kept. Drafts, sends and user commands never go
 //! through this connection.
+//!
+//! That connection also runs with SQLite's query planner stability guarantee (QPSG).
+//! Without it, a statement whose WHERE names a column that a partial index also names
+//! (`interactions.message_key = ?1`, beside `interactions_once … WHERE message_key != ''`)
+//! is planned from the value bound, so SQLite compiles it again each time another value
+//! is bound: a first sync of 20,000 messages compiled statements 15,500 times for 95
+//! prepared (counted with probes on `sqlite3LockAndPrepare` and `sqlite3_prepare_v3`), a
+//! fifth of the writer's time. With QPSG a plan is made once, from the SQL alone; the
+//! writer's look-ups keep an index search each (`EXPLAIN QUERY PLAN`) and store the same
+//! rows.
 
 #![allow(
     missing_docs,
@@ -26,6 +36,7 @@
 use std::collections::HashSet;
 
 use anyhow::Result;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, params};
 
 use super::{Batch, NewMessage, Store, StoredMessage, fmt_ts};
@@ -65,6 +76,10 @@ impl Store {
             Some(path) if !path.is_empty() => {
                 let store = Store::open(std::path::Path::new(path))?;
                 store.conn.pragma_update(None, "synchronous", "NORMAL")?;
+                // Plans that never depend on the values bound (see the module doc).
+                store
+                    .conn
+                    .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
                 Ok(Some(store))
             }
             _ => Ok(None),

@@ -393,11 +393,34 @@ fn only_the_sync_writers_connection_commits_without_waiting_for_the_disk() {
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(journal, "wal", "NORMAL is safe under WAL only");
+    // Its plans do not depend on the values bound (no recompiling per message).
+    let qpsg = rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG;
+    assert!(writer.conn().db_config(qpsg).unwrap());
+    assert!(!store.conn().db_config(qpsg).unwrap());
     assert!(
         Store::open_in_memory()
             .unwrap()
             .another()
             .unwrap()
             .is_none()
+    );
+}
+
+#[test]
+fn a_store_that_gave_its_memory_back_reads_and_writes_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("r.db")).unwrap();
+    let now: Timestamp = "2026-11-23T10:00:00Z".parse().unwrap();
+    store.set_state("k", "before", now).unwrap();
+    store.release_memory().unwrap();
+    assert_eq!(
+        store.state("k").unwrap().map(|(v, _)| v).as_deref(),
+        Some("before")
+    );
+    store.set_state("k", "after", now).unwrap();
+    store.release_memory().unwrap();
+    assert_eq!(
+        store.state("k").unwrap().map(|(v, _)| v).as_deref(),
+        Some("after")
     );
 }

@@ -113,11 +113,14 @@ fn mentioned(hay: &str, a: &Address) -> bool {
 /// sender's, the user's, the contact's own).
 pub fn find_referral(fresh: &str, named: &[Address], not_new: &[String]) -> Option<Referral> {
     let hay = normalise(fresh);
-    let phrase = phrases().find(|p| has_words(&hay, p))?;
+    // The person first: a few names against the text, where the phrases are hundreds
+    // (most mail names nobody new, and then no phrase is looked for). Each search is
+    // the first of its own list, so the order of the two changes nothing.
     let person = named
         .iter()
         .filter(|a| !not_new.contains(&a.address))
         .find(|a| mentioned(&hay, a))?;
+    let phrase = phrases().find(|p| has_words(&hay, p))?;
     let name = person
         .name
         .clone()

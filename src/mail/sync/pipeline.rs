@@ -1,7 +1,10 @@
 //! The loop of a folder's first (or catching-up) sync, overlapped: while one group of
-//! messages is read (classified) on blocking threads, the next group's headers or
-//! bodies are fetched on the connection, and the group read before is stored (with the
-//! folder's cursor, in one transaction) by the writer on a thread of its own.
+//! messages is read (classified) on blocking threads, the next batch's headers and the
+//! next group's texts are fetched on the connection, and the group read before is
+//! stored (with the folder's cursor, in one transaction) by the writer on a thread of
+//! its own. A group's messages read from their headers alone (most of a first sync) are
+//! read while the group's texts are still coming, so the readers never wait for the
+//! server's round trips; the group is put back in UID order before it is stored.
 //!
 //! At most two groups with bodies are held at once (one being read, one being fetched),
 //! each under [`BODY_BATCH_BYTES`] of bodies; the writer holds read envelopes only. The
@@ -85,7 +88,8 @@ fn read(c: &Classifier, raws: Vec<Raw>) -> Vec<Prepared> {
 
 /// A group being read, and the cursor to store with it.
 struct Flight {
-    /// Consecutive parts of the group, each read on a thread of its own.
+    /// Parts of the group, each read on a thread of its own (those read from their
+    /// headers alone first, then those with a text).
     reading: Vec<tokio::task::JoinHandle<Vec<Prepared>>>,
     next_uid: u32,
 }
@@ -99,6 +103,9 @@ async fn land(flight: &mut Option<Flight>) -> Result<Option<(Vec<Prepared>, u32)
     for part in f.reading {
         prepared.extend(part.await.context("reading a batch of messages")?);
     }
+    // The messages read from their headers were started before the texts came: put back
+    // in UID order, the order the group is stored in.
+    prepared.sort_by_key(|p| p.uid);
     Ok(Some((prepared, f.next_uid)))
 }
 
@@ -244,10 +251,16 @@ impl Folder<'_> {
                 stopped = true;
                 break;
             }
-            // The previous group is read while this batch's headers come in.
-            let (list, landed) = tokio::join!(self.session.fetch_headers(chunk), land(&mut flight));
-            self.keep(writer, landed?, &mut next_uid).await?;
-            let list = list.map_err(|e| self.not_read(chunk, None, &e.to_string()))?;
+            // The group before is still being read while this batch's headers come in
+            // and are judged; it lands while the first texts are fetched.
+            let list = match self.session.fetch_headers(chunk).await {
+                Ok(list) => list,
+                Err(e) => {
+                    let landed = land(&mut flight).await;
+                    self.keep(writer, landed?, &mut next_uid).await?;
+                    return Err(self.not_read(chunk, None, &e.to_string()));
+                }
+            };
             let mut batch = self.judge(list, chunk);
             let groups = body_groups(&batch.list, &batch.wanted, BODY_BATCH_BYTES);
             let last = groups.len();
@@ -257,6 +270,8 @@ impl Folder<'_> {
                     .filter(|&i| batch.wanted[i])
                     .map(|i| batch.list[i].uid)
                     .collect();
+                // What is read from its headers alone is read while the texts come.
+                let early = self.read_in_parts(headers_only(&mut batch, group.clone()));
                 let (texts, landed) = tokio::join!(
                     self.session.fetch_texts_lean(&want, TEXT_CAP),
                     land(&mut flight)
@@ -271,7 +286,7 @@ impl Folder<'_> {
                     batch.first_missing = Some(batch.first_missing.map_or(*uid, |m| m.min(*uid)));
                 }
                 self.report.bodies += texts.len();
-                flight = Some(self.launch(&mut batch, group, texts, g + 1 == last));
+                flight = Some(self.launch(&mut batch, group, texts, g + 1 == last, early));
             }
             if !batch.missing.is_empty() {
                 let landed = land(&mut flight).await;
@@ -319,34 +334,25 @@ impl Folder<'_> {
         )
     }
 
-    /// Hands a fetched group to a blocking thread to be read.
+    /// Hands a fetched group's texts to blocking threads to be read; `early` reads the
+    /// group's messages that need no text, started before the texts came.
     fn launch(
         &self,
         batch: &mut Headers,
         group: std::ops::Range<usize>,
         mut texts: HashMap<u32, Vec<u8>>,
         ends_batch: bool,
+        early: Vec<tokio::task::JoinHandle<Vec<Prepared>>>,
     ) -> Flight {
         let last_uid = group.clone().last().map(|i| batch.list[i].uid);
         let kept: Vec<usize> = group
-            .filter(|&i| !batch.wanted[i] || texts.contains_key(&batch.list[i].uid))
+            .filter(|&i| batch.wanted[i] && texts.contains_key(&batch.list[i].uid))
             .collect();
         let raws: Vec<Raw> = kept
             .into_iter()
             .map(|i| {
-                let f = &mut batch.list[i];
-                let text = texts.remove(&f.uid);
-                // With a text, the whole message is parsed again: the block's parse goes.
-                let parsed = batch.parsed.get_mut(i).and_then(Option::take);
-                Raw {
-                    uid: f.uid,
-                    internal_date: f.internal_date,
-                    header: std::mem::take(&mut f.header),
-                    parsed: if text.is_none() { parsed } else { None },
-                    text,
-                    deferred: batch.needs[i] == Need::Deferred,
-                    oversized: f.oversized,
-                }
+                let text = texts.remove(&batch.list[i].uid);
+                raw(batch, i, text)
             })
             .collect();
         // A group that does not end its batch covers only up to its last UID: the
@@ -357,10 +363,9 @@ impl Folder<'_> {
             _ => batch.end,
         };
         let next_uid = batch.first_missing.map_or(next_uid, |m| next_uid.min(m));
-        Flight {
-            reading: self.read_in_parts(raws),
-            next_uid,
-        }
+        let mut reading = early;
+        reading.extend(self.read_in_parts(raws));
+        Flight { reading, next_uid }
     }
 
     /// Reads `raws` on up to `readers` threads at once, in consecutive parts of about
@@ -396,6 +401,29 @@ impl Folder<'_> {
             })
             .collect()
     }
+}
+
+/// Message `i` of a batch as it is handed to a reader (its header moves out of the
+/// batch), with its text when one was fetched.
+fn raw(batch: &mut Headers, i: usize, text: Option<Vec<u8>>) -> Raw {
+    let f = &mut batch.list[i];
+    // With a text, the whole message is parsed again: the block's parse goes.
+    let parsed = batch.parsed.get_mut(i).and_then(Option::take);
+    Raw {
+        uid: f.uid,
+        internal_date: f.internal_date,
+        header: std::mem::take(&mut f.header),
+        parsed: if text.is_none() { parsed } else { None },
+        text,
+        deferred: batch.needs[i] == Need::Deferred,
+        oversized: f.oversized,
+    }
+}
+
+/// The messages of `group` that are read from their headers alone (no text wanted).
+fn headers_only(batch: &mut Headers, group: std::ops::Range<usize>) -> Vec<Raw> {
+    let picked: Vec<usize> = group.filter(|&i| !batch.wanted[i]).collect();
+    picked.into_iter().map(|i| raw(batch, i, None)).collect()
 }
 
 /// How many threads read a group at once: the cores there are, at most four.
